@@ -1,0 +1,3 @@
+"""The ``onestop lunar`` and ``onestop holidays`` commands."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""The ``onestop check-id`` command."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""The ``onestop schema`` command."""
+
+from __future__ import annotations

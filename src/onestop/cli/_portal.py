@@ -1,0 +1,3 @@
+"""The ``onestop portal`` and ``onestop fake-portal`` commands."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""The ``onestop sign`` and ``onestop verify`` commands."""
+
+from __future__ import annotations

@@ -1,0 +1,326 @@
+"""The exception and warning tree of onestop.
+
+Every error onestop raises on purpose derives from :class:`OneStopError`, and each also
+subclasses the built-in it behaves like, so ``except ValueError`` keeps working for callers
+that validate input::
+
+    OneStopError(Exception)
+    ├── InvalidInputError(OneStopError, ValueError)          bad value given by a caller
+    │   ├── InvalidIdentifierError                           CCCD, MST, agency or dossier code
+    │   ├── InvalidDossierError                              a model that does not validate
+    │   │   └── InvalidTransitionError                       illegal status change
+    │   └── ConfigurationError                               bad option, missing setting
+    ├── CalendarError(OneStopError, ValueError)
+    │   ├── CalendarDataMissingError                         year outside the covered range
+    │   ├── LunarDateError                                   lunar date that does not exist
+    │   └── CalendarDataError                                an invalid holiday/notice file
+    ├── DeadlineError(OneStopError, ValueError)              a deadline that cannot be computed
+    ├── SignatureError(OneStopError, ValueError)             malformed certificate/signature/PDF
+    │   └── CertificateError
+    └── ConnectorError(OneStopError)
+        ├── TransportError                                   the call did not get an HTTP answer
+        │   ├── ConnectTimeoutError(TransportError, TimeoutError)
+        │   ├── ReadTimeoutError(TransportError, TimeoutError)
+        │   └── NetworkError(TransportError, ConnectionError)
+        ├── APIStatusError(.status_code, .error_code)         the service answered with an error
+        │   ├── AuthenticationError                          401/403 or a rejected login/session
+        │   ├── NotFoundError
+        │   ├── ConflictError                                e.g. "đã tồn tại" on create
+        │   ├── RateLimitedError(.retry_after)               429
+        │   └── ServerError                                  5xx
+        ├── UnexpectedResponseError                          2xx body that does not fit the schema
+        └── OutboxError                                      the durable outbox cannot be used
+
+    OneStopWarning(UserWarning)
+    ├── ProvisionalCalendarWarning                           a year with no official notice yet
+    └── EstimatedDateWarning                                 a date computed from estimated data
+
+Each class has a stable ``code`` (a short snake_case string) that machine clients, the CLI
+(``onestop … --json``) and logs use; codes never change once released. Messages say what was
+wrong and what to do, and never contain personal data: identity numbers are masked with
+:func:`mask_id`.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+__all__ = [
+    "APIStatusError",
+    "AuthenticationError",
+    "CalendarDataError",
+    "CalendarDataMissingError",
+    "CalendarError",
+    "CertificateError",
+    "ConfigurationError",
+    "ConflictError",
+    "ConnectTimeoutError",
+    "ConnectorError",
+    "DeadlineError",
+    "EstimatedDateWarning",
+    "InvalidDossierError",
+    "InvalidIdentifierError",
+    "InvalidInputError",
+    "InvalidTransitionError",
+    "LunarDateError",
+    "NetworkError",
+    "NotFoundError",
+    "OneStopError",
+    "OneStopWarning",
+    "OutboxError",
+    "ProvisionalCalendarWarning",
+    "RateLimitedError",
+    "ReadTimeoutError",
+    "ServerError",
+    "SignatureError",
+    "TransportError",
+    "UnexpectedResponseError",
+    "mask_id",
+]
+
+
+def mask_id(value: str, *, keep_start: int = 4, keep_end: int = 2) -> str:
+    """Mask an identity number for messages and logs.
+
+    Keeps the first ``keep_start`` and last ``keep_end`` characters and replaces the rest
+    with ``*``, e.g. ``"079203001234"`` becomes ``"0792******34"``. Short values are masked
+    entirely so that nothing identifying leaks.
+
+    Args:
+        value: the raw value (any string, possibly malformed).
+        keep_start: characters kept at the start.
+        keep_end: characters kept at the end.
+
+    Returns:
+        The masked string, of the same length as ``value``.
+    """
+    if len(value) <= keep_start + keep_end + 2:
+        return "*" * len(value)
+    return value[:keep_start] + "*" * (len(value) - keep_start - keep_end) + value[-keep_end:]
+
+
+class OneStopError(Exception):
+    """Root of every error onestop raises on purpose.
+
+    Attributes:
+        code: stable machine-readable code of the error class.
+        field: the field or argument at fault, when there is one.
+    """
+
+    code: ClassVar[str] = "onestop_error"
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+    def __str__(self) -> str:
+        return self.message
+
+    def to_dict(self) -> dict[str, str | None]:
+        """A JSON-ready form: ``{"code", "message", "field"}``."""
+        return {"code": self.code, "message": self.message, "field": self.field}
+
+
+class InvalidInputError(OneStopError, ValueError):
+    """A value given by the caller is not acceptable."""
+
+    code = "invalid_input"
+
+
+class InvalidIdentifierError(InvalidInputError):
+    """An official code or identity number (CCCD, CMND, MST, agency, dossier, procedure code).
+
+    The message names the field, the reason and the expected form; the value itself is masked.
+    """
+
+    code = "invalid_identifier"
+
+
+class InvalidDossierError(InvalidInputError):
+    """A procedure, dossier or other domain model does not validate.
+
+    When raised from pydantic validation, the original ``ValidationError`` is the ``__cause__``.
+    """
+
+    code = "invalid_dossier"
+
+
+class InvalidTransitionError(InvalidDossierError):
+    """A dossier status change that the transition table does not allow."""
+
+    code = "invalid_transition"
+
+
+class ConfigurationError(InvalidInputError):
+    """A missing or contradictory option or setting (for example a missing environment variable)."""
+
+    code = "configuration_error"
+
+
+class CalendarError(OneStopError, ValueError):
+    """A calendar question that cannot be answered."""
+
+    code = "calendar_error"
+
+
+class CalendarDataMissingError(CalendarError):
+    """The date or year is outside the range the calendar data covers; onestop never guesses."""
+
+    code = "calendar_data_missing"
+
+
+class LunarDateError(CalendarError):
+    """A lunar date that does not exist (day 30 of a short month, a leap month that is not)."""
+
+    code = "lunar_date_invalid"
+
+
+class CalendarDataError(CalendarError):
+    """A holiday or notice data file (or dict) that does not validate."""
+
+    code = "calendar_data_invalid"
+
+
+class DeadlineError(OneStopError, ValueError):
+    """A deadline that cannot be computed from the given inputs."""
+
+    code = "deadline_error"
+
+
+class SignatureError(OneStopError, ValueError):
+    """Malformed signature, key or document, or an unsupported algorithm.
+
+    A signature that is well formed but does not verify is *not* an error: verification returns
+    a status object listing the problems.
+    """
+
+    code = "signature_error"
+
+
+class CertificateError(SignatureError):
+    """A certificate or key that cannot be read."""
+
+    code = "certificate_error"
+
+
+class ConnectorError(OneStopError):
+    """A call to an external service (portal, gateway, postal, payment) failed."""
+
+    code = "connector_error"
+
+
+class TransportError(ConnectorError):
+    """The request got no HTTP answer."""
+
+    code = "transport_error"
+
+
+class ConnectTimeoutError(TransportError, TimeoutError):
+    """Connecting to the service timed out."""
+
+    code = "connect_timeout"
+
+
+class ReadTimeoutError(TransportError, TimeoutError):
+    """The service accepted the connection but did not answer in time."""
+
+    code = "read_timeout"
+
+
+class NetworkError(TransportError, ConnectionError):
+    """The connection could not be made or was dropped."""
+
+    code = "network_error"
+
+
+class APIStatusError(ConnectorError):
+    """The service answered with an error status or error envelope.
+
+    Attributes:
+        status_code: the HTTP status (200 when the error came in a 200 envelope).
+        error_code: the service's own ``error_code``, when it sent one.
+    """
+
+    code = "api_status_error"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status_code: int,
+        error_code: str | None = None,
+        field: str | None = None,
+    ) -> None:
+        super().__init__(message, field=field)
+        self.status_code = status_code
+        self.error_code = error_code
+
+
+class AuthenticationError(APIStatusError):
+    """Credentials, session or token were rejected (401/403 or a failed login)."""
+
+    code = "authentication_error"
+
+
+class NotFoundError(APIStatusError):
+    """The requested object does not exist on the service."""
+
+    code = "not_found"
+
+
+class ConflictError(APIStatusError):
+    """The object already exists or is in a conflicting state."""
+
+    code = "conflict"
+
+
+class RateLimitedError(APIStatusError):
+    """The service asked to slow down (429).
+
+    Attributes:
+        retry_after: seconds to wait, from ``Retry-After``, when given.
+    """
+
+    code = "rate_limited"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status_code: int = 429,
+        error_code: str | None = None,
+        retry_after: float | None = None,
+    ) -> None:
+        super().__init__(message, status_code=status_code, error_code=error_code)
+        self.retry_after = retry_after
+
+
+class ServerError(APIStatusError):
+    """The service failed (5xx)."""
+
+    code = "server_error"
+
+
+class UnexpectedResponseError(ConnectorError):
+    """A successful answer whose body does not have the expected shape."""
+
+    code = "unexpected_response"
+
+
+class OutboxError(ConnectorError):
+    """The durable outbox database cannot be opened or used."""
+
+    code = "outbox_error"
+
+
+class OneStopWarning(UserWarning):
+    """Root of onestop's warnings."""
+
+
+class ProvisionalCalendarWarning(OneStopWarning):
+    """A year has no official civil-service notice yet; its days off come from the statutes."""
+
+
+class EstimatedDateWarning(OneStopWarning):
+    """A result depends on estimated data (for example a provisional holiday)."""

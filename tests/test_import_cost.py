@@ -1,0 +1,31 @@
+"""``import onestop`` stays light: no optional heavy dependency is imported."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+HEAVY = ["httpx", "cryptography", "numpy", "typer", "rich", "pandas", "polars", "duckdb"]
+
+
+def _modules_after(code: str) -> set[str]:
+    out = subprocess.run(
+        [sys.executable, "-c", f"{code}\nimport sys, json\nprint(json.dumps(sorted(sys.modules)))"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return set(json.loads(out.strip().splitlines()[-1]))
+
+
+def test_import_onestop_is_light():
+    loaded = _modules_after("import onestop")
+    assert [m for m in HEAVY if m in loaded] == []
+
+
+def test_import_subpackages_is_light():
+    loaded = _modules_after(
+        "import onestop, onestop.models, onestop.deadlines, onestop.testing, onestop.errors"
+    )
+    assert [m for m in HEAVY if m in loaded] == []
