@@ -22,6 +22,7 @@ COMMAND_MODULES = (
     "onestop.cli._ids",
     "onestop.cli._models",
     "onestop.cli._calendar",
+    "onestop.cli._holidays",
     "onestop.cli._deadlines",
     "onestop.cli._signatures",
     "onestop.cli._portal",

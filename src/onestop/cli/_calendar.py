@@ -1,3 +1,3 @@
-"""The ``onestop lunar`` and ``onestop holidays`` commands."""
+"""The ``onestop lunar`` command."""
 
 from __future__ import annotations

@@ -1,0 +1,3 @@
+"""The ``onestop holidays`` command."""
+
+from __future__ import annotations
