@@ -7,4 +7,14 @@ amounts as integers. ``json_schema(name)`` exports the JSON Schema of any public
 
 from __future__ import annotations
 
-__all__: list[str] = []
+from onestop.models._procedure import ProcessingTime, ServiceLevel, TimeUnit
+from onestop.models._status import TRANSITIONS, Channel, DossierStatus
+
+__all__: list[str] = [
+    "TRANSITIONS",
+    "Channel",
+    "DossierStatus",
+    "ProcessingTime",
+    "ServiceLevel",
+    "TimeUnit",
+]

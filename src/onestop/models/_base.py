@@ -1,0 +1,201 @@
+"""The frozen base model and the conversion of pydantic errors into onestop errors.
+
+Every domain model of :mod:`onestop.models` derives from :class:`FrozenModel`: immutable,
+``extra="forbid"``, strings stripped, and every public way of building one (the constructor,
+``model_validate``, ``model_validate_json``, ``from_json``) raises
+:class:`~onestop.errors.InvalidDossierError` instead of a bare pydantic ``ValidationError``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, ClassVar, Self
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from onestop.errors import InvalidDossierError, OneStopError
+
+__all__ = ["FrozenModel", "describe_validation_error", "ensure_aware"]
+
+#: How many individual problems a converted error message lists before summarising.
+_MAX_LISTED = 5
+
+
+def _loc_to_str(loc: tuple[int | str, ...]) -> str:
+    """Render a pydantic error location as a dotted path, e.g. ``documents[0].sha256``."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif out:
+            out += f".{part}"
+        else:
+            out = part
+    return out
+
+
+def describe_validation_error(exc: ValidationError, *, model: str) -> tuple[str, str | None]:
+    """Turn a pydantic ``ValidationError`` into a message free of personal data.
+
+    Only the location and pydantic's message are used, never the offending input, because
+    the input may be an ID number or a name.
+
+    Args:
+        exc: the pydantic error.
+        model: the model name, used as the start of the message.
+
+    Returns:
+        ``(message, field)`` where ``field`` is the dotted location of the first problem
+        (``None`` when the problem is with the whole object).
+    """
+    errors = exc.errors(include_url=False, include_input=False, include_context=False)
+    parts: list[str] = []
+    first_field: str | None = None
+    for err in errors[:_MAX_LISTED]:
+        loc = _loc_to_str(tuple(err["loc"]))
+        if first_field is None and loc:
+            first_field = loc
+        where = loc or "(whole object)"
+        parts.append(f"{where}: {err['msg']}")
+    more = len(errors) - _MAX_LISTED
+    if more > 0:
+        parts.append(f"... and {more} more problem(s)")
+    noun = "problem" if len(errors) == 1 else "problems"
+    return f"invalid {model} ({len(errors)} {noun}): " + "; ".join(parts), first_field
+
+
+def ensure_aware(value: object, *, field: str) -> dt.datetime:
+    """Check that a datetime argument carries a time zone.
+
+    Args:
+        value: the datetime to check.
+        field: the argument name, for the error.
+
+    Returns:
+        ``value`` unchanged.
+
+    Raises:
+        InvalidDossierError: ``value`` is naive (or not a datetime).
+    """
+    if not isinstance(value, dt.datetime) or value.utcoffset() is None:
+        raise InvalidDossierError(
+            f"{field} must be a timezone-aware datetime (e.g. with "
+            "ZoneInfo('Asia/Ho_Chi_Minh')); a naive datetime or other value was given",
+            field=field,
+        )
+    return value
+
+
+class FrozenModel(BaseModel):
+    """Base of onestop's domain models: frozen, strict about unknown keys, error-converting.
+
+    Construction errors surface as :class:`~onestop.errors.InvalidDossierError` (its message
+    names each faulty field and the problem; the pydantic error is the ``__cause__``).
+    Errors already of the onestop tree raised inside validators pass through unchanged.
+    """
+
+    model_config = ConfigDict(
+        frozen=True,
+        extra="forbid",
+        str_strip_whitespace=True,
+    )
+
+    #: The error class raised when validation fails.
+    _error_class: ClassVar[type[InvalidDossierError]] = InvalidDossierError
+
+    def __init__(self, /, **data: Any) -> None:
+        try:
+            super().__init__(**data)
+        except ValidationError as exc:
+            raise self._convert(exc) from exc
+
+    @classmethod
+    def _convert(cls, exc: ValidationError) -> OneStopError:
+        """Build the onestop error for a failed validation of this model."""
+        cause = _onestop_cause(exc)
+        if cause is not None:
+            return cause
+        message, field = describe_validation_error(exc, model=cls.__name__)
+        return cls._error_class(message, field=field)
+
+    @classmethod
+    def model_validate(cls, obj: Any, *args: Any, **kwargs: Any) -> Self:
+        """Validate a Python object (dict or model) into this model.
+
+        Raises:
+            InvalidDossierError: the object does not validate.
+        """
+        try:
+            return super().model_validate(obj, *args, **kwargs)
+        except ValidationError as exc:
+            raise cls._convert(exc) from exc
+
+    @classmethod
+    def model_validate_json(
+        cls, json_data: str | bytes | bytearray, *args: Any, **kwargs: Any
+    ) -> Self:
+        """Parse and validate a JSON document into this model.
+
+        Raises:
+            InvalidDossierError: the JSON is malformed or does not validate.
+        """
+        try:
+            return super().model_validate_json(json_data, *args, **kwargs)
+        except ValidationError as exc:
+            raise cls._convert(exc) from exc
+
+    @classmethod
+    def from_json(cls, data: str | bytes) -> Self:
+        """Parse a JSON document produced by :meth:`to_json` (or any conforming producer).
+
+        Args:
+            data: the JSON text, as ``str`` or UTF-8 ``bytes``.
+
+        Returns:
+            The validated model.
+
+        Raises:
+            InvalidDossierError: the JSON is malformed or does not validate.
+        """
+        return cls.model_validate_json(data)
+
+    def to_json(self, *, indent: int | None = None) -> str:
+        """Serialise to JSON: datetimes in ISO 8601 with offset, identifiers as canonical strings.
+
+        Args:
+            indent: pretty-print with this indentation; compact when ``None``.
+
+        Returns:
+            The JSON text; ``from_json(to_json())`` gives back an equal model.
+        """
+        return self.model_dump_json(indent=indent)
+
+    def _evolve(self, **changes: Any) -> Self:
+        """Return a validated copy with ``changes`` applied (model validators run again)."""
+        data = {name: getattr(self, name) for name in type(self).model_fields}
+        data.update(changes)
+        return type(self)(**data)
+
+
+def _onestop_cause(exc: ValidationError) -> OneStopError | None:
+    """Return a onestop error raised inside a validator and wrapped by pydantic, if any.
+
+    pydantic wraps ``ValueError`` subclasses raised by validators; when the only problem is an
+    :class:`~onestop.errors.InvalidDossierError` (e.g. an
+    :class:`~onestop.errors.InvalidTransitionError` from a model validator), it is re-raised as
+    is so that callers see the most specific class. Other errors (such as an
+    ``InvalidIdentifierError`` from a field type) are wrapped, their masked message kept.
+    """
+    errors = exc.errors(include_url=False, include_input=False)
+    if len(errors) != 1:
+        return None
+    ctx = errors[0].get("ctx") or {}
+    err = ctx.get("error")
+    if isinstance(err, InvalidDossierError):
+        loc = _loc_to_str(tuple(errors[0]["loc"]))
+        if loc and err.field and not err.field.startswith(loc):
+            err.field = f"{loc}.{err.field}"
+        elif loc and not err.field:
+            err.field = loc
+        return err
+    return None
