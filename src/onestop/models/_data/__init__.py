@@ -1,0 +1,1 @@
+"""Data tables of :mod:`onestop.models` (data only, no logic)."""
