@@ -7,5 +7,26 @@ schedules, office hours, and the deadline engine.
 from __future__ import annotations
 
 from onestop.deadlines._types import Holiday, HolidayKind
+from onestop.deadlines.calendar import (
+    DayInfo,
+    DayKind,
+    HolidaySource,
+    StaticHolidaySource,
+    WorkCalendar,
+    civil_service_calendar,
+)
+from onestop.deadlines.hours import OfficeHours, OfficeHoursSchedule, Session
 
-__all__ = ["Holiday", "HolidayKind"]
+__all__ = [
+    "DayInfo",
+    "DayKind",
+    "Holiday",
+    "HolidayKind",
+    "HolidaySource",
+    "OfficeHours",
+    "OfficeHoursSchedule",
+    "Session",
+    "StaticHolidaySource",
+    "WorkCalendar",
+    "civil_service_calendar",
+]

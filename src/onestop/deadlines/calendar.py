@@ -1,0 +1,882 @@
+"""The civil-service working calendar: working days, office hours and period arithmetic.
+
+A :class:`WorkCalendar` combines
+
+* the weekly rest days — Saturday and Sunday for the civil service (QĐ 188/1999/QĐ-TTg Art. 1);
+* the days off and make-up working days of a :class:`HolidaySource` (by default the official
+  schedule of :mod:`onestop.deadlines.holidays`: Labor Code holidays, compensatory days, the
+  yearly swaps and make-up Saturdays with their notices);
+* optional extra entries (a province's own closure, a notice not yet shipped) that override the
+  source on their dates;
+* effective-dated office hours (:class:`~onestop.deadlines.hours.OfficeHoursSchedule`).
+
+Every instant is a timezone-aware :class:`datetime.datetime`, interpreted in Vietnam local time
+(Asia/Ho_Chi_Minh, UTC+7); a naive datetime raises :class:`~onestop.errors.InvalidInputError`.
+Dates are Vietnam local dates. Arithmetic runs on a precomputed cumulative index
+(:mod:`onestop.deadlines._index`) built lazily, per window of years, the first time it is needed;
+the NumPy bulk path (:mod:`onestop.deadlines.bulk`) shares the same arrays.
+
+Conventions (Civil Code 2015, 91/2015/QH13, Arts. 147–148):
+
+* ``add_working_days(d, n)`` is the ``n``-th working day strictly after ``d``: the start day is
+  not counted (Art. 147(2)), whether or not it is a working day;
+* ``working_days_between(a, b)`` counts the working days in ``(a, b]`` by default, so that
+  ``working_days_between(d, add_working_days(d, n)) == n``;
+* ``add_calendar_days`` and ``add_months`` end on the same day-number (or the month's last day,
+  Art. 148(3)); a last day that is a rest day or holiday moves to the next working day
+  (Art. 148(5)).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import threading
+import warnings
+from collections.abc import Iterable, Sequence
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any, Protocol, overload, runtime_checkable
+from zoneinfo import ZoneInfo
+
+import attrs
+from dateutil.relativedelta import relativedelta
+
+from onestop.deadlines._index import (
+    DAY_OFF,
+    MAKE_UP,
+    REST,
+    WORKING,
+    CalendarIndex,
+    build_index,
+)
+from onestop.deadlines._types import Holiday, HolidayKind
+from onestop.deadlines.hours import DEFAULT_OFFICE_HOURS, OfficeHours, OfficeHoursSchedule
+from onestop.errors import (
+    CalendarDataMissingError,
+    InvalidInputError,
+    ProvisionalCalendarWarning,
+)
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+__all__ = [
+    "CIVIL_SERVICE_REST_DAYS",
+    "VN_TZ",
+    "DayInfo",
+    "DayKind",
+    "HolidaySource",
+    "StaticHolidaySource",
+    "WorkCalendar",
+    "civil_service_calendar",
+]
+
+#: Vietnam's time zone (UTC+7, no daylight saving time since 1975).
+VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+
+#: Weekly rest days of the civil service, Saturday (5) and Sunday (6): QĐ 188/1999/QĐ-TTg Art. 1.
+CIVIL_SERVICE_REST_DAYS: frozenset[int] = frozenset({5, 6})
+
+#: Legal basis of the weekly rest days, cited by explanations.
+REST_DAY_BASIS = "QĐ 188/1999/QĐ-TTg Điều 1"
+
+_US_PER_MINUTE = 60_000_000
+_WINDOW = 10  # years per index block
+
+
+@runtime_checkable
+class HolidaySource(Protocol):
+    """What a :class:`WorkCalendar` needs from a holiday schedule.
+
+    :func:`onestop.deadlines.holidays.official_schedule` returns one; tests and provinces can
+    supply their own (any object with these members).
+    """
+
+    @property
+    def first_year(self) -> int:
+        """First year with data."""
+        ...
+
+    @property
+    def last_year(self) -> int:
+        """Last year with data (inclusive)."""
+        ...
+
+    def covers(self, year: int) -> bool:
+        """Whether ``year`` has data."""
+        ...
+
+    def is_provisional(self, year: int) -> bool:
+        """Whether ``year`` has no official notice yet (derived from the statutes alone)."""
+        ...
+
+    def holidays(self, year: int) -> Sequence[Holiday]:
+        """The dated entries of ``year``: days off and make-up working days."""
+        ...
+
+
+@attrs.frozen(slots=True)
+class StaticHolidaySource:
+    """A :class:`HolidaySource` made of a fixed list of entries (tests, a province's own data).
+
+    Attributes:
+        entries: the dated entries (days off and make-up working days).
+        first_year: first covered year.
+        last_year: last covered year (inclusive).
+        provisional_years: years to report as provisional.
+
+    Example:
+        >>> import datetime as dt
+        >>> src = StaticHolidaySource((), first_year=2026, last_year=2026)
+        >>> WorkCalendar(src).is_working_day(dt.date(2026, 1, 1))
+        True
+    """
+
+    entries: tuple[Holiday, ...] = attrs.field(converter=tuple)
+    first_year: int = attrs.field(kw_only=True)
+    last_year: int = attrs.field(kw_only=True)
+    provisional_years: frozenset[int] = attrs.field(
+        default=frozenset(), converter=frozenset, kw_only=True
+    )
+
+    def __attrs_post_init__(self) -> None:
+        if not 1 <= self.first_year <= self.last_year <= 9998:
+            raise InvalidInputError(
+                "first_year and last_year must satisfy 1 <= first_year <= last_year <= 9998",
+                field="first_year",
+            )
+        for h in self.entries:
+            if not self.first_year <= h.date.year <= self.last_year:
+                raise InvalidInputError(
+                    f"entry dated {h.date.isoformat()} is outside {self.first_year}–"
+                    f"{self.last_year}",
+                    field="entries",
+                )
+
+    def covers(self, year: int) -> bool:
+        """Whether ``year`` is inside ``first_year .. last_year``."""
+        return self.first_year <= year <= self.last_year
+
+    def is_provisional(self, year: int) -> bool:
+        """Whether ``year`` is listed in ``provisional_years``."""
+        return year in self.provisional_years
+
+    def holidays(self, year: int) -> list[Holiday]:
+        """The entries dated in ``year``, in the given order."""
+        return [h for h in self.entries if h.date.year == year]
+
+
+class DayKind(StrEnum):
+    """Why a date is, or is not, a working day."""
+
+    WORKING = "working"
+    """An ordinary working day."""
+    REST = "rest"
+    """A weekly rest day (Saturday or Sunday, QĐ 188/1999/QĐ-TTg)."""
+    DAY_OFF = "day_off"
+    """A holiday, compensatory or swapped day off, or another official closure."""
+    MAKE_UP = "make_up"
+    """A weekly rest day that is worked (ngày làm bù)."""
+
+    @property
+    def is_working(self) -> bool:
+        """Whether days of this kind are working days."""
+        return self is DayKind.WORKING or self is DayKind.MAKE_UP
+
+
+_KIND_OF_CODE = {
+    WORKING: DayKind.WORKING,
+    REST: DayKind.REST,
+    DAY_OFF: DayKind.DAY_OFF,
+    MAKE_UP: DayKind.MAKE_UP,
+}
+
+
+@attrs.frozen(slots=True)
+class DayInfo:
+    """One date of a :class:`WorkCalendar` with the reason for its status.
+
+    Attributes:
+        date: the local date.
+        kind: working, weekly rest, day off or make-up working day.
+        holiday: the calendar entry that decided the status (``None`` for ordinary days).
+    """
+
+    date: dt.date
+    kind: DayKind
+    holiday: Holiday | None = None
+
+    @property
+    def is_working(self) -> bool:
+        """Whether the date is a working day."""
+        return self.kind.is_working
+
+    @property
+    def basis(self) -> str:
+        """The rule or notice behind the status (empty for an ordinary working day)."""
+        if self.holiday is not None:
+            return self.holiday.basis
+        return REST_DAY_BASIS if self.kind is DayKind.REST else ""
+
+
+class _Cache:
+    """Mutable, lazily filled state behind an immutable calendar (thread-safe)."""
+
+    __slots__ = ("entries", "index", "lock", "provisional", "status")
+
+    def __init__(self) -> None:
+        self.index: CalendarIndex | None = None
+        self.status: dict[int, bytes] = {}
+        self.entries: dict[int, dict[dt.date, Holiday]] = {}
+        self.provisional: frozenset[int] | None = None
+        self.lock = threading.RLock()
+
+
+def _hours_converter(value: OfficeHours | OfficeHoursSchedule | None) -> OfficeHoursSchedule:
+    if value is None:
+        return OfficeHoursSchedule.constant(DEFAULT_OFFICE_HOURS)
+    if isinstance(value, OfficeHours):
+        return OfficeHoursSchedule.constant(value)
+    return value
+
+
+def _check_source(_inst: object, _attr: object, value: Any) -> None:
+    if not isinstance(value, HolidaySource):
+        raise InvalidInputError(
+            "source must provide first_year, last_year, covers(year), is_provisional(year) "
+            f"and holidays(year); got {type(value).__name__}",
+            field="source",
+        )
+
+
+def _rest_days_converter(value: Iterable[int]) -> frozenset[int]:
+    return frozenset(value)
+
+
+def _holidays_converter(value: Iterable[Holiday]) -> tuple[Holiday, ...]:
+    return tuple(value)
+
+
+def _check_rest_days(_inst: object, _attr: object, value: frozenset[int]) -> None:
+    if not value <= frozenset(range(7)) or len(value) == 7:
+        raise InvalidInputError(
+            "rest_days must be a set of weekday numbers 0 (Monday) .. 6 (Sunday), not all seven",
+            field="rest_days",
+        )
+
+
+@attrs.frozen(eq=False)
+class WorkCalendar:
+    """An immutable working calendar in Vietnam local time.
+
+    Build the official one with :func:`civil_service_calendar`; build others (a province's
+    extra closures, an agency's office hours) with :meth:`replace` or the constructor.
+
+    Attributes:
+        source: where days off and make-up working days come from.
+        office_hours: the agency's office hours, effective-dated (an :class:`OfficeHours` is
+            accepted and made constant).
+        rest_days: weekly rest days, ``0`` = Monday … ``6`` = Sunday (default Saturday and
+            Sunday, QĐ 188/1999/QĐ-TTg Art. 1).
+        extra_holidays: entries that override the source on their dates (a province's notice).
+        warn_provisional: emit :class:`~onestop.errors.ProvisionalCalendarWarning` when an
+            answer depends on a year that has no official notice yet.
+
+    Example:
+        >>> import datetime as dt
+        >>> cal = civil_service_calendar()
+        >>> cal.add_working_days(dt.date(2026, 2, 13), 5)
+        datetime.date(2026, 3, 2)
+    """
+
+    source: HolidaySource = attrs.field(validator=_check_source)
+    office_hours: OfficeHoursSchedule = attrs.field(
+        default=None, converter=_hours_converter, kw_only=True
+    )
+    rest_days: frozenset[int] = attrs.field(
+        default=CIVIL_SERVICE_REST_DAYS,
+        converter=_rest_days_converter,
+        validator=_check_rest_days,
+        kw_only=True,
+    )
+    extra_holidays: tuple[Holiday, ...] = attrs.field(
+        default=(), converter=_holidays_converter, kw_only=True
+    )
+    warn_provisional: bool = attrs.field(default=True, kw_only=True)
+    _cache: _Cache = attrs.field(factory=_Cache, init=False, repr=False)
+
+    # ------------------------------------------------------------------ coverage and data
+
+    @property
+    def first_year(self) -> int:
+        """First year the calendar can answer for."""
+        return self.source.first_year
+
+    @property
+    def last_year(self) -> int:
+        """Last year the calendar can answer for (inclusive)."""
+        return self.source.last_year
+
+    def covers(self, year: int) -> bool:
+        """Whether the calendar has data for ``year``."""
+        return self.first_year <= year <= self.last_year and self.source.covers(year)
+
+    def is_provisional(self, year: int) -> bool:
+        """Whether ``year`` has no official notice yet (its days off come from the statutes)."""
+        self._check_year(year, "year")
+        return self.source.is_provisional(year)
+
+    def replace(self, **changes: Any) -> WorkCalendar:
+        """A copy with some attributes changed (e.g. ``office_hours=...``), with its own caches."""
+        return attrs.evolve(self, **changes)
+
+    def holidays(self, year: int) -> list[Holiday]:
+        """The entries of ``year`` (days off and make-up working days), sorted by date.
+
+        Extra entries given to the calendar replace the source's entries of the same date.
+
+        Raises:
+            CalendarDataMissingError: when the year is not covered.
+        """
+        self._check_year(year, "year")
+        merged = {h.date: h for h in self.source.holidays(year)}
+        merged.update({h.date: h for h in self.extra_holidays if h.date.year == year})
+        return sorted(merged.values(), key=lambda h: h.date)
+
+    def _check_year(self, year: int, field: str) -> None:
+        if not self.covers(year):
+            raise CalendarDataMissingError(
+                f"{field}: year {year} is outside the calendar data (covered: "
+                f"{self.first_year}–{self.last_year}); load the official notice for that year "
+                "or use a date inside the covered range",
+                field=field,
+            )
+
+    # ------------------------------------------------------------------ the index
+
+    def _year_status(self, year: int) -> bytes:
+        cache = self._cache
+        status = cache.status.get(year)
+        if status is not None:
+            return status
+        self._check_year(year, "date")
+        start = dt.date(year, 1, 1).toordinal()
+        n = dt.date(year, 12, 31).toordinal() - start + 1
+        rest = self.rest_days
+        first_weekday = dt.date(year, 1, 1).weekday()
+        codes = bytearray(REST if (first_weekday + i) % 7 in rest else WORKING for i in range(n))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ProvisionalCalendarWarning)
+            entries = self.holidays(year)
+        by_date: dict[dt.date, Holiday] = {}
+        for h in entries:
+            i = h.date.toordinal() - start
+            if h.kind is HolidayKind.MAKE_UP_WORKING_DAY:
+                codes[i] = MAKE_UP if codes[i] == REST else WORKING
+            else:
+                codes[i] = DAY_OFF
+            by_date[h.date] = h
+        cache.entries[year] = by_date
+        status = bytes(codes)
+        cache.status[year] = status
+        return status
+
+    def _minutes_of_day(self, day: dt.date) -> int:
+        return self.office_hours.for_date(day).minutes
+
+    def _index(self, lo_year: int, hi_year: int) -> CalendarIndex:
+        """The index, grown if needed so that it covers ``lo_year .. hi_year``."""
+        idx = self._cache.index
+        if idx is not None and idx.first_year <= lo_year and hi_year <= idx.last_year:
+            return idx
+        with self._cache.lock:
+            idx = self._cache.index
+            if idx is not None and idx.first_year <= lo_year and hi_year <= idx.last_year:
+                return idx
+            self._check_year(lo_year, "date")
+            self._check_year(hi_year, "date")
+            lo = max(self.first_year, lo_year - lo_year % _WINDOW)
+            hi = min(self.last_year, hi_year - hi_year % _WINDOW + _WINDOW - 1)
+            if idx is not None:
+                lo, hi = min(lo, idx.first_year), max(hi, idx.last_year)
+            idx = build_index(lo, hi, self._year_status, self._minutes_of_day)
+            self._cache.index = idx
+            return idx
+
+    def _index_for(self, ordinal: int) -> CalendarIndex:
+        idx = self._cache.index
+        if idx is not None and idx.base <= ordinal < idx.base + len(idx.status):
+            return idx
+        if not 1 <= ordinal <= dt.date.max.toordinal():
+            raise CalendarDataMissingError(
+                "date is outside the calendar data", field="date"
+            )  # pragma: no cover - unreachable through date objects
+        year = dt.date.fromordinal(ordinal).year
+        return self._index(year, year)
+
+    def _grow(self, idx: CalendarIndex, *, forward: bool) -> CalendarIndex:
+        """Extend the index one block past its end (or before its start)."""
+        if forward:
+            if idx.last_year >= self.last_year:
+                raise CalendarDataMissingError(
+                    f"the result falls after {self.last_year}, the last year of the calendar "
+                    "data; load the notices for later years",
+                    field="n",
+                )
+            return self._index(idx.first_year, min(self.last_year, idx.last_year + _WINDOW))
+        if idx.first_year <= self.first_year:
+            raise CalendarDataMissingError(
+                f"the result falls before {self.first_year}, the first year of the calendar data",
+                field="n",
+            )
+        return self._index(max(self.first_year, idx.first_year - _WINDOW), idx.last_year)
+
+    def index(self, first: dt.date, last: dt.date) -> CalendarIndex:
+        """The precomputed index, built (or grown) to cover ``first .. last``.
+
+        Intended for the bulk path and for tools that need the raw cumulative counts.
+        """
+        return self._index(first.year, last.year)
+
+    def _provisional_years(self) -> frozenset[int]:
+        prov = self._cache.provisional
+        if prov is None:
+            prov = frozenset(
+                y
+                for y in range(self.first_year, self.last_year + 1)
+                if self.source.is_provisional(y)
+            )
+            self._cache.provisional = prov
+        return prov
+
+    def _warn_if_provisional(self, *days: dt.date) -> None:
+        if not self.warn_provisional:
+            return
+        prov = self._provisional_years()
+        if prov:
+            years = sorted({d.year for d in days if d.year in prov})
+            if years:
+                warnings.warn(
+                    f"the answer depends on {', '.join(map(str, years))}, which has no official "
+                    "civil-service notice yet; its days off come from the statutes alone",
+                    ProvisionalCalendarWarning,
+                    stacklevel=3,
+                )
+
+    # ------------------------------------------------------------------ inputs
+
+    @staticmethod
+    def _date_arg(value: object, field: str) -> dt.date:
+        if type(value) is dt.date:
+            return value
+        if isinstance(value, dt.datetime):
+            return WorkCalendar._local(value, field).date()
+        if isinstance(value, dt.date):
+            return dt.date(value.year, value.month, value.day)
+        raise InvalidInputError(
+            f"{field} must be a datetime.date (or an aware datetime), got {type(value).__name__}",
+            field=field,
+        )
+
+    @staticmethod
+    def _local(value: object, field: str) -> dt.datetime:
+        if not isinstance(value, dt.datetime):
+            raise InvalidInputError(
+                f"{field} must be a timezone-aware datetime.datetime, got {type(value).__name__}",
+                field=field,
+            )
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise InvalidInputError(
+                f"{field} is a naive datetime; give an aware one such as "
+                "2026-02-13T10:00:00+07:00 (Vietnam local time, Asia/Ho_Chi_Minh)",
+                field=field,
+            )
+        return value.astimezone(VN_TZ)
+
+    # ------------------------------------------------------------------ days
+
+    def day_info(self, day: dt.date) -> DayInfo:
+        """The status of ``day`` and the entry (holiday, make-up day) that decided it."""
+        day = self._date_arg(day, "day")
+        idx = self._index_for(day.toordinal())
+        kind = _KIND_OF_CODE[idx.status[day.toordinal() - idx.base]]
+        return DayInfo(day, kind, self._cache.entries.get(day.year, {}).get(day))
+
+    def is_working_day(self, day: dt.date) -> bool:
+        """Whether ``day`` is a working day (not a rest day or day off, or a make-up day).
+
+        Raises:
+            CalendarDataMissingError: when the year is not covered.
+        """
+        if type(day) is not dt.date:
+            day = self._date_arg(day, "day")
+        o = day.toordinal()
+        idx = self._index_for(o)
+        code = idx.status[o - idx.base]
+        return code in (WORKING, MAKE_UP)
+
+    def next_working_day(self, day: dt.date) -> dt.date:
+        """The first working day strictly after ``day``."""
+        return self.add_working_days(day, 1)
+
+    def previous_working_day(self, day: dt.date) -> dt.date:
+        """The last working day strictly before ``day``."""
+        return self.add_working_days(day, -1)
+
+    @overload
+    def add_working_days(self, day: dt.date, n: int) -> dt.date: ...
+
+    @overload
+    def add_working_days(
+        self, day: npt.NDArray[np.datetime64], n: int | npt.NDArray[np.integer[Any]]
+    ) -> npt.NDArray[np.datetime64]: ...
+
+    def add_working_days(self, day: Any, n: Any) -> Any:
+        """The ``n``-th working day strictly after ``day`` (the start day is not counted).
+
+        ``n = 0`` returns ``day`` unchanged, even when it is not a working day. A negative
+        ``n`` counts backwards: ``add_working_days(d, -1)`` is the last working day strictly
+        before ``d``. Follows Civil Code 2015 Art. 147(2) (the first day of a period is not
+        counted).
+
+        Args:
+            day: a local date (an aware datetime is converted to its Vietnam local date), or a
+                NumPy ``datetime64[D]`` array.
+            n: number of working days, or an integer array broadcastable with ``day``.
+
+        Returns:
+            The date (or an array of ``datetime64[D]`` for array input).
+
+        Raises:
+            CalendarDataMissingError: when the start or the result is outside the data.
+            InvalidInputError: when an argument has the wrong type.
+        """
+        if type(day) is not dt.date:
+            if hasattr(day, "dtype"):
+                bulk = importlib.import_module("onestop.deadlines.bulk")
+                return bulk.add_working_days(self, day, n)
+            day = self._date_arg(day, "day")
+        if type(n) is not int:
+            n = self._int_arg(n, "n")
+        if n == 0:
+            return day
+        o = day.toordinal()
+        idx = self._index_for(o)
+        i = o - idx.base
+        if n > 0:
+            k = idx.cum_days[i + 1] + n - 1
+            while k >= len(idx.workdays):
+                idx = self._grow(idx, forward=True)
+                i = o - idx.base
+                k = idx.cum_days[i + 1] + n - 1
+        else:
+            k = idx.cum_days[i] + n
+            while k < 0:
+                idx = self._grow(idx, forward=False)
+                i = o - idx.base
+                k = idx.cum_days[i] + n
+        result = dt.date.fromordinal(idx.base + idx.workdays[k])
+        if self.warn_provisional and self._provisional_years():
+            self._warn_if_provisional(day, result)
+        return result
+
+    @staticmethod
+    def _int_arg(value: object, field: str) -> int:
+        if isinstance(value, bool) or not hasattr(value, "__index__"):
+            raise InvalidInputError(
+                f"{field} must be an integer number of days, got {type(value).__name__}",
+                field=field,
+            )
+        return int(value)  # type: ignore[call-overload,unused-ignore]
+
+    def working_days_between(
+        self,
+        start: dt.date,
+        end: dt.date,
+        *,
+        include_start: bool = False,
+        include_end: bool = True,
+    ) -> int:
+        """Count the working days between two dates.
+
+        By default the start is excluded and the end included — ``(start, end]`` — which makes
+        this the inverse of :meth:`add_working_days`:
+        ``working_days_between(d, add_working_days(d, n)) == n`` for every ``n >= 0`` (and for
+        negative ``n`` when ``d`` is a working day). The count is antisymmetric: when
+        ``end < start`` the result is ``-working_days_between(end, start)`` with the same flags.
+
+        Args:
+            start: first date (local).
+            end: last date (local).
+            include_start: count ``start`` when it is a working day.
+            include_end: count ``end`` when it is a working day.
+
+        Returns:
+            The number of working days (negative when ``end < start``).
+        """
+        a = self._date_arg(start, "start")
+        b = self._date_arg(end, "end")
+        if b < a:
+            return -self.working_days_between(
+                b, a, include_start=include_start, include_end=include_end
+            )
+        ao, bo = a.toordinal(), b.toordinal()
+        idx = self._index(a.year, b.year)
+        cum = idx.cum_days
+        lo = ao - idx.base + (0 if include_start else 1)
+        hi = bo - idx.base + (1 if include_end else 0)
+        self._warn_if_provisional(a, b)
+        return max(0, cum[hi] - cum[lo]) if hi >= lo else 0
+
+    def working_day_number(self, day: dt.date) -> int:
+        """Working days from 1 January of the first covered year through ``day`` (inclusive).
+
+        A stable absolute numbering, convenient for storing or comparing positions.
+        """
+        day = self._date_arg(day, "day")
+        o = day.toordinal()
+        idx = self._index(self.first_year, day.year)
+        return idx.cum_days[o - idx.base + 1]
+
+    # ------------------------------------------------------------------ periods (Civil Code)
+
+    def roll_forward(self, day: dt.date) -> dt.date:
+        """``day`` itself if it is a working day, else the next working day (Art. 148(5))."""
+        day = self._date_arg(day, "day")
+        return day if self.is_working_day(day) else self.add_working_days(day, 1)
+
+    def add_calendar_days(self, day: dt.date, n: int) -> dt.date:
+        """Last day of a period of ``n`` calendar days starting after ``day``.
+
+        The first day is not counted (Civil Code 2015 Art. 147(2)): the period ends on
+        ``day + n``; when that day is a weekly rest day or a day off, it ends on the next
+        working day (Art. 148(5)).
+
+        Args:
+            day: the day of the event that starts the period (e.g. receipt), local.
+            n: number of calendar days, ``n >= 0``.
+
+        Returns:
+            The last day of the period.
+        """
+        day = self._date_arg(day, "day")
+        n = self._int_arg(n, "n")
+        if n < 0:
+            raise InvalidInputError("n must be >= 0 calendar days", field="n")
+        try:
+            last = day + dt.timedelta(days=n)
+        except OverflowError:
+            raise CalendarDataMissingError(
+                "day + n is outside the calendar data", field="n"
+            ) from None
+        return self.roll_forward(last)
+
+    def add_months(self, day: dt.date, n: int) -> dt.date:
+        """Last day of a period of ``n`` months starting after ``day``.
+
+        Civil Code 2015 Art. 148(3): the period ends on the same day-number of the last month,
+        or on that month's last day when the day-number does not exist (31 January + 1 month =
+        28 or 29 February); Art. 148(5): a last day that is not a working day moves to the next
+        working day.
+
+        Args:
+            day: the day of the event that starts the period, local.
+            n: number of months, ``n >= 0``.
+
+        Returns:
+            The last day of the period.
+        """
+        day = self._date_arg(day, "day")
+        n = self._int_arg(n, "n")
+        if n < 0:
+            raise InvalidInputError("n must be >= 0 months", field="n")
+        try:
+            last = day + relativedelta(months=n)
+        except (OverflowError, ValueError):
+            raise CalendarDataMissingError(
+                "day + n months is outside the calendar data", field="n"
+            ) from None
+        return self.roll_forward(last)
+
+    # ------------------------------------------------------------------ instants
+
+    def hours_on(self, day: dt.date) -> OfficeHours:
+        """The office hours in force on ``day`` (whether or not it is a working day)."""
+        return self.office_hours.for_date(self._date_arg(day, "day"))
+
+    def closing_time(self, day: dt.date) -> dt.datetime:
+        """The aware instant at which office hours close on ``day``."""
+        day = self._date_arg(day, "day")
+        return dt.datetime.combine(day, self.office_hours.for_date(day).closing, VN_TZ)
+
+    def opening_time(self, day: dt.date) -> dt.datetime:
+        """The aware instant at which office hours open on ``day``."""
+        day = self._date_arg(day, "day")
+        return dt.datetime.combine(day, self.office_hours.for_date(day).opening, VN_TZ)
+
+    def is_working_time(self, instant: dt.datetime) -> bool:
+        """Whether ``instant`` falls inside office hours of a working day.
+
+        Session starts count as working time, session ends do not.
+        """
+        local = self._local(instant, "instant")
+        day = local.date()
+        return self.is_working_day(day) and self.office_hours.for_date(day).is_open(
+            local.timetz().replace(tzinfo=None)
+        )
+
+    def working_position(self, instant: dt.datetime) -> int:
+        """Working time from the start of the index window to ``instant``, in microseconds.
+
+        Positions are only meaningful relative to each other (see :meth:`working_time_between`);
+        they are what the working-time arithmetic adds to.
+        """
+        local = self._local(instant, "instant")
+        return self._position(local, self._index_for(local.date().toordinal()))
+
+    def _position(self, local: dt.datetime, idx: CalendarIndex) -> int:
+        day = local.date()
+        i = day.toordinal() - idx.base
+        pos = idx.cum_minutes[i] * _US_PER_MINUTE
+        if idx.day_minutes[i]:
+            pos += self.office_hours.for_date(day).worked_before(local.time())
+        return pos
+
+    def _instant_at(self, pos: int, idx: CalendarIndex) -> dt.datetime:
+        """The earliest instant at which working position ``pos`` is reached (pos > 0)."""
+        import bisect
+
+        target_min, rem = divmod(pos, _US_PER_MINUTE)
+        # the day j with cum_minutes[j] < pos <= cum_minutes[j + 1]
+        j = bisect.bisect_left(idx.cum_minutes, target_min + (1 if rem else 0)) - 1
+        day = dt.date.fromordinal(idx.base + j)
+        worked = pos - idx.cum_minutes[j] * _US_PER_MINUTE
+        return dt.datetime.combine(day, self.office_hours.for_date(day).time_at(worked), VN_TZ)
+
+    def add_working_time(self, instant: dt.datetime, amount: dt.timedelta | int) -> dt.datetime:
+        """The instant at which ``amount`` of office time has elapsed after ``instant``.
+
+        Only time inside office hours of working days counts: an instant outside office hours
+        starts counting at the next opening. The result is the earliest instant reaching the
+        amount, so a count that ends exactly at a session's end returns that end (e.g. 17:00),
+        not the next opening.
+
+        Args:
+            instant: an aware start instant.
+            amount: a :class:`datetime.timedelta`, or an integer number of minutes; ``>= 0``.
+
+        Returns:
+            The aware instant (in Asia/Ho_Chi_Minh).
+        """
+        local = self._local(instant, "instant")
+        if isinstance(amount, dt.timedelta):
+            us = (amount.days * 86_400 + amount.seconds) * 1_000_000 + amount.microseconds
+        else:
+            us = self._int_arg(amount, "amount") * _US_PER_MINUTE
+        if us < 0:
+            raise InvalidInputError(
+                "amount must be a non-negative duration of working time", field="amount"
+            )
+        o = local.date().toordinal()
+        idx = self._index_for(o)
+        start = self._position(local, idx)
+        if us == 0:
+            return self.next_working_instant(local)
+        target = start + us
+        while target > idx.cum_minutes[len(idx.cum_minutes) - 1] * _US_PER_MINUTE:
+            idx = self._grow(idx, forward=True)
+            start = self._position(local, idx)
+            target = start + us
+        result = self._instant_at(target, idx)
+        self._warn_if_provisional(local.date(), result.date())
+        return result
+
+    def working_time_between(self, start: dt.datetime, end: dt.datetime) -> dt.timedelta:
+        """Office time (working days, inside sessions) elapsed from ``start`` to ``end``.
+
+        Negative when ``end`` is before ``start``.
+        """
+        a = self._local(start, "start")
+        b = self._local(end, "end")
+        lo, hi = (a, b) if a <= b else (b, a)
+        idx = self._index(lo.year, hi.year)
+        us = self._position(b, idx) - self._position(a, idx)
+        self._warn_if_provisional(a.date(), b.date())
+        return dt.timedelta(microseconds=us)
+
+    def next_working_instant(self, instant: dt.datetime) -> dt.datetime:
+        """``instant`` itself if it is working time, else the next opening of office hours."""
+        local = self._local(instant, "instant")
+        if self.is_working_time(local):
+            return local
+        day = local.date()
+        if self.is_working_day(day):
+            hours = self.office_hours.for_date(day)
+            t = local.time()
+            for s in hours.sessions:
+                if t < s.start:
+                    return dt.datetime.combine(day, s.start, VN_TZ)
+        return self.opening_time(self.add_working_days(day, 1))
+
+    def previous_working_instant(self, instant: dt.datetime) -> dt.datetime:
+        """``instant`` itself if it is working time, else the last closing of a session before it.
+
+        The result of a closed office is the end of the last session (e.g. 17:00), the instant
+        at which the last working time elapsed.
+        """
+        local = self._local(instant, "instant")
+        if self.is_working_time(local):
+            return local
+        day = local.date()
+        if self.is_working_day(day):
+            hours = self.office_hours.for_date(day)
+            t = local.time()
+            for s in reversed(hours.sessions):
+                if t >= s.end:
+                    return dt.datetime.combine(day, s.end, VN_TZ)
+        return self.closing_time(self.add_working_days(day, -1))
+
+    def days(self, first: dt.date, last: dt.date) -> Iterable[DayInfo]:
+        """Each date from ``first`` to ``last`` (inclusive) with its status."""
+        a = self._date_arg(first, "first")
+        b = self._date_arg(last, "last")
+        for o in range(a.toordinal(), b.toordinal() + 1):
+            yield self.day_info(dt.date.fromordinal(o))
+
+
+def civil_service_calendar(
+    *,
+    schedule: HolidaySource | None = None,
+    office_hours: OfficeHours | OfficeHoursSchedule | None = None,
+    extra_holidays: Iterable[Holiday] = (),
+    rest_days: Iterable[int] = CIVIL_SERVICE_REST_DAYS,
+    warn_provisional: bool = True,
+) -> WorkCalendar:
+    """The working calendar of Vietnam's civil service (state agencies).
+
+    Saturday and Sunday rest (QĐ 188/1999/QĐ-TTg Art. 1), the public holidays of the Labor Code
+    with compensatory days, and each year's official swaps and make-up Saturdays (by default from
+    :func:`onestop.deadlines.holidays.official_schedule`).
+
+    Args:
+        schedule: the holiday source; default the official schedule shipped with onestop.
+        office_hours: the agency's office hours (default 07:30–11:30, 13:00–17:00).
+        extra_holidays: entries overriding the schedule on their dates (a province's closure).
+        rest_days: weekly rest days, ``0`` = Monday … ``6`` = Sunday.
+        warn_provisional: warn when an answer depends on a year without an official notice.
+
+    Returns:
+        The calendar.
+    """
+    if schedule is None:
+        # imported here: the holiday data loads only when the official calendar is asked for
+        holidays_module = importlib.import_module("onestop.deadlines.holidays")
+        schedule = holidays_module.official_schedule()
+    return WorkCalendar(
+        schedule,
+        office_hours=office_hours,
+        rest_days=rest_days,
+        extra_holidays=extra_holidays,
+        warn_provisional=warn_provisional,
+    )
