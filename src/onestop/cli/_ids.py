@@ -1,3 +1,183 @@
-"""The ``onestop check-id`` command."""
+"""The ``onestop check-id`` command: what an identifier is, its parts, or why it is invalid."""
 
 from __future__ import annotations
+
+import re
+from enum import StrEnum
+from typing import Annotated, Any
+
+import typer
+
+from onestop.cli._app import JsonOption, app, console, err_console, handle_errors, print_json
+from onestop.errors import InvalidIdentifierError
+from onestop.models._agency import AgencyCode, DossierCode, ProcedureCode
+from onestop.models._identity import CitizenId, LegacyId, TaxCode
+from onestop.models._provinces import Province, successor_province
+
+__all__ = ["IdKind", "check_id", "describe_identifier", "detect_kind"]
+
+
+class IdKind(StrEnum):
+    """The identifier kinds ``check-id`` knows."""
+
+    CCCD = "cccd"
+    CMND = "cmnd"
+    MST = "mst"
+    AGENCY = "agency"
+    DOSSIER = "dossier"
+    PROCEDURE = "procedure"
+
+
+_DOSSIER_TAIL = re.compile(r".+-[0-9]{6}-[0-9]{4}")
+_PROCEDURE_HEAD = re.compile(r"[0-9]\.[0-9]{6}(\..*)?")
+_MST_BRANCH = re.compile(r"[0-9]{10}\s*-\s*[0-9]{3}")
+
+
+def detect_kind(value: str) -> IdKind | None:
+    """Guess the kind of an identifier from its shape (``None`` when nothing fits).
+
+    A 12-digit number is taken as a CCCD (it is also a valid personal MST since July 2025).
+    """
+    text = value.strip()
+    digits = text.isascii() and text.isdigit()
+    if digits and len(text) == 12:
+        return IdKind.CCCD
+    if digits and len(text) == 9:
+        return IdKind.CMND
+    if (digits and len(text) in (10, 13)) or _MST_BRANCH.fullmatch(text):
+        return IdKind.MST
+    if _DOSSIER_TAIL.fullmatch(text):
+        return IdKind.DOSSIER
+    if _PROCEDURE_HEAD.fullmatch(text):
+        return IdKind.PROCEDURE
+    if (text and not digits and "." in text) or (text[:1].isalpha() and text.isascii()):
+        return IdKind.AGENCY
+    return None
+
+
+def _province(p: Province) -> dict[str, Any]:
+    return {"code": p.code, "name": p.name_vi, "era": p.era}
+
+
+def _agency_parts(code: AgencyCode) -> dict[str, Any]:
+    authority = code.authority
+    successor = code.successor
+    return {
+        "form": code.form,
+        "level1": code.level1,
+        "levels": list(code.levels),
+        "authority": {
+            "kind": authority.kind,
+            "name": authority.name,
+            "province": None if authority.province is None else _province(authority.province),
+            "confirmed": authority.confirmed,
+        },
+        "closed": successor is not None,
+        "successor": None if successor is None else str(successor),
+    }
+
+
+def describe_identifier(value: str, kind: IdKind) -> tuple[str, dict[str, Any]]:
+    """Parse ``value`` as ``kind`` and return its canonical form and its parts.
+
+    Raises:
+        InvalidIdentifierError: when the value is not a valid identifier of that kind.
+    """
+    if kind is IdKind.CCCD:
+        cid = CitizenId.parse(value)
+        return str(cid), {
+            "province": _province(cid.province),
+            "province_2025": _province(successor_province(cid.province)),
+            "sex": cid.sex,
+            "century": cid.century,
+            "birth_year": cid.birth_year,
+        }
+    if kind is IdKind.CMND:
+        return str(LegacyId.parse(value)), {"digits": 9}
+    if kind is IdKind.MST:
+        tax = TaxCode.parse(value)
+        return str(tax), {
+            "form": tax.kind,
+            "base": tax.base,
+            "branch": tax.branch,
+            "citizen_id": None if tax.citizen_id is None else str(tax.citizen_id),
+        }
+    if kind is IdKind.AGENCY:
+        agency = AgencyCode.parse(value)
+        return str(agency), _agency_parts(agency)
+    if kind is IdKind.DOSSIER:
+        dossier = DossierCode.parse(value)
+        return str(dossier), {
+            "agency": str(dossier.agency),
+            "agency_parts": _agency_parts(dossier.agency),
+            "received_on": dossier.received_on.isoformat(),
+            "sequence": dossier.sequence,
+        }
+    procedure = ProcedureCode.parse(value)
+    unit = procedure.agency
+    return str(procedure), {
+        "national": procedure.national,
+        "localized": unit is not None,
+        "agency": None if unit is None else str(unit),
+    }
+
+
+def _print_parts(parts: dict[str, Any], indent: str = "  ") -> None:
+    for key, item in parts.items():
+        if isinstance(item, dict):
+            console.print(f"{indent}{key}:", markup=False)
+            _print_parts(item, indent + "  ")
+        else:
+            shown = ", ".join(map(str, item)) if isinstance(item, list) else item
+            console.print(f"{indent}{key}: {'-' if shown is None else shown}", markup=False)
+
+
+@app.command("check-id")
+@handle_errors
+def check_id(
+    value: Annotated[str, typer.Argument(help="The identifier to check.")],
+    kind: Annotated[
+        IdKind | None,
+        typer.Option("--kind", help="The kind of identifier; detected from its shape if omitted."),
+    ] = None,
+    json_: JsonOption = False,
+) -> None:
+    """Check a CCCD, CMND, MST, agency, dossier or procedure code and show its parts."""
+    chosen = kind if kind is not None else detect_kind(value)
+    try:
+        if chosen is None:
+            raise InvalidIdentifierError(
+                "value: not recognisable as any identifier; expected a 12-digit CCCD, 9-digit "
+                "CMND, 10/13-digit MST, agency code ('000.00.00.H56', 'H56.14'), dossier code "
+                "('<agency>-YYMMDD-NNNN') or procedure code ('1.000894')",
+                field="value",
+            )
+        normalized, parts = describe_identifier(value, chosen)
+    except InvalidIdentifierError as exc:
+        kind_name = None if chosen is None else chosen.value
+        if json_:
+            print_json(
+                {
+                    "valid": False,
+                    "kind": kind_name,
+                    "normalized": None,
+                    "parts": None,
+                    "error": {"code": exc.code, "message": exc.message},
+                }
+            )
+        else:
+            err_console.print(f"error[{exc.code}]: {exc.message}", markup=False, soft_wrap=True)
+        raise typer.Exit(2) from None
+    if json_:
+        print_json(
+            {
+                "valid": True,
+                "kind": chosen.value,
+                "normalized": normalized,
+                "parts": parts,
+                "error": None,
+            }
+        )
+        return
+    console.print(f"valid {chosen.value}: {normalized}", markup=False)
+    _print_parts(parts)

@@ -235,13 +235,13 @@ class CitizenId(_Identifier):
 
     @property
     def century(self) -> int:
-        """The birth century as its first year's hundreds, e.g. ``20`` for 2000–2099."""
-        return 19 + self.century_sex_digit // 2
+        """The first year of the birth century: ``1900`` (digits 0/1), ``2000`` (2/3) … ``2300``."""
+        return 1900 + 100 * (self.century_sex_digit // 2)
 
     @property
     def birth_year(self) -> int:
         """The full birth year, e.g. ``2003``."""
-        return self.century * 100 + int(self._value[4:6])
+        return self.century + int(self._value[4:6])
 
     @property
     def serial(self) -> str:
