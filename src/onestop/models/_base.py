@@ -109,6 +109,10 @@ class FrozenModel(BaseModel):
         except ValidationError as exc:
             raise self._convert(exc) from exc
 
+    # Tell pydantic this is not a custom ``__init__``: nested models are then validated in
+    # pydantic-core (fast, with full error locations) and only top-level construction converts.
+    __init__.__pydantic_base_init__ = True  # type: ignore[attr-defined]
+
     @classmethod
     def _convert(cls, exc: ValidationError) -> OneStopError:
         """Build the onestop error for a failed validation of this model."""

@@ -14,9 +14,27 @@ from typing import Annotated, Self
 from pydantic import Field, model_validator
 
 from onestop.errors import InvalidDossierError, InvalidInputError
+from onestop.models._agency import AgencyCode, ProcedureCode
 from onestop.models._base import FrozenModel
+from onestop.models._status import Channel
 
-__all__ = ["ProcessingTime", "ServiceLevel", "TimeUnit"]
+__all__ = [
+    "AdministrativeLevel",
+    "AgencyRef",
+    "ChannelProcessingTime",
+    "FeeItem",
+    "FeeKind",
+    "FieldOfActivity",
+    "FormTemplate",
+    "LegalBasis",
+    "LienThongParticipant",
+    "Procedure",
+    "ProcedureResult",
+    "ProcessingTime",
+    "RequiredDocument",
+    "ServiceLevel",
+    "TimeUnit",
+]
 
 
 class TimeUnit(StrEnum):
@@ -186,3 +204,316 @@ _LEGACY_LEVELS: dict[ServiceLevel, int] = {
     ServiceLevel.PARTIAL: 3,
     ServiceLevel.NONE: 2,
 }
+
+
+class AdministrativeLevel(StrEnum):
+    """The level of government that carries out a procedure (cấp thực hiện).
+
+    The district level was abolished on 1 July 2025 (two-level local government); it is kept
+    for procedures and dossiers from before that date.
+    """
+
+    CENTRAL = "central"
+    """Cấp Bộ / Trung ương (ministries and central agencies)."""
+    PROVINCIAL = "provincial"
+    """Cấp Tỉnh."""
+    DISTRICT = "district"
+    """Cấp Huyện (until 30 June 2025)."""
+    COMMUNE = "commune"
+    """Cấp Xã."""
+    OTHER = "other"
+    """Other bodies (public service units, enterprises authorised to receive dossiers)."""
+
+
+class FeeKind(StrEnum):
+    """Whether an amount is a fee (phí) or a charge (lệ phí), per Luật Phí và lệ phí 2015."""
+
+    FEE = "fee"
+    """Phí: covers the cost of a public service."""
+    CHARGE = "charge"
+    """Lệ phí: a fixed levy for a state administrative service."""
+
+
+_ShortCode = Annotated[
+    str, Field(min_length=1, max_length=60, pattern=r"^[0-9A-Za-z][0-9A-Za-z._\-/]*$")
+]
+_Name = Annotated[str, Field(min_length=1, max_length=2000)]
+_Vnd = Annotated[int, Field(ge=0, le=10**15, strict=True)]
+
+
+class FieldOfActivity(FrozenModel):
+    """The field (lĩnh vực) a procedure belongs to, from the national list (``MaLinhVuc``).
+
+    Attributes:
+        code: the field code, e.g. ``"G15-TP01"`` or a catalogue code such as ``"1.000894"``'s
+            ``MALINHVUC``; TT 01/2018/TT-VPCP Art. 20 writes it ``MX1X2-LV``.
+        name: the Vietnamese name, e.g. ``"Hộ tịch"``.
+    """
+
+    code: _ShortCode
+    name: _Name
+
+
+class AgencyRef(FrozenModel):
+    """An agency named by a procedure or dossier.
+
+    Attributes:
+        name: the agency's name, e.g. ``"UBND cấp xã"``.
+        code: its electronic identifier (mã định danh, QĐ 20/2020/QĐ-TTg) when known.
+    """
+
+    name: _Name
+    code: AgencyCode | None = None
+
+
+class ChannelProcessingTime(FrozenModel):
+    """The processing time that applies to dossiers submitted through one channel.
+
+    Attributes:
+        channel: the submission channel.
+        time: the processing time for that channel.
+    """
+
+    channel: Channel
+    time: ProcessingTime
+
+
+class FeeItem(FrozenModel):
+    """A fee or charge of a procedure (phí, lệ phí), in whole Vietnamese đồng.
+
+    Attributes:
+        name: e.g. ``"Lệ phí đăng ký khai sinh"``.
+        amount: the amount in VND (an integer, ≥ 0; 0 for an exemption).
+        kind: fee or charge.
+        code: the catalogue's ``MaPhiLePhi``, when there is one.
+        channel: the channel the amount applies to (online submissions are often cheaper);
+            ``None`` for every channel.
+        note: free text (exemptions, conditions).
+    """
+
+    name: _Name
+    amount: _Vnd
+    kind: FeeKind = FeeKind.CHARGE
+    code: _ShortCode | None = None
+    channel: Channel | None = None
+    note: str | None = None
+
+
+class FormTemplate(FrozenModel):
+    """A form (mẫu đơn, tờ khai) to fill in, as published with the procedure.
+
+    Attributes:
+        name: e.g. ``"Tờ khai đăng ký khai sinh"``.
+        url: where the template can be downloaded, when published.
+    """
+
+    name: _Name
+    url: str | None = None
+
+
+class RequiredDocument(FrozenModel):
+    """One component of the dossier (thành phần hồ sơ) the applicant must provide.
+
+    Attributes:
+        name: e.g. ``"Giấy chứng sinh"``.
+        code: the component code (``MaGiayTo`` / ``MaThanhPhanHoSo``), when published.
+        originals: number of originals (``SOBANCHINH``).
+        copies: number of copies (``SOBANSAO``).
+        template: the form to fill in, if any.
+        case: the case (trường hợp) the component applies to; ``None`` for every case.
+        mandatory: whether the component is always required.
+    """
+
+    name: _Name
+    code: _ShortCode | None = None
+    originals: Annotated[int, Field(ge=0, le=1000, strict=True)] = 1
+    copies: Annotated[int, Field(ge=0, le=1000, strict=True)] = 0
+    template: FormTemplate | None = None
+    case: str | None = None
+    mandatory: bool = True
+
+
+class ProcedureResult(FrozenModel):
+    """A result document of a procedure (kết quả thực hiện).
+
+    Attributes:
+        name: e.g. ``"Giấy khai sinh"``.
+        code: the result code (``MaKetQua``), when published.
+        template: the result's template, if published.
+    """
+
+    name: _Name
+    code: _ShortCode | None = None
+    template: FormTemplate | None = None
+
+
+class LegalBasis(FrozenModel):
+    """A legal text a procedure is based on (căn cứ pháp lý).
+
+    Attributes:
+        number: the document number, e.g. ``"123/2015/NĐ-CP"`` (``SOVANBAN``).
+        title: its title, e.g. ``"Nghị định quy định chi tiết ... Luật Hộ tịch"``.
+        issued_on: date of issue (local date).
+        effective_on: date it took effect.
+        issuer: the issuing body, e.g. ``"Chính phủ"``.
+        url: where it can be read.
+    """
+
+    number: Annotated[str, Field(min_length=1, max_length=100)]
+    title: str | None = None
+    issued_on: dt.date | None = None
+    effective_on: dt.date | None = None
+    issuer: str | None = None
+    url: str | None = None
+
+
+class LienThongParticipant(FrozenModel):
+    """An agency taking part in a liên thông (inter-agency) procedure, with its share of time.
+
+    NĐ 61/2018/NĐ-CP Art. 19(5)-(8): each participating body gets its task and its own time
+    limit within the procedure's total.
+
+    Attributes:
+        agency: the participating agency.
+        task: what it does, e.g. ``"Đăng ký thường trú"``.
+        share: its share of the processing time, in the procedure's unit.
+    """
+
+    agency: AgencyRef
+    task: _Name
+    share: ProcessingTime
+
+
+class Procedure(FrozenModel):
+    """An administrative procedure (thủ tục hành chính) as published in the national database.
+
+    Attributes:
+        code: the national code (``1.000894``) or the localized one
+            (``1.000494.000.00.00.H29``).
+        name_vi: the official Vietnamese name (``TENTTHC``).
+        name_en: an English name, when one exists.
+        field: the field (lĩnh vực) it belongs to.
+        levels: the levels of government that carry it out (``CAPTHUCHIEN``).
+        implementing_agencies: agencies that carry it out (``COQUANTHUCHIEN``).
+        competent_agencies: agencies with the power to decide (``COQUANCOTHAMQUYEN``).
+        channels: the channels a dossier may be submitted through.
+        processing_times: the processing time per channel; exactly one for each allowed channel.
+        fees: fees and charges, VND.
+        documents: the dossier components (thành phần hồ sơ).
+        results: the result documents.
+        legal_basis: the legal texts it rests on.
+        service_level: the online service level (NĐ 42/2022/NĐ-CP; legacy NĐ 43/2011 levels).
+        lien_thong: the participants of a liên thông procedure, each with its share of the time;
+            the shares together must not exceed the processing time of any channel.
+    """
+
+    code: ProcedureCode
+    name_vi: _Name
+    name_en: str | None = None
+    field: FieldOfActivity
+    levels: Annotated[tuple[AdministrativeLevel, ...], Field(min_length=1)]
+    implementing_agencies: tuple[AgencyRef, ...] = ()
+    competent_agencies: tuple[AgencyRef, ...] = ()
+    channels: Annotated[tuple[Channel, ...], Field(min_length=1)]
+    processing_times: Annotated[tuple[ChannelProcessingTime, ...], Field(min_length=1)]
+    fees: tuple[FeeItem, ...] = ()
+    documents: tuple[RequiredDocument, ...] = ()
+    results: tuple[ProcedureResult, ...] = ()
+    legal_basis: tuple[LegalBasis, ...] = ()
+    service_level: ServiceLevel = ServiceLevel.NONE
+    lien_thong: tuple[LienThongParticipant, ...] = ()
+
+    @model_validator(mode="after")
+    def _check_consistency(self) -> Self:
+        if len(set(self.channels)) != len(self.channels):
+            raise InvalidDossierError(
+                "channels: each channel may appear only once", field="channels"
+            )
+        if len(set(self.levels)) != len(self.levels):
+            raise InvalidDossierError("levels: each level may appear only once", field="levels")
+        seen: set[Channel] = set()
+        for item in self.processing_times:
+            if item.channel in seen:
+                raise InvalidDossierError(
+                    f"processing_times: channel {item.channel.value} has more than one "
+                    "processing time; give exactly one per channel",
+                    field="processing_times",
+                )
+            if item.channel not in self.channels:
+                raise InvalidDossierError(
+                    f"processing_times: channel {item.channel.value} is not in channels "
+                    f"({', '.join(c.value for c in self.channels)}); add it or remove the time",
+                    field="processing_times",
+                )
+            seen.add(item.channel)
+        missing = [c.value for c in self.channels if c not in seen]
+        if missing:
+            raise InvalidDossierError(
+                f"processing_times: no processing time for channel(s) {', '.join(missing)}; "
+                "give exactly one per allowed channel",
+                field="processing_times",
+            )
+        for fee in self.fees:
+            if fee.channel is not None and fee.channel not in self.channels:
+                raise InvalidDossierError(
+                    f"fees: a fee applies to channel {fee.channel.value}, which is not allowed",
+                    field="fees",
+                )
+        if self.service_level is ServiceLevel.NONE and Channel.ONLINE in self.channels:
+            raise InvalidDossierError(
+                "service_level: a procedure that accepts online submission is an online "
+                "service (partial or full), not 'none'",
+                field="service_level",
+            )
+        if self.service_level is not ServiceLevel.NONE and Channel.ONLINE not in self.channels:
+            raise InvalidDossierError(
+                f"service_level: an online service ({self.service_level.value}) must list the "
+                "online channel in channels",
+                field="service_level",
+            )
+        self._check_lien_thong()
+        return self
+
+    def _check_lien_thong(self) -> None:
+        if not self.lien_thong:
+            return
+        for item in self.processing_times:
+            total = item.time
+            wrong = [p for p in self.lien_thong if p.share.unit is not total.unit]
+            if wrong:
+                raise InvalidDossierError(
+                    f"lien_thong: shares must be in the procedure's unit ({total.unit.value} for "
+                    f"channel {item.channel.value}), got {wrong[0].share.unit.value}",
+                    field="lien_thong",
+                )
+            used = sum(p.share.amount for p in self.lien_thong)
+            if used > total.amount:
+                raise InvalidDossierError(
+                    f"lien_thong: the participants' shares add up to {used} "
+                    f"{total.unit.value}, more than the {total.amount} allowed for channel "
+                    f"{item.channel.value}",
+                    field="lien_thong",
+                )
+
+    def processing_time_for(self, channel: Channel) -> ProcessingTime:
+        """The processing time for dossiers submitted through ``channel``.
+
+        Raises:
+            InvalidInputError: the procedure does not accept that channel.
+        """
+        for item in self.processing_times:
+            if item.channel is channel:
+                return item.time
+        raise InvalidInputError(
+            f"channel: procedure {self.code} does not accept the {channel} channel; allowed: "
+            f"{', '.join(c.value for c in self.channels)}",
+            field="channel",
+        )
+
+    def fees_for(self, channel: Channel) -> tuple[FeeItem, ...]:
+        """The fees and charges that apply to a dossier submitted through ``channel``."""
+        return tuple(f for f in self.fees if f.channel is None or f.channel is channel)
+
+    def total_fees(self, channel: Channel) -> int:
+        """Sum in VND of :meth:`fees_for` ``channel``."""
+        return sum(f.amount for f in self.fees_for(channel))

@@ -17,7 +17,14 @@ from types import MappingProxyType
 
 from onestop.errors import InvalidInputError, InvalidTransitionError
 
-__all__ = ["INITIAL_STATUSES", "TRANSITIONS", "Channel", "DossierStatus", "check_transition"]
+__all__ = [
+    "INITIAL_STATUSES",
+    "TRANSITIONS",
+    "Channel",
+    "DossierStatus",
+    "check_transition",
+    "transition_error",
+]
 
 
 class Channel(StrEnum):
@@ -247,6 +254,17 @@ def _parse_code(code: object, *, field: str, valid: str) -> int:
     )
 
 
+def transition_error(current: DossierStatus, requested: DossierStatus) -> InvalidTransitionError:
+    """Build the error for a status change the table does not allow (names both statuses)."""
+    allowed = ", ".join(f"{s.value} ({s.code})" for s in sorted(TRANSITIONS[current], key=_code))
+    return InvalidTransitionError(
+        f"status: cannot change from {current.value} ({current.code} {current.label_vi}) to "
+        f"{requested.value} ({requested.code} {requested.label_vi}); allowed from "
+        f"{current.value}: {allowed or 'none, the status is terminal'}",
+        field="status",
+    )
+
+
 def check_transition(current: DossierStatus, requested: DossierStatus) -> None:
     """Raise unless the transition table allows ``current`` → ``requested``.
 
@@ -254,15 +272,7 @@ def check_transition(current: DossierStatus, requested: DossierStatus) -> None:
         InvalidTransitionError: the transition is not in :data:`TRANSITIONS`.
     """
     if requested not in TRANSITIONS[current]:
-        allowed = ", ".join(
-            f"{s.value} ({s.code})" for s in sorted(TRANSITIONS[current], key=_code)
-        )
-        raise InvalidTransitionError(
-            f"status: cannot change from {current.value} ({current.code} {current.label_vi}) to "
-            f"{requested.value} ({requested.code} {requested.label_vi}); allowed from "
-            f"{current.value}: {allowed or 'none, the status is terminal'}",
-            field="status",
-        )
+        raise transition_error(current, requested)
 
 
 def _code(status: DossierStatus) -> int:
