@@ -33,7 +33,7 @@ PROVINCES_2008: tuple[tuple[str, str, bool, str, str, str], ...] = (
     ("14", "H52", False, "tinh", "Sơn La", "14"),
     ("15", "H63", False, "tinh", "Yên Bái", "15"),
     ("17", "H30", False, "tinh", "Hòa Bình", "25"),
-    ("19", "H55", False, "tinh", "Thái Nguyên", "19"),
+    ("19", "H55", True, "tinh", "Thái Nguyên", "19"),
     ("20", "H37", False, "tinh", "Lạng Sơn", "20"),
     ("22", "H49", False, "tinh", "Quảng Ninh", "22"),
     ("24", "H03", False, "tinh", "Bắc Giang", "24"),
