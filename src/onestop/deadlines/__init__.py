@@ -16,6 +16,16 @@ from onestop.deadlines.calendar import (
     civil_service_calendar,
 )
 from onestop.deadlines.hours import OfficeHours, OfficeHoursSchedule, Session
+from onestop.deadlines.lunar import (
+    LunarCalendar,
+    LunarDate,
+    from_lunar,
+    hung_kings_day,
+    leap_month,
+    lunar_new_year,
+    month_starts,
+    to_lunar,
+)
 
 __all__ = [
     "DayInfo",
@@ -23,10 +33,18 @@ __all__ = [
     "Holiday",
     "HolidayKind",
     "HolidaySource",
+    "LunarCalendar",
+    "LunarDate",
     "OfficeHours",
     "OfficeHoursSchedule",
     "Session",
     "StaticHolidaySource",
     "WorkCalendar",
     "civil_service_calendar",
+    "from_lunar",
+    "hung_kings_day",
+    "leap_month",
+    "lunar_new_year",
+    "month_starts",
+    "to_lunar",
 ]

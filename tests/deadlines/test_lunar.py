@@ -1,0 +1,267 @@
+"""The lunar calendar: regressions from issue 3, API behaviour and properties."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from onestop.deadlines.lunar import (
+    CALENDARS,
+    LunarDate,
+    covered_range,
+    from_lunar,
+    hung_kings_day,
+    leap_month,
+    lunar_new_year,
+    month_length,
+    month_starts,
+    to_lunar,
+    year_can_chi,
+)
+from onestop.errors import (
+    CalendarDataMissingError,
+    ConfigurationError,
+    InvalidInputError,
+    LunarDateError,
+    OneStopError,
+)
+
+D = dt.date
+
+
+# --- regressions named in issue 3 ----------------------------------------------------------
+
+
+def test_tet_1985_vietnam_vs_china():
+    assert lunar_new_year(1985) == D(1985, 1, 21)
+    assert lunar_new_year(1985, calendar="cn") == D(1985, 2, 20)
+    # the same day is month 12 of 1984 in China
+    cn = to_lunar(D(1985, 1, 21), calendar="cn")
+    assert (cn.year, cn.month, cn.day) == (1984, 12, 1)
+
+
+@pytest.mark.parametrize(
+    ("year", "vn", "cn"),
+    [
+        (2007, D(2007, 2, 17), D(2007, 2, 18)),
+        (2030, D(2030, 2, 2), D(2030, 2, 3)),
+        (2053, D(2053, 2, 18), D(2053, 2, 19)),
+    ],
+)
+def test_tet_one_day_before_china(year, vn, cn):
+    assert lunar_new_year(year) == vn
+    assert lunar_new_year(year, calendar="cn") == cn
+
+
+def test_leap_months_1985_1987():
+    assert leap_month(1985) == 2
+    assert leap_month(1987) == 7
+    # China: leap 10 in 1984 and leap 6 in 1987 (Hong Kong Observatory tables)
+    assert leap_month(1984, calendar="cn") == 10
+    assert leap_month(1987, calendar="cn") == 6
+
+
+@pytest.mark.parametrize("iso", ["1877-04-13", "1885-03-16", "2054-05-07", "2062-04-09"])
+def test_naive_port_day_zero_dates_are_valid(iso):
+    ld = to_lunar(D.fromisoformat(iso))
+    assert ld.day == 30  # the last day of a long month, never 0
+    assert from_lunar(ld.year, ld.month, ld.day, leap=ld.leap) == D.fromisoformat(iso)
+    nxt = to_lunar(D.fromisoformat(iso) + dt.timedelta(days=1))
+    assert nxt.day == 1
+
+
+def test_1944_month_5_starts_20_june_precise_21_june_compat():
+    assert from_lunar(1944, 5, 1) == D(1944, 6, 20)
+    assert from_lunar(1944, 5, 1, calendar="vn-compat") == D(1944, 6, 21)
+    compat = to_lunar(D(1944, 6, 20), calendar="vn-compat")
+    assert (compat.month, compat.day, compat.leap) == (4, 30, True)
+
+
+def test_tet_1968_north_and_south():
+    # North Vietnam's UTC+7 calendar put Tết Mậu Thân on 29 January, the South on 30 January.
+    assert lunar_new_year(1968) == D(1968, 1, 29)
+    assert lunar_new_year(1968, calendar="vn-historical") == D(1968, 1, 29)
+    assert lunar_new_year(1968, calendar="cn") == D(1968, 1, 30)
+    # before 1968 the historical calendar is China's
+    assert lunar_new_year(1985 - 20, calendar="vn-historical") == lunar_new_year(
+        1965, calendar="cn"
+    )
+
+
+def test_hung_kings_day_2026_and_tet_2026():
+    assert lunar_new_year(2026) == D(2026, 2, 17)
+    assert hung_kings_day(2026) == D(2026, 4, 26)
+    assert hung_kings_day(2024) == D(2024, 4, 18)
+    assert hung_kings_day(2007) == D(2007, 4, 26)
+
+
+# --- can-chi ---------------------------------------------------------------------------------
+
+
+def test_can_chi_names():
+    ld = to_lunar(D(2026, 2, 17))
+    assert ld.year_name == "Bính Ngọ"
+    assert ld.month_name == "Canh Dần"
+    assert year_can_chi(1985) == "Ất Sửu"
+    assert year_can_chi(1968) == "Mậu Thân"
+    assert year_can_chi(2024) == "Giáp Thìn"
+    # a leap month takes the name of the month it repeats
+    assert to_lunar(from_lunar(1985, 2, 1, leap=True)).month_name == (
+        to_lunar(from_lunar(1985, 2, 1)).month_name
+    )
+    # day stems/branches cycle every 60 days
+    a, b = to_lunar(D(2000, 1, 1)), to_lunar(D(2000, 3, 1))
+    assert a.day_name == b.day_name
+    assert a.day_name != to_lunar(D(2000, 1, 2)).day_name
+
+
+def test_str_and_repr():
+    ld = to_lunar(D(1985, 3, 21))
+    assert str(ld) == "ngày 1 tháng 2 nhuận năm Ất Sửu (1985)"
+    assert repr(ld) == "LunarDate(year=1985, month=2, day=1, leap=True, calendar='vn')"
+    assert ld.solar == D(1985, 3, 21)
+
+
+def test_equality_and_order():
+    a = to_lunar(D(2020, 5, 1))
+    assert a == to_lunar(D(2020, 5, 1))
+    in_china = to_lunar(D(2020, 5, 1), calendar="cn")
+    assert (in_china.year, in_china.month, in_china.day) == (a.year, a.month, a.day)
+    assert a != in_china  # same numbers, different calendars
+    assert a != tuple(a)  # not equal to a bare tuple
+    assert a < to_lunar(D(2020, 5, 2))
+    assert hash(a) == hash(to_lunar(D(2020, 5, 1)))
+    with pytest.raises(TypeError):
+        _ = a < to_lunar(D(2020, 5, 2), calendar="cn")
+
+
+# --- errors ----------------------------------------------------------------------------------
+
+
+def test_out_of_range():
+    first, last = covered_range()
+    assert first <= D(1800, 1, 1) and last >= D(2200, 12, 31)
+    with pytest.raises(CalendarDataMissingError) as info:
+        to_lunar(first - dt.timedelta(days=1))
+    assert info.value.field == "date"
+    with pytest.raises(CalendarDataMissingError):
+        to_lunar(last + dt.timedelta(days=1))
+    to_lunar(first)
+    to_lunar(last)
+    with pytest.raises(CalendarDataMissingError) as info2:
+        from_lunar(1798, 1, 1)
+    assert info2.value.field == "year"
+    with pytest.raises(CalendarDataMissingError):
+        lunar_new_year(2201)
+
+
+def test_nonexistent_lunar_dates():
+    with pytest.raises(LunarDateError) as info:
+        from_lunar(2026, 1, 1, leap=True)
+    assert info.value.field == "leap"
+    assert "no month" in info.value.message
+    short = next(
+        (m, leap) for m, leap, _ in month_starts(2026) if month_length(2026, m, leap=leap) == 29
+    )
+    with pytest.raises(LunarDateError) as info2:
+        from_lunar(2026, short[0], 30, leap=short[1])
+    assert info2.value.field == "day"
+    for bad_month in (0, 13, True):
+        with pytest.raises(LunarDateError) as info3:
+            from_lunar(2026, bad_month, 1)
+        assert info3.value.field == "month"
+    with pytest.raises(LunarDateError):
+        from_lunar(2026, 1, 0)
+    with pytest.raises(LunarDateError):
+        from_lunar("2026", 1, 1)  # type: ignore[arg-type]
+
+
+def test_bad_calendar_and_bad_date():
+    with pytest.raises(ConfigurationError) as info:
+        to_lunar(D(2020, 1, 1), calendar="jp")  # type: ignore[arg-type]
+    assert info.value.field == "calendar"
+    with pytest.raises(InvalidInputError):
+        to_lunar("2020-01-01")  # type: ignore[arg-type]
+
+
+# --- structure and properties ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("calendar", CALENDARS)
+def test_year_structure(calendar):
+    for year in range(1799, 2201):
+        months = month_starts(year, calendar=calendar)
+        leap = leap_month(year, calendar=calendar)
+        assert len(months) == (13 if leap else 12)
+        assert [m for m, is_leap, _ in months if not is_leap] == list(range(1, 13))
+        assert [m for m, is_leap, _ in months if is_leap] == ([leap] if leap else [])
+        for (m, is_leap, start), nxt in zip(months, [*months[1:], None], strict=True):
+            length = month_length(year, m, leap=is_leap, calendar=calendar)
+            assert length in (29, 30)
+            end = (
+                nxt[2]
+                if nxt
+                else lunar_new_year(year + 1, calendar=calendar)
+                if year < 2200
+                else None
+            )
+            if end is not None:
+                assert (end - start).days == length
+
+
+_RANGE = covered_range()
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    d=st.dates(min_value=_RANGE[0], max_value=_RANGE[1]),
+    calendar=st.sampled_from(CALENDARS),
+)
+def test_round_trip(d, calendar):
+    first, last = covered_range(calendar=calendar)
+    if not first <= d <= last:
+        with pytest.raises(CalendarDataMissingError):
+            to_lunar(d, calendar=calendar)
+        return
+    ld = to_lunar(d, calendar=calendar)
+    assert isinstance(ld, LunarDate)
+    assert 1 <= ld.day <= 30
+    assert from_lunar(ld.year, ld.month, ld.day, leap=ld.leap, calendar=calendar) == d
+    # the day before is the previous lunar day, or day 29/30 of the previous month
+    if d > first:
+        prev = to_lunar(d - dt.timedelta(days=1), calendar=calendar)
+        if ld.day > 1:
+            assert (prev.year, prev.month, prev.leap, prev.day) == (
+                ld.year,
+                ld.month,
+                ld.leap,
+                ld.day - 1,
+            )
+        else:
+            assert prev.day in (29, 30)
+
+
+def test_every_day_round_trips_vn():
+    first, last = covered_range()
+    ordinal = first.toordinal()
+    while ordinal <= last.toordinal():
+        d = D.fromordinal(ordinal)
+        ld = to_lunar(d)
+        assert from_lunar(ld.year, ld.month, ld.day, leap=ld.leap) == d
+        ordinal += 1
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(), st.integers(), st.integers(), st.booleans(), st.sampled_from(CALENDARS))
+def test_from_lunar_fuzz_raises_only_onestop_errors(year, month, day, leap, calendar):
+    try:
+        d = from_lunar(year, month, day, leap=leap, calendar=calendar)
+    except OneStopError as exc:
+        assert isinstance(exc, ValueError)
+        assert exc.field in ("year", "month", "day", "leap")
+    else:
+        ld = to_lunar(d, calendar=calendar)
+        assert (ld.year, ld.month, ld.day, ld.leap) == (year, month, day, leap)
