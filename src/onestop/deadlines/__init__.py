@@ -15,6 +15,12 @@ from onestop.deadlines.calendar import (
     WorkCalendar,
     civil_service_calendar,
 )
+from onestop.deadlines.holidays import (
+    HolidaySchedule,
+    Notice,
+    load_notice,
+    official_schedule,
+)
 from onestop.deadlines.hours import OfficeHours, OfficeHoursSchedule, Session
 from onestop.deadlines.lunar import (
     LunarCalendar,
@@ -32,9 +38,11 @@ __all__ = [
     "DayKind",
     "Holiday",
     "HolidayKind",
+    "HolidaySchedule",
     "HolidaySource",
     "LunarCalendar",
     "LunarDate",
+    "Notice",
     "OfficeHours",
     "OfficeHoursSchedule",
     "Session",
@@ -44,7 +52,9 @@ __all__ = [
     "from_lunar",
     "hung_kings_day",
     "leap_month",
+    "load_notice",
     "lunar_new_year",
     "month_starts",
+    "official_schedule",
     "to_lunar",
 ]
