@@ -1,5 +1,68 @@
-"""Digital signatures with Vietnamese certificates: CMS (PKCS#7), PAdES, trust chains."""
+"""Digital signatures with Vietnamese certificates: CMS (PKCS#7), PAdES, trust chains.
+
+Importing this package is cheap: the names below load on first use, so ``cryptography``,
+``asn1crypto``, ``pyhanko`` and ``httpx`` are imported only by the modules that need them:
+
+* :mod:`onestop.signatures.status`: :class:`SignatureStatus`, :class:`Problem`... (no crypto);
+* :mod:`onestop.signatures.certificates`: load PEM/DER/PKCS#12, Vietnamese subject fields;
+* :mod:`onestop.signatures.trust`: chain validation, CRL/OCSP revocation;
+* :mod:`onestop.signatures.cms`: detached CMS signatures over bytes and files;
+* :mod:`onestop.signatures.pdf`: PAdES signing and verification (``pdf`` extra, pyHanko);
+* :mod:`onestop.signatures.records`: signed canonical-JSON records;
+* :mod:`onestop.signatures.remote`: NEAC-style remote signing client (``http`` extra).
+"""
 
 from __future__ import annotations
 
-__all__: list[str] = []
+import importlib
+from typing import Any
+
+#: Public name -> module that defines it (loaded lazily).
+_LAZY: dict[str, str] = {
+    "Certificate": "onestop.signatures.certificates",
+    "ChainValidation": "onestop.signatures.trust",
+    "DistinguishedName": "onestop.signatures.certificates",
+    "HashSigner": "onestop.signatures.cms",
+    "IdentifierKind": "onestop.signatures.status",
+    "KeyAndCertificates": "onestop.signatures.certificates",
+    "PreparedSignature": "onestop.signatures.cms",
+    "Problem": "onestop.signatures.status",
+    "ProblemCode": "onestop.signatures.status",
+    "RevocationPolicy": "onestop.signatures.trust",
+    "SignatureStatus": "onestop.signatures.status",
+    "SignerIdentity": "onestop.signatures.status",
+    "SubjectIdentifier": "onestop.signatures.status",
+    "Timestamper": "onestop.signatures.cms",
+    "TrustStore": "onestop.signatures.trust",
+    "key_signer": "onestop.signatures.cms",
+    "load_certificate": "onestop.signatures.certificates",
+    "load_certificates": "onestop.signatures.certificates",
+    "load_pkcs12": "onestop.signatures.certificates",
+    "load_private_key": "onestop.signatures.certificates",
+    "parse_identifier": "onestop.signatures.certificates",
+    "prepare_signature": "onestop.signatures.cms",
+    "read_certificates": "onestop.signatures.certificates",
+    "read_private_key": "onestop.signatures.certificates",
+    "sign_bytes": "onestop.signatures.cms",
+    "sign_digest": "onestop.signatures.cms",
+    "sign_file": "onestop.signatures.cms",
+    "validate_chain": "onestop.signatures.trust",
+    "verify_bytes": "onestop.signatures.cms",
+    "verify_digest": "onestop.signatures.cms",
+    "verify_file": "onestop.signatures.cms",
+}
+
+__all__ = sorted(_LAZY)
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'onestop.signatures' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

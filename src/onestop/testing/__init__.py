@@ -11,7 +11,11 @@ import importlib
 from typing import Any
 
 #: Public name -> private module that defines it.
-_LAZY: dict[str, str] = {}
+_LAZY: dict[str, str] = {
+    "IssuedCertificate": "onestop.testing._pki",
+    "ThrowawayPKI": "onestop.testing._pki",
+    "build_test_pki": "onestop.testing._pki",
+}
 
 __all__: list[str] = sorted(_LAZY)
 

@@ -1,0 +1,534 @@
+"""Certificates, keys and the Vietnamese subject conventions.
+
+Vietnamese CAs (public CAs under the NEAC national root, and the Government CA of Ban Cơ yếu
+Chính phủ) identify the holder in the subject's **UID** attribute (OID
+``0.9.2342.19200300.100.1.1``) with a prefix: ``MST:0102005769`` (tax code, branch form
+``MST:0301519977-029``), ``CMND:…``, ``CCCD:…``; several UIDs may co-exist and values are often
+UTF8String. Legal basis for the certificates: Law on E-Transactions 20/2023/QH15 and Decree
+130/2018/NĐ-CP (superseded by Decree 23/2025/NĐ-CP) on digital signatures and certification
+services.
+
+Loaders accept PEM (several blocks), DER and PKCS#7 certificate bundles; PKCS#12 files give a key
+and its certificates. Malformed input raises :class:`onestop.errors.CertificateError` naming
+the field, never a bare parser traceback.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+from collections.abc import Iterable
+from typing import Any, Literal, TypeAlias
+
+import attrs
+from cryptography import x509 as cx509
+from cryptography.exceptions import UnsupportedAlgorithm
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.hazmat.primitives.serialization import pkcs7, pkcs12
+from cryptography.x509.oid import AuthorityInformationAccessOID, ExtensionOID, NameOID
+
+from onestop.errors import CertificateError, SignatureError
+from onestop.signatures.status import IdentifierKind, SignerIdentity, SubjectIdentifier
+
+__all__ = [
+    "UID_OID",
+    "Certificate",
+    "DistinguishedName",
+    "KeyAndCertificates",
+    "PrivateKey",
+    "load_certificate",
+    "load_certificates",
+    "load_pkcs12",
+    "load_private_key",
+    "parse_identifier",
+    "read_certificates",
+    "read_private_key",
+]
+
+#: The userID attribute (RFC 4519) that Vietnamese CAs use for ``MST:``/``CCCD:`` identifiers.
+UID_OID = "0.9.2342.19200300.100.1.1"
+
+#: Private keys onestop signs with: RSA (PKCS#1 v1.5 or PSS) and ECDSA.
+PrivateKey: TypeAlias = rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey
+
+_PREFIXES: dict[str, IdentifierKind] = {
+    "MST": IdentifierKind.TAX_CODE,
+    "CCCD": IdentifierKind.CITIZEN_ID,
+    "CMND": IdentifierKind.PEOPLE_ID,
+    "CMT": IdentifierKind.PEOPLE_ID,
+    "HC": IdentifierKind.PASSPORT,
+    "PASSPORT": IdentifierKind.PASSPORT,
+}
+
+_KEY_USAGE_NAMES = (
+    "digital_signature",
+    "content_commitment",
+    "key_encipherment",
+    "data_encipherment",
+    "key_agreement",
+    "key_cert_sign",
+    "crl_sign",
+)
+
+
+def _parse_with_model(kind: IdentifierKind, value: str) -> object | None:
+    """Parse into ``onestop.models.TaxCode``/``CitizenId`` when available; else ``None``."""
+    if kind is IdentifierKind.TAX_CODE:
+        model_name = "TaxCode"
+    elif kind is IdentifierKind.CITIZEN_ID or (
+        kind is IdentifierKind.PEOPLE_ID and len(value) == 12
+    ):
+        model_name = "CitizenId"
+    else:
+        return None
+    try:
+        import onestop.models as models
+
+        model: Any = getattr(models, model_name)
+        parsed: object = model.parse(value)
+    except Exception:  # the models package may be absent/older, or the value may not parse
+        return None
+    return parsed
+
+
+def parse_identifier(raw: str) -> SubjectIdentifier:
+    """Split a UID value such as ``"MST:0102005769"`` into prefix and identifier.
+
+    Recognised prefixes (case-insensitive, spaces around ``:`` ignored): ``MST``, ``CCCD``,
+    ``CMND``, ``CMT``, ``HC``, ``PASSPORT``. Anything else is kept with
+    :attr:`IdentifierKind.OTHER` and its raw prefix. The value is kept exactly (only stripped).
+
+    Args:
+        raw: the UID attribute value.
+
+    Returns:
+        The identifier; ``parsed`` holds a ``TaxCode``/``CitizenId`` when it parses.
+    """
+    prefix, sep, rest = raw.partition(":")
+    if not sep:
+        return SubjectIdentifier(IdentifierKind.OTHER, "", raw.strip())
+    prefix = prefix.strip()
+    value = rest.strip()
+    kind = _PREFIXES.get(prefix.upper(), IdentifierKind.OTHER)
+    return SubjectIdentifier(kind, prefix, value, _parse_with_model(kind, value))
+
+
+def _attr_values(name: cx509.Name, oid: cx509.ObjectIdentifier) -> tuple[str, ...]:
+    values: list[str] = []
+    for attribute in name.get_attributes_for_oid(oid):
+        value = attribute.value
+        values.append(value if isinstance(value, str) else value.decode("utf-8", "replace"))
+    return tuple(values)
+
+
+@attrs.frozen(slots=True)
+class DistinguishedName:
+    """The readable parts of a subject or issuer name.
+
+    Attributes:
+        common_name: CN.
+        organization: O.
+        organizational_unit: every OU, in order.
+        title: T (title).
+        locality: L.
+        state: ST (province or city).
+        country: C.
+        email: emailAddress.
+        uids: raw UID (``0.9.2342.19200300.100.1.1``) values, in order.
+        identifiers: the UIDs parsed by :func:`parse_identifier`.
+        rfc4514: the whole name as an RFC 4514 string.
+    """
+
+    common_name: str | None
+    organization: str | None
+    organizational_unit: tuple[str, ...]
+    title: str | None
+    locality: str | None
+    state: str | None
+    country: str | None
+    email: str | None
+    uids: tuple[str, ...]
+    identifiers: tuple[SubjectIdentifier, ...]
+    rfc4514: str
+
+    @classmethod
+    def from_x509(cls, name: cx509.Name) -> DistinguishedName:
+        """Read a ``cryptography`` name (UTF8String and PrintableString alike)."""
+
+        def first(oid: cx509.ObjectIdentifier) -> str | None:
+            values = _attr_values(name, oid)
+            return values[0] if values else None
+
+        uids = _attr_values(name, NameOID.USER_ID)
+        try:
+            text = name.rfc4514_string({NameOID.USER_ID: "UID"})
+        except ValueError:  # pragma: no cover - defensive: exotic attribute encodings
+            text = repr(name)
+        return cls(
+            common_name=first(NameOID.COMMON_NAME),
+            organization=first(NameOID.ORGANIZATION_NAME),
+            organizational_unit=_attr_values(name, NameOID.ORGANIZATIONAL_UNIT_NAME),
+            title=first(NameOID.TITLE),
+            locality=first(NameOID.LOCALITY_NAME),
+            state=first(NameOID.STATE_OR_PROVINCE_NAME),
+            country=first(NameOID.COUNTRY_NAME),
+            email=first(NameOID.EMAIL_ADDRESS),
+            uids=uids,
+            identifiers=tuple(parse_identifier(u) for u in uids),
+            rfc4514=text,
+        )
+
+
+@attrs.frozen(slots=True, eq=False)
+class Certificate:
+    """An X.509 certificate with the accessors Vietnamese one-stop systems need.
+
+    Equality and hashing follow the DER encoding.
+
+    Attributes:
+        x509: the underlying :class:`cryptography.x509.Certificate`.
+    """
+
+    x509: cx509.Certificate
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Certificate) and self.to_der() == other.to_der()
+
+    def __hash__(self) -> int:
+        return hash(self.to_der())
+
+    def __repr__(self) -> str:
+        return f"Certificate(issuer={self.issuer.rfc4514!r}, serial={self.serial_hex})"
+
+    # -- encodings ---------------------------------------------------------------------------
+    def to_der(self) -> bytes:
+        """The DER encoding."""
+        return self.x509.public_bytes(serialization.Encoding.DER)
+
+    def to_pem(self) -> bytes:
+        """The PEM encoding (``-----BEGIN CERTIFICATE-----``)."""
+        return self.x509.public_bytes(serialization.Encoding.PEM)
+
+    @property
+    def fingerprint_sha256(self) -> str:
+        """SHA-256 of the DER encoding, lower-case hex."""
+        return hashlib.sha256(self.to_der()).hexdigest()
+
+    # -- names and validity ------------------------------------------------------------------
+    @property
+    def subject(self) -> DistinguishedName:
+        """The subject name, with Vietnamese UID identifiers parsed."""
+        return DistinguishedName.from_x509(self.x509.subject)
+
+    @property
+    def issuer(self) -> DistinguishedName:
+        """The issuer name."""
+        return DistinguishedName.from_x509(self.x509.issuer)
+
+    @property
+    def serial_number(self) -> int:
+        """The serial number."""
+        return self.x509.serial_number
+
+    @property
+    def serial_hex(self) -> str:
+        """The serial number in upper-case hexadecimal (as Vietnamese CA portals show it)."""
+        return format(self.x509.serial_number, "X")
+
+    @property
+    def not_before(self) -> dt.datetime:
+        """Start of the validity period (UTC, inclusive)."""
+        return self.x509.not_valid_before_utc
+
+    @property
+    def not_after(self) -> dt.datetime:
+        """End of the validity period (UTC, inclusive, RFC 5280 §4.1.2.5)."""
+        return self.x509.not_valid_after_utc
+
+    def validity_at(self, at: dt.datetime) -> Literal["valid", "expired", "not_yet_valid"]:
+        """Whether ``at`` (timezone-aware) is inside the validity period (both ends inclusive)."""
+        if at.tzinfo is None:
+            raise SignatureError(
+                "at: a naive datetime was given; pass a timezone-aware datetime "
+                "(e.g. datetime(..., tzinfo=ZoneInfo('Asia/Ho_Chi_Minh')))",
+                field="at",
+            )
+        if at < self.not_before:
+            return "not_yet_valid"
+        if at > self.not_after:
+            return "expired"
+        return "valid"
+
+    @property
+    def is_self_issued(self) -> bool:
+        """Whether subject and issuer names are equal."""
+        return self.x509.subject == self.x509.issuer
+
+    # -- extensions --------------------------------------------------------------------------
+    def _ext(self, oid: cx509.ObjectIdentifier) -> Any:
+        try:
+            return self.x509.extensions.get_extension_for_oid(oid).value
+        except cx509.ExtensionNotFound:
+            return None
+        except ValueError as exc:  # duplicate or undecodable extension
+            raise CertificateError(
+                f"certificate: an extension ({oid.dotted_string}) cannot be decoded: {exc}",
+                field="certificate",
+            ) from exc
+
+    @property
+    def is_ca(self) -> bool:
+        """Whether basicConstraints says ``cA=TRUE``."""
+        value = self._ext(ExtensionOID.BASIC_CONSTRAINTS)
+        return bool(value is not None and value.ca)
+
+    @property
+    def path_length(self) -> int | None:
+        """The basicConstraints ``pathLenConstraint``, when present."""
+        value = self._ext(ExtensionOID.BASIC_CONSTRAINTS)
+        return None if value is None else value.path_length
+
+    @property
+    def key_usage(self) -> frozenset[str] | None:
+        """Key usage bits set, by name (``digital_signature``, ``content_commitment``...).
+
+        ``None`` when the extension is absent (any usage allowed, RFC 5280 §4.2.1.3).
+        """
+        value = self._ext(ExtensionOID.KEY_USAGE)
+        if value is None:
+            return None
+        return frozenset(n for n in _KEY_USAGE_NAMES if getattr(value, n))
+
+    @property
+    def extended_key_usage(self) -> frozenset[str] | None:
+        """Extended key usage OIDs (dotted strings); ``None`` when the extension is absent."""
+        value = self._ext(ExtensionOID.EXTENDED_KEY_USAGE)
+        if value is None:
+            return None
+        return frozenset(oid.dotted_string for oid in value)
+
+    @property
+    def subject_key_identifier(self) -> bytes | None:
+        """The subjectKeyIdentifier, when present."""
+        value = self._ext(ExtensionOID.SUBJECT_KEY_IDENTIFIER)
+        return None if value is None else bytes(value.digest)
+
+    @property
+    def crl_urls(self) -> tuple[str, ...]:
+        """HTTP(S) URLs of the CRL distribution points."""
+        value = self._ext(ExtensionOID.CRL_DISTRIBUTION_POINTS)
+        urls: list[str] = []
+        for point in value or ():
+            for name in point.full_name or ():
+                if isinstance(name, cx509.UniformResourceIdentifier):
+                    urls.append(name.value)
+        return tuple(urls)
+
+    @property
+    def ocsp_urls(self) -> tuple[str, ...]:
+        """OCSP responder URLs from the authority information access extension."""
+        value = self._ext(ExtensionOID.AUTHORITY_INFORMATION_ACCESS)
+        return tuple(
+            d.access_location.value
+            for d in value or ()
+            if d.access_method == AuthorityInformationAccessOID.OCSP
+            and isinstance(d.access_location, cx509.UniformResourceIdentifier)
+        )
+
+    # -- identity ----------------------------------------------------------------------------
+    @property
+    def identity(self) -> SignerIdentity:
+        """The holder's identity (names, MST/CCCD identifiers, issuer, validity)."""
+        subject = self.subject
+        email = subject.email
+        if email is None:
+            san = self._ext(ExtensionOID.SUBJECT_ALTERNATIVE_NAME)
+            if san is not None:
+                emails = san.get_values_for_type(cx509.RFC822Name)
+                email = emails[0] if emails else None
+        return SignerIdentity(
+            common_name=subject.common_name,
+            organization=subject.organization,
+            organizational_unit=subject.organizational_unit,
+            title=subject.title,
+            locality=subject.locality,
+            state=subject.state,
+            country=subject.country,
+            email=email,
+            identifiers=subject.identifiers,
+            issuer=self.issuer.rfc4514,
+            serial_number=self.serial_hex,
+            fingerprint_sha256=self.fingerprint_sha256,
+            not_before=self.not_before,
+            not_after=self.not_after,
+        )
+
+
+@attrs.frozen(slots=True)
+class KeyAndCertificates:
+    """A private key with its certificate and the rest of its chain (from PKCS#12).
+
+    Attributes:
+        key: the private key.
+        certificate: the key's certificate.
+        chain: other certificates in the file (intermediates, maybe the root).
+    """
+
+    key: PrivateKey
+    certificate: Certificate
+    chain: tuple[Certificate, ...]
+
+
+def _as_bytes(data: bytes | str) -> bytes:
+    return data.encode("utf-8") if isinstance(data, str) else bytes(data)
+
+
+def load_certificates(data: bytes | str, *, field: str = "certificate") -> tuple[Certificate, ...]:
+    """Load every certificate from PEM (one or more blocks), DER or a PKCS#7 bundle.
+
+    Args:
+        data: the file content.
+        field: the argument name used in error messages.
+
+    Returns:
+        The certificates, in file order (at least one).
+
+    Raises:
+        CertificateError: when nothing parses as a certificate.
+    """
+    raw = _as_bytes(data)
+    try:
+        if b"-----BEGIN PKCS7-----" in raw:
+            certs = pkcs7.load_pem_pkcs7_certificates(raw)
+        elif b"-----BEGIN" in raw:
+            certs = cx509.load_pem_x509_certificates(raw)
+        else:
+            try:
+                certs = [cx509.load_der_x509_certificate(raw)]
+            except ValueError:
+                certs = pkcs7.load_der_pkcs7_certificates(raw)
+        result = tuple(Certificate(c) for c in certs)
+        for cert in result:  # force the lazy parser to decode what we rely on
+            _ = (cert.x509.subject, cert.x509.issuer, cert.not_before, cert.not_after)
+    except (ValueError, TypeError, UnsupportedAlgorithm) as exc:
+        raise CertificateError(
+            f"{field}: not a readable X.509 certificate; expected PEM "
+            "('-----BEGIN CERTIFICATE-----'), DER or a PKCS#7 bundle "
+            f"({type(exc).__name__})",
+            field=field,
+        ) from exc
+    if not result:
+        raise CertificateError(f"{field}: no certificate found in the data", field=field)
+    return result
+
+
+def load_certificate(data: bytes | str, *, field: str = "certificate") -> Certificate:
+    """Load exactly one certificate (the first one when the data holds several).
+
+    Raises:
+        CertificateError: when the data is not a certificate.
+    """
+    return load_certificates(data, field=field)[0]
+
+
+def _read(path: str | os.PathLike[str], field: str) -> bytes:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except OSError as exc:
+        raise CertificateError(
+            f"{field}: cannot read the file ({exc.strerror or type(exc).__name__})", field=field
+        ) from exc
+
+
+def read_certificates(
+    path: str | os.PathLike[str], *, field: str = "certificate"
+) -> tuple[Certificate, ...]:
+    """Read every certificate of a PEM/DER/PKCS#7 file (see :func:`load_certificates`)."""
+    return load_certificates(_read(path, field), field=field)
+
+
+def _check_key(key: object, field: str) -> PrivateKey:
+    if isinstance(key, rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey):
+        return key
+    raise SignatureError(
+        f"{field}: unsupported key type {type(key).__name__}; expected an RSA or EC key",
+        field=field,
+    )
+
+
+def load_private_key(
+    data: bytes | str, *, password: bytes | str | None = None, field: str = "key"
+) -> PrivateKey:
+    """Load an RSA or EC private key from PEM or DER (PKCS#8 or traditional).
+
+    Raises:
+        CertificateError: when the data is not a key or the password is wrong.
+        SignatureError: for key types onestop does not sign with.
+    """
+    raw = _as_bytes(data)
+    pw = _as_bytes(password) if password is not None else None
+    try:
+        if b"-----BEGIN" in raw:
+            key: object = serialization.load_pem_private_key(raw, pw)
+        else:
+            key = serialization.load_der_private_key(raw, pw)
+    except (ValueError, TypeError, UnsupportedAlgorithm) as exc:
+        raise CertificateError(
+            f"{field}: not a readable private key, or a wrong/missing password; expected an "
+            "unencrypted or password-protected PEM/DER RSA or EC key",
+            field=field,
+        ) from exc
+    return _check_key(key, field)
+
+
+def read_private_key(
+    path: str | os.PathLike[str], *, password: bytes | str | None = None, field: str = "key"
+) -> PrivateKey:
+    """Read a private key file (see :func:`load_private_key`)."""
+    return load_private_key(_read(path, field), password=password, field=field)
+
+
+def load_pkcs12(
+    data: bytes, *, password: bytes | str | None, field: str = "pkcs12"
+) -> KeyAndCertificates:
+    """Load a PKCS#12 (``.p12``/``.pfx``) file: key, certificate and chain.
+
+    Raises:
+        CertificateError: for a malformed file, a wrong password, or a file without key or
+            certificate.
+    """
+    pw = _as_bytes(password) if password is not None else None
+    try:
+        key, cert, extra = pkcs12.load_key_and_certificates(bytes(data), pw)
+    except (ValueError, TypeError, UnsupportedAlgorithm) as exc:
+        raise CertificateError(
+            f"{field}: not a readable PKCS#12 file, or a wrong password",
+            field=field,
+        ) from exc
+    if key is None or cert is None:
+        raise CertificateError(
+            f"{field}: the PKCS#12 file must hold a private key and its certificate", field=field
+        )
+    return KeyAndCertificates(
+        key=_check_key(key, field),
+        certificate=Certificate(cert),
+        chain=tuple(Certificate(c) for c in extra),
+    )
+
+
+def as_certificates(
+    items: Iterable[Certificate | cx509.Certificate | bytes | str], *, field: str
+) -> tuple[Certificate, ...]:
+    """Normalise certificates given in any supported form (internal helper, also used by CLI)."""
+    out: list[Certificate] = []
+    for item in items:
+        if isinstance(item, Certificate):
+            out.append(item)
+        elif isinstance(item, cx509.Certificate):
+            out.append(Certificate(item))
+        else:
+            out.extend(load_certificates(item, field=field))
+    return tuple(out)

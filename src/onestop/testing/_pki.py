@@ -1,0 +1,487 @@
+"""A throwaway PKI for tests: root, intermediate, signers, CRL, OCSP and a local TSA.
+
+Every key is generated in memory when :func:`build_test_pki` runs; nothing is read from or
+committed to the repository. Subjects follow the Vietnamese conventions (UID attribute
+``0.9.2342.19200300.100.1.1`` with ``MST:``/``CCCD:`` prefixes as UTF8String, Vietnamese
+names, ``C=VN``) but every name and number is fictitious: tax codes are checksum-valid but
+chosen from unassigned-looking ranges, and URLs use the reserved ``.invalid`` top-level domain.
+
+**Test double**: these certificates are for test-suites only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import secrets
+from pathlib import Path
+from typing import Literal
+
+import attrs
+from asn1crypto import tsp
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.x509 import ocsp
+from cryptography.x509.oid import AuthorityInformationAccessOID, ExtendedKeyUsageOID, NameOID
+
+from onestop.signatures.certificates import Certificate, PrivateKey
+from onestop.signatures.cms import HashSigner, Timestamper, key_signer, prepare_signature
+from onestop.signatures.trust import TrustStore
+
+__all__ = ["IssuedCertificate", "ThrowawayPKI", "build_test_pki"]
+
+#: Fictitious, checksum-valid tax codes (MST) and a fictitious 12-digit CCCD.
+PERSON_TAX_CODE = "0109999904"
+PERSON_CITIZEN_ID = "001090012345"
+ORG_TAX_CODE = "0312345602-001"
+
+_CRL_URL = "http://crl.onestop-test.invalid/intermediate.crl"
+_OCSP_URL = "http://ocsp.onestop-test.invalid/"
+_TSA_POLICY = "2.999.1.1"  # the ITU-T "example" arc
+
+
+@attrs.frozen(slots=True)
+class IssuedCertificate:
+    """A certificate with its private key and chain (intermediates, then the root).
+
+    Attributes:
+        certificate: the certificate.
+        key: its private key (in memory only).
+        chain: issuer certificates, nearest first, root last.
+    """
+
+    certificate: Certificate
+    key: PrivateKey
+    chain: tuple[Certificate, ...]
+
+    @property
+    def signer(self) -> HashSigner:
+        """The key as a hash signer (for ``sign_*(signer=...)``)."""
+        return key_signer(self.key)
+
+    def key_pem(self) -> bytes:
+        """The private key as unencrypted PKCS#8 PEM."""
+        return self.key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+
+    def cert_pem(self) -> bytes:
+        """The certificate as PEM."""
+        return self.certificate.to_pem()
+
+    def chain_pem(self) -> bytes:
+        """The chain (without the certificate itself) as concatenated PEM."""
+        return b"".join(c.to_pem() for c in self.chain)
+
+
+@attrs.frozen(slots=True)
+class ThrowawayPKI:
+    """A complete test PKI (see :func:`build_test_pki`).
+
+    Attributes:
+        now: the reference time the validity periods were built around (UTC).
+        root: the trust anchor.
+        intermediate: the issuing CA (signed by ``root``).
+        signer: a person: CN, O, OU, T, L, ST, C=VN and UIDs ``MST:`` + ``CCCD:``.
+        organization: an organisation with a branch-form ``MST:`` UID.
+        expired: like ``signer`` but expired a year before ``now``.
+        not_yet_valid: like ``signer`` but valid only from 30 days after ``now``.
+        revoked: valid but revoked 10 days before ``now`` (listed by :meth:`crl`).
+        wrong_usage: key usage keyEncipherment and EKU serverAuth only (a TLS certificate).
+        tsa: a timestamp authority (EKU timeStamping, critical).
+        other_root: a root that is *not* in :meth:`trust_store`.
+        stranger: a signer issued by ``other_root`` (chain includes ``other_root``).
+        revoked_at: when ``revoked`` was revoked.
+    """
+
+    now: dt.datetime
+    root: IssuedCertificate
+    intermediate: IssuedCertificate
+    signer: IssuedCertificate
+    organization: IssuedCertificate
+    expired: IssuedCertificate
+    not_yet_valid: IssuedCertificate
+    revoked: IssuedCertificate
+    wrong_usage: IssuedCertificate
+    tsa: IssuedCertificate
+    other_root: IssuedCertificate
+    stranger: IssuedCertificate
+    revoked_at: dt.datetime
+
+    def trust_store(self) -> TrustStore:
+        """A trust store holding only :attr:`root`."""
+        return TrustStore((self.root.certificate,))
+
+    def crl(self, *, at: dt.datetime | None = None, include_revoked: bool = True) -> bytes:
+        """A DER CRL from the intermediate, valid from ``at`` (default ``now``) for 7 days."""
+        when = at or self.now
+        builder = (
+            x509.CertificateRevocationListBuilder()
+            .issuer_name(self.intermediate.certificate.x509.subject)
+            .last_update(when - dt.timedelta(hours=1))
+            .next_update(when + dt.timedelta(days=7))
+        )
+        if include_revoked:
+            builder = builder.add_revoked_certificate(
+                x509.RevokedCertificateBuilder()
+                .serial_number(self.revoked.certificate.serial_number)
+                .revocation_date(self.revoked_at)
+                .build()
+            )
+        crl = builder.sign(self.intermediate.key, hashes.SHA256())
+        return crl.public_bytes(serialization.Encoding.DER)
+
+    def root_crl(self, *, at: dt.datetime | None = None) -> bytes:
+        """A DER CRL from the root (empty: the intermediate is not revoked)."""
+        when = at or self.now
+        crl = (
+            x509.CertificateRevocationListBuilder()
+            .issuer_name(self.root.certificate.x509.subject)
+            .last_update(when - dt.timedelta(hours=1))
+            .next_update(when + dt.timedelta(days=7))
+            .sign(self.root.key, hashes.SHA256())
+        )
+        return crl.public_bytes(serialization.Encoding.DER)
+
+    def crls(self, *, at: dt.datetime | None = None) -> tuple[bytes, bytes]:
+        """Both CRLs (root's, intermediate's) valid at ``at``: complete offline revocation data."""
+        return (self.root_crl(at=at), self.crl(at=at))
+
+    def ocsp_response(self, issued: IssuedCertificate, *, at: dt.datetime | None = None) -> bytes:
+        """A DER OCSP response from the intermediate for ``issued`` (revoked or good)."""
+        when = at or self.now
+        is_revoked = issued.certificate == self.revoked.certificate
+        builder = ocsp.OCSPResponseBuilder().add_response(
+            cert=issued.certificate.x509,
+            issuer=self.intermediate.certificate.x509,
+            algorithm=hashes.SHA256(),
+            cert_status=ocsp.OCSPCertStatus.REVOKED if is_revoked else ocsp.OCSPCertStatus.GOOD,
+            this_update=when - dt.timedelta(hours=1),
+            next_update=when + dt.timedelta(days=1),
+            revocation_time=self.revoked_at if is_revoked else None,
+            revocation_reason=x509.ReasonFlags.key_compromise if is_revoked else None,
+        )
+        builder = builder.responder_id(
+            ocsp.OCSPResponderEncoding.HASH, self.intermediate.certificate.x509
+        )
+        response = builder.sign(self.intermediate.key, hashes.SHA256())
+        return response.public_bytes(serialization.Encoding.DER)
+
+    def timestamper(self, *, at: dt.datetime | None = None) -> Timestamper:
+        """A local RFC 3161 timestamp authority signing with :attr:`tsa`.
+
+        Args:
+            at: the time written in the tokens (default: the real current time).
+        """
+
+        def stamp(imprint: bytes) -> bytes:
+            gen_time = (at or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
+            info = tsp.TSTInfo(
+                {
+                    "version": "v1",
+                    "policy": _TSA_POLICY,
+                    "message_imprint": {
+                        "hash_algorithm": {"algorithm": "sha256"},
+                        "hashed_message": imprint,
+                    },
+                    "serial_number": secrets.randbits(63),
+                    "gen_time": gen_time.replace(microsecond=0),
+                }
+            ).dump()
+            prepared = prepare_signature(
+                hashlib.sha256(info).digest(),
+                certificate=self.tsa.certificate,
+                chain=self.tsa.chain,
+                signing_time=gen_time,
+                content_type="tst_info",
+                content=info,
+            )
+            return prepared.finish(self.tsa.signer(prepared.digest_to_sign))
+
+        return stamp
+
+    def write(self, directory: str | os.PathLike[str]) -> dict[str, Path]:
+        """Write PEM files (``<name>.pem``, ``<name>.key.pem``, ``<name>.chain.pem``).
+
+        Returns:
+            A map ``name -> path`` with keys like ``"root"``, ``"signer"``, ``"signer.key"``,
+            ``"signer.chain"`` and ``"trust"`` (the root alone).
+        """
+        base = Path(directory)
+        base.mkdir(parents=True, exist_ok=True)
+        out: dict[str, Path] = {}
+        for name in (
+            "root",
+            "intermediate",
+            "signer",
+            "organization",
+            "expired",
+            "not_yet_valid",
+            "revoked",
+            "wrong_usage",
+            "tsa",
+            "other_root",
+            "stranger",
+        ):
+            issued: IssuedCertificate = getattr(self, name)
+            for suffix, data in (
+                ("", issued.cert_pem()),
+                (".key", issued.key_pem()),
+                (".chain", issued.chain_pem()),
+            ):
+                path = base / f"{name}{suffix}.pem"
+                path.write_bytes(data)
+                out[f"{name}{suffix}"] = path
+        trust = base / "trust.pem"
+        trust.write_bytes(self.root.cert_pem())
+        out["trust"] = trust
+        return out
+
+
+def _name(*attributes: tuple[x509.ObjectIdentifier, str]) -> x509.Name:
+    return x509.Name(
+        [x509.RelativeDistinguishedName([x509.NameAttribute(o, v)]) for o, v in attributes]
+    )
+
+
+def _issue(
+    subject: x509.Name,
+    key: PrivateKey,
+    *,
+    issuer: IssuedCertificate | None,
+    not_before: dt.datetime,
+    not_after: dt.datetime,
+    ca: bool,
+    path_length: int | None = None,
+    key_usage: set[str],
+    eku: list[x509.ObjectIdentifier] | None = None,
+    eku_critical: bool = False,
+) -> IssuedCertificate:
+    issuer_name = subject if issuer is None else issuer.certificate.x509.subject
+    signing_key = key if issuer is None else issuer.key
+    public = key.public_key()
+    names = (
+        "digital_signature",
+        "content_commitment",
+        "key_encipherment",
+        "data_encipherment",
+        "key_agreement",
+        "key_cert_sign",
+        "crl_sign",
+    )
+    flags = {n: n in key_usage for n in names}
+    builder = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(issuer_name)
+        .public_key(public)
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(not_before)
+        .not_valid_after(not_after)
+        .add_extension(x509.BasicConstraints(ca=ca, path_length=path_length), critical=True)
+        .add_extension(
+            x509.KeyUsage(**flags, encipher_only=False, decipher_only=False), critical=True
+        )
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(public), critical=False)
+    )
+    if issuer is not None:
+        builder = builder.add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer.key.public_key()),
+            critical=False,
+        )
+        if not ca:
+            builder = builder.add_extension(
+                x509.CRLDistributionPoints(
+                    [
+                        x509.DistributionPoint(
+                            [x509.UniformResourceIdentifier(_CRL_URL)], None, None, None
+                        )
+                    ]
+                ),
+                critical=False,
+            ).add_extension(
+                x509.AuthorityInformationAccess(
+                    [
+                        x509.AccessDescription(
+                            AuthorityInformationAccessOID.OCSP,
+                            x509.UniformResourceIdentifier(_OCSP_URL),
+                        )
+                    ]
+                ),
+                critical=False,
+            )
+    if eku:
+        builder = builder.add_extension(x509.ExtendedKeyUsage(eku), critical=eku_critical)
+    cert = builder.sign(signing_key, hashes.SHA256())
+    chain = () if issuer is None else (issuer.certificate, *issuer.chain)
+    return IssuedCertificate(Certificate(cert), key, chain)
+
+
+def build_test_pki(
+    *, key_type: Literal["ec", "rsa"] = "ec", now: dt.datetime | None = None
+) -> ThrowawayPKI:
+    """Generate a fresh throwaway PKI (EC P-256 by default; RSA 2048 for realism).
+
+    EC generation takes milliseconds; RSA takes about a second (one key per CA and one shared
+    by the end-entity variants), so build it once per test session.
+
+    Args:
+        key_type: ``"ec"`` (P-256) or ``"rsa"`` (2048 bits).
+        now: the reference time for the validity periods (default: current UTC time).
+    """
+    ref = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).replace(microsecond=0)
+
+    def new_key() -> PrivateKey:
+        if key_type == "rsa":
+            return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        return ec.generate_private_key(ec.SECP256R1())
+
+    shared: list[PrivateKey] = []
+
+    def leaf_key() -> PrivateKey:
+        if key_type == "ec":
+            return new_key()
+        if not shared:
+            shared.append(new_key())
+        return shared[0]
+
+    day = dt.timedelta(days=1)
+    root = _issue(
+        _name(
+            (NameOID.COUNTRY_NAME, "VN"),
+            (NameOID.ORGANIZATION_NAME, "Tổ chức chứng thực thử nghiệm onestop"),
+            (NameOID.COMMON_NAME, "onestop Test Root CA"),
+        ),
+        new_key(),
+        issuer=None,
+        not_before=ref - 5 * 365 * day,
+        not_after=ref + 15 * 365 * day,
+        ca=True,
+        path_length=1,
+        key_usage={"key_cert_sign", "crl_sign"},
+    )
+    intermediate = _issue(
+        _name(
+            (NameOID.COUNTRY_NAME, "VN"),
+            (NameOID.ORGANIZATION_NAME, "Tổ chức chứng thực thử nghiệm onestop"),
+            (NameOID.COMMON_NAME, "onestop Test Issuing CA G1"),
+        ),
+        new_key(),
+        issuer=root,
+        not_before=ref - 3 * 365 * day,
+        not_after=ref + 10 * 365 * day,
+        ca=True,
+        path_length=0,
+        key_usage={"key_cert_sign", "crl_sign", "digital_signature"},
+    )
+    person = _name(
+        (NameOID.USER_ID, f"MST:{PERSON_TAX_CODE}"),
+        (NameOID.USER_ID, f"CCCD:{PERSON_CITIZEN_ID}"),
+        (NameOID.COMMON_NAME, "Nguyễn Văn Thử"),
+        (NameOID.TITLE, "Chuyên viên"),
+        (NameOID.ORGANIZATIONAL_UNIT_NAME, "Bộ phận Một cửa"),
+        (NameOID.ORGANIZATION_NAME, "UBND Phường Thử Nghiệm"),
+        (NameOID.LOCALITY_NAME, "Quận Ba Đình"),
+        (NameOID.STATE_OR_PROVINCE_NAME, "Hà Nội"),
+        (NameOID.COUNTRY_NAME, "VN"),
+    )
+    signing_eku = [ExtendedKeyUsageOID.EMAIL_PROTECTION, ExtendedKeyUsageOID.CLIENT_AUTH]
+    signing_ku = {"digital_signature", "content_commitment"}
+
+    def person_cert(not_before: dt.datetime, not_after: dt.datetime) -> IssuedCertificate:
+        return _issue(
+            person,
+            leaf_key(),
+            issuer=intermediate,
+            not_before=not_before,
+            not_after=not_after,
+            ca=False,
+            key_usage=signing_ku,
+            eku=signing_eku,
+        )
+
+    signer = person_cert(ref - 30 * day, ref + 2 * 365 * day)
+    organization = _issue(
+        _name(
+            (NameOID.USER_ID, f"MST:{ORG_TAX_CODE}"),
+            (NameOID.COMMON_NAME, "Sở Tư pháp Thành phố Thử Nghiệm"),
+            (NameOID.LOCALITY_NAME, "Thành phố Thủ Đức"),
+            (NameOID.STATE_OR_PROVINCE_NAME, "Hồ Chí Minh"),
+            (NameOID.COUNTRY_NAME, "VN"),
+        ),
+        leaf_key(),
+        issuer=intermediate,
+        not_before=ref - 30 * day,
+        not_after=ref + 2 * 365 * day,
+        ca=False,
+        key_usage=signing_ku,
+        eku=signing_eku,
+    )
+    expired = person_cert(ref - 3 * 365 * day, ref - 365 * day)
+    not_yet_valid = person_cert(ref + 30 * day, ref + 3 * 365 * day)
+    revoked = person_cert(ref - 60 * day, ref + 2 * 365 * day)
+    wrong_usage = _issue(
+        _name(
+            (NameOID.COMMON_NAME, "dichvucong.onestop-test.invalid"), (NameOID.COUNTRY_NAME, "VN")
+        ),
+        leaf_key(),
+        issuer=intermediate,
+        not_before=ref - 30 * day,
+        not_after=ref + 365 * day,
+        ca=False,
+        key_usage={"key_encipherment"},
+        eku=[ExtendedKeyUsageOID.SERVER_AUTH],
+    )
+    tsa = _issue(
+        _name(
+            (NameOID.COUNTRY_NAME, "VN"),
+            (NameOID.ORGANIZATION_NAME, "Tổ chức chứng thực thử nghiệm onestop"),
+            (NameOID.COMMON_NAME, "onestop Test TSA"),
+        ),
+        leaf_key(),
+        issuer=intermediate,
+        not_before=ref - 365 * day,
+        not_after=ref + 5 * 365 * day,
+        ca=False,
+        key_usage={"digital_signature"},
+        eku=[ExtendedKeyUsageOID.TIME_STAMPING],
+        eku_critical=True,
+    )
+    other_root = _issue(
+        _name((NameOID.COUNTRY_NAME, "VN"), (NameOID.COMMON_NAME, "Untrusted Test Root CA")),
+        new_key(),
+        issuer=None,
+        not_before=ref - 365 * day,
+        not_after=ref + 10 * 365 * day,
+        ca=True,
+        key_usage={"key_cert_sign", "crl_sign"},
+    )
+    stranger = _issue(
+        person,
+        leaf_key(),
+        issuer=other_root,
+        not_before=ref - 30 * day,
+        not_after=ref + 365 * day,
+        ca=False,
+        key_usage=signing_ku,
+        eku=signing_eku,
+    )
+    return ThrowawayPKI(
+        now=ref,
+        root=root,
+        intermediate=intermediate,
+        signer=signer,
+        organization=organization,
+        expired=expired,
+        not_yet_valid=not_yet_valid,
+        revoked=revoked,
+        wrong_usage=wrong_usage,
+        tsa=tsa,
+        other_root=other_root,
+        stranger=stranger,
+        revoked_at=ref - 10 * day,
+    )
