@@ -63,9 +63,11 @@ from onestop.models._provinces import (
     provinces,
     successor_province,
 )
+from onestop.models._schema import MODEL_NAMES, json_schema
 from onestop.models._status import TRANSITIONS, Channel, DossierStatus
 
 __all__: list[str] = [
+    "MODEL_NAMES",
     "TRANSITIONS",
     "AdministrativeLevel",
     "AgencyCode",
@@ -115,6 +117,7 @@ __all__: list[str] = [
     "SupplementStage",
     "TaxCode",
     "TimeUnit",
+    "json_schema",
     "predecessor_provinces",
     "province_by_code",
     "provinces",
