@@ -6,6 +6,7 @@ schedules, office hours, and the deadline engine.
 
 from __future__ import annotations
 
+from onestop.deadlines._ics import to_ics
 from onestop.deadlines._types import Holiday, HolidayKind
 from onestop.deadlines.calendar import (
     DayInfo,
@@ -56,5 +57,6 @@ __all__ = [
     "lunar_new_year",
     "month_starts",
     "official_schedule",
+    "to_ics",
     "to_lunar",
 ]

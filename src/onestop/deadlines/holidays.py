@@ -732,7 +732,6 @@ def _warn_provisional(year: int, *, stacklevel: int) -> None:
     )
 
 
-@functools.cache
 def official_schedule(*, culture_day: bool = True) -> HolidaySchedule:
     """The default civil-service schedule: bundled notices 2015–2026 over the statutes (cached).
 
@@ -744,4 +743,9 @@ def official_schedule(*, culture_day: bool = True) -> HolidaySchedule:
         A shared :class:`HolidaySchedule` (immutable; its per-day warnings are emitted once
         per provisional year for the whole process).
     """
+    return _official(culture_day=culture_day)
+
+
+@functools.cache
+def _official(*, culture_day: bool) -> HolidaySchedule:
     return HolidaySchedule.bundled(culture_day=culture_day)
