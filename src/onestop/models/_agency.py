@@ -57,8 +57,9 @@ class Authority:
     Attributes:
         code: the level-1 code, e.g. ``"H56"``.
         kind: ``"provincial_committee"`` (H-codes, UBND tỉnh), ``"provincial_council"``
-            (K-codes, HĐND tỉnh), ``"ministry"`` (G-codes) or ``"other"``.
-        name: Vietnamese name, when known.
+            (K-codes, HĐND tỉnh), ``"ministry"`` (G-codes: ministries and ministry-level
+            bodies) or ``"other"``.
+        name: Vietnamese name, when known (``None`` for a G-code onestop has no name for).
         province: for H- and K-codes, the 2008-era province.
         confirmed: whether the code-to-body mapping was seen on an official source rather than
             inferred from the table's order.
@@ -127,8 +128,9 @@ def _authority(level1: str) -> Authority:
                 province=province,
                 confirmed=level1 == "K57",
             )
-    if letter == "G" and level1 in MINISTRIES:
-        return Authority(level1, "ministry", name=MINISTRIES[level1], confirmed=True)
+    if letter == "G":
+        name = MINISTRIES.get(level1)
+        return Authority(level1, "ministry", name=name, confirmed=name is not None)
     return Authority(level1, "other")
 
 
@@ -268,7 +270,7 @@ class AgencyCode(_Identifier):
         return self.successor or self
 
 
-_PROCEDURE_RE = re.compile(r"([0-9])\.([0-9]{6})(?:\.(.+))?")
+_PROCEDURE_RE = re.compile(r"[0-9]\.[0-9]{6}")
 
 
 @final
@@ -294,13 +296,17 @@ class ProcedureCode(_Identifier):
 
     def __init__(self, value: str) -> None:
         text = self._text(value).upper()
-        match = _PROCEDURE_RE.fullmatch(text)
-        if match is None:
+        if _PROCEDURE_RE.match(text) is None:
             raise self._error(text, "it does not start with a national code 'D.DDDDDD'")
+        rest = text[8:]
         agency: AgencyCode | None = None
-        if match.group(3) is not None:
+        if rest and rest[0] != ".":
+            raise self._error(
+                text, "the national code must be followed by nothing or by '.' and an agency code"
+            )
+        if rest:
             try:
-                agency = AgencyCode(match.group(3))
+                agency = AgencyCode(rest[1:])
             except InvalidIdentifierError as exc:
                 reason = exc.message.split(" is invalid: ", 1)[-1].split("; expected", 1)[0]
                 raise self._error(
