@@ -1,0 +1,115 @@
+"""``onestop check-id``: detection, parts, JSON shape and exit codes."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+KEYS = {"valid", "kind", "normalized", "parts", "error"}
+
+
+def run_json(app, runner, *args):
+    result = runner.invoke(app, ["check-id", *args, "--json"])
+    data = json.loads(result.stdout)
+    assert set(data) == KEYS
+    return result.exit_code, data
+
+
+@pytest.mark.parametrize(
+    ("value", "kind", "normalized"),
+    [
+        ("001099012345", "cccd", "001099012345"),
+        ("123456789", "cmnd", "123456789"),
+        ("0100109106", "mst", "0100109106"),
+        ("0100109106001", "mst", "0100109106-001"),
+        ("0100109106-001", "mst", "0100109106-001"),
+        ("000.00.00.H56", "agency", "000.00.00.H56"),
+        ("h56.14", "agency", "H56.14"),
+        ("000.00.53.H48-220921-0099", "dossier", "000.00.53.H48-220921-0099"),
+        ("1.000894", "procedure", "1.000894"),
+        ("1.000494.000.00.00.H29", "procedure", "1.000494.000.00.00.H29"),
+    ],
+)
+def test_detects_and_normalizes(app, runner, value, kind, normalized):
+    code, data = run_json(app, runner, value)
+    assert code == 0
+    assert data["valid"] is True
+    assert data["kind"] == kind
+    assert data["normalized"] == normalized
+    assert data["error"] is None
+
+
+def test_cccd_parts(app, runner):
+    _, data = run_json(app, runner, "079303001234")
+    parts = data["parts"]
+    assert parts["province"] == {"code": "79", "name": "Hồ Chí Minh", "era": "2008"}
+    assert parts["sex"] == "female"
+    assert parts["birth_year"] == 2003
+    assert parts["century"] == 2000
+
+
+def test_agency_parts_with_successor(app, runner):
+    _, data = run_json(app, runner, "000.00.00.H39")
+    parts = data["parts"]
+    assert parts["form"] == "legacy"
+    assert parts["level1"] == "H39"
+    assert parts["authority"]["province"]["name"] == "Long An"
+    assert parts["closed"] is True
+    assert parts["successor"] == "000.00.00.H53"
+
+
+def test_dossier_parts(app, runner):
+    _, data = run_json(app, runner, "H15.50.05.13-260301-0001")
+    parts = data["parts"]
+    assert parts["agency"] == "H15.50.05.13"
+    assert parts["received_on"] == "2026-03-01"
+    assert parts["sequence"] == 1
+
+
+def test_explicit_kind_mst_accepts_personal_id(app, runner):
+    code, data = run_json(app, runner, "079203001234", "--kind", "mst")
+    assert code == 0
+    assert data["parts"]["form"] == "citizen_id"
+
+
+@pytest.mark.parametrize(
+    ("args", "kind", "reason"),
+    [
+        (["0100109107"], "mst", "check digit"),
+        (["097203001234"], "cccd", "birth-registration code"),
+        (["000.00.53.H48-220931-0099"], "dossier", "not a real date"),
+        (["0100109106", "--kind", "cccd"], "cccd", "not 12"),
+        (["12345"], None, "not recognisable"),
+    ],
+)
+def test_invalid_values(app, runner, args, kind, reason):
+    code, data = run_json(app, runner, *args)
+    assert code == 2
+    assert data["valid"] is False
+    assert data["kind"] == kind
+    assert data["normalized"] is None
+    assert data["parts"] is None
+    assert data["error"]["code"] == "invalid_identifier"
+    assert reason in data["error"]["message"]
+
+
+def test_personal_number_is_masked_in_errors(app, runner):
+    _, data = run_json(app, runner, "097203001234")
+    assert "097203001234" not in data["error"]["message"]
+    result = runner.invoke(app, ["check-id", "097203001234"])
+    assert result.exit_code == 2
+    assert "097203001234" not in result.output
+    assert "error[invalid_identifier]" in result.output
+
+
+def test_text_output(app, runner):
+    result = runner.invoke(app, ["check-id", "0100109106-001"])
+    assert result.exit_code == 0
+    assert "valid mst: 0100109106-001" in result.stdout
+    assert "branch: 001" in result.stdout
+
+
+def test_unknown_kind_option(app, runner):
+    result = runner.invoke(app, ["check-id", "x", "--kind", "passport"])
+    assert result.exit_code == 2
