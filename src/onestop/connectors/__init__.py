@@ -1,5 +1,61 @@
-"""Connectors: the national public service portal, LGSP/NGSP gateways, postal and payment."""
+"""Connectors: the national public service portal (Cổng DVCQG) and its LGSP/NGSP gateways.
+
+* :mod:`onestop.connectors.portal`: :class:`PortalClient` and :class:`AsyncPortalClient`;
+* :mod:`onestop.connectors.auth`: :class:`AdapterAuth` (session login) and
+  :class:`GatewayAuth` (OAuth2 client credentials);
+* :mod:`onestop.connectors.outbox`: the durable SQLite :class:`Outbox` and its workers;
+* wire records (:class:`DossierRecord`, :class:`ProgressRecord`, …), the retry rule
+  (:func:`should_retry`, :class:`RetryPolicy`, :func:`set_testing`) and settings from the
+  environment (:class:`PortalSettings`).
+
+Names load lazily: ``import onestop.connectors`` imports neither httpx nor SQLite code until a
+name that needs it is used.
+"""
 
 from __future__ import annotations
 
-__all__: list[str] = []
+import importlib
+from typing import Any
+
+#: Public name -> private or public module that defines it.
+_LAZY: dict[str, str] = {
+    "AdapterAuth": "onestop.connectors.auth",
+    "AsyncOutboxWorker": "onestop.connectors.outbox",
+    "AsyncPortalClient": "onestop.connectors.portal",
+    "DeadLetter": "onestop.connectors.outbox",
+    "DictionaryEntry": "onestop.connectors._wire",
+    "DossierRecord": "onestop.connectors._wire",
+    "Envelope": "onestop.connectors._wire",
+    "GatewayAuth": "onestop.connectors.auth",
+    "Outbox": "onestop.connectors.outbox",
+    "OutboxStats": "onestop.connectors.outbox",
+    "OutboxWorker": "onestop.connectors.outbox",
+    "PortalClient": "onestop.connectors.portal",
+    "PortalSettings": "onestop.connectors._settings",
+    "PortalStatus": "onestop.connectors._wire",
+    "ProcedureRecord": "onestop.connectors._wire",
+    "ProcedureSummary": "onestop.connectors._wire",
+    "ProgressRecord": "onestop.connectors._wire",
+    "RetryPolicy": "onestop.connectors._retry",
+    "UpsertResult": "onestop.connectors._protocol",
+    "dossier_to_record": "onestop.connectors._mapping",
+    "format_portal_datetime": "onestop.connectors._wire",
+    "parse_portal_datetime": "onestop.connectors._wire",
+    "set_testing": "onestop.connectors._retry",
+    "should_retry": "onestop.connectors._retry",
+}
+
+__all__ = sorted(_LAZY)
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'onestop.connectors' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -12,6 +12,8 @@ from typing import Any
 
 #: Public name -> private module that defines it.
 _LAZY: dict[str, str] = {
+    "FakePortal": "onestop.testing._fake_portal",
+    "FakePortalServer": "onestop.testing._fake_portal",
     "IssuedCertificate": "onestop.testing._pki",
     "ThrowawayPKI": "onestop.testing._pki",
     "build_test_pki": "onestop.testing._pki",

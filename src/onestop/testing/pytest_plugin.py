@@ -6,11 +6,13 @@ nothing in test-suites that do not use them.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 import pytest
 
 if TYPE_CHECKING:
+    from onestop.testing._fake_portal import FakePortal
     from onestop.testing._pki import ThrowawayPKI
 
 
@@ -28,3 +30,21 @@ def test_pki_rsa() -> ThrowawayPKI:
     from onestop.testing._pki import build_test_pki
 
     return build_test_pki(key_type="rsa")
+
+
+@pytest.fixture
+def fake_portal() -> Iterator[FakePortal]:
+    """A fresh :class:`~onestop.testing.FakePortal` with retry backoff switched off.
+
+    Use ``fake_portal.transport()`` / ``fake_portal.async_transport()`` in-process, or
+    ``fake_portal.serve()`` for a real loopback server. Account ``onestop``/``onestop``,
+    gateway consumer ``onestop-key``/``onestop-secret``.
+    """
+    from onestop.connectors._retry import set_testing
+    from onestop.testing._fake_portal import FakePortal
+
+    set_testing(True)
+    try:
+        yield FakePortal()
+    finally:
+        set_testing(False)

@@ -1,0 +1,486 @@
+"""The portal protocol without I/O: which service to call with what, and what the answer means.
+
+Both clients (:class:`~onestop.connectors.portal.PortalClient` and its async twin) and the
+outbox worker use these functions; they add only sending and sleeping. Nothing here imports
+httpx.
+
+Envelope and error conventions (``domain/integrations.md`` §1.1): a call is
+``POST {service_path}`` with JSON ``{"session", "madonvi", "service", ...params}`` and the answer
+is ``{"error_code", "message", "result"}`` where ``error_code`` ``0``/``"0"``/``"00"`` means
+success. A create of a dossier that exists answers with a message containing "đã tồn tại"
+(TD.DichVuCongApi ``SyncLocalDataToDVCQGService``), which maps to
+:class:`~onestop.errors.ConflictError`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+import json
+from collections.abc import Generator, Iterable, Mapping, Sequence
+from typing import Any
+
+import attrs
+from pydantic import ValidationError
+
+from onestop.connectors._wire import (
+    DictionaryEntry,
+    DossierRecord,
+    Envelope,
+    ProcedureRecord,
+    ProcedureSummary,
+    ProgressRecord,
+)
+from onestop.errors import (
+    APIStatusError,
+    AuthenticationError,
+    ConflictError,
+    InvalidInputError,
+    NotFoundError,
+    RateLimitedError,
+    ServerError,
+    UnexpectedResponseError,
+)
+
+__all__ = [
+    "PROGRESS_CHUNK",
+    "SERVICE_AGENCIES",
+    "SERVICE_FIELDS",
+    "SERVICE_LOOKUP",
+    "SERVICE_PROCEDURE",
+    "SERVICE_PROCEDURE_LIST",
+    "SERVICE_PROGRESS",
+    "SERVICE_SYNC",
+    "Call",
+    "UpsertFlow",
+    "UpsertResult",
+    "create_call",
+    "dictionary_call",
+    "encode_body",
+    "envelope_error",
+    "is_session_error",
+    "lookup_call",
+    "parse_dictionary",
+    "parse_login",
+    "parse_lookup",
+    "parse_procedure",
+    "parse_procedure_list",
+    "parse_response",
+    "parse_retry_after",
+    "procedure_call",
+    "procedure_list_call",
+    "progress_calls",
+    "request_body",
+    "update_call",
+    "upsert_flow",
+]
+
+SERVICE_SYNC = "DongBoHoSoMC"
+"""Create (``isUpdating: "False"``) or update (``"True"``) dossiers."""
+SERVICE_PROGRESS = "CapNhatTienDoHoSoMC"
+"""Push processing steps."""
+SERVICE_LOOKUP = "TraCuuHoSo"
+"""Look a dossier up by ``mahoso``."""
+SERVICE_PROCEDURE = "LayThuTuc"
+"""One procedure of the national catalogue, by ``maTTHC``."""
+SERVICE_PROCEDURE_LIST = "LayDanhSachTTHC"
+"""The list of procedures."""
+SERVICE_AGENCIES = "LayDanhMucCoQuan"
+"""Agency dictionary."""
+SERVICE_FIELDS = "LayDanhMucLinhVuc"
+"""Field (lĩnh vực) dictionary."""
+
+#: Progress rows per ``CapNhatTienDoHoSoMC`` call (TD sends chunks of 10).
+PROGRESS_CHUNK = 10
+
+_MESSAGE_LIMIT = 160
+
+
+@attrs.frozen
+class Call:
+    """One service call, before any transport concern.
+
+    Attributes:
+        service: the ``service`` name, e.g. ``"TraCuuHoSo"``.
+        params: the other body keys (already portal-shaped).
+        idempotent: whether repeating the call cannot change the outcome.
+        share: whether the call goes to the share (read) endpoint rather than the integration one.
+    """
+
+    service: str
+    params: Mapping[str, Any] = attrs.field(factory=dict)
+    idempotent: bool = True
+    share: bool = False
+
+
+@attrs.frozen
+class UpsertResult:
+    """What :meth:`~onestop.connectors.portal.PortalClient.upsert_dossier` did.
+
+    Attributes:
+        code: the dossier code (``MaHoSo``).
+        created: ``True`` when the dossier was created, ``False`` when an existing one was
+            updated.
+    """
+
+    code: str
+    created: bool
+
+
+def request_body(call: Call, *, unit_code: str) -> dict[str, Any]:
+    """The JSON body of ``call``: ``{"madonvi", "service", **params}`` (the auth adds the session).
+
+    Args:
+        call: the call.
+        unit_code: the unit code (``madonvi``) the adapter account belongs to.
+    """
+    body: dict[str, Any] = {"madonvi": unit_code, "service": call.service}
+    body.update(call.params)
+    return body
+
+
+def encode_body(body: Mapping[str, Any]) -> bytes:
+    """UTF-8 JSON, Vietnamese kept as is (the portal expects UTF-8)."""
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def create_call(records: Sequence[DossierRecord]) -> Call:
+    """``DongBoHoSoMC`` with ``isUpdating: "False"``: not idempotent."""
+    return Call(
+        SERVICE_SYNC,
+        {"isUpdating": "False", "data": [r.to_wire() for r in records]},
+        idempotent=False,
+    )
+
+
+def update_call(records: Sequence[DossierRecord]) -> Call:
+    """``DongBoHoSoMC`` with ``isUpdating: "True"``: full state, so idempotent."""
+    return Call(SERVICE_SYNC, {"isUpdating": "True", "data": [r.to_wire() for r in records]})
+
+
+def lookup_call(code: str) -> Call:
+    """``TraCuuHoSo`` for one dossier code."""
+    if not code.strip():
+        raise InvalidInputError(
+            "code: the dossier code (MaHoSo) is empty; expected e.g. 'H56.14-260315-0001'",
+            field="code",
+        )
+    return Call(SERVICE_LOOKUP, {"mahoso": code.strip()})
+
+
+def procedure_call(code: str) -> Call:
+    """``LayThuTuc`` for one national procedure code (``maTTHC``)."""
+    if not code.strip():
+        raise InvalidInputError(
+            "code: the procedure code (maTTHC) is empty; expected e.g. '1.003560.000.00.00.H56'",
+            field="code",
+        )
+    return Call(SERVICE_PROCEDURE, {"maTTHC": code.strip()}, share=True)
+
+
+def procedure_list_call() -> Call:
+    """``LayDanhSachTTHC`` (share endpoint)."""
+    return Call(SERVICE_PROCEDURE_LIST, share=True)
+
+
+def dictionary_call(service: str) -> Call:
+    """A dictionary service such as ``LayDanhMucCoQuan`` (share endpoint)."""
+    return Call(service, share=True)
+
+
+def progress_calls(
+    rows: Iterable[ProgressRecord], *, chunk_size: int = PROGRESS_CHUNK
+) -> list[Call]:
+    """``CapNhatTienDoHoSoMC`` calls of at most ``chunk_size`` rows each.
+
+    Rows are keyed by ``(MaHoSo, ThoiDiemXuLy, TrangThai)``, which the portal uses to ignore a
+    repeated row, so the calls count as idempotent [inferred from TD's re-sends].
+
+    Raises:
+        InvalidInputError: ``chunk_size`` is not positive.
+    """
+    if chunk_size < 1:
+        raise InvalidInputError(
+            f"chunk_size: must be at least 1, got {chunk_size}", field="chunk_size"
+        )
+    items = [r.to_wire() for r in rows]
+    return [
+        Call(SERVICE_PROGRESS, {"data": items[i : i + chunk_size]})
+        for i in range(0, len(items), chunk_size)
+    ]
+
+
+def parse_retry_after(value: str | None, *, now: dt.datetime | None = None) -> float | None:
+    """Seconds to wait from a ``Retry-After`` header (delta-seconds or an HTTP date).
+
+    Args:
+        value: the header value, or ``None``.
+        now: the current time for the HTTP-date form (defaults to the system clock, UTC).
+
+    Returns:
+        Non-negative seconds, or ``None`` when absent or unreadable.
+    """
+    if value is None:
+        return None
+    text = value.strip()
+    try:
+        return max(0.0, float(text))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    current = now or dt.datetime.now(dt.UTC)
+    return max(0.0, (when - current).total_seconds())
+
+
+def _short(message: str) -> str:
+    text = " ".join(message.split())
+    return text if len(text) <= _MESSAGE_LIMIT else text[: _MESSAGE_LIMIT - 1] + "…"
+
+
+_SESSION_WORDS = ("session", "phiên", "token", "đăng nhập")
+
+
+def _looks_like_session_error(env: Envelope) -> bool:
+    text = env.message.casefold()
+    return env.error_code in {"401", "-401"} or any(w in text for w in _SESSION_WORDS)
+
+
+def is_session_error(status_code: int, content: bytes) -> bool:
+    """Whether an answer says the session or token is missing, expired or invalid.
+
+    True for HTTP 401, and for an error envelope whose code is ``401`` or whose message talks
+    about the session/token/login [inferred: the adapter's exact code is undocumented].
+    """
+    if status_code == 401:
+        return True
+    if not 200 <= status_code < 300:
+        return False
+    try:
+        env = Envelope.model_validate_json(content)
+    except ValidationError:
+        return False
+    return not env.ok and _looks_like_session_error(env)
+
+
+def envelope_error(env: Envelope, *, service: str, status_code: int = 200) -> APIStatusError:
+    """The typed error for a non-success envelope.
+
+    "đã tồn tại" (already exists) → :class:`ConflictError`; "không tồn tại"/"không tìm thấy"
+    → :class:`NotFoundError`; a session or login problem → :class:`AuthenticationError`;
+    anything else → :class:`APIStatusError`.
+    """
+    text = env.message.casefold()
+    detail = f"{service}: portal error_code {env.error_code}: {_short(env.message)}"
+    kwargs: dict[str, Any] = {"status_code": status_code, "error_code": env.error_code}
+    if "đã tồn tại" in text:
+        return ConflictError(detail + " (the object already exists)", **kwargs)
+    if "không tồn tại" in text or "không tìm thấy" in text:
+        return NotFoundError(detail, **kwargs)
+    if _looks_like_session_error(env):
+        return AuthenticationError(
+            detail + " (check the adapter account and its session)", **kwargs
+        )
+    return APIStatusError(detail, **kwargs)
+
+
+def _status_error(
+    status_code: int, headers: Mapping[str, str], content: bytes, *, service: str
+) -> APIStatusError:
+    hint = ""
+    try:
+        env = Envelope.model_validate_json(content)
+    except ValidationError:
+        env = None
+    if env is not None and env.message:
+        hint = f": {_short(env.message)}"
+    error_code = env.error_code if env is not None else None
+    where = f"{service}: HTTP {status_code}{hint}"
+    if status_code in (401, 403):
+        what = "credentials rejected" if status_code == 401 else "no permission for this service"
+        return AuthenticationError(
+            f"{where} ({what}; check the account or gateway subscription)",
+            status_code=status_code,
+            error_code=error_code,
+        )
+    if status_code == 404:
+        return NotFoundError(
+            f"{where} (check the base URL and service path)",
+            status_code=status_code,
+            error_code=error_code,
+        )
+    if status_code == 409:
+        return ConflictError(where, status_code=status_code, error_code=error_code)
+    if status_code == 429:
+        retry_after = parse_retry_after(_header(headers, "retry-after"))
+        return RateLimitedError(
+            f"{where} (rate limited; retry after {retry_after if retry_after is not None else '?'}"
+            " s)",
+            status_code=status_code,
+            error_code=error_code,
+            retry_after=retry_after,
+        )
+    if status_code >= 500:
+        return ServerError(
+            f"{where} (the portal failed; try again later)",
+            status_code=status_code,
+            error_code=error_code,
+        )
+    return APIStatusError(where, status_code=status_code, error_code=error_code)
+
+
+def _header(headers: Mapping[str, str], name: str) -> str | None:
+    for key, value in headers.items():
+        if key.lower() == name:
+            return value
+    return None
+
+
+def parse_response(
+    status_code: int, headers: Mapping[str, str], content: bytes, *, service: str
+) -> Envelope:
+    """Check an HTTP answer and return its envelope, or raise the fitting typed error.
+
+    Args:
+        status_code: the HTTP status.
+        headers: response headers (any case).
+        content: the raw body.
+        service: the service called, for messages.
+
+    Raises:
+        APIStatusError: (or a subclass) for an HTTP error or an error envelope.
+        UnexpectedResponseError: a 2xx answer that is not an envelope.
+    """
+    if not 200 <= status_code < 300:
+        raise _status_error(status_code, headers, content, service=service)
+    try:
+        env = Envelope.model_validate_json(content)
+    except ValidationError as exc:
+        raise UnexpectedResponseError(
+            f"{service}: HTTP {status_code} answer is not the portal envelope "
+            '{"error_code", "message", "result"} '
+            f"({len(content)} bytes, starting {content[:40]!r})"
+        ) from exc
+    if not env.ok:
+        raise envelope_error(env, service=service, status_code=status_code)
+    return env
+
+
+def _items(env: Envelope, *, service: str) -> list[dict[str, Any]]:
+    try:
+        return env.result_items()
+    except ValueError as exc:
+        raise UnexpectedResponseError(
+            f"{service}: 'result' is neither an object nor a list of objects"
+        ) from exc
+
+
+def parse_lookup(env: Envelope) -> DossierRecord | None:
+    """The dossier a ``TraCuuHoSo`` answer holds, or ``None`` when the portal has none."""
+    items = _items(env, service=SERVICE_LOOKUP)
+    if not items:
+        return None
+    try:
+        return DossierRecord.model_validate(items[0])
+    except ValidationError as exc:
+        raise UnexpectedResponseError(
+            f"{SERVICE_LOOKUP}: the dossier in 'result' does not fit the DongBoHoSoMC record "
+            f"({exc.error_count()} problems)"
+        ) from exc
+
+
+def parse_procedure(env: Envelope, *, code: str) -> ProcedureRecord:
+    """The procedure of a ``LayThuTuc`` answer.
+
+    Raises:
+        NotFoundError: the answer is empty.
+        UnexpectedResponseError: the item does not fit :class:`ProcedureRecord`.
+    """
+    items = _items(env, service=SERVICE_PROCEDURE)
+    if not items:
+        raise NotFoundError(
+            f"{SERVICE_PROCEDURE}: no procedure with code {code!r} in the national catalogue",
+            status_code=200,
+            error_code=env.error_code,
+            field="code",
+        )
+    try:
+        return ProcedureRecord.model_validate(items[0])
+    except ValidationError as exc:
+        raise UnexpectedResponseError(
+            f"{SERVICE_PROCEDURE}: the procedure does not fit the catalogue record "
+            f"({exc.error_count()} problems)"
+        ) from exc
+
+
+def parse_procedure_list(env: Envelope) -> list[ProcedureSummary]:
+    """The procedures of a ``LayDanhSachTTHC`` answer."""
+    try:
+        return [
+            ProcedureSummary.model_validate(i) for i in _items(env, service=SERVICE_PROCEDURE_LIST)
+        ]
+    except ValidationError as exc:
+        raise UnexpectedResponseError(
+            f"{SERVICE_PROCEDURE_LIST}: an item lacks MATTHC ({exc.error_count()} problems)"
+        ) from exc
+
+
+def parse_dictionary(env: Envelope, *, service: str) -> list[DictionaryEntry]:
+    """The entries of a dictionary answer."""
+    try:
+        return [DictionaryEntry.model_validate(i) for i in _items(env, service=service)]
+    except ValidationError as exc:
+        raise UnexpectedResponseError(
+            f"{service}: a dictionary entry lacks its code ({exc.error_count()} problems)"
+        ) from exc
+
+
+def parse_login(status_code: int, headers: Mapping[str, str], content: bytes) -> str:
+    """The session of an adapter login answer ``{"session", "error_code": 0}``.
+
+    Raises:
+        AuthenticationError: the login was refused (any error, including HTTP 401/403).
+        UnexpectedResponseError: a success answer without a session.
+    """
+    try:
+        env = parse_response(status_code, headers, content, service="login")
+    except (APIStatusError, UnexpectedResponseError) as exc:
+        if isinstance(exc, RateLimitedError | ServerError):
+            raise
+        raise AuthenticationError(
+            f"login: the adapter refused the login ({exc.message}); "
+            "check ONESTOP_PORTAL_USERNAME / ONESTOP_PORTAL_PASSWORD",
+            status_code=status_code,
+            error_code=getattr(exc, "error_code", None),
+        ) from exc
+    if not env.session:
+        raise UnexpectedResponseError("login: the adapter answered success without a 'session'")
+    return env.session
+
+
+#: A sans-I/O upsert: yields calls, is sent their envelopes (or has their errors thrown in).
+UpsertFlow = Generator[Call, Envelope, UpsertResult]
+
+
+def upsert_flow(record: DossierRecord) -> UpsertFlow:
+    """Look the dossier up, then create it or update it; idempotent as a whole.
+
+    The driver sends each yielded :class:`Call` and sends back its envelope, or throws the
+    typed error into the generator. A create answered with "đã tồn tại" (a concurrent or
+    earlier create that the caller did not see) falls back to an update, so repeating the
+    whole flow after any failure never creates a dossier twice.
+    """
+    existing = parse_lookup((yield lookup_call(record.code)))
+    if existing is None:
+        try:
+            yield create_call([record])
+        except ConflictError:
+            pass
+        else:
+            return UpsertResult(code=record.code, created=True)
+    yield update_call([record])
+    return UpsertResult(code=record.code, created=False)

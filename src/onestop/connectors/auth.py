@@ -1,0 +1,290 @@
+"""Authentication profiles of the portal, as httpx auth objects.
+
+* :class:`AdapterAuth`: the DVCQG adapter model (``domain/integrations.md`` §1.1, OpenCPS
+  ``DVCQGIntegrationActionImpl``): ``POST {login_path}`` with ``{"username", "password"}``
+  returns a ``session``; every call carries it in its JSON body; the optional ``dstcode`` header
+  goes on every request. The session is cached and renewed when the adapter rejects it.
+* :class:`GatewayAuth`: LGSP/NGSP gateways (§1.9, WSO2 API Manager style): OAuth2 client
+  credentials (``Authorization: Basic base64(key:secret)``, form ``grant_type=client_credentials``)
+  give a Bearer token, cached until it expires and refreshed once on a 401; the operation is
+  routed with ``?service=<name>``.
+
+Each flow is written once as a generator (httpx's ``auth_flow``), so the same object works
+with :class:`httpx.Client` and :class:`httpx.AsyncClient`. Secrets never appear in ``repr``,
+logs or errors.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import logging
+import threading
+import time
+from collections.abc import Callable, Generator
+from typing import Any
+
+import httpx
+
+from onestop.connectors._protocol import is_session_error, parse_login, parse_response
+from onestop.errors import AuthenticationError, ConfigurationError, UnexpectedResponseError
+
+__all__ = ["AdapterAuth", "GatewayAuth"]
+
+logger = logging.getLogger("onestop.connectors.auth")
+
+
+def _resolve(request: httpx.Request, target: str) -> httpx.URL:
+    """A full URL as is; a path is taken on the request's host (``/login`` → ``https://h/login``)."""
+    if target.startswith(("http://", "https://")):
+        return httpx.URL(target)
+    path = target if target.startswith("/") else "/" + target
+    return request.url.copy_with(raw_path=path.encode("ascii"))
+
+
+def _rebuild(
+    request: httpx.Request,
+    *,
+    body: dict[str, Any] | None = None,
+    url: httpx.URL | None = None,
+    headers: dict[str, str] | None = None,
+) -> httpx.Request:
+    """A copy of ``request`` with a new JSON body, URL or extra headers."""
+    new_headers = httpx.Headers(request.headers)
+    content = request.content
+    if body is not None:
+        content = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        new_headers["Content-Length"] = str(len(content))
+    for key, value in (headers or {}).items():
+        new_headers[key] = value
+    return httpx.Request(
+        request.method,
+        url or request.url,
+        headers=new_headers,
+        content=content,
+        extensions=request.extensions,
+    )
+
+
+def _json_body(request: httpx.Request) -> dict[str, Any]:
+    try:
+        body = json.loads(request.content or b"{}")
+    except ValueError:
+        return {}
+    return body if isinstance(body, dict) else {}
+
+
+def _require(value: str, name: str) -> str:
+    if not value:
+        raise ConfigurationError(
+            f"{name}: empty; set it in code or with the ONESTOP_PORTAL_* environment variables",
+            field=name,
+        )
+    return value
+
+
+class AdapterAuth(httpx.Auth):
+    """Session login of the DVCQG adapter.
+
+    Args:
+        username: adapter account.
+        password: its password (never logged).
+        login_path: path on the adapter host (``"/login"``) or a full URL of the login call.
+        dstcode: value of the ``dstcode`` header, when the adapter requires it.
+
+    Example:
+        >>> auth = AdapterAuth("tinh-h56", "secret", login_path="/adapter/login")
+        >>> auth
+        AdapterAuth(username='tinh-h56', login_path='/adapter/login')
+    """
+
+    requires_request_body = True
+    requires_response_body = True
+
+    def __init__(
+        self,
+        username: str,
+        password: str,
+        *,
+        login_path: str = "/login",
+        dstcode: str | None = None,
+    ) -> None:
+        self.username = _require(username, "username")
+        self._password = _require(password, "password")
+        self.login_path = login_path
+        self.dstcode = dstcode
+        self._session: str | None = None
+        self._lock = threading.Lock()
+        self.logins = 0
+        """How many logins this object made (for monitoring and tests)."""
+
+    def __repr__(self) -> str:
+        return f"AdapterAuth(username={self.username!r}, login_path={self.login_path!r})"
+
+    def invalidate(self) -> None:
+        """Forget the cached session; the next call logs in again."""
+        with self._lock:
+            self._session = None
+
+    def _extra_headers(self) -> dict[str, str]:
+        return {"dstcode": self.dstcode} if self.dstcode else {}
+
+    def _login_request(self, request: httpx.Request) -> httpx.Request:
+        body = {"username": self.username, "password": self._password}
+        headers = {
+            "Content-Type": "application/json",
+            "Accept": "application/json",
+            **self._extra_headers(),
+        }
+        if "user-agent" in request.headers:
+            headers["User-Agent"] = request.headers["user-agent"]
+        return httpx.Request(
+            "POST",
+            _resolve(request, self.login_path),
+            headers=headers,
+            content=json.dumps(body).encode("utf-8"),
+            extensions=request.extensions,
+        )
+
+    def _store(self, response: httpx.Response) -> str:
+        session = parse_login(response.status_code, response.headers, response.content)
+        with self._lock:
+            self._session = session
+            self.logins += 1
+        logger.debug("adapter login ok for account %s", self.username)
+        return session
+
+    def _signed(self, request: httpx.Request, session: str) -> httpx.Request:
+        body = _json_body(request)
+        body["session"] = session
+        return _rebuild(request, body=body, headers=self._extra_headers())
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        """Log in when needed, add the session, and log in again once if it was rejected."""
+        with self._lock:
+            session = self._session
+        if session is None:
+            session = self._store((yield self._login_request(request)))
+        response = yield self._signed(request, session)
+        if is_session_error(response.status_code, response.content):
+            logger.debug("adapter session rejected; logging in again")
+            with self._lock:
+                if self._session == session:
+                    self._session = None
+            session = self._store((yield self._login_request(request)))
+            yield self._signed(request, session)
+
+
+class GatewayAuth(httpx.Auth):
+    """OAuth2 client credentials of an LGSP/NGSP gateway, with ``?service=`` routing.
+
+    Args:
+        consumer_key: the application's consumer key.
+        consumer_secret: its secret (never logged).
+        token_url: path on the gateway host (``"/token"``) or a full URL of the token endpoint.
+        refresh_margin: seconds before ``expires_in`` at which the token is renewed.
+        clock: monotonic clock, injectable for tests.
+
+    Example:
+        >>> GatewayAuth("key", "secret", token_url="https://api.mitc.vn/token")
+        GatewayAuth(consumer_key='key', token_url='https://api.mitc.vn/token')
+    """
+
+    requires_request_body = True
+    requires_response_body = True
+
+    def __init__(
+        self,
+        consumer_key: str,
+        consumer_secret: str,
+        *,
+        token_url: str = "/token",  # noqa: S107 - a path, not a secret
+        refresh_margin: float = 30.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.consumer_key = _require(consumer_key, "consumer_key")
+        self._secret = _require(consumer_secret, "consumer_secret")
+        self.token_url = token_url
+        self.refresh_margin = refresh_margin
+        self._clock = clock
+        self._token: tuple[str, float] | None = None
+        self._lock = threading.Lock()
+        self.token_requests = 0
+        """How many tokens this object requested (for monitoring and tests)."""
+
+    def __repr__(self) -> str:
+        return f"GatewayAuth(consumer_key={self.consumer_key!r}, token_url={self.token_url!r})"
+
+    def invalidate(self) -> None:
+        """Forget the cached token; the next call requests a new one."""
+        with self._lock:
+            self._token = None
+
+    def _token_request(self, request: httpx.Request) -> httpx.Request:
+        basic = base64.b64encode(f"{self.consumer_key}:{self._secret}".encode()).decode("ascii")
+        headers = {
+            "Authorization": f"Basic {basic}",
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Accept": "application/json",
+        }
+        if "user-agent" in request.headers:
+            headers["User-Agent"] = request.headers["user-agent"]
+        return httpx.Request(
+            "POST",
+            _resolve(request, self.token_url),
+            headers=headers,
+            content=b"grant_type=client_credentials",
+            extensions=request.extensions,
+        )
+
+    def _store(self, response: httpx.Response) -> str:
+        if response.status_code in (400, 401, 403):
+            raise AuthenticationError(
+                f"token: the gateway refused the client-credentials grant "
+                f"(HTTP {response.status_code}); check the consumer key and secret",
+                status_code=response.status_code,
+            )
+        if response.status_code != 200:
+            # 429 and 5xx become their typed (retryable) errors.
+            parse_response(
+                response.status_code, response.headers, response.content, service="token"
+            )
+        try:
+            data = response.json()
+            token = str(data["access_token"])
+            expires_in = float(data.get("expires_in", 3600))
+        except (ValueError, KeyError, TypeError) as exc:
+            raise UnexpectedResponseError(
+                "token: the gateway's answer has no access_token/expires_in"
+            ) from exc
+        with self._lock:
+            self._token = (token, self._clock() + max(0.0, expires_in - self.refresh_margin))
+            self.token_requests += 1
+        logger.debug("gateway token obtained, valid %.0f s", expires_in)
+        return token
+
+    def _current(self) -> str | None:
+        with self._lock:
+            if self._token is None or self._clock() >= self._token[1]:
+                return None
+            return self._token[0]
+
+    @staticmethod
+    def _routed(request: httpx.Request, token: str) -> httpx.Request:
+        service = _json_body(request).get("service")
+        url = request.url
+        if isinstance(service, str) and "service" not in url.params:
+            url = url.copy_merge_params({"service": service})
+        return _rebuild(request, url=url, headers={"Authorization": f"Bearer {token}"})
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        """Get a token when needed, send with Bearer and ``?service=``, refresh once on 401."""
+        token = self._current()
+        if token is None:
+            token = self._store((yield self._token_request(request)))
+        response = yield self._routed(request, token)
+        if response.status_code == 401:
+            logger.debug("gateway token rejected; requesting a new one")
+            self.invalidate()
+            token = self._store((yield self._token_request(request)))
+            yield self._routed(request, token)

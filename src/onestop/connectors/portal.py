@@ -1,0 +1,551 @@
+"""Clients of the national public service portal (Cổng DVCQG) and its LGSP/NGSP gateways.
+
+:class:`PortalClient` and :class:`AsyncPortalClient` have the same surface; what they send and
+how answers are read is in :mod:`onestop.connectors._protocol` (pure), and only the send loop
+differs. Example with the shipped fake::
+
+    from onestop.connectors.auth import AdapterAuth
+    from onestop.connectors.portal import PortalClient
+    from onestop.testing import FakePortal
+
+    portal = FakePortal()
+    with PortalClient(
+        "https://adapter.example",
+        auth=AdapterAuth("user", "pass"),
+        unit_code="H56",
+        transport=portal.transport(),
+    ) as client:
+        client.lookup_dossier("H56-260315-0001")  # None: not synced yet
+
+Retries follow :func:`onestop.connectors.should_retry`; every call is logged at DEBUG on the
+``onestop.connectors.portal`` logger with the service, HTTP status, elapsed milliseconds and the
+attempt, never with bodies, credentials or personal data.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from collections.abc import AsyncIterator, Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, Self, cast
+
+import anyio
+import httpx
+
+from onestop._version import __version__
+from onestop.connectors._protocol import (
+    PROGRESS_CHUNK,
+    SERVICE_AGENCIES,
+    SERVICE_FIELDS,
+    Call,
+    UpsertFlow,
+    UpsertResult,
+    dictionary_call,
+    encode_body,
+    lookup_call,
+    parse_dictionary,
+    parse_lookup,
+    parse_procedure,
+    parse_procedure_list,
+    parse_response,
+    procedure_call,
+    procedure_list_call,
+    progress_calls,
+    request_body,
+    upsert_flow,
+)
+from onestop.connectors._retry import RetryPolicy, should_retry
+from onestop.connectors._settings import PortalSettings
+from onestop.connectors._wire import (
+    DictionaryEntry,
+    DossierRecord,
+    Envelope,
+    ProcedureRecord,
+    ProcedureSummary,
+    ProgressRecord,
+)
+from onestop.errors import (
+    ConfigurationError,
+    ConflictError,
+    ConnectTimeoutError,
+    NetworkError,
+    OneStopError,
+    ReadTimeoutError,
+    TransportError,
+)
+
+if TYPE_CHECKING:
+    from onestop.models import Dossier
+
+__all__ = ["USER_AGENT", "AsyncPortalClient", "PortalClient", "UpsertResult"]
+
+logger = logging.getLogger("onestop.connectors.portal")
+
+#: ``User-Agent`` of every request.
+USER_AGENT = f"onestop/{__version__}"
+
+
+def translate_transport_error(exc: httpx.HTTPError, *, service: str) -> TransportError:
+    """The onestop error for an httpx failure that produced no HTTP answer."""
+    name = type(exc).__name__
+    if isinstance(exc, httpx.ConnectTimeout):
+        return ConnectTimeoutError(f"{service}: connecting to the portal timed out ({name})")
+    if isinstance(exc, httpx.TimeoutException):
+        return ReadTimeoutError(f"{service}: the portal did not answer in time ({name})")
+    return NetworkError(f"{service}: the connection failed or was dropped ({name})")
+
+
+def _to_record(dossier: Dossier | DossierRecord) -> DossierRecord:
+    if isinstance(dossier, DossierRecord):
+        return dossier
+    from onestop.connectors._mapping import dossier_to_record
+
+    return dossier_to_record(dossier)
+
+
+class _ClientCore:
+    """What both clients share: configuration, request building, retry decisions, logging."""
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        auth: httpx.Auth,
+        unit_code: str,
+        service_path: str,
+        share_path: str | None,
+        retry: RetryPolicy | None,
+    ) -> None:
+        if not base_url.startswith(("http://", "https://")):
+            raise ConfigurationError(
+                "base_url: expected an http:// or https:// URL of the adapter or gateway",
+                field="base_url",
+            )
+        if not unit_code.strip():
+            raise ConfigurationError(
+                "unit_code: empty; expected the unit code (madonvi) of the account, e.g. 'H56'",
+                field="unit_code",
+            )
+        self.base_url = base_url
+        self.unit_code = unit_code.strip()
+        self.service_path = service_path
+        self.share_path = share_path or service_path
+        self.retry = retry or RetryPolicy()
+        self._auth = auth
+        self._rng = random.Random()
+        self.headers = {
+            "User-Agent": USER_AGENT,
+            "Accept": "application/json",
+            "Content-Type": "application/json; charset=utf-8",
+        }
+
+    def _build(self, http: httpx.Client | httpx.AsyncClient, call: Call) -> httpx.Request:
+        path = self.share_path if call.share else self.service_path
+        content = encode_body(request_body(call, unit_code=self.unit_code))
+        return http.build_request("POST", path, content=content, headers=self.headers)
+
+    def _parse(
+        self, call: Call, response: httpx.Response, started: float, attempt: int
+    ) -> Envelope:
+        logger.debug(
+            "portal %s -> HTTP %d in %.1f ms (attempt %d)",
+            call.service,
+            response.status_code,
+            (time.perf_counter() - started) * 1000,
+            attempt,
+        )
+        return parse_response(
+            response.status_code, response.headers, response.content, service=call.service
+        )
+
+    def _failed(self, call: Call, exc: httpx.HTTPError, started: float) -> TransportError:
+        err = translate_transport_error(exc, service=call.service)
+        logger.debug(
+            "portal %s -> %s after %.1f ms",
+            call.service,
+            err.code,
+            (time.perf_counter() - started) * 1000,
+        )
+        return err
+
+    def _delay(
+        self, err: OneStopError, *, attempt: int, since: float, idempotent: bool, what: str
+    ) -> float | None:
+        delay = should_retry(
+            err,
+            attempt=attempt,
+            elapsed=time.monotonic() - since,
+            idempotent=idempotent,
+            policy=self.retry,
+            jitter=self._rng.random(),
+        )
+        if delay is None:
+            logger.warning("portal %s failed after %d attempt(s): %s", what, attempt, err.code)
+        else:
+            logger.debug("portal %s: %s, retrying in %.2f s", what, err.code, delay)
+        return delay
+
+
+def _step(flow: UpsertFlow, outcome: Envelope | ConflictError) -> Call:
+    if isinstance(outcome, ConflictError):
+        return flow.throw(outcome)
+    return flow.send(outcome)
+
+
+class PortalClient(_ClientCore):
+    """Synchronous client of the portal adapter or gateway.
+
+    Args:
+        base_url: adapter or gateway base URL, e.g. ``"https://adapter.tinh.gov.vn"``.
+        auth: :class:`~onestop.connectors.auth.AdapterAuth` or
+            :class:`~onestop.connectors.auth.GatewayAuth` (any ``httpx.Auth`` works).
+        unit_code: the unit code (``madonvi``) of the account.
+        service_path: path of the integration (write) endpoint.
+        share_path: path of the share (read) endpoint; defaults to ``service_path``.
+        transport: an ``httpx.BaseTransport`` (e.g. ``FakePortal().transport()``).
+        timeout: seconds per HTTP call (connect, read, write, pool).
+        retry: bounds of retries (default :class:`RetryPolicy`).
+        http_client: an existing ``httpx.Client`` (proxies, mTLS); it is not closed by
+            :meth:`close`.
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        auth: httpx.Auth,
+        unit_code: str,
+        service_path: str = "/service",
+        share_path: str | None = None,
+        transport: httpx.BaseTransport | None = None,
+        timeout: float = 30.0,
+        retry: RetryPolicy | None = None,
+        http_client: httpx.Client | None = None,
+    ) -> None:
+        super().__init__(
+            base_url,
+            auth=auth,
+            unit_code=unit_code,
+            service_path=service_path,
+            share_path=share_path,
+            retry=retry,
+        )
+        self._owns_http = http_client is None
+        self._http = http_client or httpx.Client(
+            base_url=base_url, transport=transport, timeout=timeout
+        )
+
+    @classmethod
+    def from_env(
+        cls,
+        environ: Mapping[str, str] | None = None,
+        *,
+        transport: httpx.BaseTransport | None = None,
+        retry: RetryPolicy | None = None,
+        **overrides: str | float | None,
+    ) -> PortalClient:
+        """Build a client from ``ONESTOP_PORTAL_*`` variables (see :class:`PortalSettings`).
+
+        Raises:
+            ConfigurationError: a required setting is missing.
+        """
+        s = PortalSettings.from_env(environ, **overrides)
+        return cls(
+            s.base_url,
+            auth=s.make_auth(),
+            unit_code=s.unit_code,
+            service_path=s.service_path,
+            share_path=s.share_path,
+            transport=transport,
+            timeout=s.timeout,
+            retry=retry,
+        )
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the connection pool (unless the ``http_client`` was given by the caller)."""
+        if self._owns_http:
+            self._http.close()
+
+    def _send(self, call: Call, attempt: int = 1) -> Envelope:
+        request = self._build(self._http, call)
+        started = time.perf_counter()
+        try:
+            response = self._http.send(request, auth=self._auth)
+        except httpx.HTTPError as exc:
+            raise self._failed(call, exc, started) from exc
+        return self._parse(call, response, started, attempt)
+
+    def _call(self, call: Call) -> Envelope:
+        since, attempt = time.monotonic(), 0
+        while True:
+            attempt += 1
+            try:
+                return self._send(call, attempt)
+            except OneStopError as err:
+                delay = self._delay(
+                    err, attempt=attempt, since=since, idempotent=call.idempotent, what=call.service
+                )
+                if delay is None:
+                    raise
+                time.sleep(delay)
+
+    def _drive(self, flow: UpsertFlow) -> UpsertResult:
+        try:
+            call = next(flow)
+            while True:
+                try:
+                    outcome: Envelope | ConflictError = self._send(call)
+                except ConflictError as err:
+                    outcome = err
+                call = _step(flow, outcome)
+        except StopIteration as stop:
+            return cast("UpsertResult", stop.value)
+        finally:
+            flow.close()
+
+    def upsert_dossier(self, dossier: Dossier | DossierRecord) -> UpsertResult:
+        """Create the dossier on the portal, or update it if it is there; idempotent.
+
+        Looks the dossier up (``TraCuuHoSo``), then creates it (``DongBoHoSoMC`` with
+        ``isUpdating: "False"``) or updates it (``"True"``). A failure anywhere restarts the
+        whole sequence within the retry policy, so a lost answer never creates a duplicate.
+
+        Args:
+            dossier: a domain :class:`~onestop.models.Dossier` or a ready wire record.
+
+        Returns:
+            The dossier code and whether it was created.
+        """
+        record = _to_record(dossier)
+        since, attempt = time.monotonic(), 0
+        while True:
+            attempt += 1
+            try:
+                return self._drive(upsert_flow(record))
+            except OneStopError as err:
+                delay = self._delay(
+                    err, attempt=attempt, since=since, idempotent=True, what="upsert"
+                )
+                if delay is None:
+                    raise
+                time.sleep(delay)
+
+    def push_progress(
+        self, rows: Iterable[ProgressRecord], *, chunk_size: int = PROGRESS_CHUNK
+    ) -> int:
+        """Send processing steps (``CapNhatTienDoHoSoMC``) in chunks of ``chunk_size`` rows.
+
+        Returns:
+            The number of rows sent.
+        """
+        sent = 0
+        for call in progress_calls(rows, chunk_size=chunk_size):
+            self._call(call)
+            sent += len(call.params["data"])
+        return sent
+
+    def lookup_dossier(self, code: str) -> DossierRecord | None:
+        """The dossier as the portal holds it (``TraCuuHoSo``), or ``None`` if it has none."""
+        return parse_lookup(self._call(lookup_call(code)))
+
+    def get_procedure(self, code: str) -> ProcedureRecord:
+        """One procedure of the national catalogue (``LayThuTuc``).
+
+        Raises:
+            NotFoundError: the catalogue has no such procedure.
+        """
+        return parse_procedure(self._call(procedure_call(code)), code=code)
+
+    def iter_procedures(self) -> Iterator[ProcedureSummary]:
+        """The procedures of the catalogue (``LayDanhSachTTHC``), one by one."""
+        yield from parse_procedure_list(self._call(procedure_list_call()))
+
+    def get_dictionary(self, service: str) -> list[DictionaryEntry]:
+        """The entries of a dictionary service, e.g. ``"LayDanhMucCoQuan"``."""
+        return parse_dictionary(self._call(dictionary_call(service)), service=service)
+
+    def list_agencies(self) -> list[DictionaryEntry]:
+        """The agency dictionary (``LayDanhMucCoQuan``)."""
+        return self.get_dictionary(SERVICE_AGENCIES)
+
+    def list_fields(self) -> list[DictionaryEntry]:
+        """The field dictionary (``LayDanhMucLinhVuc``)."""
+        return self.get_dictionary(SERVICE_FIELDS)
+
+
+class AsyncPortalClient(_ClientCore):
+    """Asynchronous client with the same surface as :class:`PortalClient`.
+
+    Args:
+        base_url: adapter or gateway base URL.
+        auth: :class:`~onestop.connectors.auth.AdapterAuth` or
+            :class:`~onestop.connectors.auth.GatewayAuth`.
+        unit_code: the unit code (``madonvi``) of the account.
+        service_path: path of the integration (write) endpoint.
+        share_path: path of the share (read) endpoint; defaults to ``service_path``.
+        transport: an ``httpx.AsyncBaseTransport`` (e.g. ``FakePortal().async_transport()``).
+        timeout: seconds per HTTP call.
+        retry: bounds of retries.
+        max_connections: size of the connection pool (bounds concurrency on the wire).
+        http_client: an existing ``httpx.AsyncClient``; it is not closed by :meth:`aclose`.
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        auth: httpx.Auth,
+        unit_code: str,
+        service_path: str = "/service",
+        share_path: str | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        timeout: float = 30.0,
+        retry: RetryPolicy | None = None,
+        max_connections: int = 20,
+        http_client: httpx.AsyncClient | None = None,
+    ) -> None:
+        super().__init__(
+            base_url,
+            auth=auth,
+            unit_code=unit_code,
+            service_path=service_path,
+            share_path=share_path,
+            retry=retry,
+        )
+        self._owns_http = http_client is None
+        self._http = http_client or httpx.AsyncClient(
+            base_url=base_url,
+            transport=transport,
+            timeout=timeout,
+            limits=httpx.Limits(
+                max_connections=max_connections, max_keepalive_connections=max_connections
+            ),
+        )
+
+    @classmethod
+    def from_env(
+        cls,
+        environ: Mapping[str, str] | None = None,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+        retry: RetryPolicy | None = None,
+        **overrides: str | float | None,
+    ) -> AsyncPortalClient:
+        """Build a client from ``ONESTOP_PORTAL_*`` variables (see :class:`PortalSettings`)."""
+        s = PortalSettings.from_env(environ, **overrides)
+        return cls(
+            s.base_url,
+            auth=s.make_auth(),
+            unit_code=s.unit_code,
+            service_path=s.service_path,
+            share_path=s.share_path,
+            transport=transport,
+            timeout=s.timeout,
+            retry=retry,
+        )
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """Close the connection pool (unless the ``http_client`` was given by the caller)."""
+        if self._owns_http:
+            await self._http.aclose()
+
+    async def _send(self, call: Call, attempt: int = 1) -> Envelope:
+        request = self._build(self._http, call)
+        started = time.perf_counter()
+        try:
+            response = await self._http.send(request, auth=self._auth)
+        except httpx.HTTPError as exc:
+            raise self._failed(call, exc, started) from exc
+        return self._parse(call, response, started, attempt)
+
+    async def _call(self, call: Call) -> Envelope:
+        since, attempt = time.monotonic(), 0
+        while True:
+            attempt += 1
+            try:
+                return await self._send(call, attempt)
+            except OneStopError as err:
+                delay = self._delay(
+                    err, attempt=attempt, since=since, idempotent=call.idempotent, what=call.service
+                )
+                if delay is None:
+                    raise
+                await anyio.sleep(delay)
+
+    async def _drive(self, flow: UpsertFlow) -> UpsertResult:
+        try:
+            call = next(flow)
+            while True:
+                try:
+                    outcome: Envelope | ConflictError = await self._send(call)
+                except ConflictError as err:
+                    outcome = err
+                call = _step(flow, outcome)
+        except StopIteration as stop:
+            return cast("UpsertResult", stop.value)
+        finally:
+            flow.close()
+
+    async def upsert_dossier(self, dossier: Dossier | DossierRecord) -> UpsertResult:
+        """Create or update the dossier on the portal; see :meth:`PortalClient.upsert_dossier`."""
+        record = _to_record(dossier)
+        since, attempt = time.monotonic(), 0
+        while True:
+            attempt += 1
+            try:
+                return await self._drive(upsert_flow(record))
+            except OneStopError as err:
+                delay = self._delay(
+                    err, attempt=attempt, since=since, idempotent=True, what="upsert"
+                )
+                if delay is None:
+                    raise
+                await anyio.sleep(delay)
+
+    async def push_progress(
+        self, rows: Iterable[ProgressRecord], *, chunk_size: int = PROGRESS_CHUNK
+    ) -> int:
+        """Send processing steps in chunks; see :meth:`PortalClient.push_progress`."""
+        sent = 0
+        for call in progress_calls(rows, chunk_size=chunk_size):
+            await self._call(call)
+            sent += len(call.params["data"])
+        return sent
+
+    async def lookup_dossier(self, code: str) -> DossierRecord | None:
+        """The dossier as the portal holds it, or ``None``."""
+        return parse_lookup(await self._call(lookup_call(code)))
+
+    async def get_procedure(self, code: str) -> ProcedureRecord:
+        """One procedure of the national catalogue (raises ``NotFoundError`` if absent)."""
+        return parse_procedure(await self._call(procedure_call(code)), code=code)
+
+    async def iter_procedures(self) -> AsyncIterator[ProcedureSummary]:
+        """The procedures of the catalogue, one by one."""
+        for item in parse_procedure_list(await self._call(procedure_list_call())):
+            yield item
+
+    async def get_dictionary(self, service: str) -> list[DictionaryEntry]:
+        """The entries of a dictionary service."""
+        return parse_dictionary(await self._call(dictionary_call(service)), service=service)
+
+    async def list_agencies(self) -> list[DictionaryEntry]:
+        """The agency dictionary (``LayDanhMucCoQuan``)."""
+        return await self.get_dictionary(SERVICE_AGENCIES)
+
+    async def list_fields(self) -> list[DictionaryEntry]:
+        """The field dictionary (``LayDanhMucLinhVuc``)."""
+        return await self.get_dictionary(SERVICE_FIELDS)

@@ -1,0 +1,725 @@
+"""A fake of the national portal adapter and of an LGSP/NGSP gateway in front of it (test double).
+
+:class:`FakePortal` keeps dossiers, progress rows and a small procedure catalogue in memory and
+answers as the real services do (``domain/integrations.md`` §1): the
+``{"error_code", "message", "result"}`` envelope with success codes that vary between ``0``,
+``"0"`` and ``"00"``, "đã tồn tại" on a duplicate create, sessions that expire, and the gateway's
+HTTP 401/403/429. Faults can be injected: 5xx answers, timeouts, dropped connections, latency,
+429 with ``Retry-After``, either for the next N service calls or at random with a given rate.
+
+It runs in-process as an httpx transport (:meth:`FakePortal.transport`,
+:meth:`FakePortal.async_transport`) or as a real HTTP server on loopback
+(:meth:`FakePortal.serve`, or ``onestop fake-portal --port 8765``). It is *not* for production.
+
+Example:
+    >>> from onestop.testing import FakePortal
+    >>> portal = FakePortal()
+    >>> portal.fail_next(2, status=503)
+    >>> portal.pending_faults
+    2
+"""
+
+from __future__ import annotations
+
+import base64
+import collections
+import copy
+import ipaddress
+import json
+import random
+import secrets
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterable, Mapping
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, Self
+from urllib.parse import parse_qsl, urlsplit
+
+import attrs
+from pydantic import ValidationError
+
+from onestop.connectors._wire import DossierRecord, PortalStatus, ProgressRecord
+from onestop.errors import ConfigurationError
+
+if TYPE_CHECKING:
+    import httpx
+
+__all__ = ["FakePortal", "FakePortalServer", "FaultKind"]
+
+#: Kinds of injectable faults: an HTTP 5xx, no answer before the client's timeout, a connection
+#: closed without an answer, or HTTP 429 with ``Retry-After``.
+FaultKind = Literal["5xx", "timeout", "drop", "429"]
+
+_SESSION_ERROR = "Session không hợp lệ hoặc đã hết hạn, vui lòng đăng nhập lại"
+
+
+@attrs.frozen
+class _Fault:
+    kind: FaultKind
+    status: int = 503
+    after_processing: bool = False
+    retry_after: float = 1.0
+
+
+@attrs.frozen
+class _Reply:
+    status: int
+    body: bytes
+    headers: tuple[tuple[str, str], ...] = ()
+    fault: _Fault | None = None
+    delay: float = 0.0
+
+
+def _json(obj: Any) -> bytes:
+    return json.dumps(obj, ensure_ascii=False).encode("utf-8")
+
+
+def _sample_catalogue() -> list[dict[str, Any]]:
+    """Sample catalogue entries shaped like ``LayThuTuc`` results (illustrative content)."""
+
+    def proc(code: str, name: str, field: tuple[str, str], days: str, fee: str) -> dict[str, Any]:
+        return {
+            "ID": code.split(".")[1],
+            "MATTHC": code,
+            "TENTTHC": name,
+            "MACOQUANCONGBO": "H56",
+            "LOAITTHC": "1",
+            "TRANGTHAI": "1",
+            "MOTA": "",
+            "LINHVUCTHUCHIEN": [{"MALINHVUC": field[0], "TENLINHVUC": field[1]}],
+            "CACHTHUCTHUCHIEN": [
+                {
+                    "KENH": "1",
+                    "THOIGIAN": [
+                        {
+                            "THOIGIANGIAIQUYET": days,
+                            "DONVITINH": "Ngày làm việc",
+                            "MOTA": "",
+                            "PHILEPHI": [
+                                {"MAPHILEPHI": "LP01", "SOTIEN": fee, "DONVI": "Đồng", "MOTA": ""}
+                            ],
+                        }
+                    ],
+                }
+            ],
+            "THANHPHANHOSO": [
+                {
+                    "TRUONGHOP": "",
+                    "GIAYTO": [
+                        {
+                            "MAGIAYTO": "GT01",
+                            "TENGIAYTO": "Tờ khai theo mẫu",
+                            "SOBANCHINH": "1",
+                            "SOBANSAO": "0",
+                            "MA_KQ_THAYTHE": "",
+                        }
+                    ],
+                }
+            ],
+            "KETQUATHUCHIEN": [{"MAKETQUA": "KQ01", "TENKETQUA": "Kết quả giải quyết"}],
+            "CANCUPHAPLY": [
+                {
+                    "SOVANBAN": "61/2018/NĐ-CP",
+                    "TENVANBAN": "Nghị định về thực hiện cơ chế một cửa, một cửa liên thông",
+                    "NGAYBANHANH": "23/04/2018",
+                    "COQUANBANHANH": "Chính phủ",
+                }
+            ],
+            "COQUANTHUCHIEN": [{"MADONVI": "H56.14", "TENDONVI": "Sở mẫu"}],
+        }
+
+    return [
+        proc("1.003560.000.00.00.H56", "Thủ tục mẫu cấp tỉnh", ("G01", "Lĩnh vực mẫu"), "15", "0"),
+        proc("2.000488.000.00.00.H56", "Thủ tục mẫu cấp huyện", ("G02", "Hộ tịch"), "5", "50000"),
+        proc("2.002621.H56", "Thủ tục mẫu ban hành tại địa phương", ("G03", "Đất đai"), "10", "0"),
+    ]
+
+
+class FakePortal:
+    """In-memory fake of the DVCQG adapter and of an LGSP/NGSP gateway (a test double).
+
+    Args:
+        username: the adapter account it accepts.
+        password: its password.
+        consumer_key: the gateway consumer it accepts (more with :meth:`add_consumer`).
+        consumer_secret: its secret.
+        login_path: adapter login path.
+        token_path: gateway token path.
+        service_paths: paths that accept service calls.
+        session_ttl: seconds a session stays valid.
+        token_ttl: seconds a gateway token stays valid (``expires_in``).
+        duplicate_policy: ``"reject"`` answers "đã tồn tại" to a create of an existing dossier,
+            as the real portal does; ``"accept"`` stores it again and counts a second creation
+            (to prove that a client never creates twice).
+        seed: seed of the random fault generator.
+        clock: monotonic clock for session and token expiry.
+
+    Attributes:
+        creates: accepted creations per dossier code.
+        updates: accepted updates per dossier code.
+        status_history: the ``TrangThaiHoSo`` of every accepted create/update, per dossier.
+        calls: calls per service name (plus ``"login"`` and ``"token"``).
+        faults_injected: faults produced, per kind.
+    """
+
+    def __init__(
+        self,
+        *,
+        username: str = "onestop",
+        password: str = "onestop",  # noqa: S107 - the fake's documented default account
+        consumer_key: str = "onestop-key",
+        consumer_secret: str = "onestop-secret",  # noqa: S107
+        login_path: str = "/login",
+        token_path: str = "/token",  # noqa: S107 - a path, not a secret
+        service_paths: Iterable[str] = ("/service",),
+        session_ttl: float = 1800.0,
+        token_ttl: float = 3600.0,
+        duplicate_policy: Literal["reject", "accept"] = "reject",
+        seed: int = 0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._accounts = {username: password}
+        self._consumers: dict[str, tuple[str, frozenset[str] | None]] = {
+            consumer_key: (consumer_secret, None)
+        }
+        self.login_path = login_path
+        self.token_path = token_path
+        self.service_paths = frozenset(service_paths)
+        self.session_ttl = session_ttl
+        self.token_ttl = token_ttl
+        self.duplicate_policy = duplicate_policy
+        self._clock = clock
+        self._lock = threading.RLock()
+        self._rng = random.Random(seed)
+        self._sessions: dict[str, float] = {}
+        self._tokens: dict[str, tuple[str, float]] = {}
+        self._dossiers: dict[str, dict[str, Any]] = {}
+        self._progress: dict[str, dict[tuple[str, str, str], dict[str, Any]]] = {}
+        self._procedures: dict[str, dict[str, Any]] = {p["MATTHC"]: p for p in _sample_catalogue()}
+        self._agencies = [
+            {"MACOQUAN": "H56", "TENCOQUAN": "UBND tỉnh mẫu"},
+            {"MACOQUAN": "H56.14", "TENCOQUAN": "Sở mẫu"},
+        ]
+        self._faults: collections.deque[_Fault] = collections.deque()
+        self._fault_rate = 0.0
+        self._fault_kinds: tuple[FaultKind, ...] = ("5xx", "timeout", "drop")
+        self._after_share = 0.5
+        self._latency = 0.0
+        self.hang_seconds = 2.0
+        """How long the loopback server holds a "timeout" request before closing it."""
+        self._ok_count = 0
+        self.creates: collections.Counter[str] = collections.Counter()
+        self.updates: collections.Counter[str] = collections.Counter()
+        self.status_history: dict[str, list[str]] = collections.defaultdict(list)
+        self.calls: collections.Counter[str] = collections.Counter()
+        self.faults_injected: collections.Counter[str] = collections.Counter()
+
+    # ----------------------------------------------------------------- configuration
+
+    def add_consumer(self, key: str, secret: str, *, services: Iterable[str] | None = None) -> None:
+        """Accept another gateway consumer, optionally allowed only some services (else 403)."""
+        with self._lock:
+            self._consumers[key] = (secret, None if services is None else frozenset(services))
+
+    def add_procedure(self, record: Mapping[str, Any]) -> None:
+        """Add or replace a catalogue entry (a ``LayThuTuc`` result object with ``MATTHC``)."""
+        with self._lock:
+            self._procedures[str(record["MATTHC"])] = dict(record)
+
+    # ----------------------------------------------------------------- fault injection
+
+    def _queue(self, n: int, fault: _Fault) -> None:
+        if n < 0:
+            raise ConfigurationError(f"n: must be zero or positive, got {n}", field="n")
+        with self._lock:
+            self._faults.extend([fault] * n)
+
+    def fail_next(self, n: int = 1, *, status: int = 503) -> None:
+        """Answer the next ``n`` service calls with HTTP ``status`` (a 5xx), unprocessed."""
+        if not 500 <= status <= 599:
+            raise ConfigurationError(f"status: expected a 5xx status, got {status}", field="status")
+        self._queue(n, _Fault("5xx", status=status))
+
+    def timeout_next(self, n: int = 1, *, after_processing: bool = False) -> None:
+        """Give no answer to the next ``n`` service calls (the client times out).
+
+        With ``after_processing`` the call takes effect and only its answer is lost.
+        """
+        self._queue(n, _Fault("timeout", after_processing=after_processing))
+
+    def drop_next(self, n: int = 1, *, after_processing: bool = False) -> None:
+        """Close the connection of the next ``n`` service calls without an answer."""
+        self._queue(n, _Fault("drop", after_processing=after_processing))
+
+    def rate_limit_next(self, n: int = 1, *, retry_after: float = 1.0) -> None:
+        """Answer the next ``n`` service calls with HTTP 429 and ``Retry-After``."""
+        self._queue(n, _Fault("429", status=429, retry_after=retry_after))
+
+    def set_latency(self, seconds: float) -> None:
+        """Delay every answer by ``seconds`` (0 to stop)."""
+        with self._lock:
+            self._latency = max(0.0, seconds)
+
+    def set_fault_rate(
+        self,
+        rate: float,
+        *,
+        kinds: Iterable[FaultKind] = ("5xx", "timeout", "drop"),
+        after_processing_share: float = 0.5,
+        seed: int | None = None,
+    ) -> None:
+        """Fail a random share ``rate`` of service calls with faults drawn from ``kinds``.
+
+        Args:
+            rate: probability in ``[0, 1]`` that a service call fails.
+            kinds: fault kinds to draw from (uniformly).
+            after_processing_share: for timeouts and drops, the share that takes effect
+                before the answer is lost.
+            seed: reseed the fault generator.
+        """
+        if not 0.0 <= rate <= 1.0:
+            raise ConfigurationError(f"rate: expected 0..1, got {rate}", field="rate")
+        with self._lock:
+            self._fault_rate = rate
+            self._fault_kinds = tuple(kinds)
+            self._after_share = after_processing_share
+            if seed is not None:
+                self._rng.seed(seed)
+
+    def clear_faults(self) -> None:
+        """Remove queued faults, the random fault rate and the latency."""
+        with self._lock:
+            self._faults.clear()
+            self._fault_rate = 0.0
+            self._latency = 0.0
+
+    @property
+    def pending_faults(self) -> int:
+        """How many queued faults are still to be produced."""
+        with self._lock:
+            return len(self._faults)
+
+    def expire_sessions(self) -> None:
+        """Invalidate every adapter session (as when the adapter restarts)."""
+        with self._lock:
+            self._sessions.clear()
+
+    def expire_tokens(self) -> None:
+        """Invalidate every gateway token."""
+        with self._lock:
+            self._tokens.clear()
+
+    # ----------------------------------------------------------------- inspection
+
+    def dossier(self, code: str) -> DossierRecord | None:
+        """The dossier the fake holds, or ``None``."""
+        with self._lock:
+            data = self._dossiers.get(code)
+            return None if data is None else DossierRecord.model_validate(data)
+
+    def dossier_codes(self) -> list[str]:
+        """Codes of every dossier held, sorted."""
+        with self._lock:
+            return sorted(self._dossiers)
+
+    def progress(self, code: str) -> list[ProgressRecord]:
+        """The progress rows held for a dossier, in arrival order (duplicates ignored)."""
+        with self._lock:
+            return [ProgressRecord.model_validate(r) for r in self._progress.get(code, {}).values()]
+
+    # ----------------------------------------------------------------- the service
+
+    def _ok(self, result: Any = None, message: str = "Thành công") -> bytes:
+        codes: tuple[int | str, ...] = (0, "0", "00")
+        code = codes[self._ok_count % 3]
+        self._ok_count += 1
+        return _json({"error_code": code, "message": message, "result": result})
+
+    @staticmethod
+    def _err(code: int | str, message: str) -> bytes:
+        return _json({"error_code": code, "message": message, "result": None})
+
+    def _draw_fault(self) -> _Fault | None:
+        if self._faults:
+            return self._faults.popleft()
+        if self._fault_rate and self._rng.random() < self._fault_rate:
+            kind = self._rng.choice(self._fault_kinds)
+            after = kind in ("timeout", "drop") and self._rng.random() < self._after_share
+            status = self._rng.choice((500, 502, 503, 504))
+            return _Fault(kind, status=status if kind == "5xx" else 429, after_processing=after)
+        return None
+
+    def handle(
+        self,
+        method: str,
+        path: str,
+        query: Mapping[str, str],
+        headers: Mapping[str, str],
+        body: bytes,
+    ) -> _Reply:
+        """Answer one HTTP request (headers with lower-case names); used by both front ends."""
+        with self._lock:
+            delay = self._latency
+            if method != "POST":
+                return _Reply(405, _json({"error": "method not allowed"}), delay=delay)
+            if path == self.login_path:
+                self.calls["login"] += 1
+                return attrs.evolve(self._login(body), delay=delay)
+            if path == self.token_path:
+                self.calls["token"] += 1
+                return attrs.evolve(self._token(headers, body), delay=delay)
+            if path not in self.service_paths:
+                return _Reply(404, _json({"error": "not found"}), delay=delay)
+            fault = self._draw_fault()
+            if fault is not None:
+                self.faults_injected[fault.kind] += 1
+                if fault.kind == "5xx":
+                    return _Reply(fault.status, b"<html>Service Unavailable</html>", delay=delay)
+                if fault.kind == "429":
+                    return _Reply(
+                        429,
+                        _json({"error_code": 429, "message": "Too Many Requests"}),
+                        headers=(("Retry-After", f"{fault.retry_after:g}"),),
+                        delay=delay,
+                    )
+                if not fault.after_processing:
+                    return _Reply(0, b"", fault=fault, delay=delay)
+            reply = self._service(query, headers, body)
+            return attrs.evolve(reply, fault=fault, delay=delay)
+
+    def _login(self, body: bytes) -> _Reply:
+        try:
+            data = json.loads(body)
+            user, password = str(data["username"]), str(data["password"])
+        except (ValueError, KeyError, TypeError):
+            return _Reply(200, self._err("1", "Thiếu username hoặc password"))
+        if self._accounts.get(user) != password:
+            return _Reply(200, self._err("1", "Sai tên đăng nhập hoặc mật khẩu"))
+        session = secrets.token_hex(16)
+        self._sessions[session] = self._clock() + self.session_ttl
+        return _Reply(
+            200,
+            _json({"session": session, "error_code": 0, "message": "Đăng nhập thành công"}),
+        )
+
+    def _token(self, headers: Mapping[str, str], body: bytes) -> _Reply:
+        auth = headers.get("authorization", "")
+        unauthorized = _Reply(
+            401,
+            _json({"error": "invalid_client", "error_description": "Client authentication failed"}),
+        )
+        if not auth.startswith("Basic "):
+            return unauthorized
+        try:
+            key, _, secret = base64.b64decode(auth[6:]).decode("utf-8").partition(":")
+        except ValueError:
+            return unauthorized
+        known = self._consumers.get(key)
+        if known is None or known[0] != secret:
+            return unauthorized
+        if dict(parse_qsl(body.decode("utf-8", "replace"))).get("grant_type") != (
+            "client_credentials"
+        ):
+            return _Reply(400, _json({"error": "unsupported_grant_type"}))
+        token = secrets.token_hex(16)
+        self._tokens[token] = (key, self._clock() + self.token_ttl)
+        return _Reply(
+            200,
+            _json({"access_token": token, "token_type": "Bearer", "expires_in": self.token_ttl}),
+        )
+
+    def _service(self, query: Mapping[str, str], headers: Mapping[str, str], body: bytes) -> _Reply:
+        try:
+            data = json.loads(body)
+        except ValueError:
+            return _Reply(400, _json({"error": "body is not JSON"}))
+        if not isinstance(data, dict):
+            return _Reply(400, _json({"error": "body is not a JSON object"}))
+        service = str(data.get("service", ""))
+        auth = headers.get("authorization", "")
+        if auth.startswith("Bearer "):
+            held = self._tokens.get(auth[7:])
+            if held is None or self._clock() >= held[1]:
+                self._tokens.pop(auth[7:], None)
+                return _Reply(401, _json({"fault": {"code": 900901, "message": "Invalid token"}}))
+            routed = query.get("service", "")
+            if routed != service:
+                return _Reply(400, _json({"error": "?service= does not match the body"}))
+            allowed = self._consumers[held[0]][1]
+            if allowed is not None and service not in allowed:
+                return _Reply(403, _json({"fault": {"code": 900908, "message": "Forbidden"}}))
+        else:
+            session = str(data.get("session", ""))
+            expiry = self._sessions.get(session)
+            if expiry is None or self._clock() >= expiry:
+                self._sessions.pop(session, None)
+                return _Reply(200, self._err(-1, _SESSION_ERROR))
+        self.calls[service] += 1
+        if not str(data.get("madonvi", "")).strip():
+            return _Reply(200, self._err(2, "Thiếu mã đơn vị (madonvi)"))
+        handler = self._services.get(service)
+        if handler is None:
+            return _Reply(200, self._err(-9, f"Dịch vụ {service[:40]!r} không được hỗ trợ"))
+        return _Reply(200, handler(self, data))
+
+    def _sync(self, data: dict[str, Any]) -> bytes:
+        updating = str(data.get("isUpdating", "")).strip().lower()
+        if updating not in ("true", "false"):
+            return self._err(2, 'isUpdating phải là "True" hoặc "False"')
+        items = data.get("data")
+        if not isinstance(items, list) or not items:
+            return self._err(2, "Thiếu dữ liệu hồ sơ (data)")
+        records: list[dict[str, Any]] = []
+        for i, item in enumerate(items):
+            try:
+                parsed = DossierRecord.model_validate(item)
+                PortalStatus.parse(parsed.status)
+            except (ValidationError, ValueError):
+                return self._err(2, f"Dữ liệu hồ sơ thứ {i + 1} không hợp lệ")
+            records.append(parsed.to_wire())
+        for record in records:
+            code = record["MaHoSo"]
+            exists = code in self._dossiers
+            if updating == "false" and exists and self.duplicate_policy == "reject":
+                return self._err(-3, f"Hồ sơ {code} đã tồn tại trên hệ thống")
+            if updating == "true" and not exists:
+                return self._err(-4, f"Hồ sơ {code} không tồn tại trên hệ thống")
+        for record in records:
+            code = record["MaHoSo"]
+            (self.creates if updating == "false" else self.updates)[code] += 1
+            self._dossiers[code] = record
+            self.status_history[code].append(record["TrangThaiHoSo"])
+        return self._ok([], "Đồng bộ hồ sơ thành công")
+
+    def _push_progress(self, data: dict[str, Any]) -> bytes:
+        items = data.get("data")
+        if not isinstance(items, list) or not items:
+            return self._err(2, "Thiếu dữ liệu tiến độ (data)")
+        try:
+            rows = [ProgressRecord.model_validate(item) for item in items]
+        except ValidationError:
+            return self._err(2, "Dữ liệu tiến độ không hợp lệ")
+        for row in rows:
+            self._progress.setdefault(row.code, {})[row.key] = row.to_wire()
+        return self._ok([], "Cập nhật tiến độ thành công")
+
+    def _lookup(self, data: dict[str, Any]) -> bytes:
+        record = self._dossiers.get(str(data.get("mahoso", "")))
+        return self._ok([] if record is None else [copy.deepcopy(record)])
+
+    def _procedure(self, data: dict[str, Any]) -> bytes:
+        record = self._procedures.get(str(data.get("maTTHC", "")))
+        return self._ok([] if record is None else [copy.deepcopy(record)])
+
+    def _procedure_list(self, _data: dict[str, Any]) -> bytes:
+        return self._ok(
+            [{"MATTHC": p["MATTHC"], "TENTTHC": p["TENTTHC"]} for p in self._procedures.values()]
+        )
+
+    def _agency_list(self, _data: dict[str, Any]) -> bytes:
+        return self._ok(copy.deepcopy(self._agencies))
+
+    def _field_list(self, _data: dict[str, Any]) -> bytes:
+        fields = {
+            f["MALINHVUC"]: f["TENLINHVUC"]
+            for p in self._procedures.values()
+            for f in p.get("LINHVUCTHUCHIEN", [])
+        }
+        return self._ok([{"MALINHVUC": k, "TENLINHVUC": v} for k, v in sorted(fields.items())])
+
+    _services: ClassVar[dict[str, Callable[[FakePortal, dict[str, Any]], bytes]]] = {
+        "DongBoHoSoMC": _sync,
+        "CapNhatTienDoHoSoMC": _push_progress,
+        "TraCuuHoSo": _lookup,
+        "LayThuTuc": _procedure,
+        "LayDanhSachTTHC": _procedure_list,
+        "LayDanhMucCoQuan": _agency_list,
+        "LayDanhMucLinhVuc": _field_list,
+    }
+
+    # ----------------------------------------------------------------- front ends
+
+    def _handle_httpx(self, request: httpx.Request) -> _Reply:
+        return self.handle(
+            request.method,
+            request.url.path,
+            dict(request.url.params),
+            {k.lower(): v for k, v in request.headers.items()},
+            request.content,
+        )
+
+    @staticmethod
+    def _to_httpx(request: httpx.Request, reply: _Reply) -> httpx.Response:
+        import httpx
+
+        if reply.fault is not None and reply.fault.kind == "timeout":
+            raise httpx.ReadTimeout("fake portal: no answer in time", request=request)
+        if reply.fault is not None and reply.fault.kind == "drop":
+            raise httpx.RemoteProtocolError(
+                "fake portal: server disconnected without sending a response", request=request
+            )
+        return httpx.Response(reply.status, headers=list(reply.headers), content=reply.body)
+
+    def transport(self) -> httpx.MockTransport:
+        """An in-process ``httpx`` transport for :class:`httpx.Client` / ``PortalClient``.
+
+        Timeouts raise ``httpx.ReadTimeout`` at once and drops ``httpx.RemoteProtocolError``;
+        latency sleeps.
+        """
+        import httpx
+
+        def handler(request: httpx.Request) -> httpx.Response:
+            reply = self._handle_httpx(request)
+            if reply.delay:
+                time.sleep(reply.delay)
+            return self._to_httpx(request, reply)
+
+        return httpx.MockTransport(handler)
+
+    def async_transport(self) -> httpx.MockTransport:
+        """An in-process transport for :class:`httpx.AsyncClient` / ``AsyncPortalClient``."""
+        import anyio
+        import httpx
+
+        async def handler(request: httpx.Request) -> httpx.Response:
+            reply = self._handle_httpx(request)
+            if reply.delay:
+                await anyio.sleep(reply.delay)
+            return self._to_httpx(request, reply)
+
+        return httpx.MockTransport(handler)
+
+    def serve(self, *, host: str = "127.0.0.1", port: int = 0) -> FakePortalServer:
+        """Start a real HTTP server on loopback in a background thread.
+
+        Args:
+            host: a loopback address (``127.0.0.1``, ``::1`` or ``localhost``).
+            port: TCP port; 0 picks a free one (see :attr:`FakePortalServer.url`).
+
+        Returns:
+            The running server; close it (or use it as a context manager) when done.
+        """
+        server = FakePortalServer(self, host=host, port=port)
+        server.start()
+        return server
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    portal: ClassVar[FakePortal]
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Silence the standard library's per-request log lines."""
+
+    def do_GET(self) -> None:
+        """Answer 405 like the adapter does for anything but POST."""
+        self._serve()
+
+    def do_POST(self) -> None:
+        """Answer one service, login or token call."""
+        self._serve()
+
+    def _serve(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        url = urlsplit(self.path)
+        reply = self.portal.handle(
+            self.command,
+            url.path,
+            dict(parse_qsl(url.query)),
+            {k.lower(): v for k, v in self.headers.items()},
+            body,
+        )
+        if reply.delay:
+            time.sleep(reply.delay)
+        if reply.fault is not None and reply.fault.kind in ("timeout", "drop"):
+            if reply.fault.kind == "timeout":
+                time.sleep(self.portal.hang_seconds)
+            self.close_connection = True
+            return
+        self.send_response(reply.status)
+        for key, value in reply.headers:
+            self.send_header(key, value)
+        self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Content-Length", str(len(reply.body)))
+        self.end_headers()
+        self.wfile.write(reply.body)
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+    request_queue_size = 256
+
+
+def _check_loopback(host: str) -> None:
+    if host == "localhost":
+        return
+    try:
+        loopback = ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = False
+    if not loopback:
+        raise ConfigurationError(
+            f"host: the fake portal listens on loopback only; got {host!r}, "
+            "expected 127.0.0.1, ::1 or localhost",
+            field="host",
+        )
+
+
+class FakePortalServer:
+    """A :class:`FakePortal` served over real HTTP on a loopback address (a test double).
+
+    Args:
+        portal: the fake to serve.
+        host: a loopback address.
+        port: TCP port, 0 for a free one.
+    """
+
+    def __init__(self, portal: FakePortal, *, host: str = "127.0.0.1", port: int = 0) -> None:
+        _check_loopback(host)
+        handler = type("_BoundHandler", (_Handler,), {"portal": portal})
+        if ":" in host:
+            server_cls: type[_Server] = type(
+                "_Server6", (_Server,), {"address_family": socket.AF_INET6}
+            )
+        else:
+            server_cls = _Server
+        self.portal = portal
+        self._server = server_cls((host, port), handler)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True
+        )
+
+    @property
+    def port(self) -> int:
+        """The TCP port listened on."""
+        return int(self._server.server_address[1])
+
+    @property
+    def url(self) -> str:
+        """Base URL, e.g. ``"http://127.0.0.1:8765"``."""
+        host = str(self._server.server_address[0])
+        host = f"[{host}]" if ":" in host else host
+        return f"http://{host}:{self.port}"
+
+    def start(self) -> None:
+        """Serve in a daemon thread."""
+        self._thread.start()
+
+    def serve_forever(self) -> None:
+        """Serve in the calling thread until :meth:`close` (from another thread) or Ctrl-C."""
+        self._server.serve_forever(poll_interval=0.2)
+
+    def close(self) -> None:
+        """Stop serving and release the port."""
+        if self._thread.is_alive():
+            self._server.shutdown()
+        self._server.server_close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
