@@ -15,16 +15,18 @@ from __future__ import annotations
 
 import os
 import re
-import sqlite3
 import threading
 from datetime import date
 from pathlib import Path
-from typing import ClassVar, Literal, Protocol, Self, final, runtime_checkable
+from typing import TYPE_CHECKING, ClassVar, Literal, Protocol, Self, final, runtime_checkable
 
 from onestop.errors import InvalidIdentifierError
 from onestop.models._data.provinces import MINISTRIES
 from onestop.models._identity import _Identifier, today_vn
 from onestop.models._provinces import _BY_AGENCY, Province, successor_province
+
+if TYPE_CHECKING:
+    import sqlite3
 
 __all__ = [
     "AgencyCode",
@@ -441,7 +443,17 @@ class DossierCode(_Identifier):
                 "Thông tư 01/2018/TT-VPCP Art. 19)",
                 field="sequence",
             )
-        return cls(f"{unit}-{day:%y%m%d}-{sequence:04d}")
+        return cls._from_parts(unit, day, sequence)
+
+    @classmethod
+    def _from_parts(cls, agency: AgencyCode, day: date, sequence: int) -> Self:
+        # Parts already validated: skip re-parsing the string.
+        self = object.__new__(cls)
+        self._set("_value", f"{agency}-{day:%y%m%d}-{sequence:04d}")
+        self._set("_agency", agency)
+        self._set("_received_on", date(day.year, day.month, day.day))
+        self._set("_sequence", sequence)
+        return self
 
     @property
     def agency(self) -> AgencyCode:
@@ -542,6 +554,8 @@ class SqliteSequenceStore:
         pid = os.getpid()
         connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
         if connection is None or getattr(self._local, "pid", None) != pid:
+            import sqlite3
+
             connection = sqlite3.connect(
                 self._path, timeout=self._timeout, isolation_level=None, check_same_thread=False
             )
@@ -630,7 +644,9 @@ class DossierCodeGenerator:
         """
         unit = agency if isinstance(agency, AgencyCode) else AgencyCode(agency)
         received = today_vn() if day is None else day
-        DossierCode.build(unit, received, 1)  # validate the date before consuming a number
+        when: object = received
+        if not isinstance(when, date) or not 2000 <= when.year <= 2099:
+            DossierCode.build(unit, received, 1)  # raises the error naming the date
         value = self._store.next_value(str(unit), received)
         if value > self._MAX:
             raise SequenceExhaustedError(
@@ -639,4 +655,4 @@ class DossierCodeGenerator:
                 "01/2018/TT-VPCP Art. 19), so no further code can be issued that day",
                 field="sequence",
             )
-        return DossierCode.build(unit, received, value)
+        return DossierCode._from_parts(unit, received, value)
