@@ -4,6 +4,8 @@ Usage::
 
     python3 scripts/gen_lunar_tables.py            # (re)write the table modules and doc lists
     python3 scripts/gen_lunar_tables.py --check    # exit 1 if anything committed is stale
+    python3 scripts/gen_lunar_tables.py --de423    # also recompute the JPL DE423 references
+                                                   # (needs: pip install numpy jplephem de423)
 
 The astronomy lives in ``onestop.deadlines._astro`` (Meeus ch. 49 new moons, VSOP87D solar
 longitude, Espenak–Meeus ΔT, and the simplified "compat" series). This script only computes
@@ -30,6 +32,12 @@ from onestop.deadlines import _astro  # noqa: E402
 
 DATA = ROOT / "src" / "onestop" / "deadlines" / "_data"
 DOC = ROOT / "docs" / "lunar.md"
+DE423_TEST = ROOT / "tests" / "deadlines" / "test_lunar_de423.py"
+
+#: Lunations covered by DE423 (1799-12-16 to 2200-02-02) with a margin.
+DE423_LUNATIONS = range(-2473, 2474)
+#: A Meeus instant this close to local midnight (UTC+7 or UTC+8) is replaced by DE423's.
+NEAR_MIDNIGHT_SECONDS = 60.0
 
 #: calendar name -> (module name, one-line description)
 CALENDARS: dict[str, tuple[str, str]] = {
@@ -103,7 +111,7 @@ def _why(p: int | None, c: int | None) -> str:
     for kk in (k - 1, k, k + 1):
         if abs(_astro.precise_new_moon_day(kk, 7.0) - p) <= 1:
             secs = _astro.new_moon_seconds_after_midnight(kk, 7.0)
-            jd_ut = _astro._ut_from_td(_astro.new_moon_jde(kk))
+            jd_ut = _astro._ut_from_td(_astro.precise_new_moon_td(kk))
             when = dt.datetime(2000, 1, 1, 12) + dt.timedelta(days=jd_ut - 2451545.0)
             local = when + dt.timedelta(hours=7)
             off = secs if secs < 43200 else secs - 86400
@@ -114,8 +122,136 @@ def _why(p: int | None, c: int | None) -> str:
     return " "  # pragma: no cover
 
 
-def replace_section(text: str, name: str, body: str) -> str:
-    pattern = re.compile(rf"(<!-- BEGIN {name} -->\n).*?(<!-- END {name} -->)", flags=re.DOTALL)
+# --------------------------------------------------------------------------------------------
+# JPL DE423 references (optional: numpy, jplephem and the de423 package)
+# --------------------------------------------------------------------------------------------
+
+
+def _de423_functions():  # type: ignore[no-untyped-def]
+    import de423
+    import numpy as np
+    from jplephem.ephem import Ephemeris
+
+    eph = Ephemeris(de423)
+    c = 299792.458 * 86400.0  # km per day
+    asec = np.pi / 180 / 3600
+
+    def earth(t):
+        return eph.position("earthmoon", t) - eph.position("moon", t) * eph.earth_share
+
+    def ecliptic_longitude(vec, t):
+        # ICRF (≈ J2000 mean equator) -> mean equator of date (IAU 1976 precession, Meeus 21)
+        # -> mean ecliptic of date (Meeus 22.2); degrees.
+        tc = (t - 2451545.0) / 36525.0
+        zeta = (2306.2181 * tc + 0.30188 * tc**2 + 0.017998 * tc**3) * asec
+        z = (2306.2181 * tc + 1.09468 * tc**2 + 0.018203 * tc**3) * asec
+        theta = (2004.3109 * tc - 0.42665 * tc**2 - 0.041833 * tc**3) * asec
+        x, y, w = vec
+        x1, y1 = np.cos(zeta) * x - np.sin(zeta) * y, np.sin(zeta) * x + np.cos(zeta) * y
+        x2, z2 = np.cos(theta) * x1 - np.sin(theta) * w, np.sin(theta) * x1 + np.cos(theta) * w
+        x3, y3 = np.cos(z) * x2 - np.sin(z) * y1, np.sin(z) * x2 + np.cos(z) * y1
+        eps = (84381.448 - 46.8150 * tc - 0.00059 * tc**2 + 0.001813 * tc**3) * asec
+        return np.degrees(np.arctan2(np.cos(eps) * y3 + np.sin(eps) * z2, x3))
+
+    def sun_longitude(t):
+        # apparent: geometric position at the light-time retarded instant (light time +
+        # annual aberration to first order), plus nutation in longitude from DE423
+        tau = np.linalg.norm(eph.position("sun", t) - earth(t), axis=0) / c
+        vec = eph.position("sun", t - tau) - earth(t - tau)
+        dpsi = np.degrees(eph.position("nutations", t)[0])
+        return (ecliptic_longitude(vec, t) + dpsi) % 360.0
+
+    def elongation(t):
+        tau = np.linalg.norm(eph.position("moon", t), axis=0) / c
+        moon = ecliptic_longitude(eph.position("moon", t - tau), t)
+        tau_s = np.linalg.norm(eph.position("sun", t) - earth(t), axis=0) / c
+        sun = ecliptic_longitude(eph.position("sun", t - tau_s) - earth(t - tau_s), t)
+        return (moon - sun + 180.0) % 360.0 - 180.0
+
+    return np, sun_longitude, elongation
+
+
+def de423_reference():  # type: ignore[no-untyped-def]
+    """New-moon instants (TT) for every lunation of DE423_LUNATIONS, and solar longitudes."""
+    np, sun_longitude, elongation = _de423_functions()
+    ks = np.array(list(DE423_LUNATIONS))
+    t = np.array([_astro.new_moon_jde(int(k)) for k in ks])
+    for _ in range(8):  # secant steps on the elongation (Moon - Sun longitude)
+        f0 = elongation(t)
+        f1 = elongation(t + 1e-3)
+        t = t - f0 * 1e-3 / (f1 - f0)
+    sun_t = np.array([2378500.0 + i * 365.2425 + (i * 37) % 365 + 0.37 * i for i in range(400)])
+    return {int(k): float(x) for k, x in zip(ks, t, strict=True)}, list(
+        zip(sun_t.tolist(), sun_longitude(sun_t).tolist(), strict=True)
+    )
+
+
+def render_de423_module(de: dict[int, float]) -> str:
+    rows = []
+    for k, jde in sorted(de.items()):
+        meeus = _astro.new_moon_jde(k)
+        near = False
+        for tz in (7.0, 8.0):
+            s = _astro.new_moon_seconds_after_midnight(k, tz, jde=meeus)
+            near = near or min(s, 86400.0 - s) < NEAR_MIDNIGHT_SECONDS
+        if near:
+            rows.append(f"    ({k}, {jde:.8f}),  # Meeus {86400 * (meeus - jde):+.1f} s")
+    return "\n".join(
+        [
+            '"""New moons (TT, Julian Ephemeris Days) from the JPL DE423 ephemeris.',
+            "",
+            "Only the lunations whose Meeus (ch. 49) instant falls within "
+            f"{NEAR_MIDNIGHT_SECONDS:.0f} s of local",
+            "midnight at UTC+7 or UTC+8; the precise calendars use these instead of Meeus'.",
+            "Generated by ``scripts/gen_lunar_tables.py --de423``; do not edit by hand.",
+            '"""',
+            "",
+            "from __future__ import annotations",
+            "",
+            "NEAR_MIDNIGHT_NEW_MOONS: tuple[tuple[int, float], ...] = (",
+            *rows,
+            ")",
+            "",
+        ]
+    )
+
+
+def render_de423_test_data(de: dict[int, float], sun: list[tuple[float, float]]) -> str:
+    keep = sorted(k for k in de if k % 4 == 0)
+    lines = ["# fmt: off", "DE423_NEW_MOONS = {"]
+    row: list[str] = []
+    for k in keep:
+        row.append(f"{k}: {de[k]:.7f}")
+        if len(row) == 4:
+            lines.append("    " + ", ".join(row) + ",")
+            row = []
+    if row:
+        lines.append("    " + ", ".join(row) + ",")
+    lines += ["}", "DE423_SUN = ("]
+    lines += [f"    ({t:.6f}, {lon:.7f})," for t, lon in sun]
+    lines += [")", "# fmt: on"]
+    return "\n".join(lines)
+
+
+def de423_accuracy(de: dict[int, float]) -> str:
+    import statistics
+
+    diffs = [86400.0 * (_astro.new_moon_jde(k) - jde) for k, jde in de.items()]
+    rms = statistics.fmean(d * d for d in diffs) ** 0.5
+    worst = max(diffs, key=abs)
+    return (
+        f"Meeus ch. 49 minus DE423 over {len(diffs)} new moons (lunations "
+        f"{min(de)}…{max(de)}, 1800–2200): RMS {rms:.1f} s, mean {statistics.fmean(diffs):+.1f} s,"
+        f" largest {worst:+.1f} s."
+    )
+
+
+def replace_section(text: str, name: str, body: str, *, comment: str = "<!--") -> str:
+    if comment == "#":
+        begin, end = re.escape(f"# BEGIN {name}"), re.escape(f"# END {name}")
+    else:
+        begin, end = re.escape(f"<!-- BEGIN {name} -->"), re.escape(f"<!-- END {name} -->")
+    pattern = re.compile(rf"({begin}\n).*?({end})", flags=re.DOTALL)
     if not pattern.search(text):
         return text
     return pattern.sub(lambda m: m.group(1) + body + "\n" + m.group(2), text)
@@ -124,6 +260,9 @@ def replace_section(text: str, name: str, body: str) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="compare instead of writing")
+    parser.add_argument(
+        "--de423", action="store_true", help="recompute the JPL DE423 reference data too"
+    )
     args = parser.parse_args(argv)
     outputs: dict[Path, str] = {}
     for calendar, (module, _) in CALENDARS.items():
@@ -132,6 +271,16 @@ def main(argv: list[str] | None = None) -> int:
         doc = DOC.read_text(encoding="utf-8")
         doc = replace_section(doc, "compat-diff", compat_differences())
         outputs[DOC] = doc
+    if args.de423:
+        de, sun = de423_reference()
+        outputs[DATA / "vn_lunar_de423.py"] = render_de423_module(de)
+        if DE423_TEST.exists():
+            text = DE423_TEST.read_text(encoding="utf-8")
+            outputs[DE423_TEST] = replace_section(
+                text, "de423-data", render_de423_test_data(de, sun), comment="#"
+            )
+        if DOC in outputs:
+            outputs[DOC] = replace_section(outputs[DOC], "de423-accuracy", de423_accuracy(de))
     stale = []
     for path, text in outputs.items():
         current = path.read_text(encoding="utf-8") if path.exists() else None

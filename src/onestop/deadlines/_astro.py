@@ -37,9 +37,11 @@ __all__ = [
     "delta_t",
     "jdn_from_ordinal",
     "new_moon_jde",
+    "new_moon_seconds_after_midnight",
     "nutation_in_longitude",
     "ordinal_from_jdn",
     "precise_new_moon_day",
+    "precise_new_moon_td",
     "precise_term_index",
     "solar_term_jde",
 ]
@@ -244,15 +246,42 @@ def _lunation_near(jdn: float) -> int:
     return round((jdn - 2451550.09766) / 29.530588861)
 
 
+_EPHEMERIS_NEW_MOONS: dict[int, float] | None = None
+
+
+def precise_new_moon_td(k: int) -> float:
+    """Instant (TD) of new moon ``k`` used by the precise calendars.
+
+    This is :func:`new_moon_jde` (Meeus ch. 49), except for the few lunations whose Meeus
+    instant falls within a minute of local midnight at UTC+7 or UTC+8: there Meeus' error
+    (up to 18 s over 1800–2200) could put the month on the wrong day, so the instant computed
+    from the JPL DE423 ephemeris (``_data/vn_lunar_de423.py``, written by
+    ``scripts/gen_lunar_tables.py --de423``) is used instead.
+    """
+    global _EPHEMERIS_NEW_MOONS
+    if _EPHEMERIS_NEW_MOONS is None:
+        from onestop.deadlines._data.vn_lunar_de423 import NEAR_MIDNIGHT_NEW_MOONS
+
+        _EPHEMERIS_NEW_MOONS = dict(NEAR_MIDNIGHT_NEW_MOONS)
+    jde = _EPHEMERIS_NEW_MOONS.get(k)
+    return new_moon_jde(k) if jde is None else jde
+
+
 def precise_new_moon_day(k: int, tz_hours: float) -> int:
     """Local civil day (JDN) of the new moon of lunation ``k`` at UTC offset ``tz_hours``."""
-    jd_ut = _ut_from_td(new_moon_jde(k))
+    jd_ut = _ut_from_td(precise_new_moon_td(k))
     return math.floor(jd_ut + 0.5 + tz_hours / 24.0)
 
 
-def new_moon_seconds_after_midnight(k: int, tz_hours: float) -> float:
-    """Seconds between local midnight and the new moon of lunation ``k`` (0 ≤ s < 86400)."""
-    jd_ut = _ut_from_td(new_moon_jde(k))
+def new_moon_seconds_after_midnight(k: int, tz_hours: float, *, jde: float | None = None) -> float:
+    """Seconds between local midnight and new moon ``k`` (0 ≤ s < 86400).
+
+    Args:
+        k: lunation number.
+        tz_hours: UTC offset in hours.
+        jde: the instant to use (TD); by default :func:`precise_new_moon_td`.
+    """
+    jd_ut = _ut_from_td(precise_new_moon_td(k) if jde is None else jde)
     local = jd_ut + 0.5 + tz_hours / 24.0
     return (local - math.floor(local)) * 86400.0
 
