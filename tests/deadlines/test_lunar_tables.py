@@ -26,7 +26,7 @@ MODULES = {
 @pytest.mark.parametrize("calendar", CALENDARS)
 def test_committed_table_matches_regeneration(calendar):
     data = importlib.import_module(f"onestop.deadlines._data.{MODULES[calendar]}")
-    assert data.CALENDAR == calendar
+    assert calendar == data.CALENDAR
     assert list(data.YEARS) == _astro.encode_years(_astro.calendar_months(calendar))
 
 
