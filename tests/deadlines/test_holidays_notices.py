@@ -1,0 +1,345 @@
+"""Run-time notices: loading, validation errors, and how they combine with the schedule."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import re
+import tomllib
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from onestop.deadlines import HolidayKind, HolidaySchedule, load_notice, official_schedule
+from onestop.errors import CalendarDataError, ProvisionalCalendarWarning
+
+D = dt.date
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "holidays.md"
+
+NOTICE_2027 = {
+    "sources": {
+        "TB-2027": {
+            "title": "Thông báo 1234/TB-BNV (giả định)",
+            "url": "https://example.gov.vn/tb-1234",
+            "issued": "2026-11-20",
+        }
+    },
+    "year": [
+        {
+            "year": 2027,
+            "mode": "complete",
+            "days": [
+                {
+                    "date": "2027-01-01",
+                    "kind": "statutory",
+                    "holiday": "new_year",
+                    "source": "TB-2027",
+                },
+                {"date": "2027-02-05", "kind": "statutory", "holiday": "tet", "source": "TB-2027"},
+                {"date": "2027-02-08", "kind": "statutory", "holiday": "tet", "source": "TB-2027"},
+                {"date": "2027-02-09", "kind": "statutory", "holiday": "tet", "source": "TB-2027"},
+                {"date": "2027-02-10", "kind": "statutory", "holiday": "tet", "source": "TB-2027"},
+                {"date": "2027-02-11", "kind": "statutory", "holiday": "tet", "source": "TB-2027"},
+                {
+                    "date": "2027-04-16",
+                    "kind": "statutory",
+                    "holiday": "hung_kings",
+                    "source": "BLLD2019-112",
+                },
+                {
+                    "date": "2027-04-30",
+                    "kind": "statutory",
+                    "holiday": "reunification",
+                    "source": "BLLD2019-112",
+                },
+                {
+                    "date": "2027-05-01",
+                    "kind": "statutory",
+                    "holiday": "labour_day",
+                    "source": "BLLD2019-112",
+                },
+                {
+                    "date": "2027-05-03",
+                    "kind": "compensatory",
+                    "holiday": "labour_day",
+                    "source": "BLLD2019-111",
+                },
+                {
+                    "date": "2027-09-02",
+                    "kind": "statutory",
+                    "holiday": "national_day",
+                    "source": "BLLD2019-112",
+                },
+                {
+                    "date": "2027-09-03",
+                    "kind": "statutory",
+                    "holiday": "national_day",
+                    "source": "TB-2027",
+                },
+                {
+                    "date": "2027-11-24",
+                    "kind": "statutory",
+                    "holiday": "culture_day",
+                    "source": "NQ28-2026",
+                },
+            ],
+        }
+    ],
+}
+
+
+def test_complete_notice_makes_a_year_official():
+    cal = official_schedule().with_notice(NOTICE_2027)
+    assert not cal.is_provisional(2027)
+    entries = cal.holidays(2027)  # no warning any more
+    assert all(not h.provisional for h in entries)
+    tet = [h for h in entries if h.date.month == 2]
+    assert [h.date.day for h in tet] == [5, 8, 9, 10, 11]
+    assert tet[0].basis == "Thông báo 1234/TB-BNV (giả định)"
+    assert tet[0].source_url == "https://example.gov.vn/tb-1234"
+    # statutory sources of the bundled data resolve too
+    hung = next(h for h in entries if h.date == D(2027, 4, 16))
+    assert hung.basis.startswith("BLLĐ 2019") and hung.source_url
+    # the provisional 4/2 Tết day of the usual pattern is gone
+    assert cal.is_working_day(D(2027, 2, 4))
+    # the original is unchanged
+    assert official_schedule().is_provisional(2027)
+    assert "TB-2027" in cal.sources and "TB-2027" not in official_schedule().sources
+
+
+def test_amend_adds_a_province_closure_and_keeps_the_year_official():
+    closure = {
+        "sources": {"UBND-X": {"title": "Quyết định 99/QĐ-UBND tỉnh X"}},
+        "year": [
+            {
+                "year": 2026,
+                "scope": "Tỉnh X",
+                "days": [
+                    {
+                        "date": "2026-03-10",
+                        "kind": "extra_day_off",
+                        "source": "UBND-X",
+                        "name_vi": "Nghỉ lễ hội địa phương",
+                        "name_en": "Local festival closure",
+                    }
+                ],
+            }
+        ],
+    }
+    base = official_schedule()
+    cal = base.with_notice(closure)
+    assert cal.is_day_off(D(2026, 3, 10)) and not base.is_day_off(D(2026, 3, 10))
+    assert not cal.is_provisional(2026)
+    new = set(cal.holidays(2026)) - set(base.holidays(2026))
+    (added,) = new
+    assert added.kind is HolidayKind.EXTRA_DAY_OFF
+    assert added.basis == "Quyết định 99/QĐ-UBND tỉnh X" and added.source_url is None
+    assert added.name_en == "Local festival closure"
+
+
+def test_amend_over_a_provisional_year_cancels_and_later_wins():
+    first = {
+        "sources": {"A": {"title": "Notice A"}},
+        "year": [
+            {
+                "year": 2027,
+                "cancel": ["2027-02-04"],
+                "days": [
+                    {"date": "2027-02-11", "kind": "statutory", "holiday": "tet", "source": "A"}
+                ],
+            }
+        ],
+    }
+    second = {
+        "sources": {"B": {"title": "Notice B"}},
+        "year": [
+            {
+                "year": 2027,
+                "days": [
+                    {
+                        "date": "2027-02-11",
+                        "kind": "swapped_day_off",
+                        "holiday": "tet",
+                        "source": "B",
+                    },
+                ],
+            }
+        ],
+    }
+    cal = HolidaySchedule.bundled().with_notice(first).with_notice(second)
+    with pytest.warns(ProvisionalCalendarWarning):
+        entries = {h.date: h for h in cal.holidays(2027)}
+    assert D(2027, 2, 4) not in entries
+    assert entries[D(2027, 2, 11)].basis == "Notice B"
+    assert entries[D(2027, 2, 11)].kind is HolidayKind.SWAPPED_DAY_OFF
+    assert not entries[D(2027, 2, 11)].provisional and entries[D(2027, 2, 5)].provisional
+    assert cal.is_provisional(2027)
+
+
+def test_toml_and_json_files(tmp_path):
+    toml_text = _docs_toml()
+    path = tmp_path / "notice.toml"
+    path.write_text(toml_text, encoding="utf-8")
+    from_toml = load_notice(path)
+    json_path = tmp_path / "notice.json"
+    json_path.write_text(json.dumps(tomllib.loads(toml_text), default=str), encoding="utf-8")
+    from_json = load_notice(json_path)
+    assert from_toml.years == from_json.years
+    assert from_toml.sources == from_json.sources
+    assert from_toml.origin == "notice.toml"
+
+
+def _docs_toml() -> str:
+    blocks = re.findall(r"```toml\n(.*?)```", DOCS.read_text(encoding="utf-8"), flags=re.S)
+    assert blocks, "docs/holidays.md has no toml example"
+    return blocks[0]
+
+
+def test_the_worked_example_in_the_docs_loads_and_applies(tmp_path):
+    path = tmp_path / "lai-chau-2027.toml"
+    path.write_text(_docs_toml(), encoding="utf-8")
+    cal = official_schedule().with_notice(path)
+    assert not cal.is_provisional(2027)
+    assert cal.is_working_day(D(2027, 2, 20)) and not cal.is_working_day(D(2027, 2, 12))
+    assert all(not h.provisional for h in cal.holidays(2027))
+
+
+# --------------------------------------------------------------------------- invalid data
+
+
+def _one_day(**day) -> dict:
+    base = {"date": "2027-02-11", "kind": "statutory", "holiday": "tet", "source": "BLLD2019-112"}
+    base.update(day)
+    return {"year": [{"year": 2027, "days": [{k: v for k, v in base.items() if v is not None}]}]}
+
+
+@pytest.mark.parametrize(
+    ("data", "field", "message"),
+    [
+        (_one_day(kind="holiday"), "year[0].days[0].kind", "is not one of"),
+        (_one_day(holiday="xmas"), "year[0].days[0].holiday", "is not one of"),
+        (_one_day(date="2027-02-30"), "year[0].days[0].date", "YYYY-MM-DD"),
+        (_one_day(date="2029-02-01"), "year[0].days[0].date", "next to the year"),
+        (_one_day(source=None), "year[0].days[0].source", "non-empty string"),
+        (_one_day(colour="red"), "year[0].days[0]", "unknown key"),
+        (_one_day(kind="make_up_working_day"), "year[0].days[0].date", "not a weekly rest day"),
+        (_one_day(date="2027-02-13", kind="compensatory"), "year[0].days[0].date", "rest day"),
+        (_one_day(pair="2027-02-13"), "year[0].days[0].pair", "only swapped"),
+        (_one_day(holiday="other"), "year[0].days[0]", "needs name_vi and name_en"),
+        ({"year": [{"year": 1990, "days": []}]}, "year[0].year", "outside"),
+        ({"year": [{"year": "2027"}]}, "year[0].year", "integer"),
+        ({"year": [{"year": 2027, "mode": "replace"}]}, "year[0].mode", "'complete' or 'amend'"),
+        ({"format": 2}, "format", "unsupported format"),
+        ({"sources": {"X": {"url": "https://x"}}}, "sources.X.title", "non-empty"),
+        ({"sources": {"X": {"title": "t", "url": "ftp://x"}}}, "sources.X.url", "http"),
+        (
+            {"sources": {"X": {"title": "t", "verified": "yes"}}},
+            "sources.X.verified",
+            "true or false",
+        ),
+        ({"sources": []}, "sources", "expected a table"),
+        ({"year": {"year": 2027}}, "year", "expected an array"),
+        ({"years": []}, "(top level)", "unknown key"),
+        ({"year": [{"year": 2027, "cancel": ["soon"]}]}, "year[0].cancel[0]", "YYYY-MM-DD"),
+    ],
+)
+def test_invalid_data_names_the_entry(data, field, message):
+    with pytest.raises(CalendarDataError, match=re.escape(message)) as info:
+        load_notice(data)
+    assert info.value.field == field
+    assert str(info.value).startswith(f"<dict>: {field}: ")
+
+
+def test_duplicate_dates_and_unpaired_swaps():
+    dup = _one_day()
+    dup["year"][0]["days"] *= 2
+    with pytest.raises(CalendarDataError, match=r"repeats days\[0\]"):
+        load_notice(dup)
+    bad_pair = {
+        "year": [
+            {
+                "year": 2027,
+                "days": [
+                    {
+                        "date": "2027-02-12",
+                        "kind": "swapped_day_off",
+                        "holiday": "tet",
+                        "source": "S",
+                        "pair": "2027-02-20",
+                    },
+                    {
+                        "date": "2027-02-20",
+                        "kind": "make_up_working_day",
+                        "holiday": "tet",
+                        "source": "S",
+                        "pair": "2027-02-27",
+                    },
+                ],
+            }
+        ]
+    }
+    with pytest.raises(CalendarDataError, match="matching"):
+        load_notice(bad_pair)
+
+
+def test_unknown_source_is_reported_when_applied():
+    notice = load_notice(_one_day(source="NOPE"))
+    with pytest.raises(CalendarDataError, match="unknown source 'NOPE'") as info:
+        official_schedule().with_notice(notice)
+    assert info.value.field == "year[0].days[0].source"
+
+
+def test_unreadable_and_malformed_files(tmp_path):
+    with pytest.raises(CalendarDataError, match="cannot read"):
+        load_notice(tmp_path / "missing.toml")
+    bad = tmp_path / "bad.toml"
+    bad.write_text("format = = 1\n", encoding="utf-8")
+    with pytest.raises(CalendarDataError, match=r"bad\.toml: not valid TOML"):
+        load_notice(bad)
+    bad_json = tmp_path / "bad.json"
+    bad_json.write_text("{", encoding="utf-8")
+    with pytest.raises(CalendarDataError, match="not valid JSON"):
+        load_notice(bad_json)
+    dt_value = tmp_path / "datetime.toml"
+    dt_value.write_text(
+        '[[year]]\nyear = 2027\ndays = [{ date = 2027-02-11T08:00:00, kind = "statutory", '
+        'holiday = "tet", source = "S" }]\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(CalendarDataError, match="date-time"):
+        load_notice(dt_value)
+
+
+_json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-5, 3000) | st.text(max_size=12),
+    lambda children: (
+        st.lists(children, max_size=3)
+        | st.dictionaries(
+            st.sampled_from(["format", "sources", "year", "days", "date", "kind", "title", "x"]),
+            children,
+            max_size=4,
+        )
+    ),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(data=st.dictionaries(st.sampled_from(["format", "sources", "year", "x"]), _json_values))
+def test_arbitrary_input_raises_only_calendar_data_error(data):
+    with contextlib.suppress(CalendarDataError):
+        load_notice(data)
+
+
+def test_bundled_file_validates_and_every_source_is_used():
+    cal = official_schedule()
+    used = {h.basis for y in range(2015, 2027) for h in cal.holidays(y)}
+    titles = {s.title for s in cal.sources.values()}
+    assert used <= titles
+    notice_sources = {
+        s.title for k, s in cal.sources.items() if not k.startswith(("BLLD", "NQ", "LUAT"))
+    }
+    assert notice_sources <= used
