@@ -113,6 +113,15 @@ class FrozenModel(BaseModel):
     # pydantic-core (fast, with full error locations) and only top-level construction converts.
     __init__.__pydantic_base_init__ = True  # type: ignore[attr-defined]
 
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(
+            f"{type(self).__name__} is immutable (cannot set {name!r}); build a new one with "
+            "the transition methods or model_copy(update=...)"
+        )
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"{type(self).__name__} is immutable (cannot delete {name!r})")
+
     @classmethod
     def _convert(cls, exc: ValidationError) -> OneStopError:
         """Build the onestop error for a failed validation of this model."""

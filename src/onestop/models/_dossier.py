@@ -489,6 +489,11 @@ class Dossier(FrozenModel):
                 raise InvalidDossierError(
                     "due_at: earlier than received_at (or submitted_at)", field="due_at"
                 )
+        if self.received_at is not None and self.due_at is None:
+            raise InvalidDossierError(
+                "due_at: an accepted dossier (received_at set) needs the appointed due date",
+                field="due_at",
+            )
         if self.status in _ACCEPTED and (self.received_at is None or self.due_at is None):
             missing = "received_at" if self.received_at is None else "due_at"
             raise InvalidDossierError(
