@@ -52,7 +52,7 @@ ENTRIES_2025_2026 = (
     + [
         _h(d, OFF, "Thông báo 9441/TB-BNV", "Tết Nguyên đán")
         for d in _days(D(2026, 2, 16), D(2026, 2, 20))
-    ]  # noqa: E501
+    ]
     + [_h(D(2026, 4, 27), HolidayKind.COMPENSATORY, "BLLĐ 2019 Điều 111(3)", "Giỗ Tổ (bù)")]
     + [_h(D(2026, 4, 30), OFF, "BLLĐ 2019"), _h(D(2026, 5, 1), OFF, "BLLĐ 2019")]
     + [_h(D(2026, 8, 31), SWAP, "Thông báo 9441/TB-BNV"), _h(D(2026, 8, 22), MAKEUP, "9441")]

@@ -30,7 +30,6 @@ Conventions (Civil Code 2015, 91/2015/QH13, Arts. 147–148):
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import threading
 import warnings
 from collections.abc import Iterable, Sequence
@@ -554,7 +553,8 @@ class WorkCalendar:
         """
         if type(day) is not dt.date:
             if hasattr(day, "dtype"):
-                bulk = importlib.import_module("onestop.deadlines.bulk")
+                from onestop.deadlines import bulk
+
                 return bulk.add_working_days(self, day, n)
             day = self._date_arg(day, "day")
         if type(n) is not int:
@@ -871,8 +871,9 @@ def civil_service_calendar(
     """
     if schedule is None:
         # imported here: the holiday data loads only when the official calendar is asked for
-        holidays_module = importlib.import_module("onestop.deadlines.holidays")
-        schedule = holidays_module.official_schedule()
+        from onestop.deadlines.holidays import official_schedule
+
+        schedule = official_schedule()
     return WorkCalendar(
         schedule,
         office_hours=office_hours,

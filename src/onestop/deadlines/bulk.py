@@ -1,0 +1,559 @@
+"""The vectorized (NumPy) path: due dates, working-day counts and timeliness for arrays.
+
+Needs the ``numpy`` extra (``pip install 'onestop[numpy]'``); :mod:`onestop.deadlines` never
+imports this module by itself. Every function reads the same cumulative index as the scalar
+methods of :class:`~onestop.deadlines.calendar.WorkCalendar` (``numpy.frombuffer`` over the
+index's arrays, no copy), so both paths give identical answers; the test-suite checks it.
+
+NumPy datetimes carry no time zone: every ``datetime64`` given to or returned by this module
+is a **Vietnam local wall-clock time** (Asia/Ho_Chi_Minh, UTC+7, no DST). Convert UTC values
+with ``values + numpy.timedelta64(7, "h")`` first.
+
+Example:
+    >>> import numpy as np
+    >>> from onestop.deadlines import civil_service_calendar
+    >>> from onestop.deadlines.bulk import add_working_days
+    >>> cal = civil_service_calendar()
+    >>> add_working_days(cal, np.array(["2026-02-13", "2026-01-09"], "datetime64[D]"), 5)
+    array(['2026-02-27', '2026-01-15'], dtype='datetime64[D]')
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import numpy.typing as npt
+
+from onestop.deadlines._index import MAKE_UP, WORKING, CalendarIndex
+from onestop.deadlines.hours import OfficeHours
+from onestop.deadlines.policies import (
+    _DEFAULT_BY_UNIT,
+    POLICIES,
+    CalendarDaysPolicy,
+    CountingPolicy,
+    MonthsPolicy,
+    SameDayPolicy,
+    WorkingDaysPolicy,
+    WorkingHoursPolicy,
+    policy_by_name,
+)
+from onestop.deadlines.timeliness import Timeliness
+from onestop.errors import CalendarDataMissingError, DeadlineError, InvalidInputError
+from onestop.models import TimeUnit
+
+if TYPE_CHECKING:
+    from onestop.deadlines.calendar import WorkCalendar
+
+__all__ = [
+    "EARLY",
+    "IN_PROGRESS_ON_TIME",
+    "IN_PROGRESS_OVERDUE",
+    "LATE",
+    "ON_TIME",
+    "TIMELINESS",
+    "add_working_days",
+    "classify",
+    "due_dates",
+    "is_working_day",
+    "remaining_working_time",
+    "working_days_between",
+    "working_position",
+]
+
+DateArray = npt.NDArray[np.datetime64]
+IntArray = npt.NDArray[np.int64]
+
+#: Codes returned by :func:`classify`, indexes into :data:`TIMELINESS`.
+EARLY, ON_TIME, LATE, IN_PROGRESS_ON_TIME, IN_PROGRESS_OVERDUE = 0, 1, 2, 3, 4
+#: ``TIMELINESS[code]`` is the :class:`~onestop.deadlines.timeliness.Timeliness` of a code.
+TIMELINESS: tuple[Timeliness, ...] = (
+    Timeliness.EARLY,
+    Timeliness.ON_TIME,
+    Timeliness.LATE,
+    Timeliness.IN_PROGRESS_ON_TIME,
+    Timeliness.IN_PROGRESS_OVERDUE,
+)
+
+_EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
+_US_PER_MINUTE = 60_000_000
+_US_PER_DAY = 86_400_000_000
+
+
+# ---------------------------------------------------------------------- inputs
+
+
+def _days(values: Any, field: str) -> IntArray:
+    """Proleptic ordinals of local dates (``datetime64`` of any unit, or ``date`` objects)."""
+    try:
+        arr = np.asarray(values)
+        if arr.dtype.kind != "M":
+            arr = arr.astype("datetime64[D]")
+        days = arr.astype("datetime64[D]")
+    except (TypeError, ValueError):
+        raise InvalidInputError(
+            f"{field} must be an array of dates (numpy datetime64[D] or ISO strings)",
+            field=field,
+        ) from None
+    if np.isnat(days).any():
+        raise InvalidInputError(f"{field} contains NaT (missing dates)", field=field)
+    return days.view(np.int64) + _EPOCH_ORDINAL
+
+
+def _instants(values: Any, field: str) -> tuple[IntArray, IntArray]:
+    """(ordinal, microseconds since local midnight) of local wall-clock ``datetime64`` values."""
+    try:
+        arr = np.asarray(values)
+        if arr.dtype.kind != "M":
+            arr = arr.astype("datetime64[us]")
+        us = arr.astype("datetime64[us]")
+    except (TypeError, ValueError):
+        raise InvalidInputError(
+            f"{field} must be an array of local date-times (numpy datetime64)", field=field
+        ) from None
+    if np.isnat(us).any():
+        raise InvalidInputError(f"{field} contains NaT (missing instants)", field=field)
+    raw = us.view(np.int64)
+    day, tod = np.divmod(raw, _US_PER_DAY)
+    return day + _EPOCH_ORDINAL, tod
+
+
+def _ints(values: Any, field: str) -> IntArray:
+    arr = np.asarray(values)
+    if arr.dtype.kind not in "iu":
+        raise InvalidInputError(f"{field} must be an integer array", field=field)
+    return arr.astype(np.int64, copy=False)
+
+
+def _to_dates(ordinals: IntArray) -> DateArray:
+    return (ordinals - _EPOCH_ORDINAL).astype("datetime64[D]")
+
+
+def _to_instants(ordinals: IntArray, tod_us: IntArray) -> DateArray:
+    raw = (ordinals - _EPOCH_ORDINAL) * _US_PER_DAY + tod_us
+    return raw.astype("datetime64[us]")
+
+
+# ---------------------------------------------------------------------- index access
+
+
+class _View:
+    """NumPy views over one :class:`CalendarIndex` (no copies)."""
+
+    __slots__ = ("base", "cum_days", "cum_us", "day_minutes", "idx", "status", "workdays")
+
+    def __init__(self, idx: CalendarIndex) -> None:
+        self.idx = idx
+        self.base = idx.base
+        self.status = np.frombuffer(idx.status, dtype=np.uint8)
+        self.cum_days = np.frombuffer(idx.cum_days, dtype=np.int64)
+        self.workdays = np.frombuffer(idx.workdays, dtype=np.int64)
+        self.day_minutes = np.frombuffer(idx.day_minutes, dtype=np.int64)
+        self.cum_us = np.frombuffer(idx.cum_minutes, dtype=np.int64) * _US_PER_MINUTE
+
+
+def _view(calendar: WorkCalendar, lo: int, hi: int) -> _View:
+    """A view of an index covering ordinals ``lo .. hi``."""
+    first, last = dt.date.fromordinal(int(lo)).year, dt.date.fromordinal(int(hi)).year
+    return _View(calendar._index(first, last))
+
+
+def _bounds(*arrays: IntArray) -> tuple[int, int]:
+    lo = min(int(a.min()) for a in arrays if a.size)
+    hi = max(int(a.max()) for a in arrays if a.size)
+    if lo < 1 or hi > dt.date.max.toordinal():
+        raise CalendarDataMissingError("a date is outside the supported range", field="date")
+    return lo, hi
+
+
+def _grow(calendar: WorkCalendar, view: _View, *, forward: bool) -> _View:
+    return _View(calendar._grow(view.idx, forward=forward))
+
+
+def _warn(calendar: WorkCalendar, *ordinals: IntArray) -> None:
+    if not calendar.warn_provisional:
+        return
+    prov = calendar._provisional_years()
+    if not prov:
+        return
+    years: set[int] = set()
+    for arr in ordinals:
+        if arr.size:
+            lo = dt.date.fromordinal(int(arr.min())).year
+            hi = dt.date.fromordinal(int(arr.max())).year
+            years.update(y for y in range(lo, hi + 1) if y in prov)
+    if years:
+        calendar._warn_if_provisional(*(dt.date(y, 1, 1) for y in sorted(years)))
+
+
+# ---------------------------------------------------------------------- days
+
+
+def is_working_day(calendar: WorkCalendar, days: Any) -> npt.NDArray[np.bool_]:
+    """Whether each date is a working day (vectorized :meth:`WorkCalendar.is_working_day`)."""
+    o = _days(days, "days")
+    if not o.size:
+        return np.zeros(o.shape, dtype=bool)
+    view = _view(calendar, *_bounds(o))
+    code = view.status[o - view.base]
+    result: npt.NDArray[np.bool_] = (code == WORKING) | (code == MAKE_UP)
+    return result
+
+
+def _add_ordinals(calendar: WorkCalendar, o: IntArray, n: IntArray) -> IntArray:
+    o, n = np.broadcast_arrays(o, n)
+    if not o.size:
+        return o.copy()
+    view = _view(calendar, *_bounds(o))
+    while True:
+        i = o - view.base
+        k = np.where(n > 0, view.cum_days[i + 1] + n - 1, view.cum_days[i] + n)
+        if k.max() >= view.workdays.size:
+            view = _grow(calendar, view, forward=True)
+        elif k.min() < 0:
+            view = _grow(calendar, view, forward=False)
+        else:
+            break
+    kk = np.clip(k, 0, view.workdays.size - 1)
+    result: IntArray = np.where(n == 0, o, view.base + view.workdays[kk])
+    return result
+
+
+def add_working_days(calendar: WorkCalendar, days: Any, n: Any) -> DateArray:
+    """The ``n``-th working day strictly after each date (vectorized).
+
+    Same rules as :meth:`WorkCalendar.add_working_days`: the start day is not counted,
+    ``n == 0`` returns the date unchanged, negative ``n`` counts backwards.
+
+    Args:
+        calendar: the working calendar.
+        days: local dates (``datetime64[D]`` array or anything NumPy converts to one).
+        n: an integer or an integer array broadcastable with ``days``.
+
+    Returns:
+        A ``datetime64[D]`` array of the broadcast shape.
+    """
+    o = _days(days, "days")
+    result = _add_ordinals(calendar, o, _ints(n, "n"))
+    _warn(calendar, o, result)
+    return _to_dates(result)
+
+
+def working_days_between(
+    calendar: WorkCalendar,
+    start: Any,
+    end: Any,
+    *,
+    include_start: bool = False,
+    include_end: bool = True,
+) -> IntArray:
+    """Working days between paired dates (vectorized :meth:`WorkCalendar.working_days_between`).
+
+    ``(start, end]`` by default; negative where ``end < start`` (antisymmetric).
+    """
+    a, b = np.broadcast_arrays(_days(start, "start"), _days(end, "end"))
+    if not a.size:
+        return np.zeros(a.shape, dtype=np.int64)
+    view = _view(calendar, *_bounds(a, b))
+    lo, hi = np.minimum(a, b), np.maximum(a, b)
+    i = lo - view.base + (0 if include_start else 1)
+    j = hi - view.base + (1 if include_end else 0)
+    count = np.where(j >= i, view.cum_days[j] - view.cum_days[np.minimum(i, j)], 0)
+    _warn(calendar, a, b)
+    result: IntArray = np.where(b < a, -count, count)
+    return result
+
+
+# ---------------------------------------------------------------------- office hours
+
+
+def _hours_for(calendar: WorkCalendar, o: IntArray) -> tuple[list[OfficeHours], IntArray]:
+    """The distinct office hours and, per ordinal, the position of its hours in that list."""
+    sched = calendar.office_hours
+    hours = list(sched.distinct())
+    if len(hours) == 1:
+        return hours, np.zeros(o.shape, dtype=np.int64)
+    starts = np.array([d.toordinal() for d, _ in sched.entries], dtype=np.int64)
+    entry = np.maximum(np.searchsorted(starts, o, side="right") - 1, 0)
+    which = np.array([hours.index(h) for _, h in sched.entries], dtype=np.int64)
+    return hours, which[entry]
+
+
+def _closing_us(calendar: WorkCalendar, o: IntArray) -> IntArray:
+    hours, which = _hours_for(calendar, o)
+    closing = np.array(
+        [(h.closing.hour * 60 + h.closing.minute) * _US_PER_MINUTE for h in hours], np.int64
+    )
+    result: IntArray = closing[which]
+    return result
+
+
+def _worked_before(calendar: WorkCalendar, o: IntArray, tod: IntArray) -> IntArray:
+    hours, which = _hours_for(calendar, o)
+    out = np.zeros(o.shape, dtype=np.int64)
+    for k, h in enumerate(hours):
+        mask = which == k
+        t = tod[mask]
+        acc = np.zeros(t.shape, dtype=np.int64)
+        for s in h.sessions:
+            start = (s.start.hour * 60 + s.start.minute) * _US_PER_MINUTE
+            acc += np.clip(t - start, 0, s.minutes * _US_PER_MINUTE)
+        out[mask] = acc
+    return out
+
+
+def _time_at(calendar: WorkCalendar, o: IntArray, worked: IntArray) -> IntArray:
+    """Local time of day (µs) at which ``worked`` µs of day ``o`` have been worked."""
+    hours, which = _hours_for(calendar, o)
+    out = np.zeros(o.shape, dtype=np.int64)
+    for k, h in enumerate(hours):
+        mask = which == k
+        w = worked[mask]
+        lengths = np.array([s.minutes * _US_PER_MINUTE for s in h.sessions], np.int64)
+        ends = np.cumsum(lengths)
+        starts = np.array(
+            [(s.start.hour * 60 + s.start.minute) * _US_PER_MINUTE for s in h.sessions], np.int64
+        )
+        s_idx = np.minimum(np.searchsorted(ends, w, side="left"), len(ends) - 1)
+        tod = starts[s_idx] + w - (ends[s_idx] - lengths[s_idx])
+        out[mask] = np.minimum(tod, _US_PER_DAY - 1)
+    return out
+
+
+def _positions(calendar: WorkCalendar, view: _View, o: IntArray, tod: IntArray) -> IntArray:
+    i = o - view.base
+    pos = view.cum_us[i]
+    working = view.day_minutes[i] > 0
+    if working.any():
+        pos = pos + np.where(working, _worked_before(calendar, o, tod), 0)
+    result: IntArray = pos
+    return result
+
+
+def _instant_at(calendar: WorkCalendar, view: _View, pos: IntArray) -> tuple[IntArray, IntArray]:
+    """Earliest (ordinal, time of day) reaching working position ``pos`` (``pos > 0``)."""
+    j = np.searchsorted(view.cum_us, pos, side="left") - 1
+    o = view.base + j
+    return o, _time_at(calendar, o, pos - view.cum_us[j])
+
+
+def working_position(calendar: WorkCalendar, instants: Any) -> IntArray:
+    """Working time (µs) from the start of the calendar's first covered year to each instant.
+
+    Differences of positions are working time; see :func:`remaining_working_time`.
+    """
+    o, tod = _instants(instants, "instants")
+    if not o.size:
+        return np.zeros(o.shape, dtype=np.int64)
+    lo, hi = _bounds(o)
+    view = _View(calendar._index(calendar.first_year, dt.date.fromordinal(hi).year))
+    del lo
+    return _positions(calendar, view, o, tod)
+
+
+def remaining_working_time(calendar: WorkCalendar, at: Any, due: Any) -> npt.NDArray[Any]:
+    """Office time from each ``at`` to each ``due`` (negative once overdue).
+
+    Vectorized :meth:`WorkCalendar.working_time_between`. Both are local wall-clock
+    ``datetime64`` arrays (broadcast together).
+
+    Returns:
+        A ``timedelta64[us]`` array.
+    """
+    ao, at_tod = _instants(at, "at")
+    do, due_tod = _instants(due, "due")
+    ao, at_tod, do, due_tod = np.broadcast_arrays(ao, at_tod, do, due_tod)
+    if not ao.size:
+        return np.zeros(ao.shape, dtype="timedelta64[us]")
+    view = _view(calendar, *_bounds(ao, do))
+    diff = _positions(calendar, view, do, due_tod) - _positions(calendar, view, ao, at_tod)
+    _warn(calendar, ao, do)
+    return diff.astype("timedelta64[us]")
+
+
+# ---------------------------------------------------------------------- due dates
+
+
+def _resolve(policy: CountingPolicy | str | None, unit: TimeUnit) -> CountingPolicy:
+    if isinstance(policy, CountingPolicy):
+        rule = policy
+    elif policy is not None:
+        rule = policy_by_name(policy)
+    else:
+        rule = POLICIES[_DEFAULT_BY_UNIT[unit]]
+    if unit not in rule.units:
+        raise DeadlineError(
+            f"unit: the {rule.name} policy counts in "
+            f"{', '.join(sorted(u.value for u in rule.units))}, not {unit.value}",
+            field="unit",
+        )
+    return rule
+
+
+def _roll_forward(calendar: WorkCalendar, o: IntArray) -> IntArray:
+    if not o.size:
+        return o
+    view = _view(calendar, *_bounds(o))
+    code = view.status[o - view.base]
+    working = (code == WORKING) | (code == MAKE_UP)
+    if working.all():
+        return o
+    nxt = _add_ordinals(calendar, o, np.ones_like(o))
+    result: IntArray = np.where(working, o, nxt)
+    return result
+
+
+def _add_months(o: IntArray, n: IntArray) -> IntArray:
+    days = _to_dates(o)
+    months = days.astype("datetime64[M]")
+    day_of_month = (days - months.astype("datetime64[D]")).astype(np.int64)
+    target = months + n.astype("timedelta64[M]")
+    last_day = ((target + 1).astype("datetime64[D]") - target.astype("datetime64[D]")).astype(
+        np.int64
+    )
+    result = target.astype("datetime64[D]") + np.minimum(day_of_month, last_day - 1)
+    out: IntArray = result.view(np.int64) + _EPOCH_ORDINAL
+    return out
+
+
+def due_dates(
+    calendar: WorkCalendar,
+    received: Any,
+    amounts: Any,
+    unit: TimeUnit | str = TimeUnit.WORKING_DAYS,
+    *,
+    policy: CountingPolicy | str | None = None,
+) -> DateArray:
+    """Due instants for arrays of receipts (vectorized :meth:`CountingPolicy.due`).
+
+    Args:
+        calendar: the working calendar.
+        received: receipt instants, local wall-clock ``datetime64`` (any unit).
+        amounts: processing-time amounts (integers, broadcast with ``received``).
+        unit: the unit of the amounts.
+        policy: a policy object or name; default the unit's default policy (as
+            :func:`~onestop.deadlines.policies.policy_for`; for ``same_day`` the default
+            cut-off 15:00).
+
+    Returns:
+        Local wall-clock due instants, ``datetime64[us]``.
+    """
+    unit = TimeUnit(unit)
+    rule = _resolve(policy, unit)
+    o, tod = _instants(received, "received")
+    n = _ints(amounts, "amounts")
+    o, tod, n = np.broadcast_arrays(o, tod, n)
+    if not o.size:
+        return np.zeros(o.shape, dtype="datetime64[us]")
+    if (n < 0).any():
+        raise InvalidInputError("amounts must be non-negative", field="amounts")
+    if isinstance(rule, WorkingHoursPolicy):
+        return _due_hours(calendar, rule, o, tod, n, unit)
+    if isinstance(rule, WorkingDaysPolicy):
+        if rule.receipt_day_counts:
+            working = is_working_day(calendar, _to_dates(o))
+            steps = np.where(working & (n > 0), n - 1, n)
+        else:
+            steps = n
+        last = np.where(n == 0, _roll_forward(calendar, o), _add_ordinals(calendar, o, steps))
+    elif isinstance(rule, SameDayPolicy):
+        working = is_working_day(calendar, _to_dates(o))
+        in_time = working & (tod < _closing_us(calendar, o))
+        if rule.cutoff is not None:
+            c = rule.cutoff
+            cut = ((c.hour * 60 + c.minute) * 60 + c.second) * 1_000_000 + c.microsecond
+            in_time &= tod < cut
+        last = np.where(in_time, o, _add_ordinals(calendar, o, np.ones_like(o)))
+    elif isinstance(rule, CalendarDaysPolicy | MonthsPolicy):
+        raw = o + n if isinstance(rule, CalendarDaysPolicy) else _add_months(o, n)
+        last = _roll_forward(calendar, raw)
+        if rule.day_end == "midnight":
+            _warn(calendar, o, last)
+            return _to_instants(last, np.full(last.shape, _US_PER_DAY - 1, np.int64))
+    else:
+        raise DeadlineError(
+            f"policy: {type(rule).__name__} has no vectorized form; use it per row",
+            field="policy",
+        )
+    _warn(calendar, o, last)
+    return _to_instants(last, _closing_us(calendar, last))
+
+
+def _due_hours(
+    calendar: WorkCalendar,
+    rule: WorkingHoursPolicy,
+    o: IntArray,
+    tod: IntArray,
+    n: IntArray,
+    unit: TimeUnit,
+) -> DateArray:
+    if unit is TimeUnit.WORKING_HOURS:
+        minutes = n * 60
+    elif rule.hours_per_day is not None:
+        minutes = n * rule.hours_per_day * 60
+    else:
+        hours, which = _hours_for(calendar, o)
+        per_day = np.array([h.minutes for h in hours], np.int64)[which]
+        minutes = n * per_day
+    view = _view(calendar, *_bounds(o))
+    while True:
+        start = _positions(calendar, view, o, tod)
+        # amount 0 means "the next working instant": reach start + 1 µs, then step back 1 µs
+        target = start + np.where(minutes == 0, 1, minutes * _US_PER_MINUTE)
+        if target.max() > view.cum_us[-1]:
+            view = _grow(calendar, view, forward=True)
+        else:
+            break
+    do, dtod = _instant_at(calendar, view, target)
+    dtod = dtod - (minutes == 0)
+    _warn(calendar, o, do)
+    return _to_instants(do, dtod)
+
+
+# ---------------------------------------------------------------------- timeliness
+
+
+def classify(finished: Any, due: Any, *, at: Any = None) -> npt.NDArray[np.int8]:
+    """Early / on-time / late codes for arrays (Circular 01/2018/TT-VPCP Art. 13).
+
+    Finished rows compare **local dates**: finish date before the due date → :data:`EARLY`,
+    the same date → :data:`ON_TIME`, a later date → :data:`LATE`. Rows whose ``finished`` is
+    ``NaT`` are unfinished: :data:`IN_PROGRESS_OVERDUE` when ``at`` is strictly after the due
+    instant, else :data:`IN_PROGRESS_ON_TIME` (``at`` is then required). Same rules as
+    :func:`onestop.deadlines.timeliness.classify`; ``TIMELINESS[code]`` gives the enum.
+
+    Args:
+        finished: local wall-clock finish instants (``NaT`` = unfinished).
+        due: local wall-clock due instants.
+        at: the local instant(s) at which unfinished rows are judged.
+
+    Returns:
+        An ``int8`` array of codes.
+    """
+    try:
+        f = np.asarray(finished).astype("datetime64[us]")
+        d = np.asarray(due).astype("datetime64[us]")
+    except (TypeError, ValueError):
+        raise InvalidInputError(
+            "finished and due must be arrays of local date-times (numpy datetime64)",
+            field="finished",
+        ) from None
+    f, d = np.broadcast_arrays(f, d)
+    if np.isnat(d).any():
+        raise InvalidInputError("due contains NaT (missing due instants)", field="due")
+    fd = f.astype("datetime64[D]")
+    dd = d.astype("datetime64[D]")
+    codes = np.where(fd < dd, EARLY, np.where(fd == dd, ON_TIME, LATE)).astype(np.int8)
+    open_rows = np.isnat(f)
+    if open_rows.any():
+        if at is None:
+            raise InvalidInputError(
+                "at: unfinished rows (finished = NaT) are judged at an instant; pass at=",
+                field="at",
+            )
+        a = np.broadcast_to(np.asarray(at).astype("datetime64[us]"), d.shape)
+        codes[open_rows] = np.where(
+            a[open_rows] > d[open_rows], IN_PROGRESS_OVERDUE, IN_PROGRESS_ON_TIME
+        )
+    return codes

@@ -1,0 +1,174 @@
+"""The NumPy bulk path gives exactly the scalar answers (same index), and classifies like
+:func:`onestop.deadlines.timeliness.classify`."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from test_calendar import CAL
+
+from onestop.deadlines import bulk
+from onestop.deadlines.calendar import VN_TZ
+from onestop.deadlines.hours import DEFAULT_OFFICE_HOURS, OfficeHours, OfficeHoursSchedule
+from onestop.deadlines.policies import (
+    CalendarDaysPolicy,
+    MonthsPolicy,
+    SameDayPolicy,
+    WorkingDaysPolicy,
+    WorkingHoursPolicy,
+)
+from onestop.deadlines.timeliness import classify as classify_one
+from onestop.errors import CalendarDataMissingError, DeadlineError, InvalidInputError
+from onestop.models import TimeUnit
+
+# a calendar whose office hours change during the period (effective-dated)
+SUMMER = OfficeHours.parse("07:00-11:30, 13:30-17:00")
+CAL2 = CAL.replace(
+    office_hours=OfficeHoursSchedule(
+        [(dt.date(2025, 1, 1), DEFAULT_OFFICE_HOURS), (dt.date(2025, 10, 1), SUMMER)]
+    )
+)
+RNG = np.random.default_rng(20260213)
+N_ROWS = 3000
+
+
+def _random_instants(n: int) -> np.ndarray:
+    start = np.datetime64("2025-01-01T00:00", "m")
+    span = int((np.datetime64("2026-09-30T00:00", "m") - start).astype(np.int64))
+    return start + RNG.integers(0, span, n).astype("timedelta64[m]")
+
+
+def _py(instant: np.datetime64) -> dt.datetime:
+    return instant.astype("datetime64[us]").item().replace(tzinfo=VN_TZ)
+
+
+def _np(instant: dt.datetime) -> np.datetime64:
+    return np.datetime64(instant.astimezone(VN_TZ).replace(tzinfo=None), "us")
+
+
+def test_add_working_days_matches_scalar():
+    # from April 2025, so that 45 working days back stay inside the 2025–2026 data
+    days = np.maximum(_random_instants(N_ROWS).astype("datetime64[D]"), np.datetime64("2025-04-01"))
+    n = RNG.integers(-45, 46, N_ROWS)
+    got = bulk.add_working_days(CAL, days, n)
+    want = [CAL.add_working_days(d.item(), int(k)) for d, k in zip(days, n, strict=True)]
+    assert got.tolist() == want
+    # the calendar method dispatches arrays to the bulk path
+    assert CAL.add_working_days(days, n).tolist() == want
+
+
+def test_between_and_is_working_day_match_scalar():
+    a = _random_instants(N_ROWS).astype("datetime64[D]")
+    b = _random_instants(N_ROWS).astype("datetime64[D]")
+    for flags in ({}, {"include_start": True}, {"include_end": False}):
+        got = bulk.working_days_between(CAL, a, b, **flags)
+        want = [
+            CAL.working_days_between(x.item(), y.item(), **flags) for x, y in zip(a, b, strict=True)
+        ]
+        assert got.tolist() == want
+    assert bulk.is_working_day(CAL, a).tolist() == [CAL.is_working_day(x.item()) for x in a]
+
+
+POLICY_CASES = [
+    (WorkingDaysPolicy(), TimeUnit.WORKING_DAYS),
+    (WorkingDaysPolicy(receipt_day_counts=True), TimeUnit.WORKING_DAYS),
+    (WorkingHoursPolicy(), TimeUnit.WORKING_DAYS),
+    (WorkingHoursPolicy(), TimeUnit.WORKING_HOURS),
+    (WorkingHoursPolicy(hours_per_day=8), TimeUnit.WORKING_DAYS),
+    (SameDayPolicy(), TimeUnit.SAME_DAY),
+    (SameDayPolicy(cutoff=None), TimeUnit.SAME_DAY),
+    (CalendarDaysPolicy(), TimeUnit.CALENDAR_DAYS),
+    (CalendarDaysPolicy(day_end="midnight"), TimeUnit.CALENDAR_DAYS),
+    (MonthsPolicy(), TimeUnit.MONTHS),
+]
+
+
+@pytest.mark.parametrize(("policy", "unit"), POLICY_CASES, ids=lambda x: str(x))
+@pytest.mark.parametrize("calendar", [CAL, CAL2], ids=["constant-hours", "dated-hours"])
+def test_due_dates_match_scalar(policy, unit, calendar):
+    received = _random_instants(600)
+    hi = {TimeUnit.MONTHS: 3, TimeUnit.SAME_DAY: 0, TimeUnit.WORKING_HOURS: 60}.get(unit, 30)
+    amounts = RNG.integers(0, hi + 1, received.size)
+    got = bulk.due_dates(calendar, received, amounts, unit, policy=policy)
+    want = [
+        _np(policy.due(calendar, _py(r), int(a), unit).due)
+        for r, a in zip(received, amounts, strict=True)
+    ]
+    assert got.tolist() == [w.item() for w in want]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.datetimes(dt.datetime(2025, 1, 1), dt.datetime(2026, 9, 30)),
+            st.integers(0, 40),
+        ),
+        min_size=1,
+        max_size=20,
+    )
+)
+def test_scalar_equals_vectorized_property(rows):
+    received = np.array([np.datetime64(r, "us") for r, _ in rows])
+    amounts = np.array([n for _, n in rows])
+    cases = ((WorkingDaysPolicy(), "working_days"), (WorkingHoursPolicy(), "working_hours"))
+    for policy, unit in cases:
+        got = bulk.due_dates(CAL2, received, amounts, unit, policy=policy)
+        for g, (r, n) in zip(got, rows, strict=True):
+            assert _py(g) == policy.due(CAL2, r.replace(tzinfo=VN_TZ), n, TimeUnit(unit)).due
+
+
+def test_remaining_working_time_matches_scalar():
+    a = _random_instants(1000)
+    b = _random_instants(1000)
+    got = bulk.remaining_working_time(CAL2, a, b)
+    want = [CAL2.working_time_between(_py(x), _py(y)) for x, y in zip(a, b, strict=True)]
+    assert [g.item() for g in got] == want
+
+
+def test_classify_matches_scalar_rule():
+    due = bulk.due_dates(CAL, _random_instants(500), RNG.integers(1, 20, 500))
+    offsets = RNG.integers(-3 * 1440, 3 * 1440, 500).astype("timedelta64[m]")
+    finished = due + offsets
+    finished[::7] = np.datetime64("NaT")
+    now = np.datetime64("2026-03-01T12:00")
+    codes = bulk.classify(finished, due, at=now)
+    for c, f, d in zip(codes, finished, due, strict=True):
+        fin = None if np.isnat(f) else _py(f)
+        assert bulk.TIMELINESS[c] == classify_one(_py(d), finished_at=fin, at=_py(now))
+    assert set(np.unique(codes).tolist()) == {0, 1, 2, 3, 4}
+
+
+def test_golden_rows_and_errors():
+    r = np.array(["2026-02-13T10:00", "2026-01-09T15:30", "2025-12-31T16:00"], "datetime64[m]")
+    got = bulk.due_dates(CAL, r, [5, 1, 3])
+    assert got.astype("datetime64[m]").tolist() == [
+        dt.datetime(2026, 2, 27, 17),
+        dt.datetime(2026, 1, 10, 17),
+        dt.datetime(2026, 1, 7, 17),
+    ]
+    same = bulk.due_dates(CAL, r, 0, "same_day")
+    assert same.astype("datetime64[D]").astype(str).tolist() == [
+        "2026-02-13",
+        "2026-01-10",
+        "2026-01-05",
+    ]
+    assert bulk.add_working_days(CAL, np.array([], "datetime64[D]"), 3).size == 0
+    with pytest.raises(InvalidInputError):
+        bulk.add_working_days(CAL, np.array(["NaT"], "datetime64[D]"), 1)
+    with pytest.raises(InvalidInputError):
+        bulk.add_working_days(CAL, np.array(["2026-01-05"], "datetime64[D]"), 1.5)
+    with pytest.raises(InvalidInputError):
+        bulk.due_dates(CAL, r, -1)
+    with pytest.raises(CalendarDataMissingError):
+        bulk.add_working_days(CAL, np.array(["2026-12-20"], "datetime64[D]"), 30)
+    with pytest.raises(CalendarDataMissingError):
+        bulk.is_working_day(CAL, np.array(["2031-01-01"], "datetime64[D]"))
+    with pytest.raises(DeadlineError):
+        bulk.due_dates(CAL, r, 1, "months", policy="working-days")
+    with pytest.raises(InvalidInputError):
+        bulk.classify(np.array(["NaT"], "datetime64[m]"), np.array(["2026-01-05"], "datetime64[m]"))

@@ -1,0 +1,281 @@
+"""Counting policies: golden scenarios written from the legal texts, and properties.
+
+Scenarios use the hand-built 2025–2026 civil-service source of ``test_calendar.py``
+(transcribed from ``domain/rules.md`` §4.2): the Tết 2026 break (Sat 14 – Sun 22 Feb), the
+2 January 2026 swap and the 10 January 2026 make-up Saturday (Công văn 12729/VPCP-KGVX).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from test_calendar import CAL
+
+from onestop.deadlines.calendar import VN_TZ
+from onestop.deadlines.policies import (
+    POLICIES,
+    CalendarDaysPolicy,
+    Deadline,
+    MonthsPolicy,
+    SameDayPolicy,
+    StepKind,
+    WorkingDaysPolicy,
+    WorkingHoursPolicy,
+    compute_due,
+    policy_by_name,
+    policy_for,
+)
+from onestop.errors import DeadlineError, InvalidInputError
+from onestop.models import ProcessingTime, TimeUnit
+
+
+def at(y, m, d, hh=10, mm=0):
+    return dt.datetime(y, m, d, hh, mm, tzinfo=VN_TZ)
+
+
+WD = WorkingDaysPolicy()
+WH = WorkingHoursPolicy()
+SAME = SameDayPolicy()
+
+
+# ------------------------------------------------------------------ working days (Civil Code)
+
+
+def test_tet_2026_five_working_days():
+    d = WD.due(CAL, at(2026, 2, 13), 5)
+    assert d.due == at(2026, 2, 27, 17, 0)
+    assert d.policy == "working-days"
+    assert d.unit is TimeUnit.WORKING_DAYS
+    # received the day before: day 1 is Fri 13 Feb, day 2 is Mon 23 Feb after the break
+    assert WD.due(CAL, at(2026, 2, 12), 2).due == at(2026, 2, 23, 17)
+
+
+def test_new_year_2026_swap_and_make_up_saturday():
+    # 31 Dec 2025 + 3: 1 Jan holiday, 2 Jan swapped day off, weekend -> 5, 6, 7 Jan
+    d = WD.due(CAL, at(2025, 12, 31, 15, 30), 3)
+    assert d.due == at(2026, 1, 7, 17)
+    skipped = [s.date for s in d.steps if s.kind is StepKind.SKIPPED]
+    assert dt.date(2026, 1, 1) in skipped
+    assert dt.date(2026, 1, 2) in skipped
+    assert "Công văn 12729/VPCP-KGVX" in d.explain("vi")
+    # Fri 9 Jan + 1 working day = the make-up Saturday 10 Jan
+    d = WD.due(CAL, at(2026, 1, 9), 1)
+    assert d.due == at(2026, 1, 10, 17)
+    assert "Thứ Bảy 10/01/2026 là ngày làm việc bù theo Công văn 12729/VPCP-KGVX" in d.explain()
+    assert "Saturday 10/01/2026 is a make-up working day under Công văn 12729/VPCP-KGVX" in (
+        d.explain("en")
+    )
+
+
+def test_explanation_lists_every_day_once():
+    d = WD.due(CAL, at(2026, 2, 13), 5)
+    steps = d.steps
+    assert steps[0].kind is StepKind.RECEIVED
+    assert steps[-1].kind is StepKind.DUE
+    covered: list[dt.date] = []
+    for s in steps[2:-1]:
+        last = s.last_date or s.date
+        covered.extend(s.date + dt.timedelta(days=i) for i in range((last - s.date).days + 1))
+    # every day from the day after receipt through the due date, in order, exactly once
+    assert covered == [dt.date(2026, 2, 14) + dt.timedelta(days=i) for i in range(14)]
+    tet = [s for s in steps if s.date == dt.date(2026, 2, 16)]
+    assert tet[0].basis == "Thông báo 9441/TB-BNV"
+    assert "17:00 Thứ Sáu 27/02/2026" in d.explain()
+    assert d.explain().count("\n") == len(steps) - 1
+    payload = d.to_dict(explain=True)
+    assert set(payload) == {"due", "received", "amount", "unit", "policy", "explanation"}
+    assert payload["due"] == "2026-02-27T17:00:00+07:00"
+
+
+def test_receipt_day_counts_variant():
+    p = WorkingDaysPolicy(receipt_day_counts=True)
+    assert p.due(CAL, at(2026, 1, 5), 1).due == at(2026, 1, 5, 17)
+    assert p.due(CAL, at(2026, 1, 5), 3).due == at(2026, 1, 7, 17)
+    # receipt on a day off: nothing to count that day
+    assert p.due(CAL, at(2026, 1, 2), 1).due == at(2026, 1, 5, 17)
+    assert "thứ 1" in p.due(CAL, at(2026, 1, 5), 3).explain()
+
+
+def test_zero_working_days_is_the_receipt_day_or_next():
+    assert WD.due(CAL, at(2026, 1, 5), 0).due == at(2026, 1, 5, 17)
+    assert WD.due(CAL, at(2026, 1, 3), 0).due == at(2026, 1, 5, 17)
+
+
+# ------------------------------------------------------------------ same day with cut-off
+
+
+@pytest.mark.parametrize(
+    ("received", "due"),
+    [
+        (at(2026, 1, 5, 14, 59), at(2026, 1, 5, 17)),  # before 15:00: the same day
+        (at(2026, 1, 5, 15, 0), at(2026, 1, 6, 17)),  # at 15:00: the next working day
+        (at(2026, 1, 9, 15, 30), at(2026, 1, 10, 17)),  # next working day = make-up Saturday
+        (at(2026, 2, 13, 16, 0), at(2026, 2, 23, 17)),  # after 15:00 before Tết
+        (at(2026, 2, 14, 9, 0), at(2026, 2, 23, 17)),  # online on a rest day
+        (at(2025, 12, 31, 15, 1), at(2026, 1, 5, 17)),  # New Year holiday and swap skipped
+    ],
+)
+def test_same_day_cutoff_15h(received, due):
+    """Luật Hộ tịch 2014 Art. 5(3), NĐ 23/2015 Art. 7, NĐ 99/2022 Art. 16(1)."""
+    d = SAME.due(CAL, received, 0)
+    assert d.due == due
+    text = d.explain()
+    assert "Luật Hộ tịch 2014 Điều 5 khoản 3" in text
+    if received.hour >= 15 and CAL.is_working_day(received.date()):
+        assert "Nhận sau 15:00" in text
+
+
+def test_same_day_without_cutoff_and_after_hours():
+    p = SameDayPolicy(cutoff=None)
+    assert p.due(CAL, at(2026, 1, 5, 16, 30), 0).due == at(2026, 1, 5, 17)
+    assert p.due(CAL, at(2026, 1, 5, 17, 0), 0).due == at(2026, 1, 6, 17)
+    assert "Nhận sau giờ làm việc" in p.due(CAL, at(2026, 1, 5, 17, 30), 0).explain()
+
+
+# ------------------------------------------------------------------ calendar days and months
+
+
+def test_month_periods_ending_on_a_weekend():
+    # 31 Jan 2026 + 1 month = 28 Feb (Saturday) -> Monday 2 March (BLDS Art. 148(3), 148(5))
+    d = MonthsPolicy().due(CAL, at(2026, 1, 31), 1)
+    assert d.due == at(2026, 3, 2, 17)
+    text = d.explain()
+    assert "BLDS 2015 Điều 148 khoản 3" in text
+    assert "BLDS 2015 Điều 148 khoản 5" in text
+    # 15 Jul 2026 + 1 month = 15 Aug 2026 (Saturday, not a make-up day) -> Mon 17 Aug
+    assert MonthsPolicy().due(CAL, at(2026, 7, 15), 1).due == at(2026, 8, 17, 17)
+    # 22 Jul 2026 + 1 month = 22 Aug 2026, the make-up Saturday: the period ends that day
+    assert MonthsPolicy().due(CAL, at(2026, 7, 22), 1).due == at(2026, 8, 22, 17)
+    midnight = MonthsPolicy(day_end="midnight").due(CAL, at(2026, 3, 10), 2)
+    assert midnight.due == dt.datetime(2026, 5, 11, 23, 59, 59, 999_999, tzinfo=VN_TZ)
+
+
+def test_calendar_days_ending_in_tet():
+    d = CalendarDaysPolicy().due(CAL, at(2026, 2, 7), 10)  # 17 Feb, Tết
+    assert d.due == at(2026, 2, 23, 17)
+    assert any(s.kind is StepKind.MOVED for s in d.steps)
+    assert CalendarDaysPolicy().due(CAL, at(2026, 3, 2), 3).due == at(2026, 3, 5, 17)
+    with pytest.raises(InvalidInputError):
+        CalendarDaysPolicy(day_end="noon")  # type: ignore[arg-type]
+
+
+# ------------------------------------------------------------------ working hours
+
+
+def test_working_hours_thanh_hoa_style():
+    # 5 working days = 40 h from Fri 13 Feb 10:00: 7 h on Friday, then Tết, then 33 h
+    d = WH.due(CAL, at(2026, 2, 13, 10), 5, TimeUnit.WORKING_DAYS)
+    assert d.due == at(2026, 2, 27, 10)
+    # received after closing: counting starts at the next opening (Mon 23 Feb 07:30)
+    d = WH.due(CAL, at(2026, 2, 13, 18, 30), 3, TimeUnit.WORKING_HOURS)
+    assert d.due == at(2026, 2, 23, 10, 30)
+    assert "bắt đầu tính từ 07:30 Thứ Hai 23/02/2026" in d.explain()
+    assert "precedent: the Thanh Hóa system" in d.explain("en")
+    # received at lunch: starts at 13:00
+    assert WH.due(CAL, at(2026, 1, 5, 12, 0), 1).due == at(2026, 1, 5, 14, 0)
+    # a fixed 8 h day even when the agency's day is shorter
+    p = WorkingHoursPolicy(hours_per_day=8)
+    assert p.due(CAL, at(2026, 1, 5, 7, 30), 1, TimeUnit.WORKING_DAYS).due == at(2026, 1, 5, 17)
+
+
+# ------------------------------------------------------------------ registry and errors
+
+
+def test_registry_and_default_policies():
+    assert set(POLICIES) == {"working-days", "working-hours", "same-day", "calendar-days", "months"}
+    assert policy_by_name("working_days") is POLICIES["working-days"]
+    with pytest.raises(InvalidInputError) as err:
+        policy_by_name("business-days")
+    assert err.value.field == "policy"
+    assert "working-days" in str(err.value)
+    assert policy_for(ProcessingTime.working_days(3)).name == "working-days"
+    assert policy_for(ProcessingTime.working_hours(3)).name == "working-hours"
+    assert policy_for(ProcessingTime.calendar_days(3)).name == "calendar-days"
+    assert policy_for(ProcessingTime.months(3)).name == "months"
+    same = policy_for(ProcessingTime.same_day(dt.time(16)))
+    assert isinstance(same, SameDayPolicy)
+    assert same.cutoff == dt.time(16)
+    d = compute_due(CAL, at(2026, 1, 5, 15, 30), ProcessingTime.same_day(dt.time(16)))
+    assert d.due == at(2026, 1, 5, 17)
+    d = compute_due(CAL, at(2026, 2, 13), ProcessingTime.working_days(5), policy="working-hours")
+    assert d.due == at(2026, 2, 27, 10)
+
+
+def test_bad_inputs():
+    with pytest.raises(InvalidInputError) as err:
+        WD.due(CAL, dt.datetime(2026, 1, 5, 10), 1)
+    assert err.value.field == "received"
+    with pytest.raises(InvalidInputError):
+        WD.due(CAL, at(2026, 1, 5), -1)
+    with pytest.raises(InvalidInputError):
+        WD.due(CAL, at(2026, 1, 5), True)  # type: ignore[arg-type]
+    with pytest.raises(DeadlineError) as derr:
+        WD.due(CAL, at(2026, 1, 5), 1, TimeUnit.MONTHS)
+    assert derr.value.field == "unit"
+    with pytest.raises(InvalidInputError):
+        WD.due(CAL, at(2026, 1, 5), 1).explain("fr")  # type: ignore[arg-type]
+    with pytest.raises(InvalidInputError):
+        SameDayPolicy(cutoff=dt.time(15, tzinfo=VN_TZ))
+
+
+def test_deadline_equality_and_remaining():
+    a = WD.due(CAL, at(2026, 2, 13), 5)
+    b = WD.due(CAL, at(2026, 2, 13).astimezone(dt.UTC), 5)
+    assert a == b
+    assert hash(a) == hash(b)
+    assert a != WH.due(CAL, at(2026, 2, 13), 5, TimeUnit.WORKING_DAYS)
+    assert a.remaining(a.due) == dt.timedelta(0)
+    assert a.remaining(at(2026, 2, 27, 9, 0)) == dt.timedelta(hours=6, minutes=30)
+    assert a.remaining(at(2026, 3, 2, 8, 30)) == dt.timedelta(hours=-1)
+    assert isinstance(a, Deadline)
+
+
+# ------------------------------------------------------------------ properties
+
+instants = st.datetimes(min_value=dt.datetime(2025, 1, 1), max_value=dt.datetime(2026, 9, 30)).map(
+    lambda x: x.replace(tzinfo=VN_TZ)
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(instants, st.integers(0, 45))
+def test_due_lands_on_a_working_instant(received, n):
+    for policy, unit in ((WD, TimeUnit.WORKING_DAYS), (WH, TimeUnit.WORKING_DAYS)):
+        d = policy.due(CAL, received, n, unit)
+        if n or policy is WD:
+            # the due instant is the end of working time: the instant just before is working
+            assert CAL.is_working_time(d.due - dt.timedelta(microseconds=1))
+        assert d.due >= received or n == 0
+    d = WD.due(CAL, received, n)
+    assert d.due == CAL.closing_time(d.due_date)
+
+
+@settings(max_examples=150, deadline=None)
+@given(instants, st.integers(0, 44))
+def test_monotonic_in_n(received, n):
+    for name in ("working-days", "working-hours", "calendar-days"):
+        p = POLICIES[name]
+        unit = TimeUnit.WORKING_DAYS if name != "calendar-days" else TimeUnit.CALENDAR_DAYS
+        assert p.due(CAL, received, n, unit).due <= p.due(CAL, received, n + 1, unit).due
+
+
+@settings(max_examples=150, deadline=None)
+@given(instants, st.integers(1, 45))
+def test_working_hours_elapsed_equals_amount(received, n):
+    d = WH.due(CAL, received, n, TimeUnit.WORKING_HOURS)
+    assert CAL.working_time_between(received, d.due) == dt.timedelta(hours=n)
+    # and it is the earliest such instant
+    assert CAL.working_time_between(received, d.due - dt.timedelta(microseconds=1)) < (
+        dt.timedelta(hours=n)
+    )
+
+
+@settings(max_examples=100, deadline=None)
+@given(instants, st.integers(1, 30))
+def test_working_days_due_counts_n_working_days(received, n):
+    d = WD.due(CAL, received, n)
+    assert CAL.working_days_between(received.date(), d.due_date) == n
+    assert CAL.is_working_day(d.due_date)
