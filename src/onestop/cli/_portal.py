@@ -1,3 +1,301 @@
-"""The ``onestop portal`` and ``onestop fake-portal`` commands."""
+"""The ``onestop portal`` and ``onestop fake-portal`` commands.
+
+* ``onestop portal push DOSSIER.json``: upsert one domain dossier (JSON) on the portal.
+* ``onestop portal enqueue DOSSIER.json --outbox PATH``: record it in the durable outbox.
+* ``onestop portal sync --outbox PATH [--follow] [--concurrency N]``: drain the outbox.
+* ``onestop portal status --outbox PATH [--json]``: counters and dead letters.
+* ``onestop fake-portal --port 8765``: serve the shipped fake portal on loopback.
+
+Connection settings come from the options or the ``ONESTOP_PORTAL_*`` environment variables
+(:class:`onestop.connectors.PortalSettings`); options win.
+"""
 
 from __future__ import annotations
+
+import signal
+import threading
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from onestop.cli._app import JsonOption, app, console, handle_errors, print_json
+from onestop.errors import InvalidInputError
+
+__all__ = ["fake_portal", "portal_app"]
+
+portal_app = typer.Typer(
+    name="portal",
+    help="Synchronise dossiers with the national public service portal (Cổng DVCQG).",
+    no_args_is_help=True,
+)
+app.add_typer(portal_app, name="portal")
+
+UrlOption = Annotated[
+    str | None, typer.Option("--url", help="Adapter/gateway base URL [ONESTOP_PORTAL_URL].")
+]
+UnitOption = Annotated[
+    str | None,
+    typer.Option("--unit-code", help="Unit code sent as madonvi [ONESTOP_PORTAL_UNIT_CODE]."),
+]
+AuthOption = Annotated[
+    str | None, typer.Option("--auth", help="'adapter' or 'gateway' [ONESTOP_PORTAL_AUTH].")
+]
+UserOption = Annotated[
+    str | None,
+    typer.Option("--username", help="Adapter account [ONESTOP_PORTAL_USERNAME]."),
+]
+TimeoutOption = Annotated[
+    float | None,
+    typer.Option("--timeout", help="Seconds per HTTP call [ONESTOP_PORTAL_TIMEOUT]."),
+]
+OutboxOption = Annotated[
+    Path, typer.Option("--outbox", help="Path of the SQLite outbox file.", dir_okay=False)
+]
+
+
+def _overrides(
+    url: str | None,
+    unit_code: str | None,
+    auth: str | None,
+    username: str | None,
+    timeout: float | None,
+) -> dict[str, Any]:
+    """Options given on the command line (passwords and secrets come from the environment)."""
+    return {
+        "base_url": url,
+        "unit_code": unit_code,
+        "auth_mode": auth,
+        "username": username,
+        "timeout": timeout,
+    }
+
+
+def _read_dossier(path: Path) -> Any:
+    from onestop.models import Dossier
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InvalidInputError(
+            f"dossier_file: cannot read {str(path)!r} ({exc.strerror}); expected a Dossier JSON "
+            "file (see `onestop schema Dossier`)",
+            field="dossier_file",
+        ) from None
+    return Dossier.from_json(text)
+
+
+@portal_app.command("push")
+@handle_errors
+def push(
+    dossier_file: Annotated[Path, typer.Argument(help="A domain Dossier as JSON.")],
+    url: UrlOption = None,
+    unit_code: UnitOption = None,
+    auth: AuthOption = None,
+    username: UserOption = None,
+    timeout: TimeoutOption = None,
+    json_: JsonOption = False,
+) -> None:
+    """Create or update one dossier on the portal (look up, then create or update)."""
+    from onestop.connectors.portal import PortalClient
+
+    dossier = _read_dossier(dossier_file)
+    with PortalClient.from_env(**_overrides(url, unit_code, auth, username, timeout)) as client:
+        result = client.upsert_dossier(dossier)
+    if json_:
+        print_json({"ok": True, "code": result.code, "created": result.created})
+    else:
+        verb = "created" if result.created else "updated"
+        console.print(f"{result.code}: {verb} on the portal", markup=False)
+
+
+@portal_app.command("enqueue")
+@handle_errors
+def enqueue(
+    dossier_file: Annotated[Path, typer.Argument(help="A domain Dossier as JSON.")],
+    outbox: OutboxOption,
+    json_: JsonOption = False,
+) -> None:
+    """Record a dossier's current state in the durable outbox (delivered by `portal sync`)."""
+    from onestop.connectors.outbox import Outbox
+
+    dossier = _read_dossier(dossier_file)
+    with Outbox(outbox) as box:
+        entry_id = box.enqueue(dossier)
+        stats = box.stats()
+    if json_:
+        print_json({"ok": True, "entry_id": entry_id, "stats": stats.to_dict()})
+    else:
+        console.print(f"enqueued as entry {entry_id}; {stats.pending} pending", markup=False)
+
+
+@portal_app.command("sync")
+@handle_errors
+def sync(
+    outbox: OutboxOption,
+    follow: Annotated[
+        bool, typer.Option("--follow", help="Keep running and deliver new entries as they come.")
+    ] = False,
+    concurrency: Annotated[
+        int, typer.Option("--concurrency", min=1, max=256, help="Deliveries in flight at most.")
+    ] = 1,
+    max_seconds: Annotated[
+        float | None, typer.Option("--max-seconds", help="Stop after this many seconds.")
+    ] = None,
+    until_empty: Annotated[
+        bool,
+        typer.Option("--until-empty", help="Wait for retries too: stop only when nothing is left."),
+    ] = False,
+    url: UrlOption = None,
+    unit_code: UnitOption = None,
+    auth: AuthOption = None,
+    username: UserOption = None,
+    timeout: TimeoutOption = None,
+    json_: JsonOption = False,
+) -> None:
+    """Deliver the outbox to the portal: what is due now, or continuously with --follow."""
+    from onestop.connectors.outbox import AsyncOutboxWorker, Outbox, OutboxWorker, StopWhen
+    from onestop.connectors.portal import AsyncPortalClient, PortalClient
+
+    overrides = _overrides(url, unit_code, auth, username, timeout)
+    stop_when: StopWhen = "never" if follow else ("empty" if until_empty else "idle")
+    stop = threading.Event()
+    previous = signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    # The worker's own commits may use synchronous=NORMAL: losing one to a power cut only
+    # re-sends an entry, and delivery is idempotent.
+    try:
+        with Outbox(outbox, synchronous="NORMAL") as box:
+            if concurrency == 1:
+                with PortalClient.from_env(**overrides) as client:
+                    try:
+                        report = OutboxWorker(box, client).run(
+                            stop_when=stop_when, max_seconds=max_seconds, stop_event=stop
+                        )
+                    except KeyboardInterrupt:
+                        report = None
+            else:
+                import anyio
+
+                async def main() -> Any:
+                    async with AsyncPortalClient.from_env(**overrides) as client:
+                        return await AsyncOutboxWorker(box, client, concurrency=concurrency).run(
+                            stop_when=stop_when, max_seconds=max_seconds
+                        )
+
+                report = anyio.run(main)
+            stats = box.stats()
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    counts = report.to_dict() if report is not None else {"delivered": 0, "retried": 0, "dead": 0}
+    if json_:
+        print_json({"ok": True, **counts, "stats": stats.to_dict()})
+    else:
+        console.print(
+            f"delivered {counts['delivered']}, retried {counts['retried']}, "
+            f"dead {counts['dead']}; now {stats.pending} pending, {stats.dead} dead",
+            markup=False,
+        )
+
+
+@portal_app.command("status")
+@handle_errors
+def status(outbox: OutboxOption, json_: JsonOption = False) -> None:
+    """Show the outbox counters and its dead letters."""
+    from rich.table import Table
+
+    from onestop.connectors.outbox import Outbox
+
+    if not outbox.exists():
+        raise InvalidInputError(
+            f"outbox: no outbox file at {str(outbox)!r}; expected the --outbox path given to "
+            "`portal enqueue` or your application",
+            field="outbox",
+        )
+    with Outbox(outbox, synchronous="NORMAL") as box:
+        stats = box.stats()
+        dead = box.dead_letters(limit=50)
+    letters = [
+        {
+            "id": d.id,
+            "dossier_code": d.dossier_code,
+            "kind": d.kind,
+            "attempts": d.attempts,
+            "reason": d.reason,
+        }
+        for d in dead
+    ]
+    if json_:
+        print_json(
+            {"ok": True, "outbox": str(outbox), "stats": stats.to_dict(), "dead_letters": letters}
+        )
+        return
+    table = Table("counter", "value", title=f"outbox {outbox}")
+    for key, value in stats.to_dict().items():
+        table.add_row(key, "-" if value is None else str(value))
+    console.print(table)
+    if letters:
+        dead_table = Table("id", "dossier", "kind", "attempts", "reason", title="dead letters")
+        for d in letters:
+            dead_table.add_row(
+                *(str(d[k]) for k in ("id", "dossier_code", "kind", "attempts", "reason"))
+            )
+        console.print(dead_table)
+
+
+@app.command("fake-portal")
+@handle_errors
+def fake_portal(
+    port: Annotated[
+        int, typer.Option("--port", min=0, max=65535, help="TCP port (0: any).")
+    ] = 8765,
+    host: Annotated[str, typer.Option("--host", help="Loopback address to bind.")] = "127.0.0.1",
+    latency: Annotated[
+        float, typer.Option("--latency", help="Seconds added to every answer.")
+    ] = 0.0,
+    fault_rate: Annotated[
+        float, typer.Option("--fault-rate", help="Share of service calls that fail (0-1).")
+    ] = 0.0,
+    hang: Annotated[
+        float, typer.Option("--hang", help="Seconds a 'timeout' fault holds the connection.")
+    ] = 2.0,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the fault generator.")] = 0,
+    json_: JsonOption = False,
+) -> None:
+    """Serve the shipped fake portal (a test double) on loopback until Ctrl-C or SIGTERM."""
+    from onestop.testing._fake_portal import FakePortal, FakePortalServer
+
+    portal = FakePortal(seed=seed)
+    portal.set_latency(latency)
+    portal.hang_seconds = hang
+    if fault_rate:
+        portal.set_fault_rate(fault_rate, seed=seed)
+    server = FakePortalServer(portal, host=host, port=port)
+    info = {
+        "ok": True,
+        "url": server.url,
+        "service_path": "/service",
+        "login_path": portal.login_path,
+        "token_path": portal.token_path,
+        "username": "onestop",
+        "consumer_key": "onestop-key",
+    }
+    if json_:
+        print_json(info)
+    else:
+        console.print(
+            f"fake portal on {server.url} (service /service, login /login, token /token; "
+            "account onestop/onestop, consumer onestop-key/onestop-secret). Ctrl-C to stop.",
+            markup=False,
+        )
+
+    def _stop(*_: object) -> None:
+        threading.Thread(target=server.close, daemon=True).start()
+
+    previous = signal.signal(signal.SIGTERM, _stop)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        server.close()

@@ -62,6 +62,7 @@ __all__ = [
     "OutboxPolicy",
     "OutboxStats",
     "OutboxWorker",
+    "StopWhen",
     "WorkerReport",
 ]
 
@@ -591,6 +592,7 @@ class Outbox:
         return None if row is None else row[0]
 
 
+#: When a worker run stops: nothing due now, nothing left at all, or never (follow mode).
 StopWhen = Literal["idle", "empty", "never"]
 
 

@@ -691,6 +691,8 @@ class FakePortalServer:
         self._thread = threading.Thread(
             target=self._server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True
         )
+        self._serving = False
+        self._closed = False
 
     @property
     def port(self) -> int:
@@ -706,15 +708,23 @@ class FakePortalServer:
 
     def start(self) -> None:
         """Serve in a daemon thread."""
+        self._serving = True
         self._thread.start()
 
     def serve_forever(self) -> None:
         """Serve in the calling thread until :meth:`close` (from another thread) or Ctrl-C."""
-        self._server.serve_forever(poll_interval=0.2)
+        self._serving = True
+        try:
+            self._server.serve_forever(poll_interval=0.2)
+        finally:
+            self._serving = False
 
     def close(self) -> None:
-        """Stop serving and release the port."""
-        if self._thread.is_alive():
+        """Stop serving and release the port (idempotent)."""
+        if self._closed:
+            return
+        self._closed = True
+        if self._serving:
             self._server.shutdown()
         self._server.server_close()
 
