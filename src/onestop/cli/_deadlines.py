@@ -1,3 +1,226 @@
 """The ``onestop due`` and ``onestop working-days`` commands."""
 
 from __future__ import annotations
+
+import datetime as dt
+import warnings
+from typing import Annotated, Any
+
+import typer
+
+from onestop.cli._app import JsonOption, app, console, handle_errors, print_json
+from onestop.deadlines.calendar import VN_TZ, WorkCalendar, civil_service_calendar
+from onestop.deadlines.hours import OfficeHours
+from onestop.deadlines.policies import (
+    CountingPolicy,
+    SameDayPolicy,
+    format_day,
+    policy_by_name,
+    policy_for,
+)
+from onestop.errors import InvalidInputError, ProvisionalCalendarWarning
+from onestop.models import ProcessingTime, TimeUnit
+
+__all__ = ["due_command", "working_days_command"]
+
+_UNITS = {u.value.replace("_", "-"): u for u in TimeUnit}
+
+
+def _parse_instant(text: str, field: str) -> dt.datetime:
+    try:
+        value = dt.datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise InvalidInputError(
+            f"{field}: {text!r} is not an ISO 8601 date-time; expected e.g. "
+            "2026-02-13T10:00:00+07:00",
+            field=field,
+        ) from None
+    if value.tzinfo is None:
+        raise InvalidInputError(
+            f"{field}: {text!r} has no UTC offset; add one, e.g. 2026-02-13T10:00:00+07:00 "
+            "(Vietnam local time)",
+            field=field,
+        )
+    return value.astimezone(VN_TZ)
+
+
+def _parse_date(text: str, field: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise InvalidInputError(
+            f"{field}: {text!r} is not a date; expected YYYY-MM-DD, e.g. 2026-02-13",
+            field=field,
+        ) from None
+
+
+def _parse_unit(text: str) -> TimeUnit:
+    unit = _UNITS.get(text.strip().lower().replace("_", "-"))
+    if unit is None:
+        raise InvalidInputError(
+            f"unit: {text!r} is not a unit; expected one of {', '.join(sorted(_UNITS))}",
+            field="unit",
+        )
+    return unit
+
+
+def _parse_cutoff(text: str) -> dt.time:
+    try:
+        value = dt.time.fromisoformat(text.strip())
+    except ValueError:
+        raise InvalidInputError(
+            f"cutoff: {text!r} is not a time; expected HH:MM, e.g. 15:00", field="cutoff"
+        ) from None
+    if value.tzinfo is not None:
+        raise InvalidInputError("cutoff: give a local time without offset", field="cutoff")
+    return value
+
+
+def _calendar(office_hours: str | None) -> WorkCalendar:
+    hours = OfficeHours.parse(office_hours) if office_hours else None
+    return civil_service_calendar(office_hours=hours)
+
+
+@app.command("due")
+@handle_errors
+def due_command(
+    received: Annotated[
+        str,
+        typer.Option(
+            "--received", help="Receipt instant, ISO 8601 with offset: 2026-02-13T10:00:00+07:00."
+        ),
+    ],
+    amount: Annotated[int, typer.Option("--amount", help="Processing time amount (>= 0).")] = 0,
+    unit: Annotated[
+        str,
+        typer.Option(
+            "--unit",
+            help="working-days, working-hours, calendar-days, months or same-day.",
+        ),
+    ] = "working-days",
+    policy: Annotated[
+        str | None,
+        typer.Option(
+            "--policy",
+            help="Counting policy: working-days, working-hours, same-day, calendar-days, months "
+            "(default: the unit's own).",
+        ),
+    ] = None,
+    cutoff: Annotated[
+        str | None,
+        typer.Option("--cutoff", help="Same-day cut-off hour, HH:MM (default 15:00)."),
+    ] = None,
+    office_hours: Annotated[
+        str | None,
+        typer.Option(
+            "--office-hours", help="Office sessions, e.g. '07:30-11:30,13:00-17:00' (default)."
+        ),
+    ] = None,
+    explain: Annotated[
+        bool, typer.Option("--explain", help="Show the step-by-step reasoning.")
+    ] = False,
+    json_: JsonOption = False,
+) -> None:
+    """Compute the due instant of a dossier (hạn trả kết quả) on the civil-service calendar."""
+    when = _parse_instant(received, "received")
+    time_unit = _parse_unit(unit)
+    if amount < 0:
+        raise InvalidInputError(f"amount: must be >= 0, got {amount}", field="amount")
+    rule: CountingPolicy
+    if policy is not None:
+        rule = policy_by_name(policy)
+        if cutoff is not None:
+            if not isinstance(rule, SameDayPolicy):
+                raise InvalidInputError(
+                    "cutoff: --cutoff applies to the same-day policy only", field="cutoff"
+                )
+            rule = SameDayPolicy(cutoff=_parse_cutoff(cutoff))
+    elif time_unit is TimeUnit.SAME_DAY:
+        rule = SameDayPolicy(cutoff=_parse_cutoff(cutoff) if cutoff else dt.time(15))
+    else:
+        if cutoff is not None:
+            raise InvalidInputError(
+                "cutoff: --cutoff applies to --unit same-day only", field="cutoff"
+            )
+        rule = policy_for(ProcessingTime(amount=0, unit=time_unit))
+    calendar = _calendar(office_hours)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ProvisionalCalendarWarning)
+        deadline = rule.due(calendar, when, amount, time_unit)
+        explanation: dict[str, Any] | None = None
+        if explain:
+            explanation = {
+                "vi": deadline.explain("vi"),
+                "en": deadline.explain("en"),
+                "steps": [s.to_dict() for s in deadline.steps],
+            }
+    provisional = any(issubclass(w.category, ProvisionalCalendarWarning) for w in caught)
+    if json_:
+        out = deadline.to_dict()
+        out["provisional"] = provisional
+        out["explanation"] = explanation
+        print_json(out)
+        return
+    local = deadline.due.astimezone(VN_TZ)
+    console.print(
+        f"due: {local.isoformat()}  ({local:%H:%M} {format_day(local.date(), 'vi')})",
+        markup=False,
+    )
+    console.print(
+        f"policy: {deadline.policy}; {deadline.amount} {deadline.unit.value.replace('_', ' ')}",
+        markup=False,
+    )
+    if provisional:
+        console.print(
+            "warning: depends on a year without an official civil-service notice (provisional)",
+            markup=False,
+        )
+    if explanation is not None:
+        console.print("", markup=False)
+        console.print(explanation["vi"], markup=False, soft_wrap=True)
+        console.print("", markup=False)
+        console.print(explanation["en"], markup=False, soft_wrap=True)
+
+
+@app.command("working-days")
+@handle_errors
+def working_days_command(
+    start: Annotated[str, typer.Argument(metavar="FROM", help="First date, YYYY-MM-DD.")],
+    end: Annotated[str, typer.Argument(metavar="TO", help="Last date, YYYY-MM-DD.")],
+    include_start: Annotated[
+        bool, typer.Option("--include-start", help="Count FROM too (default: excluded).")
+    ] = False,
+    exclude_end: Annotated[
+        bool, typer.Option("--exclude-end", help="Do not count TO (default: included).")
+    ] = False,
+    json_: JsonOption = False,
+) -> None:
+    """Count the civil-service working days from FROM to TO: (FROM, TO] by default."""
+    a = _parse_date(start, "from")
+    b = _parse_date(end, "to")
+    calendar = civil_service_calendar()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ProvisionalCalendarWarning)
+        count = calendar.working_days_between(
+            a, b, include_start=include_start, include_end=not exclude_end
+        )
+    provisional = any(issubclass(w.category, ProvisionalCalendarWarning) for w in caught)
+    if json_:
+        print_json(
+            {
+                "from": a.isoformat(),
+                "to": b.isoformat(),
+                "working_days": count,
+                "include_start": include_start,
+                "include_end": not exclude_end,
+                "provisional": provisional,
+            }
+        )
+        return
+    left = "[" if include_start else "("
+    right = ")" if exclude_end else "]"
+    console.print(
+        f"{count} working days in {left}{a.isoformat()}, {b.isoformat()}{right}"
+        + (" (provisional year involved)" if provisional else ""),
+        markup=False,
+    )

@@ -1,0 +1,172 @@
+"""``onestop due`` and ``onestop working-days`` on the official calendar."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+
+def _json(result):
+    assert result.stdout.count("\n{") == 0  # exactly one object
+    return json.loads(result.stdout)
+
+
+def test_due_json_tet_2026(app, runner):
+    result = runner.invoke(
+        app, ["due", "--received", "2026-02-13T10:00:00+07:00", "--amount", "5", "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    data = _json(result)
+    assert set(data) == {
+        "due",
+        "received",
+        "amount",
+        "unit",
+        "policy",
+        "provisional",
+        "explanation",
+    }
+    assert data["due"] == "2026-02-27T17:00:00+07:00"
+    assert data["policy"] == "working-days"
+    assert data["unit"] == "working_days"
+    assert data["explanation"] is None
+
+
+def test_due_explain_json_cites_notices(app, runner):
+    result = runner.invoke(
+        app,
+        [
+            "due",
+            "--received",
+            "2026-01-09T08:00:00+07:00",
+            "--amount",
+            "1",
+            "--unit",
+            "working-days",
+            "--explain",
+            "--json",
+        ],
+    )
+    data = _json(result)
+    assert data["due"] == "2026-01-10T17:00:00+07:00"
+    assert set(data["explanation"]) == {"vi", "en", "steps"}
+    assert (
+        "Thứ Bảy 10/01/2026 là ngày làm việc bù theo Công văn 12729/VPCP-KGVX"
+        in (data["explanation"]["vi"])
+    )
+    kinds = [s["kind"] for s in data["explanation"]["steps"]]
+    assert kinds[0] == "received"
+    assert kinds[-1] == "due"
+
+
+def test_due_utc_input_and_policies(app, runner):
+    # 03:00 UTC = 10:00 in Vietnam; the working-hours policy counts 40 h from the instant
+    result = runner.invoke(
+        app,
+        [
+            "due",
+            "--received",
+            "2026-02-13T03:00:00Z",
+            "--amount",
+            "5",
+            "--policy",
+            "working-hours",
+            "--json",
+        ],
+    )
+    assert _json(result)["due"] == "2026-02-27T10:00:00+07:00"
+    result = runner.invoke(
+        app,
+        ["due", "--received", "2026-01-09T15:30:00+07:00", "--unit", "same-day", "--json"],
+    )
+    assert _json(result)["due"] == "2026-01-10T17:00:00+07:00"
+    result = runner.invoke(
+        app,
+        [
+            "due",
+            "--received",
+            "2026-01-09T15:30:00+07:00",
+            "--unit",
+            "same-day",
+            "--cutoff",
+            "16:00",
+            "--json",
+        ],
+    )
+    assert _json(result)["due"] == "2026-01-09T17:00:00+07:00"
+
+
+def test_due_text_output(app, runner):
+    result = runner.invoke(
+        app, ["due", "--received", "2026-02-13T10:00:00+07:00", "--amount", "5", "--explain"]
+    )
+    assert result.exit_code == 0
+    assert "2026-02-27T17:00:00+07:00" in result.stdout
+    assert "Thông báo 9441/TB-BNV" in result.stdout
+    assert "Result due: 17:00 Friday 27/02/2026" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "field"),
+    [
+        (["--received", "2026-02-13T10:00:00", "--amount", "5"], "received"),
+        (["--received", "yesterday", "--amount", "5"], "received"),
+        (["--received", "2026-02-13T10:00:00+07:00", "--unit", "weeks"], "unit"),
+        (["--received", "2026-02-13T10:00:00+07:00", "--amount", "-1"], "amount"),
+        (["--received", "2026-02-13T10:00:00+07:00", "--policy", "nope"], "policy"),
+        (["--received", "2026-02-13T10:00:00+07:00", "--cutoff", "15:00"], "cutoff"),
+    ],
+)
+def test_due_bad_input(app, runner, args, field):
+    result = runner.invoke(app, ["due", *args, "--json"])
+    assert result.exit_code == 2
+    error = _json(result)["error"]
+    assert error["code"] == "invalid_input"
+    assert field in error["message"]
+
+
+def test_due_unit_policy_mismatch(app, runner):
+    result = runner.invoke(
+        app,
+        [
+            "due",
+            "--received",
+            "2026-02-13T10:00:00+07:00",
+            "--amount",
+            "2",
+            "--unit",
+            "months",
+            "--policy",
+            "working-days",
+            "--json",
+        ],
+    )
+    assert result.exit_code == 2
+    assert _json(result)["error"]["code"] == "deadline_error"
+
+
+def test_working_days_json(app, runner):
+    result = runner.invoke(app, ["working-days", "2026-02-13", "2026-02-27", "--json"])
+    assert result.exit_code == 0
+    assert _json(result) == {
+        "from": "2026-02-13",
+        "to": "2026-02-27",
+        "working_days": 5,
+        "include_start": False,
+        "include_end": True,
+        "provisional": False,
+    }
+    result = runner.invoke(
+        app, ["working-days", "2026-02-13", "2026-02-27", "--include-start", "--json"]
+    )
+    assert _json(result)["working_days"] == 6
+    result = runner.invoke(app, ["working-days", "2026-01-01", "2026-01-11"])
+    assert result.exit_code == 0
+    assert "6 working days in (2026-01-01, 2026-01-11]" in result.stdout
+
+
+def test_working_days_bad_date(app, runner):
+    result = runner.invoke(app, ["working-days", "2026-02-30", "2026-03-01", "--json"])
+    assert result.exit_code == 2
+    assert "from" in _json(result)["error"]["message"]
