@@ -1236,6 +1236,50 @@ class DossierClock:
             )
         return tuple(steps)
 
+    def to_dict(self, *, at: dt.datetime | None = None) -> dict[str, object]:
+        """A JSON-ready summary with stable keys.
+
+        Keys: ``received_at``, ``processing_time`` (``amount``, ``unit``),
+        ``supplement_policy``, ``counting_policy``, ``base_due_at`` (counted from receipt),
+        ``original_due_at`` (after supplements), ``due_at`` (after the extension),
+        ``finished_at``, ``at``, ``remaining_minutes`` / ``overdue`` / ``paused`` (``None``
+        without ``at``), ``timeliness`` (``None`` when unfinished and no ``at``), ``flags``
+        (``code``, ``vi``, ``en``, ``basis``) and ``explanation`` (``vi``, ``en``). Instants are
+        ISO 8601 strings.
+        """
+
+        def iso(value: dt.datetime | None) -> str | None:
+            return None if value is None else value.isoformat()
+
+        timeliness: Timeliness | None = None
+        if self.finished_at is not None or at is not None:
+            timeliness = self.timeliness(at)
+        return {
+            "received_at": iso(self.received_at),
+            "processing_time": {
+                "amount": self.processing_time.amount,
+                "unit": self.processing_time.unit.value,
+            },
+            "supplement_policy": self.supplement_policy.name,
+            "counting_policy": self.base.policy,
+            "base_due_at": iso(self.base.due),
+            "original_due_at": iso(self.original_due_at),
+            "due_at": iso(self.due_at),
+            "finished_at": iso(self.finished_at),
+            "at": iso(at),
+            "remaining_minutes": (
+                None if at is None else int(self.remaining(at).total_seconds() // 60)
+            ),
+            "overdue": None if at is None else self.is_overdue(at),
+            "paused": None if at is None else self.is_paused(at),
+            "timeliness": None if timeliness is None else timeliness.value,
+            "flags": [
+                {"code": f.code.value, "vi": f.message_vi, "en": f.message_en, "basis": f.basis}
+                for f in self.flags(at)
+            ],
+            "explanation": {"vi": self.explain("vi", at=at), "en": self.explain("en", at=at)},
+        }
+
     def explain(self, lang: Lang = "vi", *, at: dt.datetime | None = None) -> str:
         """The explanation as numbered text in Vietnamese (``"vi"``) or English (``"en"``).
 

@@ -1,0 +1,375 @@
+"""The dossier clock's API: inputs, errors, the Dossier adapter, explanations and JSON."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+from onestop.deadlines.calendar import StaticHolidaySource, WorkCalendar, civil_service_calendar
+from onestop.deadlines.clock import (
+    PAUSE,
+    RESTART,
+    SUPPLEMENT_POLICIES,
+    DossierClock,
+    ExtensionSpan,
+    FlagCode,
+    LienThongSpan,
+    clock_for,
+    due_for_procedure,
+    supplement_policy_by_name,
+)
+from onestop.deadlines.timeliness import SupplementSpan, Timeliness
+from onestop.errors import DeadlineError, InvalidInputError, OneStopError
+from onestop.models import (
+    AgencyRef,
+    Channel,
+    DossierStatus,
+    LienThongStep,
+    ProcessingTime,
+    TimeUnit,
+)
+from onestop.models._procedure import LienThongParticipant
+from onestop.testing import make_dossier, make_procedure
+
+TZ = dt.timezone(dt.timedelta(hours=7))
+H = dt.timedelta(hours=1)
+
+
+def at(m, d, hh=0, mm=0, y=2026):
+    return dt.datetime(y, m, d, hh, mm, tzinfo=TZ)
+
+
+@pytest.fixture(scope="module")
+def cal():
+    return civil_service_calendar()
+
+
+@pytest.fixture(scope="module")
+def plain_cal():
+    """Mon–Fri, no holidays, 07:30–11:30 and 13:00–17:00: an independent arithmetic check."""
+    return WorkCalendar(StaticHolidaySource((), first_year=2020, last_year=2030))
+
+
+WD10 = ProcessingTime.working_days(10)
+RECEIVED = at(3, 2, 9)
+
+
+# ----------------------------------------------------------------------------- policies
+
+
+def test_supplement_policies_by_name():
+    assert supplement_policy_by_name("restart") is RESTART
+    assert supplement_policy_by_name("pause") is PAUSE
+    assert set(SUPPLEMENT_POLICIES) == {"restart", "pause"}
+    with pytest.raises(InvalidInputError) as exc:
+        supplement_policy_by_name("freeze")
+    assert exc.value.field == "supplement_policy"
+    assert "pause, restart" in str(exc.value)
+
+
+def test_policy_given_by_name(cal):
+    c = DossierClock(cal, WD10, RECEIVED, supplement_policy="pause")
+    assert c.supplement_policy is PAUSE
+
+
+def test_unknown_counting_policy(cal):
+    with pytest.raises(InvalidInputError) as exc:
+        DossierClock(cal, WD10, RECEIVED, counting_policy="lunar-days")
+    assert exc.value.field == "policy"
+
+
+# ----------------------------------------------------------------------------- bad input
+
+
+def test_naive_receipt(cal):
+    with pytest.raises(InvalidInputError) as exc:
+        DossierClock(cal, WD10, dt.datetime(2026, 3, 2, 9))
+    assert exc.value.field == "received_at"
+    assert "naive" in str(exc.value)
+
+
+def test_question_before_receipt(cal):
+    c = DossierClock(cal, WD10, RECEIVED)
+    with pytest.raises(InvalidInputError) as exc:
+        c.remaining(at(3, 1, 9))
+    assert exc.value.field == "at"
+    with pytest.raises(InvalidInputError):
+        c.remaining(dt.datetime(2026, 3, 3, 9))
+
+
+def test_supplement_before_receipt(cal):
+    with pytest.raises(InvalidInputError) as exc:
+        DossierClock(cal, WD10, RECEIVED, supplements=[SupplementSpan(at(3, 1, 9), at(3, 3, 9))])
+    assert exc.value.field == "supplements[0].requested_at"
+
+
+def test_overlapping_supplements(cal):
+    spans = [SupplementSpan(at(3, 3, 9), at(3, 5, 9)), SupplementSpan(at(3, 4, 9), at(3, 6, 9))]
+    with pytest.raises(InvalidInputError) as exc:
+        DossierClock(cal, WD10, RECEIVED, supplements=spans)
+    assert exc.value.field == "supplements[1].requested_at"
+
+
+def test_request_while_one_is_pending(cal):
+    c = DossierClock(cal, WD10, RECEIVED).with_supplement(at(3, 3, 9))
+    with pytest.raises(InvalidInputError) as exc:
+        c.with_supplement(at(3, 4, 9))
+    assert exc.value.field == "supplements[1].requested_at"
+
+
+def test_resubmission_without_request(cal):
+    with pytest.raises(DeadlineError) as exc:
+        DossierClock(cal, WD10, RECEIVED).with_resubmission(at(3, 4, 9))
+    assert exc.value.field == "resubmitted_at"
+
+
+def test_extension_must_move_the_date_later(cal):
+    with pytest.raises(DeadlineError) as exc:
+        DossierClock(cal, WD10, RECEIVED).with_extension(at(3, 16, 17), apology_at=at(3, 13, 9))
+    assert exc.value.field == "extension.new_due_at"
+
+
+def test_extension_while_supplement_pending(cal):
+    c = DossierClock(cal, WD10, RECEIVED).with_supplement(at(3, 3, 9))
+    with pytest.raises(DeadlineError) as exc:
+        c.with_extension(at(3, 30, 17))
+    assert exc.value.field == "extension"
+
+
+def test_finish_before_receipt(cal):
+    with pytest.raises(InvalidInputError) as exc:
+        DossierClock(cal, WD10, RECEIVED, finished_at=at(3, 1, 9))
+    assert exc.value.field == "finished_at"
+
+
+def test_lien_thong_step_needs_a_limit():
+    with pytest.raises(InvalidInputError) as exc:
+        LienThongSpan("UBND xã", at(3, 3, 9))
+    assert exc.value.field == "steps.share"
+    with pytest.raises(InvalidInputError):
+        LienThongSpan("UBND xã", at(3, 3, 9), due_at=at(3, 5, 17), finished_at=at(3, 2, 9))
+
+
+def test_errors_are_onestop_errors_and_value_errors(cal):
+    with pytest.raises(ValueError) as exc:
+        DossierClock(cal, WD10, RECEIVED).timeliness()
+    assert isinstance(exc.value, OneStopError)
+    assert exc.value.field == "at"
+
+
+# ----------------------------------------------------------------------------- arithmetic
+
+
+def test_independent_plain_calendar_arithmetic(plain_cal):
+    # Without holidays: Wed 1 Jul 2026 10:00 + 10 working days = Wed 15 Jul 17:00.
+    # Restart after a supplement answered Fri 3 Jul 15:00 -> 10 working days after Fri 3 Jul
+    # = Fri 17 Jul 17:00. Pause: Thu 2 Jul 09:00 -> Fri 3 Jul 15:00 pauses 1 working day
+    # (Fri 3) -> Thu 16 Jul 17:00.
+    received = at(7, 1, 10)
+    span = SupplementSpan(at(7, 2, 9), at(7, 3, 15))
+    restart = DossierClock(plain_cal, WD10, received, supplements=[span])
+    pause = DossierClock(plain_cal, WD10, received, supplements=[span], supplement_policy=PAUSE)
+    assert restart.base.due == at(7, 15, 17)
+    assert restart.due_at == at(7, 17, 17)
+    assert pause.due_at == at(7, 16, 17)
+
+
+def test_calendar_day_pause_uses_the_civil_code(plain_cal):
+    # 15 calendar days from Wed 1 Jul 2026 -> Thu 16 Jul. A pause from Mon 6 to Fri 10 Jul is
+    # 4 calendar days -> 19 days -> Mon 20 Jul (Sun 19 Jul moves to Monday, BLDS Art. 148(5)).
+    pt = ProcessingTime.calendar_days(15)
+    span = SupplementSpan(at(7, 6, 9), at(7, 10, 9))
+    c = DossierClock(plain_cal, pt, at(7, 1, 10), supplements=[span], supplement_policy=PAUSE)
+    assert c.base.due.date() == dt.date(2026, 7, 16)
+    assert c.due_at.date() == dt.date(2026, 7, 20)
+
+
+def test_month_pause(plain_cal):
+    # 1 month from Fri 31 Jul 2026 -> 31 Aug (Mon). Pause of 2 calendar days -> Wed 2 Sep.
+    pt = ProcessingTime.months(1)
+    span = SupplementSpan(at(8, 3, 9), at(8, 5, 9))
+    c = DossierClock(plain_cal, pt, at(7, 31, 10), supplements=[span], supplement_policy=PAUSE)
+    assert c.base.due.date() == dt.date(2026, 8, 31)
+    assert c.due_at.date() == dt.date(2026, 9, 2)
+
+
+def test_same_day_pause(plain_cal):
+    # Same-day with 15:00 cut-off: received Mon 6 Jul 10:00 -> due Mon 17:00. Supplement
+    # requested Mon 11:00, back Tue 09:00: one working day paused -> Tue 7 Jul 17:00.
+    pt = ProcessingTime(amount=0, unit=TimeUnit.SAME_DAY, cutoff=dt.time(15))
+    span = SupplementSpan(at(7, 6, 11), at(7, 7, 9))
+    c = DossierClock(plain_cal, pt, at(7, 6, 10), supplements=[span], supplement_policy=PAUSE)
+    assert c.base.due == at(7, 6, 17)
+    assert c.due_at == at(7, 7, 17)
+
+
+def test_lien_thong_with_explicit_due(cal):
+    step = LienThongSpan("UBND xã", at(3, 3, 9), due_at=at(3, 5, 17), finished_at=at(3, 5, 16))
+    (sd,) = DossierClock(cal, WD10, RECEIVED, steps=[step]).step_deadlines()
+    assert (sd.due, sd.deadline, sd.over_share) == (at(3, 5, 17), None, False)
+
+
+def test_missing_apology_is_flagged(cal):
+    c = DossierClock(cal, WD10, RECEIVED, extension=ExtensionSpan(at(3, 20, 17)))
+    assert [f.code for f in c.flags()] == [FlagCode.MISSING_APOLOGY]
+    # Without the letter's date the extension applies from the start.
+    assert c.remaining(RECEIVED) == c.calendar.working_time_between(RECEIVED, at(3, 20, 17))
+
+
+def test_extension_applies_from_the_letter(cal):
+    c = DossierClock(
+        cal, WD10, RECEIVED, extension=ExtensionSpan(at(3, 20, 17), apology_at=at(3, 13, 10))
+    )
+    # Before the letter, the original appointment: Fri 13 Mar 09:00 -> Mon 16 Mar 17:00 =
+    # 2.5 h + 4 h + 8 h = 14.5 h. After it, Fri 20 Mar: + 4 days x 8 h = 46.5 h.
+    assert c.remaining(at(3, 13, 9)) == 14.5 * H
+    assert c.remaining(at(3, 13, 10)) == 45.5 * H
+
+
+def test_unfinished_timeliness(cal):
+    c = DossierClock(cal, WD10, RECEIVED)
+    assert c.timeliness(at(3, 10, 9)) is Timeliness.IN_PROGRESS_ON_TIME
+    assert c.timeliness(at(3, 17, 9)) is Timeliness.IN_PROGRESS_OVERDUE
+    assert c.timeliness_766(at(3, 31, 23)) is Timeliness.IN_PROGRESS_OVERDUE
+    pending = c.with_supplement(at(3, 4, 9))
+    # Decision 766: a dossier waiting for its only supplement is judged at the request.
+    assert pending.timeliness_766(at(3, 31, 23)) is Timeliness.IN_PROGRESS_ON_TIME
+    assert pending.timeliness(at(3, 31, 23)) is Timeliness.IN_PROGRESS_ON_TIME
+
+
+# ----------------------------------------------------------------------------- explanation
+
+
+def test_explain_bilingual_and_cites_rules(cal):
+    c = (
+        DossierClock(cal, WD10, RECEIVED)
+        .with_supplement(at(3, 4, 10), at(3, 9, 14))
+        .with_extension(at(3, 27, 17), apology_at=at(3, 20, 9))
+        .finish(at(3, 26, 9))
+    )
+    vi, en = c.explain("vi"), c.explain("en")
+    assert vi.startswith("1. Tiếp nhận hồ sơ đầy đủ lúc 09:00 ngày 02/03/2026")
+    assert "NĐ 61/2018/NĐ-CP Điều 19(4)" in vi
+    assert "NĐ 61/2018/NĐ-CP Điều 19(9)" in vi
+    assert "TT 01/2018/TT-VPCP Điều 13" in vi
+    assert "counted again" in en
+    assert "Quá hạn" in vi  # 26 Mar is after the restarted due date of 23 Mar
+    kinds = [s.kind.value for s in c.explanation()]
+    assert kinds == ["receipt", "supplement", "extension", "result"]
+    with pytest.raises(InvalidInputError) as exc:
+        c.explain("fr")  # type: ignore[arg-type]
+    assert exc.value.field == "lang"
+
+
+def test_to_dict_is_json_with_stable_keys(cal):
+    c = DossierClock(cal, WD10, RECEIVED).with_supplement(at(3, 4, 10), at(3, 9, 14))
+    data = json.loads(json.dumps(c.to_dict(at=at(3, 10, 9))))
+    assert set(data) == {
+        "received_at",
+        "processing_time",
+        "supplement_policy",
+        "counting_policy",
+        "base_due_at",
+        "original_due_at",
+        "due_at",
+        "finished_at",
+        "at",
+        "remaining_minutes",
+        "overdue",
+        "paused",
+        "timeliness",
+        "flags",
+        "explanation",
+    }
+    assert data["due_at"] == "2026-03-23T17:00:00+07:00"
+    assert data["base_due_at"] == "2026-03-16T17:00:00+07:00"
+    assert data["processing_time"] == {"amount": 10, "unit": "working_days"}
+    assert data["supplement_policy"] == "restart"
+    assert data["timeliness"] == "in_progress_on_time"
+    assert data["flags"] == []
+    assert set(data["explanation"]) == {"vi", "en"}
+    # Tue 10 Mar 09:00 -> Mon 23 Mar 17:00: 6.5 h + 8 days x 8 h (11–13, 16–20 Mar) + 8 h.
+    assert data["remaining_minutes"] == (6.5 + 64 + 8) * 60
+
+
+# ----------------------------------------------------------------------------- from models
+
+
+def test_due_for_procedure(cal):
+    procedure = make_procedure(3)
+    pt = procedure.processing_time_for(Channel.ONLINE)
+    deadline = due_for_procedure(procedure, Channel.ONLINE, RECEIVED, calendar=cal)
+    assert deadline.due == cal.closing_time(cal.add_working_days(RECEIVED.date(), pt.amount))
+    assert due_for_procedure(procedure, "online", RECEIVED, calendar=cal) == deadline
+    with pytest.raises(InvalidInputError) as exc:
+        due_for_procedure(procedure, "fax", RECEIVED, calendar=cal)
+    assert exc.value.field == "channel"
+
+
+def test_clock_for_dossier_matches_the_facts(cal):
+    d = make_dossier(7, status=DossierStatus.NEW)
+    received = at(3, 2, 9)
+    due = at(3, 16, 17)
+    d = d.model_copy(update={"procedure": d.procedure.model_copy(update={"processing_time": WD10})})
+    d = d.accept(at=received, by="cb1", due_at=due)
+    d = d.start_processing(at=at(3, 2, 10), by="cb1")
+    d = d.request_supplement(at=at(3, 4, 10), by="cb1", reason="Thiếu bản sao")
+    d = d.receive_supplement(at=at(3, 9, 14), by="cb1", due_at=at(3, 23, 17))
+    d = d.extend(at=at(3, 20, 9), by="cb1", new_due_at=at(3, 27, 17), reason="Chờ xác minh")
+    d = d.complete(at=at(3, 26, 9), by="cb1")
+    c = clock_for(d, calendar=cal)
+    manual = DossierClock(
+        cal,
+        WD10,
+        received,
+        supplements=[SupplementSpan(at(3, 4, 10), at(3, 9, 14))],
+        extension=ExtensionSpan(at(3, 27, 17), apology_at=at(3, 20, 9)),
+        finished_at=at(3, 26, 9),
+    )
+    assert c == manual
+    # The restart policy gives the date the dossier recorded on resubmission.
+    assert c.original_due_at == at(3, 23, 17)
+    assert c.due_at == d.due_at
+    assert clock_for(d, calendar=cal, supplement_policy="pause").original_due_at == at(3, 19, 17)
+
+
+def test_clock_for_closed_dossier(cal):
+    d = make_dossier(8, status=DossierStatus.PROCESSING)
+    stopped = d.stop(at=d.received_at + dt.timedelta(days=1), by="cb1", reason="Theo yêu cầu")
+    assert clock_for(stopped, calendar=cal).finished_at == d.received_at + dt.timedelta(days=1)
+    assert clock_for(d, calendar=cal).finished_at is None
+
+
+def test_clock_for_unreceived_dossier(cal):
+    d = make_dossier(9, status=DossierStatus.NEW)
+    with pytest.raises(DeadlineError) as exc:
+        clock_for(d, calendar=cal)
+    assert exc.value.field == "received_at"
+
+
+def test_clock_for_lien_thong(cal):
+    land = AgencyRef(name="Văn phòng đăng ký đất đai")
+    tax = AgencyRef(name="Chi cục Thuế")
+    procedure = make_procedure(
+        3,  # 7 working days on every channel
+        lien_thong=(
+            LienThongParticipant(agency=land, task="Đo đạc", share=ProcessingTime.working_days(3)),
+            LienThongParticipant(
+                agency=tax, task="Xác định thuế", share=ProcessingTime.working_days(2)
+            ),
+        ),
+    )
+    d = make_dossier(4, status=DossierStatus.PROCESSING, procedure=procedure)
+    start = d.received_at
+    steps = (
+        LienThongStep(agency=land, task="Đo đạc", started_at=start, finished_at=start + 10 * H),
+        LienThongStep(agency=tax, task="Xác định thuế", started_at=start + 10 * H),
+        LienThongStep(agency=AgencyRef(name="Khác"), task="Không có hạn", started_at=start),
+    )
+    d = d.model_copy(update={"lien_thong": steps})
+    c = clock_for(d, procedure, calendar=cal)
+    assert [s.agency for s in c.steps] == ["Văn phòng đăng ký đất đai", "Chi cục Thuế"]
+    assert [s.share.amount for s in c.steps] == [3, 2]
+    assert c.processing_time == procedure.processing_time_for(d.channel)
