@@ -9,13 +9,13 @@ Every domain model of :mod:`onestop.models` derives from :class:`FrozenModel`: i
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, ClassVar, Self
+from typing import Annotated, Any, ClassVar, Self
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, ValidationError
 
 from onestop.errors import InvalidDossierError, OneStopError
 
-__all__ = ["FrozenModel", "describe_validation_error", "ensure_aware"]
+__all__ = ["FrozenModel", "Instant", "describe_validation_error", "ensure_aware"]
 
 #: How many individual problems a converted error message lists before summarising.
 _MAX_LISTED = 5
@@ -64,6 +64,22 @@ def describe_validation_error(exc: ValidationError, *, model: str) -> tuple[str,
     return f"invalid {model} ({len(errors)} {noun}): " + "; ".join(parts), first_field
 
 
+def _no_timestamps(value: Any) -> Any:
+    if isinstance(value, int | float):
+        # A plain ValueError: pydantic reports it with the field's location, and the model
+        # turns the whole report into an InvalidDossierError.
+        raise ValueError(
+            "expected an ISO 8601 date-time with a UTC offset (e.g. "
+            "'2026-03-02T09:00:00+07:00'), not a number"
+        )
+    return value
+
+
+#: A timezone-aware datetime given as a ``datetime`` or an ISO 8601 string with an offset;
+#: numbers (Unix timestamps) are refused so that the model accepts what its JSON Schema says.
+Instant = Annotated[AwareDatetime, BeforeValidator(_no_timestamps)]
+
+
 def ensure_aware(value: object, *, field: str) -> dt.datetime:
     """Check that a datetime argument carries a time zone.
 
@@ -98,6 +114,7 @@ class FrozenModel(BaseModel):
         frozen=True,
         extra="forbid",
         str_strip_whitespace=True,
+        json_schema_serialization_defaults_required=True,
     )
 
     #: The error class raised when validation fails.

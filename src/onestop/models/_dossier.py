@@ -13,11 +13,11 @@ import datetime as dt
 from enum import StrEnum
 from typing import Annotated, Any, Self
 
-from pydantic import AwareDatetime, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from onestop.errors import InvalidDossierError
 from onestop.models._agency import DossierCode, ProcedureCode
-from onestop.models._base import FrozenModel, ensure_aware
+from onestop.models._base import FrozenModel, Instant, ensure_aware
 from onestop.models._identity import CitizenId, LegacyId, TaxCode
 from onestop.models._procedure import (
     AgencyRef,
@@ -227,7 +227,7 @@ class Payment(FrozenModel):
         reference: the transaction or receipt reference, if any.
     """
 
-    at: AwareDatetime
+    at: Instant
     amount: Annotated[int, Field(gt=0, le=10**15, strict=True)]
     method: PaymentMethod
     reference: Annotated[str, Field(max_length=100)] | None = None
@@ -252,10 +252,10 @@ class SupplementRequest(FrozenModel):
         resubmitted_at: when the completed dossier came back; ``None`` while open.
     """
 
-    requested_at: AwareDatetime
+    requested_at: Instant
     reason: _Text
     stage: SupplementStage
-    resubmitted_at: AwareDatetime | None = None
+    resubmitted_at: Instant | None = None
 
     @model_validator(mode="after")
     def _check_order(self) -> Self:
@@ -281,9 +281,9 @@ class Extension(FrozenModel):
         reason: the reason given to the applicant.
     """
 
-    letter_at: AwareDatetime
-    previous_due_at: AwareDatetime
-    new_due_at: AwareDatetime
+    letter_at: Instant
+    previous_due_at: Instant
+    new_due_at: Instant
     reason: _Text
 
     @model_validator(mode="after")
@@ -309,9 +309,9 @@ class LienThongStep(FrozenModel):
 
     agency: AgencyRef
     task: _Text
-    started_at: AwareDatetime
-    due_at: AwareDatetime | None = None
-    finished_at: AwareDatetime | None = None
+    started_at: Instant
+    due_at: Instant | None = None
+    finished_at: Instant | None = None
 
     @model_validator(mode="after")
     def _check_order(self) -> Self:
@@ -409,7 +409,7 @@ class DossierEvent(FrozenModel):
         note: free text (reason for a refusal, a supplement, a stop...).
     """
 
-    at: AwareDatetime
+    at: Instant
     actor: _Actor
     action: EventAction
     from_status: DossierStatus | None
@@ -454,9 +454,9 @@ class Dossier(FrozenModel):
     applicant: Applicant
     channel: Channel
     summary: Annotated[str, Field(max_length=1000)] | None = None
-    submitted_at: AwareDatetime
-    received_at: AwareDatetime | None = None
-    due_at: AwareDatetime | None = None
+    submitted_at: Instant
+    received_at: Instant | None = None
+    due_at: Instant | None = None
     status: DossierStatus
     documents: tuple[SubmittedDocument, ...] = ()
     fees: tuple[FeeItem, ...] = ()

@@ -1,0 +1,65 @@
+"""``onestop schema``: JSON Schema of the domain models on the command line.
+
+(Named ``test_schema_command.py`` because ``tests/models/test_schema.py`` exists and the test
+directories are not packages.)
+"""
+
+from __future__ import annotations
+
+import json
+
+import jsonschema
+
+from onestop.models import MODEL_NAMES, json_schema
+from onestop.testing import make_dossier
+
+
+def test_prints_the_schema_itself(app, runner):
+    result = runner.invoke(app, ["schema", "Dossier"])
+    assert result.exit_code == 0, result.output
+    schema = json.loads(result.stdout)
+    assert schema == json_schema("Dossier")
+    jsonschema.Draft202012Validator(schema).validate(json.loads(make_dossier(4).to_json()))
+
+
+def test_json_envelope(app, runner):
+    result = runner.invoke(app, ["schema", "procedure", "--json"])
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    assert set(out) == {"ok", "model", "mode", "schema"}
+    assert (out["ok"], out["model"], out["mode"]) == (True, "Procedure", "validation")
+    assert out["schema"] == json_schema("Procedure")
+
+
+def test_serialization_mode(app, runner):
+    result = runner.invoke(app, ["schema", "ProcessingTime", "--mode", "serialization", "--json"])
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    assert out["mode"] == "serialization"
+    assert set(out["schema"]["required"]) == {"amount", "unit", "cutoff"}
+
+
+def test_list_models(app, runner):
+    result = runner.invoke(app, ["schema"])
+    assert result.exit_code == 0
+    assert result.stdout.split() == list(MODEL_NAMES)
+    result = runner.invoke(app, ["schema", "--json"])
+    assert json.loads(result.stdout) == {"ok": True, "models": list(MODEL_NAMES)}
+
+
+def test_unknown_model_is_bad_input(app, runner):
+    result = runner.invoke(app, ["schema", "HoSo", "--json"])
+    assert result.exit_code == 2
+    out = json.loads(result.stdout)
+    assert out["ok"] is False
+    assert out["error"]["code"] == "invalid_input"
+    assert "Dossier" in out["error"]["message"]
+    result = runner.invoke(app, ["schema", "HoSo"])
+    assert result.exit_code == 2
+    assert "error[invalid_input]" in result.stderr
+
+
+def test_unknown_mode_is_bad_input(app, runner):
+    result = runner.invoke(app, ["schema", "Dossier", "--mode", "xml", "--json"])
+    assert result.exit_code == 2
+    assert "mode" in json.loads(result.stdout)["error"]["message"]
