@@ -162,7 +162,7 @@ def test_nonexistent_lunar_dates():
     with pytest.raises(LunarDateError) as info:
         from_lunar(2026, 1, 1, leap=True)
     assert info.value.field == "leap"
-    assert "no month" in info.value.message
+    assert "no leap month" in info.value.message
     short = next(
         (m, leap) for m, leap, _ in month_starts(2026) if month_length(2026, m, leap=leap) == 29
     )

@@ -138,3 +138,19 @@ def test_holidays_library_tet_and_hung_kings():
         if vn.hung_kings_date(year)[0] != from_lunar(year, 3, 10):
             mismatches.append(("hung kings", year))
     assert mismatches == []
+
+
+def test_can_chi_names_match_vnlunar():
+    mismatches = []
+    for d in _every_day(D(1900, 2, 1), D(2100, 12, 31)):
+        if d.toordinal() % 5:
+            continue
+        ld = to_lunar(d, calendar="vn-compat")
+        names = vnlunar.get_can_chi(vnlunar.get_lunar_date(d.day, d.month, d.year, 7))
+        ours = {"year": ld.year_name, "month": ld.month_name, "day": ld.day_name}
+        # vnlunar marks a leap month's name with " (nhuận)"; we keep it in LunarDate.leap
+        month = names["month"].removesuffix(" (nhuận)")
+        theirs = {"year": names["year"], "month": month, "day": names["day"]}
+        if ours != theirs or ld.leap != names["month"].endswith(" (nhuận)"):
+            mismatches.append((d, ours, names))
+    assert mismatches == []

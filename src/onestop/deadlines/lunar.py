@@ -257,7 +257,7 @@ _new = tuple.__new__
 
 def _missing(what: str, value: object, table: _Table, field: str) -> CalendarDataMissingError:
     return CalendarDataMissingError(
-        f"{field}: {what} {value} is outside the lunar calendar {table.name!r}, which covers "
+        f"{field}: {what}{value} is outside the lunar calendar {table.name!r}, which covers "
         f"{table.first.isoformat()} to {table.last.isoformat()} (lunar years "
         f"{min(table.years)}–{max(table.years)})",
         field=field,
@@ -297,7 +297,7 @@ def to_lunar(date: dt.date, *, calendar: LunarCalendar = "vn") -> LunarDate:
     starts = table.starts
     i = bisect_right(starts, ordinal) - 1
     if i < 0 or i >= len(table.labels):
-        raise _missing("date", date.isoformat(), table, "date")
+        raise _missing("", date.isoformat(), table, "date")
     year, month, leap = table.labels[i]
     return _new(LunarDate, (year, month, ordinal - starts[i] + 1, leap, table.name, ordinal))
 
@@ -315,14 +315,14 @@ def _month_index(table: _Table, year: int, month: int, *, leap: bool) -> int:
         raise LunarDateError(msg, field="month")
     entry = table.years.get(year)
     if entry is None:
-        raise _missing("lunar year", year, table, "year")
+        raise _missing("lunar year ", year, table, "year")
     index, leap_month = entry
     if leap:
         if leap_month != month:
-            where = f"month {leap_month}" if leap_month else "no month"
+            where = f"its leap month is {leap_month}" if leap_month else "it has no leap month"
             msg = (
                 f"leap: lunar year {year} has no leap month {month} in calendar "
-                f"{table.name!r} (its leap month is {where})"
+                f"{table.name!r} ({where})"
             )
             raise LunarDateError(msg, field="leap")
         return index + month
