@@ -900,8 +900,8 @@ class DossierClock:
 
     def _state_at(
         self, at: dt.datetime, *, use_extension: bool = True
-    ) -> tuple[dt.datetime, dt.datetime]:
-        """``(clock instant, due instant)`` in force at ``at``.
+    ) -> tuple[dt.datetime, dt.datetime, bool]:
+        """``(clock instant, due instant, paused)`` in force at ``at``.
 
         The clock instant is frozen at the request while a supplement is awaited.
         """
@@ -915,22 +915,21 @@ class DossierClock:
         for seg in self._timeline.segments:
             if at < seg.span.requested_at:
                 break
-            if (
-                seg.resumed is None
-                or seg.span.resubmitted_at is None
-                or (at < seg.span.resubmitted_at)
-            ):
-                return seg.span.requested_at, seg.due_before
+            resubmitted = seg.span.resubmitted_at
+            if seg.resumed is None or resubmitted is None or at < resubmitted:
+                return seg.span.requested_at, seg.due_before, True
             due = seg.resumed.due
         ext = self.extension
         if use_extension and ext is not None and (ext.apology_at is None or at >= ext.apology_at):
             due = ext.new_due_at
-        return at, due
+        return at, due, False
 
     def is_paused(self, at: dt.datetime) -> bool:
-        """Whether the clock is stopped at ``at`` waiting for a supplement."""
-        clock_at, _ = self._state_at(at)
-        return clock_at != at
+        """Whether the clock is stopped at ``at``, waiting for a supplement.
+
+        From the request (included) to the resubmission (excluded).
+        """
+        return self._state_at(at)[2]
 
     def remaining(self, at: dt.datetime) -> dt.timedelta:
         """Working time left at ``at`` (office time of working days), negative once overdue.
@@ -943,7 +942,7 @@ class DossierClock:
         Raises:
             InvalidInputError: naive ``at`` or ``at`` before receipt.
         """
-        clock_at, due = self._state_at(at)
+        clock_at, due, _ = self._state_at(at)
         return self.calendar.working_time_between(clock_at, due)
 
     def is_overdue(self, at: dt.datetime) -> bool:
@@ -951,7 +950,7 @@ class DossierClock:
 
         The clock instant is frozen at the request while a supplement is awaited.
         """
-        clock_at, due = self._state_at(at)
+        clock_at, due, _ = self._state_at(at)
         return clock_at > due
 
     # -------------------------------------------------------------- classification
@@ -983,7 +982,7 @@ class DossierClock:
                 "at: the dossier is unfinished; pass at= (an aware datetime) to judge it",
                 field="at",
             )
-        clock_at, due_then = self._state_at(at, use_extension=against == "extended")
+        clock_at, due_then, _ = self._state_at(at, use_extension=against == "extended")
         return classify(due_then, at=clock_at)
 
     def timeliness_766(self, period_end: dt.datetime) -> Timeliness:
