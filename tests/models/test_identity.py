@@ -306,3 +306,16 @@ def test_json_schema_pattern_agrees_with_parser():
     tax_pattern = TaxCode._PATTERN
     for value, *_ in MST_VALID:
         assert re.match(tax_pattern, value), value
+
+
+def test_docs_examples_run():
+    import pathlib
+    import re
+
+    doc = pathlib.Path(__file__).parents[2] / "docs" / "identifiers.md"
+    if not doc.exists():
+        pytest.skip("docs not shipped in this distribution")
+    blocks = re.findall(r"```python\n(.*?)```", doc.read_text(encoding="utf-8"), re.S)
+    assert len(blocks) >= 4
+    for i, block in enumerate(blocks):
+        exec(compile(block, f"identifiers.md[{i}]", "exec"), {})  # noqa: S102
