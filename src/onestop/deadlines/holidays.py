@@ -438,9 +438,7 @@ class HolidaySchedule:
     _records: tuple[_Record, ...] = attrs.field(repr=False, alias="records")
     _tables: dict[int, _YearTable] = attrs.field(factory=dict, init=False, repr=False)
     _off: dict[int, frozenset[dt.date]] = attrs.field(factory=dict, init=False, repr=False)
-    _work: dict[int, tuple[frozenset[dt.date], frozenset[dt.date]]] = attrs.field(
-        factory=dict, init=False, repr=False
-    )
+    _closed: dict[int, frozenset[dt.date]] = attrs.field(factory=dict, init=False, repr=False)
 
     # ------------------------------------------------------------------ constructors
 
@@ -608,7 +606,8 @@ class HolidaySchedule:
         try:
             off = self._off[day.year]
         except (KeyError, AttributeError):
-            off = self._load_day_year(day)[0]
+            self._load_day_year(day)
+            off = self._off[day.year]
         if type(day) is not dt.date:
             _check_date(day)
         return day in off
@@ -624,16 +623,13 @@ class HolidaySchedule:
             CalendarDataMissingError: the year is outside the supported range.
         """
         try:
-            off, make_up = self._work[day.year]
+            closed = self._closed[day.year]
         except (KeyError, AttributeError):
-            off, make_up = self._load_day_year(day)
+            self._load_day_year(day)
+            closed = self._closed[day.year]
         if type(day) is not dt.date:
             _check_date(day)
-        if day in make_up:
-            return True
-        if day in off:
-            return False
-        return day.weekday() not in weekly_rest_weekdays(day)
+        return day not in closed
 
     # ------------------------------------------------------------------ internals
 
@@ -650,14 +646,20 @@ class HolidaySchedule:
                 field="year",
             )
 
-    def _load_day_year(self, day: object) -> tuple[frozenset[dt.date], frozenset[dt.date]]:
+    def _load_day_year(self, day: object) -> None:
         checked = _check_date(day)
-        table = self._table(checked.year)
+        year = checked.year
+        table = self._table(year)
         if table.provisional:
-            _warn_provisional(checked.year, stacklevel=4)
-        self._off[checked.year] = table.days_off
-        self._work[checked.year] = (table.days_off, table.make_up)
-        return table.days_off, table.make_up
+            _warn_provisional(year, stacklevel=4)
+        first = dt.date(year, 1, 1)
+        rest = {
+            d
+            for d in (first + dt.timedelta(days=i) for i in range(366))
+            if d.year == year and d.weekday() in weekly_rest_weekdays(d)
+        }
+        self._off[year] = table.days_off
+        self._closed[year] = frozenset((rest - table.make_up) | table.days_off)
 
     def _table(self, year: int) -> _YearTable:
         table = self._tables.get(year)
