@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import BaseModel, ValidationError
 
-from onestop.errors import InvalidIdentifierError
+from onestop.errors import ConfigurationError, InvalidIdentifierError
 from onestop.models import (
     AgencyCode,
     DossierCode,
@@ -411,7 +411,7 @@ def test_generator_overflow_sqlite(tmp_path):
 def test_threads_never_share_a_number(kind, tmp_path):
     store = InMemorySequenceStore() if kind == "memory" else SqliteSequenceStore(tmp_path / "s.db")
     gen = DossierCodeGenerator(store)
-    per_thread, threads = 100, 8
+    per_thread, threads = (100 if kind == "memory" else 40), 8
     issued: list[list[DossierCode]] = [[] for _ in range(threads)]
     barrier = threading.Barrier(threads)
 
@@ -448,7 +448,7 @@ for _ in range(int(sys.argv[2])):
 def test_processes_never_share_a_number(tmp_path):
     path = str(tmp_path / "shared.db")
     SqliteSequenceStore(path).close()
-    n_proc, per_proc = 4, 150
+    n_proc, per_proc = 4, 100
     procs = [
         subprocess.Popen(
             [sys.executable, "-c", WORKER, path, str(per_proc)],
@@ -480,3 +480,23 @@ def test_sqlite_store_persists(tmp_path):
         assert store.next_value("H56", DAY) == 2
         assert store.current("H56", DAY) == 2
         assert store.current("H57", DAY) == 0
+
+
+def test_sqlite_store_bad_path(tmp_path):
+    with pytest.raises(ConfigurationError) as info:
+        SqliteSequenceStore(tmp_path / "missing-dir" / "seq.db")
+    assert info.value.field == "path"
+
+
+def test_sqlite_store_closes_connections_of_finished_threads(tmp_path):
+    store = SqliteSequenceStore(tmp_path / "t.db")
+    for _ in range(20):
+        t = threading.Thread(target=store.next_value, args=("H56", DAY))
+        t.start()
+        t.join()
+    assert len(store._connections) <= 2  # this thread's and at most the last worker's
+    assert store.current("H56", DAY) == 20
+    store.close()
+    assert store._connections == {}
+    assert store.next_value("H56", DAY) == 21  # usable again after close
+    store.close()

@@ -20,7 +20,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, Literal, Protocol, Self, final, runtime_checkable
 
-from onestop.errors import InvalidIdentifierError
+from onestop.errors import ConfigurationError, InvalidIdentifierError
 from onestop.models._data.provinces import MINISTRIES
 from onestop.models._identity import _Identifier, today_vn
 from onestop.models._provinces import _BY_AGENCY, Province, successor_province
@@ -536,19 +536,39 @@ class SqliteSequenceStore:
     """
 
     def __init__(self, path: str | os.PathLike[str], *, timeout: float = 30.0) -> None:
+        import sqlite3
+
         self._path = Path(path)
         self._timeout = timeout
         self._local = threading.local()
         self._lock = threading.Lock()
-        self._connections: list[sqlite3.Connection] = []
-        connection = self._connection()
-        connection.execute("PRAGMA journal_mode=WAL")
-        connection.execute(_SCHEMA)
+        self._lock_pid = os.getpid()
+        # (pid, thread id) -> (thread, connection); connections of finished threads are closed
+        # when the next connection is opened, those of other processes are never touched.
+        self._connections: dict[tuple[int, int], tuple[threading.Thread, sqlite3.Connection]] = {}
+        try:
+            connection = self._connection()
+            connection.execute("PRAGMA journal_mode=WAL")
+            connection.execute(_SCHEMA)
+        except sqlite3.Error as exc:
+            self.close()
+            raise ConfigurationError(
+                f"path: cannot use {self._path} as a sequence database ({exc}); expected a "
+                "writable SQLite file path",
+                field="path",
+            ) from exc
 
     @property
     def path(self) -> Path:
         """The database file."""
         return self._path
+
+    def _guard(self) -> threading.Lock:
+        pid = os.getpid()
+        if self._lock_pid != pid:  # forked: the parent's lock may be held by a vanished thread
+            self._lock = threading.Lock()
+            self._lock_pid = pid
+        return self._lock
 
     def _connection(self) -> sqlite3.Connection:
         pid = os.getpid()
@@ -561,8 +581,16 @@ class SqliteSequenceStore:
             )
             self._local.connection = connection
             self._local.pid = pid
-            with self._lock:
-                self._connections.append(connection)
+            thread = threading.current_thread()
+            with self._guard():
+                finished = [
+                    key
+                    for key, (owner, _) in self._connections.items()
+                    if key[0] == pid and not owner.is_alive()
+                ]
+                for key in finished:
+                    self._connections.pop(key)[1].close()
+                self._connections[(pid, threading.get_ident())] = (thread, connection)
         return connection
 
     def next_value(self, agency: str, day: date) -> int:
@@ -590,9 +618,11 @@ class SqliteSequenceStore:
         return 0 if row is None else int(row[0])
 
     def close(self) -> None:
-        """Close the connections this store opened in this process."""
-        with self._lock:
-            connections, self._connections = self._connections, []
+        """Close the connections this store opened in this process (the store stays usable)."""
+        pid = os.getpid()
+        with self._guard():
+            mine = [key for key in self._connections if key[0] == pid]
+            connections = [self._connections.pop(key)[1] for key in mine]
         for connection in connections:
             connection.close()
         self._local = threading.local()
