@@ -319,3 +319,53 @@ def test_docs_examples_run():
     assert len(blocks) >= 4
     for i, block in enumerate(blocks):
         exec(compile(block, f"identifiers.md[{i}]", "exec"), {})  # noqa: S102
+
+
+@given(
+    st.sampled_from(provinces("2008")),
+    st.sampled_from(["male", "female"]),
+    st.integers(1900, TODAY.year),
+    st.integers(0, 999_999),
+)
+def test_citizen_id_build_round_trip(province, sex, year, serial):
+    cid = CitizenId.build(province=province, sex=sex, birth_year=year, serial=serial, today=TODAY)
+    assert (cid.province, cid.sex, cid.birth_year, int(cid.serial)) == (province, sex, year, serial)
+    assert CitizenId.parse(str(cid), today=TODAY) == cid
+    again = CitizenId.build(
+        province=province.agency_code, sex=sex, birth_year=year, serial=serial, today=TODAY
+    )
+    assert again == cid
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"province": "99"}, "province_code"),
+        ({"province": provinces("2025")[0]}, "province"),
+        ({"sex": "x"}, "sex"),
+        ({"birth_year": 1899}, "birth_year"),
+        ({"birth_year": 2400}, "birth_year"),
+        ({"birth_year": 2030}, "citizen_id"),  # in the future
+        ({"serial": 1_000_000}, "serial"),
+        ({"serial": -1}, "serial"),
+    ],
+)
+def test_citizen_id_build_invalid(kwargs, field):
+    args = {"province": "79", "sex": "male", "birth_year": 2003, "serial": 1234} | kwargs
+    with pytest.raises(InvalidIdentifierError) as info:
+        CitizenId.build(**args, today=TODAY)
+    assert info.value.field == field
+
+
+def test_tax_code_build():
+    assert TaxCode.build("010010910") == TaxCode("0100109106")
+    assert str(TaxCode.build("010010910", branch=1)) == "0100109106-001"
+    for bad, kwargs in [("01001091", {}), ("01001091x", {}), ("010010910", {"branch": 0})]:
+        with pytest.raises(InvalidIdentifierError):
+            TaxCode.build(bad, **kwargs)
+    # a prefix with no possible check digit (weighted sum divisible by 11)
+    impossible = next(
+        f"{n:09d}" for n in range(10**8, 10**9) if mst_check_digit(f"{n:09d}") is None
+    )
+    with pytest.raises(InvalidIdentifierError, match="no check digit"):
+        TaxCode.build(impossible)

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, ClassVar, Literal, Protocol, Self, final, runt
 
 from onestop.errors import ConfigurationError, InvalidIdentifierError
 from onestop.models._data.provinces import MINISTRIES
-from onestop.models._identity import _Identifier, today_vn
+from onestop.models._identity import _Identifier, _reason, today_vn
 from onestop.models._provinces import _BY_AGENCY, Province, successor_province
 
 if TYPE_CHECKING:
@@ -310,7 +310,7 @@ class ProcedureCode(_Identifier):
             try:
                 agency = AgencyCode(rest[1:])
             except InvalidIdentifierError as exc:
-                reason = exc.message.split(" is invalid: ", 1)[-1].split("; expected", 1)[0]
+                reason = _reason(exc)
                 raise self._error(
                     text, f"its agency part is not an agency code: {reason}"
                 ) from None
@@ -386,7 +386,7 @@ class DossierCode(_Identifier):
         try:
             agency = AgencyCode(agency_text)
         except InvalidIdentifierError as exc:
-            reason = exc.message.split(" is invalid: ", 1)[-1].split("; expected", 1)[0]
+            reason = _reason(exc)
             raise self._error(text, f"its agency part is not an agency code: {reason}") from None
         if not (len(day_text) == 6 and day_text.isascii() and day_text.isdigit()):
             raise self._error(text, "its date part is not 6 digits YYMMDD")

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal, Self, final
 from zoneinfo import ZoneInfo
 
 from onestop.errors import InvalidIdentifierError, mask_id
-from onestop.models._provinces import _BY_CCCD, Province
+from onestop.models._provinces import _BY_CCCD, Province, province_by_code
 
 if TYPE_CHECKING:
     from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
@@ -41,6 +41,11 @@ def today_vn() -> date:
 
 def _digits(value: str) -> bool:
     return value.isascii() and value.isdigit()
+
+
+def _reason(exc: InvalidIdentifierError) -> str:
+    """The reason part of a message built by ``_Identifier._error`` (to nest it in another)."""
+    return exc.message.split(" is invalid: ", 1)[-1].split("; expected", 1)[0]
 
 
 class _Identifier:
@@ -213,6 +218,57 @@ class CitizenId(_Identifier):
         """
         return cls(value, today=today)
 
+    @classmethod
+    def build(
+        cls,
+        *,
+        province: Province | str,
+        sex: Sex,
+        birth_year: int,
+        serial: int,
+        today: date | None = None,
+    ) -> Self:
+        """Compose a number from its parts (for test data and fixtures).
+
+        Args:
+            province: the 2008-era birth-registration province, or its GSO, CCCD or H-code.
+            sex: ``"male"`` or ``"female"``.
+            birth_year: 1900–2399, not after ``today``'s year.
+            serial: the last six digits, 0–999999.
+            today: reference date (defaults to today in Asia/Ho_Chi_Minh).
+
+        Raises:
+            InvalidIdentifierError: naming the part that cannot be encoded.
+        """
+        if isinstance(province, Province):
+            if province.cccd_code is None:
+                raise InvalidIdentifierError(
+                    f"province: {province.name_vi} is a 2025-era province; CCCD numbers carry a "
+                    "2008-era province (see successor_province/predecessor_provinces)",
+                    field="province",
+                )
+            code = province.cccd_code
+        else:
+            found = province_by_code(province, era="2008")
+            code = found.cccd_code or ""
+        if sex not in ("male", "female"):
+            raise InvalidIdentifierError(
+                f"sex: {sex!r} cannot be encoded; expected 'male' or 'female'", field="sex"
+            )
+        year: object = birth_year
+        if isinstance(year, bool) or not isinstance(year, int) or not 1900 <= year <= 2399:
+            raise InvalidIdentifierError(
+                f"birth_year: {birth_year!r} cannot be encoded; expected an int 1900–2399",
+                field="birth_year",
+            )
+        number: object = serial
+        if isinstance(number, bool) or not isinstance(number, int) or not 0 <= number <= 999_999:
+            raise InvalidIdentifierError(
+                "serial: expected an int 0–999999 (the last six digits)", field="serial"
+            )
+        digit = 2 * ((year - 1900) // 100) + (0 if sex == "male" else 1)
+        return cls(f"{code}{digit}{year % 100:02d}{number:06d}", today=today)
+
     @property
     def province_code(self) -> str:
         """The 3-digit birth-registration code, e.g. ``"079"``."""
@@ -353,8 +409,7 @@ class TaxCode(_Identifier):
             try:
                 citizen = CitizenId(compact, today=today)
             except InvalidIdentifierError as exc:
-                reason = exc.message.split(" is invalid: ", 1)[-1].split("; expected", 1)[0]
-                raise self._error(text, f"as a 12-digit personal ID, {reason}") from None
+                raise self._error(text, f"as a 12-digit personal ID, {_reason(exc)}") from None
             self._set("_value", compact)
             self._set("_citizen_id", citizen)
             return
@@ -399,6 +454,40 @@ class TaxCode(_Identifier):
                 (value masked).
         """
         return cls(value, today=today)
+
+    @classmethod
+    def build(cls, first_nine: str, *, branch: int | None = None) -> Self:
+        """Compose a 10- or 13-digit MST by computing its check digit.
+
+        Args:
+            first_nine: the first nine digits.
+            branch: a branch number 1–999 for a 13-digit MST.
+
+        Raises:
+            InvalidIdentifierError: if the digits are malformed, no check digit exists for
+                them, or the branch is out of range.
+        """
+        raw: object = first_nine
+        if not isinstance(raw, str) or len(raw) != 9 or not _digits(raw):
+            raise InvalidIdentifierError(
+                "first_nine: expected a string of 9 digits 0–9", field="first_nine"
+            )
+        check = mst_check_digit(raw)
+        if check is None:
+            raise InvalidIdentifierError(
+                "first_nine: no check digit exists for these digits (weighted sum ≡ 0 mod 11); "
+                "expected the first nine digits of an issuable MST",
+                field="first_nine",
+            )
+        value = f"{raw}{check}"
+        if branch is not None:
+            number: object = branch
+            if isinstance(number, bool) or not isinstance(number, int) or not 1 <= number <= 999:
+                raise InvalidIdentifierError(
+                    f"branch: {branch!r} is out of range; expected an int 1–999", field="branch"
+                )
+            value = f"{value}-{number:03d}"
+        return cls(value)
 
     @property
     def kind(self) -> TaxCodeKind:
