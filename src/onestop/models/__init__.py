@@ -19,6 +19,7 @@ from onestop.models._agency import (
     SqliteSequenceStore,
 )
 from onestop.models._dossier import (
+    SUPPLEMENT_EXITS,
     Applicant,
     ApplicantKind,
     Contact,
@@ -68,6 +69,7 @@ from onestop.models._status import TRANSITIONS, Channel, DossierStatus
 
 __all__: list[str] = [
     "MODEL_NAMES",
+    "SUPPLEMENT_EXITS",
     "TRANSITIONS",
     "AdministrativeLevel",
     "AgencyCode",

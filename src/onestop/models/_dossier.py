@@ -10,12 +10,14 @@ Every ``at`` is an explicit, timezone-aware datetime: nothing reads the clock.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from enum import StrEnum
+from types import MappingProxyType
 from typing import Annotated, Any, Self
 
 from pydantic import Field, field_validator, model_validator
 
-from onestop.errors import InvalidDossierError
+from onestop.errors import InvalidDossierError, InvalidTransitionError
 from onestop.models._agency import DossierCode, ProcedureCode
 from onestop.models._base import FrozenModel, Instant, ensure_aware
 from onestop.models._identity import CitizenId, LegacyId, TaxCode
@@ -28,6 +30,7 @@ from onestop.models._procedure import (
 )
 from onestop.models._status import (
     INITIAL_STATUSES,
+    TRANSITIONS,
     Channel,
     DossierStatus,
     check_transition,
@@ -35,6 +38,7 @@ from onestop.models._status import (
 )
 
 __all__ = [
+    "SUPPLEMENT_EXITS",
     "Applicant",
     "ApplicantKind",
     "Contact",
@@ -240,6 +244,18 @@ class SupplementStage(StrEnum):
     """At intake, before acceptance (NĐ 61/2018 Art. 17(1)-(2), once and completely)."""
     APPRAISAL = "appraisal"
     """After acceptance, during appraisal; the clock restarts on resubmission (Art. 19(4))."""
+
+
+#: Where a dossier may go from ``SUPPLEMENT_REQUESTED``, by the stage of the open request: a
+#: completed intake supplement leads to acceptance (or refusal at intake), an appraisal
+#: supplement back to processing (NĐ 61/2018 Arts. 17 and 19(4)); withdrawal and stop are
+#: always possible. This refines :data:`~onestop.models.TRANSITIONS` for that one status.
+SUPPLEMENT_EXITS: Mapping[SupplementStage, frozenset[DossierStatus]] = MappingProxyType(
+    {
+        SupplementStage.INTAKE: frozenset({_S.RECEIVED, _S.REFUSED, _S.WITHDRAWN, _S.STOPPED}),
+        SupplementStage.APPRAISAL: frozenset({_S.PROCESSING, _S.WITHDRAWN, _S.STOPPED}),
+    }
+)
 
 
 class SupplementRequest(FrozenModel):
@@ -606,6 +622,30 @@ class Dossier(FrozenModel):
                 return event.at
         return None
 
+    def allowed_next(self) -> frozenset[DossierStatus]:
+        """The statuses this dossier may move to now.
+
+        The transition table's successors of the current status, narrowed for
+        ``SUPPLEMENT_REQUESTED`` by the stage of the open request (:data:`SUPPLEMENT_EXITS`).
+        """
+        allowed = TRANSITIONS[self.status]
+        request = self.open_supplement
+        if self.status is _S.SUPPLEMENT_REQUESTED and request is not None:
+            allowed = allowed & SUPPLEMENT_EXITS[request.stage]
+        return allowed
+
+    def _check_move(self, to: DossierStatus) -> None:
+        check_transition(self.status, to)
+        if to not in self.allowed_next():
+            stage = self.open_supplement.stage.value if self.open_supplement else "?"
+            allowed = ", ".join(sorted(s.value for s in self.allowed_next()))
+            raise InvalidTransitionError(
+                f"status: cannot change from {self.status.value} ({self.status.code}) to "
+                f"{to.value} ({to.code}) while the open supplement request is at the {stage} "
+                f"stage; allowed: {allowed}",
+                field="status",
+            )
+
     # ------------------------------------------------------------------ construction
 
     @classmethod
@@ -689,7 +729,7 @@ class Dossier(FrozenModel):
         """Append an event (checking the transition and the time order) and apply changes."""
         ensure_aware(at, field="at")
         if to is not self.status:
-            check_transition(self.status, to)
+            self._check_move(to)
         last = self.events[-1].at if self.events else self.submitted_at
         if at < last:
             raise InvalidDossierError(
@@ -748,7 +788,7 @@ class Dossier(FrozenModel):
             InvalidTransitionError: the table does not allow the current status → ``to``.
             InvalidDossierError: ``at`` is naive or out of order, or the result is inconsistent.
         """
-        check_transition(self.status, to)
+        self._check_move(to)
         changes: dict[str, Any] = {}
         if due_at is not None:
             changes["due_at"] = ensure_aware(due_at, field="due_at")
