@@ -500,3 +500,13 @@ def test_sqlite_store_closes_connections_of_finished_threads(tmp_path):
     assert store._connections == {}
     assert store.next_value("H56", DAY) == 21  # usable again after close
     store.close()
+
+
+def test_generator_counts_a_datetime_for_its_date():
+    from datetime import datetime
+
+    gen = DossierCodeGenerator(InMemorySequenceStore())
+    first = gen.next("H56", datetime(2026, 3, 2, 8, 0))
+    second = gen.next("H56", datetime(2026, 3, 2, 15, 30))
+    assert (first.sequence, second.sequence) == (1, 2)
+    assert type(second.received_on) is date

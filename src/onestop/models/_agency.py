@@ -663,7 +663,8 @@ class DossierCodeGenerator:
 
         Args:
             agency: the receiving agency.
-            day: the receipt date; defaults to today in Asia/Ho_Chi_Minh.
+            day: the receipt date; defaults to today in Asia/Ho_Chi_Minh. A ``datetime`` counts
+                for its own calendar date (convert it to Asia/Ho_Chi_Minh first).
 
         Returns:
             A new, never issued before, :class:`DossierCode`.
@@ -673,10 +674,14 @@ class DossierCodeGenerator:
             SequenceExhaustedError: when the agency already has 9999 dossiers that day.
         """
         unit = agency if isinstance(agency, AgencyCode) else AgencyCode(agency)
-        received = today_vn() if day is None else day
-        when: object = received
+        when: object = today_vn() if day is None else day
         if not isinstance(when, date) or not 2000 <= when.year <= 2099:
-            DossierCode.build(unit, received, 1)  # raises the error naming the date
+            raise InvalidIdentifierError(
+                f"received_on: {when!r} cannot be written YYMMDD; expected a date in 2000–2099",
+                field="received_on",
+            )
+        # a datetime counts for its calendar date (counters are per day, not per instant)
+        received = date(when.year, when.month, when.day)
         value = self._store.next_value(str(unit), received)
         if value > self._MAX:
             raise SequenceExhaustedError(
