@@ -15,9 +15,12 @@ the field, never a bare parser traceback.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import functools
 import hashlib
 import os
+import warnings
 from collections.abc import Iterable
 from typing import Any, Literal, TypeAlias
 
@@ -27,6 +30,7 @@ from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import pkcs7, pkcs12
+from cryptography.utils import CryptographyDeprecationWarning
 from cryptography.x509.oid import AuthorityInformationAccessOID, ExtensionOID, NameOID
 
 from onestop.errors import CertificateError, SignatureError
@@ -211,31 +215,33 @@ class Certificate:
         """The PEM encoding (``-----BEGIN CERTIFICATE-----``)."""
         return self.x509.public_bytes(serialization.Encoding.PEM)
 
-    @property
+    @functools.cached_property
     def fingerprint_sha256(self) -> str:
         """SHA-256 of the DER encoding, lower-case hex."""
         return hashlib.sha256(self.to_der()).hexdigest()
 
     # -- names and validity ------------------------------------------------------------------
-    @property
+    @functools.cached_property
     def subject(self) -> DistinguishedName:
         """The subject name, with Vietnamese UID identifiers parsed."""
         return DistinguishedName.from_x509(self.x509.subject)
 
-    @property
+    @functools.cached_property
     def issuer(self) -> DistinguishedName:
         """The issuer name."""
         return DistinguishedName.from_x509(self.x509.issuer)
 
     @property
     def serial_number(self) -> int:
-        """The serial number."""
-        return self.x509.serial_number
+        """The serial number (non-positive ones, which RFC 5280 forbids, are read as they are)."""
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", CryptographyDeprecationWarning)
+            return self.x509.serial_number
 
     @property
     def serial_hex(self) -> str:
         """The serial number in upper-case hexadecimal (as Vietnamese CA portals show it)."""
-        return format(self.x509.serial_number, "X")
+        return format(self.serial_number, "X")
 
     @property
     def not_before(self) -> dt.datetime:
@@ -290,7 +296,7 @@ class Certificate:
         value = self._ext(ExtensionOID.BASIC_CONSTRAINTS)
         return None if value is None else value.path_length
 
-    @property
+    @functools.cached_property
     def key_usage(self) -> frozenset[str] | None:
         """Key usage bits set, by name (``digital_signature``, ``content_commitment``...).
 
@@ -301,7 +307,7 @@ class Certificate:
             return None
         return frozenset(n for n in _KEY_USAGE_NAMES if getattr(value, n))
 
-    @property
+    @functools.cached_property
     def extended_key_usage(self) -> frozenset[str] | None:
         """Extended key usage OIDs (dotted strings); ``None`` when the extension is absent."""
         value = self._ext(ExtensionOID.EXTENDED_KEY_USAGE)
@@ -338,7 +344,7 @@ class Certificate:
         )
 
     # -- identity ----------------------------------------------------------------------------
-    @property
+    @functools.cached_property
     def identity(self) -> SignerIdentity:
         """The holder's identity (names, MST/CCCD identifiers, issuer, validity)."""
         subject = self.subject
@@ -400,19 +406,33 @@ def load_certificates(data: bytes | str, *, field: str = "certificate") -> tuple
     """
     raw = _as_bytes(data)
     try:
-        if b"-----BEGIN PKCS7-----" in raw:
-            certs = pkcs7.load_pem_pkcs7_certificates(raw)
-        elif b"-----BEGIN" in raw:
-            certs = cx509.load_pem_x509_certificates(raw)
-        else:
-            try:
-                certs = [cx509.load_der_x509_certificate(raw)]
-            except ValueError:
-                certs = pkcs7.load_der_pkcs7_certificates(raw)
-        result = tuple(Certificate(c) for c in certs)
-        for cert in result:  # force the lazy parser to decode what we rely on
-            _ = (cert.x509.subject, cert.x509.issuer, cert.not_before, cert.not_after)
-    except (ValueError, TypeError, UnsupportedAlgorithm) as exc:
+        with warnings.catch_warnings():
+            # Some CA certificates in the wild have non-positive serial numbers (forbidden by
+            # RFC 5280 §4.1.2.2); read them instead of failing on the deprecation warning.
+            warnings.simplefilter("ignore", CryptographyDeprecationWarning)
+            if b"-----BEGIN PKCS7-----" in raw:
+                certs = pkcs7.load_pem_pkcs7_certificates(raw)
+            elif b"-----BEGIN" in raw:
+                certs = cx509.load_pem_x509_certificates(raw)
+            else:
+                try:
+                    certs = [cx509.load_der_x509_certificate(raw)]
+                except ValueError:
+                    certs = pkcs7.load_der_pkcs7_certificates(raw)
+            result = tuple(Certificate(c) for c in certs)
+            for cert in result:  # force the lazy parser to decode what we rely on
+                _ = (cert.x509.subject, cert.x509.issuer, cert.not_before, cert.not_after)
+                _ = cert.serial_number
+                # A key onestop cannot verify with is readable; an invalid one is not.
+                with contextlib.suppress(UnsupportedAlgorithm):
+                    cert.x509.public_key()
+    except (
+        ValueError,
+        TypeError,
+        KeyError,
+        UnsupportedAlgorithm,
+        cx509.InvalidVersion,
+    ) as exc:
         raise CertificateError(
             f"{field}: not a readable X.509 certificate; expected PEM "
             "('-----BEGIN CERTIFICATE-----'), DER or a PKCS#7 bundle "

@@ -563,8 +563,8 @@ def _verify_raw(
     if hash_name not in _HASHES:
         return False
     hash_algo = _HASHES[hash_name]()
-    key = cert.x509.public_key()
     try:
+        key = cert.x509.public_key()
         if isinstance(key, rsa.RSAPublicKey):
             if signature_algorithm == "rsassa_pkcs1v15":
                 key.verify(signature, data, padding.PKCS1v15(), hash_algo)
@@ -594,8 +594,10 @@ def _find_signer(parsed: _Parsed, pool: Iterable[Certificate]) -> Certificate | 
         if parsed.sid_ski is not None:
             if cert.subject_key_identifier == parsed.sid_ski:
                 return cert
-        elif cert.serial_number == parsed.sid_serial:
-            try:
+        elif cert.serial_number == parsed.sid_serial and parsed.sid_issuer is not None:
+            if cert.x509.issuer.public_bytes() == parsed.sid_issuer.dump():
+                return cert
+            try:  # same name, other encoding: compare after RFC 5280 §7.1 string preparation
                 if _asn1_cert(cert).issuer == parsed.sid_issuer:
                     return cert
             except (ValueError, TypeError):  # pragma: no cover - cert already parsed once
@@ -723,8 +725,8 @@ def _verify_prehashed(signer: Certificate, parsed: _Parsed, digest: bytes) -> bo
     if parsed.digest_algorithm not in _HASHES:
         return False
     prehashed = Prehashed(_HASHES[parsed.digest_algorithm]())
-    key = signer.x509.public_key()
     try:
+        key = signer.x509.public_key()
         if isinstance(key, rsa.RSAPublicKey) and parsed.signature_algorithm == "rsassa_pkcs1v15":
             key.verify(parsed.signature, digest, padding.PKCS1v15(), prehashed)
         elif isinstance(key, ec.EllipticCurvePublicKey) and parsed.signature_algorithm == "ecdsa":

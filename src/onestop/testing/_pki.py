@@ -260,6 +260,7 @@ def _issue(
     key_usage: set[str],
     eku: list[x509.ObjectIdentifier] | None = None,
     eku_critical: bool = False,
+    san: list[x509.GeneralName] | None = None,
 ) -> IssuedCertificate:
     issuer_name = subject if issuer is None else issuer.certificate.x509.subject
     signing_key = key if issuer is None else issuer.key
@@ -316,6 +317,8 @@ def _issue(
             )
     if eku:
         builder = builder.add_extension(x509.ExtendedKeyUsage(eku), critical=eku_critical)
+    if san:
+        builder = builder.add_extension(x509.SubjectAlternativeName(san), critical=False)
     cert = builder.sign(signing_key, hashes.SHA256())
     chain = () if issuer is None else (issuer.certificate, *issuer.chain)
     return IssuedCertificate(Certificate(cert), key, chain)
@@ -391,6 +394,7 @@ def build_test_pki(
     )
     signing_eku = [ExtendedKeyUsageOID.EMAIL_PROTECTION, ExtendedKeyUsageOID.CLIENT_AUTH]
     signing_ku = {"digital_signature", "content_commitment"}
+    person_san: list[x509.GeneralName] = [x509.RFC822Name("thu.nguyen@onestop-test.invalid")]
 
     def person_cert(not_before: dt.datetime, not_after: dt.datetime) -> IssuedCertificate:
         return _issue(
@@ -402,6 +406,7 @@ def build_test_pki(
             ca=False,
             key_usage=signing_ku,
             eku=signing_eku,
+            san=person_san,
         )
 
     signer = person_cert(ref - 30 * day, ref + 2 * 365 * day)
@@ -420,6 +425,7 @@ def build_test_pki(
         ca=False,
         key_usage=signing_ku,
         eku=signing_eku,
+        san=person_san,
     )
     expired = person_cert(ref - 3 * 365 * day, ref - 365 * day)
     not_yet_valid = person_cert(ref + 30 * day, ref + 3 * 365 * day)
@@ -469,6 +475,7 @@ def build_test_pki(
         ca=False,
         key_usage=signing_ku,
         eku=signing_eku,
+        san=person_san,
     )
     return ThrowawayPKI(
         now=ref,

@@ -1,0 +1,276 @@
+"""Chain validation: precise reasons, revocation, and a cross-check with cryptography's verifier."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import httpx
+import pytest
+from cryptography.x509 import verification
+
+from onestop.errors import SignatureError
+from onestop.signatures import ProblemCode, RevocationPolicy, TrustStore, validate_chain
+from onestop.signatures.trust import http_crl_fetcher, http_ocsp_fetcher
+
+
+def _codes(result):
+    return [p.code for p in result.problems]
+
+
+def test_good_chain(test_pki):
+    result = validate_chain(
+        test_pki.signer.certificate,
+        trust=test_pki.trust_store(),
+        at=test_pki.now,
+        intermediates=test_pki.signer.chain,
+    )
+    assert result.trusted
+    assert result.problems == ()
+    assert result.path == (
+        test_pki.signer.certificate,
+        test_pki.intermediate.certificate,
+        test_pki.root.certificate,
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "code", "where"),
+    [
+        ("expired", ProblemCode.EXPIRED, "signer"),
+        ("not_yet_valid", ProblemCode.NOT_YET_VALID, "signer"),
+        ("wrong_usage", ProblemCode.WRONG_USAGE, "signer"),
+        ("stranger", ProblemCode.UNTRUSTED_ROOT, "root"),
+    ],
+)
+def test_precise_reasons(test_pki, name, code, where):
+    issued = getattr(test_pki, name)
+    result = validate_chain(
+        issued.certificate,
+        trust=test_pki.trust_store(),
+        at=test_pki.now,
+        intermediates=issued.chain,
+    )
+    assert not result.trusted
+    assert code in _codes(result)
+    assert any(p.certificate == where for p in result.problems if p.code is code)
+    assert set(_codes(result)) == {code}
+
+
+def test_missing_intermediate_is_a_broken_chain(test_pki):
+    result = validate_chain(
+        test_pki.signer.certificate, trust=test_pki.trust_store(), at=test_pki.now
+    )
+    assert _codes(result) == [ProblemCode.BROKEN_CHAIN]
+    assert "onestop Test Issuing CA G1" in result.problems[0].message
+
+
+def test_forged_issuer_with_same_name_is_a_broken_chain(test_pki):
+    # An intermediate with the right name but another key (the 'other_root' key signs a copy).
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+
+    real = test_pki.intermediate.certificate.x509
+    forged = (
+        x509.CertificateBuilder()
+        .subject_name(real.subject)
+        .issuer_name(real.issuer)
+        .public_key(test_pki.other_root.key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(real.not_valid_before_utc)
+        .not_valid_after(real.not_valid_after_utc)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+        .sign(test_pki.root.key, hashes.SHA256())
+    )
+    from onestop.signatures import Certificate
+
+    result = validate_chain(
+        test_pki.signer.certificate,
+        trust=test_pki.trust_store(),
+        at=test_pki.now,
+        intermediates=[Certificate(forged)],
+    )
+    assert _codes(result) == [ProblemCode.BROKEN_CHAIN]
+    assert "does not verify" in result.problems[0].message
+
+
+def test_validity_is_checked_at_the_given_time(test_pki):
+    expired = test_pki.expired
+    before_expiry = expired.certificate.not_after - dt.timedelta(days=1)
+    result = validate_chain(
+        expired.certificate,
+        trust=test_pki.trust_store(),
+        at=before_expiry,
+        intermediates=expired.chain,
+    )
+    assert result.trusted
+    later = test_pki.root.certificate.not_after + dt.timedelta(days=1)
+    result = validate_chain(
+        test_pki.signer.certificate,
+        trust=test_pki.trust_store(),
+        at=later,
+        intermediates=test_pki.signer.chain,
+    )
+    assert [p.certificate for p in result.problems] == ["signer", "intermediate 1", "root"]
+    assert set(_codes(result)) == {ProblemCode.EXPIRED}
+
+
+def test_no_anchors(test_pki):
+    result = validate_chain(test_pki.signer.certificate, trust=None, at=test_pki.now)
+    assert not result.trusted
+    assert _codes(result) == [ProblemCode.NO_TRUST_ANCHORS]
+
+
+def test_timestamping_usage(test_pki):
+    tsa = validate_chain(
+        test_pki.tsa.certificate,
+        trust=test_pki.trust_store(),
+        at=test_pki.now,
+        intermediates=test_pki.tsa.chain,
+        usage="timestamping",
+    )
+    assert tsa.trusted
+    signer_as_tsa = validate_chain(
+        test_pki.signer.certificate,
+        trust=test_pki.trust_store(),
+        at=test_pki.now,
+        intermediates=test_pki.signer.chain,
+        usage="timestamping",
+    )
+    assert _codes(signer_as_tsa) == [ProblemCode.WRONG_USAGE]
+
+
+def test_naive_time_raises(test_pki):
+    with pytest.raises(SignatureError, match="naive"):
+        validate_chain(test_pki.signer.certificate, trust=None, at=dt.datetime(2025, 1, 1))
+
+
+@pytest.mark.parametrize("name", ["signer", "expired", "not_yet_valid", "stranger"])
+def test_trust_decision_agrees_with_cryptography_verifier(test_pki, name):
+    """Independent cross-check: cryptography's RFC 5280 client verifier."""
+    issued = getattr(test_pki, name)
+    verifier = (
+        verification.PolicyBuilder()
+        .store(verification.Store([test_pki.root.certificate.x509]))
+        .time(test_pki.now)
+        .build_client_verifier()
+    )
+    try:
+        verifier.verify(issued.certificate.x509, [c.x509 for c in issued.chain])
+        theirs = True
+    except verification.VerificationError:
+        theirs = False
+    ours = validate_chain(
+        issued.certificate,
+        trust=test_pki.trust_store(),
+        at=test_pki.now,
+        intermediates=issued.chain,
+    ).trusted
+    assert ours == theirs
+
+
+# -- revocation ----------------------------------------------------------------------------
+
+
+def _validate(test_pki, issued, policy, at=None):
+    return validate_chain(
+        issued.certificate,
+        trust=test_pki.trust_store(),
+        at=at or test_pki.now,
+        intermediates=issued.chain,
+        revocation=policy,
+    )
+
+
+def test_offline_crls(test_pki):
+    policy = RevocationPolicy.offline(crls=test_pki.crls())
+    assert _validate(test_pki, test_pki.signer, policy).trusted
+    revoked = _validate(test_pki, test_pki.revoked, policy)
+    assert _codes(revoked) == [ProblemCode.REVOKED]
+    # Before the revocation date, the certificate was still good.
+    before = test_pki.revoked_at - dt.timedelta(days=1)
+    policy_then = RevocationPolicy.offline(crls=test_pki.crls(at=before))
+    assert _validate(test_pki, test_pki.revoked, policy_then, at=before).trusted
+
+
+def test_revocation_is_off_by_default(test_pki):
+    assert _validate(test_pki, test_pki.revoked, None).trusted
+
+
+def test_missing_revocation_data_hard_and_soft(test_pki):
+    hard = _validate(test_pki, test_pki.signer, RevocationPolicy.offline(crls=[test_pki.crl()]))
+    assert _codes(hard) == [ProblemCode.REVOCATION_UNKNOWN]  # no CRL from the root
+    soft = _validate(
+        test_pki, test_pki.signer, RevocationPolicy.offline(crls=[test_pki.crl()], require=False)
+    )
+    assert soft.trusted
+
+
+def test_crl_signed_by_someone_else_is_ignored(test_pki):
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+
+    forged = (
+        x509.CertificateRevocationListBuilder()
+        .issuer_name(test_pki.intermediate.certificate.x509.subject)
+        .last_update(test_pki.now - dt.timedelta(hours=1))
+        .next_update(test_pki.now + dt.timedelta(days=1))
+        .sign(test_pki.other_root.key, hashes.SHA256())
+        .public_bytes(serialization.Encoding.DER)
+    )
+    policy = RevocationPolicy.offline(crls=[test_pki.root_crl(), forged])
+    assert _codes(_validate(test_pki, test_pki.revoked, policy)) == [ProblemCode.REVOCATION_UNKNOWN]
+
+
+def test_stale_crl_is_not_used(test_pki):
+    old = test_pki.now - dt.timedelta(days=30)
+    policy = RevocationPolicy.offline(crls=test_pki.crls(at=old))
+    assert ProblemCode.REVOCATION_UNKNOWN in _codes(_validate(test_pki, test_pki.signer, policy))
+
+
+def test_offline_ocsp(test_pki):
+    policy = RevocationPolicy.offline(
+        crls=[test_pki.root_crl()],
+        ocsp_responses=[
+            test_pki.ocsp_response(test_pki.signer),
+            test_pki.ocsp_response(test_pki.revoked),
+        ],
+    )
+    assert _validate(test_pki, test_pki.signer, policy).trusted
+    assert _codes(_validate(test_pki, test_pki.revoked, policy)) == [ProblemCode.REVOKED]
+
+
+def test_fetchers_over_httpx_mock_transport(test_pki):
+    seen = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append((request.method, str(request.url)))
+        if request.url.host == "ocsp.onestop-test.invalid":
+            assert request.headers["content-type"] == "application/ocsp-request"
+            return httpx.Response(200, content=test_pki.ocsp_response(test_pki.revoked))
+        return httpx.Response(404)
+
+    with httpx.Client(transport=httpx.MockTransport(handler)) as client:
+        policy = RevocationPolicy(
+            crls=(test_pki.root_crl(),),
+            ocsp_fetcher=http_ocsp_fetcher(client),
+            crl_fetcher=http_crl_fetcher(client),
+        )
+        assert _codes(_validate(test_pki, test_pki.revoked, policy)) == [ProblemCode.REVOKED]
+        # For the good signer the responder answers about another certificate: not usable,
+        # then the CRL URL gives 404: unknown.
+        assert _codes(_validate(test_pki, test_pki.signer, policy)) == [
+            ProblemCode.REVOCATION_UNKNOWN
+        ]
+    assert ("POST", "http://ocsp.onestop-test.invalid/") in seen
+    assert ("GET", "http://crl.onestop-test.invalid/intermediate.crl") in seen
+
+
+def test_trust_store_constructors(test_pki, tmp_path):
+    path = tmp_path / "roots.pem"
+    path.write_bytes(test_pki.root.cert_pem() + test_pki.other_root.cert_pem())
+    store = TrustStore.from_files(path)
+    assert store.anchors == (test_pki.root.certificate, test_pki.other_root.certificate)
+    assert TrustStore.from_pem(test_pki.root.cert_pem()).anchors == (test_pki.root.certificate,)
+    assert TrustStore.of(test_pki.root.certificate.x509).anchors == (test_pki.root.certificate,)
+    assert test_pki.root.certificate in store
+    assert "not a cert" not in store
