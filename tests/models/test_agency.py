@@ -142,9 +142,13 @@ def test_agency_invalid(value, reason):
 
 
 def test_qd20_length_limit_is_inclusive():
+    import re
+
     code = "H56." + "1" * 31
     assert len(code) == 35
     assert str(AgencyCode.parse(code)) == code
+    assert re.fullmatch(AgencyCode._PATTERN, code)
+    assert not re.fullmatch(AgencyCode._PATTERN, code + "1")
 
 
 def test_authority_province_and_confirmation():
@@ -316,6 +320,9 @@ def test_dossier_round_trip(agency, day, seq):
 
 @given(agency_codes)
 def test_agency_round_trip(value):
+    import re
+
+    assert re.fullmatch(AgencyCode._PATTERN, value)  # the JSON Schema pattern agrees
     code = AgencyCode.parse(value)
     assert AgencyCode.parse(str(code)) == code
     assert AgencyCode.parse(value.lower()) == code

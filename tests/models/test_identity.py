@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from stdnum.vn import mst as stdnum_mst
 
 from onestop.errors import InvalidIdentifierError
-from onestop.models import CitizenId, LegacyId, TaxCode, provinces
+from onestop.models import CitizenId, LegacyId, TaxCode, predecessor_provinces, provinces
 from onestop.models._identity import mst_check_digit
 
 TODAY = date(2026, 11, 28)
@@ -57,6 +57,8 @@ def test_citizen_id_golden(value, province, sex, century, year):
     assert cid.century == century
     assert cid.birth_year == year
     assert cid.serial == value[6:]
+    assert cid.current_province.era == "2025"
+    assert cid.province in predecessor_provinces(cid.current_province)
 
 
 @pytest.mark.parametrize(("value", "reason"), CCCD_INVALID)

@@ -161,7 +161,8 @@ class AgencyCode(_Identifier):
 
     _FIELD = "agency_code"
     _PATTERN = (
-        r"^([0-9]{3}\.[0-9]{2}\.[0-9]{2}\.[A-Ya-y][0-9]{2}|[A-Ya-y][0-9]{2}(\.[0-9A-Za-z]+)*)$"
+        r"^([0-9]{3}\.[0-9]{2}\.[0-9]{2}\.[A-Ya-y][0-9]{2}"
+        r"|(?=.{3,35}$)[A-Ya-y][0-9]{2}(\.[0-9A-Za-z]+)*)$"
     )
     _EXPECTED = (
         "a legacy code 'VVV.ZZ.YY.MXX' such as '000.00.00.H56' or a QĐ 20/2020 code of at most "

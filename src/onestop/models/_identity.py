@@ -16,7 +16,12 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal, Self, final
 from zoneinfo import ZoneInfo
 
 from onestop.errors import InvalidIdentifierError, mask_id
-from onestop.models._provinces import _BY_CCCD, Province, province_by_code
+from onestop.models._provinces import (
+    _BY_CCCD,
+    Province,
+    province_by_code,
+    successor_province,
+)
 
 if TYPE_CHECKING:
     from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
@@ -278,6 +283,11 @@ class CitizenId(_Identifier):
     def province(self) -> Province:
         """The (2008-era) province where the birth was registered."""
         return self._province
+
+    @property
+    def current_province(self) -> Province:
+        """The 2025-era province that now covers the birth-registration province."""
+        return successor_province(self._province)
 
     @property
     def century_sex_digit(self) -> int:
