@@ -275,3 +275,21 @@ def test_random_input_raises_only_onestop_errors(data):
         except InvalidDossierError as exc:
             assert exc.message
             assert "errors.pydantic.dev" not in exc.message
+
+
+def test_channel_given_as_string():
+    procedure = make_procedure(0)
+    assert procedure.processing_time_for("online") == procedure.processing_time_for(Channel.ONLINE)
+    assert procedure.fees_for("direct") == procedure.fees_for(Channel.DIRECT)
+    with pytest.raises(InvalidInputError) as info:
+        procedure.processing_time_for("fax")
+    assert info.value.field == "channel"
+
+
+def test_validate_strings_converts_errors():
+    assert ProcessingTime.model_validate_strings(
+        {"amount": "3", "unit": "working_days"}
+    ) == ProcessingTime.working_days(3)
+    with pytest.raises(InvalidDossierError) as info:
+        ProcessingTime.model_validate_strings({"amount": "ba", "unit": "working_days"})
+    assert info.value.field == "amount"

@@ -175,6 +175,18 @@ class FrozenModel(BaseModel):
             raise cls._convert(exc) from exc
 
     @classmethod
+    def model_validate_strings(cls, obj: Any, *args: Any, **kwargs: Any) -> Self:
+        """Validate an object whose leaves are strings (e.g. from a form or a CSV row).
+
+        Raises:
+            InvalidDossierError: the object does not validate.
+        """
+        try:
+            return super().model_validate_strings(obj, *args, **kwargs)
+        except ValidationError as exc:
+            raise cls._convert(exc) from exc
+
+    @classmethod
     def from_json(cls, data: str | bytes) -> Self:
         """Parse a JSON document produced by :meth:`to_json` (or any conforming producer).
 

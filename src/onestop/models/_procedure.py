@@ -501,6 +501,7 @@ class Procedure(FrozenModel):
         Raises:
             InvalidInputError: the procedure does not accept that channel.
         """
+        channel = _as_channel(channel)
         for item in self.processing_times:
             if item.channel is channel:
                 return item.time
@@ -512,8 +513,21 @@ class Procedure(FrozenModel):
 
     def fees_for(self, channel: Channel) -> tuple[FeeItem, ...]:
         """The fees and charges that apply to a dossier submitted through ``channel``."""
+        channel = _as_channel(channel)
         return tuple(f for f in self.fees if f.channel is None or f.channel is channel)
 
     def total_fees(self, channel: Channel) -> int:
         """Sum in VND of :meth:`fees_for` ``channel``."""
         return sum(f.amount for f in self.fees_for(channel))
+
+
+def _as_channel(value: Channel | str) -> Channel:
+    """Accept a :class:`Channel` or its value (``"online"``); raise a onestop error otherwise."""
+    try:
+        return Channel(value)
+    except ValueError:
+        raise InvalidInputError(
+            f"channel: unknown channel {str(value)[:20]!r}; expected one of "
+            f"{', '.join(c.value for c in Channel)}",
+            field="channel",
+        ) from None
