@@ -373,3 +373,17 @@ def test_clock_for_lien_thong(cal):
     assert [s.agency for s in c.steps] == ["Văn phòng đăng ký đất đai", "Chi cục Thuế"]
     assert [s.share.amount for s in c.steps] == [3, 2]
     assert c.processing_time == procedure.processing_time_for(d.channel)
+
+
+def test_docs_examples_run():
+    import pathlib
+    import re
+
+    doc = pathlib.Path(__file__).parents[2] / "docs" / "dossier-clock.md"
+    if not doc.exists():
+        pytest.skip("docs not shipped in this distribution")
+    blocks = re.findall(r"```python\n(.*?)```", doc.read_text(encoding="utf-8"), re.S)
+    assert len(blocks) >= 4
+    namespace: dict[str, object] = {"print": lambda *a, **k: None}
+    for i, block in enumerate(blocks):
+        exec(compile(block, f"dossier-clock.md[{i}]", "exec"), namespace)  # noqa: S102
