@@ -9,7 +9,9 @@ window is the date whose proleptic ordinal is ``base + i``. The arrays are plain
   compensatory or swapped day off, other closure) or :data:`MAKE_UP` (a rest day that is worked);
 * ``cum_days[i]``: number of working days among days ``0 .. i-1`` (length ``n + 1``), so the
   working days in days ``[i, j)`` number ``cum_days[j] - cum_days[i]``;
-* ``workdays[k]``: the day index of the ``k``-th working day (0-based) of the window;
+* ``workdays[k]``: the day index of the ``k``-th working day (0-based) of the window, and
+  ``workday_dates[k]`` the same day as a :class:`datetime.date` (so that the scalar path
+  returns a shared object instead of building one);
 * ``day_minutes[i]``: working minutes of day ``i`` (0 on non-working days);
 * ``cum_minutes[i]``: working minutes of days ``0 .. i-1`` (length ``n + 1``).
 """
@@ -41,6 +43,7 @@ class CalendarIndex:
         status: per-day status code.
         cum_days: cumulative working days before each day (length ``n + 1``).
         workdays: day index of each working day.
+        workday_dates: each working day as a date object.
         day_minutes: working minutes of each day.
         cum_minutes: cumulative working minutes before each day (length ``n + 1``).
     """
@@ -51,6 +54,7 @@ class CalendarIndex:
     status: bytes
     cum_days: array[int]
     workdays: array[int]
+    workday_dates: list[dt.date]
     day_minutes: array[int]
     cum_minutes: array[int]
 
@@ -111,6 +115,7 @@ def build_index(
         status=status,
         cum_days=cum_days,
         workdays=workdays,
+        workday_dates=[dt.date.fromordinal(base + i) for i in workdays],
         day_minutes=day_minutes,
         cum_minutes=cum_minutes,
     )

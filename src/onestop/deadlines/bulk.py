@@ -21,6 +21,7 @@ Example:
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -289,36 +290,58 @@ def _closing_us(calendar: WorkCalendar, o: IntArray) -> IntArray:
     return result
 
 
-def _worked_before(calendar: WorkCalendar, o: IntArray, tod: IntArray) -> IntArray:
+def _by_hours(
+    calendar: WorkCalendar,
+    o: IntArray,
+    values: IntArray,
+    fn: Callable[[OfficeHours, IntArray], IntArray],
+) -> IntArray:
+    """Apply ``fn(hours, values)`` per group of rows sharing the same office hours."""
     hours, which = _hours_for(calendar, o)
+    if len(hours) == 1:
+        return fn(hours[0], values)
     out = np.zeros(o.shape, dtype=np.int64)
     for k, h in enumerate(hours):
         mask = which == k
-        t = tod[mask]
-        acc = np.zeros(t.shape, dtype=np.int64)
-        for s in h.sessions:
-            start = (s.start.hour * 60 + s.start.minute) * _US_PER_MINUTE
-            acc += np.clip(t - start, 0, s.minutes * _US_PER_MINUTE)
-        out[mask] = acc
+        out[mask] = fn(h, values[mask])
     return out
+
+
+def _worked_in(hours: OfficeHours, tod: IntArray) -> IntArray:
+    acc = np.zeros(tod.shape, dtype=np.int64)
+    for s in hours.sessions:
+        start = (s.start.hour * 60 + s.start.minute) * _US_PER_MINUTE
+        acc += np.clip(tod - start, 0, s.minutes * _US_PER_MINUTE)
+    return acc
+
+
+def _time_in(hours: OfficeHours, worked: IntArray) -> IntArray:
+    sessions = hours.sessions
+    if len(sessions) == 1:
+        s = sessions[0]
+        tod = (s.start.hour * 60 + s.start.minute) * _US_PER_MINUTE + worked
+    else:
+        lengths = np.array([s.minutes * _US_PER_MINUTE for s in sessions], np.int64)
+        ends = np.cumsum(lengths)
+        starts = np.array(
+            [(s.start.hour * 60 + s.start.minute) * _US_PER_MINUTE for s in sessions], np.int64
+        )
+        # index of the session in which ``worked`` ends (a session end belongs to it)
+        s_idx = np.zeros(worked.shape, dtype=np.int64)
+        for end in ends[:-1]:
+            s_idx += worked > end
+        tod = (starts - (ends - lengths))[s_idx] + worked
+    result: IntArray = np.minimum(tod, _US_PER_DAY - 1)
+    return result
+
+
+def _worked_before(calendar: WorkCalendar, o: IntArray, tod: IntArray) -> IntArray:
+    return _by_hours(calendar, o, tod, _worked_in)
 
 
 def _time_at(calendar: WorkCalendar, o: IntArray, worked: IntArray) -> IntArray:
     """Local time of day (µs) at which ``worked`` µs of day ``o`` have been worked."""
-    hours, which = _hours_for(calendar, o)
-    out = np.zeros(o.shape, dtype=np.int64)
-    for k, h in enumerate(hours):
-        mask = which == k
-        w = worked[mask]
-        lengths = np.array([s.minutes * _US_PER_MINUTE for s in h.sessions], np.int64)
-        ends = np.cumsum(lengths)
-        starts = np.array(
-            [(s.start.hour * 60 + s.start.minute) * _US_PER_MINUTE for s in h.sessions], np.int64
-        )
-        s_idx = np.minimum(np.searchsorted(ends, w, side="left"), len(ends) - 1)
-        tod = starts[s_idx] + w - (ends[s_idx] - lengths[s_idx])
-        out[mask] = np.minimum(tod, _US_PER_DAY - 1)
-    return out
+    return _by_hours(calendar, o, worked, _time_in)
 
 
 def _positions(calendar: WorkCalendar, view: _View, o: IntArray, tod: IntArray) -> IntArray:
@@ -331,9 +354,31 @@ def _positions(calendar: WorkCalendar, view: _View, o: IntArray, tod: IntArray) 
     return result
 
 
-def _instant_at(calendar: WorkCalendar, view: _View, pos: IntArray) -> tuple[IntArray, IntArray]:
-    """Earliest (ordinal, time of day) reaching working position ``pos`` (``pos > 0``)."""
-    j = np.searchsorted(view.cum_us, pos, side="left") - 1
+def _instant_at(
+    calendar: WorkCalendar,
+    view: _View,
+    pos: IntArray,
+    guess: IntArray | None = None,
+) -> tuple[IntArray, IntArray]:
+    """Earliest (ordinal, time of day) reaching working position ``pos`` (``pos > 0``).
+
+    Finds the day ``j`` with ``cum_us[j] < pos <= cum_us[j + 1]``. Given a ``guess`` of the
+    working-day number (exact when every working day has the same length), a few vectorized
+    corrections replace a binary search per row.
+    """
+    j: IntArray | None = None
+    if guess is not None:
+        wd = view.workdays
+        k = np.clip(guess, 0, wd.size - 1)
+        for _ in range(8):
+            low = view.cum_us[wd[k]] >= pos
+            high = view.cum_us[wd[k] + 1] < pos
+            if not (low.any() or high.any()):
+                j = wd[k]
+                break
+            k = np.clip(k - low + high, 0, wd.size - 1)
+    if j is None:  # no guess, or uneven day lengths: binary search
+        j = np.searchsorted(view.cum_us, pos, side="left") - 1
     o = view.base + j
     return o, _time_at(calendar, o, pos - view.cum_us[j])
 
@@ -456,7 +501,9 @@ def due_dates(
             steps = np.where(working & (n > 0), n - 1, n)
         else:
             steps = n
-        last = np.where(n == 0, _roll_forward(calendar, o), _add_ordinals(calendar, o, steps))
+        last = _add_ordinals(calendar, o, steps)
+        if (n == 0).any():
+            last = np.where(n == 0, _roll_forward(calendar, o), last)
     elif isinstance(rule, SameDayPolicy):
         working = is_working_day(calendar, _to_dates(o))
         in_time = working & (tod < _closing_us(calendar, o))
@@ -505,7 +552,11 @@ def _due_hours(
             view = _grow(calendar, view, forward=True)
         else:
             break
-    do, dtod = _instant_at(calendar, view, target)
+    # first guess of the working day reached: whole days of the mean working-day length
+    i = o - view.base
+    mean_day = max(1, int(view.cum_us[-1]) // max(1, view.workdays.size))
+    guess = view.cum_days[i] + (target - view.cum_us[i] - 1) // mean_day
+    do, dtod = _instant_at(calendar, view, target, guess)
     dtod = dtod - (minutes == 0)
     _warn(calendar, o, do)
     return _to_instants(do, dtod)

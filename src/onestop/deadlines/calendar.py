@@ -562,7 +562,9 @@ class WorkCalendar:
         if n == 0:
             return day
         o = day.toordinal()
-        idx = self._index_for(o)
+        idx = self._cache.index
+        if idx is None or not idx.base <= o < idx.base + len(idx.status):
+            idx = self._index_for(o)
         i = o - idx.base
         if n > 0:
             k = idx.cum_days[i + 1] + n - 1
@@ -576,9 +578,13 @@ class WorkCalendar:
                 idx = self._grow(idx, forward=False)
                 i = o - idx.base
                 k = idx.cum_days[i] + n
-        result = dt.date.fromordinal(idx.base + idx.workdays[k])
-        if self.warn_provisional and self._provisional_years():
-            self._warn_if_provisional(day, result)
+        result = idx.workday_dates[k]
+        if self.warn_provisional:
+            prov = self._cache.provisional
+            if prov is None:
+                prov = self._provisional_years()
+            if prov and (result.year in prov or day.year in prov):
+                self._warn_if_provisional(day, result)
         return result
 
     @staticmethod
