@@ -38,10 +38,16 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
-from bisect import bisect_right
+from array import array
+from itertools import repeat
 from typing import Any, Literal, get_args
 
-from onestop.errors import CalendarDataMissingError, ConfigurationError, LunarDateError
+from onestop.errors import (
+    CalendarDataMissingError,
+    ConfigurationError,
+    InvalidInputError,
+    LunarDateError,
+)
 
 __all__ = [
     "CALENDARS",
@@ -96,7 +102,18 @@ _JDN_OFFSET = 1721425  # JDN = date.toordinal() + _JDN_OFFSET
 class _Table:
     """One calendar's months, expanded from the compact generated rows (private)."""
 
-    __slots__ = ("first", "labels", "last", "name", "starts", "years")
+    __slots__ = (
+        "day_month",
+        "fast",
+        "first",
+        "first_ordinal",
+        "labels",
+        "last",
+        "name",
+        "ndays",
+        "starts",
+        "years",
+    )
 
     def __init__(self, name: str, rows: tuple[tuple[int, int, int, int], ...]) -> None:
         self.name = name
@@ -126,9 +143,21 @@ class _Table:
         self.years = years
         self.first = dt.date.fromordinal(starts[0])
         self.last = dt.date.fromordinal(end - 1)
+        self.first_ordinal = starts[0]
+        self.ndays = end - starts[0]
+        # day offset -> month index, so that a conversion is two list look-ups (no search)
+        day_month = array("H")
+        for i in range(len(labels)):
+            day_month.extend(repeat(i, starts[i + 1] - starts[i]))
+        self.day_month = day_month
+        # month index -> (year, month, leap, ordinal of day 1 minus 1, calendar name)
+        months = [(y, m, lp, starts[i] - 1, name) for i, (y, m, lp) in enumerate(labels)]
+        self.fast = (self.first_ordinal, self.ndays, day_month, months)
 
 
 _TABLES: dict[str, _Table] = {}
+_FastTable = tuple[int, int, "array[int]", list[tuple[int, int, bool, int, str]]]
+_FAST: dict[str, _FastTable] = {}
 
 
 def _table(calendar: str) -> _Table:
@@ -144,6 +173,7 @@ def _table(calendar: str) -> _Table:
     data = importlib.import_module(f"onestop.deadlines._data.{module}")
     table = _Table(calendar, data.YEARS)
     _TABLES[calendar] = table
+    _FAST[calendar] = table.fast
     return table
 
 
@@ -286,20 +316,20 @@ def to_lunar(date: dt.date, *, calendar: LunarCalendar = "vn") -> LunarDate:
         >>> to_lunar(dt.date(1985, 1, 21), calendar="cn").month
         12
     """
-    table = _TABLES.get(calendar) or _table(calendar)
+    fast = _FAST.get(calendar)
+    if fast is None:
+        fast = _table(calendar).fast
+    first, ndays, day_month, months = fast
     try:
         ordinal = date.toordinal()
     except AttributeError:
-        from onestop.errors import InvalidInputError
-
         msg = f"date: expected a datetime.date, got {type(date).__name__}"
         raise InvalidInputError(msg, field="date") from None
-    starts = table.starts
-    i = bisect_right(starts, ordinal) - 1
-    if i < 0 or i >= len(table.labels):
-        raise _missing("", date.isoformat(), table, "date")
-    year, month, leap = table.labels[i]
-    return _new(LunarDate, (year, month, ordinal - starts[i] + 1, leap, table.name, ordinal))
+    offset = ordinal - first
+    if offset < 0 or offset >= ndays:
+        raise _missing("", date.isoformat(), _table(calendar), "date")
+    year, month, leap, before, name = months[day_month[offset]]
+    return _new(LunarDate, (year, month, ordinal - before, leap, name, ordinal))
 
 
 def _is_int(value: object) -> bool:

@@ -1,0 +1,93 @@
+"""Benchmark: 100,000 Gregorian dates to the lunar calendar, onestop vs vnlunar.
+
+Anchor: ``vnlunar.get_lunar_date(d, m, y)``, vnlunar's default conversion (a lookup in
+Hồ Ngọc Đức's tables). Also shown: vnlunar's astronomical conversion at UTC+7 and
+``lunardate`` (Chinese calendar table). Target (issue 3): onestop ≥ 10x faster than the anchor.
+
+Run: ``python3 benchmarks/bench_lunar.py [--n 100000] [--repeats 5]``. Prints a table of
+median times over the repeats, measured in the same run, with the garbage collector paused
+during each timed run as ``timeit`` does.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import gc
+import random
+import statistics
+import time
+from collections.abc import Callable
+
+
+def _time(fn: Callable[[], object], repeats: int) -> float:
+    # As timeit does, the cyclic garbage collector is paused while a run is timed (for every
+    # implementation alike), so that its pauses do not land at random in one of them.
+    runs = []
+    for _ in range(repeats):
+        gc.collect()
+        gc.disable()
+        try:
+            start = time.perf_counter()
+            fn()
+            runs.append(time.perf_counter() - start)
+        finally:
+            gc.enable()
+    return statistics.median(runs)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--n", type=int, default=100_000)
+    parser.add_argument("--repeats", type=int, default=5)
+    args = parser.parse_args()
+
+    import vnlunar
+
+    from onestop.deadlines.lunar import to_lunar
+
+    rng = random.Random(20260217)
+    first, last = dt.date(1900, 1, 31).toordinal(), dt.date(2100, 12, 31).toordinal()
+    dates = [dt.date.fromordinal(rng.randint(first, last)) for _ in range(args.n)]
+    small = dates[: max(1, args.n // 10)]
+    to_lunar(dates[0])  # load the table once, as any long-running process would
+
+    def onestop_vn() -> object:
+        return [to_lunar(d) for d in dates]
+
+    def onestop_cn() -> object:
+        return [to_lunar(d, calendar="cn") for d in dates]
+
+    def vnlunar_default() -> object:
+        return [vnlunar.get_lunar_date(d.day, d.month, d.year) for d in dates]
+
+    def vnlunar_astro() -> object:
+        return [vnlunar.get_lunar_date(d.day, d.month, d.year, 7) for d in small]
+
+    rows: list[tuple[str, int, float]] = [
+        ("onestop to_lunar (vn)", args.n, _time(onestop_vn, args.repeats)),
+        ("onestop to_lunar (cn)", args.n, _time(onestop_cn, args.repeats)),
+        ("vnlunar.get_lunar_date (default, anchor)", args.n, _time(vnlunar_default, args.repeats)),
+        ("vnlunar.get_lunar_date (time_zone=7)", len(small), _time(vnlunar_astro, args.repeats)),
+    ]
+    try:
+        import lunardate
+
+        def lunardate_cn() -> object:
+            return [lunardate.LunarDate.from_solar_date(d.year, d.month, d.day) for d in small]
+
+        rows.append(("lunardate.from_solar_date (cn)", len(small), _time(lunardate_cn, 3)))
+    except ImportError:  # pragma: no cover - optional comparison
+        pass
+
+    anchor = rows[2][2] / rows[2][1]
+    print(f"{'implementation':44} {'dates':>8} {'median s':>9} {'us/date':>8} {'vs anchor':>10}")
+    for name, n, seconds in rows:
+        per = seconds / n
+        print(f"{name:44} {n:8d} {seconds:9.4f} {per * 1e6:8.2f} {anchor / per:9.1f}x")
+    speedup = anchor / (rows[0][2] / rows[0][1])
+    print(f"\nonestop is {speedup:.1f}x faster than vnlunar's default conversion (target >= 10x)")
+
+
+if __name__ == "__main__":
+    main()
