@@ -296,8 +296,8 @@ def test_non_integer_year_is_refused(cal):
         cal.holidays("2026")  # type: ignore[arg-type]
 
 
-def test_provisional_year_warns_and_flags_entries():
-    cal = HolidaySchedule.bundled()
+def test_provisional_year_warns_and_flags_entries(holiday_schedule):
+    cal = holiday_schedule  # fresh per test (onestop pytest plugin)
     with pytest.warns(ProvisionalCalendarWarning, match="2027 has no official"):
         entries = cal.holidays(2027)
     assert entries and all(h.provisional for h in entries)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 if TYPE_CHECKING:
+    from onestop.deadlines.holidays import HolidaySchedule
     from onestop.testing._fake_portal import FakePortal
     from onestop.testing._pki import ThrowawayPKI
 
@@ -48,3 +49,16 @@ def fake_portal() -> Iterator[FakePortal]:
         yield FakePortal()
     finally:
         set_testing(False)
+
+
+@pytest.fixture
+def holiday_schedule() -> HolidaySchedule:
+    """A fresh official civil-service schedule (:meth:`HolidaySchedule.bundled`, uncached).
+
+    Its per-day :class:`~onestop.errors.ProvisionalCalendarWarning` is emitted once per year
+    *and schedule*, so a fresh object per test keeps ``pytest.warns`` deterministic whatever
+    the test order.
+    """
+    from onestop.deadlines.holidays import HolidaySchedule
+
+    return HolidaySchedule.bundled()
