@@ -1,3 +1,187 @@
-"""The ``onestop sign`` and ``onestop verify`` commands."""
+"""The ``onestop sign`` and ``onestop verify`` commands (detached CMS, DER ``.p7s``).
+
+``verify`` exits with 0 only for a valid signature, 1 for a signature that is not valid and 2
+for malformed input; with ``--json`` it always prints one object with ``valid``, ``intact``,
+``trusted``, ``signer``, ``problems`` and ``error`` (``null`` unless the input was malformed).
+"""
 
 from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+from pathlib import Path
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo
+
+import typer
+
+from onestop.cli._app import JsonOption, app, console, err_console, handle_errors, print_json
+from onestop.errors import OneStopError, SignatureError
+
+__all__ = ["parse_at", "sign_command", "verify_command"]
+
+_VN = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def parse_at(text: str) -> dt.datetime:
+    """Parse ``--at``: ISO 8601; a time without offset is Vietnam time (UTC+7).
+
+    Raises:
+        SignatureError: when the text is not an ISO 8601 date or date-time.
+    """
+    try:
+        value = dt.datetime.fromisoformat(text.strip())
+    except ValueError as exc:
+        raise SignatureError(
+            f"--at: {text!r} is not an ISO 8601 time; expected e.g. 2025-03-01T09:30:00+07:00",
+            field="at",
+        ) from exc
+    return value if value.tzinfo is not None else value.replace(tzinfo=_VN)
+
+
+def _read(path: Path, field: str) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise SignatureError(
+            f"{field}: cannot read {path.name!r} ({exc.strerror or type(exc).__name__})",
+            field=field,
+        ) from exc
+
+
+@app.command("sign")
+@handle_errors
+def sign_command(
+    file: Annotated[Path, typer.Argument(help="The file to sign.")],
+    key: Annotated[Path, typer.Option("--key", help="Private key, PEM or DER.")],
+    cert: Annotated[Path, typer.Option("--cert", help="Signer certificate, PEM or DER.")],
+    out: Annotated[Path, typer.Option("--out", help="Where to write the DER .p7s signature.")],
+    chain: Annotated[
+        Path | None, typer.Option("--chain", help="Intermediate (and root) certificates, PEM.")
+    ] = None,
+    password_env: Annotated[
+        str | None,
+        typer.Option(
+            "--password-env",
+            help="Name of an environment variable holding the key password (never on the "
+            "command line).",
+        ),
+    ] = None,
+    json_: JsonOption = False,
+) -> None:
+    """Sign FILE with a detached CMS (PKCS#7) SHA-256 signature, written as DER."""
+    from onestop.signatures.certificates import (
+        load_certificate,
+        load_certificates,
+        load_private_key,
+    )
+    from onestop.signatures.cms import sign_file
+
+    password: str | None = None
+    if password_env is not None:
+        password = os.environ.get(password_env)
+        if password is None:
+            raise SignatureError(
+                f"--password-env: the environment variable {password_env!r} is not set",
+                field="password_env",
+            )
+    private_key = load_private_key(_read(key, "key"), password=password, field="key")
+    certificate = load_certificate(_read(cert, "cert"), field="cert")
+    extra = load_certificates(_read(chain, "chain"), field="chain") if chain else ()
+    if not os.path.isfile(file):
+        raise SignatureError(f"file: {file.name!r} is not a readable file", field="file")
+    signature = sign_file(file, certificate=certificate, key=private_key, chain=extra)
+    try:
+        out.write_bytes(signature)
+    except OSError as exc:
+        raise SignatureError(
+            f"out: cannot write {out.name!r} ({exc.strerror or type(exc).__name__})", field="out"
+        ) from exc
+    result: dict[str, Any] = {
+        "ok": True,
+        "out": str(out),
+        "bytes": len(signature),
+        "signature_sha256": hashlib.sha256(signature).hexdigest(),
+        "signer": certificate.identity.to_dict(),
+    }
+    if json_:
+        print_json(result)
+    else:
+        console.print(f"Signed {file.name} -> {out} ({len(signature)} bytes, DER CMS)")
+
+
+def _malformed(exc: OneStopError) -> dict[str, Any]:
+    return {
+        "valid": False,
+        "intact": False,
+        "trusted": False,
+        "signer": None,
+        "signing_time": None,
+        "timestamp_time": None,
+        "validated_at": None,
+        "digest_algorithm": None,
+        "problems": [],
+        "chain": [],
+        "details": {},
+        "error": exc.to_dict(),
+    }
+
+
+@app.command("verify")
+@handle_errors
+def verify_command(
+    file: Annotated[Path, typer.Argument(help="The signed file.")],
+    signature: Annotated[
+        Path, typer.Option("--signature", help="Detached CMS signature (.p7s, DER or PEM).")
+    ],
+    trust: Annotated[
+        list[Path] | None,
+        typer.Option("--trust", help="Trusted root certificates (PEM/DER); repeatable."),
+    ] = None,
+    at: Annotated[
+        str | None,
+        typer.Option("--at", help="Validation time, ISO 8601 (no offset: Vietnam time)."),
+    ] = None,
+    crl: Annotated[
+        list[Path] | None,
+        typer.Option("--crl", help="CRL file for offline revocation checking; repeatable."),
+    ] = None,
+    json_: JsonOption = False,
+) -> None:
+    """Verify a detached CMS signature of FILE; exit 0 only when it is valid."""
+    try:
+        from onestop.signatures.cms import verify_file
+        from onestop.signatures.trust import RevocationPolicy, TrustStore
+
+        when = parse_at(at) if at is not None else None
+        store = TrustStore.from_files(*trust) if trust else None
+        revocation = RevocationPolicy.offline(crls=[_read(p, "crl") for p in crl]) if crl else None
+        if not file.is_file():
+            raise SignatureError(f"file: {file.name!r} is not a readable file", field="file")
+        status = verify_file(
+            file, _read(signature, "signature"), trust=store, at=when, revocation=revocation
+        )
+    except OneStopError as exc:
+        if json_:
+            print_json(_malformed(exc))
+        else:
+            err_console.print(f"error[{exc.code}]: {exc.message}", markup=False, soft_wrap=True)
+        raise typer.Exit(2) from None
+    if json_:
+        print_json({**status.to_dict(), "error": None})
+    else:
+        console.print(status.summary(), markup=False)
+        if status.signer is not None:
+            signer = status.signer
+            console.print(f"  signer: {signer.common_name}", markup=False)
+            if signer.tax_code:
+                console.print(f"  MST: {signer.tax_code}", markup=False)
+            console.print(f"  issuer: {signer.issuer}", markup=False)
+        if status.signing_time is not None:
+            console.print(f"  signing time (claimed): {status.signing_time.isoformat()}")
+        if status.timestamp_time is not None:
+            console.print(f"  timestamp: {status.timestamp_time.isoformat()}")
+        for problem in status.problems:
+            console.print(f"  - [{problem.code.value}] {problem.message}", markup=False)
+    raise typer.Exit(0 if status.valid else 1)

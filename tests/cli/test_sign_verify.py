@@ -1,0 +1,180 @@
+"""``onestop sign`` / ``onestop verify``: exit codes and the one-JSON-object contract."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+KEYS = {"valid", "intact", "trusted", "signer", "problems", "error"}
+
+
+@pytest.fixture(scope="module")
+def files(test_pki, tmp_path_factory):
+    base = tmp_path_factory.mktemp("pki")
+    paths = test_pki.write(base)
+    doc = base / "ket-qua.txt"
+    doc.write_text("Kết quả giải quyết TTHC số 123/QĐ-UBND\n", encoding="utf-8")
+    paths["doc"] = doc
+    return paths
+
+
+def _sign(app, runner, files, name, out, *extra):
+    return runner.invoke(
+        app,
+        [
+            "sign",
+            str(files["doc"]),
+            "--key",
+            str(files[f"{name}.key"]),
+            "--cert",
+            str(files[name]),
+            "--chain",
+            str(files[f"{name}.chain"]),
+            "--out",
+            str(out),
+            *extra,
+        ],
+    )
+
+
+def _verify(app, runner, files, sig, *extra, doc=None):
+    result = runner.invoke(
+        app,
+        [
+            "verify",
+            str(doc or files["doc"]),
+            "--signature",
+            str(sig),
+            "--trust",
+            str(files["trust"]),
+            "--json",
+            *extra,
+        ],
+    )
+    payload = json.loads(result.stdout)
+    assert payload.keys() >= KEYS
+    return result.exit_code, payload
+
+
+def test_sign_then_verify(app, runner, files, tmp_path):
+    sig = tmp_path / "kq.p7s"
+    result = _sign(app, runner, files, "signer", sig, "--json")
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    assert out["ok"] is True and out["bytes"] == len(sig.read_bytes())
+    assert out["signer"]["tax_code"] == "0109999904"
+    code, payload = _verify(app, runner, files, sig)
+    assert code == 0
+    assert payload["valid"] is payload["intact"] is payload["trusted"] is True
+    assert payload["error"] is None and payload["problems"] == []
+    assert payload["signer"]["citizen_id"] == "001090012345"
+    human = runner.invoke(
+        app, ["verify", str(files["doc"]), "--signature", str(sig), "--trust", str(files["trust"])]
+    )
+    assert human.exit_code == 0
+    assert human.stdout.startswith("VALID")
+
+
+def test_tampered_file_exits_1(app, runner, files, tmp_path):
+    sig = tmp_path / "kq.p7s"
+    assert _sign(app, runner, files, "signer", sig).exit_code == 0
+    changed = tmp_path / "changed.txt"
+    changed.write_bytes(files["doc"].read_bytes() + b" ")
+    code, payload = _verify(app, runner, files, sig, doc=changed)
+    assert code == 1
+    assert payload["valid"] is False and payload["intact"] is False
+    assert [p["code"] for p in payload["problems"]] == ["tampered"]
+
+
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [("expired", "expired"), ("wrong_usage", "wrong_usage"), ("stranger", "untrusted_root")],
+)
+def test_certificate_problems_exit_1(app, runner, files, tmp_path, name, code):
+    sig = tmp_path / f"{name}.p7s"
+    assert _sign(app, runner, files, name, sig).exit_code == 0
+    status, payload = _verify(app, runner, files, sig)
+    assert status == 1
+    assert payload["intact"] is True and payload["valid"] is False
+    assert code in [p["code"] for p in payload["problems"]]
+
+
+def test_at_option(app, runner, files, tmp_path, test_pki):
+    sig = tmp_path / "expired.p7s"
+    assert _sign(app, runner, files, "expired", sig).exit_code == 0
+    before = (test_pki.expired.certificate.not_after.replace(tzinfo=None)).isoformat()
+    code, payload = _verify(app, runner, files, sig, "--at", before[:10] + "T00:00:00+00:00")
+    assert code == 0, payload
+    code, payload = _verify(app, runner, files, sig, "--at", "yesterday")
+    assert code == 2
+    assert payload["error"]["code"] == "signature_error" and "--at" in payload["error"]["message"]
+
+
+def test_revoked_with_crl(app, runner, files, tmp_path, test_pki):
+    sig = tmp_path / "revoked.p7s"
+    assert _sign(app, runner, files, "revoked", sig).exit_code == 0
+    crls = []
+    for i, data in enumerate(test_pki.crls()):
+        path = tmp_path / f"{i}.crl"
+        path.write_bytes(data)
+        crls += ["--crl", str(path)]
+    code, payload = _verify(app, runner, files, sig, *crls)
+    assert code == 1
+    assert [p["code"] for p in payload["problems"]] == ["revoked"]
+
+
+@pytest.mark.parametrize(
+    "garbage", [b"", b"\x30\x82\x01", b"-----BEGIN PKCS7-----\n!!\n-----END PKCS7-----\n"]
+)
+def test_malformed_signature_is_one_json_object_exit_2(app, runner, files, tmp_path, garbage):
+    sig = tmp_path / "bad.p7s"
+    sig.write_bytes(garbage)
+    code, payload = _verify(app, runner, files, sig)
+    assert code == 2
+    assert payload["valid"] is False
+    assert payload["error"]["code"] == "signature_error"
+    assert payload["error"]["field"] == "signature"
+
+
+def test_missing_files_are_bad_input(app, runner, files, tmp_path):
+    code, payload = _verify(app, runner, files, tmp_path / "missing.p7s")
+    assert code == 2 and "signature" in payload["error"]["message"]
+    result = runner.invoke(
+        app,
+        [
+            "sign",
+            str(tmp_path / "nope.txt"),
+            "--key",
+            str(files["signer.key"]),
+            "--cert",
+            str(files["signer"]),
+            "--out",
+            str(tmp_path / "x.p7s"),
+            "--json",
+        ],
+    )
+    assert result.exit_code == 2
+    assert json.loads(result.stdout)["error"]["code"] == "signature_error"
+
+
+def test_sign_with_garbled_key_exits_2(app, runner, files, tmp_path):
+    bad = tmp_path / "bad.key"
+    bad.write_text("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n")
+    result = runner.invoke(
+        app,
+        [
+            "sign",
+            str(files["doc"]),
+            "--key",
+            str(bad),
+            "--cert",
+            str(files["signer"]),
+            "--out",
+            str(tmp_path / "x.p7s"),
+            "--json",
+        ],
+    )
+    assert result.exit_code == 2
+    error = json.loads(result.stdout)["error"]
+    assert error["code"] == "certificate_error" and error["message"].startswith("key:")
