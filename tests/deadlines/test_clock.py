@@ -387,3 +387,30 @@ def test_docs_examples_run():
     namespace: dict[str, object] = {"print": lambda *a, **k: None}
     for i, block in enumerate(blocks):
         exec(compile(block, f"dossier-clock.md[{i}]", "exec"), namespace)  # noqa: S102
+
+
+def test_clock_stops_at_the_finish(cal):
+    # Finished Fri 13 Mar 15:00, due Mon 16 Mar 17:00: 2 h + 8 h left, frozen afterwards.
+    c = DossierClock(cal, WD10, RECEIVED, finished_at=at(3, 13, 15))
+    assert c.remaining(at(3, 13, 15)) == 10 * H
+    assert c.remaining(at(3, 30, 9)) == 10 * H
+    assert not c.is_overdue(at(3, 30, 9))
+    late = DossierClock(cal, WD10, RECEIVED, finished_at=at(3, 17, 9))
+    assert late.remaining(at(4, 1, 9)) == -1.5 * H  # Tue 17 Mar 07:30 -> 09:00
+    assert late.is_overdue(at(4, 1, 9))
+
+
+def test_closed_while_a_supplement_is_awaited(cal):
+    # Requested Fri 13 Mar 10:00 (limit Thu 5 Mar: flagged), never answered; the applicant
+    # withdraws on Mon 30 Mar. The agency's time stopped at the request, before the due date
+    # (Mon 16 Mar): early by the date rule. The 766 note takes the withdrawal as the end
+    # instant before a pending supplement, and 30 Mar is after the due date: late.
+    c = DossierClock(cal, WD10, RECEIVED).with_supplement(at(3, 13, 10)).finish(at(3, 30, 9))
+    assert c.due_at is None
+    assert c.timeliness() is Timeliness.EARLY
+    assert c.timeliness_766(at(3, 31, 23)) is Timeliness.LATE
+    assert [f.code for f in c.flags()] == [
+        FlagCode.LATE_SUPPLEMENT_REQUEST,
+        FlagCode.SUPPLEMENT_PENDING,
+    ]
+    assert c.to_dict()["timeliness"] == "early"

@@ -911,6 +911,8 @@ class DossierClock:
                 "at: before the dossier was received; the clock starts at received_at",
                 field="at",
             )
+        if self.finished_at is not None and at > self.finished_at:
+            at = self.finished_at  # the clock stops when the result is ready
         due = self._timeline.base.due
         for seg in self._timeline.segments:
             if at < seg.span.requested_at:
@@ -938,6 +940,8 @@ class DossierClock:
         jump up at the resubmission: under :data:`RESTART` the time is counted again, and under
         :data:`PAUSE` with day units the paused days are given back whole. An extension
         applies from its apology letter (from the start when the letter's date is unknown).
+        Once the dossier is finished the clock is stopped: later instants give the value at
+        ``finished_at``.
 
         Raises:
             InvalidInputError: naive ``at`` or ``at`` before receipt.
@@ -972,17 +976,20 @@ class DossierClock:
         Raises:
             InvalidInputError: unfinished and no ``at``, or naive datetimes.
         """
-        due = self.original_due_at
-        if against == "extended" and self.extension is not None:
-            due = self.extension.new_due_at
-        if self.finished_at is not None and due is not None:
-            return classify(due, finished_at=self.finished_at)
+        use_extension = against == "extended"
+        if self.finished_at is not None:
+            # Judged at the finish; a dossier closed while a supplement was awaited is judged
+            # at the request, against the due date before it.
+            clock_at, due, paused = self._state_at(self.finished_at, use_extension=use_extension)
+            if not paused and use_extension and self.extension is not None:
+                due = self.extension.new_due_at
+            return classify(due, finished_at=clock_at)
         if at is None:
             raise InvalidInputError(
                 "at: the dossier is unfinished; pass at= (an aware datetime) to judge it",
                 field="at",
             )
-        clock_at, due_then, _ = self._state_at(at, use_extension=against == "extended")
+        clock_at, due_then, _ = self._state_at(at, use_extension=use_extension)
         return classify(due_then, at=clock_at)
 
     def timeliness_766(self, period_end: dt.datetime) -> Timeliness:
