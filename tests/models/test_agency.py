@@ -517,3 +517,11 @@ def test_generator_counts_a_datetime_for_its_date():
     second = gen.next("H56", datetime(2026, 3, 2, 15, 30))
     assert (first.sequence, second.sequence) == (1, 2)
     assert type(second.received_on) is date
+
+
+@pytest.mark.parametrize(("durable", "level"), [(True, 2), (False, 1)])  # FULL=2, NORMAL=1
+def test_sqlite_store_durability_setting(tmp_path, durable, level):
+    with SqliteSequenceStore(tmp_path / "d.db", durable=durable) as store:
+        assert store._connection().execute("PRAGMA synchronous").fetchone()[0] == level
+        assert store._connection().execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert store.next_value("H56", DAY) == 1
