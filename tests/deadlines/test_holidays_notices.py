@@ -343,3 +343,55 @@ def test_bundled_file_validates_and_every_source_is_used():
         s.title for k, s in cal.sources.items() if not k.startswith(("BLLD", "NQ", "LUAT"))
     }
     assert notice_sources <= used
+
+
+# --------------------------------------------------------------------------- merge semantics
+
+
+@st.composite
+def _notice_years(draw, year: int):
+    first = D(year, 1, 1)
+    dates = st.builds(lambda i: first + dt.timedelta(days=i), st.integers(0, 364))
+    days = {}
+    for day in draw(st.lists(dates, max_size=6, unique=True)):
+        if day.weekday() >= 5:
+            kind = draw(st.sampled_from(["make_up_working_day", "statutory"]))
+        else:
+            kind = draw(st.sampled_from(["statutory", "extra_day_off", "swapped_day_off"]))
+        days[day] = kind
+    return {
+        "year": year,
+        "mode": draw(st.sampled_from(["amend", "amend", "complete"])),
+        "cancel": [d.isoformat() for d in draw(st.lists(dates, max_size=3))],
+        "days": [
+            {"date": d.isoformat(), "kind": k, "holiday": "tet", "source": "BLLD2019-112"}
+            for d, k in days.items()
+        ],
+    }
+
+
+@settings(max_examples=40, deadline=None)
+@given(data=st.data(), year=st.sampled_from([2025, 2026, 2027]))
+def test_notices_merge_date_by_date_later_wins(data, year):
+    notices = data.draw(st.lists(_notice_years(year), min_size=1, max_size=3))
+    base = official_schedule()
+    model = {h.date: h.kind.value for h in base.holidays(year, warn=False)}
+    official = not base.is_provisional(year)
+    cal = base
+    for ny in notices:
+        cal = cal.with_notice({"year": [ny]})
+        if ny["mode"] == "complete":
+            model.clear()
+            official = True
+        for c in ny["cancel"]:
+            model.pop(D.fromisoformat(c), None)
+        model.update({D.fromisoformat(d["date"]): d["kind"] for d in ny["days"]})
+    got = {h.date: h.kind.value for h in cal.holidays(year, warn=False)}
+    assert got == model
+    assert cal.is_provisional(year) is not official
+    assert cal.days_off(year, warn=False) == {
+        d for d, k in model.items() if k != "make_up_working_day"
+    }
+    assert cal.make_up_days(year, warn=False) == {
+        d for d, k in model.items() if k == "make_up_working_day"
+    }
