@@ -249,6 +249,9 @@ def test_value_semantics():
     assert pickle.loads(pickle.dumps(tax)) == tax  # noqa: S301
     assert copy.deepcopy(tax) is tax
     assert sorted([TaxCode("0300588569"), TaxCode("0100109106")])[0] == TaxCode("0100109106")
+    assert TaxCode("0300588569") >= TaxCode("0100109106")
+    with pytest.raises(TypeError):
+        _ = TaxCode("0300588569") < "0100109106"
     with pytest.raises(AttributeError):
         tax._value = "x"  # type: ignore[misc]
     with pytest.raises(AttributeError):

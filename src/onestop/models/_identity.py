@@ -10,6 +10,7 @@ Error messages and ``repr()`` never show a full personal number: it is masked wi
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, Self, final
@@ -53,11 +54,12 @@ def _reason(exc: InvalidIdentifierError) -> str:
     return exc.message.split(" is invalid: ", 1)[-1].split("; expected", 1)[0]
 
 
+@functools.total_ordering
 class _Identifier:
     """Shared behaviour of onestop's identifier value types (private base class).
 
-    Subclasses set the class constants and implement ``_parse_parts`` via ``__init__``.
-    Equality and hashing use the type and the canonical string.
+    Subclasses set the class constants and parse in ``__init__`` (storing the canonical string
+    in ``_value``). Equality, hashing and ordering use the type and the canonical string.
     """
 
     __slots__ = ("_value",)
@@ -93,7 +95,7 @@ class _Identifier:
 
     @classmethod
     def _error(cls, raw: object, reason: str) -> InvalidIdentifierError:
-        shown = cls._shown(raw) if isinstance(raw, str) else f"a {type(raw).__name__}"
+        shown = cls._shown(raw) if isinstance(raw, str) else f"a value of type {type(raw).__name__}"
         return InvalidIdentifierError(
             f"{cls._FIELD}: {shown} is invalid: {reason}; expected {cls._EXPECTED}",
             field=cls._FIELD,
