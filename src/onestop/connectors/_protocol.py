@@ -466,14 +466,27 @@ def parse_login(status_code: int, headers: Mapping[str, str], content: bytes) ->
 UpsertFlow = Generator[Call, Envelope, UpsertResult]
 
 
-def upsert_flow(record: DossierRecord) -> UpsertFlow:
+def upsert_flow(record: DossierRecord, *, known_to_exist: bool = False) -> UpsertFlow:
     """Look the dossier up, then create it or update it; idempotent as a whole.
 
-    The driver sends each yielded :class:`Call` and sends back its envelope, or throws the
-    typed error into the generator. A create answered with "đã tồn tại" (a concurrent or
-    earlier create that the caller did not see) falls back to an update, so repeating the
-    whole flow after any failure never creates a dossier twice.
+    The driver sends each yielded :class:`Call` and sends back its envelope, or throws a
+    :class:`ConflictError` / :class:`NotFoundError` into the generator. A create answered with
+    "đã tồn tại" (a concurrent or earlier create that the caller did not see) falls back to an
+    update, so repeating the whole flow after any failure never creates a dossier twice.
+
+    Args:
+        record: the full state to send.
+        known_to_exist: the caller knows the portal holds the dossier (it confirmed an earlier
+            sync), so the flow starts with the update and does the look-up only if the portal
+            answers that the dossier does not exist.
     """
+    if known_to_exist:
+        try:
+            yield update_call([record])
+        except NotFoundError:
+            pass
+        else:
+            return UpsertResult(code=record.code, created=False)
     existing = parse_lookup((yield lookup_call(record.code)))
     if existing is None:
         try:

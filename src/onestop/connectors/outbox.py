@@ -87,6 +87,7 @@ CREATE TABLE IF NOT EXISTS outbox (
 );
 CREATE INDEX IF NOT EXISTS outbox_due ON outbox (state, next_attempt_at, id);
 CREATE INDEX IF NOT EXISTS outbox_dossier ON outbox (dossier_code, id);
+CREATE TABLE IF NOT EXISTS outbox_synced (dossier_code TEXT PRIMARY KEY);
 CREATE TABLE IF NOT EXISTS outbox_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 INSERT OR IGNORE INTO outbox_meta VALUES ('schema_version', '1');
 INSERT OR IGNORE INTO outbox_meta VALUES ('delivered', '0');
@@ -130,6 +131,7 @@ class OutboxEntry:
         kind: ``"dossier"`` (full state, sent with an upsert) or ``"progress"`` (rows).
         payload: the portal-shaped JSON.
         attempts: tries so far, this one included.
+        known_to_exist: the portal confirmed an earlier state of this dossier.
     """
 
     id: int
@@ -137,6 +139,7 @@ class OutboxEntry:
     kind: Literal["dossier", "progress"]
     payload: str
     attempts: int
+    known_to_exist: bool = False
 
     def record(self) -> DossierRecord:
         """The dossier record of a ``"dossier"`` entry."""
@@ -447,7 +450,9 @@ class Outbox:
             if has_stale:
                 self._recover_in(db, now)
             rows = db.execute(
-                "SELECT o.id, o.dossier_code, o.kind, o.payload, o.attempts FROM outbox o "
+                "SELECT o.id, o.dossier_code, o.kind, o.payload, o.attempts, "
+                "EXISTS (SELECT 1 FROM outbox_synced s WHERE s.dossier_code = o.dossier_code) "
+                "FROM outbox o "
                 "WHERE o.state = 'pending' AND o.next_attempt_at <= ? AND NOT EXISTS ("
                 "  SELECT 1 FROM outbox p WHERE p.dossier_code = o.dossier_code AND p.id < o.id"
                 "  AND p.state IN ('pending', 'in_flight')) "
@@ -460,12 +465,12 @@ class Outbox:
                 "attempts = attempts + 1, updated_at = ? WHERE id = ?",
                 [(owner, lease, now, r[0]) for r in rows],
             )
-            return [OutboxEntry(r[0], r[1], r[2], r[3], r[4] + 1) for r in rows]
+            return [OutboxEntry(r[0], r[1], r[2], r[3], r[4] + 1, bool(r[5])) for r in rows]
 
         return list(self._run("claim", do))
 
     def complete(self, entry: OutboxEntry) -> None:
-        """Remove a delivered entry and count it."""
+        """Remove a delivered entry, count it, and remember that the portal holds the dossier."""
 
         def do(db: sqlite3.Connection) -> None:
             cursor = db.execute(
@@ -476,6 +481,8 @@ class Outbox:
                     "UPDATE outbox_meta SET value = CAST(value AS INTEGER) + 1 "
                     "WHERE key = 'delivered'"
                 )
+            if entry.kind == "dossier":
+                db.execute("INSERT OR IGNORE INTO outbox_synced VALUES (?)", (entry.dossier_code,))
 
         self._run("complete", do)
 
@@ -632,7 +639,7 @@ class OutboxWorker:
 
     def _deliver(self, entry: OutboxEntry) -> None:
         if entry.kind == "dossier":
-            self.client.upsert_dossier(entry.record())
+            self.client.upsert_dossier(entry.record(), known_to_exist=entry.known_to_exist)
         else:
             self.client.push_progress(entry.progress_rows())
 
@@ -725,7 +732,9 @@ class AsyncOutboxWorker:
     ) -> None:
         try:
             if entry.kind == "dossier":
-                await self.client.upsert_dossier(entry.record())
+                await self.client.upsert_dossier(
+                    entry.record(), known_to_exist=entry.known_to_exist
+                )
             else:
                 await self.client.push_progress(entry.progress_rows())
         except Exception as exc:

@@ -70,6 +70,7 @@ from onestop.errors import (
     ConflictError,
     ConnectTimeoutError,
     NetworkError,
+    NotFoundError,
     OneStopError,
     ReadTimeoutError,
     TransportError,
@@ -187,8 +188,8 @@ class _ClientCore:
         return delay
 
 
-def _step(flow: UpsertFlow, outcome: Envelope | ConflictError) -> Call:
-    if isinstance(outcome, ConflictError):
+def _step(flow: UpsertFlow, outcome: Envelope | ConflictError | NotFoundError) -> Call:
+    if isinstance(outcome, ConflictError | NotFoundError):
         return flow.throw(outcome)
     return flow.send(outcome)
 
@@ -301,8 +302,8 @@ class PortalClient(_ClientCore):
             call = next(flow)
             while True:
                 try:
-                    outcome: Envelope | ConflictError = self._send(call)
-                except ConflictError as err:
+                    outcome: Envelope | ConflictError | NotFoundError = self._send(call)
+                except (ConflictError, NotFoundError) as err:
                     outcome = err
                 call = _step(flow, outcome)
         except StopIteration as stop:
@@ -310,7 +311,9 @@ class PortalClient(_ClientCore):
         finally:
             flow.close()
 
-    def upsert_dossier(self, dossier: Dossier | DossierRecord) -> UpsertResult:
+    def upsert_dossier(
+        self, dossier: Dossier | DossierRecord, *, known_to_exist: bool = False
+    ) -> UpsertResult:
         """Create the dossier on the portal, or update it if it is there; idempotent.
 
         Looks the dossier up (``TraCuuHoSo``), then creates it (``DongBoHoSoMC`` with
@@ -319,6 +322,8 @@ class PortalClient(_ClientCore):
 
         Args:
             dossier: a domain :class:`~onestop.models.Dossier` or a ready wire record.
+            known_to_exist: the portal confirmed this dossier before: update first and look up
+                only if the portal answers that it does not exist (one call instead of two).
 
         Returns:
             The dossier code and whether it was created.
@@ -328,7 +333,7 @@ class PortalClient(_ClientCore):
         while True:
             attempt += 1
             try:
-                return self._drive(upsert_flow(record))
+                return self._drive(upsert_flow(record, known_to_exist=known_to_exist))
             except OneStopError as err:
                 delay = self._delay(
                     err, attempt=attempt, since=since, idempotent=True, what="upsert"
@@ -490,8 +495,8 @@ class AsyncPortalClient(_ClientCore):
             call = next(flow)
             while True:
                 try:
-                    outcome: Envelope | ConflictError = await self._send(call)
-                except ConflictError as err:
+                    outcome: Envelope | ConflictError | NotFoundError = await self._send(call)
+                except (ConflictError, NotFoundError) as err:
                     outcome = err
                 call = _step(flow, outcome)
         except StopIteration as stop:
@@ -499,14 +504,16 @@ class AsyncPortalClient(_ClientCore):
         finally:
             flow.close()
 
-    async def upsert_dossier(self, dossier: Dossier | DossierRecord) -> UpsertResult:
+    async def upsert_dossier(
+        self, dossier: Dossier | DossierRecord, *, known_to_exist: bool = False
+    ) -> UpsertResult:
         """Create or update the dossier on the portal; see :meth:`PortalClient.upsert_dossier`."""
         record = _to_record(dossier)
         since, attempt = time.monotonic(), 0
         while True:
             attempt += 1
             try:
-                return await self._drive(upsert_flow(record))
+                return await self._drive(upsert_flow(record, known_to_exist=known_to_exist))
             except OneStopError as err:
                 delay = self._delay(
                     err, attempt=attempt, since=since, idempotent=True, what="upsert"

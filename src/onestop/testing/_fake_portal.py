@@ -607,6 +607,7 @@ class FakePortal:
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True
     portal: ClassVar[FakePortal]
 
     def log_message(self, format: str, *args: Any) -> None:
