@@ -246,6 +246,46 @@ def de423_accuracy(de: dict[int, float]) -> str:
     )
 
 
+def near_midnight(tz_hours: float = 7.0) -> str:
+    """Markdown table of new moons whose local day is decided by less than a few minutes."""
+    months = _astro.calendar_months("vn" if tz_hours == 7.0 else "cn")
+    starts = {m.jdn: m for m in months}
+    rows = []
+    first_k = _astro._lunation_near(months[0].jdn)
+    last_k = _astro._lunation_near(months[-1].jdn)
+    for k in range(first_k, last_k + 1):
+        jde = _astro.precise_new_moon_td(k)
+        secs = _astro.new_moon_seconds_after_midnight(k, tz_hours)
+        off = secs if secs < 43200 else secs - 86400
+        year = 2000.0 + (jde - 2451545.0) / 365.2425
+        limit = 60.0 if year < 2026 else 180.0
+        if abs(off) >= limit:
+            continue
+        day = _astro.precise_new_moon_day(k, tz_hours)
+        month = starts.get(day)
+        if month is None:  # pragma: no cover - every new moon starts a month
+            continue
+        dt_model = _astro.delta_t(year)
+        # UT = TD - ΔT: a new moon just before midnight moves to the next day if ΔT is smaller
+        if off < 0:
+            flip = f"ΔT < {dt_model + off:.0f} s → next day"
+        else:
+            flip = f"ΔT > {dt_model + off:.0f} s → previous day"
+        jd_ut = _astro._ut_from_td(jde)
+        local = dt.datetime(2000, 1, 1, 12) + dt.timedelta(days=jd_ut - 2451545.0 + tz_hours / 24)
+        source = "DE423" if jde != _astro.new_moon_jde(k) else "Meeus"
+        rows.append(
+            f"| {_fmt_month(month)} | {local:%Y-%m-%d %H:%M:%S} | {off:+.0f} s | "
+            f"{dt_model:.0f} s | {flip} | {source} |"
+        )
+    head = [
+        f"| lunar month | new moon (UTC{tz_hours:+.0f}) | from midnight | model ΔT "
+        "| day 1 changes if | instant |",
+        "|---|---|---|---|---|---|",
+    ]
+    return "\n".join(head + rows)
+
+
 def replace_section(text: str, name: str, body: str, *, comment: str = "<!--") -> str:
     if comment == "#":
         begin, end = re.escape(f"# BEGIN {name}"), re.escape(f"# END {name}")
@@ -270,6 +310,8 @@ def main(argv: list[str] | None = None) -> int:
     if DOC.exists():
         doc = DOC.read_text(encoding="utf-8")
         doc = replace_section(doc, "compat-diff", compat_differences())
+        doc = replace_section(doc, "near-midnight-vn", near_midnight(7.0))
+        doc = replace_section(doc, "near-midnight-cn", near_midnight(8.0))
         outputs[DOC] = doc
     if args.de423:
         de, sun = de423_reference()
