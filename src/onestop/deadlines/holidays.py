@@ -524,7 +524,9 @@ class HolidaySchedule:
 
     def covers(self, year: int) -> bool:
         """Whether ``year`` is in the supported range (official or provisional)."""
-        return FIRST_YEAR <= year <= LAST_YEAR
+        return (
+            isinstance(year, int) and not isinstance(year, bool) and FIRST_YEAR <= year <= LAST_YEAR
+        )
 
     def is_provisional(self, year: int) -> bool:
         """Whether ``year`` has no complete official notice (computed from the statutes).
