@@ -414,3 +414,12 @@ def test_closed_while_a_supplement_is_awaited(cal):
         FlagCode.SUPPLEMENT_PENDING,
     ]
     assert c.to_dict()["timeliness"] == "early"
+
+
+def test_due_for_procedure_refuses_a_channel_the_procedure_lacks(cal):
+    procedure = make_procedure(3)
+    only_direct = procedure.model_copy(update={"processing_times": procedure.processing_times[:1]})
+    assert only_direct.processing_times[0].channel is Channel.DIRECT
+    with pytest.raises(InvalidInputError) as exc:
+        due_for_procedure(only_direct, Channel.ONLINE, RECEIVED, calendar=cal)
+    assert exc.value.field == "channel"

@@ -209,8 +209,8 @@ def due_for_procedure(
         The :class:`~onestop.deadlines.policies.Deadline` (``due``, ``steps``, ``explain()``).
 
     Raises:
-        InvalidInputError: naive ``received_at`` or unknown channel.
-        DeadlineError: the procedure has no processing time for the channel.
+        InvalidInputError: naive ``received_at``, an unknown channel, or one the procedure
+            does not accept.
     """
     _aware(received_at, "received_at")
     try:
