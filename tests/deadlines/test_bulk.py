@@ -186,3 +186,12 @@ def test_golden_rows_and_errors():
         bulk.due_dates(CAL, r, 1, "months", policy="working-days")
     with pytest.raises(InvalidInputError):
         bulk.classify(np.array(["NaT"], "datetime64[m]"), np.array(["2026-01-05"], "datetime64[m]"))
+
+
+def test_working_position_scalar_equals_bulk():
+    instants = _random_instants(200)
+    got = bulk.working_position(CAL3, instants)
+    assert got.tolist() == [CAL3.working_position(_py(x)) for x in instants]
+    # positions are absolute: one working day from the first covered year's start
+    first = dt.datetime(2025, 1, 2, 17, tzinfo=VN_TZ)  # 1 Jan 2025 is a holiday
+    assert CAL3.working_position(first) == 480 * 60_000_000

@@ -89,7 +89,9 @@ def test_time_at_inverts_worked_before(h, t):
     # the earliest instant with that much work done is never later than t
     assert back <= t or w == 0
     assert h.worked_before(back) == w
-    if h.is_open(t):
+    if h.is_open(t) and t not in {s.start for s in h.sessions[1:]}:
+        # inside a session the mapping is exact; at a later session's start the same amount
+        # of work was already reached at the previous session's end
         assert back == t
 
 

@@ -733,13 +733,14 @@ class WorkCalendar:
         )
 
     def working_position(self, instant: dt.datetime) -> int:
-        """Working time from the start of the index window to ``instant``, in microseconds.
+        """Office time from 1 January of the first covered year to ``instant``, in microseconds.
 
-        Positions are only meaningful relative to each other (see :meth:`working_time_between`);
-        they are what the working-time arithmetic adds to.
+        An absolute position on the working-time axis: differences of positions are working
+        time (see :meth:`working_time_between`). Equal to
+        :func:`onestop.deadlines.bulk.working_position`.
         """
         local = self._local(instant, "instant")
-        return self._position(local, self._index_for(local.date().toordinal()))
+        return self._position(local, self._index(self.first_year, local.year))
 
     def _position(self, local: dt.datetime, idx: CalendarIndex) -> int:
         day = local.date()
