@@ -124,3 +124,16 @@ def test_month_11_contains_december_solstice():
         day = dt.date.fromordinal(math.floor(jd_local) - 1721425)
         ld = to_lunar(day)
         assert ld.month == 11, (year, ld)
+
+
+def test_docstring_and_docs_examples_run():
+    import doctest
+
+    import onestop.deadlines.lunar as lunar_module
+
+    result = doctest.testmod(lunar_module, optionflags=doctest.ELLIPSIS)
+    assert result.failed == 0
+    assert result.attempted >= 8
+    docs = doctest.testfile(str(ROOT / "docs" / "lunar.md"), module_relative=False)
+    assert docs.failed == 0
+    assert docs.attempted >= 6

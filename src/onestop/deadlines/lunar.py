@@ -435,8 +435,8 @@ def leap_month(year: int, *, calendar: LunarCalendar = "vn") -> int | None:
     """The leap month of a lunar year (the number it repeats), or ``None``.
 
     Example:
-        >>> leap_month(1985), leap_month(1985, calendar="cn"), leap_month(2026)
-        (2, 4, None)
+        >>> leap_month(1985), leap_month(1984, calendar="cn"), leap_month(2026)
+        (2, 10, None)
     """
     table = _table(calendar)
     _month_index(table, year, 1, leap=False)
