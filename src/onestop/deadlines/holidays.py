@@ -522,7 +522,7 @@ class HolidaySchedule:
         """Last year covered, inclusive (2199: the end of the lunar tables)."""
         return LAST_YEAR
 
-    def covers(self, year: int) -> bool:
+    def covers(self, year: object) -> bool:
         """Whether ``year`` is in the supported range (official or provisional)."""
         return (
             isinstance(year, int) and not isinstance(year, bool) and FIRST_YEAR <= year <= LAST_YEAR
