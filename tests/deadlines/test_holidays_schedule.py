@@ -265,7 +265,7 @@ def test_before_october_1999_saturday_is_a_working_day():
 def test_coverage(cal):
     assert (cal.first_year, cal.last_year) == (1995, 2199)
     assert cal.covers(1995) and cal.covers(2199) and not cal.covers(1994) and not cal.covers(2200)
-    assert not cal.covers("2026") and not cal.covers(True)  # type: ignore[arg-type]
+    assert not cal.covers("2026") and not cal.covers(True)
     assert cal.official_years == tuple(OFFICIAL)
     assert cal.is_provisional(2027) and cal.is_provisional(2014) and not cal.is_provisional(2026)
 
