@@ -146,3 +146,41 @@ def test_apology_flag_follows_the_working_day_before_the_due_date(received, amou
     late = FlagCode.LATE_APOLOGY in [f.code for f in extended.flags()]
     # At the latest one working day before the due date (NĐ 61/2018 Art. 19(9)).
     assert late == (before >= 0)
+
+
+def _nth_working_day_after(day: dt.date, n: int) -> dt.date:
+    """A plain day loop over ``is_working_day``: independent of the calendar's index."""
+    while n > 0:
+        day += dt.timedelta(days=1)
+        if CAL.is_working_day(day):
+            n -= 1
+    return day
+
+
+def _working_days_in(first_excluded: dt.date, last_included: dt.date) -> int:
+    count, day = 0, first_excluded
+    while day < last_included:
+        day += dt.timedelta(days=1)
+        count += CAL.is_working_day(day)
+    return count
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    received=received_st,
+    amount=st.integers(1, 30),
+    offset=offset_st,
+    wait=offset_st,
+)
+def test_supplement_due_dates_match_a_day_loop(received, amount, offset, wait):
+    requested, back = received + offset, received + offset + wait
+    span = SupplementSpan(requested, back)
+    pt = ProcessingTime.working_days(amount)
+    restart = DossierClock(CAL, pt, received, supplements=[span])
+    pause = DossierClock(CAL, pt, received, supplements=[span], supplement_policy=PAUSE)
+    # Restart (NĐ 61/2018 Art. 19(4)): N working days after the resubmission day.
+    assert restart.due_at.date() == _nth_working_day_after(back.date(), amount)
+    # Pause: N + the working days in (request day, resubmission day] after the receipt day.
+    paused = _working_days_in(requested.date(), back.date())
+    assert pause.due_at.date() == _nth_working_day_after(received.date(), amount + paused)
+    assert pause.due_at.time() == restart.due_at.time() == dt.time(17, 0)
