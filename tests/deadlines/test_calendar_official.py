@@ -43,3 +43,16 @@ def test_official_range_and_provisional_years():
     with pytest.warns(ProvisionalCalendarWarning):
         CAL.add_working_days(D(2026, 12, 28), 10)
     assert not CAL.is_provisional(2026)
+
+
+def test_plugin_fixture_is_the_official_calendar(work_calendar):
+    assert work_calendar.add_working_days(D(2026, 2, 13), 5) == D(2026, 2, 27)
+    assert work_calendar.closing_time(D(2026, 2, 27)).time() == dt.time(17)
+
+
+def test_zero_days_on_a_day_off_explains_without_numbering():
+    d = WorkingDaysPolicy().due(CAL, dt.datetime(2026, 1, 1, 9, tzinfo=VN_TZ), 0)
+    assert d.due == dt.datetime(2026, 1, 5, 17, tzinfo=VN_TZ)
+    text = d.explain("en")
+    assert "working day 1" not in text
+    assert "New Year" in text

@@ -520,7 +520,8 @@ class WorkingDaysPolicy(CountingPolicy):
                     "A period of 0 working days: the result is due on the working day of receipt",
                 )
             )
-            steps.extend(day_steps(cal, day, last) if last != day else ())
+            if last != day:
+                steps.extend(day_steps(cal, day, last, number_days=False))
         else:
             steps.append(
                 ExplanationStep(

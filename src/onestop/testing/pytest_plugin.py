@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 if TYPE_CHECKING:
+    from onestop.deadlines.calendar import WorkCalendar
     from onestop.deadlines.holidays import HolidaySchedule
     from onestop.testing._fake_portal import FakePortal
     from onestop.testing._pki import ThrowawayPKI
@@ -62,3 +63,16 @@ def holiday_schedule() -> HolidaySchedule:
     from onestop.deadlines.holidays import HolidaySchedule
 
     return HolidaySchedule.bundled()
+
+
+@pytest.fixture(scope="session")
+def work_calendar() -> WorkCalendar:
+    """The official civil-service :class:`~onestop.deadlines.WorkCalendar`, built once a session.
+
+    Office hours 07:30–11:30, 13:00–17:00; the calendar's lazily built index is shared by every
+    test that uses the fixture. Build your own with ``civil_service_calendar(office_hours=...)``
+    or ``work_calendar.replace(...)`` for other settings.
+    """
+    from onestop.deadlines.calendar import civil_service_calendar
+
+    return civil_service_calendar()
