@@ -255,7 +255,10 @@ def test_explain_bilingual_and_cites_rules(cal):
     assert "NĐ 61/2018/NĐ-CP Điều 19(9)" in vi
     assert "TT 01/2018/TT-VPCP Điều 13" in vi
     assert "counted again" in en
-    assert "Quá hạn" in vi  # 26 Mar is after the restarted due date of 23 Mar
+    # 26 Mar is after the restarted due date of 23 Mar, before the new date of 27 Mar.
+    assert "so với ngày hẹn 23/03/2026: Quá hạn; so với ngày hẹn lại 27/03/2026: Trước hạn" in vi
+    assert "against the new date 27 Mar 2026: Early" in en
+    assert "received at 09:00 on 02 Mar 2026" in en
     kinds = [s.kind.value for s in c.explanation()]
     assert kinds == ["receipt", "supplement", "extension", "result"]
     with pytest.raises(InvalidInputError) as exc:

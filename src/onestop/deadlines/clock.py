@@ -108,7 +108,7 @@ def _fmt(instant: dt.datetime, lang: Lang) -> str:
     local = instant.astimezone(VN_TZ)
     if lang == "vi":
         return f"{local:%H:%M} ngày {local:%d/%m/%Y}"
-    return f"{local:%d %b %Y %H:%M}"
+    return f"{local:%H:%M} on {local:%d %b %Y}"
 
 
 def _fmt_day(day: dt.date, lang: Lang) -> str:
@@ -139,6 +139,8 @@ def _fmt_processing_time(pt: ProcessingTime, lang: Lang) -> str:
         cut = f" (hạn tiếp nhận {pt.cutoff:%H:%M})" if pt.cutoff and lang == "vi" else ""
         cut = f" (cut-off {pt.cutoff:%H:%M})" if pt.cutoff and lang == "en" else cut
         return (vi if lang == "vi" else en) + cut
+    if lang == "en" and pt.amount == 1:
+        en = en.removesuffix("s")
     return f"{pt.amount} {vi if lang == 'vi' else en}"
 
 
@@ -1053,7 +1055,7 @@ class DossierClock:
                 out.append(
                     ClockFlag(
                         FlagCode.LATE_SUPPLEMENT_REQUEST,
-                        f"Yêu cầu bổ sung thứ {i + 1} lập ngày {_fmt_day(requested, 'vi')}, "
+                        f"Yêu cầu bổ sung lần {i + 1} lập ngày {_fmt_day(requested, 'vi')}, "
                         f"sau hạn 03 ngày làm việc kể từ khi tiếp nhận "
                         f"({_fmt_day(limit, 'vi')}).",
                         f"Supplement request {i + 1} was made on {_fmt_day(requested, 'en')}, "
@@ -1230,15 +1232,22 @@ class DossierClock:
             )
         if self.finished_at is not None and self.original_due_at is not None:
             result = self.timeliness()
+            due_day = local_date(self.original_due_at)
+            text_vi = (
+                f"Có kết quả lúc {_fmt(self.finished_at, 'vi')}, so với ngày hẹn "
+                f"{_fmt_day(due_day, 'vi')}: {result.label_vi}"
+            )
+            text_en = (
+                f"Result ready at {_fmt(self.finished_at, 'en')}, against the due date "
+                f"{_fmt_day(due_day, 'en')}: {result.label_en}"
+            )
+            if ext is not None:
+                again = self.timeliness(against="extended")
+                new_day = local_date(ext.new_due_at)
+                text_vi += f"; so với ngày hẹn lại {_fmt_day(new_day, 'vi')}: {again.label_vi}"
+                text_en += f"; against the new date {_fmt_day(new_day, 'en')}: {again.label_en}"
             steps.append(
-                ClockStep(
-                    ClockStepKind.RESULT,
-                    f"Có kết quả lúc {_fmt(self.finished_at, 'vi')}, so với ngày hẹn "
-                    f"{_fmt_day(local_date(self.original_due_at), 'vi')}: {result.label_vi}.",
-                    f"Result ready at {_fmt(self.finished_at, 'en')}, against the due date "
-                    f"{_fmt_day(local_date(self.original_due_at), 'en')}: {result.label_en}.",
-                    _BASIS_CLASSIFY,
-                )
+                ClockStep(ClockStepKind.RESULT, text_vi + ".", text_en + ".", _BASIS_CLASSIFY)
             )
         return tuple(steps)
 
