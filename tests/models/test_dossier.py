@@ -378,3 +378,13 @@ def test_docs_examples_run():
     assert len(blocks) >= 4
     for index, block in enumerate(blocks):
         exec(compile(block, f"docs/models.md[{index}]", "exec"), {})  # noqa: S102
+
+
+def test_unaccepted_statuses_have_no_receipt_time():
+    data = _json(submitted())
+    data["received_at"] = "2026-03-02T10:00:00+07:00"
+    data["due_at"] = "2026-03-11T17:00:00+07:00"
+    with pytest.raises(InvalidDossierError) as info:
+        Dossier.model_validate(data)
+    assert info.value.field == "received_at"
+    assert "new" in info.value.message

@@ -440,10 +440,11 @@ class Dossier(FrozenModel):
     through its lifecycle with the transition methods; each returns a new dossier. The status
     codes and transitions are those of :class:`~onestop.models.DossierStatus`.
 
-    Invariants checked on construction: ``submitted_at ≤ received_at ≤ due_at``; accepted
-    statuses have ``received_at`` and ``due_at``; events are in time order and form a chain
-    allowed by the transition table ending at ``status``; at most one supplement request is
-    open, and only while the status is ``SUPPLEMENT_REQUESTED``; one extension at most.
+    Invariants checked on construction: ``submitted_at ≤ received_at ≤ due_at``; a received
+    dossier has a due date; statuses 2, 4, 6, 9 and 10 have been received, 1 and 3 have not;
+    events are in time order and form a chain allowed by the transition table ending at
+    ``status``; only the last supplement request may be open, and ``SUPPLEMENT_REQUESTED``
+    needs an open one; one extension at most.
 
     Attributes:
         code: the dossier code (mã số hồ sơ, NĐ 61/2018 Art. 26).
@@ -516,6 +517,12 @@ class Dossier(FrozenModel):
                 f"{missing}: a dossier with status {self.status.value} ({self.status.code}) "
                 "has been accepted and needs received_at and due_at",
                 field=missing,
+            )
+        if self.status in (_S.NEW, _S.REFUSED) and self.received_at is not None:
+            raise InvalidDossierError(
+                f"received_at: a dossier with status {self.status.value} ({self.status.code}) "
+                "has not been accepted, so received_at must be null",
+                field="received_at",
             )
         if self.extension is not None and self.due_at is None:
             raise InvalidDossierError(
