@@ -155,6 +155,18 @@ def test_authority_province_and_confirmation():
     assert AgencyCode("000.00.00.H38").authority.province.name_vi == "Lào Cai"
     assert AgencyCode("000.00.00.H38").authority.confirmed
     assert not AgencyCode("H01").authority.confirmed  # inferred from the alphabetical order
+    assert AgencyCode("K54").authority.confirmed  # HĐND Thái Bình, thaibinh.gov.vn
+    assert AgencyCode("K54").authority.province.name_vi == "Thái Bình"
+
+
+def test_disputed_codes_carry_a_note():
+    # Hà Tĩnh's own portal gives H27, which the alphabetical inference assigns to Hải Phòng.
+    disputed = AgencyCode("000.00.00.H27").authority
+    assert not disputed.confirmed
+    assert "H27" in (disputed.note or "")
+    assert AgencyCode("K25").authority.note == AgencyCode("H25").authority.note
+    for clean in ("H29", "H01", "H56", "G01"):
+        assert AgencyCode(clean).authority.note is None
 
 
 @pytest.mark.parametrize(

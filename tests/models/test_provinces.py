@@ -85,6 +85,8 @@ CONFIRMED_H = {
     "H38": "Lào Cai",
     "H41": "Nghệ An",
     "H48": "Quảng Ngãi",
+    "H49": "Quảng Ninh",  # QĐ 3739/QĐ-UBND (Quảng Ninh, 2016)
+    "H54": "Thái Bình",  # QĐ 3982/QĐ-UBND (Thái Bình, 2016), thaibinh.gov.vn
     "H55": "Thái Nguyên",
     "H56": "Thanh Hóa",
     "H57": "Thừa Thiên Huế",

@@ -71,6 +71,7 @@ def _agency_parts(code: AgencyCode) -> dict[str, Any]:
             "name": authority.name,
             "province": None if authority.province is None else _province(authority.province),
             "confirmed": authority.confirmed,
+            "note": authority.note,
         },
         "closed": successor is not None,
         "successor": None if successor is None else str(successor),

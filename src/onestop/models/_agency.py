@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, Literal, Protocol, Self, final, runtime_checkable
 
 from onestop.errors import ConfigurationError, InvalidIdentifierError
-from onestop.models._data.provinces import MINISTRIES
+from onestop.models._data.provinces import DISPUTED_H, MINISTRIES
 from onestop.models._identity import _Identifier, _reason, today_vn
 from onestop.models._provinces import _BY_AGENCY, Province, successor_province
 
@@ -65,15 +65,17 @@ class Authority:
         province: for H- and K-codes, the 2008-era province.
         confirmed: whether the code-to-body mapping was seen on an official source rather than
             inferred from the table's order.
+        note: a caveat on the mapping, for an inferred code that a found source contradicts.
     """
 
-    __slots__ = ("code", "confirmed", "kind", "name", "province")
+    __slots__ = ("code", "confirmed", "kind", "name", "note", "province")
 
     code: str
     kind: AuthorityKind
     name: str | None
     province: Province | None
     confirmed: bool
+    note: str | None
 
     def __init__(
         self,
@@ -83,6 +85,7 @@ class Authority:
         name: str | None = None,
         province: Province | None = None,
         confirmed: bool = False,
+        note: str | None = None,
     ) -> None:
         for key, value in (
             ("code", code),
@@ -90,6 +93,7 @@ class Authority:
             ("name", name),
             ("province", province),
             ("confirmed", confirmed),
+            ("note", note),
         ):
             object.__setattr__(self, key, value)
 
@@ -121,6 +125,7 @@ def _authority(level1: str) -> Authority:
                     f"{province.full_name_vi[1:]}",
                     province=province,
                     confirmed=province.agency_code_confirmed,
+                    note=DISPUTED_H.get(level1),
                 )
             return Authority(
                 level1,
@@ -128,7 +133,8 @@ def _authority(level1: str) -> Authority:
                 name=f"Hội đồng nhân dân {province.full_name_vi.lower()[:1]}"
                 f"{province.full_name_vi[1:]}",
                 province=province,
-                confirmed=level1 == "K57",
+                confirmed=level1 in ("K54", "K57"),
+                note=DISPUTED_H.get("H" + number),
             )
     if letter == "G":
         name = MINISTRIES.get(level1)

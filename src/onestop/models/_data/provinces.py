@@ -10,10 +10,12 @@ Data only. Sources:
   202/2025/QH15 (sắp xếp đơn vị hành chính cấp tỉnh). Their 2-digit codes follow Quyết định
   19/2025/QĐ-TTg (bảng danh mục và mã số đơn vị hành chính) and were cross-checked against the
   ``vietnam-provinces`` package, data of 18 October 2025 (tests/models/test_provinces.py).
-* H-codes (Mã cấp 1 of the UBND tỉnh in Quyết định 20/2020/QĐ-TTg): the 63 provinces in
-  ASCII-alphabetical order. ``confirmed`` marks codes seen on official portals; the others are
-  inferred from that order (see docs/identifiers.md). Under Quyết định 09/2025/QĐ-TTg a merged
-  province keeps the H-code of the pre-merger province whose name it keeps; the others close.
+* H-codes (Mã cấp 1 of the UBND tỉnh, QCVN 102:2016/BTTTT of Thông tư 10/2016/TT-BTTTT, kept
+  by Quyết định 20/2020/QĐ-TTg): the 63 provinces in ASCII-alphabetical order. ``confirmed``
+  marks codes seen in an official source or on a portal; the others are inferred from that
+  order, and the codes in :data:`DISPUTED_H` contradict a source (see docs/identifiers.md).
+  Under Quyết định 09/2025/QĐ-TTg a merged province keeps the H-code of the pre-merger
+  province whose name it keeps; the others close.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ PROVINCES_2008: tuple[tuple[str, str, bool, str, str, str], ...] = (
     ("17", "H30", False, "tinh", "Hòa Bình", "25"),
     ("19", "H55", True, "tinh", "Thái Nguyên", "19"),
     ("20", "H37", False, "tinh", "Lạng Sơn", "20"),
-    ("22", "H49", False, "tinh", "Quảng Ninh", "22"),
+    ("22", "H49", True, "tinh", "Quảng Ninh", "22"),
     ("24", "H03", False, "tinh", "Bắc Giang", "24"),
     ("25", "H44", False, "tinh", "Phú Thọ", "25"),
     ("26", "H62", False, "tinh", "Vĩnh Phúc", "25"),
@@ -43,7 +45,7 @@ PROVINCES_2008: tuple[tuple[str, str, bool, str, str, str], ...] = (
     ("30", "H26", False, "tinh", "Hải Dương", "31"),
     ("31", "H27", False, "tp", "Hải Phòng", "31"),
     ("33", "H31", False, "tinh", "Hưng Yên", "33"),
-    ("34", "H54", False, "tinh", "Thái Bình", "33"),
+    ("34", "H54", True, "tinh", "Thái Bình", "33"),
     ("35", "H23", False, "tinh", "Hà Nam", "37"),
     ("36", "H40", False, "tinh", "Nam Định", "37"),
     ("37", "H42", False, "tinh", "Ninh Bình", "37"),
@@ -147,4 +149,17 @@ MINISTRIES: dict[str, str] = {
     "G17": "Bộ Xây dựng",
     "G18": "Bộ Y tế",
     "G22": "Văn phòng Chính phủ",
+}
+
+_DISPUTED_BLOCK = (
+    "inferred code in doubt: Hà Tĩnh's ICT portal (ict.hatinh.gov.vn, on QĐ 2803/QĐ-UBND of "
+    "28/9/2017) gives UBND tỉnh Hà Tĩnh 000.00.00.H27 and an NGSP API guide pairs "
+    "000.00.00.H30 with UBND tỉnh Hậu Giang, while the alphabetical inference gives H25 and "
+    "H28; the order of H22–H31 (except the confirmed H29) is uncertain until checked against "
+    "the official list"
+)
+
+#: Inferred H-codes that a found source contradicts: code -> note.
+DISPUTED_H: dict[str, str] = {
+    f"H{n}": _DISPUTED_BLOCK for n in (22, 23, 24, 25, 26, 27, 28, 30, 31)
 }
