@@ -201,7 +201,7 @@ class FakePortal:
             {"MACOQUAN": "H56", "TENCOQUAN": "UBND tỉnh mẫu"},
             {"MACOQUAN": "H56.14", "TENCOQUAN": "Sở mẫu"},
         ]
-        self._faults: collections.deque[_Fault] = collections.deque()
+        self._faults: collections.deque[_Fault | None] = collections.deque()
         self._fault_rate = 0.0
         self._fault_kinds: tuple[FaultKind, ...] = ("5xx", "timeout", "drop")
         self._after_share = 0.5
@@ -229,11 +229,19 @@ class FakePortal:
 
     # ----------------------------------------------------------------- fault injection
 
-    def _queue(self, n: int, fault: _Fault) -> None:
+    def _queue(self, n: int, fault: _Fault | None) -> None:
         if n < 0:
             raise ConfigurationError(f"n: must be zero or positive, got {n}", field="n")
         with self._lock:
             self._faults.extend([fault] * n)
+
+    def pass_next(self, n: int = 1) -> None:
+        """Let the next ``n`` service calls through before the faults queued after this.
+
+        Example: ``pass_next(1); timeout_next(1, after_processing=True)`` loses the answer of
+        the second call (the create that follows a look-up).
+        """
+        self._queue(n, None)
 
     def fail_next(self, n: int = 1, *, status: int = 503) -> None:
         """Answer the next ``n`` service calls with HTTP ``status`` (a 5xx), unprocessed."""

@@ -1,0 +1,301 @@
+"""The pure protocol: answers to typed errors, Retry-After, chunking, the upsert flow, retries."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from onestop.connectors import DossierRecord, ProgressRecord, RetryPolicy, set_testing, should_retry
+from onestop.connectors._protocol import (
+    PROGRESS_CHUNK,
+    SERVICE_LOOKUP,
+    SERVICE_SYNC,
+    Envelope,
+    encode_body,
+    is_session_error,
+    parse_lookup,
+    parse_procedure,
+    parse_response,
+    parse_retry_after,
+    progress_calls,
+    request_body,
+    upsert_flow,
+)
+from onestop.errors import (
+    APIStatusError,
+    AuthenticationError,
+    ConflictError,
+    ConnectTimeoutError,
+    InvalidInputError,
+    NetworkError,
+    NotFoundError,
+    RateLimitedError,
+    ReadTimeoutError,
+    ServerError,
+    UnexpectedResponseError,
+)
+
+
+def body(**kw):
+    return json.dumps(kw, ensure_ascii=False).encode()
+
+
+@pytest.mark.parametrize(
+    ("status", "error"),
+    [
+        (401, AuthenticationError),
+        (403, AuthenticationError),
+        (404, NotFoundError),
+        (409, ConflictError),
+        (429, RateLimitedError),
+        (500, ServerError),
+        (502, ServerError),
+        (503, ServerError),
+        (504, ServerError),
+        (400, APIStatusError),
+    ],
+)
+def test_http_status_maps_to_typed_error(status, error):
+    with pytest.raises(error) as info:
+        parse_response(status, {}, b"<html>oops</html>", service="TraCuuHoSo")
+    assert type(info.value) is error
+    assert info.value.status_code == status
+    assert "TraCuuHoSo" in info.value.message
+
+
+def test_429_carries_retry_after():
+    with pytest.raises(RateLimitedError) as info:
+        parse_response(429, {"Retry-After": "7"}, b"", service="TraCuuHoSo")
+    assert info.value.retry_after == 7.0
+
+
+@pytest.mark.parametrize(
+    ("error_code", "message", "error"),
+    [
+        (-3, "Hồ sơ H56-1 đã tồn tại trên hệ thống", ConflictError),
+        (-4, "Hồ sơ H56-1 không tồn tại", NotFoundError),
+        ("-1", "Session không hợp lệ hoặc đã hết hạn", AuthenticationError),
+        ("2", "Thiếu mã đơn vị (madonvi)", APIStatusError),
+    ],
+)
+def test_error_envelope_maps_to_typed_error(error_code, message, error):
+    with pytest.raises(error) as info:
+        parse_response(200, {}, body(error_code=error_code, message=message), service=SERVICE_SYNC)
+    assert type(info.value) is error
+    assert info.value.error_code == str(int(error_code))
+    assert info.value.status_code == 200
+
+
+@pytest.mark.parametrize("content", [b"thanh cong", b"[]", b'{"message": "no code"}'])
+def test_non_envelope_success_is_unexpected(content):
+    with pytest.raises(UnexpectedResponseError):
+        parse_response(200, {}, content, service=SERVICE_LOOKUP)
+
+
+def test_session_error_detection():
+    assert is_session_error(401, b"")
+    assert is_session_error(200, body(error_code=-1, message="Session hết hạn"))
+    assert not is_session_error(200, body(error_code=0, message="ok"))
+    assert not is_session_error(200, body(error_code=-3, message="Hồ sơ đã tồn tại"))
+    assert not is_session_error(503, b"")
+
+
+def test_retry_after_forms():
+    now = dt.datetime(2026, 11, 28, 12, 0, 0, tzinfo=dt.UTC)
+    assert parse_retry_after("120") == 120.0
+    assert parse_retry_after("Sat, 28 Nov 2026 12:00:30 GMT", now=now) == 30.0
+    assert parse_retry_after("Sat, 28 Nov 2026 11:00:00 GMT", now=now) == 0.0
+    assert parse_retry_after("soon") is None
+    assert parse_retry_after(None) is None
+
+
+def test_request_body_and_encoding_keep_vietnamese():
+    from onestop.connectors._protocol import lookup_call
+
+    data = request_body(lookup_call(" H56-1 "), unit_code="H56")
+    assert data == {"madonvi": "H56", "service": "TraCuuHoSo", "mahoso": "H56-1"}
+    assert "Hồ sơ".encode() in encode_body({"m": "Hồ sơ"})
+    with pytest.raises(InvalidInputError):
+        lookup_call("  ")
+
+
+rows_strategy = st.lists(st.integers(0, 10**6), max_size=60)
+
+
+@settings(max_examples=60, deadline=None)
+@given(rows_strategy, st.integers(1, 15))
+def test_progress_chunking_preserves_rows_in_order(stamps, chunk):
+    rows = [ProgressRecord(MaHoSo="X", ThoiDiemXuLy=str(s), TrangThai="4") for s in stamps]
+    calls = progress_calls(rows, chunk_size=chunk)
+    assert len(calls) == math.ceil(len(rows) / chunk)
+    assert all(1 <= len(c.params["data"]) <= chunk for c in calls)
+    flat = [r["ThoiDiemXuLy"] for c in calls for r in c.params["data"]]
+    assert flat == [str(s) for s in stamps]
+    assert all(c.idempotent for c in calls)
+
+
+def test_progress_default_chunk_is_ten():
+    assert PROGRESS_CHUNK == 10
+    with pytest.raises(InvalidInputError):
+        progress_calls([], chunk_size=0)
+
+
+RECORD = DossierRecord(MaHoSo="H56-1", TrangThaiHoSo="2")
+OK_EMPTY = Envelope(error_code="0", result=[])
+OK_FOUND = Envelope(error_code="0", result=[RECORD.to_wire()])
+
+
+def drive(flow, answers):
+    """Run a flow against scripted answers; return (services called, result)."""
+    called = []
+    call = next(flow)
+    try:
+        while True:
+            called.append((call.service, call.params.get("isUpdating")))
+            answer = answers.pop(0)
+            call = flow.throw(answer) if isinstance(answer, Exception) else flow.send(answer)
+    except StopIteration as stop:
+        return called, stop.value
+
+
+def test_upsert_creates_when_absent():
+    called, result = drive(upsert_flow(RECORD), [OK_EMPTY, OK_EMPTY])
+    assert called == [("TraCuuHoSo", None), ("DongBoHoSoMC", "False")]
+    assert result.created is True
+
+
+def test_upsert_updates_when_present():
+    called, result = drive(upsert_flow(RECORD), [OK_FOUND, OK_EMPTY])
+    assert called == [("TraCuuHoSo", None), ("DongBoHoSoMC", "True")]
+    assert result.created is False
+
+
+def test_upsert_falls_back_to_update_on_already_exists():
+    conflict = ConflictError("đã tồn tại", status_code=200, error_code="-3")
+    called, result = drive(upsert_flow(RECORD), [OK_EMPTY, conflict, OK_EMPTY])
+    assert called == [("TraCuuHoSo", None), ("DongBoHoSoMC", "False"), ("DongBoHoSoMC", "True")]
+    assert result.created is False
+
+
+def test_upsert_known_to_exist_updates_first_and_falls_back():
+    called, _ = drive(upsert_flow(RECORD, known_to_exist=True), [OK_EMPTY])
+    assert called == [("DongBoHoSoMC", "True")]
+    missing = NotFoundError("không tồn tại", status_code=200, error_code="-4")
+    called, result = drive(upsert_flow(RECORD, known_to_exist=True), [missing, OK_EMPTY, OK_EMPTY])
+    assert called == [("DongBoHoSoMC", "True"), ("TraCuuHoSo", None), ("DongBoHoSoMC", "False")]
+    assert result.created is True
+
+
+def test_create_call_is_not_idempotent_but_update_is():
+    flow = upsert_flow(RECORD)
+    lookup = next(flow)
+    create = flow.send(OK_EMPTY)
+    assert lookup.idempotent
+    assert not create.idempotent
+
+
+def test_parse_lookup_and_procedure():
+    assert parse_lookup(OK_EMPTY) is None
+    assert parse_lookup(OK_FOUND) == RECORD
+    with pytest.raises(NotFoundError) as info:
+        parse_procedure(OK_EMPTY, code="9.999999")
+    assert info.value.field == "code"
+    with pytest.raises(UnexpectedResponseError):
+        parse_lookup(Envelope(error_code="0", result=[{"no": "code"}]))
+
+
+# ---------------------------------------------------------------- should_retry
+
+POLICY = RetryPolicy(attempts=5, initial_backoff=0.5, max_backoff=4.0, total_timeout=60)
+RETRYABLE = [
+    ServerError("x", status_code=503),
+    ReadTimeoutError("x"),
+    NetworkError("x"),
+    ConnectTimeoutError("x"),
+    RateLimitedError("x"),
+]
+FINAL = [
+    AuthenticationError("x", status_code=401),
+    NotFoundError("x", status_code=404),
+    ConflictError("x", status_code=409),
+    APIStatusError("x", status_code=400),
+    UnexpectedResponseError("x"),
+    InvalidInputError("x"),
+]
+
+
+@pytest.mark.parametrize("error", FINAL, ids=lambda e: type(e).__name__)
+def test_final_errors_are_never_retried(error):
+    assert should_retry(error, attempt=1, elapsed=0, idempotent=True, policy=POLICY) is None
+
+
+@pytest.mark.parametrize("error", RETRYABLE, ids=lambda e: type(e).__name__)
+def test_retryable_errors_are_retried_for_idempotent_calls(error):
+    assert should_retry(error, attempt=1, elapsed=0, idempotent=True, policy=POLICY) == 0.5
+
+
+def test_non_idempotent_calls_retry_only_when_nothing_was_sent():
+    for error in RETRYABLE:
+        delay = should_retry(error, attempt=1, elapsed=0, idempotent=False, policy=POLICY)
+        assert (delay is not None) is isinstance(error, ConnectTimeoutError)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    error=st.sampled_from(RETRYABLE[:4]),
+    attempt=st.integers(1, 10),
+    jitter=st.floats(0, 0.999),
+    elapsed=st.floats(0, 100),
+)
+def test_backoff_is_bounded_and_grows(error, attempt, jitter, elapsed):
+    delay = should_retry(
+        error, attempt=attempt, elapsed=elapsed, idempotent=True, policy=POLICY, jitter=jitter
+    )
+    if attempt >= POLICY.attempts:
+        assert delay is None
+        return
+    expected = min(POLICY.max_backoff, POLICY.initial_backoff * 2 ** (attempt - 1) * (0.5 + jitter))
+    if delay is None:
+        assert elapsed + expected > POLICY.total_timeout
+        return
+    assert delay == pytest.approx(expected)
+    assert 0 <= delay <= POLICY.max_backoff
+    assert elapsed + delay <= POLICY.total_timeout
+    nxt = should_retry(
+        error, attempt=attempt + 1, elapsed=0, idempotent=True, policy=POLICY, jitter=jitter
+    )
+    if nxt is not None:
+        assert nxt >= delay or nxt == POLICY.max_backoff
+
+
+def test_retry_after_is_honoured_and_capped():
+    err = RateLimitedError("slow down", retry_after=12.0)
+    assert should_retry(err, attempt=1, elapsed=0, idempotent=True, policy=POLICY) == 12.0
+    long_wait = RateLimitedError("slow down", retry_after=3600.0)
+    assert should_retry(long_wait, attempt=1, elapsed=0, idempotent=True, policy=POLICY) is None
+
+
+def test_testing_switch_removes_delays_and_caps_attempts():
+    err = ServerError("x", status_code=503)
+    try:
+        set_testing(True, attempts=2)
+        assert should_retry(err, attempt=1, elapsed=0, idempotent=True, policy=POLICY) == 0.0
+        assert should_retry(err, attempt=2, elapsed=0, idempotent=True, policy=POLICY) is None
+    finally:
+        set_testing(False)
+    assert should_retry(err, attempt=2, elapsed=0, idempotent=True, policy=POLICY) == 1.0
+
+
+def test_policy_validation():
+    from onestop.errors import ConfigurationError
+
+    with pytest.raises(ConfigurationError):
+        RetryPolicy(attempts=0)
+    with pytest.raises(ConfigurationError):
+        RetryPolicy(initial_backoff=-1)
+    assert RetryPolicy.no_retry().attempts == 1
