@@ -60,6 +60,9 @@ class ProblemCode(StrEnum):
     """A signature timestamp token is present but does not verify or is not trusted."""
     INCOMPLETE_COVERAGE = "incomplete_coverage"
     """PDF only: the signature does not cover the whole revision it belongs to."""
+    MODIFIED_AFTER_SIGNING = "modified_after_signing"
+    """PDF only: later revisions change the document beyond form filling, annotations or
+    further signatures."""
 
 
 @attrs.frozen(slots=True)

@@ -17,6 +17,7 @@ _LAZY: dict[str, str] = {
     "IssuedCertificate": "onestop.testing._pki",
     "ThrowawayPKI": "onestop.testing._pki",
     "build_test_pki": "onestop.testing._pki",
+    "make_test_pdf": "onestop.testing._pki",
     "make_dossier": "onestop.testing._factories",
     "make_procedure": "onestop.testing._factories",
 }

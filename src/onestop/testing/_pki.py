@@ -30,7 +30,7 @@ from onestop.signatures.certificates import Certificate, PrivateKey
 from onestop.signatures.cms import HashSigner, Timestamper, key_signer, prepare_signature
 from onestop.signatures.trust import TrustStore
 
-__all__ = ["IssuedCertificate", "ThrowawayPKI", "build_test_pki"]
+__all__ = ["IssuedCertificate", "ThrowawayPKI", "build_test_pki", "make_test_pdf"]
 
 #: Fictitious, checksum-valid tax codes (MST) and a fictitious 12-digit CCCD.
 PERSON_TAX_CODE = "0109999904"
@@ -492,3 +492,44 @@ def build_test_pki(
         stranger=stranger,
         revoked_at=ref - 10 * day,
     )
+
+
+def make_test_pdf(text: str = "Ket qua giai quyet thu tuc hanh chinh", *, pages: int = 1) -> bytes:
+    """Write a small valid PDF by hand (Helvetica text, A4 pages), for signing tests.
+
+    Args:
+        text: one line drawn on each page (Latin-1 characters; diacritics are removed).
+        pages: number of pages.
+    """
+    import unicodedata
+
+    folded = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    ascii_text = "".join(c for c in folded if not unicodedata.combining(c))
+    safe = ascii_text.encode("latin-1", "replace").replace(b"\\", b"\\\\")
+    safe = safe.replace(b"(", b"\\(").replace(b")", b"\\)")
+    objects: list[bytes] = []
+    kids = " ".join(f"{3 + 2 * i} 0 R" for i in range(pages))
+    objects.append(b"<< /Type /Catalog /Pages 2 0 R >>")
+    objects.append(f"<< /Type /Pages /Kids [{kids}] /Count {pages} >>".encode())
+    font_ref = 3 + 2 * pages
+    for i in range(pages):
+        stream = b"BT /F1 14 Tf 72 770 Td (" + safe + f" - trang {i + 1}) Tj ET".encode()
+        objects.append(
+            f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents {4 + 2 * i} 0 R "
+            f"/Resources << /Font << /F1 {font_ref} 0 R >> >> >>".encode()
+        )
+        objects.append(f"<< /Length {len(stream)} >>\nstream\n".encode() + stream + b"\nendstream")
+    objects.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
+    out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    for offset in offsets:
+        out += f"{offset:010d} 00000 n \n".encode()
+    out += (
+        f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n"
+    ).encode()
+    return bytes(out)

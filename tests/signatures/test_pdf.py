@@ -1,0 +1,216 @@
+"""PAdES signing and verification, checked against pyHanko's own validator."""
+
+from __future__ import annotations
+
+import datetime as dt
+from io import BytesIO
+
+import pytest
+from asn1crypto import x509 as asn1_x509
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from pyhanko.pdf_utils import generic
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.validation import SignatureCoverageLevel, validate_pdf_signature
+from pyhanko_certvalidator import ValidationContext
+
+from onestop.errors import SignatureError
+from onestop.signatures import ProblemCode
+from onestop.signatures.pdf import (
+    VisibleStamp,
+    fold_to_ascii,
+    prepare_pdf_signature,
+    sign_pdf,
+    verify_pdf,
+)
+from onestop.testing import make_test_pdf
+
+
+def _pyhanko(pki, pdf):
+    roots = [asn1_x509.Certificate.load(pki.root.certificate.to_der())]
+    reader = PdfFileReader(BytesIO(pdf))
+    return [
+        validate_pdf_signature(sig, ValidationContext(trust_roots=roots))
+        for sig in reader.embedded_signatures
+    ]
+
+
+@pytest.fixture(scope="module")
+def source():
+    return make_test_pdf("Giấy chứng nhận đăng ký hộ kinh doanh", pages=2)
+
+
+@pytest.fixture(scope="module")
+def signed(test_pki, source):
+    s = test_pki.signer
+    return sign_pdf(
+        source,
+        certificate=s.certificate,
+        key=s.key,
+        chain=s.chain,
+        reason="Phê duyệt",
+        location="Hà Nội",
+    )
+
+
+def test_invisible_b_b(test_pki, signed):
+    (status,) = verify_pdf(signed, trust=test_pki.trust_store())
+    assert status.valid, status.problems
+    assert status.signer.tax_code == "0109999904"
+    details = dict(status.details)
+    assert details["coverage"] == "entire_file" and details["field_name"] == "Signature1"
+    assert status.signing_time is not None  # from /M
+    (theirs,) = _pyhanko(test_pki, signed)
+    assert theirs.intact and theirs.valid and theirs.trusted
+    assert theirs.coverage == SignatureCoverageLevel.ENTIRE_FILE
+    assert theirs.signing_cert.dump() == test_pki.signer.certificate.to_der()
+
+
+def test_pades_structure(signed):
+    reader = PdfFileReader(BytesIO(signed))
+    (sig,) = reader.embedded_signatures
+    assert sig.sig_object["/SubFilter"] == "/ETSI.CAdES.detached"
+    assert sig.md_algorithm == "sha256"
+    attrs = {a["type"].native for a in sig.signer_info["signed_attrs"]}
+    assert "signing_certificate_v2" in attrs and "signing_time" not in attrs
+    assert sig.sig_object["/Reason"] == "Phê duyệt"
+
+
+def test_visible_stamp_b_t_and_second_signature(test_pki, signed):
+    org = test_pki.organization
+    when = test_pki.now - dt.timedelta(days=1)
+    twice = sign_pdf(
+        signed,
+        certificate=org.certificate,
+        key=org.key,
+        chain=org.chain,
+        field_name="ChuKyCoQuan",
+        stamp=VisibleStamp(page=-1, box=(300, 40, 560, 110)),
+        timestamper=test_pki.timestamper(at=when),
+    )
+    first, second = verify_pdf(twice, trust=test_pki.trust_store())
+    assert first.valid and second.valid
+    assert dict(first.details)["coverage"] == "entire_revision"
+    assert dict(first.details)["modification_level"] == "form_filling"
+    assert second.timestamp_time == when
+    ours_first, ours_second = _pyhanko(test_pki, twice)
+    assert ours_first.valid and ours_first.trusted
+    assert ours_second.valid and ours_second.trusted
+    assert ours_second.timestamp_validity is not None and ours_second.timestamp_validity.valid
+    assert ours_second.timestamp_validity.timestamp == when
+    # The stamp is on the last page with the folded signer name and the Vietnam time.
+    reader = PdfFileReader(BytesIO(twice))
+    field = reader.embedded_signatures[1].sig_field
+    rect = [float(v) for v in field["/Rect"]]
+    assert rect == [300, 40, 560, 110]
+    assert field["/P"] == reader.root["/Pages"]["/Kids"][1]
+    appearance = field["/AP"]["/N"].data
+    assert b"So Tu phap Thanh pho Thu Nghiem" in appearance
+
+
+def test_deferred_two_phase(test_pki, source):
+    s = test_pki.signer
+    prepared = prepare_pdf_signature(source, certificate=s.certificate, chain=s.chain)
+    assert len(prepared.digest_to_sign) == 32
+    with pytest.raises(SignatureError, match="does not verify"):
+        prepared.finish(test_pki.organization.signer(prepared.digest_to_sign))
+    # ... the hash travels to a token or a remote signer and comes back:
+    signed = prepared.finish(s.signer(prepared.digest_to_sign))
+    (status,) = verify_pdf(signed, trust=test_pki.trust_store())
+    assert status.valid
+    (theirs,) = _pyhanko(test_pki, signed)
+    assert theirs.valid and theirs.trusted
+
+
+def test_rsa_chain(test_pki_rsa, source):
+    s = test_pki_rsa.signer
+    signed = sign_pdf(source, certificate=s.certificate, signer=s.signer, chain=s.chain)
+    (theirs,) = _pyhanko(test_pki_rsa, signed)
+    assert theirs.valid and theirs.trusted
+    assert verify_pdf(signed, trust=test_pki_rsa.trust_store())[0].valid
+
+
+def test_reserved_space_too_small(test_pki, source):
+    s = test_pki.signer
+    prepared = prepare_pdf_signature(
+        source, certificate=s.certificate, chain=s.chain, bytes_reserved=200
+    )
+    with pytest.raises(SignatureError, match="reserved"):
+        prepared.finish(s.signer(prepared.digest_to_sign))
+
+
+def test_tampered_content_and_untrusted(test_pki, signed):
+    at = signed.index(b"trang 1")
+    tampered = signed[:at] + b"TRANG 1" + signed[at + 7 :]
+    (status,) = verify_pdf(tampered, trust=test_pki.trust_store())
+    assert not status.valid and status.problem_codes == (ProblemCode.TAMPERED,)
+    (status,) = verify_pdf(signed)
+    assert not status.valid and status.problem_codes == (ProblemCode.NO_TRUST_ANCHORS,)
+
+
+def test_expired_signer(test_pki, source):
+    e = test_pki.expired
+    signed = sign_pdf(source, certificate=e.certificate, key=e.key, chain=e.chain)
+    (status,) = verify_pdf(signed, trust=test_pki.trust_store())
+    assert status.intact and status.problem_codes == (ProblemCode.EXPIRED,)
+
+
+def test_content_changed_in_a_later_revision(test_pki, signed):
+    writer = IncrementalPdfFileWriter(BytesIO(signed))
+    page = writer.root["/Pages"]["/Kids"][0]
+    stream = generic.StreamObject(stream_data=b"BT /F1 30 Tf 72 700 Td (GIA MAO) Tj ET")
+    page["/Contents"] = writer.add_object(stream)
+    writer.update_container(page)
+    out = BytesIO()
+    writer.write(out)
+    (status,) = verify_pdf(out.getvalue(), trust=test_pki.trust_store())
+    assert status.intact
+    assert status.problem_codes == (ProblemCode.MODIFIED_AFTER_SIGNING,)
+
+
+def test_unsigned_and_malformed(test_pki, source, signed):
+    assert verify_pdf(source) == ()
+    for bad in (b"", b"%PDF-1.7\n", b"not a pdf", signed[: len(signed) // 2]):
+        with pytest.raises(SignatureError) as info:
+            verify_pdf(bad)
+        assert info.value.field == "pdf"
+    with pytest.raises(SignatureError, match="pdf"):
+        prepare_pdf_signature(b"garbage", certificate=test_pki.signer.certificate)
+
+
+def test_stamp_page_out_of_range(test_pki, source):
+    s = test_pki.signer
+    with pytest.raises(SignatureError, match="page 7"):
+        prepare_pdf_signature(source, certificate=s.certificate, stamp=VisibleStamp(page=7))
+
+
+def test_fold_to_ascii():
+    assert fold_to_ascii("Nguyễn Văn Đức - Sở Tư pháp") == "Nguyen Van Duc - So Tu phap"
+
+
+@given(st.data())
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+def test_mutation_of_signed_bytes_is_never_valid(test_pki, signed, data):
+    reader = PdfFileReader(BytesIO(signed))
+    a, b, c, d = (int(v) for v in reader.embedded_signatures[0].byte_range)
+    index = data.draw(st.one_of(st.integers(a, a + b - 1), st.integers(c, c + d - 1)))
+    mutated = bytearray(signed)
+    mutated[index] ^= data.draw(st.integers(1, 255))
+    try:
+        statuses = verify_pdf(bytes(mutated), trust=test_pki.trust_store())
+    except SignatureError:
+        return
+    assert not any(s.valid for s in statuses)
+
+
+@given(st.binary(max_size=300))
+@settings(max_examples=60, deadline=None)
+def test_fuzz_pdf_reader_raises_only_signature_error(data):
+    try:
+        statuses = verify_pdf(b"%PDF-1.7\n" + data)
+    except SignatureError:
+        return
+    assert not any(s.valid for s in statuses)
