@@ -184,3 +184,49 @@ def test_supplement_due_dates_match_a_day_loop(received, amount, offset, wait):
     paused = _working_days_in(requested.date(), back.date())
     assert pause.due_at.date() == _nth_working_day_after(received.date(), amount + paused)
     assert pause.due_at.time() == restart.due_at.time() == dt.time(17, 0)
+
+
+any_instant = st.one_of(
+    received_st,
+    st.datetimes(min_value=dt.datetime(2025, 1, 1), max_value=dt.datetime(2026, 8, 31)),  # naive
+    st.datetimes(
+        min_value=dt.datetime(2025, 1, 1),
+        max_value=dt.datetime(2026, 8, 31),
+        timezones=st.just(dt.UTC),
+    ),
+    st.dates(min_value=dt.date(2025, 1, 1), max_value=dt.date(2026, 8, 31)),
+    st.none(),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    received=any_instant,
+    pt=st.one_of(processing_st, st.integers(0, 5)),
+    requests=st.lists(st.tuples(any_instant, any_instant), max_size=3),
+    extension=st.one_of(st.none(), st.tuples(any_instant, any_instant)),
+    finished=any_instant,
+    probe=any_instant,
+    policy=st.sampled_from(["restart", "pause", "hold"]),
+)
+def test_random_input_raises_only_onestop_errors(
+    received, pt, requests, extension, finished, probe, policy
+):
+    from onestop.deadlines.clock import ExtensionSpan
+    from onestop.errors import OneStopError
+
+    try:
+        spans = [SupplementSpan(r, s) for r, s in requests]
+        ext = None if extension is None else ExtensionSpan(*extension)
+        clock = DossierClock(
+            CAL,
+            pt,
+            received,
+            supplements=spans,
+            extension=ext,
+            finished_at=finished,
+            supplement_policy=policy,
+        )
+        clock.to_dict(at=probe)
+    except OneStopError:
+        pass

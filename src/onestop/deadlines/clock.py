@@ -713,7 +713,11 @@ class _Timeline:
 
 
 def _spans_converter(value: Iterable[SupplementSpan]) -> tuple[SupplementSpan, ...]:
-    return tuple(sorted(value, key=lambda s: s.requested_at))
+    spans = tuple(value)
+    if all(isinstance(s, SupplementSpan) for s in spans):
+        # SupplementSpan guarantees aware instants, so sorting cannot mix naive and aware.
+        return tuple(sorted(spans, key=lambda s: s.requested_at))
+    return spans  # rejected with a clear message in DossierClock.__attrs_post_init__
 
 
 def _steps_converter(value: Iterable[LienThongSpan]) -> tuple[LienThongSpan, ...]:
@@ -761,6 +765,34 @@ class DossierClock:
     _timeline: _Timeline = attrs.field(init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
+        from onestop.deadlines.calendar import WorkCalendar
+
+        if not isinstance(self.calendar, WorkCalendar):
+            raise InvalidInputError(
+                f"calendar: expected a WorkCalendar (e.g. civil_service_calendar()), got "
+                f"{type(self.calendar).__name__}",
+                field="calendar",
+            )
+        if not isinstance(self.processing_time, ProcessingTime):
+            raise InvalidInputError(
+                f"processing_time: expected a ProcessingTime such as "
+                f"ProcessingTime.working_days(5), got {type(self.processing_time).__name__}",
+                field="processing_time",
+            )
+        for field, spans, kind in (
+            ("supplements", self.supplements, SupplementSpan),
+            ("steps", self.steps, LienThongSpan),
+        ):
+            wrong = [type(x).__name__ for x in spans if not isinstance(x, kind)]
+            if wrong:
+                raise InvalidInputError(
+                    f"{field}: expected {kind.__name__} items, got {wrong[0]}", field=field
+                )
+        if self.extension is not None and not isinstance(self.extension, ExtensionSpan):
+            raise InvalidInputError(
+                f"extension: expected an ExtensionSpan, got {type(self.extension).__name__}",
+                field="extension",
+            )
         _aware(self.received_at, "received_at")
         if self.finished_at is not None and _aware(self.finished_at, "finished_at") < (
             self.received_at
