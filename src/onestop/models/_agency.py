@@ -263,11 +263,13 @@ class AgencyCode(_Identifier):
 
         Only the level-1 body is mapped (``H39`` → ``H53``, Long An into Tây Ninh): subordinate
         units were reorganised and have new codes. The result keeps this code's form
-        (``000.00.00.H53`` for a legacy code). ``None`` when the code is not closed.
+        (``000.00.00.H53`` for a legacy code). ``None`` when the code is not closed, and also
+        for a code whose province is disputed (``authority.note``), so that an open code is
+        never rewritten on a guess.
         """
         authority = self.authority
-        if authority.province is None:
-            return None
+        if authority.province is None or authority.note is not None:
+            return None  # unknown body, or a disputed code: never rewrite it on a guess
         new = successor_province(authority.province)
         if new.agency_code == "H" + self.level1[1:]:
             return None
