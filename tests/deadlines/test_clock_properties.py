@@ -38,7 +38,7 @@ ordered_st = st.one_of(
 offset_st = st.integers(min_value=0, max_value=15 * 24 * 60).map(lambda m: dt.timedelta(minutes=m))
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(received=received_st, pt=processing_st, offset=offset_st, later=offset_st)
 def test_a_pause_of_zero_length_changes_nothing(received, pt, offset, later):
     base = DossierClock(CAL, pt, received)
@@ -53,7 +53,7 @@ def test_a_pause_of_zero_length_changes_nothing(received, pt, offset, later):
     assert paused.is_overdue(probe) == base.is_overdue(probe)
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=50, deadline=None)
 @given(case=ordered_st, received=received_st, offset=offset_st, wait=offset_st)
 def test_restart_is_never_earlier_than_pause(case, received, offset, wait):
     pt, counting = case
@@ -67,7 +67,7 @@ def test_restart_is_never_earlier_than_pause(case, received, offset, wait):
     assert restart.due_at >= pause.due_at >= pause.base.due
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(received=received_st, pt=processing_st, offset=offset_st, wait=offset_st)
 def test_pause_never_shortens_the_deadline(received, pt, offset, wait):
     span = SupplementSpan(received + offset, received + offset + wait)
@@ -75,7 +75,7 @@ def test_pause_never_shortens_the_deadline(received, pt, offset, wait):
     assert pause.due_at >= pause.base.due
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(
     received=received_st,
     pt=processing_st,
@@ -109,7 +109,7 @@ def test_remaining_is_frozen_while_a_supplement_is_awaited(received, pt, offset,
         assert clock.remaining(requested + probe) == frozen
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=50, deadline=None)
 @given(received=received_st, pt=processing_st, took=offset_st)
 def test_classification_is_consistent_with_the_due_date(received, pt, took):
     finished = received + took
@@ -128,7 +128,7 @@ def test_classification_is_consistent_with_the_due_date(received, pt, took):
     assert (in_progress is Timeliness.IN_PROGRESS_OVERDUE) == running.is_overdue(finished)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(
     received=received_st,
     amount=st.integers(1, 20),
@@ -199,7 +199,7 @@ any_instant = st.one_of(
 )
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(
     received=any_instant,
     pt=st.one_of(processing_st, st.integers(0, 5)),

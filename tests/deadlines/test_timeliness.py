@@ -97,7 +97,7 @@ instants = st.datetimes(
 )
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(due=instants, finished=instants)
 def test_classification_is_consistent_with_the_due_date(due, finished):
     result = classify(due, finished_at=finished)
