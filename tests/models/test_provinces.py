@@ -128,6 +128,10 @@ def test_confirmed_h_codes(code, name):
 def test_unconfirmed_h_codes_are_marked():
     unconfirmed = [p for p in provinces("2008") if not p.agency_code_confirmed]
     assert len(unconfirmed) == 63 - len(CONFIRMED_H)
+    disputed = {p.name_vi for p in provinces("2008") if p.agency_code_note}
+    assert "Hà Tĩnh" in disputed  # its portal says H27, the table H25
+    assert all(not p.agency_code_confirmed for p in provinces("2008") if p.agency_code_note)
+    assert province_by_code("79").agency_code_note is None
 
 
 def test_2025_composition_matches_nq_202():

@@ -19,6 +19,7 @@ from typing import Literal, final
 
 from onestop.errors import InvalidIdentifierError
 from onestop.models._data.provinces import (
+    DISPUTED_H,
     ENGLISH_NAMES,
     PROVINCES_2008,
     PROVINCES_2025,
@@ -116,6 +117,11 @@ class Province:
 
     def __delattr__(self, name: str) -> None:
         raise AttributeError(f"Province is immutable (cannot delete {name!r})")
+
+    @property
+    def agency_code_note(self) -> str | None:
+        """Why the H-code is in doubt, when a found source contradicts the inferred table."""
+        return DISPUTED_H.get(self.agency_code)
 
     @property
     def full_name_vi(self) -> str:
