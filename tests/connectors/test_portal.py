@@ -325,9 +325,12 @@ def test_from_env(fake_portal):
 
 def test_sync_client_over_loopback(fake_portal):
     fake_portal.hang_seconds = 0.5
-    with fake_portal.serve() as server, PortalClient(
-        server.url, auth=AdapterAuth("onestop", "onestop"), unit_code="H56", timeout=0.2
-    ) as client:
+    with (
+        fake_portal.serve() as server,
+        PortalClient(
+            server.url, auth=AdapterAuth("onestop", "onestop"), unit_code="H56", timeout=0.2
+        ) as client,
+    ):
         assert client.upsert_dossier(rec(code="L-1")).created is True
         fake_portal.timeout_next(1)
         fake_portal.drop_next(1)
