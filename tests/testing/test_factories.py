@@ -23,7 +23,7 @@ from onestop.models import (
     ProcessingTime,
     TaxCode,
 )
-from onestop.testing import make_dossier, make_procedure
+from onestop.testing import dossiers, make_dossier, make_procedure, procedures
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -190,3 +190,24 @@ def test_dossier_json_round_trip():
     for status in DossierStatus:
         d = make_dossier(5, status=status)
         assert Dossier.from_json(d.to_json()) == d
+
+
+@settings(max_examples=15, deadline=None)
+@given(d=dossiers(statuses=["processing", "completed"]))
+def test_dossiers_strategy(d):
+    assert d.status in (DossierStatus.PROCESSING, DossierStatus.COMPLETED)
+    assert Dossier.from_json(d.to_json()) == d
+
+
+def test_strategies_reject_empty_statuses():
+    with pytest.raises(InvalidInputError):
+        dossiers(statuses=[])
+    with pytest.raises(InvalidInputError):
+        dossiers(statuses=["archived"])
+
+
+@settings(max_examples=10, deadline=None)
+@given(procedure=procedures(channels=(Channel.DIRECT,)))
+def test_procedures_strategy(procedure):
+    assert procedure.channels == (Channel.DIRECT,)
+    assert Procedure.from_json(procedure.to_json()) == procedure

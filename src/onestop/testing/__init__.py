@@ -18,8 +18,10 @@ _LAZY: dict[str, str] = {
     "ThrowawayPKI": "onestop.testing._pki",
     "build_test_pki": "onestop.testing._pki",
     "make_test_pdf": "onestop.testing._pki",
+    "dossiers": "onestop.testing._factories",
     "make_dossier": "onestop.testing._factories",
     "make_procedure": "onestop.testing._factories",
+    "procedures": "onestop.testing._factories",
 }
 
 __all__: list[str] = sorted(_LAZY)

@@ -17,8 +17,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import random
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from onestop.errors import InvalidIdentifierError, InvalidInputError
@@ -56,7 +57,10 @@ from onestop.models import (
     TimeUnit,
 )
 
-__all__ = ["make_dossier", "make_procedure"]
+if TYPE_CHECKING:
+    from hypothesis.strategies import SearchStrategy
+
+__all__ = ["dossiers", "make_dossier", "make_procedure", "procedures"]
 
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -632,3 +636,40 @@ def _delivery(dossier: Dossier, rng: random.Random) -> ResultDelivery:
     if dossier.channel is Channel.ONLINE and rng.random() < 0.5:
         return ResultDelivery(method=DeliveryMethod.ONLINE)
     return ResultDelivery(method=DeliveryMethod.COUNTER)
+
+
+def dossiers(
+    statuses: Iterable[DossierStatus | str] | None = None, **overrides: Any
+) -> SearchStrategy[Dossier]:
+    """A Hypothesis strategy of :func:`make_dossier` dossiers (needs ``hypothesis``).
+
+    Args:
+        statuses: the statuses to draw from; every status by default.
+        **overrides: passed to :func:`make_dossier` for every example.
+
+    Example:
+        >>> from hypothesis import given
+        >>> @given(dossiers(statuses=["processing"]))
+        ... def test_open(d): assert d.status.is_open
+    """
+    from hypothesis import strategies as st
+
+    chosen = [_status(s) for s in statuses] if statuses is not None else list(DossierStatus)
+    if not chosen:
+        raise InvalidInputError("statuses: give at least one status", field="statuses")
+    return st.builds(
+        lambda seed, status: make_dossier(seed, status=status, **overrides),
+        st.integers(0, 2**32 - 1),
+        st.sampled_from(chosen),
+    )
+
+
+def procedures(**overrides: Any) -> SearchStrategy[Procedure]:
+    """A Hypothesis strategy of :func:`make_procedure` procedures (needs ``hypothesis``).
+
+    Args:
+        **overrides: passed to :func:`make_procedure` for every example.
+    """
+    from hypothesis import strategies as st
+
+    return st.builds(lambda seed: make_procedure(seed, **overrides), st.integers(0, 2**32 - 1))
