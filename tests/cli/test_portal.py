@@ -1,0 +1,158 @@
+"""``onestop portal push|enqueue|sync|status`` and ``onestop fake-portal``."""
+
+from __future__ import annotations
+
+import json
+import select
+import subprocess
+import sys
+
+import httpx
+import pytest
+
+from onestop.connectors import DossierRecord, Outbox
+from onestop.testing import make_dossier
+
+STATUS_KEYS = {"ok", "outbox", "stats", "dead_letters"}
+STATS_KEYS = {"pending", "in_flight", "dead", "delivered", "oldest_age_seconds"}
+
+
+@pytest.fixture
+def served(fake_portal, monkeypatch):
+    with fake_portal.serve() as server:
+        monkeypatch.setenv("ONESTOP_PORTAL_URL", server.url)
+        monkeypatch.setenv("ONESTOP_PORTAL_UNIT_CODE", "H56")
+        monkeypatch.setenv("ONESTOP_PORTAL_USERNAME", "onestop")
+        monkeypatch.setenv("ONESTOP_PORTAL_PASSWORD", "onestop")
+        yield fake_portal
+
+
+@pytest.fixture
+def dossier_file(tmp_path):
+    dossier = make_dossier(seed=8)
+    path = tmp_path / "dossier.json"
+    path.write_text(dossier.to_json(), encoding="utf-8")
+    return dossier, path
+
+
+def invoke_json(app, runner, *args):
+    result = runner.invoke(app, [*args, "--json"])
+    return result.exit_code, json.loads(result.stdout)
+
+
+def test_push_creates_then_updates(app, runner, served, dossier_file):
+    dossier, path = dossier_file
+    code, data = invoke_json(app, runner, "portal", "push", str(path))
+    assert (code, data) == (0, {"ok": True, "code": str(dossier.code), "created": True})
+    code, data = invoke_json(app, runner, "portal", "push", str(path))
+    assert data["created"] is False
+    assert served.dossier(str(dossier.code)).status == str(dossier.status.code)
+    result = runner.invoke(app, ["portal", "push", str(path)])
+    assert result.exit_code == 0
+    assert "updated" in result.stdout
+
+
+def test_push_reports_bad_input_and_missing_settings(app, runner, tmp_path, monkeypatch):
+    code, data = invoke_json(app, runner, "portal", "push", str(tmp_path / "missing.json"))
+    assert code == 2
+    assert data["error"]["code"] == "invalid_input"
+    assert "dossier_file" in data["error"]["message"]
+    path = tmp_path / "d.json"
+    path.write_text(make_dossier(seed=1).to_json(), encoding="utf-8")
+    for var in ("URL", "UNIT_CODE", "USERNAME", "PASSWORD"):
+        monkeypatch.delenv(f"ONESTOP_PORTAL_{var}", raising=False)
+    code, data = invoke_json(app, runner, "portal", "push", str(path))
+    assert code == 2
+    assert data["error"]["code"] == "configuration_error"
+    assert "ONESTOP_PORTAL_URL" in data["error"]["message"]
+
+
+def test_push_reports_portal_errors(app, runner, served, dossier_file, monkeypatch):
+    _, path = dossier_file
+    monkeypatch.setenv("ONESTOP_PORTAL_PASSWORD", "wrong")
+    code, data = invoke_json(app, runner, "portal", "push", str(path))
+    assert code == 1
+    assert data["error"]["code"] == "authentication_error"
+    assert "wrong" not in data["error"]["message"]
+
+
+def test_enqueue_sync_status(app, runner, served, dossier_file, tmp_path):
+    dossier, path = dossier_file
+    outbox = str(tmp_path / "outbox.sqlite")
+    code, data = invoke_json(app, runner, "portal", "enqueue", str(path), "--outbox", outbox)
+    assert code == 0
+    assert data["stats"]["pending"] == 1
+    code, data = invoke_json(app, runner, "portal", "status", "--outbox", outbox)
+    assert set(data) == STATUS_KEYS
+    assert set(data["stats"]) == STATS_KEYS
+    assert data["stats"]["pending"] == 1
+    served.fail_next(1)
+    code, data = invoke_json(app, runner, "portal", "sync", "--outbox", outbox)
+    assert code == 0
+    assert (data["delivered"], data["dead"]) == (1, 0)
+    assert data["stats"]["pending"] == 0
+    assert served.dossier(str(dossier.code)) is not None
+    code, data = invoke_json(app, runner, "portal", "status", "--outbox", outbox)
+    assert data["stats"]["delivered"] == 1
+    assert data["dead_letters"] == []
+
+
+def test_sync_concurrent_and_dead_letters_in_status(app, runner, served, tmp_path):
+    outbox = str(tmp_path / "outbox.sqlite")
+    with Outbox(outbox) as box:
+        box.enqueue_many([make_dossier(seed=i) for i in range(12)])
+        box.enqueue(DossierRecord(MaHoSo="BAD-1", TrangThaiHoSo="not-a-status"))
+    code, data = invoke_json(
+        app, runner, "portal", "sync", "--outbox", outbox, "--concurrency", "4", "--until-empty"
+    )
+    assert code == 0
+    assert data["delivered"] == 12
+    assert data["dead"] == 1  # the portal refuses the record: retrying cannot fix it
+    code, data = invoke_json(app, runner, "portal", "status", "--outbox", outbox)
+    [letter] = data["dead_letters"]
+    assert letter["dossier_code"] == "BAD-1"
+    assert letter["reason"].startswith("api_status_error")
+    text = runner.invoke(app, ["portal", "status", "--outbox", outbox])
+    assert "dead letters" in text.stdout
+
+
+def test_status_of_missing_outbox(app, runner, tmp_path):
+    code, data = invoke_json(app, runner, "portal", "status", "--outbox", str(tmp_path / "x"))
+    assert code == 2
+    assert data["error"]["code"] == "invalid_input"
+
+
+def test_fake_portal_command_serves_on_loopback():
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "from onestop.cli import main; main()",
+            "fake-portal",
+            "--port",
+            "0",
+            "--json",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        ready, _, _ = select.select([proc.stdout], [], [], 30)
+        assert ready
+        lines = []
+        while not lines or lines[-1].strip() != "}":
+            lines.append(proc.stdout.readline())
+        info = json.loads("".join(lines))
+        assert info["url"].startswith("http://127.0.0.1:")
+        answer = httpx.post(
+            info["url"] + "/login", json={"username": "onestop", "password": "onestop"}
+        ).json()
+        assert answer["error_code"] == 0
+        assert answer["session"]
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        proc.stdout.close()
+        proc.stderr.close()
+    assert proc.returncode == 0
