@@ -113,3 +113,11 @@ def test_text_output(app, runner):
 def test_unknown_kind_option(app, runner):
     result = runner.invoke(app, ["check-id", "x", "--kind", "passport"])
     assert result.exit_code == 2
+
+
+def test_text_output_nested_parts(app, runner):
+    result = runner.invoke(app, ["check-id", "000.00.00.H39"])
+    assert result.exit_code == 0
+    assert "authority:" in result.stdout
+    assert "name: Ủy ban nhân dân tỉnh Long An" in result.stdout
+    assert "successor: 000.00.00.H53" in result.stdout

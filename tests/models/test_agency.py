@@ -550,3 +550,44 @@ def test_sqlite_store_durability_setting(tmp_path, durable, level):
         assert store._connection().execute("PRAGMA synchronous").fetchone()[0] == level
         assert store._connection().execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert store.next_value("H56", DAY) == 1
+
+
+def test_sqlite_store_rolls_back_a_failed_increment(tmp_path):
+    class BadDay(date):
+        def isoformat(self) -> str:
+            raise RuntimeError("boom")
+
+    with SqliteSequenceStore(tmp_path / "r.db") as store:
+        with pytest.raises(RuntimeError):
+            store.next_value("H56", BadDay(2026, 3, 2))
+        assert store.next_value("H56", DAY) == 1  # no transaction left open
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="needs fork")
+def test_sqlite_store_survives_fork(tmp_path):
+    import os
+
+    store = SqliteSequenceStore(tmp_path / "f.db")
+    assert store.next_value("H56", DAY) == 1
+    pid = os.fork()
+    if pid == 0:  # child: must open its own connection and lock
+        try:
+            ok = store.next_value("H56", DAY) == 2
+        except BaseException:
+            ok = False
+        os._exit(0 if ok else 1)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert store.next_value("H56", DAY) == 3
+    store.close()
+
+
+def test_authority_value_semantics():
+    a = AgencyCode("H56.14").authority
+    assert a == AgencyCode("000.00.00.H56").authority
+    assert a != AgencyCode("H57").authority
+    assert a != "H56"
+    assert len({a, AgencyCode("H56").authority}) == 1
+    assert "H56" in repr(a)
+    with pytest.raises(AttributeError):
+        a.name = "x"  # type: ignore[misc]

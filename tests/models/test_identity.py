@@ -248,6 +248,9 @@ def test_value_semantics():
     assert tax != "0100109106-001"
     assert pickle.loads(pickle.dumps(tax)) == tax  # noqa: S301
     assert copy.deepcopy(tax) is tax
+    assert copy.copy(tax) is tax
+    assert tax.masked() == "0100********01"
+    assert LegacyId("123456789").masked() == "12*****89"
     assert sorted([TaxCode("0300588569"), TaxCode("0100109106")])[0] == TaxCode("0100109106")
     assert TaxCode("0300588569") >= TaxCode("0100109106")
     with pytest.raises(TypeError):

@@ -220,4 +220,8 @@ def test_value_semantics():
     assert len({hcm, province_by_code("H29")}) == 1
     with pytest.raises(AttributeError):
         hcm.code = "01"  # type: ignore[misc]
+    with pytest.raises(AttributeError):
+        del hcm.code
+    assert hcm != "79"
+    assert repr(hcm) == "Province(era='2025', code='79', name_vi='Hồ Chí Minh')"
     assert isinstance(hcm, Province)
