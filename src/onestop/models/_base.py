@@ -115,6 +115,7 @@ class FrozenModel(BaseModel):
         extra="forbid",
         str_strip_whitespace=True,
         json_schema_serialization_defaults_required=True,
+        defer_build=True,
     )
 
     #: The error class raised when validation fails.
