@@ -312,7 +312,7 @@ def test_due_for_procedure(cal):
 
 
 def test_clock_for_dossier_matches_the_facts(cal):
-    d = make_dossier(7, status=DossierStatus.NEW)
+    d = make_dossier(7, status=DossierStatus.NEW, submitted_at=at(3, 2, 8))
     received = at(3, 2, 9)
     due = at(3, 16, 17)
     d = d.model_copy(update={"procedure": d.procedure.model_copy(update={"processing_time": WD10})})
@@ -426,3 +426,44 @@ def test_due_for_procedure_refuses_a_channel_the_procedure_lacks(cal):
     with pytest.raises(InvalidInputError) as exc:
         due_for_procedure(only_direct, Channel.ONLINE, RECEIVED, calendar=cal)
     assert exc.value.field == "channel"
+
+
+def test_recorded_extension_not_later_is_flagged_not_refused(cal):
+    # A record from a system that ignored Tết: received Fri 13 Feb 2026, 5 working days,
+    # appointment written as Fri 20 Feb and "extended" to Tue 24 Feb. onestop's due date is
+    # Fri 27 Feb, so the extension does not extend: flagged, and the recorded date is kept.
+    d = make_dossier(11, status=DossierStatus.NEW, submitted_at=at(2, 13, 9))
+    d = d.model_copy(
+        update={
+            "procedure": d.procedure.model_copy(
+                update={"processing_time": ProcessingTime.working_days(5)}
+            )
+        }
+    )
+    d = d.accept(at=at(2, 13, 10), by="cb1", due_at=at(2, 20, 17))
+    d = d.start_processing(at=at(2, 13, 11), by="cb1")
+    d = d.extend(at=at(2, 19, 9), by="cb1", new_due_at=at(2, 24, 17), reason="Chờ xác minh")
+    c = clock_for(d, calendar=cal)
+    assert c.original_due_at == at(2, 27, 17)
+    assert c.due_at == at(2, 24, 17)
+    assert FlagCode.EXTENSION_NOT_LATER in [f.code for f in c.flags()]
+    # The interactive path refuses it.
+    with pytest.raises(DeadlineError):
+        DossierClock(cal, ProcessingTime.working_days(5), at(2, 13, 10)).with_extension(
+            at(2, 24, 17)
+        )
+
+
+def test_recorded_extension_while_supplement_pending(cal):
+    c = DossierClock(
+        cal,
+        WD10,
+        RECEIVED,
+        supplements=[SupplementSpan(at(3, 4, 9))],
+        extension=ExtensionSpan(at(3, 27, 17), apology_at=at(3, 5, 9)),
+    )
+    assert c.original_due_at is None
+    assert c.due_at == at(3, 27, 17)
+    assert c.is_paused(at(3, 10, 9))
+    assert [f.code for f in c.flags()] == [FlagCode.SUPPLEMENT_PENDING]
+    assert "lang" not in c.explain("en")

@@ -287,6 +287,8 @@ class FlagCode(StrEnum):
     """The apology letter was issued later than one working day before the due date."""
     MISSING_APOLOGY = "missing_apology"
     """An extension without the date of its apology letter."""
+    EXTENSION_NOT_LATER = "extension_not_later"
+    """A recorded extension whose new date is not after the due date computed here."""
     STEP_OVER_SHARE = "step_over_share"
     """A liên thông step finished (or is still running) after its own share of the time."""
     OVERDUE = "overdue"
@@ -742,9 +744,7 @@ class DossierClock:
             (:func:`onestop.deadlines.policies.default_policy`). Also used for liên thông shares.
 
     Raises:
-        InvalidInputError: naive datetimes, events before receipt or out of order.
-        DeadlineError: an extension that does not move the due date later, or one given while a
-            supplement request is pending.
+        InvalidInputError: naive datetimes, wrong types, events before receipt or out of order.
     """
 
     calendar: WorkCalendar
@@ -831,20 +831,6 @@ class DossierClock:
             segments.append(_Segment(span, due, resumed))
             due = resumed.due
             previous_end = span.resubmitted_at
-        if self.extension is not None:
-            if due is None:
-                raise DeadlineError(
-                    "extension: cannot extend a dossier while a supplement request is pending; "
-                    "the due date is not known until the completed dossier is received",
-                    field="extension",
-                )
-            if self.extension.new_due_at <= due:
-                raise DeadlineError(
-                    f"extension.new_due_at: {self.extension.new_due_at.isoformat()} is not "
-                    f"after the current due date {due.isoformat()}; an extension (NĐ 61/2018 "
-                    "Điều 19(9)) sets a later appointment",
-                    field="extension.new_due_at",
-                )
         return _Timeline(base, tuple(segments), due)
 
     # -------------------------------------------------------------- copies
@@ -878,7 +864,9 @@ class DossierClock:
 
         Raises:
             DeadlineError: the dossier was already extended (the appointment is re-set only
-                once), or the new due date is not later than the current one.
+                once), a supplement request is pending, or the new due date is not later than
+                the current one. (A recorded extension given to the constructor or read by
+                :func:`clock_for` is not refused: it is flagged ``extension_not_later``.)
         """
         if self.extension is not None:
             raise DeadlineError(
@@ -887,7 +875,22 @@ class DossierClock:
                 "lần)",
                 field="extension",
             )
-        return attrs.evolve(self, extension=ExtensionSpan(new_due_at, apology_at))
+        extension = ExtensionSpan(new_due_at, apology_at)
+        due = self.original_due_at
+        if due is None:
+            raise DeadlineError(
+                "extension: cannot extend a dossier while a supplement request is pending; "
+                "the due date is not known until the completed dossier is received",
+                field="extension",
+            )
+        if extension.new_due_at <= due:
+            raise DeadlineError(
+                f"extension.new_due_at: {extension.new_due_at.isoformat()} is not after the "
+                f"current due date {due.isoformat()}; an extension (NĐ 61/2018 Điều 19(9)) "
+                "sets a later appointment",
+                field="extension.new_due_at",
+            )
+        return attrs.evolve(self, extension=extension)
 
     def with_step(self, step: LienThongSpan) -> DossierClock:
         """A copy with one more liên thông step."""
@@ -1149,20 +1152,35 @@ class DossierClock:
         latest = self.apology_due_date
         if ext is None or latest is None:
             return []
+        out: list[ClockFlag] = []
+        due = self.original_due_at
+        if due is not None and ext.new_due_at <= due:
+            out.append(
+                ClockFlag(
+                    FlagCode.EXTENSION_NOT_LATER,
+                    f"Ngày hẹn lại {_fmt(ext.new_due_at, 'vi')} không sau hạn giải quyết "
+                    f"{_fmt(due, 'vi')}.",
+                    f"The new appointment {_fmt(ext.new_due_at, 'en')} is not after the due "
+                    f"date {_fmt(due, 'en')}.",
+                    _BASIS_EXTENSION,
+                )
+            )
         if ext.apology_at is None:
             return [
+                *out,
                 ClockFlag(
                     FlagCode.MISSING_APOLOGY,
                     "Hồ sơ được gia hạn nhưng không ghi nhận ngày lập Phiếu xin lỗi và hẹn lại "
                     "ngày trả kết quả.",
                     "The dossier was extended but the date of the apology letter is not recorded.",
                     _BASIS_EXTENSION,
-                )
+                ),
             ]
         issued = local_date(ext.apology_at)
         if issued <= latest:
-            return []
+            return out
         return [
+            *out,
             ClockFlag(
                 FlagCode.LATE_APOLOGY,
                 f"Phiếu xin lỗi lập ngày {_fmt_day(issued, 'vi')}, muộn hơn hạn chậm nhất "
@@ -1170,7 +1188,7 @@ class DossierClock:
                 f"The apology letter was issued on {_fmt_day(issued, 'en')}, later than "
                 f"{_fmt_day(latest, 'en')} (one working day before the due date).",
                 _BASIS_EXTENSION,
-            )
+            ),
         ]
 
     # -------------------------------------------------------------- explanation
