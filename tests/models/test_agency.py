@@ -592,3 +592,21 @@ def test_authority_value_semantics():
     assert "H56" in repr(a)
     with pytest.raises(AttributeError):
         a.name = "x"  # type: ignore[misc]
+
+
+def test_json_schema_validates_with_jsonschema():
+    jsonschema = pytest.importorskip("jsonschema")
+    schema = Receipt.model_json_schema()
+    good = json.loads(
+        Receipt(
+            code="H15.50.05.13-260301-0001", procedure="1.000948.H38", agency="H56.14"
+        ).model_dump_json()
+    )
+    jsonschema.validate(good, schema)
+    for field, bad in [
+        ("code", "H15-260301-1"),
+        ("agency", "H56." + "1" * 40),
+        ("procedure", "1000894"),
+    ]:
+        with pytest.raises(jsonschema.ValidationError):
+            jsonschema.validate({**good, field: bad}, schema)
