@@ -612,7 +612,12 @@ class SqliteSequenceStore:
         return connection
 
     def next_value(self, agency: str, day: date) -> int:
-        """Increment and return the counter of ``agency`` on ``day`` (1 on first use)."""
+        """Increment and return the counter of ``agency`` on ``day`` (1 on first use).
+
+        Raises:
+            sqlite3.OperationalError: if the write lock is not obtained within ``timeout``
+                seconds (the increment is then not applied).
+        """
         connection = self._connection()
         connection.execute("BEGIN IMMEDIATE")
         try:
