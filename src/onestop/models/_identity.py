@@ -384,14 +384,14 @@ _MST_SEPARATORS = re.compile(r"[\s\-]")
 class TaxCode(_Identifier):
     """A tax identification number (mã số thuế, MST).
 
-    Three forms (Thông tư 105/2020/TT-BTC Art. 5; Thông tư 86/2024/TT-BTC):
+    Three forms (structure as in Thông tư 105/2020/TT-BTC; Thông tư 86/2024/TT-BTC):
 
     * ``base``: 10 digits, the last a check digit (see :func:`mst_check_digit`); digits 3–9
       are not all zero.
     * ``branch``: 13 digits, a base MST plus a 3-digit unit number ``001``–``999``, written
       ``0100109106-001`` (canonical) or ``0100109106001``.
     * ``citizen_id``: from 1 July 2025, individuals, household businesses and dependants use
-      their 12-digit personal ID (:class:`CitizenId`) as MST (TT 86/2024/TT-BTC Art. 5).
+      their 12-digit personal ID (:class:`CitizenId`) as MST (TT 86/2024/TT-BTC).
 
     Example:
         >>> TaxCode.parse("0100109106001").branch
