@@ -388,3 +388,47 @@ def test_unaccepted_statuses_have_no_receipt_time():
         Dossier.model_validate(data)
     assert info.value.field == "received_at"
     assert "new" in info.value.message
+
+
+_LEAVES = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**6), 10**6),
+    st.floats(allow_nan=False),
+    st.text(max_size=8),
+    st.sampled_from(["2026-03-02T09:00:00+07:00", "2026-03-02T09:00:00", "new", "direct"]),
+)
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    changes=st.dictionaries(
+        st.sampled_from([*Dossier.model_fields, "junk"]),
+        st.recursive(
+            _LEAVES,
+            lambda inner: (
+                st.lists(inner, max_size=3)
+                | st.dictionaries(st.text(max_size=6), inner, max_size=3)
+            ),
+            max_leaves=6,
+        ),
+        max_size=4,
+    )
+)
+def test_random_input_raises_only_invalid_dossier_error(changes):
+    """Whatever is changed, parsing either succeeds or raises InvalidDossierError."""
+    base = _json(make_dossier(2, status=S.PROCESSING))
+    personal = [v for v in base["applicant"].values() if isinstance(v, str) and len(v) > 8]
+    data = {**base, **changes}
+    for attempt in (
+        lambda: Dossier.model_validate(data),
+        lambda: Dossier.from_json(json.dumps(data)),
+        lambda: Dossier(**data),
+    ):
+        try:
+            result = attempt()
+        except InvalidDossierError as exc:
+            assert exc.message
+            assert not any(value in exc.message for value in personal)
+        else:
+            assert Dossier.from_json(result.to_json()) == result
