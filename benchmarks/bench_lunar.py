@@ -5,8 +5,8 @@ Hồ Ngọc Đức's tables). Also shown: vnlunar's astronomical conversion at U
 ``lunardate`` (Chinese calendar table). Target (issue 3): onestop ≥ 10x faster than the anchor.
 
 Run: ``python3 benchmarks/bench_lunar.py [--n 100000] [--repeats 5]``. Prints a table of
-median times over the repeats, measured in the same run, with the garbage collector paused
-during each timed run as ``timeit`` does.
+median CPU times over the repeats, the implementations taking turns in each round, with the
+garbage collector paused during each timed run as ``timeit`` does.
 """
 
 from __future__ import annotations
@@ -20,20 +20,27 @@ import time
 from collections.abc import Callable
 
 
-def _time(fn: Callable[[], object], repeats: int) -> float:
-    # As timeit does, the cyclic garbage collector is paused while a run is timed (for every
-    # implementation alike), so that its pauses do not land at random in one of them.
-    runs = []
+def _run(fn: Callable[[], object]) -> float:
+    # CPU time of this process (the machine is shared: wall time would count the time other
+    # jobs hold the CPU). As timeit does, the cyclic garbage collector is paused while a run
+    # is timed (for every implementation alike), so that its pauses do not land in one of them.
+    gc.collect()
+    gc.disable()
+    try:
+        start = time.process_time()
+        fn()
+        return time.process_time() - start
+    finally:
+        gc.enable()
+
+
+def _interleaved(cases: dict[str, Callable[[], object]], repeats: int) -> dict[str, float]:
+    """Median time of each case; the cases take turns in every round (fair under load)."""
+    runs: dict[str, list[float]] = {name: [] for name in cases}
     for _ in range(repeats):
-        gc.collect()
-        gc.disable()
-        try:
-            start = time.perf_counter()
-            fn()
-            runs.append(time.perf_counter() - start)
-        finally:
-            gc.enable()
-    return statistics.median(runs)
+        for name, fn in cases.items():
+            runs[name].append(_run(fn))
+    return {name: statistics.median(r) for name, r in runs.items()}
 
 
 def main() -> None:
@@ -64,21 +71,34 @@ def main() -> None:
     def vnlunar_astro() -> object:
         return [vnlunar.get_lunar_date(d.day, d.month, d.year, 7) for d in small]
 
-    rows: list[tuple[str, int, float]] = [
-        ("onestop to_lunar (vn)", args.n, _time(onestop_vn, args.repeats)),
-        ("onestop to_lunar (cn)", args.n, _time(onestop_cn, args.repeats)),
-        ("vnlunar.get_lunar_date (default, anchor)", args.n, _time(vnlunar_default, args.repeats)),
-        ("vnlunar.get_lunar_date (time_zone=7)", len(small), _time(vnlunar_astro, args.repeats)),
-    ]
+    import numpy as np
+
+    from onestop.deadlines.lunar import to_lunar_array
+
+    array = np.array(dates, dtype="datetime64[D]")
+    to_lunar_array(array[:1])
+
+    def onestop_array() -> object:
+        return to_lunar_array(array)
+
+    cases: dict[str, tuple[int, Callable[[], object]]] = {
+        "onestop to_lunar (vn)": (args.n, onestop_vn),
+        "onestop to_lunar (cn)": (args.n, onestop_cn),
+        "vnlunar.get_lunar_date (default, anchor)": (args.n, vnlunar_default),
+        "vnlunar.get_lunar_date (time_zone=7)": (len(small), vnlunar_astro),
+        "onestop to_lunar_array (vn, NumPy)": (args.n, onestop_array),
+    }
     try:
         import lunardate
 
         def lunardate_cn() -> object:
             return [lunardate.LunarDate.from_solar_date(d.year, d.month, d.day) for d in small]
 
-        rows.append(("lunardate.from_solar_date (cn)", len(small), _time(lunardate_cn, 3)))
+        cases["lunardate.from_solar_date (cn)"] = (len(small), lunardate_cn)
     except ImportError:  # pragma: no cover - optional comparison
         pass
+    medians = _interleaved({name: fn for name, (_, fn) in cases.items()}, args.repeats)
+    rows = [(name, n, medians[name]) for name, (n, _) in cases.items()]
 
     anchor = rows[2][2] / rows[2][1]
     print(f"{'implementation':44} {'dates':>8} {'median s':>9} {'us/date':>8} {'vs anchor':>10}")

@@ -265,3 +265,43 @@ def test_from_lunar_fuzz_raises_only_onestop_errors(year, month, day, leap, cale
     else:
         ld = to_lunar(d, calendar=calendar)
         assert (ld.year, ld.month, ld.day, ld.leap) == (year, month, day, leap)
+
+
+# --- vectorized path -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("calendar", CALENDARS)
+def test_to_lunar_array_matches_scalar(calendar):
+    np = pytest.importorskip("numpy")
+    from onestop.deadlines.lunar import to_lunar_array
+
+    first, last = covered_range(calendar=calendar)
+    rng = np.random.default_rng(1985)
+    ordinals = rng.integers(first.toordinal(), last.toordinal() + 1, size=3000)
+    ordinals[:2] = (first.toordinal(), last.toordinal())
+    dates = [D.fromordinal(int(o)) for o in ordinals]
+    out = to_lunar_array(np.array(dates, dtype="datetime64[D]"), calendar=calendar)
+    expected = [to_lunar(d, calendar=calendar) for d in dates]
+    assert out.year.tolist() == [e.year for e in expected]
+    assert out.month.tolist() == [e.month for e in expected]
+    assert out.day.tolist() == [e.day for e in expected]
+    assert out.leap.tolist() == [e.leap for e in expected]
+
+
+def test_to_lunar_array_shapes_and_errors():
+    np = pytest.importorskip("numpy")
+    from onestop.deadlines.lunar import to_lunar_array
+
+    grid = np.array([["2026-02-17", "1985-01-21"], ["2030-02-02", "2007-02-17"]], "datetime64[D]")
+    out = to_lunar_array(grid)
+    assert out.day.shape == (2, 2)
+    assert out.day.tolist() == [[1, 1], [1, 1]]
+    assert to_lunar_array(["2026-04-26"]).day.tolist() == [10]
+    with pytest.raises(CalendarDataMissingError) as info:
+        to_lunar_array(np.array(["2026-01-01", "1700-01-01"], dtype="datetime64[D]"))
+    assert info.value.field == "dates"
+    assert "1700-01-01" in info.value.message
+    with pytest.raises(CalendarDataMissingError):
+        to_lunar_array(np.array(["NaT"], dtype="datetime64[D]"))
+    with pytest.raises(InvalidInputError):
+        to_lunar_array(["not a date"])

@@ -40,7 +40,7 @@ import datetime as dt
 import importlib
 from array import array
 from itertools import repeat
-from typing import Any, Literal, get_args
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, get_args
 
 from onestop.errors import (
     CalendarDataMissingError,
@@ -49,10 +49,15 @@ from onestop.errors import (
     LunarDateError,
 )
 
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
 __all__ = [
     "CALENDARS",
     "CAN",
     "CHI",
+    "LunarArrays",
     "LunarCalendar",
     "LunarDate",
     "covered_range",
@@ -63,6 +68,7 @@ __all__ = [
     "month_length",
     "month_starts",
     "to_lunar",
+    "to_lunar_array",
     "year_can_chi",
 ]
 
@@ -470,3 +476,80 @@ def covered_range(*, calendar: LunarCalendar = "vn") -> tuple[dt.date, dt.date]:
     """First and last Gregorian dates (inclusive) the calendar's table covers."""
     table = _table(calendar)
     return table.first, table.last
+
+
+class LunarArrays(NamedTuple):
+    """Lunar dates of many days at once, as parallel NumPy arrays (see :func:`to_lunar_array`).
+
+    Attributes:
+        year: lunar years (``int32``).
+        month: months 1–12 (``int8``).
+        day: days 1–30 (``int8``).
+        leap: whether each month is a leap month (``bool``).
+    """
+
+    year: npt.NDArray[np.int32]
+    month: npt.NDArray[np.int8]
+    day: npt.NDArray[np.int8]
+    leap: npt.NDArray[np.bool_]
+
+
+_EPOCH_ORDINAL = 719163  # date(1970, 1, 1).toordinal(): datetime64[D] counts days from it
+_ARRAY_CACHE: dict[str, tuple[Any, Any, Any, Any, Any]] = {}
+
+
+def to_lunar_array(dates: Any, *, calendar: LunarCalendar = "vn") -> LunarArrays:
+    """Convert many Gregorian dates at once (the vectorized path; needs the ``numpy`` extra).
+
+    Args:
+        dates: anything ``numpy.asarray(dates, dtype="datetime64[D]")`` accepts: an array of
+            ``datetime64``, a list of ``datetime.date`` or of ISO strings.
+        calendar: ``"vn"`` (UTC+7, default), ``"cn"``, ``"vn-historical"`` or ``"vn-compat"``.
+
+    Returns:
+        Parallel arrays of the same shape as ``dates``.
+
+    Raises:
+        CalendarDataMissingError: some date is outside the covered range (or is NaT).
+        InvalidInputError: ``dates`` cannot be read as dates.
+
+    Example:
+        >>> import numpy as np
+        >>> out = to_lunar_array(np.array(["1985-01-21", "2026-04-26"], dtype="datetime64[D]"))
+        >>> out.year.tolist(), out.month.tolist(), out.day.tolist(), out.leap.tolist()
+        ([1985, 2026], [1, 3], [1, 10], [False, False])
+    """
+    import numpy as np
+
+    table = _table(calendar)
+    try:
+        days = np.asarray(dates, dtype="datetime64[D]")
+    except (TypeError, ValueError) as exc:
+        msg = f"dates: expected dates convertible to numpy datetime64[D] ({exc})"
+        raise InvalidInputError(msg, field="dates") from None
+    cached = _ARRAY_CACHE.get(calendar)
+    if cached is None:
+        day_month = np.frombuffer(table.day_month, dtype=np.uint16)
+        cached = (
+            day_month,
+            np.array([y for y, _, _ in table.labels], dtype=np.int32),
+            np.array([m for _, m, _ in table.labels], dtype=np.int8),
+            np.array([lp for _, _, lp in table.labels], dtype=np.bool_),
+            np.array(table.starts[:-1], dtype=np.int64),
+        )
+        _ARRAY_CACHE[calendar] = cached
+    day_month, years, months, leaps, starts = cached
+    nat = np.isnat(days)
+    offset = days.astype(np.int64) + (_EPOCH_ORDINAL - table.first_ordinal)
+    bad = nat | (offset < 0) | (offset >= table.ndays)
+    if bad.any():
+        first_bad = days[bad].flat[0]
+        raise _missing("", str(first_bad), table, "dates")
+    index = day_month[offset]
+    ordinal = offset + table.first_ordinal
+    return LunarArrays(
+        year=years[index],
+        month=months[index],
+        day=(ordinal - starts[index] + 1).astype(np.int8),
+        leap=leaps[index],
+    )
