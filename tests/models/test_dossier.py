@@ -432,3 +432,20 @@ def test_random_input_raises_only_invalid_dossier_error(changes):
             assert not any(value in exc.message for value in personal)
         else:
             assert Dossier.from_json(result.to_json()) == result
+
+
+@pytest.mark.parametrize(
+    ("letter", "on_time"),
+    [
+        (at(10, 16), True),  # the day before the due date
+        (at(11, 8), False),  # the due date itself
+        (dt.datetime(2026, 3, 10, 17, 30, tzinfo=dt.UTC), False),  # 00:30 on the 11th in Vietnam
+        (dt.datetime(2026, 3, 10, 16, 30, tzinfo=dt.UTC), True),  # 23:30 on the 10th in Vietnam
+    ],
+)
+def test_apology_letter_deadline(letter, on_time):
+    # NĐ 61/2018 Art. 19(9): the letter goes out at the latest one day before the due date.
+    d = submitted().accept(at=at(2, 10), by="cb1", due_at=at(11, 17))
+    extended = d.extend(at=letter, by="cb1", new_due_at=at(13, 17), reason="Cần xác minh")
+    assert extended.extension is not None
+    assert extended.extension.letter_on_time is on_time

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from enum import StrEnum
 from types import MappingProxyType
 from typing import Annotated, Any, Self
+from zoneinfo import ZoneInfo
 
 from pydantic import Field, field_validator, model_validator
 
@@ -60,6 +61,7 @@ __all__ = [
 ]
 
 _S = DossierStatus
+_VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 _Text = Annotated[str, Field(min_length=1, max_length=2000)]
 _Actor = Annotated[str, Field(min_length=1, max_length=200)]
 _Sha256 = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
@@ -301,6 +303,18 @@ class Extension(FrozenModel):
     previous_due_at: Instant
     new_due_at: Instant
     reason: _Text
+
+    @property
+    def letter_on_time(self) -> bool:
+        """Whether the apology letter went out at the latest one day before the old due date.
+
+        NĐ 61/2018/NĐ-CP Art. 19(9): "chậm nhất 01 ngày trước ngày hết hạn". Compared as
+        calendar dates in Vietnam (Asia/Ho_Chi_Minh): the letter's date must be before the
+        previous due date's.
+        """
+        letter = self.letter_at.astimezone(_VN_TZ).date()
+        due = self.previous_due_at.astimezone(_VN_TZ).date()
+        return letter < due
 
     @model_validator(mode="after")
     def _check_dates(self) -> Self:
