@@ -42,6 +42,7 @@ from onestop.deadlines.holidays import (
 )
 from onestop.deadlines.hours import OfficeHours, OfficeHoursSchedule, Session
 from onestop.deadlines.lunar import (
+    LunarArrays,
     LunarCalendar,
     LunarDate,
     from_lunar,
@@ -50,6 +51,7 @@ from onestop.deadlines.lunar import (
     lunar_new_year,
     month_starts,
     to_lunar,
+    to_lunar_array,
 )
 from onestop.deadlines.policies import (
     POLICIES,
@@ -99,6 +101,7 @@ __all__ = [
     "HolidaySchedule",
     "HolidaySource",
     "LienThongSpan",
+    "LunarArrays",
     "LunarCalendar",
     "LunarDate",
     "MonthsPolicy",
@@ -137,4 +140,5 @@ __all__ = [
     "supplement_policy_by_name",
     "to_ics",
     "to_lunar",
+    "to_lunar_array",
 ]
