@@ -121,3 +121,28 @@ def test_text_output_nested_parts(app, runner):
     assert "authority:" in result.stdout
     assert "name: Ủy ban nhân dân tỉnh Long An" in result.stdout
     assert "successor: 000.00.00.H53" in result.stdout
+
+
+def test_provinces_json(app, runner):
+    result = runner.invoke(app, ["provinces", "--json"])
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    assert set(data) == {"era", "count", "provinces"}
+    assert data["era"] == "2025"
+    assert data["count"] == len(data["provinces"]) == 34
+    tay_ninh = next(p for p in data["provinces"] if p["name_vi"] == "Tây Ninh")
+    assert tay_ninh["code"] == "80"
+    assert tay_ninh["agency_code"] == "H53"
+    assert set(tay_ninh["predecessor_codes"]) == {"72", "80"}
+
+
+def test_provinces_2008(app, runner):
+    data = json.loads(runner.invoke(app, ["provinces", "--era", "2008", "--json"]).stdout)
+    assert data["count"] == 63
+    long_an = next(p for p in data["provinces"] if p["code"] == "80")
+    assert (long_an["cccd_code"], long_an["successor_code"]) == ("080", "80")
+    assert long_an["agency_code"] == "H39"
+    text = runner.invoke(app, ["provinces", "--era", "2008"])
+    assert text.exit_code == 0
+    assert "63 provinces" in text.stdout
+    assert runner.invoke(app, ["provinces", "--era", "1976"]).exit_code == 2

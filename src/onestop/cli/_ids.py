@@ -1,4 +1,8 @@
-"""The ``onestop check-id`` command: what an identifier is, its parts, or why it is invalid."""
+"""The ``onestop check-id`` and ``onestop provinces`` commands.
+
+``check-id`` tells what an identifier is and its parts, or why it is invalid; ``provinces``
+lists the province tables with their GSO, CCCD and agency codes.
+"""
 
 from __future__ import annotations
 
@@ -12,9 +16,14 @@ from onestop.cli._app import JsonOption, app, console, err_console, handle_error
 from onestop.errors import InvalidIdentifierError
 from onestop.models._agency import AgencyCode, DossierCode, ProcedureCode
 from onestop.models._identity import CitizenId, LegacyId, TaxCode
-from onestop.models._provinces import Province, successor_province
+from onestop.models._provinces import (
+    Province,
+    predecessor_provinces,
+    provinces,
+    successor_province,
+)
 
-__all__ = ["IdKind", "check_id", "describe_identifier", "detect_kind"]
+__all__ = ["Era", "IdKind", "check_id", "describe_identifier", "detect_kind", "list_provinces"]
 
 
 class IdKind(StrEnum):
@@ -182,3 +191,55 @@ def check_id(
         return
     console.print(f"valid {chosen.value}: {normalized}", markup=False)
     _print_parts(parts)
+
+
+class Era(StrEnum):
+    """The province tables ``onestop provinces`` can show."""
+
+    Y2025 = "2025"
+    Y2008 = "2008"
+
+
+def _province_row(p: Province) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "code": p.code,
+        "name_vi": p.name_vi,
+        "name_en": p.name_en,
+        "kind": p.kind,
+        "agency_code": p.agency_code,
+        "agency_code_confirmed": p.agency_code_confirmed,
+        "agency_code_disputed": p.agency_code_note is not None,
+    }
+    if p.era == "2008":
+        row["cccd_code"] = p.cccd_code
+        row["successor_code"] = successor_province(p).code
+    else:
+        row["predecessor_codes"] = [q.code for q in predecessor_provinces(p)]
+    return row
+
+
+@app.command("provinces")
+@handle_errors
+def list_provinces(
+    era: Annotated[
+        Era,
+        typer.Option("--era", help="2025: the 34 provinces from 1 July 2025; 2008: the 63 before."),
+    ] = Era.Y2025,
+    json_: JsonOption = False,
+) -> None:
+    """List the provinces of an era with their GSO, CCCD and agency (H-) codes."""
+    rows = [_province_row(p) for p in provinces(era.value)]
+    if json_:
+        print_json({"era": era.value, "count": len(rows), "provinces": rows})
+        return
+    from rich.table import Table
+
+    table = Table(title=f"{len(rows)} provinces ({era.value} era)")
+    for column in ("code", "name", "kind", "H-code", "2025" if era is Era.Y2008 else "from"):
+        table.add_column(column)
+    for row in rows:
+        mark = "" if row["agency_code_confirmed"] else ("?" if row["agency_code_disputed"] else "*")
+        link = row["successor_code"] if era is Era.Y2008 else ", ".join(row["predecessor_codes"])
+        table.add_row(row["code"], row["name_vi"], row["kind"], row["agency_code"] + mark, link)
+    console.print(table)
+    console.print("H-code marks: * inferred, ? disputed (see docs/identifiers.md)", markup=False)
