@@ -21,6 +21,7 @@ Example:
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import collections
 import copy
@@ -32,7 +33,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http import HTTPStatus
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, Self
 from urllib.parse import parse_qsl, urlsplit
 
@@ -613,55 +614,6 @@ class FakePortal:
         return server
 
 
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    disable_nagle_algorithm = True
-    portal: ClassVar[FakePortal]
-
-    def log_message(self, format: str, *args: Any) -> None:
-        """Silence the standard library's per-request log lines."""
-
-    def do_GET(self) -> None:
-        """Answer 405 like the adapter does for anything but POST."""
-        self._serve()
-
-    def do_POST(self) -> None:
-        """Answer one service, login or token call."""
-        self._serve()
-
-    def _serve(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length) if length else b""
-        url = urlsplit(self.path)
-        reply = self.portal.handle(
-            self.command,
-            url.path,
-            dict(parse_qsl(url.query)),
-            {k.lower(): v for k, v in self.headers.items()},
-            body,
-        )
-        if reply.delay:
-            time.sleep(reply.delay)
-        if reply.fault is not None and reply.fault.kind in ("timeout", "drop"):
-            if reply.fault.kind == "timeout":
-                time.sleep(self.portal.hang_seconds)
-            self.close_connection = True
-            return
-        self.send_response(reply.status)
-        for key, value in reply.headers:
-            self.send_header(key, value)
-        self.send_header("Content-Type", "application/json; charset=utf-8")
-        self.send_header("Content-Length", str(len(reply.body)))
-        self.end_headers()
-        self.wfile.write(reply.body)
-
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-    request_queue_size = 256
-
-
 def _check_loopback(host: str) -> None:
     if host == "localhost":
         return
@@ -677,8 +629,15 @@ def _check_loopback(host: str) -> None:
         )
 
 
+_MAX_LINE = 65536
+
+
 class FakePortalServer:
-    """A :class:`FakePortal` served over real HTTP on a loopback address (a test double).
+    """A :class:`FakePortal` served over real HTTP/1.1 (keep-alive) on loopback (a test double).
+
+    The server is a small single-threaded asyncio HTTP/1.1 server from the standard library,
+    so many concurrent connections cost no thread switches; a "timeout" fault holds its
+    connection for :attr:`FakePortal.hang_seconds` without blocking the others.
 
     Args:
         portal: the fake to serve.
@@ -688,57 +647,126 @@ class FakePortalServer:
 
     def __init__(self, portal: FakePortal, *, host: str = "127.0.0.1", port: int = 0) -> None:
         _check_loopback(host)
-        handler = type("_BoundHandler", (_Handler,), {"portal": portal})
-        if ":" in host:
-            server_cls: type[_Server] = type(
-                "_Server6", (_Server,), {"address_family": socket.AF_INET6}
-            )
-        else:
-            server_cls = _Server
         self.portal = portal
-        self._server = server_cls((host, port), handler)
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True
-        )
-        self._serving = False
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        self._sock = socket.socket(family, socket.SOCK_STREAM)
+        self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            self._sock.bind((host, port))
+        except OSError as exc:
+            self._sock.close()
+            raise ConfigurationError(
+                f"port: cannot listen on {host}:{port} ({exc.strerror}); choose another --port",
+                field="port",
+            ) from None
+        self._sock.listen(256)
+        self._sock.setblocking(False)  # noqa: FBT003 - stdlib signature
+        self._loop = asyncio.new_event_loop()
+        self._thread: threading.Thread | None = None
+        self._ready = threading.Event()
         self._closed = False
 
     @property
     def port(self) -> int:
         """The TCP port listened on."""
-        return int(self._server.server_address[1])
+        return int(self._sock.getsockname()[1])
 
     @property
     def url(self) -> str:
         """Base URL, e.g. ``"http://127.0.0.1:8765"``."""
-        host = str(self._server.server_address[0])
+        host = str(self._sock.getsockname()[0])
         host = f"[{host}]" if ":" in host else host
         return f"http://{host}:{self.port}"
 
     def start(self) -> None:
-        """Serve in a daemon thread."""
-        self._serving = True
+        """Serve in a daemon thread (returns once the server accepts connections)."""
+        self._thread = threading.Thread(target=self._run, daemon=True, name="fake-portal")
         self._thread.start()
+        self._ready.wait(30)
 
     def serve_forever(self) -> None:
         """Serve in the calling thread until :meth:`close` (from another thread) or Ctrl-C."""
-        self._serving = True
+        self._run()
+
+    def _run(self) -> None:
+        loop = self._loop
+        asyncio.set_event_loop(loop)
+        server = loop.run_until_complete(asyncio.start_server(self._connection, sock=self._sock))
+        loop.call_soon(self._ready.set)
         try:
-            self._server.serve_forever(poll_interval=0.2)
+            loop.run_forever()
         finally:
-            self._serving = False
+            server.close()
+            tasks = asyncio.all_tasks(loop)
+            for task in tasks:
+                task.cancel()
+            loop.run_until_complete(asyncio.gather(*tasks, return_exceptions=True))
+            loop.close()
 
     def close(self) -> None:
         """Stop serving and release the port (idempotent)."""
         if self._closed:
             return
         self._closed = True
-        if self._serving:
-            self._server.shutdown()
-        self._server.server_close()
+        if self._ready.is_set() and not self._loop.is_closed():
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            if self._thread is not None and self._thread is not threading.current_thread():
+                self._thread.join(10)
+        self._sock.close()
 
     def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+    async def _connection(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        raw = writer.get_extra_info("socket")
+        if raw is not None:
+            raw.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        try:
+            while await self._exchange(reader, writer):
+                pass
+        except (ConnectionError, asyncio.IncompleteReadError, asyncio.LimitOverrunError):
+            pass
+        finally:
+            writer.close()
+
+    async def _exchange(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> bool:
+        """Serve one request; return whether the connection stays open."""
+        line = await reader.readline()
+        if not line:
+            return False
+        parts = line.decode("latin-1").split()
+        if len(parts) != 3:
+            writer.write(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n")
+            return False
+        method, target, version = parts
+        headers: dict[str, str] = {}
+        while True:
+            header = await reader.readline()
+            if header in (b"\r\n", b"\n", b""):
+                break
+            key, _, value = header.decode("latin-1").partition(":")
+            headers[key.strip().lower()] = value.strip()
+        length = int(headers.get("content-length") or 0)
+        body = await reader.readexactly(length) if length else b""
+        url = urlsplit(target)
+        reply = self.portal.handle(method, url.path, dict(parse_qsl(url.query)), headers, body)
+        if reply.delay:
+            await asyncio.sleep(reply.delay)
+        if reply.fault is not None and reply.fault.kind in ("timeout", "drop"):
+            if reply.fault.kind == "timeout":
+                await asyncio.sleep(self.portal.hang_seconds)
+            return False
+        keep = version == "HTTP/1.1" and headers.get("connection", "").lower() != "close"
+        head = [f"HTTP/1.1 {reply.status} {HTTPStatus(reply.status).phrase}"]
+        head += [f"{k}: {v}" for k, v in reply.headers]
+        head += [
+            "Content-Type: application/json; charset=utf-8",
+            f"Content-Length: {len(reply.body)}",
+            f"Connection: {'keep-alive' if keep else 'close'}",
+        ]
+        writer.write(("\r\n".join(head) + "\r\n\r\n").encode("latin-1") + reply.body)
+        await writer.drain()
+        return keep

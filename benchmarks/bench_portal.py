@@ -1,0 +1,156 @@
+"""Benchmark: syncing dossiers to the fake portal over loopback.
+
+Compares, against the same fake portal served by a separate process on 127.0.0.1:
+
+* **anchor** - what deployed systems do: a sequential loop that builds a new HTTP client for
+  every dossier and opens a new connection for every call (keep-alive off);
+* **sequential keep-alive** - one :class:`PortalClient` reused (for reference);
+* **async** - :class:`AsyncPortalClient` with bounded concurrency over a keep-alive pool.
+
+Every sync is a full upsert (look-up then create: two service calls). Figures are medians of
+repeats, in dossiers per second; the ratio is async / anchor measured in the same run.
+
+Usage: ``python benchmarks/bench_portal.py [--dossiers 5000] [--anchor-dossiers 500]
+[--repeats 3] [--concurrency 32]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import select
+import statistics
+import subprocess
+import sys
+import time
+
+import anyio
+import httpx
+
+from onestop.connectors import AdapterAuth, AsyncPortalClient, DossierRecord, PortalClient
+from onestop.connectors._mapping import dossier_to_record
+from onestop.testing import make_dossier
+
+
+def start_server() -> tuple[subprocess.Popen[str], str]:
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "from onestop.cli import main; main()",
+            "fake-portal",
+            "--port",
+            "0",
+            "--json",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    assert proc.stdout is not None
+    ready, _, _ = select.select([proc.stdout], [], [], 60)
+    assert ready, "fake portal did not start"
+    lines: list[str] = []
+    while not lines or lines[-1].strip() != "}":
+        lines.append(proc.stdout.readline())
+    return proc, json.loads("".join(lines))["url"]
+
+
+def records(n: int, tag: str, base: list[DossierRecord]) -> list[DossierRecord]:
+    return [
+        base[i % len(base)].model_copy(update={"code": f"BENCH-{tag}-{i:05d}"}) for i in range(n)
+    ]
+
+
+def run_anchor(url: str, batch: list[DossierRecord], auth: AdapterAuth) -> float:
+    start = time.perf_counter()
+    for record in batch:
+        http = httpx.Client(
+            base_url=url, limits=httpx.Limits(max_keepalive_connections=0), timeout=30
+        )
+        with PortalClient(url, auth=auth, unit_code="H56", http_client=http) as client:
+            client.upsert_dossier(record)
+        http.close()
+    return len(batch) / (time.perf_counter() - start)
+
+
+def run_keepalive(url: str, batch: list[DossierRecord], auth: AdapterAuth) -> float:
+    start = time.perf_counter()
+    with PortalClient(url, auth=auth, unit_code="H56", timeout=30) as client:
+        for record in batch:
+            client.upsert_dossier(record)
+    return len(batch) / (time.perf_counter() - start)
+
+
+def run_async(url: str, batch: list[DossierRecord], concurrency: int) -> float:
+    async def main() -> float:
+        limiter = anyio.CapacityLimiter(concurrency)
+        async with AsyncPortalClient(
+            url,
+            auth=AdapterAuth("onestop", "onestop"),
+            unit_code="H56",
+            timeout=30,
+            max_connections=concurrency,
+        ) as client:
+            await client.lookup_dossier("warm-up")  # login once
+
+            async def one(record: DossierRecord) -> None:
+                async with limiter:
+                    await client.upsert_dossier(record)
+
+            start = time.perf_counter()
+            async with anyio.create_task_group() as tg:
+                for record in batch:
+                    tg.start_soon(one, record)
+            return len(batch) / (time.perf_counter() - start)
+
+    return anyio.run(main)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--dossiers", type=int, default=5000)
+    parser.add_argument("--anchor-dossiers", type=int, default=500)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--concurrency", type=int, default=32)
+    args = parser.parse_args()
+
+    base = [dossier_to_record(make_dossier(seed=i)) for i in range(50)]
+    proc, url = start_server()
+    try:
+        auth = AdapterAuth("onestop", "onestop")
+        rows: dict[str, list[float]] = {"anchor": [], "keepalive": [], "async": []}
+        for r in range(args.repeats):
+            rows["anchor"].append(
+                run_anchor(url, records(args.anchor_dossiers, f"a{r}", base), auth)
+            )
+            rows["keepalive"].append(
+                run_keepalive(url, records(args.anchor_dossiers, f"k{r}", base), auth)
+            )
+            rows["async"].append(
+                run_async(url, records(args.dossiers, f"s{r}", base), args.concurrency)
+            )
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+    med = {k: statistics.median(v) for k, v in rows.items()}
+    print(f"bench_portal: fake portal on loopback (separate process), {args.repeats} repeats")
+    print(f"{'client':<46} {'dossiers':>8} {'median/s':>10} {'vs anchor':>10}")
+    labels = {
+        "anchor": "sequential, new client+connection per call",
+        "keepalive": "sequential PortalClient, keep-alive",
+        "async": f"AsyncPortalClient, concurrency {args.concurrency}",
+    }
+    sizes = {
+        "anchor": args.anchor_dossiers,
+        "keepalive": args.anchor_dossiers,
+        "async": args.dossiers,
+    }
+    for key in ("anchor", "keepalive", "async"):
+        print(
+            f"{labels[key]:<46} {sizes[key]:>8} {med[key]:>10.1f} {med[key] / med['anchor']:>9.1f}x"
+        )
+
+
+if __name__ == "__main__":
+    main()
