@@ -12,7 +12,9 @@ Two series are implemented:
   ``τ``-powers, are kept), with the FK5 correction, nutation in longitude (the 21 largest
   terms of the IAU 1980 series, Meeus table 22.A) and aberration (Meeus ch. 25, "higher
   accuracy"); dynamical time is turned into UT with the ΔT polynomials of Espenak & Meeus
-  (2006), see :func:`delta_t`.
+  (2006), see :func:`delta_t`. For the few new moons whose Meeus instant lies within a minute
+  of local midnight, the instant computed from the JPL DE423 ephemeris is used instead
+  (:func:`precise_new_moon_td`).
 * **compat**: the simplified series popularised by Hồ Ngọc Đức's lunar-calendar programs
   (a short new-moon series and a three-term solar longitude), kept only to reproduce
   calendars printed by software that uses it.
@@ -293,7 +295,7 @@ def new_moon_seconds_after_midnight(k: int, tz_hours: float, *, jde: float | Non
 # VSOP87D heliocentric ecliptic longitude of the Earth, equinox of date: for each power of τ
 # (Julian millennia from J2000.0 TD), terms (A, B, C) meaning A·cos(B + C·τ) in 1e-8 rad.
 # Terms with A ≥ 10 (L0–L2) or A ≥ 2.5 (L3–L5) of the complete series are kept: the omitted
-# terms add up to at most about 1.2" over 1800–2200 and typically to well under 0.3".
+# terms add up to at most 1.3" over 1800–2200 (bound); against DE423 the result is within 0.3".
 _VSOP_L: tuple[tuple[tuple[float, float, float], ...], ...] = (
     (  # _VSOP_L0
         (175347045.673, 0.0, 0.0),
