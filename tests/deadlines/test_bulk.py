@@ -82,6 +82,12 @@ def test_between_and_is_working_day_match_scalar():
         ]
         assert got.tolist() == want
     assert bulk.is_working_day(CAL, a).tolist() == [CAL.is_working_day(x.item()) for x in a]
+    # the calendar method dispatches arrays (and a date against an array) to the bulk path
+    assert CAL.working_days_between(a, b).tolist() == bulk.working_days_between(CAL, a, b).tolist()
+    first = dt.date(2025, 6, 2)
+    assert CAL.working_days_between(first, b).tolist() == [
+        CAL.working_days_between(first, y.item()) for y in b
+    ]
 
 
 POLICY_CASES = [

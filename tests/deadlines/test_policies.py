@@ -251,6 +251,16 @@ def test_due_lands_on_a_working_instant(received, n):
         assert d.due >= received or n == 0
     d = WD.due(CAL, received, n)
     assert d.due == CAL.closing_time(d.due_date)
+    # the day-based policies all end at the close of office hours of a working day
+    for policy, unit, amount in (
+        (SAME, TimeUnit.SAME_DAY, 0),
+        (CalendarDaysPolicy(), TimeUnit.CALENDAR_DAYS, n),
+        (MonthsPolicy(), TimeUnit.MONTHS, n % 4),
+    ):
+        d = policy.due(CAL, received, amount, unit)
+        assert CAL.is_working_day(d.due_date)
+        assert d.due == CAL.closing_time(d.due_date)
+        assert d.due_date >= received.date()
 
 
 @settings(max_examples=150, deadline=None)

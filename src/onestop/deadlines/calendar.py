@@ -596,6 +596,7 @@ class WorkCalendar:
             )
         return int(value)  # type: ignore[call-overload,unused-ignore]
 
+    @overload
     def working_days_between(
         self,
         start: dt.date,
@@ -603,7 +604,36 @@ class WorkCalendar:
         *,
         include_start: bool = False,
         include_end: bool = True,
-    ) -> int:
+    ) -> int: ...
+
+    @overload
+    def working_days_between(
+        self,
+        start: npt.NDArray[np.datetime64] | dt.date,
+        end: npt.NDArray[np.datetime64],
+        *,
+        include_start: bool = False,
+        include_end: bool = True,
+    ) -> npt.NDArray[np.int64]: ...
+
+    @overload
+    def working_days_between(
+        self,
+        start: npt.NDArray[np.datetime64],
+        end: npt.NDArray[np.datetime64] | dt.date,
+        *,
+        include_start: bool = False,
+        include_end: bool = True,
+    ) -> npt.NDArray[np.int64]: ...
+
+    def working_days_between(
+        self,
+        start: Any,
+        end: Any,
+        *,
+        include_start: bool = False,
+        include_end: bool = True,
+    ) -> Any:
         """Count the working days between two dates.
 
         By default the start is excluded and the end included — ``(start, end]`` — which makes
@@ -613,14 +643,21 @@ class WorkCalendar:
         ``end < start`` the result is ``-working_days_between(end, start)`` with the same flags.
 
         Args:
-            start: first date (local).
-            end: last date (local).
+            start: first date (local), or a NumPy ``datetime64[D]`` array.
+            end: last date (local), or a NumPy ``datetime64[D]`` array.
             include_start: count ``start`` when it is a working day.
             include_end: count ``end`` when it is a working day.
 
         Returns:
-            The number of working days (negative when ``end < start``).
+            The number of working days (negative when ``end < start``); an ``int64`` array when
+            either argument is an array.
         """
+        if hasattr(start, "dtype") or hasattr(end, "dtype"):
+            from onestop.deadlines import bulk
+
+            return bulk.working_days_between(
+                self, start, end, include_start=include_start, include_end=include_end
+            )
         a = self._date_arg(start, "start")
         b = self._date_arg(end, "end")
         if b < a:
