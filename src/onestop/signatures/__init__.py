@@ -29,6 +29,8 @@ _LAZY: dict[str, str] = {
     "Problem": "onestop.signatures.status",
     "PreparedPdf": "onestop.signatures.pdf",
     "ProblemCode": "onestop.signatures.status",
+    "RemoteCertificate": "onestop.signatures.remote",
+    "RemoteSigningClient": "onestop.signatures.remote",
     "RevocationPolicy": "onestop.signatures.trust",
     "SignatureStatus": "onestop.signatures.status",
     "SignedRecord": "onestop.signatures.records",

@@ -14,6 +14,7 @@ from typing import Any
 _LAZY: dict[str, str] = {
     "FakePortal": "onestop.testing._fake_portal",
     "FakePortalServer": "onestop.testing._fake_portal",
+    "FakeRemoteSigner": "onestop.testing._fake_signer",
     "IssuedCertificate": "onestop.testing._pki",
     "ThrowawayPKI": "onestop.testing._pki",
     "build_test_pki": "onestop.testing._pki",

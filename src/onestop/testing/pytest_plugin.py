@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from onestop.deadlines.calendar import WorkCalendar
     from onestop.deadlines.holidays import HolidaySchedule
     from onestop.testing._fake_portal import FakePortal
+    from onestop.testing._fake_signer import FakeRemoteSigner
     from onestop.testing._pki import ThrowawayPKI
 
 
@@ -32,6 +33,14 @@ def test_pki_rsa() -> ThrowawayPKI:
     from onestop.testing._pki import build_test_pki
 
     return build_test_pki(key_type="rsa")
+
+
+@pytest.fixture
+def fake_remote_signer(test_pki: ThrowawayPKI) -> FakeRemoteSigner:
+    """A fake NEAC-style remote signing service knowing ``test_pki.signer`` as ``001090012345``."""
+    from onestop.testing._fake_signer import FakeRemoteSigner
+
+    return FakeRemoteSigner.from_pki(test_pki)
 
 
 @pytest.fixture

@@ -1,0 +1,186 @@
+"""Remote signing client against the shipped fake NEAC-style service."""
+
+from __future__ import annotations
+
+import hashlib
+
+import httpx
+import pytest
+
+from onestop.errors import (
+    APIStatusError,
+    AuthenticationError,
+    ConfigurationError,
+    NetworkError,
+    NotFoundError,
+    ReadTimeoutError,
+    ServerError,
+    SignatureError,
+    UnexpectedResponseError,
+)
+from onestop.signatures import RemoteSigningClient, sign_bytes, verify_bytes
+from onestop.signatures.pdf import sign_pdf, verify_pdf
+from onestop.testing import FakeRemoteSigner, make_test_pdf
+
+USER = "001090012345"
+BASE = "https://ca.onestop-test.invalid/api"
+
+
+class FakeClock:
+    def __init__(self):
+        self.now = 0.0
+        self.sleeps = []
+
+    def sleep(self, seconds):
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+    def __call__(self):
+        return self.now
+
+
+def _client(fake, **options):
+    clock = FakeClock()
+    client = RemoteSigningClient(
+        base_url=BASE,
+        sp_id="DVCQG",
+        sp_password="fake-sp-password",
+        transport=fake.transport(),
+        sleep=clock.sleep,
+        clock=clock,
+        **options,
+    )
+    return client, clock
+
+
+def test_get_certificate(test_pki):
+    fake = FakeRemoteSigner.from_pki(test_pki)
+    client, _ = _client(fake)
+    with client:
+        remote = client.get_certificate(USER)
+    assert remote.certificate == test_pki.signer.certificate
+    assert remote.chain == test_pki.signer.chain
+    assert remote.serial_number == test_pki.signer.certificate.serial_hex
+    path, body = fake.requests[0]
+    assert path == "get_certificate" and body["user_id"] == USER and body["sp_id"] == "DVCQG"
+    assert "sp_password" not in body  # the fake does not keep secrets either
+
+
+def test_remote_cms_signature_end_to_end(test_pki):
+    fake = FakeRemoteSigner.from_pki(test_pki)
+    client, _ = _client(fake)
+    remote = client.get_certificate(USER)
+    signer = client.signer(user_id=USER, serial_number=remote.serial_number, doc_id="KQ-001")
+    data = "Kết quả TTHC".encode()
+    sig = sign_bytes(data, certificate=remote.certificate, signer=signer, chain=remote.chain)
+    assert verify_bytes(data, sig, trust=test_pki.trust_store()).valid
+    sign_request = fake.requests[-1][1]
+    assert sign_request["sign_files"][0]["file_options"] == {
+        "file_type": "pdf",
+        "sign_type": "hash",
+    }
+    assert sign_request["sign_files"][0]["doc_id"] == "KQ-001"
+    assert len(sign_request["time_stamp"]) == 15 and sign_request["time_stamp"].endswith("Z")
+
+
+def test_asynchronous_mode_polls_until_confirmed(test_pki):
+    fake = FakeRemoteSigner.from_pki(test_pki, asynchronous=True, polls_before_ready=3)
+    client, clock = _client(fake, poll_interval=2.0)
+    remote = client.get_certificate(USER)
+    pdf = make_test_pdf()
+    signed = sign_pdf(
+        pdf,
+        certificate=remote.certificate,
+        signer=client.signer(user_id=USER, serial_number=remote.serial_number),
+        chain=remote.chain,
+    )
+    assert verify_pdf(signed, trust=test_pki.trust_store())[0].valid
+    assert [p for p, _ in fake.requests].count("get_sign_status") == 4
+    assert clock.sleeps == [2.0] * 4
+
+
+def test_asynchronous_mode_gives_up(test_pki):
+    fake = FakeRemoteSigner.from_pki(test_pki, asynchronous=True, polls_before_ready=1000)
+    client, clock = _client(fake, poll_interval=5.0, max_wait=30.0)
+    serial = test_pki.signer.certificate.serial_hex
+    with pytest.raises(ReadTimeoutError, match="did not confirm within 30 s"):
+        client.sign_hash(hashlib.sha256(b"x").digest(), user_id=USER, serial_number=serial)
+    assert clock.now == 30.0
+
+
+def test_hex_hash_encoding(test_pki):
+    fake = FakeRemoteSigner.from_pki(test_pki, hash_encoding="hex")
+    client, _ = _client(fake, hash_encoding="hex")
+    digest = hashlib.sha256(b"x").digest()
+    client.sign_hash(digest, user_id=USER, serial_number=test_pki.signer.certificate.serial_hex)
+    assert fake.requests[-1][1]["sign_files"][0]["data_to_be_signed"] == digest.hex()
+
+
+def test_errors_are_typed_and_do_not_leak_secrets(test_pki):
+    fake = FakeRemoteSigner.from_pki(test_pki)
+    bad = RemoteSigningClient(
+        base_url=BASE, sp_id="DVCQG", sp_password="wrong", transport=fake.transport()
+    )
+    with pytest.raises(AuthenticationError) as info:
+        bad.get_certificates(USER)
+    assert info.value.status_code == 401 and "wrong" not in str(info.value)
+    client, _ = _client(fake)
+    with pytest.raises(NotFoundError) as info:
+        client.get_certificate("079203009999")
+    assert "079203009999" not in str(info.value)
+    with pytest.raises(NotFoundError, match="0010"):
+        client.get_certificate(USER, serial_number="ABCDEF")
+    fake.fail_next(status=503)
+    with pytest.raises(ServerError):
+        client.get_certificates(USER)
+    fake.reject_next()
+    with pytest.raises(AuthenticationError, match="từ chối"):
+        client.sign_hash(
+            hashlib.sha256(b"x").digest(),
+            user_id=USER,
+            serial_number=test_pki.signer.certificate.serial_hex,
+        )
+    with pytest.raises(APIStatusError):
+        client.sign_hash(hashlib.sha256(b"x").digest(), user_id=USER, serial_number="00")
+    with pytest.raises(SignatureError, match="32-byte"):
+        client.sign_hash(b"short", user_id=USER, serial_number="00")
+
+
+def test_transport_and_shape_errors():
+    def broken(request):
+        raise httpx.ConnectError("refused")
+
+    client = RemoteSigningClient(
+        base_url=BASE, sp_id="a", sp_password="b", transport=httpx.MockTransport(broken)
+    )
+    with pytest.raises(NetworkError):
+        client.get_certificates(USER)
+
+    def odd(request):
+        return httpx.Response(
+            200, json={"status_code": 200, "data": {"user_certificates": [{"cert_data": "!!"}]}}
+        )
+
+    client = RemoteSigningClient(
+        base_url=BASE, sp_id="a", sp_password="b", transport=httpx.MockTransport(odd)
+    )
+    with pytest.raises(UnexpectedResponseError):
+        client.get_certificates(USER)
+
+    def not_json(request):
+        return httpx.Response(200, content=b"<html>")
+
+    client = RemoteSigningClient(
+        base_url=BASE, sp_id="a", sp_password="b", transport=httpx.MockTransport(not_json)
+    )
+    with pytest.raises(UnexpectedResponseError):
+        client.get_certificates(USER)
+    with pytest.raises(ConfigurationError):
+        RemoteSigningClient(base_url="ca.example", sp_id="a", sp_password="b")
+    with pytest.raises(ConfigurationError):
+        RemoteSigningClient(base_url=BASE, sp_id="", sp_password="b")
+
+
+def test_plugin_fixture(fake_remote_signer, test_pki):
+    client, _ = _client(fake_remote_signer)
+    assert client.get_certificate(USER).certificate == test_pki.signer.certificate
