@@ -263,3 +263,13 @@ def test_between_matches_day_by_day_count(a, b):
     expected = sum(CAL.is_working_day(x) for x in _days(lo, hi)) - CAL.is_working_day(lo)
     assert CAL.working_days_between(lo, hi) == expected
     assert CAL.working_days_between(hi, lo) == -expected
+
+
+def test_provisional_year_inside_a_span_warns():
+    src = StaticHolidaySource((), first_year=2025, last_year=2028, provisional_years={2026})
+    cal = WorkCalendar(src)
+    with pytest.warns(ProvisionalCalendarWarning, match="2026"):
+        cal.working_days_between(D(2025, 6, 1), D(2027, 6, 1))
+    with pytest.warns(ProvisionalCalendarWarning, match="2026"):
+        cal.add_working_days(D(2025, 6, 2), 400)
+    assert cal.working_days_between(D(2027, 1, 4), D(2027, 1, 8)) == 4

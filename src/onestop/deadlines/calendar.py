@@ -450,11 +450,14 @@ class WorkCalendar:
         return prov
 
     def _warn_if_provisional(self, *days: dt.date) -> None:
+        """Warn when any year spanned by ``days`` (first to last, inclusive) is provisional."""
         if not self.warn_provisional:
             return
         prov = self._provisional_years()
-        if prov:
-            years = sorted({d.year for d in days if d.year in prov})
+        if prov and days:
+            lo = min(d.year for d in days)
+            hi = max(d.year for d in days)
+            years = [y for y in range(lo, hi + 1) if y in prov]
             if years:
                 warnings.warn(
                     f"the answer depends on {', '.join(map(str, years))}, which has no official "
@@ -583,7 +586,9 @@ class WorkCalendar:
             prov = self._cache.provisional
             if prov is None:
                 prov = self._provisional_years()
-            if prov and (result.year in prov or day.year in prov):
+            if prov and (
+                result.year in prov or day.year in prov or abs(result.year - day.year) > 1
+            ):
                 self._warn_if_provisional(day, result)
         return result
 
