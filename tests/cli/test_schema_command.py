@@ -63,3 +63,23 @@ def test_unknown_mode_is_bad_input(app, runner):
     result = runner.invoke(app, ["schema", "Dossier", "--mode", "xml", "--json"])
     assert result.exit_code == 2
     assert "mode" in json.loads(result.stdout)["error"]["message"]
+
+
+def test_write_every_schema(app, runner, tmp_path):
+    target = tmp_path / "schemas"
+    result = runner.invoke(app, ["schema", "--out", str(target), "--json"])
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    assert out["ok"] is True and len(out["written"]) == len(MODEL_NAMES)
+    for name in MODEL_NAMES:
+        written = json.loads((target / f"{name}.schema.json").read_text(encoding="utf-8"))
+        assert written == json_schema(name)
+
+
+def test_write_one_schema_and_bad_mode_writes_nothing(app, runner, tmp_path):
+    result = runner.invoke(app, ["schema", "dossier", "--out", str(tmp_path / "one")])
+    assert result.exit_code == 0
+    assert [p.name for p in (tmp_path / "one").iterdir()] == ["Dossier.schema.json"]
+    result = runner.invoke(app, ["schema", "--mode", "xml", "--out", str(tmp_path / "bad")])
+    assert result.exit_code == 2
+    assert not (tmp_path / "bad").exists()

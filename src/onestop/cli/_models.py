@@ -7,10 +7,14 @@
   ``{"ok": true, "model": "Dossier", "mode": "validation", "schema": {...}}``; without a model,
   ``{"ok": true, "models": [...]}``. Errors follow the CLI convention
   (``{"ok": false, "error": {...}}``, exit status 2).
+* ``onestop schema --out DIR`` writes ``DIR/<Model>.schema.json`` for every model (or MODEL);
+  with ``--json`` it prints ``{"ok": true, "mode": ..., "written": [paths]}``.
 """
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, cast
 
 import typer
@@ -38,9 +42,33 @@ def schema(
             help="'validation' (what the model accepts) or 'serialization' (what it emits).",
         ),
     ] = "validation",
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            help="Write <Model>.schema.json files into this directory (every model, or MODEL).",
+            file_okay=False,
+        ),
+    ] = None,
     json_: JsonOption = False,
 ) -> None:
     """Print the JSON Schema (draft 2020-12) of a domain model."""
+    if out is not None:
+        names = [json_schema(model)["title"]] if model is not None else list(MODEL_NAMES)
+        documents = {name: json_schema(name, mode=cast("SchemaMode", mode)) for name in names}
+        out.mkdir(parents=True, exist_ok=True)
+        written = []
+        for name, document in documents.items():
+            target = out / f"{name}.schema.json"
+            target.write_text(
+                json.dumps(document, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+            )
+            written.append(str(target))
+        if json_:
+            print_json({"ok": True, "mode": mode, "written": written})
+        else:
+            console.print(f"wrote {len(written)} schema file(s) to {out}", markup=False)
+        return
     if model is None:
         if json_:
             print_json({"ok": True, "models": list(MODEL_NAMES)})
