@@ -56,3 +56,35 @@ def test_zero_days_on_a_day_off_explains_without_numbering():
     text = d.explain("en")
     assert "working day 1" not in text
     assert "New Year" in text
+
+
+def test_cross_check_against_workalendar_and_a_day_loop():
+    """Independent implementations given the same days off and make-up Saturdays agree."""
+    import random
+
+    from workalendar.core import SAT, SUN, Calendar
+
+    entries = [h for y in range(2019, 2027) for h in CAL.holidays(y)]
+    off = {h.date for h in entries if h.is_day_off}
+    makeup = tuple(sorted(h.date for h in entries if not h.is_day_off))
+
+    class Reference(Calendar):
+        WEEKEND_DAYS = (SAT, SUN)
+
+        def get_calendar_holidays(self, year):
+            return [(d, "off") for d in sorted(off) if d.year == year]
+
+    ref = Reference()
+    rng = random.Random(2026)
+    for _ in range(300):
+        d = D(2019, 1, 1) + dt.timedelta(days=rng.randrange(0, 365 * 7 + 300))
+        n = rng.randint(1, 45)
+        want = ref.add_working_days(d, n, extra_working_days=makeup)
+        assert CAL.add_working_days(d, n) == want, (d, n)
+        # and counting back from the result with a plain loop gives n
+        count = sum(
+            1
+            for k in range(1, (want - d).days + 1)
+            if ref.is_working_day(d + dt.timedelta(days=k), extra_working_days=makeup)
+        )
+        assert CAL.working_days_between(d, want) == count == n
