@@ -584,7 +584,7 @@ def compat_new_moon_day(k: int, tz_hours: float) -> int:
     """Local day (JDN) of new moon ``k`` with the simplified series of Hồ Ngọc Đức's programs.
 
     Lunation 0 of this series is the new moon of 1 January 1900 (lunation 0 of
-    :func:`new_moon_jde` is that of 6 January 2000, i.e. compat ``k`` = precise ``k`` + 1236).
+    :func:`new_moon_jde` is that of 6 January 2000, i.e. compat ``k`` = precise ``k`` + 1237).
     The series is the truncated form of Meeus' older algorithm used by those programs, with
     their own small ΔT formula; it is reproduced only for compatibility.
     """
