@@ -444,3 +444,22 @@ def test_schema_describes_identifiers_and_datetimes():
     assert status["enum"] == [s.value for s in DossierStatus]
     serial = json_schema("Dossier", mode="serialization")
     assert set(serial["required"]) == set(models.Dossier.model_fields)
+
+
+def test_wire_format_snapshot():
+    """The JSON of make_dossier(0) is pinned: keys, value forms and factory determinism.
+
+    Regenerate deliberately (a format change is a breaking change for vendors) with
+    ``ONESTOP_REGEN_SNAPSHOTS=1 python3 -m pytest tests/models/test_schema.py``.
+    """
+    import os
+    import pathlib
+
+    path = pathlib.Path(__file__).parent / "snapshots" / "dossier_seed0.json"
+    current = make_dossier(0).to_json(indent=2) + "\n"
+    if os.environ.get("ONESTOP_REGEN_SNAPSHOTS") == "1":  # pragma: no cover - manual step
+        path.write_text(current, encoding="utf-8")
+    pinned = path.read_text(encoding="utf-8")
+    assert current == pinned
+    assert models.Dossier.from_json(pinned) == make_dossier(0)
+    _VALIDATORS[("Dossier", "serialization")].validate(json.loads(pinned))
