@@ -8,6 +8,7 @@ golden checks against :func:`civil_service_calendar`.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 
 import pytest
@@ -273,3 +274,34 @@ def test_provisional_year_inside_a_span_warns():
     with pytest.warns(ProvisionalCalendarWarning, match="2026"):
         cal.add_working_days(D(2025, 6, 2), 400)
     assert cal.working_days_between(D(2027, 1, 4), D(2027, 1, 8)) == 4
+
+
+weird = st.one_of(
+    st.none(),
+    st.text(max_size=5),
+    st.floats(allow_nan=True),
+    st.integers(min_value=-(10**12), max_value=10**12),
+    st.dates(),
+    st.datetimes(),
+    st.datetimes(timezones=st.just(dt.UTC)),
+    st.booleans(),
+)
+
+
+@settings(max_examples=100, deadline=None)
+@given(weird, weird)
+def test_random_input_raises_only_onestop_errors(a, b):
+    from onestop.errors import OneStopError
+
+    for call in (
+        lambda: CAL.add_working_days(a, b),
+        lambda: CAL.working_days_between(a, b),
+        lambda: CAL.add_calendar_days(a, b),
+        lambda: CAL.add_months(a, b),
+        lambda: CAL.add_working_time(a, b),
+        lambda: CAL.working_time_between(a, b),
+        lambda: CAL.is_working_day(a),
+        lambda: CAL.next_working_instant(a),
+    ):
+        with contextlib.suppress(OneStopError):
+            call()
