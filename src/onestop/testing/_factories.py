@@ -420,10 +420,6 @@ def _document(rng: random.Random, name: str, code: str | None) -> SubmittedDocum
     )
 
 
-_BUILD_KEYS = frozenset(
-    {"code", "procedure", "applicant", "channel", "submitted_at", "documents", "fees", "summary"}
-)
-
 #: The lifecycle path that reaches each status (after submission).
 _PATHS: dict[DossierStatus, tuple[str, ...]] = {
     _S.NEW: (),
@@ -499,7 +495,7 @@ def make_dossier(seed: int = 0, **overrides: Any) -> Dossier:
         docs = tuple(_document(rng, name, comp) for name, comp in names)
     fees = overrides.pop("fees", None)
     name = procedure.name_vi if isinstance(procedure, Procedure) else procedure.name
-    summary = overrides.pop("summary", None) or f"Hồ sơ {name.lower()}"
+    summary = overrides.pop("summary") if "summary" in overrides else f"Hồ sơ {name.lower()}"
     submitter = "cong.dvcqg" if channel is Channel.ONLINE else _OFFICERS[rng.randrange(5)]
     steps = _PATHS[status]
     on_the_spot = channel is Channel.DIRECT and steps[:1] == ("accept",)
