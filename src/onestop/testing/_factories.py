@@ -8,7 +8,8 @@ Hà Nội (H24), and amounts in VND. The same seed always gives the same object;
 
 The catalogue is *test data*: procedure codes follow a public third-party snapshot of the
 national database, and processing times and fees follow the sector texts cited on each entry,
-but neither is authoritative. Due dates skip weekends only, not public holidays; use
+but neither is authoritative; field (lĩnh vực) codes, component codes and agency sub-codes are
+made up in the official shapes. Due dates skip weekends only, not public holidays; use
 :mod:`onestop.deadlines` for real ones.
 """
 
