@@ -212,6 +212,10 @@ def test_bad_inputs():
         WD.due(CAL, at(2026, 1, 5), -1)
     with pytest.raises(InvalidInputError):
         WD.due(CAL, at(2026, 1, 5), True)  # type: ignore[arg-type]
+    with pytest.raises(InvalidInputError) as uerr:
+        WD.due(CAL, at(2026, 1, 5), 1, "fortnights")  # type: ignore[arg-type]
+    assert uerr.value.field == "unit"
+    assert WD.due(CAL, at(2026, 1, 5), 1, "working_days").unit is TimeUnit.WORKING_DAYS  # type: ignore[arg-type]
     with pytest.raises(DeadlineError) as derr:
         WD.due(CAL, at(2026, 1, 5), 1, TimeUnit.MONTHS)
     assert derr.value.field == "unit"

@@ -38,6 +38,7 @@ from onestop.deadlines.policies import (
     SameDayPolicy,
     WorkingDaysPolicy,
     WorkingHoursPolicy,
+    _unit,
     policy_by_name,
 )
 from onestop.deadlines.timeliness import Timeliness
@@ -484,7 +485,7 @@ def due_dates(
     Returns:
         Local wall-clock due instants, ``datetime64[us]``.
     """
-    unit = TimeUnit(unit)
+    unit = _unit(unit)
     rule = _resolve(policy, unit)
     o, tod = _instants(received, "received")
     n = _ints(amounts, "amounts")

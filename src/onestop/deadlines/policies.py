@@ -29,7 +29,7 @@ import datetime as dt
 from collections.abc import Iterator, Mapping
 from enum import StrEnum
 from types import MappingProxyType
-from typing import ClassVar, Literal
+from typing import Any, ClassVar, Literal
 
 import attrs
 
@@ -382,6 +382,18 @@ def _moved_steps(calendar: WorkCalendar, last: dt.date, end: dt.date) -> Iterato
 # ---------------------------------------------------------------------- policies
 
 
+def _unit(value: Any) -> TimeUnit:
+    """``value`` as a :class:`TimeUnit` (accepts the enum or its string value)."""
+    try:
+        return TimeUnit(value)
+    except ValueError:
+        raise InvalidInputError(
+            f"unit: {value!r} is not a time unit; expected one of "
+            f"{', '.join(u.value for u in TimeUnit)}",
+            field="unit",
+        ) from None
+
+
 class CountingPolicy(abc.ABC):
     """A named rule turning a receipt instant and a processing time into a :class:`Deadline`.
 
@@ -443,7 +455,7 @@ class CountingPolicy(abc.ABC):
             raise InvalidInputError(
                 f"amount must be a non-negative integer, got {amount!r}", field="amount"
             )
-        unit = self.default_unit if unit is None else TimeUnit(unit)
+        unit = self.default_unit if unit is None else _unit(unit)
         if unit not in self.units:
             raise DeadlineError(
                 f"unit: the {self.name} policy counts in "
