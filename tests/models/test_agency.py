@@ -10,7 +10,7 @@ import threading
 from datetime import date
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel, ValidationError
 
@@ -334,6 +334,7 @@ agency_codes = st.one_of(
 )
 
 
+@settings(deadline=None)
 @given(agency_codes, st.dates(date(2000, 1, 1), date(2099, 12, 31)), st.integers(1, 9999))
 def test_dossier_round_trip(agency, day, seq):
     code = DossierCode.build(agency, day, seq)
@@ -343,6 +344,7 @@ def test_dossier_round_trip(agency, day, seq):
     assert AgencyCode.parse(str(code.agency)) == code.agency
 
 
+@settings(deadline=None)
 @given(agency_codes)
 def test_agency_round_trip(value):
     import re
@@ -353,6 +355,7 @@ def test_agency_round_trip(value):
     assert AgencyCode.parse(value.lower()) == code
 
 
+@settings(deadline=None)
 @given(st.text(max_size=40))
 def test_garbage_raises_only_invalid_identifier(text):
     for parse in (AgencyCode.parse, ProcedureCode.parse, DossierCode.parse):

@@ -8,7 +8,7 @@ import pickle
 from datetime import date
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel, ConfigDict, ValidationError
 from stdnum.vn import mst as stdnum_mst
@@ -100,6 +100,7 @@ def cccd_numbers(draw):
     return f"{code}{digit}{yy:02d}{serial:06d}"
 
 
+@settings(deadline=None)
 @given(cccd_numbers())
 def test_citizen_id_round_trip(value):
     cid = CitizenId.parse(value, today=TODAY)
@@ -111,6 +112,7 @@ def test_citizen_id_round_trip(value):
     assert cid.province.cccd_code == value[:3]
 
 
+@settings(deadline=None)
 @given(st.text(max_size=20))
 def test_garbage_raises_only_invalid_identifier(text):
     for parse in (
@@ -206,6 +208,7 @@ def test_tax_code_personal_id():
     assert "079203001234" not in repr(tax)
 
 
+@settings(deadline=None)
 @given(st.text(alphabet="0123456789", min_size=9, max_size=9))
 def test_check_digit_matches_stdnum(nine):
     ours = mst_check_digit(nine)
@@ -215,6 +218,7 @@ def test_check_digit_matches_stdnum(nine):
         assert str(ours) == theirs
 
 
+@settings(deadline=None)
 @given(st.text(alphabet="0123456789", min_size=10, max_size=10), st.integers(0, 999))
 def test_validity_matches_stdnum(ten, branch):
     for value in (ten, f"{ten}{branch:03d}", f"{ten}-{branch:03d}"):
@@ -226,6 +230,7 @@ def test_validity_matches_stdnum(ten, branch):
         assert ours == stdnum_mst.is_valid(value), value
 
 
+@settings(deadline=None)
 @given(st.text(alphabet="0123456789", min_size=9, max_size=9), st.integers(1, 999))
 def test_tax_code_round_trip(nine, branch):
     check = mst_check_digit(nine)
@@ -329,6 +334,7 @@ def test_docs_examples_run():
         exec(compile(block, f"identifiers.md[{i}]", "exec"), {})  # noqa: S102
 
 
+@settings(deadline=None)
 @given(
     st.sampled_from(provinces("2008")),
     st.sampled_from(["male", "female"]),
