@@ -225,3 +225,10 @@ def test_value_semantics():
     assert hcm != "79"
     assert repr(hcm) == "Province(era='2025', code='79', name_vi='Hồ Chí Minh')"
     assert isinstance(hcm, Province)
+
+
+def test_new_codes_come_from_a_member_province():
+    # QĐ 19/2025/QĐ-TTg gives each new province the code of one of the provinces it merged
+    # (the one holding its seat): an independent check of the NQ 202/2025 composition.
+    for new in provinces("2025"):
+        assert new.code in {old.code for old in predecessor_provinces(new)}, new.name_vi
