@@ -70,7 +70,26 @@ def render_module(calendar: str) -> str:
         "YEARS: tuple[tuple[int, int, int, int], ...] = (",
     ]
     lines += [f"    ({y}, {o}, {leap}, 0x{bits:04X})," for y, o, leap, bits in rows]
-    lines += [")", ""]
+    lines += [
+        ")",
+        "",
+        "#: Months whose day 1 is decided by a new moon within "
+        f"{_astro.NEAR_MIDNIGHT_PAST:.0f} s (through 2025)",
+        f"#: or {_astro.NEAR_MIDNIGHT_FUTURE:.0f} s (from 2026, ΔT extrapolated) of local "
+        "midnight: (year, month, leap,",
+        "#: signed seconds; < 0: the new moon is late on day 1 itself).",
+    ]
+    near = near_midnight_rows(calendar)
+    if not near:
+        lines += [
+            "#: Not computed for the simplified series.",
+            "NEAR_MIDNIGHT: tuple[tuple[int, int, bool, int], ...] = ()",
+            "",
+        ]
+    else:
+        lines += ["NEAR_MIDNIGHT: tuple[tuple[int, int, bool, int], ...] = ("]
+        lines += [f"    ({y}, {m}, {lp}, {sec})," for y, m, lp, sec in near]
+        lines += [")", ""]
     return "\n".join(lines)
 
 
@@ -249,33 +268,19 @@ def de423_accuracy(de: dict[int, float]) -> str:
 def near_midnight(tz_hours: float = 7.0) -> str:
     """Markdown table of new moons whose local day is decided by less than a few minutes."""
     months = _astro.calendar_months("vn" if tz_hours == 7.0 else "cn")
-    starts = {m.jdn: m for m in months}
     rows = []
-    first_k = _astro._lunation_near(months[0].jdn)
-    last_k = _astro._lunation_near(months[-1].jdn)
-    for k in range(first_k, last_k + 1):
-        jde = _astro.precise_new_moon_td(k)
-        secs = _astro.new_moon_seconds_after_midnight(k, tz_hours)
-        off = secs if secs < 43200 else secs - 86400
-        year = 2000.0 + (jde - 2451545.0) / 365.2425
-        limit = 60.0 if year < 2026 else 180.0
-        if abs(off) >= limit:
-            continue
-        day = _astro.precise_new_moon_day(k, tz_hours)
-        month = starts.get(day)
-        if month is None:  # pragma: no cover - every new moon starts a month
-            continue
-        dt_model = _astro.delta_t(year)
+    for near in _astro.near_midnight_months(months, tz_hours):
+        off, dt_model = near.seconds, near.delta_t
         # UT = TD - ΔT: a new moon just before midnight moves to the next day if ΔT is smaller
         if off < 0:
             flip = f"ΔT < {dt_model + off:.0f} s → next day"
         else:
             flip = f"ΔT > {dt_model + off:.0f} s → previous day"
-        jd_ut = _astro._ut_from_td(jde)
+        jd_ut = _astro._ut_from_td(near.jde)
         local = dt.datetime(2000, 1, 1, 12) + dt.timedelta(days=jd_ut - 2451545.0 + tz_hours / 24)
-        source = "DE423" if jde != _astro.new_moon_jde(k) else "Meeus"
+        source = "DE423" if near.jde != _astro.new_moon_jde(near.lunation) else "Meeus"
         rows.append(
-            f"| {_fmt_month(month)} | {local:%Y-%m-%d %H:%M:%S} | {off:+.0f} s | "
+            f"| {_fmt_month(near.month)} | {local:%Y-%m-%d %H:%M:%S} | {off:+.0f} s | "
             f"{dt_model:.0f} s | {flip} | {source} |"
         )
     head = [
@@ -284,6 +289,21 @@ def near_midnight(tz_hours: float = 7.0) -> str:
         "|---|---|---|---|---|---|",
     ]
     return "\n".join(head + rows)
+
+
+def near_midnight_rows(calendar: str) -> list[tuple[int, int, bool, int]]:
+    """(year, month, leap, signed seconds) of the months decided close to midnight."""
+    if calendar == "vn-compat":
+        return []
+    months = _astro.calendar_months(calendar)
+    if calendar == "vn-historical":
+        vn = _astro.calendar_months("vn")
+        switch = next(m.jdn for m in vn if m.year == _astro.HISTORICAL_SWITCH_YEAR and m.month == 1)
+        found = [n for n in _astro.near_midnight_months(months, 8.0) if n.month.jdn < switch]
+        found += [n for n in _astro.near_midnight_months(months, 7.0) if n.month.jdn >= switch]
+    else:
+        found = _astro.near_midnight_months(months, 8.0 if calendar == "cn" else 7.0)
+    return [(n.month.year, n.month.month, n.month.leap, round(n.seconds)) for n in found]
 
 
 def replace_section(text: str, name: str, body: str, *, comment: str = "<!--") -> str:

@@ -305,3 +305,40 @@ def test_to_lunar_array_shapes_and_errors():
         to_lunar_array(np.array(["NaT"], dtype="datetime64[D]"))
     with pytest.raises(InvalidInputError):
         to_lunar_array(["not a date"])
+
+
+# --- months decided by seconds -----------------------------------------------------------------
+
+
+def test_near_midnight_months_cover_the_known_cases():
+    from onestop.deadlines.lunar import near_midnight_months
+
+    vn = {(y, m, leap): s for y, m, leap, s in near_midnight_months()}
+    assert vn[(1944, 5, False)] == -27  # issue 3: "28 seconds before local midnight"
+    assert (2072, 11, False) in vn
+    assert (2077, 10, False) in vn
+    for (y, m, leap), seconds in vn.items():
+        assert abs(seconds) < (60 if y < 2026 else 180)
+        from_lunar(y, m, 1, leap=leap)  # the month exists
+    cn = {(y, m, leap) for y, m, leap, _ in near_midnight_months(calendar="cn")}
+    assert (2057, 9, False) in cn
+    assert near_midnight_months(calendar="vn-compat") == ()
+    historical = near_midnight_months(calendar="vn-historical")
+    since_1968 = [r for r in near_midnight_months() if r[0] >= 1968]
+    assert [r for r in historical if r[0] >= 1968] == since_1968
+
+
+def test_every_compat_disagreement_is_a_near_midnight_month():
+    from onestop.deadlines.lunar import near_midnight_months
+
+    near = {(y, m, leap) for y, m, leap, _ in near_midnight_months()}
+    disagreements = set()
+    for year in range(1799, 2201):
+        precise = month_starts(year)
+        compat = month_starts(year, calendar="vn-compat")
+        assert [(m, leap) for m, leap, _ in precise] == [(m, leap) for m, leap, _ in compat]
+        for (m, leap, a), (_, _, b) in zip(precise, compat, strict=True):
+            if a != b:
+                disagreements.add((year, m, leap))
+    assert disagreements  # 1944, 2072, 2077, ... (docs/lunar.md)
+    assert disagreements <= near

@@ -31,6 +31,7 @@ from typing import Literal, NamedTuple
 
 __all__ = [
     "MonthStart",
+    "NearMidnight",
     "Series",
     "apparent_solar_longitude",
     "build_months",
@@ -38,6 +39,7 @@ __all__ = [
     "compat_term_index",
     "delta_t",
     "jdn_from_ordinal",
+    "near_midnight_months",
     "new_moon_jde",
     "new_moon_seconds_after_midnight",
     "nutation_in_longitude",
@@ -817,3 +819,51 @@ def encode_years(months: list[MonthStart]) -> list[tuple[int, int, int, int]]:
             i += 1
         rows.append((year, ordinal_from_jdn(months[first].jdn), leap, bits))
     return rows
+
+
+class NearMidnight(NamedTuple):
+    """A month whose first day is decided by a new moon close to local midnight.
+
+    Attributes:
+        month: the month.
+        lunation: its lunation number (0 = new moon of 6 January 2000).
+        seconds: signed seconds between the new moon and the nearest local midnight
+            (negative: the new moon is late on day 1 itself; positive: just after the midnight
+            that starts day 1).
+        delta_t: the model ΔT (s) at that instant.
+        jde: the instant used (TD).
+    """
+
+    month: MonthStart
+    lunation: int
+    seconds: float
+    delta_t: float
+    jde: float
+
+
+#: Margins listed by :func:`near_midnight_months`: through 2025 (ΔT observed) and after.
+NEAR_MIDNIGHT_PAST = 60.0
+NEAR_MIDNIGHT_FUTURE = 180.0
+
+
+def near_midnight_months(months: list[MonthStart], tz_hours: float) -> list[NearMidnight]:
+    """The months of ``months`` whose new moon falls close to local midnight at ``tz_hours``.
+
+    "Close" is :data:`NEAR_MIDNIGHT_PAST` seconds for new moons up to 2025 and
+    :data:`NEAR_MIDNIGHT_FUTURE` after, when ΔT is extrapolated. ``seconds`` is negative when
+    the new moon comes late on day 1 itself, just before midnight (with a ΔT smaller by that
+    much, day 1 would move one day later), positive when it comes just after the midnight that
+    starts day 1 (with a larger ΔT, day 1 would move one day earlier).
+    """
+    by_day = {m.jdn: m for m in months}
+    out: list[NearMidnight] = []
+    for k in range(_lunation_near(months[0].jdn) - 1, _lunation_near(months[-1].jdn) + 2):
+        jde = precise_new_moon_td(k)
+        secs = new_moon_seconds_after_midnight(k, tz_hours)
+        off = secs if secs < 43200 else secs - 86400
+        year = _decimal_year(jde)
+        limit = NEAR_MIDNIGHT_PAST if year < 2026 else NEAR_MIDNIGHT_FUTURE
+        month = by_day.get(precise_new_moon_day(k, tz_hours))
+        if abs(off) < limit and month is not None:
+            out.append(NearMidnight(month, k, off, delta_t(year), jde))
+    return out

@@ -67,6 +67,7 @@ __all__ = [
     "lunar_new_year",
     "month_length",
     "month_starts",
+    "near_midnight_months",
     "to_lunar",
     "to_lunar_array",
     "year_can_chi",
@@ -465,6 +466,31 @@ def hung_kings_day(year: int, *, calendar: LunarCalendar = "vn") -> dt.date:
     A public holiday since 2007 (BLLĐ 2012 Art. 115, BLLĐ 2019 Art. 112(1)(đ)).
     """
     return from_lunar(year, 3, 10, calendar=calendar)
+
+
+def near_midnight_months(
+    *, calendar: LunarCalendar = "vn"
+) -> tuple[tuple[int, int, bool, int], ...]:
+    """Months whose first day hangs on a new moon within seconds of local midnight.
+
+    Listed: new moons within 60 s of midnight through 2025 (ΔT observed) and within 180 s from
+    2026 (ΔT extrapolated with the Espenak–Meeus model). For a future month in this list the
+    official calendar may start it one day earlier or later; treat such Tết or Hùng Kings' days
+    as estimated. Not computed for ``"vn-compat"`` (returns an empty tuple).
+
+    Returns:
+        ``(year, month, leap, seconds)`` tuples; ``seconds`` < 0 means the new moon comes late
+        on day 1 itself (a smaller ΔT would move day 1 one day later), > 0 just after the
+        midnight that starts day 1 (a larger ΔT would move it one day earlier).
+
+    Example:
+        >>> (2175, 1, False, -24) in near_midnight_months()   # Tết 2175 rests on 24 seconds
+        True
+    """
+    _table(calendar)
+    data = importlib.import_module(f"onestop.deadlines._data.{_MODULES[calendar]}")
+    near: tuple[tuple[int, int, bool, int], ...] = data.NEAR_MIDNIGHT
+    return near
 
 
 def year_can_chi(year: int) -> str:

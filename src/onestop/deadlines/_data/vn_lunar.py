@@ -414,3 +414,27 @@ YEARS: tuple[tuple[int, int, int, int], ...] = (
     (2199, 802829, 6, 0x156B),
     (2200, 803214, 0, 0x05B4),
 )
+
+#: Months whose day 1 is decided by a new moon within 60 s (through 2025)
+#: or 180 s (from 2026, ΔT extrapolated) of local midnight: (year, month, leap,
+#: signed seconds; < 0: the new moon is late on day 1 itself).
+NEAR_MIDNIGHT: tuple[tuple[int, int, bool, int], ...] = (
+    (1834, 1, False, 40),
+    (1944, 5, False, -27),
+    (1967, 6, False, 4),
+    (2031, 3, True, -178),
+    (2054, 4, False, 28),
+    (2072, 11, False, -72),
+    (2077, 10, False, -8),
+    (2079, 8, False, 141),
+    (2085, 9, False, -25),
+    (2090, 8, True, 163),
+    (2124, 12, False, -174),
+    (2130, 4, False, -114),
+    (2150, 5, False, -36),
+    (2153, 9, False, 75),
+    (2159, 4, False, -111),
+    (2175, 1, False, -24),
+    (2188, 4, False, 112),
+    (2199, 1, False, -127),
+)

@@ -414,3 +414,14 @@ YEARS: tuple[tuple[int, int, int, int], ...] = (
     (2199, 802830, 6, 0x156A),
     (2200, 803214, 0, 0x05B4),
 )
+
+#: Months whose day 1 is decided by a new moon within 60 s (through 2025)
+#: or 180 s (from 2026, ΔT extrapolated) of local midnight: (year, month, leap,
+#: signed seconds; < 0: the new moon is late on day 1 itself).
+NEAR_MIDNIGHT: tuple[tuple[int, int, bool, int], ...] = (
+    (2057, 9, False, 4),
+    (2089, 8, False, -144),
+    (2097, 7, False, -19),
+    (2133, 9, False, -74),
+    (2192, 4, False, 174),
+)

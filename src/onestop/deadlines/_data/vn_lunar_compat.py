@@ -414,3 +414,9 @@ YEARS: tuple[tuple[int, int, int, int], ...] = (
     (2199, 802830, 6, 0x156A),
     (2200, 803214, 0, 0x05B4),
 )
+
+#: Months whose day 1 is decided by a new moon within 60 s (through 2025)
+#: or 180 s (from 2026, ΔT extrapolated) of local midnight: (year, month, leap,
+#: signed seconds; < 0: the new moon is late on day 1 itself).
+#: Not computed for the simplified series.
+NEAR_MIDNIGHT: tuple[tuple[int, int, bool, int], ...] = ()
