@@ -286,7 +286,7 @@ class WorkCalendar:
         >>> import datetime as dt
         >>> cal = civil_service_calendar()
         >>> cal.add_working_days(dt.date(2026, 2, 13), 5)
-        datetime.date(2026, 3, 2)
+        datetime.date(2026, 2, 27)
     """
 
     source: HolidaySource = attrs.field(validator=_check_source)
