@@ -272,11 +272,9 @@ def near_midnight(tz_hours: float = 7.0) -> str:
     for near in _astro.near_midnight_months(months, tz_hours):
         off, dt_model = near.seconds, near.delta_t
         # UT = TD - ΔT: a new moon just before midnight moves to the next day if ΔT is smaller
-        threshold = int(round(dt_model + off))  # int() so that -0.4 prints as 0
-        if off < 0:
-            flip = f"ΔT < {threshold} s → next day"
-        else:
-            flip = f"ΔT > {threshold} s → previous day"
+        threshold = round(dt_model + off)  # an int, so that -0.4 prints as 0
+        side = f"< {threshold} s → next day" if off < 0 else f"> {threshold} s → previous day"
+        flip = f"ΔT {side}"
         jd_ut = _astro._ut_from_td(near.jde)
         local = dt.datetime(2000, 1, 1, 12) + dt.timedelta(days=jd_ut - 2451545.0 + tz_hours / 24)
         source = "DE423" if near.jde != _astro.new_moon_jde(near.lunation) else "Meeus"
