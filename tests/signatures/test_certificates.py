@@ -214,3 +214,13 @@ def test_fuzz_mutated_der_certificate(test_pki, data):
         return
     # A mutation that still parses must not keep the original fingerprint.
     assert cert.fingerprint_sha256 != test_pki.signer.certificate.fingerprint_sha256
+
+
+def test_identifiers_are_parsed_into_the_models_when_they_fit():
+    from onestop.models import CitizenId, TaxCode
+
+    assert isinstance(parse_identifier("MST:0109999904").parsed, TaxCode)
+    assert isinstance(parse_identifier("MST:0312345602-001").parsed, TaxCode)
+    assert isinstance(parse_identifier("CCCD:001090012345").parsed, CitizenId)
+    bad = parse_identifier("MST:0109999905")  # wrong check digit: raw value kept
+    assert bad.parsed is None and bad.value == "0109999905"

@@ -31,6 +31,7 @@ from typing import Any, TypeAlias
 import attrs
 from asn1crypto import algos, cms, core, tsp
 from asn1crypto import x509 as asn1_x509
+from asn1crypto.parser import emit
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
@@ -229,14 +230,32 @@ class PreparedSignature:
                 "version": "v1" if self.content_type == "data" else "v3",
                 "digest_algorithms": [algos.DigestAlgorithm({"algorithm": "sha256"})],
                 "encap_content_info": encap,
-                "certificates": [
-                    cms.CertificateChoices({"certificate": _asn1_cert(c)}) for c in certs
-                ],
+                # Loaded from DER (not rebuilt) so asn1crypto keeps the original encoding.
+                "certificates": [cms.CertificateChoices.load(c.to_der()) for c in certs],
                 "signer_infos": [cms.SignerInfo(info)],
             }
         )
         der: bytes = cms.ContentInfo({"content_type": "signed_data", "content": signed_data}).dump()
         return der
+
+
+def _signing_certificate_v2(certificate: Certificate) -> tsp.SigningCertificateV2:
+    """ESS signing-certificate-v2 (RFC 5035) with SHA-256 and issuer/serial, encoded directly.
+
+    Built from DER pieces because asn1crypto re-encodes a nested ``Name`` slowly (~7 ms).
+    """
+
+    def sequence(content: bytes) -> bytes:
+        return bytes(emit(0, 1, 16, content))
+
+    general_name = bytes(emit(2, 1, 4, certificate.x509.issuer.public_bytes()))  # [4] Name
+    issuer_serial = sequence(
+        sequence(general_name) + core.Integer(certificate.serial_number).dump()
+    )
+    cert_hash = core.OctetString(hashlib.sha256(certificate.to_der()).digest()).dump()
+    ess_cert_id = sequence(cert_hash + issuer_serial)  # hashAlgorithm: DEFAULT sha256
+    value: tsp.SigningCertificateV2 = tsp.SigningCertificateV2.load(sequence(sequence(ess_cert_id)))
+    return value
 
 
 def prepare_signature(
@@ -272,34 +291,11 @@ def prepare_signature(
             field="content_digest",
         )
     _signature_algorithm(certificate)
-    cert_der = certificate.to_der()
-    asn1_cert = _asn1_cert(certificate)
     attributes = [
         cms.CMSAttribute({"type": "content_type", "values": [content_type]}),
         cms.CMSAttribute({"type": "message_digest", "values": [bytes(content_digest)]}),
         cms.CMSAttribute(
-            {
-                "type": "signing_certificate_v2",
-                "values": [
-                    tsp.SigningCertificateV2(
-                        {
-                            "certs": [
-                                {
-                                    "cert_hash": hashlib.sha256(cert_der).digest(),
-                                    "issuer_serial": {
-                                        "issuer": [
-                                            asn1_x509.GeneralName(
-                                                {"directory_name": asn1_cert.issuer}
-                                            )
-                                        ],
-                                        "serial_number": certificate.serial_number,
-                                    },
-                                }
-                            ]
-                        }
-                    )
-                ],
-            }
+            {"type": "signing_certificate_v2", "values": [_signing_certificate_v2(certificate)]}
         ),
     ]
     if include_signing_time:
