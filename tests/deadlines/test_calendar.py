@@ -224,7 +224,7 @@ def test_effective_dated_office_hours():
     assert end == mon.replace(hour=13, minute=31)
 
 
-dates_2025_2026 = st.dates(min_value=D(2025, 1, 1), max_value=D(2026, 10, 31))
+dates_2025_2026 = st.dates(min_value=D(2025, 1, 1), max_value=D(2026, 9, 30))
 
 
 @settings(max_examples=300, deadline=None)
