@@ -9,7 +9,8 @@ Importing this package is cheap: the names below load on first use, so ``cryptog
 * :mod:`onestop.signatures.cms`: detached CMS signatures over bytes and files;
 * :mod:`onestop.signatures.pdf`: PAdES signing and verification (``pdf`` extra, pyHanko);
 * :mod:`onestop.signatures.records`: signed canonical-JSON records;
-* :mod:`onestop.signatures.remote`: NEAC-style remote signing client (``http`` extra).
+* :mod:`onestop.signatures.remote`: NEAC-style remote signing client (``http`` extra);
+* :mod:`onestop.signatures.timestamps`: RFC 3161 timestamp client (``http`` extra).
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ _LAZY: dict[str, str] = {
     "TrustStore": "onestop.signatures.trust",
     "VisibleStamp": "onestop.signatures.pdf",
     "canonical_json": "onestop.signatures.records",
+    "http_timestamper": "onestop.signatures.timestamps",
     "key_signer": "onestop.signatures.cms",
     "load_certificate": "onestop.signatures.certificates",
     "load_certificates": "onestop.signatures.certificates",

@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import Literal
 
 import attrs
-from asn1crypto import tsp
+from asn1crypto import cms, core, tsp
+from asn1crypto.parser import emit
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
@@ -171,6 +172,31 @@ class ThrowawayPKI:
         response = builder.sign(self.intermediate.key, hashes.SHA256())
         return response.public_bytes(serialization.Encoding.DER)
 
+    def _token(self, imprint: bytes, *, at: dt.datetime | None, nonce: int | None) -> bytes:
+        gen_time = (at or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
+        fields: dict[str, object] = {
+            "version": "v1",
+            "policy": _TSA_POLICY,
+            "message_imprint": {
+                "hash_algorithm": {"algorithm": "sha256"},
+                "hashed_message": imprint,
+            },
+            "serial_number": secrets.randbits(63),
+            "gen_time": gen_time.replace(microsecond=0),
+        }
+        if nonce is not None:
+            fields["nonce"] = nonce
+        info = tsp.TSTInfo(fields).dump()
+        prepared = prepare_signature(
+            hashlib.sha256(info).digest(),
+            certificate=self.tsa.certificate,
+            chain=self.tsa.chain,
+            signing_time=gen_time,
+            content_type="tst_info",
+            content=info,
+        )
+        return prepared.finish(self.tsa.signer(prepared.digest_to_sign))
+
     def timestamper(self, *, at: dt.datetime | None = None) -> Timestamper:
         """A local RFC 3161 timestamp authority signing with :attr:`tsa`.
 
@@ -179,30 +205,30 @@ class ThrowawayPKI:
         """
 
         def stamp(imprint: bytes) -> bytes:
-            gen_time = (at or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
-            info = tsp.TSTInfo(
-                {
-                    "version": "v1",
-                    "policy": _TSA_POLICY,
-                    "message_imprint": {
-                        "hash_algorithm": {"algorithm": "sha256"},
-                        "hashed_message": imprint,
-                    },
-                    "serial_number": secrets.randbits(63),
-                    "gen_time": gen_time.replace(microsecond=0),
-                }
-            ).dump()
-            prepared = prepare_signature(
-                hashlib.sha256(info).digest(),
-                certificate=self.tsa.certificate,
-                chain=self.tsa.chain,
-                signing_time=gen_time,
-                content_type="tst_info",
-                content=info,
-            )
-            return prepared.finish(self.tsa.signer(prepared.digest_to_sign))
+            return self._token(imprint, at=at, nonce=None)
 
         return stamp
+
+    def timestamp_response(self, request: bytes, *, at: dt.datetime | None = None) -> bytes:
+        """Answer a DER ``TimeStampReq`` with a DER ``TimeStampResp`` (a TSA over HTTP).
+
+        A request that does not parse gets a ``rejection`` status (``badDataFormat``).
+        """
+        try:
+            req = tsp.TimeStampReq.load(request, strict=True)
+            imprint = req["message_imprint"]["hashed_message"].native
+            nonce = req["nonce"].native
+        except (ValueError, TypeError, KeyError):
+            # PKIStatusInfo {rejection, badDataFormat}, no token (RFC 3161 §2.4.2); written
+            # by hand because asn1crypto insists on the optional token when building.
+            fail_info = tsp.PKIFailureInfo({"bad_data_format"}).dump()
+            status_info = emit(0, 1, 16, core.Integer(2).dump() + fail_info)
+            return bytes(emit(0, 1, 16, status_info))
+        token = cms.ContentInfo.load(self._token(imprint, at=at, nonce=nonce))
+        granted: bytes = tsp.TimeStampResp(
+            {"status": {"status": "granted"}, "time_stamp_token": token}
+        ).dump()
+        return granted
 
     def write(self, directory: str | os.PathLike[str]) -> dict[str, Path]:
         """Write PEM files (``<name>.pem``, ``<name>.key.pem``, ``<name>.chain.pem``).
