@@ -184,3 +184,56 @@ def test_transport_and_shape_errors():
 def test_plugin_fixture(fake_remote_signer, test_pki):
     client, _ = _client(fake_remote_signer)
     assert client.get_certificate(USER).certificate == test_pki.signer.certificate
+
+
+def test_async_client_with_the_two_phase_flow(test_pki):
+    import asyncio
+
+    from onestop.signatures import AsyncRemoteSigningClient
+    from onestop.signatures.pdf import prepare_pdf_signature
+
+    fake = FakeRemoteSigner.from_pki(test_pki, asynchronous=True, polls_before_ready=2)
+    pauses = []
+
+    async def fake_sleep(seconds):
+        pauses.append(seconds)
+
+    async def main():
+        async with AsyncRemoteSigningClient(
+            base_url=BASE,
+            sp_id="DVCQG",
+            sp_password="fake-sp-password",
+            transport=fake.transport(),
+            sleep=fake_sleep,
+            poll_interval=1.5,
+        ) as ca:
+            remote = await ca.get_certificate(USER)
+            prepared = prepare_pdf_signature(
+                make_test_pdf(), certificate=remote.certificate, chain=remote.chain
+            )
+            value = await ca.sign_hash(
+                prepared.digest_to_sign, user_id=USER, serial_number=remote.serial_number
+            )
+            return prepared.finish(value)
+
+    signed = asyncio.run(main())
+    assert verify_pdf(signed, trust=test_pki.trust_store())[0].valid
+    assert pauses == [1.5, 1.5, 1.5]
+
+
+def test_async_client_maps_errors(test_pki):
+    import asyncio
+
+    from onestop.signatures import AsyncRemoteSigningClient
+
+    fake = FakeRemoteSigner.from_pki(test_pki)
+    fake.fail_next(status=502)
+
+    async def main():
+        async with AsyncRemoteSigningClient(
+            base_url=BASE, sp_id="DVCQG", sp_password="fake-sp-password", transport=fake.transport()
+        ) as ca:
+            await ca.get_certificates(USER)
+
+    with pytest.raises(ServerError):
+        asyncio.run(main())

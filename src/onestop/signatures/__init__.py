@@ -20,6 +20,7 @@ from typing import Any
 
 #: Public name -> module that defines it (loaded lazily).
 _LAZY: dict[str, str] = {
+    "AsyncRemoteSigningClient": "onestop.signatures.remote",
     "Certificate": "onestop.signatures.certificates",
     "ChainValidation": "onestop.signatures.trust",
     "DistinguishedName": "onestop.signatures.certificates",

@@ -8,6 +8,10 @@ mode ``sign`` answers at once with ``signed_files: null`` and the client polls
 ``POST {base}/get_sign_status`` (the polling path is not in the public description and is
 configurable) until the signature arrives or ``max_wait`` passes.
 
+The protocol (request bodies, answer parsing, the polling loop) is written once as generators
+that yield HTTP calls and pauses; :class:`RemoteSigningClient` and
+:class:`AsyncRemoteSigningClient` only drive them.
+
 :meth:`RemoteSigningClient.signer` returns a :data:`~onestop.signatures.cms.HashSigner`, so a
 remote signature plugs straight into :func:`~onestop.signatures.cms.sign_bytes`,
 :func:`~onestop.signatures.pdf.sign_pdf` or the two-phase flows. Needs the ``http`` extra.
@@ -23,8 +27,8 @@ import datetime as dt
 import logging
 import time
 import uuid
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Literal, Self
+from collections.abc import Awaitable, Callable, Generator
+from typing import TYPE_CHECKING, Any, Literal, Self, TypeAlias, TypeVar
 
 import attrs
 
@@ -49,7 +53,7 @@ from onestop.signatures.cms import HashSigner
 if TYPE_CHECKING:
     import httpx
 
-__all__ = ["RemoteCertificate", "RemoteSigningClient"]
+__all__ = ["AsyncRemoteSigningClient", "RemoteCertificate", "RemoteSigningClient"]
 
 _log = logging.getLogger("onestop.signatures.remote")
 
@@ -80,24 +84,31 @@ def _b64(value: Any, field: str) -> bytes:
         raise UnexpectedResponseError(f"{field}: not valid base64", field=field) from exc
 
 
-class RemoteSigningClient:
-    """Synchronous client of a NEAC-style remote signing service.
+FileType: TypeAlias = Literal["pdf", "xml", "json", "word", "excel"]
+T = TypeVar("T")
 
-    Args:
-        base_url: the CA's API base URL (e.g. ``https://…/api/v1``).
-        sp_id: the service-provider id issued by the CA (e.g. ``"DVCQG"``).
-        sp_password: the service-provider password (never logged).
-        transport: an ``httpx`` transport (inject :class:`onestop.testing.FakeRemoteSigner`'s
-            ``transport()`` in tests).
-        http_client: a ready ``httpx.Client`` (proxies, mTLS); overrides ``transport``.
-        timeout: per-request timeout in seconds (the NEAC interface allows 60 s).
-        poll_interval: seconds between polls in asynchronous mode.
-        max_wait: total seconds to wait for the user to confirm before giving up.
-        hash_encoding: how ``data_to_be_signed`` carries the hash (``"base64"`` or ``"hex"``).
-        status_path: path of the polling endpoint.
-        sleep: the sleep function (tests pass a no-op).
-        clock: a monotonic clock in seconds.
-    """
+
+@attrs.frozen(slots=True)
+class _Call:
+    """A request the protocol wants sent: ``POST {base}{path}`` with ``body``."""
+
+    path: str
+    body: dict[str, Any]
+
+
+@attrs.frozen(slots=True)
+class _Pause:
+    """The protocol wants to wait ``seconds`` before the next poll."""
+
+    seconds: float
+
+
+#: A protocol flow: yields calls (answered with the decoded JSON object) and pauses.
+_Flow: TypeAlias = Generator[_Call | _Pause, Any, T]
+
+
+class _Protocol:
+    """Everything that does no I/O: settings, request bodies, answer checks, flows."""
 
     def __init__(
         self,
@@ -105,18 +116,12 @@ class RemoteSigningClient:
         base_url: str,
         sp_id: str,
         sp_password: str,
-        transport: httpx.BaseTransport | None = None,
-        http_client: httpx.Client | None = None,
-        timeout: float = 60.0,
-        poll_interval: float = 2.0,
-        max_wait: float = 300.0,
-        hash_encoding: Literal["base64", "hex"] = "base64",
-        status_path: str = "get_sign_status",
-        sleep: Callable[[float], None] = time.sleep,
-        clock: Callable[[], float] = time.monotonic,
+        poll_interval: float,
+        max_wait: float,
+        hash_encoding: Literal["base64", "hex"],
+        status_path: str,
+        clock: Callable[[], float],
     ) -> None:
-        import httpx
-
         if not base_url.startswith(("https://", "http://")):
             raise ConfigurationError(
                 "base_url: expected an http(s) URL such as https://ca.example.vn/api",
@@ -127,69 +132,45 @@ class RemoteSigningClient:
                 "sp_id/sp_password: both service-provider credentials are required",
                 field="sp_id",
             )
-        self._base = base_url.rstrip("/") + "/"
-        self._sp_id = sp_id
-        self._sp_password = sp_password
-        self._hash_encoding = hash_encoding
-        self._status_path = status_path.strip("/")
-        self._poll_interval = poll_interval
-        self._max_wait = max_wait
-        self._sleep = sleep
-        self._clock = clock
-        self._owns_client = http_client is None
-        self._client = http_client or httpx.Client(
-            transport=transport,
-            timeout=timeout,
-            headers={"User-Agent": f"onestop/{__version__}"},
-        )
+        self.base = base_url.rstrip("/") + "/"
+        self.sp_id = sp_id
+        self.sp_password = sp_password
+        self.hash_encoding = hash_encoding
+        self.status_path = status_path.strip("/")
+        self.poll_interval = poll_interval
+        self.max_wait = max_wait
+        self.clock = clock
 
-    def __enter__(self) -> Self:
-        return self
+    def payload(self, call: _Call) -> dict[str, Any]:
+        return {"sp_id": self.sp_id, "sp_password": self.sp_password, **call.body}
 
-    def __exit__(self, *_exc: object) -> None:
-        self.close()
-
-    def close(self) -> None:
-        """Close the HTTP client (when this object created it)."""
-        if self._owns_client:
-            self._client.close()
-
-    # -- protocol ----------------------------------------------------------------------------
-    def _post(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
+    def transport_error(self, path: str, exc: Exception) -> Exception:
         import httpx
 
-        payload = {"sp_id": self._sp_id, "sp_password": self._sp_password, **body}
-        started = self._clock()
-        try:
-            response = self._client.post(self._base + path, json=payload)
-        except httpx.ConnectTimeout as exc:
-            raise ConnectTimeoutError(f"{path}: connecting to the CA timed out") from exc
-        except httpx.TimeoutException as exc:
-            raise ReadTimeoutError(f"{path}: the CA did not answer in time") from exc
-        except httpx.TransportError as exc:
-            raise NetworkError(f"{path}: network error ({type(exc).__name__})") from exc
-        _log.debug(
-            "remote signing %s -> HTTP %s in %.3f s",
-            path,
-            response.status_code,
-            self._clock() - started,
-        )
+        if isinstance(exc, httpx.ConnectTimeout):
+            return ConnectTimeoutError(f"{path}: connecting to the CA timed out")
+        if isinstance(exc, httpx.TimeoutException):
+            return ReadTimeoutError(f"{path}: the CA did not answer in time")
+        return NetworkError(f"{path}: network error ({type(exc).__name__})")
+
+    def parse(self, path: str, response: httpx.Response, elapsed: float) -> dict[str, Any]:
+        _log.debug("remote signing %s -> HTTP %s in %.3f s", path, response.status_code, elapsed)
         try:
             data = response.json()
         except ValueError:
             data = None
         status = response.status_code
         if status >= 400 or not isinstance(data, dict):
-            self._raise(path, status, data)
-        assert isinstance(data, dict)  # noqa: S101 - _raise returned only for dict bodies
-        body_status = data.get("status_code", 200)
+            raise self.error(path, status, data)
         if "code" in data and "status_code" not in data:  # bare error envelope {code, message}
-            self._raise(path, status, data)
+            raise self.error(path, status, data)
+        body_status = data.get("status_code", 200)
         if body_status not in (200, "200", 0, "0"):
-            self._raise(path, int(body_status) if str(body_status).isdigit() else 500, data)
+            raise self.error(path, int(body_status) if str(body_status).isdigit() else 500, data)
         return data
 
-    def _raise(self, path: str, status: int, data: Any) -> None:
+    @staticmethod
+    def error(path: str, status: int, data: Any) -> Exception:
         message = ""
         code: str | None = None
         if isinstance(data, dict):
@@ -197,29 +178,20 @@ class RemoteSigningClient:
             code = None if data.get("code") is None else str(data.get("code"))
         text = f"{path}: the CA answered {status}" + (f" ({message})" if message else "")
         if status in (401, 403):
-            raise AuthenticationError(text, status_code=status, error_code=code)
+            return AuthenticationError(text, status_code=status, error_code=code)
         if status == 404:
-            raise NotFoundError(text, status_code=status, error_code=code)
+            return NotFoundError(text, status_code=status, error_code=code)
         if status == 429:
-            raise RateLimitedError(text, status_code=status, error_code=code)
+            return RateLimitedError(text, status_code=status, error_code=code)
         if status >= 500:
-            raise ServerError(text, status_code=status, error_code=code)
+            return ServerError(text, status_code=status, error_code=code)
         if status >= 400 or code is not None:
-            raise APIStatusError(text, status_code=status, error_code=code)
-        raise UnexpectedResponseError(f"{path}: the answer is not a JSON object")
+            return APIStatusError(text, status_code=status, error_code=code)
+        return UnexpectedResponseError(f"{path}: the answer is not a JSON object")
 
-    # -- operations --------------------------------------------------------------------------
-    def get_certificates(self, user_id: str) -> tuple[RemoteCertificate, ...]:
-        """List the user's certificates (``get_certificate``).
-
-        Args:
-            user_id: the user's CCCD/CMND/passport number or MST, as registered with the CA.
-
-        Raises:
-            ConnectorError: a subclass for transport, HTTP or envelope errors.
-            UnexpectedResponseError: when the answer does not have the documented shape.
-        """
-        data = self._post(
+    # -- flows -------------------------------------------------------------------------------
+    def certificates_flow(self, user_id: str) -> _Flow[tuple[RemoteCertificate, ...]]:
+        data = yield _Call(
             "get_certificate", {"user_id": user_id, "transaction_id": str(uuid.uuid4())}
         )
         try:
@@ -248,15 +220,9 @@ class RemoteSigningClient:
             ) from exc
         return tuple(result)
 
-    def get_certificate(
-        self, user_id: str, *, serial_number: str | None = None
-    ) -> RemoteCertificate:
-        """The user's certificate (the one with ``serial_number`` when given, else the first).
-
-        Raises:
-            NotFoundError: when the user has no (matching) certificate.
-        """
-        for item in self.get_certificates(user_id):
+    def certificate_flow(self, user_id: str, serial_number: str | None) -> _Flow[RemoteCertificate]:
+        items = yield from self.certificates_flow(user_id)
+        for item in items:
             if serial_number is None or item.serial_number.upper().lstrip("0") == (
                 serial_number.upper().lstrip("0")
             ):
@@ -267,6 +233,185 @@ class RemoteSigningClient:
             status_code=404,
         )
 
+    def sign_flow(
+        self,
+        digest: bytes,
+        *,
+        user_id: str,
+        serial_number: str,
+        doc_id: str,
+        file_type: FileType,
+        now: dt.datetime | None,
+    ) -> _Flow[bytes]:
+        if len(digest) != 32:
+            raise SignatureError(
+                f"digest: expected a 32-byte SHA-256 hash, got {len(digest)} bytes",
+                field="digest",
+            )
+        encoded = digest.hex() if self.hash_encoding == "hex" else base64.b64encode(digest).decode()
+        transaction_id = str(uuid.uuid4())
+        stamp = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).strftime("%Y%m%d%H%M%SZ")
+        data = yield _Call(
+            "sign",
+            {
+                "user_id": user_id,
+                "serial_number": serial_number,
+                "transaction_id": transaction_id,
+                "time_stamp": stamp,
+                "sign_files": [
+                    {
+                        "data_to_be_signed": encoded,
+                        "doc_id": doc_id,
+                        "file_options": {"file_type": file_type, "sign_type": "hash"},
+                    }
+                ],
+            },
+        )
+        value = _signature_from(data, doc_id)
+        deadline = self.clock() + self.max_wait
+        answered_id = str((data.get("data") or {}).get("transaction_id") or transaction_id)
+        while value is None:
+            if self.clock() >= deadline:
+                raise ReadTimeoutError(
+                    f"sign: the user did not confirm within {self.max_wait:.0f} s "
+                    f"(transaction {answered_id})"
+                )
+            yield _Pause(self.poll_interval)
+            data = yield _Call(
+                self.status_path, {"user_id": user_id, "transaction_id": answered_id}
+            )
+            value = _signature_from(data, doc_id)
+        return value
+
+
+def _signature_from(data: dict[str, Any], doc_id: str) -> bytes | None:
+    try:
+        files = (data.get("data") or {}).get("signed_files")
+        if files is None:
+            return None
+        for item in files:
+            if str(item.get("doc_id")) == doc_id:
+                return _b64(item["signature_value"], "signature_value")
+    except (AttributeError, KeyError, TypeError) as exc:
+        raise UnexpectedResponseError(
+            f"sign: unexpected answer shape ({type(exc).__name__})", field="signed_files"
+        ) from exc
+    raise UnexpectedResponseError(
+        "sign: the answer holds no signature for this document", field="signed_files"
+    )
+
+
+class RemoteSigningClient:
+    """Synchronous client of a NEAC-style remote signing service.
+
+    Args:
+        base_url: the CA's API base URL (e.g. ``https://…/api/v1``).
+        sp_id: the service-provider id issued by the CA (e.g. ``"DVCQG"``).
+        sp_password: the service-provider password (never logged).
+        transport: an ``httpx`` transport (inject :class:`onestop.testing.FakeRemoteSigner`'s
+            ``transport()`` in tests).
+        http_client: a ready ``httpx.Client`` (proxies, mTLS); overrides ``transport``.
+        timeout: per-request timeout in seconds (the NEAC interface allows 60 s).
+        poll_interval: seconds between polls in asynchronous mode.
+        max_wait: total seconds to wait for the user to confirm before giving up.
+        hash_encoding: how ``data_to_be_signed`` carries the hash (``"base64"`` or ``"hex"``).
+        status_path: path of the polling endpoint.
+        sleep: the sleep function (tests pass a fake).
+        clock: a monotonic clock in seconds.
+    """
+
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        sp_id: str,
+        sp_password: str,
+        transport: httpx.BaseTransport | None = None,
+        http_client: httpx.Client | None = None,
+        timeout: float = 60.0,
+        poll_interval: float = 2.0,
+        max_wait: float = 300.0,
+        hash_encoding: Literal["base64", "hex"] = "base64",
+        status_path: str = "get_sign_status",
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        import httpx
+
+        self._protocol = _Protocol(
+            base_url=base_url,
+            sp_id=sp_id,
+            sp_password=sp_password,
+            poll_interval=poll_interval,
+            max_wait=max_wait,
+            hash_encoding=hash_encoding,
+            status_path=status_path,
+            clock=clock,
+        )
+        self._sleep = sleep
+        self._owns_client = http_client is None
+        self._client = http_client or httpx.Client(
+            transport=transport,
+            timeout=timeout,
+            headers={"User-Agent": f"onestop/{__version__}"},
+        )
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the HTTP client (when this object created it)."""
+        if self._owns_client:
+            self._client.close()
+
+    def _drive(self, flow: _Flow[T]) -> T:
+        import httpx
+
+        protocol = self._protocol
+        try:
+            step = next(flow)
+            while True:
+                if isinstance(step, _Pause):
+                    self._sleep(step.seconds)
+                    step = flow.send(None)
+                    continue
+                started = protocol.clock()
+                try:
+                    response = self._client.post(
+                        protocol.base + step.path, json=protocol.payload(step)
+                    )
+                except httpx.HTTPError as exc:
+                    raise protocol.transport_error(step.path, exc) from exc
+                step = flow.send(protocol.parse(step.path, response, protocol.clock() - started))
+        except StopIteration as done:
+            result: T = done.value
+            return result
+
+    def get_certificates(self, user_id: str) -> tuple[RemoteCertificate, ...]:
+        """List the user's certificates (``get_certificate``).
+
+        Args:
+            user_id: the user's CCCD/CMND/passport number or MST, as registered with the CA.
+
+        Raises:
+            ConnectorError: a subclass for transport, HTTP or envelope errors.
+            UnexpectedResponseError: when the answer does not have the documented shape.
+        """
+        return self._drive(self._protocol.certificates_flow(user_id))
+
+    def get_certificate(
+        self, user_id: str, *, serial_number: str | None = None
+    ) -> RemoteCertificate:
+        """The user's certificate (the one with ``serial_number`` when given, else the first).
+
+        Raises:
+            NotFoundError: when the user has no (matching) certificate.
+        """
+        return self._drive(self._protocol.certificate_flow(user_id, serial_number))
+
     def sign_hash(
         self,
         digest: bytes,
@@ -274,7 +419,7 @@ class RemoteSigningClient:
         user_id: str,
         serial_number: str,
         doc_id: str = "onestop",
-        file_type: Literal["pdf", "xml", "json", "word", "excel"] = "pdf",
+        file_type: FileType = "pdf",
         now: dt.datetime | None = None,
     ) -> bytes:
         """Have the service sign a SHA-256 hash; wait for the user's confirmation if needed.
@@ -295,63 +440,15 @@ class RemoteSigningClient:
             ReadTimeoutError: when the user did not confirm within ``max_wait``.
             ConnectorError: other transport, HTTP or envelope errors.
         """
-        if len(digest) != 32:
-            raise SignatureError(
-                f"digest: expected a 32-byte SHA-256 hash, got {len(digest)} bytes",
-                field="digest",
+        return self._drive(
+            self._protocol.sign_flow(
+                digest,
+                user_id=user_id,
+                serial_number=serial_number,
+                doc_id=doc_id,
+                file_type=file_type,
+                now=now,
             )
-        encoded = (
-            digest.hex() if self._hash_encoding == "hex" else base64.b64encode(digest).decode()
-        )
-        transaction_id = str(uuid.uuid4())
-        stamp = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).strftime("%Y%m%d%H%M%SZ")
-        data = self._post(
-            "sign",
-            {
-                "user_id": user_id,
-                "serial_number": serial_number,
-                "transaction_id": transaction_id,
-                "time_stamp": stamp,
-                "sign_files": [
-                    {
-                        "data_to_be_signed": encoded,
-                        "doc_id": doc_id,
-                        "file_options": {"file_type": file_type, "sign_type": "hash"},
-                    }
-                ],
-            },
-        )
-        value = self._signature_from(data, doc_id)
-        deadline = self._clock() + self._max_wait
-        answered_id = str((data.get("data") or {}).get("transaction_id") or transaction_id)
-        while value is None:
-            if self._clock() >= deadline:
-                raise ReadTimeoutError(
-                    f"sign: the user did not confirm within {self._max_wait:.0f} s "
-                    f"(transaction {answered_id})"
-                )
-            self._sleep(self._poll_interval)
-            data = self._post(
-                self._status_path, {"user_id": user_id, "transaction_id": answered_id}
-            )
-            value = self._signature_from(data, doc_id)
-        return value
-
-    @staticmethod
-    def _signature_from(data: dict[str, Any], doc_id: str) -> bytes | None:
-        try:
-            files = (data.get("data") or {}).get("signed_files")
-            if files is None:
-                return None
-            for item in files:
-                if str(item.get("doc_id")) == doc_id:
-                    return _b64(item["signature_value"], "signature_value")
-        except (AttributeError, KeyError, TypeError) as exc:
-            raise UnexpectedResponseError(
-                f"sign: unexpected answer shape ({type(exc).__name__})", field="signed_files"
-            ) from exc
-        raise UnexpectedResponseError(
-            "sign: the answer holds no signature for this document", field="signed_files"
         )
 
     def signer(
@@ -360,7 +457,7 @@ class RemoteSigningClient:
         user_id: str,
         serial_number: str,
         doc_id: str = "onestop",
-        file_type: Literal["pdf", "xml", "json", "word", "excel"] = "pdf",
+        file_type: FileType = "pdf",
     ) -> HashSigner:
         """A :data:`~onestop.signatures.cms.HashSigner` that signs through this service."""
 
@@ -374,3 +471,133 @@ class RemoteSigningClient:
             )
 
         return sign
+
+
+async def _async_sleep(seconds: float) -> None:
+    import asyncio
+
+    await asyncio.sleep(seconds)
+
+
+class AsyncRemoteSigningClient:
+    """The asynchronous twin of :class:`RemoteSigningClient` (same methods, awaited).
+
+    Use it with the two-phase flows: ``prepared = prepare_pdf_signature(...)``, then
+    ``prepared.finish(await client.sign_hash(prepared.digest_to_sign, ...))``.
+
+    Args:
+        base_url: the CA's API base URL.
+        sp_id: the service-provider id.
+        sp_password: the service-provider password (never logged).
+        transport: an ``httpx.AsyncBaseTransport`` (e.g. ``FakeRemoteSigner.transport()``).
+        http_client: a ready ``httpx.AsyncClient``; overrides ``transport``.
+        timeout: per-request timeout in seconds.
+        poll_interval: seconds between polls in asynchronous mode.
+        max_wait: total seconds to wait for the user to confirm.
+        hash_encoding: ``"base64"`` or ``"hex"``.
+        status_path: path of the polling endpoint.
+        sleep: an async sleep function (default ``asyncio.sleep``).
+        clock: a monotonic clock in seconds.
+    """
+
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        sp_id: str,
+        sp_password: str,
+        transport: httpx.AsyncBaseTransport | None = None,
+        http_client: httpx.AsyncClient | None = None,
+        timeout: float = 60.0,
+        poll_interval: float = 2.0,
+        max_wait: float = 300.0,
+        hash_encoding: Literal["base64", "hex"] = "base64",
+        status_path: str = "get_sign_status",
+        sleep: Callable[[float], Awaitable[None]] = _async_sleep,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        import httpx
+
+        self._protocol = _Protocol(
+            base_url=base_url,
+            sp_id=sp_id,
+            sp_password=sp_password,
+            poll_interval=poll_interval,
+            max_wait=max_wait,
+            hash_encoding=hash_encoding,
+            status_path=status_path,
+            clock=clock,
+        )
+        self._sleep = sleep
+        self._owns_client = http_client is None
+        self._client = http_client or httpx.AsyncClient(
+            transport=transport,
+            timeout=timeout,
+            headers={"User-Agent": f"onestop/{__version__}"},
+        )
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(self, *_exc: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """Close the HTTP client (when this object created it)."""
+        if self._owns_client:
+            await self._client.aclose()
+
+    async def _drive(self, flow: _Flow[T]) -> T:
+        import httpx
+
+        protocol = self._protocol
+        try:
+            step = next(flow)
+            while True:
+                if isinstance(step, _Pause):
+                    await self._sleep(step.seconds)
+                    step = flow.send(None)
+                    continue
+                started = protocol.clock()
+                try:
+                    response = await self._client.post(
+                        protocol.base + step.path, json=protocol.payload(step)
+                    )
+                except httpx.HTTPError as exc:
+                    raise protocol.transport_error(step.path, exc) from exc
+                step = flow.send(protocol.parse(step.path, response, protocol.clock() - started))
+        except StopIteration as done:
+            result: T = done.value
+            return result
+
+    async def get_certificates(self, user_id: str) -> tuple[RemoteCertificate, ...]:
+        """List the user's certificates (see :meth:`RemoteSigningClient.get_certificates`)."""
+        return await self._drive(self._protocol.certificates_flow(user_id))
+
+    async def get_certificate(
+        self, user_id: str, *, serial_number: str | None = None
+    ) -> RemoteCertificate:
+        """The user's certificate (see :meth:`RemoteSigningClient.get_certificate`)."""
+        return await self._drive(self._protocol.certificate_flow(user_id, serial_number))
+
+    async def sign_hash(
+        self,
+        digest: bytes,
+        *,
+        user_id: str,
+        serial_number: str,
+        doc_id: str = "onestop",
+        file_type: FileType = "pdf",
+        now: dt.datetime | None = None,
+    ) -> bytes:
+        """Sign a SHA-256 hash remotely (see :meth:`RemoteSigningClient.sign_hash`)."""
+        return await self._drive(
+            self._protocol.sign_flow(
+                digest,
+                user_id=user_id,
+                serial_number=serial_number,
+                doc_id=doc_id,
+                file_type=file_type,
+                now=now,
+            )
+        )
