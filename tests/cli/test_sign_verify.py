@@ -178,3 +178,17 @@ def test_sign_with_garbled_key_exits_2(app, runner, files, tmp_path):
     assert result.exit_code == 2
     error = json.loads(result.stdout)["error"]
     assert error["code"] == "certificate_error" and error["message"].startswith("key:")
+
+
+def test_unexpected_failure_is_still_one_json_object(app, runner, files, tmp_path, monkeypatch):
+    import onestop.signatures.cms as cms_module
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("bug")
+
+    monkeypatch.setattr(cms_module, "verify_file", boom)
+    sig = tmp_path / "x.p7s"
+    sig.write_bytes(b"\x30\x00")
+    code, payload = _verify(app, runner, files, sig)
+    assert code == 1
+    assert payload["valid"] is False and payload["error"]["code"] == "internal_error"

@@ -274,3 +274,67 @@ def test_trust_store_constructors(test_pki, tmp_path):
     assert TrustStore.of(test_pki.root.certificate.x509).anchors == (test_pki.root.certificate,)
     assert test_pki.root.certificate in store
     assert "not a cert" not in store
+
+
+def _delegated_ocsp(test_pki, *, with_eku):
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509 import ocsp
+    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    inter = test_pki.intermediate
+    builder = (
+        x509.CertificateBuilder()
+        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "OCSP responder")]))
+        .issuer_name(inter.certificate.x509.subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(test_pki.now - dt.timedelta(days=1))
+        .not_valid_after(test_pki.now + dt.timedelta(days=30))
+    )
+    if with_eku:
+        builder = builder.add_extension(
+            x509.ExtendedKeyUsage([ExtendedKeyUsageOID.OCSP_SIGNING]), critical=False
+        )
+    responder = builder.sign(inter.key, hashes.SHA256())
+    response = (
+        ocsp.OCSPResponseBuilder()
+        .add_response(
+            cert=test_pki.revoked.certificate.x509,
+            issuer=inter.certificate.x509,
+            algorithm=hashes.SHA1(),  # noqa: S303 - CertID hash most responders use
+            cert_status=ocsp.OCSPCertStatus.REVOKED,
+            this_update=test_pki.now - dt.timedelta(hours=1),
+            next_update=test_pki.now + dt.timedelta(days=1),
+            revocation_time=test_pki.revoked_at,
+            revocation_reason=None,
+        )
+        .responder_id(ocsp.OCSPResponderEncoding.NAME, responder)
+        .certificates([responder])
+        .sign(key, hashes.SHA256())
+    )
+    return response.public_bytes(serialization.Encoding.DER)
+
+
+def test_delegated_ocsp_responder(test_pki):
+    good = RevocationPolicy.offline(
+        crls=[test_pki.root_crl()], ocsp_responses=[_delegated_ocsp(test_pki, with_eku=True)]
+    )
+    assert _codes(_validate(test_pki, test_pki.revoked, good)) == [ProblemCode.REVOKED]
+    # Without id-kp-OCSPSigning the responder is not authorised: its answer is ignored.
+    rogue = RevocationPolicy.offline(
+        crls=[test_pki.root_crl()], ocsp_responses=[_delegated_ocsp(test_pki, with_eku=False)]
+    )
+    assert _codes(_validate(test_pki, test_pki.revoked, rogue)) == [ProblemCode.REVOCATION_UNKNOWN]
+
+
+def test_cms_verification_with_revocation(test_pki):
+    from onestop.signatures import sign_bytes, verify_bytes
+
+    r = test_pki.revoked
+    sig = sign_bytes(b"x", certificate=r.certificate, key=r.key, chain=r.chain)
+    policy = RevocationPolicy.offline(crls=test_pki.crls())
+    status = verify_bytes(b"x", sig, trust=test_pki.trust_store(), revocation=policy)
+    assert status.intact and status.revoked and not status.valid

@@ -16,7 +16,15 @@ from zoneinfo import ZoneInfo
 
 import typer
 
-from onestop.cli._app import JsonOption, app, console, err_console, handle_errors, print_json
+from onestop.cli._app import (
+    JsonOption,
+    app,
+    console,
+    err_console,
+    handle_errors,
+    print_json,
+    state,
+)
 from onestop.errors import OneStopError, SignatureError
 
 __all__ = ["parse_at", "sign_command", "verify_command"]
@@ -111,7 +119,7 @@ def sign_command(
         console.print(f"Signed {file.name} -> {out} ({len(signature)} bytes, DER CMS)")
 
 
-def _malformed(exc: OneStopError) -> dict[str, Any]:
+def _malformed(error: dict[str, str | None]) -> dict[str, Any]:
     return {
         "valid": False,
         "intact": False,
@@ -124,7 +132,7 @@ def _malformed(exc: OneStopError) -> dict[str, Any]:
         "problems": [],
         "chain": [],
         "details": {},
-        "error": exc.to_dict(),
+        "error": error,
     }
 
 
@@ -164,10 +172,19 @@ def verify_command(
         )
     except OneStopError as exc:
         if json_:
-            print_json(_malformed(exc))
+            print_json(_malformed(exc.to_dict()))
         else:
             err_console.print(f"error[{exc.code}]: {exc.message}", markup=False, soft_wrap=True)
         raise typer.Exit(2) from None
+    except Exception as exc:  # a bug, not bad input: still one JSON object, exit 1
+        if state["debug"]:
+            raise
+        error = {"code": "internal_error", "message": type(exc).__name__, "field": None}
+        if json_:
+            print_json(_malformed(error))
+        else:
+            err_console.print(f"error[internal_error]: {type(exc).__name__}: {exc}", markup=False)
+        raise typer.Exit(1) from None
     if json_:
         print_json({**status.to_dict(), "error": None})
     else:
