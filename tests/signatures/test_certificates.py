@@ -224,3 +224,46 @@ def test_identifiers_are_parsed_into_the_models_when_they_fit():
     assert isinstance(parse_identifier("CCCD:001090012345").parsed, CitizenId)
     bad = parse_identifier("MST:0109999905")  # wrong check digit: raw value kept
     assert bad.parsed is None and bad.value == "0109999905"
+
+
+@pytest.mark.parametrize("string_type", ["UTF8String", "PrintableString", "IA5String"])
+def test_uid_string_types_and_several_uids(test_pki, string_type):
+    """Older CA certificates write the UID as PrintableString/IA5String; all must read alike."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.x509.name import _ASN1Type
+    from cryptography.x509.oid import NameOID
+
+    kind = getattr(_ASN1Type, string_type)
+    subject = x509.Name(
+        [
+            x509.RelativeDistinguishedName(
+                [x509.NameAttribute(NameOID.USER_ID, "MST:0102005769", _type=kind)]
+            ),
+            x509.RelativeDistinguishedName(
+                [x509.NameAttribute(NameOID.USER_ID, "CMND:012345678", _type=kind)]
+            ),
+            x509.RelativeDistinguishedName(
+                [x509.NameAttribute(NameOID.COMMON_NAME, "CONG TY TNHH THU NGHIEM")]
+            ),
+            x509.RelativeDistinguishedName([x509.NameAttribute(NameOID.COUNTRY_NAME, "VN")]),
+        ]
+    )
+    inter = test_pki.intermediate
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(inter.certificate.x509.subject)
+        .public_key(test_pki.signer.key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(test_pki.now)
+        .not_valid_after(test_pki.now + dt.timedelta(days=1))
+        .sign(inter.key, hashes.SHA256())
+    )
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    loaded = load_certificate(cert.public_bytes(Encoding.DER))
+    assert loaded.subject.uids == ("MST:0102005769", "CMND:012345678")
+    assert loaded.identity.tax_code == "0102005769"
+    assert loaded.identity.citizen_id == "012345678"
+    assert loaded.key_usage is None and loaded.extended_key_usage is None

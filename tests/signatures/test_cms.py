@@ -326,3 +326,14 @@ def test_mutation_of_content_is_never_valid(test_pki, signed, data):
     status = verify_bytes(bytes(mutated), signed, trust=test_pki.trust_store())
     assert not status.valid
     assert ProblemCode.TAMPERED in status.problem_codes
+
+
+@given(st.binary(max_size=2000))
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+def test_round_trip_any_content(test_pki, data):
+    s = test_pki.signer
+    sig = sign_bytes(data, certificate=s.certificate, key=s.key, chain=s.chain)
+    assert verify_bytes(data, sig, trust=test_pki.trust_store()).valid
+    assert not verify_bytes(data + b"\x00", sig, trust=test_pki.trust_store()).valid

@@ -214,3 +214,16 @@ def test_fuzz_pdf_reader_raises_only_signature_error(data):
     except SignatureError:
         return
     assert not any(s.valid for s in statuses)
+
+
+def test_font_file_without_the_opentype_extra(test_pki, source):
+    try:
+        import pyhanko.pdf_utils.font.opentype  # noqa: F401
+    except ImportError:
+        pass
+    else:
+        pytest.skip("pyHanko[opentype] is installed here")
+    s = test_pki.signer
+    stamp = VisibleStamp(font_file="/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+    with pytest.raises(SignatureError, match=r"pyhanko\[opentype\]"):
+        prepare_pdf_signature(source, certificate=s.certificate, stamp=stamp)

@@ -274,7 +274,7 @@ def _appearance(
     if stamp.font_file is not None:
         try:
             from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
-        except ImportError as exc:  # pragma: no cover - depends on the optional fonttools
+        except ImportError as exc:  # pyHanko without its [opentype] extra
             raise SignatureError(
                 "stamp.font_file: embedding a font needs fonttools "
                 "(pip install 'pyhanko[opentype]')",
