@@ -192,3 +192,39 @@ def test_unexpected_failure_is_still_one_json_object(app, runner, files, tmp_pat
     code, payload = _verify(app, runner, files, sig)
     assert code == 1
     assert payload["valid"] is False and payload["error"]["code"] == "internal_error"
+
+
+def test_verify_signatures_embedded_in_a_pdf(app, runner, files, tmp_path, test_pki):
+    from onestop.signatures.pdf import sign_pdf
+    from onestop.testing import make_test_pdf
+
+    pdf = make_test_pdf()
+    s, org = test_pki.signer, test_pki.organization
+    once = sign_pdf(pdf, certificate=s.certificate, key=s.key, chain=s.chain)
+    twice = sign_pdf(
+        once, certificate=org.certificate, key=org.key, chain=org.chain, field_name="Sig2"
+    )
+    path = tmp_path / "kq.pdf"
+    path.write_bytes(twice)
+    result = runner.invoke(app, ["verify", str(path), "--trust", str(files["trust"]), "--json"])
+    assert result.exit_code == 0, result.stdout
+    payload = json.loads(result.stdout)
+    assert payload["valid"] is True and payload["error"] is None
+    assert [sig["signer"]["tax_code"] for sig in payload["signatures"]] == [
+        "0109999904",
+        "0312345602-001",
+    ]
+    # One expired signer makes the whole PDF invalid.
+    e = test_pki.expired
+    path.write_bytes(
+        sign_pdf(once, certificate=e.certificate, key=e.key, chain=e.chain, field_name="Sig2")
+    )
+    result = runner.invoke(app, ["verify", str(path), "--trust", str(files["trust"]), "--json"])
+    assert result.exit_code == 1
+    assert [p["code"] for p in json.loads(result.stdout)["problems"]] == ["expired"]
+    # Unsigned PDF and non-PDF without --signature: bad input.
+    path.write_bytes(pdf)
+    result = runner.invoke(app, ["verify", str(path), "--trust", str(files["trust"]), "--json"])
+    assert result.exit_code == 2 and "no signature" in json.loads(result.stdout)["error"]["message"]
+    result = runner.invoke(app, ["verify", str(files["doc"]), "--json"])
+    assert result.exit_code == 2 and json.loads(result.stdout)["error"]["field"] == "signature"

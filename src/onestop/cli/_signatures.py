@@ -26,6 +26,7 @@ from onestop.cli._app import (
     state,
 )
 from onestop.errors import OneStopError, SignatureError
+from onestop.signatures.status import SignatureStatus
 
 __all__ = ["parse_at", "sign_command", "verify_command"]
 
@@ -119,6 +120,20 @@ def sign_command(
         console.print(f"Signed {file.name} -> {out} ({len(signature)} bytes, DER CMS)")
 
 
+def _combine(statuses: tuple[SignatureStatus, ...]) -> SignatureStatus:
+    """One status for a PDF: the first signature's facts, every signature's problems."""
+    import attrs
+
+    first = statuses[0]
+    problems = tuple(p for st in statuses for p in st.problems)
+    return attrs.evolve(
+        first,
+        intact=all(st.intact for st in statuses),
+        trusted=all(st.trusted for st in statuses),
+        problems=problems,
+    )
+
+
 def _malformed(error: dict[str, str | None]) -> dict[str, Any]:
     return {
         "valid": False,
@@ -141,8 +156,13 @@ def _malformed(error: dict[str, str | None]) -> dict[str, Any]:
 def verify_command(
     file: Annotated[Path, typer.Argument(help="The signed file.")],
     signature: Annotated[
-        Path, typer.Option("--signature", help="Detached CMS signature (.p7s, DER or PEM).")
-    ],
+        Path | None,
+        typer.Option(
+            "--signature",
+            help="Detached CMS signature (.p7s, DER or PEM); omit to verify the signatures "
+            "embedded in a PDF.",
+        ),
+    ] = None,
     trust: Annotated[
         list[Path] | None,
         typer.Option("--trust", help="Trusted root certificates (PEM/DER); repeatable."),
@@ -157,7 +177,11 @@ def verify_command(
     ] = None,
     json_: JsonOption = False,
 ) -> None:
-    """Verify a detached CMS signature of FILE; exit 0 only when it is valid."""
+    """Verify a detached CMS signature of FILE, or the signatures in a PDF; exit 0 if valid.
+
+    A PDF is valid when it has at least one signature and every signature is valid; the JSON
+    then also lists each signature under ``signatures``.
+    """
     try:
         from onestop.signatures.cms import verify_file
         from onestop.signatures.trust import RevocationPolicy, TrustStore
@@ -167,9 +191,24 @@ def verify_command(
         revocation = RevocationPolicy.offline(crls=[_read(p, "crl") for p in crl]) if crl else None
         if not file.is_file():
             raise SignatureError(f"file: {file.name!r} is not a readable file", field="file")
-        status = verify_file(
-            file, _read(signature, "signature"), trust=store, at=when, revocation=revocation
-        )
+        if signature is not None:
+            status = verify_file(
+                file, _read(signature, "signature"), trust=store, at=when, revocation=revocation
+            )
+            pdf_statuses: tuple[SignatureStatus, ...] | None = None
+        else:
+            content = _read(file, "file")
+            if content.lstrip()[:5] != b"%PDF-":
+                raise SignatureError(
+                    "--signature: required unless FILE is a PDF with embedded signatures",
+                    field="signature",
+                )
+            from onestop.signatures.pdf import verify_pdf
+
+            pdf_statuses = verify_pdf(content, trust=store, at=when, revocation=revocation)
+            if not pdf_statuses:
+                raise SignatureError("file: the PDF has no signature", field="file")
+            status = _combine(pdf_statuses)
     except OneStopError as exc:
         if json_:
             print_json(_malformed(exc.to_dict()))
@@ -186,7 +225,10 @@ def verify_command(
             err_console.print(f"error[internal_error]: {type(exc).__name__}: {exc}", markup=False)
         raise typer.Exit(1) from None
     if json_:
-        print_json({**status.to_dict(), "error": None})
+        extra: dict[str, Any] = {"error": None}
+        if pdf_statuses is not None:
+            extra["signatures"] = [st.to_dict() for st in pdf_statuses]
+        print_json({**status.to_dict(), **extra})
     else:
         console.print(status.summary(), markup=False)
         if status.signer is not None:
