@@ -228,3 +228,52 @@ def test_verify_signatures_embedded_in_a_pdf(app, runner, files, tmp_path, test_
     assert result.exit_code == 2 and "no signature" in json.loads(result.stdout)["error"]["message"]
     result = runner.invoke(app, ["verify", str(files["doc"]), "--json"])
     assert result.exit_code == 2 and json.loads(result.stdout)["error"]["field"] == "signature"
+
+
+def test_sign_pdf_with_pades_then_verify(app, runner, files, tmp_path):
+    from onestop.testing import make_test_pdf
+
+    source = tmp_path / "kq.pdf"
+    source.write_bytes(make_test_pdf())
+    out = tmp_path / "kq-signed.pdf"
+    result = runner.invoke(
+        app,
+        [
+            "sign",
+            str(source),
+            "--key",
+            str(files["signer.key"]),
+            "--cert",
+            str(files["signer"]),
+            "--chain",
+            str(files["signer.chain"]),
+            "--out",
+            str(out),
+            "--pades",
+            "--visible",
+            "--reason",
+            "Phê duyệt",
+            "--json",
+        ],
+    )
+    assert result.exit_code == 0, result.stdout
+    result = runner.invoke(app, ["verify", str(out), "--trust", str(files["trust"]), "--json"])
+    assert result.exit_code == 0 and json.loads(result.stdout)["valid"] is True
+    result = runner.invoke(
+        app,
+        [
+            "sign",
+            str(source),
+            "--key",
+            str(files["signer.key"]),
+            "--cert",
+            str(files["signer"]),
+            "--out",
+            str(out),
+            "--visible",
+            "--json",
+        ],
+    )
+    assert result.exit_code == 2 and json.loads(result.stdout)["error"]["message"].startswith(
+        "--visible"
+    )

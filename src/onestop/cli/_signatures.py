@@ -65,7 +65,10 @@ def sign_command(
     file: Annotated[Path, typer.Argument(help="The file to sign.")],
     key: Annotated[Path, typer.Option("--key", help="Private key, PEM or DER.")],
     cert: Annotated[Path, typer.Option("--cert", help="Signer certificate, PEM or DER.")],
-    out: Annotated[Path, typer.Option("--out", help="Where to write the DER .p7s signature.")],
+    out: Annotated[
+        Path,
+        typer.Option("--out", help="Where to write the DER .p7s signature (or the signed PDF)."),
+    ],
     chain: Annotated[
         Path | None, typer.Option("--chain", help="Intermediate (and root) certificates, PEM.")
     ] = None,
@@ -77,9 +80,20 @@ def sign_command(
             "command line).",
         ),
     ] = None,
+    pades: Annotated[
+        bool,
+        typer.Option("--pades", help="FILE is a PDF: write it signed (PAdES B-B) to --out."),
+    ] = False,
+    visible: Annotated[
+        bool, typer.Option("--visible", help="With --pades: stamp the signer and time.")
+    ] = False,
+    reason: Annotated[str | None, typer.Option("--reason", help="With --pades: /Reason.")] = None,
     json_: JsonOption = False,
 ) -> None:
-    """Sign FILE with a detached CMS (PKCS#7) SHA-256 signature, written as DER."""
+    """Sign FILE with a detached CMS (PKCS#7) SHA-256 signature, written as DER.
+
+    With ``--pades`` FILE must be a PDF, and ``--out`` receives the signed PDF instead.
+    """
     from onestop.signatures.certificates import (
         load_certificate,
         load_certificates,
@@ -100,7 +114,21 @@ def sign_command(
     extra = load_certificates(_read(chain, "chain"), field="chain") if chain else ()
     if not os.path.isfile(file):
         raise SignatureError(f"file: {file.name!r} is not a readable file", field="file")
-    signature = sign_file(file, certificate=certificate, key=private_key, chain=extra)
+    if pades:
+        from onestop.signatures.pdf import VisibleStamp, sign_pdf
+
+        signature = sign_pdf(
+            _read(file, "file"),
+            certificate=certificate,
+            key=private_key,
+            chain=extra,
+            reason=reason,
+            stamp=VisibleStamp(page=-1) if visible else None,
+        )
+    elif visible or reason:
+        raise SignatureError("--visible/--reason: only meaningful with --pades", field="pades")
+    else:
+        signature = sign_file(file, certificate=certificate, key=private_key, chain=extra)
     try:
         out.write_bytes(signature)
     except OSError as exc:
@@ -117,7 +145,8 @@ def sign_command(
     if json_:
         print_json(result)
     else:
-        console.print(f"Signed {file.name} -> {out} ({len(signature)} bytes, DER CMS)")
+        kind = "signed PDF" if pades else "DER CMS"
+        console.print(f"Signed {file.name} -> {out} ({len(signature)} bytes, {kind})")
 
 
 def _combine(statuses: tuple[SignatureStatus, ...]) -> SignatureStatus:
