@@ -227,3 +227,37 @@ def test_font_file_without_the_opentype_extra(test_pki, source):
     stamp = VisibleStamp(font_file="/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
     with pytest.raises(SignatureError, match=r"pyhanko\[opentype\]"):
         prepare_pdf_signature(source, certificate=s.certificate, stamp=stamp)
+
+
+@pytest.mark.parametrize("subfilter", ["ADOBE_PKCS7_DETACHED", "PADES"])
+def test_pdf_signed_by_pyhanko_verifies_with_onestop(test_pki, source, subfilter):
+    """The other direction: a PDF signed by pyHanko's own signer, verified by onestop."""
+    from asn1crypto import keys as asn1_keys
+    from cryptography.hazmat.primitives import serialization
+    from pyhanko.sign import fields, signers
+    from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+    s = test_pki.signer
+    simple = signers.SimpleSigner(
+        signing_cert=asn1_x509.Certificate.load(s.certificate.to_der()),
+        signing_key=asn1_keys.PrivateKeyInfo.load(
+            s.key.private_bytes(
+                serialization.Encoding.DER,
+                serialization.PrivateFormat.PKCS8,
+                serialization.NoEncryption(),
+            )
+        ),
+        cert_registry=SimpleCertificateStore.from_certs(
+            [asn1_x509.Certificate.load(c.to_der()) for c in s.chain]
+        ),
+    )
+    meta = signers.PdfSignatureMetadata(
+        field_name="PyHanko",
+        md_algorithm="sha256",
+        subfilter=getattr(fields.SigSeedSubFilter, subfilter),
+    )
+    out = signers.sign_pdf(IncrementalPdfFileWriter(BytesIO(source)), meta, signer=simple)
+    (status,) = verify_pdf(out.getvalue(), trust=test_pki.trust_store())
+    assert status.valid, status.problems
+    assert status.signer.citizen_id == "001090012345"
+    assert dict(status.details)["field_name"] == "PyHanko"
