@@ -338,3 +338,21 @@ def test_cms_verification_with_revocation(test_pki):
     policy = RevocationPolicy.offline(crls=test_pki.crls())
     status = verify_bytes(b"x", sig, trust=test_pki.trust_store(), revocation=policy)
     assert status.intact and status.revoked and not status.valid
+
+
+def test_trust_argument_forms(test_pki):
+    from onestop.signatures import sign_bytes, verify_bytes
+
+    s = test_pki.signer
+    sig = sign_bytes(b"x", certificate=s.certificate, key=s.key, chain=s.chain)
+    root = test_pki.root
+    for trust in (
+        root.cert_pem(),
+        root.cert_pem().decode(),
+        root.certificate.to_der(),
+        root.certificate,
+        root.certificate.x509,
+        [root.certificate],
+        test_pki.trust_store(),
+    ):
+        assert verify_bytes(b"x", sig, trust=trust).valid, type(trust)

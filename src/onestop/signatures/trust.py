@@ -127,7 +127,10 @@ class TrustStore:
         )
 
 
-TrustInput: TypeAlias = TrustStore | Iterable[Certificate] | None
+#: What ``trust=`` accepts: a store, certificates, one certificate, or PEM/DER data.
+TrustInput: TypeAlias = (
+    TrustStore | Iterable[Certificate] | Certificate | x509.Certificate | bytes | str | None
+)
 
 
 def as_trust_store(trust: TrustInput) -> TrustStore:
@@ -136,6 +139,10 @@ def as_trust_store(trust: TrustInput) -> TrustStore:
         return TrustStore(())
     if isinstance(trust, TrustStore):
         return trust
+    if isinstance(trust, bytes | str):  # PEM/DER data given directly
+        return TrustStore(load_certificates(trust, field="trust"))
+    if isinstance(trust, Certificate | x509.Certificate):
+        return TrustStore(as_certificates([trust], field="trust"))
     return TrustStore(as_certificates(trust, field="trust"))
 
 
