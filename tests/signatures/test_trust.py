@@ -356,3 +356,47 @@ def test_trust_argument_forms(test_pki):
         test_pki.trust_store(),
     ):
         assert verify_bytes(b"x", sig, trust=trust).valid, type(trust)
+
+
+@pytest.mark.parametrize(
+    ("name", "theirs_error", "our_code"),
+    [
+        ("signer", None, None),
+        ("expired", "ExpiredError", ProblemCode.EXPIRED),
+        ("not_yet_valid", "NotYetValidError", ProblemCode.NOT_YET_VALID),
+        ("revoked", "RevokedError", ProblemCode.REVOKED),
+        ("stranger", "PathBuildingError", ProblemCode.UNTRUSTED_ROOT),
+        ("wrong_usage", "InvalidCertificateError", ProblemCode.WRONG_USAGE),
+    ],
+)
+def test_reasons_agree_with_pyhanko_certvalidator(test_pki, name, theirs_error, our_code):
+    """Independent cross-check of the reason, with CRLs, against pyhanko-certvalidator."""
+    import asyncio
+
+    from asn1crypto import crl as asn1_crl
+    from asn1crypto import x509 as asn1_x509
+    from pyhanko_certvalidator import CertificateValidator, ValidationContext
+
+    def a(cert):
+        return asn1_x509.Certificate.load(cert.to_der())
+
+    issued = getattr(test_pki, name)
+    context = ValidationContext(
+        trust_roots=[a(test_pki.root.certificate)],
+        other_certs=[a(c) for c in issued.chain],
+        crls=[asn1_crl.CertificateList.load(c) for c in test_pki.crls()],
+        moment=test_pki.now,
+        revocation_mode="hard-fail",
+    )
+    validator = CertificateValidator(a(issued.certificate), validation_context=context)
+    try:
+        asyncio.run(validator.async_validate_usage({"digital_signature"}))
+        theirs = None
+    except Exception as exc:
+        theirs = type(exc).__name__
+    ours = _validate(test_pki, issued, RevocationPolicy.offline(crls=test_pki.crls()))
+    assert theirs == theirs_error
+    if our_code is None:
+        assert ours.trusted
+    else:
+        assert our_code in _codes(ours) and not ours.trusted
