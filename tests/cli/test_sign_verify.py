@@ -277,3 +277,19 @@ def test_sign_pdf_with_pades_then_verify(app, runner, files, tmp_path):
     assert result.exit_code == 2 and json.loads(result.stdout)["error"]["message"].startswith(
         "--visible"
     )
+
+
+def test_cert_info(app, runner, files, test_pki):
+    result = runner.invoke(app, ["cert-info", str(files["signer"]), "--json"])
+    assert result.exit_code == 0, result.stdout
+    (item,) = json.loads(result.stdout)["certificates"]
+    assert item["identity"]["tax_code"] == "0109999904"
+    assert [i["prefix"] for i in item["identity"]["identifiers"]] == ["MST", "CCCD"]
+    assert item["key_usage"] == ["content_commitment", "digital_signature"]
+    assert item["validity_at"]["state"] == "valid"
+    chain = runner.invoke(app, ["cert-info", str(files["signer.chain"]), "--json"])
+    assert [c["is_ca"] for c in json.loads(chain.stdout)["certificates"]] == [True, True]
+    expired = runner.invoke(app, ["cert-info", str(files["expired"])])
+    assert expired.exit_code == 0 and "expired at" in expired.stdout
+    bad = runner.invoke(app, ["cert-info", str(files["doc"]), "--json"])
+    assert bad.exit_code == 2 and json.loads(bad.stdout)["error"]["code"] == "certificate_error"

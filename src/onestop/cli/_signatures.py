@@ -28,7 +28,7 @@ from onestop.cli._app import (
 from onestop.errors import OneStopError, SignatureError
 from onestop.signatures.status import SignatureStatus
 
-__all__ = ["parse_at", "sign_command", "verify_command"]
+__all__ = ["cert_info_command", "parse_at", "sign_command", "verify_command"]
 
 _VN = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -273,3 +273,50 @@ def verify_command(
         for problem in status.problems:
             console.print(f"  - [{problem.code.value}] {problem.message}", markup=False)
     raise typer.Exit(0 if status.valid else 1)
+
+
+@app.command("cert-info")
+@handle_errors
+def cert_info_command(
+    cert: Annotated[Path, typer.Argument(help="Certificate file(s): PEM, DER or PKCS#7.")],
+    at: Annotated[
+        str | None,
+        typer.Option("--at", help="Report validity at this ISO 8601 time (default: now)."),
+    ] = None,
+    json_: JsonOption = False,
+) -> None:
+    """Show a certificate's holder (CN, O, MST/CCCD UIDs...), issuer, validity and usages."""
+    from onestop.signatures.certificates import load_certificates
+
+    when = parse_at(at) if at is not None else dt.datetime.now(dt.UTC)
+    items: list[dict[str, Any]] = []
+    for certificate in load_certificates(_read(cert, "cert"), field="cert"):
+        items.append(
+            {
+                "subject": certificate.subject.rfc4514,
+                "identity": certificate.identity.to_dict(),
+                "is_ca": certificate.is_ca,
+                "key_usage": sorted(certificate.key_usage or ()),
+                "extended_key_usage": sorted(certificate.extended_key_usage or ()),
+                "validity_at": {"time": when.isoformat(), "state": certificate.validity_at(when)},
+            }
+        )
+    if json_:
+        print_json({"ok": True, "certificates": items})
+        return
+    for item in items:
+        identity = item["identity"]
+        console.print(item["subject"], markup=False)
+        for ident in identity["identifiers"]:
+            console.print(f"  {ident['prefix'] or 'UID'}: {ident['value']}", markup=False)
+        console.print(f"  issuer: {identity['issuer']}", markup=False)
+        console.print(
+            f"  valid {identity['not_before']} .. {identity['not_after']} "
+            f"({item['validity_at']['state']} at {when.isoformat()})",
+            markup=False,
+        )
+        console.print(
+            f"  key usage: {', '.join(item['key_usage']) or '-'}; "
+            f"EKU: {', '.join(item['extended_key_usage']) or '-'}; CA: {item['is_ca']}",
+            markup=False,
+        )
