@@ -10,8 +10,11 @@ Compares, against the same fake portal served by a separate process on 127.0.0.1
 Every sync is a full upsert (look-up then create: two service calls). Figures are medians of
 repeats, in dossiers per second; the ratio is async / anchor measured in the same run.
 
-Usage: ``python benchmarks/bench_portal.py [--dossiers 5000] [--anchor-dossiers 500]
-[--repeats 3] [--concurrency 32]``
+Two scenarios by default: no added latency (pure client/server cost on loopback), and 20 ms
+per answer injected by the fake (a stand-in for the national portal's network round trip).
+
+Usage: ``python benchmarks/bench_portal.py [--dossiers 5000] [--anchor-dossiers 300]
+[--repeats 3] [--scenarios 0:8,0.02:32]``
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ from onestop.connectors._mapping import dossier_to_record
 from onestop.testing import make_dossier
 
 
-def start_server() -> tuple[subprocess.Popen[str], str]:
+def start_server(latency: float) -> tuple[subprocess.Popen[str], str]:
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -41,6 +44,8 @@ def start_server() -> tuple[subprocess.Popen[str], str]:
             "fake-portal",
             "--port",
             "0",
+            "--latency",
+            str(latency),
             "--json",
         ],
         stdout=subprocess.PIPE,
@@ -107,49 +112,56 @@ def run_async(url: str, batch: list[DossierRecord], concurrency: int) -> float:
     return anyio.run(main)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--dossiers", type=int, default=5000)
-    parser.add_argument("--anchor-dossiers", type=int, default=500)
-    parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--concurrency", type=int, default=32)
-    args = parser.parse_args()
-
+def scenario(args: argparse.Namespace, latency: float, concurrency: int) -> dict[str, float]:
     base = [dossier_to_record(make_dossier(seed=i)) for i in range(50)]
-    proc, url = start_server()
+    proc, url = start_server(latency)
+    tag = f"{int(latency * 1000)}"
     try:
         auth = AdapterAuth("onestop", "onestop")
         rows: dict[str, list[float]] = {"anchor": [], "keepalive": [], "async": []}
+        anchor_n = args.anchor_dossiers if latency == 0 else max(50, args.anchor_dossiers // 2)
         for r in range(args.repeats):
-            rows["anchor"].append(
-                run_anchor(url, records(args.anchor_dossiers, f"a{r}", base), auth)
-            )
+            rows["anchor"].append(run_anchor(url, records(anchor_n, f"a{tag}-{r}", base), auth))
             rows["keepalive"].append(
-                run_keepalive(url, records(args.anchor_dossiers, f"k{r}", base), auth)
+                run_keepalive(url, records(anchor_n, f"k{tag}-{r}", base), auth)
             )
             rows["async"].append(
-                run_async(url, records(args.dossiers, f"s{r}", base), args.concurrency)
+                run_async(url, records(args.dossiers, f"s{tag}-{r}", base), concurrency)
             )
     finally:
         proc.terminate()
         proc.wait(timeout=10)
     med = {k: statistics.median(v) for k, v in rows.items()}
-    print(f"bench_portal: fake portal on loopback (separate process), {args.repeats} repeats")
+    print(f"\nfake portal latency {latency * 1000:.0f} ms per answer, {args.repeats} repeats")
     print(f"{'client':<46} {'dossiers':>8} {'median/s':>10} {'vs anchor':>10}")
     labels = {
         "anchor": "sequential, new client+connection per call",
         "keepalive": "sequential PortalClient, keep-alive",
-        "async": f"AsyncPortalClient, concurrency {args.concurrency}",
+        "async": f"AsyncPortalClient, concurrency {concurrency}",
     }
-    sizes = {
-        "anchor": args.anchor_dossiers,
-        "keepalive": args.anchor_dossiers,
-        "async": args.dossiers,
-    }
+    sizes = {"anchor": anchor_n, "keepalive": anchor_n, "async": args.dossiers}
     for key in ("anchor", "keepalive", "async"):
-        print(
-            f"{labels[key]:<46} {sizes[key]:>8} {med[key]:>10.1f} {med[key] / med['anchor']:>9.1f}x"
-        )
+        ratio = med[key] / med["anchor"]
+        print(f"{labels[key]:<46} {sizes[key]:>8} {med[key]:>10.1f} {ratio:>9.1f}x")
+    return med
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--dossiers", type=int, default=5000)
+    parser.add_argument("--anchor-dossiers", type=int, default=300)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument(
+        "--scenarios",
+        default="0:8,0.02:32",
+        help="latency_seconds:concurrency pairs, comma-separated",
+    )
+    args = parser.parse_args()
+    print("bench_portal: upsert (look-up + create) of each dossier, fake portal in a separate")
+    print("process on 127.0.0.1; medians of repeats; ratio = throughput / anchor's")
+    for item in args.scenarios.split(","):
+        latency, concurrency = item.split(":")
+        scenario(args, float(latency), int(concurrency))
 
 
 if __name__ == "__main__":

@@ -24,7 +24,9 @@ attempt, never with bodies, credentials or personal data.
 
 from __future__ import annotations
 
+import itertools
 import logging
+import math
 import random
 import time
 from collections.abc import AsyncIterator, Iterable, Iterator, Mapping
@@ -82,6 +84,9 @@ if TYPE_CHECKING:
 __all__ = ["USER_AGENT", "AsyncPortalClient", "PortalClient", "UpsertResult"]
 
 logger = logging.getLogger("onestop.connectors.portal")
+
+#: Connections per underlying httpx pool of the async client.
+_POOL_SHARD = 8
 
 #: ``User-Agent`` of every request.
 USER_AGENT = f"onestop/{__version__}"
@@ -425,14 +430,27 @@ class AsyncPortalClient(_ClientCore):
             retry=retry,
         )
         self._owns_http = http_client is None
-        self._http = http_client or httpx.AsyncClient(
-            base_url=base_url,
-            transport=transport,
-            timeout=timeout,
-            limits=httpx.Limits(
-                max_connections=max_connections, max_keepalive_connections=max_connections
-            ),
-        )
+        if http_client is not None:
+            clients = [http_client]
+        else:
+            # httpcore inspects every pooled connection on each request (O(pool) per call),
+            # so a large pool is split into several small ones used in turn.
+            shards = 1 if transport is not None else math.ceil(max_connections / _POOL_SHARD)
+            per_pool = math.ceil(max_connections / shards)
+            clients = [
+                httpx.AsyncClient(
+                    base_url=base_url,
+                    transport=transport,
+                    timeout=timeout,
+                    limits=httpx.Limits(
+                        max_connections=per_pool, max_keepalive_connections=per_pool
+                    ),
+                )
+                for _ in range(shards)
+            ]
+        self._clients = clients
+        self._rotation = itertools.cycle(clients)
+        self._http = clients[0]
 
     @classmethod
     def from_env(
@@ -463,15 +481,17 @@ class AsyncPortalClient(_ClientCore):
         await self.aclose()
 
     async def aclose(self) -> None:
-        """Close the connection pool (unless the ``http_client`` was given by the caller)."""
+        """Close the connection pools (unless the ``http_client`` was given by the caller)."""
         if self._owns_http:
-            await self._http.aclose()
+            for client in self._clients:
+                await client.aclose()
 
     async def _send(self, call: Call, attempt: int = 1) -> Envelope:
-        request = self._build(self._http, call)
+        http = next(self._rotation)
+        request = self._build(http, call)
         started = time.perf_counter()
         try:
-            response = await self._http.send(request, auth=self._auth)
+            response = await http.send(request, auth=self._auth)
         except httpx.HTTPError as exc:
             raise self._failed(call, exc, started) from exc
         return self._parse(call, response, started, attempt)
