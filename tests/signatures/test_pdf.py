@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from io import BytesIO
+from pathlib import Path
 
 import pytest
 from asn1crypto import x509 as asn1_x509
@@ -261,3 +263,50 @@ def test_pdf_signed_by_pyhanko_verifies_with_onestop(test_pki, source, subfilter
     assert status.valid, status.problems
     assert status.signer.citizen_id == "001090012345"
     assert dict(status.details)["field_name"] == "PyHanko"
+
+
+def test_visible_stamp_keeps_vietnamese_with_a_font(test_pki, source):
+    pytest.importorskip("pyhanko.pdf_utils.font.opentype", exc_type=ImportError)
+    font = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+    if not Path(font).exists():
+        pytest.skip("DejaVuSans is not installed")
+    s = test_pki.signer
+    signed = sign_pdf(
+        source,
+        certificate=s.certificate,
+        key=s.key,
+        chain=s.chain,
+        stamp=VisibleStamp(font_file=font),
+    )
+    (status,) = verify_pdf(signed, trust=test_pki.trust_store())
+    assert status.valid
+    (theirs,) = _pyhanko(test_pki, signed)
+    assert theirs.valid and theirs.trusted
+    appearance = PdfFileReader(BytesIO(signed)).embedded_signatures[0].sig_field["/AP"]["/N"].data
+    # The text is drawn with the embedded font; /ActualText carries the words themselves.
+    texts = [_pdf_literal(appearance, m.end()) for m in re.finditer(rb"/ActualText \(", appearance)]
+    decoded = "\n".join(t.decode("utf-16") for t in texts)
+    assert "Ký bởi: Nguyễn Văn Thử" in decoded
+    assert "Cơ quan: UBND Phường Thử Nghiệm" in decoded
+
+
+def _pdf_literal(data: bytes, start: int) -> bytes:
+    """Decode a PDF literal string starting after its '(' (escapes per ISO 32000 §7.3.4.2)."""
+    out = bytearray()
+    i = start
+    while data[i : i + 1] != b")":
+        if data[i : i + 1] == b"\\":
+            nxt = data[i + 1 : i + 2]
+            if nxt.isdigit():
+                j = i + 1
+                while j < i + 4 and data[j : j + 1].isdigit():
+                    j += 1
+                out.append(int(data[i + 1 : j], 8))
+                i = j
+                continue
+            out += {b"n": b"\n", b"r": b"\r", b"t": b"\t"}.get(nxt, nxt)
+            i += 2
+            continue
+        out += data[i : i + 1]
+        i += 1
+    return bytes(out)

@@ -97,9 +97,9 @@ class VisibleStamp:
         box: ``(x1, y1, x2, y2)`` in PDF points from the page's lower-left corner.
         text: the stamp text; ``{signer}`` is replaced by the certificate CN, ``{time}`` by
             the signing time in Vietnam time (``dd/mm/yyyy HH:MM:SS``), ``{org}`` by the O.
-        font_file: a TrueType/OpenType font with Vietnamese glyphs (needs ``fonttools``:
-            ``pip install 'pyhanko[opentype]'``); without it the text is drawn in a standard
-            font with the diacritics removed.
+        font_file: a TrueType/OpenType font with Vietnamese glyphs, subset and embedded
+            (needs ``pyhanko[opentype]``, part of the ``pdf`` extra); without it the text is
+            drawn in a standard font with the diacritics removed.
     """
 
     page: int = 0
@@ -252,6 +252,42 @@ def prepare_pdf_signature(
     )
 
 
+def _font_factory(font_file: str) -> Any:
+    """A pyHanko font engine factory that reads the font once and closes the file.
+
+    (pyHanko's own ``GlyphAccumulatorFactory`` leaves the font file open.)
+    """
+    try:
+        from pyhanko.pdf_utils.font.opentype import GlyphAccumulator, GlyphAccumulatorFactory
+    except ImportError as exc:  # pyHanko without its [opentype] extra
+        raise SignatureError(
+            "stamp.font_file: embedding a font needs fonttools and uharfbuzz "
+            "(pip install 'pyhanko[opentype]')",
+            field="stamp",
+        ) from exc
+    try:
+        with open(font_file, "rb") as handle:
+            font_bytes = handle.read()
+    except OSError as exc:
+        raise SignatureError(
+            f"stamp.font_file: cannot read the font ({exc.strerror or type(exc).__name__})",
+            field="stamp",
+        ) from exc
+
+    class InMemoryFont(GlyphAccumulatorFactory):
+        def create_font_engine(self, writer: Any, obj_stream: Any = None) -> Any:
+            if obj_stream is None and writer.stream_xrefs and self.create_objstream_if_needed:
+                obj_stream = writer.prepare_object_stream()
+            return GlyphAccumulator(
+                writer=writer,
+                font_handle=BytesIO(font_bytes),
+                font_size=self.font_size,
+                obj_stream=obj_stream,
+            )
+
+    return InMemoryFont(font_file)
+
+
 def _appearance(
     stamp: VisibleStamp,
     certificate: Certificate,
@@ -272,15 +308,7 @@ def _appearance(
     )
     box_style: Any
     if stamp.font_file is not None:
-        try:
-            from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
-        except ImportError as exc:  # pyHanko without its [opentype] extra
-            raise SignatureError(
-                "stamp.font_file: embedding a font needs fonttools "
-                "(pip install 'pyhanko[opentype]')",
-                field="stamp",
-            ) from exc
-        box_style = TextBoxStyle(font=GlyphAccumulatorFactory(stamp.font_file))
+        box_style = TextBoxStyle(font=_font_factory(stamp.font_file))
     else:
         text = fold_to_ascii(text)
         box_style = TextBoxStyle()
