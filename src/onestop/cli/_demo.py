@@ -1,3 +1,262 @@
-"""The ``onestop demo`` command: the main job end to end."""
+"""The ``onestop demo`` command: the main job end to end.
+
+One dossier goes through what a provincial Public Administration Service Center does with it:
+receipt with a dossier code, the appointment date on the official civil-service calendar (with
+its explanation), processing with a supplement request, the dossier clock's early / on-time /
+late verdict, a signed receipt record, and every status change synchronised through the durable
+outbox to an in-process fake of the National Public Service Portal that fails now and then.
+Everything runs locally and deterministically; nothing is sent over the network.
+"""
 
 from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.panel import Panel
+from rich.table import Table
+
+from onestop.cli._app import JsonOption, app, console, handle_errors, print_json
+from onestop.errors import mask_id
+
+__all__ = ["run_demo"]
+
+VN = dt.timezone(dt.timedelta(hours=7), "ICT")
+OFFICER = "Cán bộ Bộ phận Một cửa"
+
+
+def _at(day: str, hhmm: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(f"{day}T{hhmm}:00").replace(tzinfo=VN)
+
+
+def run_demo(*, workdir: Path, procedure_seed: int = 3) -> dict[str, Any]:
+    """Run the demonstration and return its findings as a JSON-ready dict.
+
+    Args:
+        workdir: a directory for the outbox database.
+        procedure_seed: seed of :func:`onestop.testing.make_procedure` (3 gives
+            1.004222 Đăng ký thường trú, 7 working days).
+
+    Returns:
+        A dict with the keys ``dossier``, ``applicant``, ``deadline``, ``history``,
+        ``clock``, ``portal``, ``outbox`` and ``signature``.
+    """
+    from onestop.connectors import AdapterAuth, Outbox, OutboxWorker, PortalClient, RetryPolicy
+    from onestop.deadlines import RESTART, civil_service_calendar, clock_for, due_for_procedure
+    from onestop.models import (
+        AgencyCode,
+        Channel,
+        Dossier,
+        DossierCodeGenerator,
+        InMemorySequenceStore,
+    )
+    from onestop.testing import FakePortal, make_dossier, make_procedure
+
+    calendar = civil_service_calendar()
+    procedure = make_procedure(seed=procedure_seed)
+    applicant = make_dossier(seed=procedure_seed).applicant
+    agency = AgencyCode.parse("000.00.00.H56")
+
+    # 1. Receipt on the Friday before the Tết 2026 break (14-22 Feb 2026).
+    received = _at("2026-02-13", "10:00")
+    code = DossierCodeGenerator(InMemorySequenceStore()).next(agency, received.date())
+    deadline = due_for_procedure(procedure, Channel.DIRECT, received, calendar=calendar)
+    dossier = Dossier.submit(
+        code=code,
+        procedure=procedure,
+        applicant=applicant,
+        channel=Channel.DIRECT,
+        at=received,
+        by=OFFICER,
+        due_at=deadline.due,
+    )
+
+    outbox = Outbox(workdir / "outbox.sqlite", synchronous="NORMAL")
+    portal = FakePortal(seed=7)
+    retry = RetryPolicy(attempts=5, initial_backoff=0.01, max_backoff=0.05)
+    client = PortalClient(
+        "https://adapter.example",
+        auth=AdapterAuth("onestop", "onestop"),
+        unit_code="H56",
+        transport=portal.transport(),
+        retry=retry,
+    )
+    worker = OutboxWorker(outbox, client)
+    reports: list[dict[str, int]] = []
+
+    # The receipt is recorded, then synchronised while the portal fails twice and times out once.
+    outbox.enqueue(dossier)
+    portal.fail_next(2, status=503)
+    portal.timeout_next(1)
+    reports.append(worker.run(stop_when="empty", max_seconds=30).to_dict())
+
+    # 2. Processing, a supplement request and the restarted clock (NĐ 61/2018 Art. 19(4)).
+    dossier = dossier.start_processing(at=_at("2026-02-23", "08:30"), by=OFFICER)
+    outbox.enqueue(dossier)
+    dossier = dossier.request_supplement(
+        at=_at("2026-02-24", "09:15"), by=OFFICER, reason="Thiếu bản sao giấy tờ chứng minh chỗ ở"
+    )
+    outbox.enqueue(dossier)
+    reports.append(worker.run(stop_when="empty", max_seconds=30).to_dict())
+    resubmitted = _at("2026-02-26", "14:00")
+    clock = clock_for(dossier, procedure, calendar=calendar, supplement_policy=RESTART)
+    clock = clock.with_resubmission(resubmitted)
+    dossier = dossier.receive_supplement(at=resubmitted, by=OFFICER, due_at=clock.due_at)
+    outbox.enqueue(dossier)
+    dossier = dossier.complete(at=_at("2026-03-06", "15:30"), by="Công an tỉnh Thanh Hóa")
+    outbox.enqueue(dossier)
+    dossier = dossier.return_result(at=_at("2026-03-09", "08:45"), by=OFFICER)
+    outbox.enqueue(dossier)
+    # 3. The last three states coalesce: the portal needs only the latest one.
+    reports.append(worker.run(stop_when="empty", max_seconds=30).to_dict())
+    held = client.lookup_dossier(str(dossier.code))
+    client.close()
+    stats = outbox.stats()
+    outbox.close()
+    final_clock = clock_for(dossier, procedure, calendar=calendar, supplement_policy=RESTART)
+
+    result: dict[str, Any] = {
+        "dossier": {
+            "code": str(dossier.code),
+            "procedure": f"{procedure.code} {procedure.name_vi}",
+            "channel": dossier.channel.value,
+            "received_at": received.isoformat(),
+            "status": dossier.status.value,
+            "status_code": dossier.status.code,
+        },
+        "applicant": _applicant_summary(applicant),
+        "deadline": {
+            "due": deadline.due.isoformat(),
+            "policy": deadline.policy,
+            "explanation_vi": deadline.explain("vi"),
+            "explanation_en": deadline.explain("en"),
+        },
+        "history": [
+            {
+                "at": e.at.isoformat(),
+                "to": e.to_status.value if e.to_status else None,
+                "action": str(e.action),
+            }
+            for e in dossier.events
+        ],
+        "clock": {
+            "supplement_policy": "restart",
+            "due_after_supplement": clock.due_at.isoformat() if clock.due_at else None,
+            "timeliness": str(final_clock.timeliness(dossier.completed_at or received)),
+            "explanation_vi": final_clock.explain("vi"),
+        },
+        "portal": {
+            "held_status": held.status if held else None,
+            "creates": portal.creates.get(str(dossier.code), 0),
+            "updates": portal.updates.get(str(dossier.code), 0),
+            "faults_injected": dict(portal.faults_injected),
+        },
+        "outbox": {"worker_runs": reports, "stats": stats.to_dict()},
+        "signature": _sign_receipt(str(dossier.code), received, deadline.due),
+    }
+    return result
+
+
+def _applicant_summary(applicant: Any) -> dict[str, Any]:
+    cid = getattr(applicant, "citizen_id", None)
+    if cid is None:
+        return {"kind": str(applicant.kind)}
+    return {
+        "kind": str(applicant.kind),
+        "citizen_id": mask_id(str(cid)),
+        "birth_year": cid.birth_year,
+        "sex": str(cid.sex),
+        "birth_province": cid.province.name_vi,
+    }
+
+
+def _sign_receipt(code: str, received: dt.datetime, due: dt.datetime) -> dict[str, Any]:
+    try:
+        from onestop.signatures import sign_record, verify_record
+        from onestop.testing import build_test_pki
+    except ImportError as exc:  # pragma: no cover - only without the signatures extra
+        return {"skipped": f"install onestop[signatures] ({exc.name} missing)"}
+    pki = build_test_pki()
+    receipt = {"MaHoSo": code, "NgayTiepNhan": received.isoformat(), "NgayHenTra": due.isoformat()}
+    signer = pki.signer
+    signed = sign_record(
+        receipt, certificate=signer.certificate, key=signer.key, chain=signer.chain
+    )
+    status = verify_record(receipt, signed.signature, trust=pki.trust_store())
+    tampered = dict(receipt, NgayHenTra=(due + dt.timedelta(days=1)).isoformat())
+    bad = verify_record(tampered, signed.signature, trust=pki.trust_store())
+    return {
+        "signer": signer.certificate.subject.common_name,
+        "valid": status.valid,
+        "tampered_valid": bad.valid,
+        "tampered_problems": [p.code.value for p in bad.problems],
+        "signature_bytes": len(signed.signature),
+    }
+
+
+def _render(result: dict[str, Any]) -> None:
+    d = result["dossier"]
+    console.rule("[bold]onestop demo[/bold]: một hồ sơ từ tiếp nhận đến trả kết quả")
+    console.print(
+        f"Hồ sơ [bold]{d['code']}[/bold] — {d['procedure']} — kênh {d['channel']}, "
+        f"tiếp nhận {d['received_at']}"
+    )
+    a = result["applicant"]
+    if "citizen_id" in a:
+        console.print(
+            f"Người nộp: CCCD {a['citizen_id']} (nơi đăng ký khai sinh {a['birth_province']}, "
+            f"năm sinh {a['birth_year']}, giới tính {a['sex']})"
+        )
+    dl = result["deadline"]
+    console.print(Panel(dl["explanation_vi"], title=f"Ngày hẹn trả: {dl['due']}", expand=False))
+    table = Table(title="Lịch sử hồ sơ / dossier history")
+    table.add_column("at")
+    table.add_column("action")
+    table.add_column("status")
+    for e in result["history"]:
+        table.add_row(e["at"], e["action"], e["to"] or "")
+    console.print(table)
+    c = result["clock"]
+    console.print(
+        f"Sau bổ sung (tính lại từ đầu): hạn mới {c['due_after_supplement']}; "
+        f"kết quả: [bold]{c['timeliness']}[/bold]"
+    )
+    p, o = result["portal"], result["outbox"]
+    console.print(
+        f"Cổng DVCQG (giả lập): trạng thái {p['held_status']}, tạo {p['creates']} lần, "
+        f"cập nhật {p['updates']} lần, lỗi giả lập {p['faults_injected']}; "
+        f"outbox: {o['stats']}"
+    )
+    s = result["signature"]
+    if "skipped" in s:
+        console.print(f"Chữ ký số: bỏ qua ({s['skipped']})")
+    else:
+        console.print(
+            f"Giấy tiếp nhận ký số bởi {s['signer']}: hợp lệ={s['valid']}; "
+            f"sửa ngày hẹn → hợp lệ={s['tampered_valid']} {s['tampered_problems']}"
+        )
+
+
+@app.command("demo")
+@handle_errors
+def demo(
+    json_: JsonOption = False,
+    workdir: Annotated[
+        Path | None,
+        typer.Option("--workdir", help="Directory for the outbox database (default: temporary)."),
+    ] = None,
+) -> None:
+    """Walk one dossier through receipt, deadline, processing, signing and portal sync."""
+    if workdir is None:
+        with tempfile.TemporaryDirectory(prefix="onestop-demo-") as tmp:
+            result = run_demo(workdir=Path(tmp))
+    else:
+        workdir.mkdir(parents=True, exist_ok=True)
+        result = run_demo(workdir=workdir)
+    if json_:
+        print_json({"ok": True, **result})
+    else:
+        _render(result)
