@@ -299,3 +299,33 @@ def test_policy_validation():
     with pytest.raises(ConfigurationError):
         RetryPolicy(initial_backoff=-1)
     assert RetryPolicy.no_retry().attempts == 1
+
+
+# ---------------------------------------------------------------- fuzzing
+
+json_scalars = st.none() | st.booleans() | st.integers(-10, 10) | st.text(max_size=5)
+envelopes = st.fixed_dictionaries(
+    {},
+    optional={
+        "error_code": json_scalars,
+        "message": json_scalars,
+        "result": json_scalars | st.lists(st.dictionaries(st.text(max_size=4), json_scalars)),
+        "session": json_scalars,
+    },
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    status=st.integers(100, 599),
+    content=st.binary(max_size=64) | envelopes.map(lambda d: json.dumps(d).encode()),
+)
+def test_any_answer_gives_an_envelope_or_a_onestop_error(status, content):
+    from onestop.errors import OneStopError
+
+    try:
+        env = parse_response(status, {"Retry-After": "x"}, content, service="TraCuuHoSo")
+    except OneStopError:
+        return
+    assert 200 <= status < 300
+    assert env.ok

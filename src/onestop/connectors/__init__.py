@@ -41,8 +41,10 @@ _LAZY: dict[str, str] = {
     "dossier_to_record": "onestop.connectors._mapping",
     "format_portal_datetime": "onestop.connectors._wire",
     "parse_portal_datetime": "onestop.connectors._wire",
+    "progress_rows": "onestop.connectors._mapping",
     "set_testing": "onestop.connectors._retry",
     "should_retry": "onestop.connectors._retry",
+    "status_of_record": "onestop.connectors._mapping",
 }
 
 __all__ = sorted(_LAZY)
