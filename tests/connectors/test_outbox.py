@@ -166,6 +166,22 @@ def test_dead_letter_does_not_block_newer_states(box):
     assert entry.record().status == "4"
 
 
+def test_requeue_drops_states_older_than_a_delivered_one(box):
+    box.enqueue(rec("A", "2"))
+    [old] = box.claim(1, owner="w")
+    box.fail(old, UnexpectedResponseError("bad"))
+    box.enqueue(rec("A", "4"))
+    box.enqueue(rec("B", "2"))
+    [newer, other] = box.claim(5, owner="w")
+    box.fail(other, UnexpectedResponseError("bad"))
+    box.complete(newer)
+    assert {d.dossier_code for d in box.dead_letters()} == {"A", "B"}
+    assert box.requeue_dead() == 1  # B's state; A's old state would regress the portal
+    assert box.dead_letters() == []
+    [again] = box.claim(5, owner="w")
+    assert again.dossier_code == "B"
+
+
 def test_stats_age_of_oldest(box, clock):
     assert box.stats().oldest_age is None
     box.enqueue(rec("A"))

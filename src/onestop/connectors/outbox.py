@@ -87,7 +87,10 @@ CREATE TABLE IF NOT EXISTS outbox (
 );
 CREATE INDEX IF NOT EXISTS outbox_due ON outbox (state, next_attempt_at, id);
 CREATE INDEX IF NOT EXISTS outbox_dossier ON outbox (dossier_code, id);
-CREATE TABLE IF NOT EXISTS outbox_synced (dossier_code TEXT PRIMARY KEY);
+CREATE TABLE IF NOT EXISTS outbox_synced (
+    dossier_code TEXT PRIMARY KEY,
+    last_id INTEGER NOT NULL
+);
 CREATE TABLE IF NOT EXISTS outbox_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 INSERT OR IGNORE INTO outbox_meta VALUES ('schema_version', '1');
 INSERT OR IGNORE INTO outbox_meta VALUES ('delivered', '0');
@@ -482,7 +485,11 @@ class Outbox:
                     "WHERE key = 'delivered'"
                 )
             if entry.kind == "dossier":
-                db.execute("INSERT OR IGNORE INTO outbox_synced VALUES (?)", (entry.dossier_code,))
+                db.execute(
+                    "INSERT INTO outbox_synced VALUES (?, ?) ON CONFLICT (dossier_code) "
+                    "DO UPDATE SET last_id = max(last_id, excluded.last_id)",
+                    (entry.dossier_code, entry.id),
+                )
 
         self._run("complete", do)
 
@@ -575,11 +582,24 @@ class Outbox:
         return [DeadLetter(*r) for r in rows]
 
     def requeue_dead(self, ids: Iterable[int] | None = None) -> int:
-        """Put dead letters back in the queue with a fresh attempt count; returns how many."""
+        """Put dead letters back in the queue with a fresh attempt count; returns how many.
+
+        A dead dossier state older than a state already delivered is dropped instead: sending
+        it again would move the portal back to an old status.
+
+        Args:
+            ids: the entries to requeue (default: every dead letter).
+        """
         now = self._clock()
         selected = None if ids is None else list(ids)
 
         def do(db: sqlite3.Connection) -> int:
+            superseded = db.execute(
+                "DELETE FROM outbox WHERE state = 'dead' AND kind = 'dossier' AND id < ("
+                "SELECT last_id FROM outbox_synced s WHERE s.dossier_code = outbox.dossier_code)"
+            ).rowcount
+            if superseded:
+                logger.info("outbox: dropped %d superseded dead letter(s)", superseded)
             sql = (
                 "UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = ?, "
                 "updated_at = ? WHERE state = 'dead'"
