@@ -154,5 +154,6 @@ def test_fake_portal_command_serves_on_loopback():
         proc.terminate()
         proc.wait(timeout=10)
         proc.stdout.close()
+        errors = proc.stderr.read()
         proc.stderr.close()
-    assert proc.returncode == 0
+    assert proc.returncode == 0, errors

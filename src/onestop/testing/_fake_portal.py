@@ -664,6 +664,7 @@ class FakePortalServer:
         self._loop = asyncio.new_event_loop()
         self._thread: threading.Thread | None = None
         self._ready = threading.Event()
+        self._done = threading.Event()
         self._closed = False
 
     @property
@@ -691,28 +692,40 @@ class FakePortalServer:
     def _run(self) -> None:
         loop = self._loop
         asyncio.set_event_loop(loop)
-        server = loop.run_until_complete(asyncio.start_server(self._connection, sock=self._sock))
-        loop.call_soon(self._ready.set)
         try:
-            loop.run_forever()
+            server = loop.run_until_complete(
+                asyncio.start_server(self._connection, sock=self._sock)
+            )
+            loop.call_soon(self._ready.set)
+            try:
+                loop.run_forever()
+            finally:
+                server.close()
+                tasks = asyncio.all_tasks(loop)
+                for task in tasks:
+                    task.cancel()
+                loop.run_until_complete(asyncio.gather(*tasks, return_exceptions=True))
         finally:
-            server.close()
-            tasks = asyncio.all_tasks(loop)
-            for task in tasks:
-                task.cancel()
-            loop.run_until_complete(asyncio.gather(*tasks, return_exceptions=True))
             loop.close()
+            self._sock.close()
+            self._done.set()
 
     def close(self) -> None:
-        """Stop serving and release the port (idempotent)."""
+        """Stop serving and release the port (idempotent; callable from any thread)."""
         if self._closed:
             return
         self._closed = True
-        if self._ready.is_set() and not self._loop.is_closed():
+        if not self._ready.is_set():
+            self._sock.close()
+            return
+        try:
             self._loop.call_soon_threadsafe(self._loop.stop)
-            if self._thread is not None and self._thread is not threading.current_thread():
-                self._thread.join(10)
-        self._sock.close()
+        except RuntimeError:  # the loop already closed
+            return
+        if threading.current_thread() is not self._thread and (
+            self._thread is not None or threading.current_thread() is not threading.main_thread()
+        ):
+            self._done.wait(10)
 
     def __enter__(self) -> Self:
         return self
