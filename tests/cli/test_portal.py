@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import select
+import signal
 import subprocess
 import sys
+import time
 
 import httpx
 import pytest
@@ -157,3 +159,44 @@ def test_fake_portal_command_serves_on_loopback():
         errors = proc.stderr.read()
         proc.stderr.close()
     assert proc.returncode == 0, errors
+
+
+def test_sync_follow_stops_on_sigterm(served, tmp_path):
+    outbox = str(tmp_path / "outbox.sqlite")
+    with Outbox(outbox) as box:
+        box.enqueue(DossierRecord(MaHoSo="F-1", TrangThaiHoSo="2"))
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "from onestop.cli import main; main()",
+            "portal",
+            "sync",
+            "--outbox",
+            outbox,
+            "--follow",
+            "--concurrency",
+            "4",
+            "--json",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while served.dossier("F-1") is None:  # the worker is running once it delivered
+            assert time.monotonic() < deadline, "worker delivered nothing within 30 s"
+            assert proc.poll() is None
+            time.sleep(0.05)
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=20)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    assert proc.returncode == 0, err
+    data = json.loads(out)
+    assert data["ok"] is True
+    assert data["delivered"] == 1
+    assert data["stats"]["pending"] == 0

@@ -178,8 +178,9 @@ def sync(
 
                 async def main() -> Any:
                     async with AsyncPortalClient.from_env(**overrides) as client:
-                        return await AsyncOutboxWorker(box, client, concurrency=concurrency).run(
-                            stop_when=stop_when, max_seconds=max_seconds
+                        worker = AsyncOutboxWorker(box, client, concurrency=concurrency)
+                        return await worker.run(
+                            stop_when=stop_when, max_seconds=max_seconds, stop_event=stop
                         )
 
                 report = anyio.run(main)

@@ -36,7 +36,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, Self
+from typing import TYPE_CHECKING, Any, Literal, Self, TypeVar
 
 import attrs
 
@@ -67,6 +67,8 @@ __all__ = [
 ]
 
 logger = logging.getLogger("onestop.connectors.outbox")
+
+_T = TypeVar("_T")
 
 _SCHEMA_VERSION = "1"
 _SCHEMA = """
@@ -437,7 +439,7 @@ class Outbox:
             logger.info("outbox: recovered %d in-flight entr(y/ies) of dead workers", count)
         return count
 
-    def claim(self, limit: int, *, owner: str) -> list[OutboxEntry]:
+    def claim(self, limit: int, owner: str) -> list[OutboxEntry]:
         """Lease up to ``limit`` due entries, at most one per dossier, oldest first.
 
         Each claimed entry has its attempt count increased (so an entry that crashes its worker
@@ -747,6 +749,13 @@ class AsyncOutboxWorker:
         self.poll_interval = poll_interval
         self.owner = Outbox.new_owner()
 
+    @staticmethod
+    async def _db(fn: Callable[..., _T], *args: Any) -> _T:
+        """Run a (possibly fsync-bound) outbox call in a worker thread, off the event loop."""
+        import anyio.to_thread
+
+        return await anyio.to_thread.run_sync(fn, *args)
+
     async def _deliver(
         self, entry: OutboxEntry, report: WorkerReport, done: Callable[[], None]
     ) -> None:
@@ -758,25 +767,37 @@ class AsyncOutboxWorker:
             else:
                 await self.client.push_progress(entry.progress_rows())
         except Exception as exc:
-            if self.outbox.fail(entry, exc) == "dead":
+            if await self._db(self.outbox.fail, entry, exc) == "dead":
                 report.dead += 1
             else:
                 report.retried += 1
         else:
-            self.outbox.complete(entry)
+            await self._db(self.outbox.complete, entry)
             report.delivered += 1
         finally:
             done()
 
     async def run(
-        self, *, stop_when: StopWhen = "idle", max_seconds: float | None = None
+        self,
+        *,
+        stop_when: StopWhen = "idle",
+        max_seconds: float | None = None,
+        stop_event: threading.Event | None = None,
     ) -> WorkerReport:
-        """Deliver until ``stop_when`` (see :meth:`OutboxWorker.run`) or ``max_seconds``."""
+        """Deliver until ``stop_when`` (see :meth:`OutboxWorker.run`), time or a stop event.
+
+        ``stop_event`` is checked at least every ``poll_interval``; deliveries in flight finish
+        first. SQLite calls run in worker threads so that a slow disk never stalls the event
+        loop.
+
+        Returns:
+            The counts of this run.
+        """
         import anyio
 
         report = WorkerReport()
         deadline = None if max_seconds is None else time.monotonic() + max_seconds
-        self.outbox.recover()
+        await self._db(self.outbox.recover)
         in_flight = 0
         wake = anyio.Event()
 
@@ -785,23 +806,28 @@ class AsyncOutboxWorker:
             in_flight -= 1
             wake.set()
 
+        def finished(claimed_nothing: bool) -> bool:  # noqa: FBT001
+            return _finished(self.outbox, stop_when, claimed_nothing=claimed_nothing)
+
         async with anyio.create_task_group() as tg:
             while True:
                 if deadline is not None and time.monotonic() >= deadline:
                     break
-                claimed = []
+                if stop_event is not None and stop_event.is_set():
+                    break
+                claimed: list[OutboxEntry] = []
                 if in_flight < self.concurrency:
-                    claimed = self.outbox.claim(self.concurrency - in_flight, owner=self.owner)
+                    claimed = await self._db(
+                        self.outbox.claim, self.concurrency - in_flight, self.owner
+                    )
                     for entry in claimed:
                         in_flight += 1
                         tg.start_soon(self._deliver, entry, report, done)
-                if in_flight == 0 and _finished(
-                    self.outbox, stop_when, claimed_nothing=not claimed
-                ):
+                if in_flight == 0 and await self._db(finished, not claimed):
                     break
                 if claimed and in_flight < self.concurrency:
                     continue
-                due = self.outbox.next_due_in() if in_flight == 0 else None
+                due = await self._db(self.outbox.next_due_in) if in_flight == 0 else None
                 wait = self.poll_interval if due is None else min(self.poll_interval, due)
                 with anyio.move_on_after(wait):
                     await wake.wait()
