@@ -62,6 +62,7 @@ def test_file_is_wal_and_survives_reopen(tmp_path):
         outbox.enqueue(rec("A"))
     mode = sqlite3.connect(path).execute("PRAGMA journal_mode").fetchone()[0]
     assert mode == "wal"
+    assert path.stat().st_mode & 0o777 == 0o600  # personal data: owner only
     with Outbox(path) as again:
         assert again.stats().pending == 1
         [entry] = again.claim(10, owner=again.new_owner())

@@ -376,3 +376,33 @@ def test_fake_server_binds_loopback_only():
     with pytest.raises(ConfigurationError) as info:
         FakePortalServer(FakePortal(), host="0.0.0.0")  # noqa: S104
     assert info.value.field == "host"
+
+
+class ManualClock:
+    def __init__(self):
+        self.now = 1000.0
+
+    def __call__(self):
+        return self.now
+
+
+def test_token_renewed_before_expiry_and_session_ttl():
+    clock = ManualClock()
+    portal = FakePortal(clock=clock, token_ttl=60, session_ttl=10)
+    auth = GatewayAuth("onestop-key", "onestop-secret", clock=clock, refresh_margin=30)
+    gateway = SyncDriver(portal, auth=auth)
+    gateway.lookup_dossier("x")
+    clock.now += 29
+    gateway.lookup_dossier("x")
+    assert auth.token_requests == 1
+    clock.now += 2  # 31 s: inside the refresh margin, renewed before the gateway refuses it
+    gateway.lookup_dossier("x")
+    assert auth.token_requests == 2
+    assert portal.calls["token"] == 2
+
+    adapter_auth = AdapterAuth("onestop", "onestop")
+    adapter = SyncDriver(portal, auth=adapter_auth)
+    adapter.lookup_dossier("x")
+    clock.now += 11  # the fake's session lifetime is 10 s
+    assert adapter.lookup_dossier("x") is None
+    assert adapter_auth.logins == 2

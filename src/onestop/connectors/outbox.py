@@ -268,8 +268,10 @@ class Outbox:
         self._lock = threading.RLock()
         self._rng = random.Random()
         try:
+            fresh = False
             if self.path != ":memory:":
                 Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+                fresh = not Path(self.path).exists()
             self._db = sqlite3.connect(
                 self.path, timeout=30.0, isolation_level=None, check_same_thread=False
             )
@@ -277,6 +279,9 @@ class Outbox:
             self._db.execute("PRAGMA journal_mode = WAL")
             self._db.execute(f"PRAGMA synchronous = {synchronous}")
             self._db.executescript(_SCHEMA)
+            if fresh:
+                # The outbox holds dossiers (personal data): readable by its owner only.
+                Path(self.path).chmod(0o600)
             version = self._db.execute(
                 "SELECT value FROM outbox_meta WHERE key = 'schema_version'"
             ).fetchone()
