@@ -350,12 +350,13 @@ def test_sync_client_over_loopback(fake_portal):
 
 
 def test_async_client_over_loopback_concurrently(fake_portal):
+    auth = GatewayAuth("onestop-key", "onestop-secret")
     with fake_portal.serve() as server:
 
         async def main():
             async with AsyncPortalClient(
                 server.url,
-                auth=GatewayAuth("onestop-key", "onestop-secret"),
+                auth=auth,
                 unit_code="H56",
                 timeout=2,
             ) as client:
@@ -368,6 +369,7 @@ def test_async_client_over_loopback_concurrently(fake_portal):
     assert held is not None
     assert len(fake_portal.dossier_codes()) == 40
     assert set(fake_portal.creates.values()) == {1}
+    assert auth.token_requests == 1  # one token for 40 concurrent flows
 
 
 def test_fake_server_binds_loopback_only():
@@ -406,3 +408,30 @@ def test_token_renewed_before_expiry_and_session_ttl():
     clock.now += 11  # the fake's session lifetime is 10 s
     assert adapter.lookup_dossier("x") is None
     assert adapter_auth.logins == 2
+
+
+def test_concurrent_requests_log_in_once(fake_portal):
+    from concurrent.futures import ThreadPoolExecutor
+
+    auth = AdapterAuth("onestop", "onestop")
+    client = SyncDriver(fake_portal, auth=auth).client
+    with ThreadPoolExecutor(8) as pool:
+        assert list(pool.map(client.lookup_dossier, [f"x{i}" for i in range(32)])) == [None] * 32
+    assert auth.logins == 1
+
+    async_auth = AdapterAuth("onestop", "onestop")
+
+    async def main():
+        async with (
+            AsyncPortalClient(
+                BASE, auth=async_auth, unit_code="H56", transport=fake_portal.async_transport()
+            ) as aclient,
+            anyio.create_task_group() as tg,
+        ):
+            for i in range(32):
+                tg.start_soon(aclient.lookup_dossier, f"x{i}")
+
+    fake_portal.set_latency(0.01)  # keep the login in flight while the others start
+    anyio.run(main)
+    assert async_auth.logins == 1
+    assert fake_portal.calls["login"] == 2

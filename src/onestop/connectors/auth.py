@@ -21,7 +21,7 @@ import json
 import logging
 import threading
 import time
-from collections.abc import Callable, Generator
+from collections.abc import AsyncGenerator, Callable, Generator
 from typing import Any
 
 import httpx
@@ -83,7 +83,79 @@ def _require(value: str, name: str) -> str:
     return value
 
 
-class AdapterAuth(httpx.Auth):
+class _SingleFlightAuth(httpx.Auth):
+    """An auth whose credential (session, token) is fetched once for all concurrent requests.
+
+    Without this, N requests started together would each log in; an adapter that keeps one
+    session per account would then invalidate all but the last. The fetch runs under a lock
+    (a thread lock for ``httpx.Client``, an anyio lock for ``httpx.AsyncClient``); the rest of
+    the flow is :meth:`auth_flow`, which then finds the credential cached.
+    """
+
+    requires_request_body = True
+    requires_response_body = True
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._fetch_lock = threading.Lock()
+        self._async_locks: dict[int, Any] = {}
+
+    def _cached(self) -> str | None:
+        raise NotImplementedError
+
+    def _fetch_request(self, request: httpx.Request) -> httpx.Request:
+        raise NotImplementedError
+
+    def _store(self, response: httpx.Response) -> str:
+        raise NotImplementedError
+
+    def _async_lock(self) -> Any:
+        import asyncio
+
+        import anyio
+
+        try:
+            key = id(asyncio.get_running_loop())
+        except RuntimeError:  # another async library (trio)
+            key = 0
+        with self._lock:
+            lock = self._async_locks.get(key)
+            if lock is None:
+                lock = self._async_locks[key] = anyio.Lock()
+            return lock
+
+    def sync_auth_flow(
+        self, request: httpx.Request
+    ) -> Generator[httpx.Request, httpx.Response, None]:
+        """Fetch the credential once (thread lock), then run :meth:`auth_flow`."""
+        if self._cached() is None:
+            with self._fetch_lock:
+                if self._cached() is None:
+                    response = yield self._fetch_request(request)
+                    response.read()
+                    self._store(response)
+        yield from super().sync_auth_flow(request)
+
+    async def async_auth_flow(
+        self, request: httpx.Request
+    ) -> AsyncGenerator[httpx.Request, httpx.Response]:
+        """Fetch the credential once (anyio lock), then run :meth:`auth_flow`."""
+        if self._cached() is None:
+            async with self._async_lock():
+                if self._cached() is None:
+                    response = yield self._fetch_request(request)
+                    await response.aread()
+                    self._store(response)
+        flow = super().async_auth_flow(request)
+        try:
+            response = yield await flow.__anext__()
+            while True:
+                response = yield await flow.asend(response)
+        except StopAsyncIteration:
+            return
+
+
+class AdapterAuth(_SingleFlightAuth):
     """Session login of the DVCQG adapter.
 
     Args:
@@ -109,12 +181,12 @@ class AdapterAuth(httpx.Auth):
         login_path: str = "/login",
         dstcode: str | None = None,
     ) -> None:
+        super().__init__()
         self.username = _require(username, "username")
         self._password = _require(password, "password")
         self.login_path = login_path
         self.dstcode = dstcode
         self._session: str | None = None
-        self._lock = threading.Lock()
         self.logins = 0
         """How many logins this object made (for monitoring and tests)."""
 
@@ -128,6 +200,13 @@ class AdapterAuth(httpx.Auth):
 
     def _extra_headers(self) -> dict[str, str]:
         return {"dstcode": self.dstcode} if self.dstcode else {}
+
+    def _cached(self) -> str | None:
+        with self._lock:
+            return self._session
+
+    def _fetch_request(self, request: httpx.Request) -> httpx.Request:
+        return self._login_request(request)
 
     def _login_request(self, request: httpx.Request) -> httpx.Request:
         body = {"username": self.username, "password": self._password}
@@ -175,7 +254,7 @@ class AdapterAuth(httpx.Auth):
             yield self._signed(request, session)
 
 
-class GatewayAuth(httpx.Auth):
+class GatewayAuth(_SingleFlightAuth):
     """OAuth2 client credentials of an LGSP/NGSP gateway, with ``?service=`` routing.
 
     Args:
@@ -202,13 +281,13 @@ class GatewayAuth(httpx.Auth):
         refresh_margin: float = 30.0,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
+        super().__init__()
         self.consumer_key = _require(consumer_key, "consumer_key")
         self._secret = _require(consumer_secret, "consumer_secret")
         self.token_url = token_url
         self.refresh_margin = refresh_margin
         self._clock = clock
         self._token: tuple[str, float] | None = None
-        self._lock = threading.Lock()
         self.token_requests = 0
         """How many tokens this object requested (for monitoring and tests)."""
 
@@ -268,6 +347,12 @@ class GatewayAuth(httpx.Auth):
             if self._token is None or self._clock() >= self._token[1]:
                 return None
             return self._token[0]
+
+    def _cached(self) -> str | None:
+        return self._current()
+
+    def _fetch_request(self, request: httpx.Request) -> httpx.Request:
+        return self._token_request(request)
 
     @staticmethod
     def _routed(request: httpx.Request, token: str) -> httpx.Request:
