@@ -208,7 +208,7 @@ def test_lease_expiry_recovers_an_entry(box, clock):
     assert again.attempts == 2
 
 
-def test_dead_worker_on_this_host_is_recovered_at_once(box):
+def test_dead_worker_on_this_host_is_recovered_at_once(box, clock):
     proc = subprocess.run(
         [sys.executable, "-c", "import os; print(os.getpid())"],
         capture_output=True,
@@ -218,6 +218,12 @@ def test_dead_worker_on_this_host_is_recovered_at_once(box):
     dead_pid = int(proc.stdout)
     owner = Outbox.new_owner().rsplit(":", 2)[0] + f":{dead_pid}:dead"
     box.enqueue(rec("A"))
+    box.claim(1, owner=owner)
+    clock.now += 1.5  # a running worker notices within a second, lease or not
+    [taken] = box.claim(1, owner="running-worker")
+    assert taken.attempts == 2
+    box.fail(taken, NotFoundError("gone", status_code=404))
+    box.requeue_dead()
     box.claim(1, owner=owner)
     assert box.recover() == 1
     assert box.stats().pending == 1

@@ -99,6 +99,8 @@ INSERT OR IGNORE INTO outbox_meta VALUES ('delivered', '0');
 """
 
 _REASON_LIMIT = 500
+#: Seconds between two look-ups for entries of dead workers during claims.
+_RECOVERY_INTERVAL = 1.0
 
 
 @attrs.frozen(kw_only=True)
@@ -267,6 +269,7 @@ class Outbox:
         self._clock = clock
         self._lock = threading.RLock()
         self._rng = random.Random()
+        self._last_recovery = float("-inf")
         try:
             fresh = False
             if self.path != ":memory:":
@@ -436,7 +439,8 @@ class Outbox:
     def recover(self) -> int:
         """Give back in-flight entries whose worker died or whose lease expired.
 
-        Workers call this on start and before each claim; returns the number recovered.
+        Workers call this on start, and :meth:`claim` does it at most once a second; returns
+        the number recovered.
         """
         now = self._clock()
         count = int(self._run("recover", lambda db: self._recover_in(db, now)))
@@ -452,12 +456,10 @@ class Outbox:
         """
         now = self._clock()
 
+        check = now - self._last_recovery >= _RECOVERY_INTERVAL
+
         def do(db: sqlite3.Connection) -> list[OutboxEntry]:
-            has_stale = db.execute(
-                "SELECT 1 FROM outbox WHERE state = 'in_flight' AND lease_until < ? LIMIT 1",
-                (now,),
-            ).fetchone()
-            if has_stale:
+            if check:  # at most once a second: entries of dead workers, expired leases
                 self._recover_in(db, now)
             rows = db.execute(
                 "SELECT o.id, o.dossier_code, o.kind, o.payload, o.attempts, "
@@ -477,7 +479,10 @@ class Outbox:
             )
             return [OutboxEntry(r[0], r[1], r[2], r[3], r[4] + 1, bool(r[5])) for r in rows]
 
-        return list(self._run("claim", do))
+        entries = list(self._run("claim", do))
+        if check:
+            self._last_recovery = now
+        return entries
 
     def complete(self, entry: OutboxEntry) -> None:
         """Remove a delivered entry, count it, and remember that the portal holds the dossier."""
