@@ -56,8 +56,10 @@ def start_server(latency: float) -> tuple[subprocess.Popen[str], str]:
     ready, _, _ = select.select([proc.stdout], [], [], 60)
     assert ready, "fake portal did not start"
     lines: list[str] = []
-    while not lines or lines[-1].strip() != "}":
+    for _ in range(40):  # the JSON object is a dozen lines
         lines.append(proc.stdout.readline())
+        if lines[-1].strip() in ("}", ""):
+            break
     return proc, json.loads("".join(lines))["url"]
 
 
