@@ -27,3 +27,13 @@ def test_pytest_example_runs(fake_portal):
     namespace: dict[str, object] = {}
     exec(compile(BLOCKS[2], "connectors.md[2]", "exec"), namespace)  # noqa: S102
     namespace["test_my_sync"](fake_portal)  # type: ignore[operator]
+
+
+@pytest.mark.parametrize("module", ["onestop.connectors.auth", "onestop.testing._fake_portal"])
+def test_docstring_examples(module):
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(module))
+    assert result.attempted > 0
+    assert result.failed == 0

@@ -435,3 +435,24 @@ def test_concurrent_requests_log_in_once(fake_portal):
     anyio.run(main)
     assert async_auth.logins == 1
     assert fake_portal.calls["login"] == 2
+
+
+def test_with_options_shares_connections_with_other_bounds(fake_portal):
+    fake_portal.hang_seconds = 0.6
+    with fake_portal.serve() as server:
+        client = PortalClient(
+            server.url, auth=AdapterAuth("onestop", "onestop"), unit_code="H56", timeout=5
+        )
+        strict = client.with_options(timeout=0.1, retry=RetryPolicy.no_retry())
+        assert strict.lookup_dossier("x") is None
+        fake_portal.timeout_next(1)
+        with pytest.raises(ReadTimeoutError):
+            strict.lookup_dossier("x")
+        fake_portal.fail_next(1)
+        with pytest.raises(ServerError):
+            strict.lookup_dossier("x")
+        strict.close()  # the copy does not own the pool
+        fake_portal.fail_next(1)
+        assert client.lookup_dossier("x") is None  # the original still retries, still open
+        assert client.retry == RetryPolicy()
+        client.close()

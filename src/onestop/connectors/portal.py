@@ -24,6 +24,7 @@ attempt, never with bodies, credentials or personal data.
 
 from __future__ import annotations
 
+import copy
 import itertools
 import logging
 import math
@@ -138,6 +139,8 @@ class _ClientCore:
         self.service_path = service_path
         self.share_path = share_path or service_path
         self.retry = retry or RetryPolicy()
+        self._timeout: float | None = None
+        self._owns_http = True
         self._auth = auth
         self._rng = random.Random()
         self.headers = {
@@ -149,7 +152,29 @@ class _ClientCore:
     def _build(self, http: httpx.Client | httpx.AsyncClient, call: Call) -> httpx.Request:
         path = self.share_path if call.share else self.service_path
         content = encode_body(request_body(call, unit_code=self.unit_code))
-        return http.build_request("POST", path, content=content, headers=self.headers)
+        timeout = httpx.USE_CLIENT_DEFAULT if self._timeout is None else self._timeout
+        return http.build_request(
+            "POST", path, content=content, headers=self.headers, timeout=timeout
+        )
+
+    def with_options(
+        self, *, timeout: float | None = None, retry: RetryPolicy | None = None
+    ) -> Self:
+        """A copy that shares this client's connections and auth, with other bounds.
+
+        Closing the copy does not close the shared connections.
+
+        Args:
+            timeout: seconds per HTTP call for the copy.
+            retry: retry bounds for the copy.
+        """
+        clone = copy.copy(self)
+        clone._owns_http = False
+        if timeout is not None:
+            clone._timeout = timeout
+        if retry is not None:
+            clone.retry = retry
+        return clone
 
     def _parse(
         self, call: Call, response: httpx.Response, started: float, attempt: int
