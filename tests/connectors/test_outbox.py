@@ -206,6 +206,12 @@ def test_lease_expiry_recovers_an_entry(box, clock):
     [again] = box.claim(1, owner="w")
     assert again.id == entry.id
     assert again.attempts == 2
+    # The first worker comes back late: its outcome no longer touches the entry.
+    box.fail(entry, ServerError("late", status_code=503))
+    box.complete(entry)
+    assert (box.stats().in_flight, box.stats().delivered) == (1, 0)
+    box.complete(again)
+    assert (box.stats().in_flight, box.stats().delivered) == (0, 1)
 
 
 def test_dead_worker_on_this_host_is_recovered_at_once(box, clock):

@@ -139,6 +139,7 @@ class OutboxEntry:
         payload: the portal-shaped JSON.
         attempts: tries so far, this one included.
         known_to_exist: the portal confirmed an earlier state of this dossier.
+        owner: the worker holding the lease.
     """
 
     id: int
@@ -147,6 +148,7 @@ class OutboxEntry:
     payload: str
     attempts: int
     known_to_exist: bool = False
+    owner: str = ""
 
     def record(self) -> DossierRecord:
         """The dossier record of a ``"dossier"`` entry."""
@@ -477,7 +479,7 @@ class Outbox:
                 "attempts = attempts + 1, updated_at = ? WHERE id = ?",
                 [(owner, lease, now, r[0]) for r in rows],
             )
-            return [OutboxEntry(r[0], r[1], r[2], r[3], r[4] + 1, bool(r[5])) for r in rows]
+            return [OutboxEntry(r[0], r[1], r[2], r[3], r[4] + 1, bool(r[5]), owner) for r in rows]
 
         entries = list(self._run("claim", do))
         if check:
@@ -485,11 +487,16 @@ class Outbox:
         return entries
 
     def complete(self, entry: OutboxEntry) -> None:
-        """Remove a delivered entry, count it, and remember that the portal holds the dossier."""
+        """Remove a delivered entry, count it, and remember that the portal holds the dossier.
+
+        Nothing happens if the lease was taken over by another worker meanwhile (that worker
+        completes it; delivering twice is harmless).
+        """
 
         def do(db: sqlite3.Connection) -> None:
             cursor = db.execute(
-                "DELETE FROM outbox WHERE id = ? AND state = 'in_flight'", (entry.id,)
+                "DELETE FROM outbox WHERE id = ? AND state = 'in_flight' AND owner = ?",
+                (entry.id, entry.owner),
             )
             if cursor.rowcount:
                 db.execute(
@@ -528,8 +535,9 @@ class Outbox:
             "fail",
             lambda db: db.execute(
                 "UPDATE outbox SET state = ?, owner = NULL, lease_until = NULL, last_error = ?, "
-                "next_attempt_at = ?, updated_at = ? WHERE id = ? AND state = 'in_flight'",
-                ("dead" if dead else "pending", reason, now + delay, now, entry.id),
+                "next_attempt_at = ?, updated_at = ? WHERE id = ? AND state = 'in_flight' "
+                "AND owner = ?",
+                ("dead" if dead else "pending", reason, now + delay, now, entry.id, entry.owner),
             ),
         )
         if dead:
