@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from onestop.deadlines import civil_service_calendar, compute_due
 from onestop.errors import InvalidDossierError, InvalidInputError
 from onestop.models import (
     AgencyCode,
@@ -57,6 +58,9 @@ def test_seed_zero_is_the_documented_example():
     assert make_procedure().name_vi == "Đăng ký kết hôn"
 
 
+CALENDAR = civil_service_calendar()
+
+
 @settings(max_examples=60, deadline=None)
 @given(seed=st.integers(0, 2**32))
 def test_realistic_values(seed):
@@ -64,9 +68,14 @@ def test_realistic_values(seed):
     # Dossier code = receiving agency - YYMMDD of the submission - 4 digits (TT 01/2018 Art. 19).
     assert d.code.received_on == d.submitted_at.date()
     assert d.code.agency.level1 in {"H29", "H56", "H24"}
-    # Submitted on a weekday, in office hours, Vietnam time.
+    # Submitted on a working day of the official calendar, in office hours, Vietnam time.
     local = d.submitted_at.astimezone(VN)
-    assert local.weekday() < 5 and dt.time(7, 30) <= local.time() <= dt.time(16, 30)
+    assert CALENDAR.is_working_day(local.date())
+    assert dt.time(7, 30) <= local.time() <= dt.time(16, 30)
+    if d.due_at is not None and d.received_at is not None:
+        # The appointment is the one the deadline engine computes for the procedure.
+        expected = compute_due(CALENDAR, d.received_at, d.procedure.processing_time).due
+        assert d.due_at == expected or d.extension is not None
     assert d.submitted_at.utcoffset() == dt.timedelta(hours=7)
     applicant = d.applicant
     if applicant.citizen_id is not None:

@@ -16,6 +16,7 @@ made up in the official shapes. Due dates skip weekends only, not public holiday
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import random
 from collections.abc import Iterable
@@ -23,6 +24,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from onestop.deadlines.calendar import WorkCalendar, civil_service_calendar
+from onestop.deadlines.policies import compute_due
 from onestop.errors import InvalidIdentifierError, InvalidInputError
 from onestop.models import (
     AdministrativeLevel,
@@ -370,39 +373,24 @@ def _contact(rng: random.Random) -> Contact:
     )
 
 
+@functools.cache
+def _calendar() -> WorkCalendar:
+    return civil_service_calendar()
+
+
 def _weekday_at(rng: random.Random, start: dt.date) -> dt.datetime:
+    """A time within office hours on a working day of the official calendar."""
     day = start + dt.timedelta(days=rng.randrange(_DAYS_SPAN))
-    while day.weekday() >= 5:
-        day += dt.timedelta(days=1)
+    calendar = _calendar()
+    if not calendar.is_working_day(day):
+        day = calendar.next_working_day(day)
     minutes = rng.randint(7 * 60 + 30, 16 * 60 + 30)
     return dt.datetime.combine(day, dt.time(minutes // 60, minutes % 60), tzinfo=VN_TZ)
 
 
-def _add_working_days(start: dt.datetime, days: int) -> dt.date:
-    day = start.date()
-    while days > 0:
-        day += dt.timedelta(days=1)
-        if day.weekday() < 5:
-            days -= 1
-    return day
-
-
 def _approx_due(received: dt.datetime, time: ProcessingTime) -> dt.datetime:
-    """A plausible due date (weekends skipped, holidays ignored): test data only."""
-    close = dt.time(17, 0)
-    if time.unit is TimeUnit.SAME_DAY:
-        cutoff = time.cutoff or close
-        days = 0 if received.timetz().replace(tzinfo=None) <= cutoff else 1
-        day = _add_working_days(received, days)
-    elif time.unit is TimeUnit.WORKING_DAYS:
-        day = _add_working_days(received, time.amount)
-    elif time.unit is TimeUnit.WORKING_HOURS:
-        day = _add_working_days(received, -(-time.amount // 8))
-    elif time.unit is TimeUnit.CALENDAR_DAYS:
-        day = received.date() + dt.timedelta(days=time.amount)
-    else:
-        day = received.date() + dt.timedelta(days=31 * time.amount)
-    return dt.datetime.combine(day, close, tzinfo=received.tzinfo)
+    """The due date by the default counting policy on the official civil-service calendar."""
+    return compute_due(_calendar(), received, time).due
 
 
 def _later(rng: random.Random, at: dt.datetime, low: int, high: int) -> dt.datetime:
