@@ -16,7 +16,7 @@ from onestop.connectors import DossierRecord, Outbox
 from onestop.testing import make_dossier
 
 STATUS_KEYS = {"ok", "outbox", "stats", "dead_letters"}
-STATS_KEYS = {"pending", "in_flight", "dead", "delivered", "oldest_age_seconds"}
+STATS_KEYS = {"pending", "in_flight", "retrying", "dead", "delivered", "oldest_age_seconds"}
 
 
 @pytest.fixture

@@ -187,7 +187,8 @@ class OutboxStats:
     Attributes:
         pending: entries waiting to be sent (including those waiting for a retry).
         in_flight: entries claimed by a worker.
-        dead: dead letters.
+        retrying: pending entries that failed at least once (a subset of ``pending``).
+        dead: dead letters (failed for good).
         delivered: entries delivered since the outbox file was created.
         oldest_age: seconds since the oldest pending or in-flight entry was enqueued
             (``None`` when there is none).
@@ -198,12 +199,14 @@ class OutboxStats:
     dead: int
     delivered: int
     oldest_age: float | None
+    retrying: int = 0
 
     def to_dict(self) -> dict[str, int | float | None]:
         """JSON-ready counters with stable keys."""
         return {
             "pending": self.pending,
             "in_flight": self.in_flight,
+            "retrying": self.retrying,
             "dead": self.dead,
             "delivered": self.delivered,
             "oldest_age_seconds": None if self.oldest_age is None else round(self.oldest_age, 3),
@@ -554,7 +557,7 @@ class Outbox:
     # ----------------------------------------------------------------- inspection
 
     def stats(self) -> OutboxStats:
-        """The counters (pending, in flight, dead, delivered, age of the oldest entry)."""
+        """The counters (pending, in flight, retrying, dead, delivered, age of the oldest)."""
         now = self._clock()
 
         def do(db: sqlite3.Connection) -> OutboxStats:
@@ -567,15 +570,20 @@ class Outbox:
             delivered = db.execute(
                 "SELECT value FROM outbox_meta WHERE key = 'delivered'"
             ).fetchone()[0]
+            retrying = db.execute(
+                "SELECT COUNT(*) FROM outbox WHERE state = 'pending' AND attempts > 0"
+            ).fetchone()[0]
             return OutboxStats(
                 pending=int(counts.get("pending", 0)),
                 in_flight=int(counts.get("in_flight", 0)),
                 dead=int(counts.get("dead", 0)),
                 delivered=int(delivered),
                 oldest_age=None if oldest is None else max(0.0, now - float(oldest)),
+                retrying=int(retrying),
             )
 
-        return OutboxStats(*attrs.astuple(self._run("stats", do)))
+        stats: OutboxStats = self._run("stats", do)
+        return stats
 
     def next_due_in(self) -> float | None:
         """Seconds until the next pending entry is due (0 if one is due now; ``None`` if none)."""
