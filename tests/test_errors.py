@@ -31,6 +31,7 @@ def test_codes_are_unique_and_snake_case():
         (errors.SignatureError, ValueError),
         (errors.ReadTimeoutError, TimeoutError),
         (errors.NetworkError, ConnectionError),
+        (errors.StorageError, OSError),
     ],
 )
 def test_builtin_bases(cls, builtin):

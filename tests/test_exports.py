@@ -93,6 +93,7 @@ EXPECTED_TOP_LEVEL = frozenset(
         "ServiceLevel",
         "SignatureError",
         "SignatureStatus",
+        "StorageError",
         "SqliteSequenceStore",
         "TaxCode",
         "TimeUnit",

@@ -42,6 +42,7 @@ from onestop.errors import (
     ReadTimeoutError,
     ServerError,
     SignatureError,
+    StorageError,
     TransportError,
     UnexpectedResponseError,
 )
@@ -279,6 +280,7 @@ __all__ = [
     "SignatureError",
     "SignatureStatus",
     "SqliteSequenceStore",
+    "StorageError",
     "TaxCode",
     "TimeUnit",
     "Timeliness",

@@ -15,6 +15,7 @@ that validate input::
     │   ├── LunarDateError                                   lunar date that does not exist
     │   └── CalendarDataError                                an invalid holiday/notice file
     ├── DeadlineError(OneStopError, ValueError)              a deadline that cannot be computed
+    ├── StorageError(OneStopError, OSError)                  a local database cannot be used
     ├── SignatureError(OneStopError, ValueError)             malformed certificate/signature/PDF
     │   └── CertificateError
     └── ConnectorError(OneStopError)
@@ -73,6 +74,7 @@ __all__ = [
     "ReadTimeoutError",
     "ServerError",
     "SignatureError",
+    "StorageError",
     "TransportError",
     "UnexpectedResponseError",
     "mask_id",
@@ -186,6 +188,16 @@ class DeadlineError(OneStopError, ValueError):
     """A deadline that cannot be computed from the given inputs."""
 
     code = "deadline_error"
+
+
+class StorageError(OneStopError, OSError):
+    """A local database (for example the dossier-number sequence store) cannot be used.
+
+    Typically a lock held too long by another process, or a full or read-only disk. The
+    operation was not applied; retrying later is safe.
+    """
+
+    code = "storage_error"
 
 
 class SignatureError(OneStopError, ValueError):

@@ -613,3 +613,26 @@ def test_json_schema_validates_with_jsonschema():
     ]:
         with pytest.raises(jsonschema.ValidationError):
             jsonschema.validate({**good, field: bad}, schema)
+
+
+def test_sqlite_store_lock_timeout_is_a_storage_error(tmp_path):
+    import sqlite3
+
+    from onestop.errors import StorageError
+    from onestop.models import SqliteSequenceStore
+
+    path = tmp_path / "seq.sqlite"
+    store = SqliteSequenceStore(path, timeout=0.05)
+    assert store.next_value("H56", date(2026, 1, 5)) == 1
+    blocker = sqlite3.connect(path, isolation_level=None)
+    blocker.execute("BEGIN EXCLUSIVE")
+    try:
+        with pytest.raises(StorageError) as info:
+            store.next_value("H56", date(2026, 1, 5))
+        assert info.value.field == "store"
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+    # Nothing was issued while locked: the next number follows the last one.
+    assert store.next_value("H56", date(2026, 1, 5)) == 2
+    store.close()

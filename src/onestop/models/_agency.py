@@ -20,7 +20,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, Literal, Protocol, Self, final, runtime_checkable
 
-from onestop.errors import ConfigurationError, InvalidIdentifierError
+from onestop.errors import ConfigurationError, InvalidIdentifierError, StorageError
 from onestop.models._data.provinces import DISPUTED_H, MINISTRIES
 from onestop.models._identity import _Identifier, _reason, today_vn
 from onestop.models._provinces import _BY_AGENCY, Province, successor_province
@@ -615,17 +615,32 @@ class SqliteSequenceStore:
         """Increment and return the counter of ``agency`` on ``day`` (1 on first use).
 
         Raises:
-            sqlite3.OperationalError: if the write lock is not obtained within ``timeout``
-                seconds (the increment is then not applied).
+            StorageError: the write lock was not obtained within ``timeout`` seconds, or the
+                database failed (the increment is then not applied; retrying is safe).
         """
+        import sqlite3
+
         connection = self._connection()
-        connection.execute("BEGIN IMMEDIATE")
+        try:
+            connection.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise StorageError(
+                f"store: the sequence database {self._path} could not be locked for writing "
+                f"within {self._timeout} s ({exc}); retry, or give a longer timeout=",
+                field="store",
+            ) from exc
         try:
             rows = connection.execute(_UPSERT, (agency, day.isoformat())).fetchall()
-        except BaseException:
+            connection.execute("COMMIT")
+        except BaseException as exc:
             connection.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.Error):
+                raise StorageError(
+                    f"store: the sequence database {self._path} failed ({exc}); nothing was "
+                    "issued, retry later",
+                    field="store",
+                ) from exc
             raise
-        connection.execute("COMMIT")
         return int(rows[0][0])
 
     def current(self, agency: str, day: date) -> int:
