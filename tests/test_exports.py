@@ -16,7 +16,6 @@ PUBLIC_PACKAGES = [
     "onestop.deadlines",
     "onestop.signatures",
     "onestop.connectors",
-    "onestop.reports",
     "onestop.testing",
 ]
 

@@ -5,7 +5,7 @@
 The public API is re-exported here and loaded lazily, so ``import onestop`` stays fast and
 never imports optional heavy dependencies (httpx, cryptography, numpy, typer, rich).
 Sub-packages: :mod:`onestop.models`, :mod:`onestop.deadlines`, :mod:`onestop.signatures`,
-:mod:`onestop.connectors`, :mod:`onestop.reports`, :mod:`onestop.testing`.
+:mod:`onestop.connectors`, :mod:`onestop.testing`.
 """
 
 from __future__ import annotations
