@@ -86,6 +86,7 @@ EXPECTED_TOP_LEVEL = frozenset(
         "RESTART",
         "RateLimitedError",
         "ReadTimeoutError",
+        "RetryPolicy",
         "SameDayPolicy",
         "SequenceStore",
         "ServerError",

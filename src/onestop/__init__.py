@@ -56,6 +56,7 @@ if TYPE_CHECKING:
         Outbox,
         OutboxWorker,
         PortalClient,
+        RetryPolicy,
     )
     from onestop.deadlines import (
         PAUSE,
@@ -207,6 +208,7 @@ _LAZY: dict[str, str] = {
     "Outbox": "onestop.connectors",
     "OutboxWorker": "onestop.connectors",
     "PortalClient": "onestop.connectors",
+    "RetryPolicy": "onestop.connectors",
 }
 
 __all__ = [
@@ -273,6 +275,7 @@ __all__ = [
     "ProvisionalCalendarWarning",
     "RateLimitedError",
     "ReadTimeoutError",
+    "RetryPolicy",
     "SameDayPolicy",
     "SequenceStore",
     "ServerError",
