@@ -183,8 +183,63 @@ def test_bad_calendar_and_bad_date():
     with pytest.raises(ConfigurationError) as info:
         to_lunar(D(2020, 1, 1), calendar="jp")  # type: ignore[arg-type]
     assert info.value.field == "calendar"
-    with pytest.raises(InvalidInputError):
-        to_lunar("2020-01-01")  # type: ignore[arg-type]
+    for unhashable in ([], {}):
+        with pytest.raises(ConfigurationError):
+            to_lunar(D(2020, 1, 1), calendar=unhashable)  # type: ignore[arg-type]
+        with pytest.raises(ConfigurationError):
+            from_lunar(2020, 1, 1, calendar=unhashable)  # type: ignore[arg-type]
+    for bad in ("2020-01-01", None, 20200101, 2020.5):
+        with pytest.raises(InvalidInputError) as info2:
+            to_lunar(bad)  # type: ignore[arg-type]
+        assert info2.value.field == "date"
+    with pytest.raises(LunarDateError) as info3:
+        from_lunar(2026, 1, 1.0)  # type: ignore[arg-type]
+    assert info3.value.field == "day" and "integer 1–30" in info3.value.message
+    for bad_year in ("1985", None, 1985.0):
+        with pytest.raises(LunarDateError) as info4:
+            year_can_chi(bad_year)  # type: ignore[arg-type]
+        assert info4.value.field == "year"
+
+
+def test_datetimes_are_read_in_the_calendars_zone():
+    # Tết Bính Ngọ: 17 Feb 2026 in both Vietnam and China. 16:30 UTC on the 16th is 23:30 in
+    # Hà Nội (still the 30th of month 12) and 00:30 in Beijing (already Tết in China).
+    evening = dt.datetime(2026, 2, 16, 16, 30, tzinfo=dt.UTC)
+    assert to_lunar(evening) == to_lunar(D(2026, 2, 16))
+    assert (to_lunar(evening).month, to_lunar(evening).day) == (12, 29)
+    assert (to_lunar(evening, calendar="cn").month, to_lunar(evening, calendar="cn").day) == (1, 1)
+    one_hour_later = evening + dt.timedelta(hours=1)  # 00:30 in Hà Nội
+    assert to_lunar(one_hour_later) == to_lunar(D(2026, 2, 17))
+    in_vietnam = dt.datetime(2026, 2, 17, 0, 30, tzinfo=dt.timezone(dt.timedelta(hours=7)))
+    assert to_lunar(in_vietnam) == to_lunar(D(2026, 2, 17))
+    # a naive datetime has no zone: refused rather than guessed
+    with pytest.raises(InvalidInputError) as info:
+        to_lunar(dt.datetime(2026, 2, 16, 23, 30))
+    assert info.value.field == "date" and "naive" in info.value.message
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    instant=st.datetimes(
+        min_value=dt.datetime(1800, 1, 2),
+        max_value=dt.datetime(2200, 12, 30),
+        timezones=st.just(dt.UTC),
+    ),
+    calendar=st.sampled_from(CALENDARS),
+)
+def test_aware_datetime_is_its_local_date(instant, calendar):
+    hours = 8 if calendar == "cn" else 7
+    local = instant.astimezone(dt.timezone(dt.timedelta(hours=hours))).date()
+    first, last = covered_range(calendar=calendar)
+    if first <= local <= last:
+        assert to_lunar(instant, calendar=calendar) == to_lunar(local, calendar=calendar)
+
+
+def test_date_subclass_is_accepted():
+    class Day(dt.date):
+        pass
+
+    assert to_lunar(Day(2026, 2, 17)) == to_lunar(D(2026, 2, 17))
 
 
 # --- structure and properties ----------------------------------------------------------------
@@ -305,6 +360,11 @@ def test_to_lunar_array_shapes_and_errors():
         to_lunar_array(np.array(["NaT"], dtype="datetime64[D]"))
     with pytest.raises(InvalidInputError):
         to_lunar_array(["not a date"])
+    # numbers would be read by NumPy as days since 1970: refused
+    for numbers in (5, None, np.array([20260217]), np.array([1.5]), [True]):
+        with pytest.raises(InvalidInputError) as info2:
+            to_lunar_array(numbers)
+        assert info2.value.field == "dates"
 
 
 # --- months decided by seconds -----------------------------------------------------------------

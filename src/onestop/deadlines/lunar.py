@@ -104,6 +104,9 @@ _MODULES: dict[str, str] = {
     "vn-compat": "vn_lunar_compat",
 }
 _JDN_OFFSET = 1721425  # JDN = date.toordinal() + _JDN_OFFSET
+# The zone in which an aware datetime is read as a civil date: Vietnam's for the Vietnamese
+# calendars (vn-historical too: the dates are Vietnamese civil dates), China's for "cn".
+_UTC_OFFSET: dict[str, int] = {"vn": 7, "cn": 8, "vn-historical": 7, "vn-compat": 7}
 
 
 class _Table:
@@ -168,10 +171,13 @@ _FAST: dict[str, _FastTable] = {}
 
 
 def _table(calendar: str) -> _Table:
-    table = _TABLES.get(calendar)
+    try:
+        table = _TABLES.get(calendar)
+        module = _MODULES.get(calendar)
+    except TypeError:  # unhashable
+        table = module = None
     if table is not None:
         return table
-    module = _MODULES.get(calendar)
     if module is None:
         msg = f"calendar: unknown lunar calendar {calendar!r}; expected one of " + ", ".join(
             repr(c) for c in CALENDARS
@@ -305,7 +311,10 @@ def to_lunar(date: dt.date, *, calendar: LunarCalendar = "vn") -> LunarDate:
     """Convert a Gregorian date to the lunar calendar.
 
     Args:
-        date: the civil date in the calendar's time zone (a ``datetime`` is taken by its date).
+        date: the civil date in the calendar's time zone. A timezone-aware ``datetime`` is
+            first converted to that zone (UTC+7; UTC+8 for ``"cn"``), so that an instant
+            late in the evening UTC falls on the next Vietnamese day; a naive ``datetime`` is
+            refused, as its zone is unknown.
         calendar: ``"vn"`` (UTC+7, default), ``"cn"``, ``"vn-historical"`` or ``"vn-compat"``.
 
     Returns:
@@ -314,7 +323,7 @@ def to_lunar(date: dt.date, *, calendar: LunarCalendar = "vn") -> LunarDate:
     Raises:
         CalendarDataMissingError: the date is outside the covered range.
         ConfigurationError: unknown ``calendar``.
-        InvalidInputError: ``date`` is not a date.
+        InvalidInputError: ``date`` is not a date, or is a naive ``datetime``.
 
     Example:
         >>> import datetime as dt
@@ -322,21 +331,45 @@ def to_lunar(date: dt.date, *, calendar: LunarCalendar = "vn") -> LunarDate:
         'ngày 1 tháng 1 năm Ất Sửu (1985)'
         >>> to_lunar(dt.date(1985, 1, 21), calendar="cn").month
         12
+        >>> tet_eve_utc = dt.datetime(2026, 2, 16, 17, 30, tzinfo=dt.UTC)  # 00:30 in Hà Nội
+        >>> to_lunar(tet_eve_utc).day, to_lunar(tet_eve_utc, calendar="cn").day
+        (1, 1)
+        >>> to_lunar(dt.datetime(2026, 2, 16, 16, 30, tzinfo=dt.UTC)).day  # 23:30 in Hà Nội
+        29
     """
-    fast = _FAST.get(calendar)
+    try:
+        fast = _FAST.get(calendar)
+    except TypeError:  # an unhashable calendar= value
+        fast = None
     if fast is None:
         fast = _table(calendar).fast
     first, ndays, day_month, months = fast
-    try:
-        ordinal = date.toordinal()
-    except AttributeError:
-        msg = f"date: expected a datetime.date, got {type(date).__name__}"
-        raise InvalidInputError(msg, field="date") from None
+    if type(date) is not dt.date:
+        date = _civil_date(date, calendar)
+    ordinal = date.toordinal()
     offset = ordinal - first
     if offset < 0 or offset >= ndays:
         raise _missing("", date.isoformat(), _table(calendar), "date")
     year, month, leap, before, name = months[day_month[offset]]
     return _new(LunarDate, (year, month, ordinal - before, leap, name, ordinal))
+
+
+def _civil_date(value: object, calendar: str) -> dt.date:
+    """The civil date of ``value`` in the calendar's time zone (slow path of :func:`to_lunar`)."""
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is None or value.utcoffset() is None:
+            msg = (
+                "date: got a naive datetime; pass a datetime.date (the local civil date) or a "
+                "timezone-aware datetime (converted to "
+                f"UTC+{_UTC_OFFSET.get(calendar, 7)} for calendar {calendar!r})"
+            )
+            raise InvalidInputError(msg, field="date")
+        zone = dt.timezone(dt.timedelta(hours=_UTC_OFFSET.get(calendar, 7)))
+        return value.astimezone(zone).date()
+    if isinstance(value, dt.date):  # a subclass of date
+        return dt.date(value.year, value.month, value.day)
+    msg = f"date: expected a datetime.date (YYYY-MM-DD), got {type(value).__name__}"
+    raise InvalidInputError(msg, field="date")
 
 
 def _is_int(value: object) -> bool:
@@ -401,7 +434,10 @@ def from_lunar(
     length = table.starts[i + 1] - table.starts[i]
     if not _is_int(day) or not 1 <= day <= length:
         name = f"{month}{' (leap)' if leap else ''}/{year}"
-        msg = f"day: lunar month {name} has {length} days in calendar {table.name!r}, got {day!r}"
+        msg = (
+            f"day: lunar month {name} has {length} days in calendar {table.name!r}; "
+            f"expected an integer 1–{length}, got {day!r}"
+        )
         raise LunarDateError(msg, field="day")
     return dt.date.fromordinal(table.starts[i] + day - 1)
 
@@ -494,7 +530,16 @@ def near_midnight_months(
 
 
 def year_can_chi(year: int) -> str:
-    """Can-chi name of a lunar year, e.g. ``year_can_chi(1985) == "Ất Sửu"``."""
+    """Can-chi name of a lunar year, e.g. ``year_can_chi(1985) == "Ất Sửu"``.
+
+    The cycle is defined for any integer year (no table is needed).
+
+    Raises:
+        LunarDateError: ``year`` is not an integer.
+    """
+    if not _is_int(year):
+        msg = f"year: expected an integer lunar year, got {type(year).__name__}"
+        raise LunarDateError(msg, field="year")
     return f"{CAN[(year + 6) % 10]} {CHI[(year + 8) % 12]}"
 
 
@@ -537,7 +582,8 @@ def to_lunar_array(dates: Any, *, calendar: LunarCalendar = "vn") -> LunarArrays
 
     Raises:
         CalendarDataMissingError: some date is outside the covered range (or is NaT).
-        InvalidInputError: ``dates`` cannot be read as dates.
+        InvalidInputError: ``dates`` cannot be read as dates, or is a number or an array of
+            numbers (which NumPy would read as days since 1970).
 
     Example:
         >>> import numpy as np
@@ -548,9 +594,25 @@ def to_lunar_array(dates: Any, *, calendar: LunarCalendar = "vn") -> LunarArrays
     import numpy as np
 
     table = _table(calendar)
+    if dates is None or isinstance(dates, bool | int | float | complex):
+        msg = f"dates: expected dates (datetime64, datetime.date or ISO strings), got {dates!r}"
+        raise InvalidInputError(msg, field="dates")
+    if not isinstance(dates, np.ndarray):
+        try:
+            dates = np.asarray(dates)
+        except (TypeError, ValueError) as exc:
+            msg = f"dates: expected dates convertible to numpy datetime64[D] ({exc})"
+            raise InvalidInputError(msg, field="dates") from None
+    if dates.dtype.kind in ("b", "i", "u", "f", "c"):
+        # numpy would read numbers as days since 1970: almost always a caller's mistake
+        msg = (
+            f"dates: expected an array of dates (datetime64[D]), got numbers ({dates.dtype}); "
+            "convert them explicitly, e.g. numpy.asarray(x, dtype='datetime64[D]')"
+        )
+        raise InvalidInputError(msg, field="dates")
     try:
         days = np.asarray(dates, dtype="datetime64[D]")
-    except (TypeError, ValueError) as exc:
+    except (TypeError, ValueError, OverflowError) as exc:
         msg = f"dates: expected dates convertible to numpy datetime64[D] ({exc})"
         raise InvalidInputError(msg, field="dates") from None
     cached = _ARRAY_CACHE.get(calendar)
