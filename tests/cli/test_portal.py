@@ -124,7 +124,8 @@ def test_status_of_missing_outbox(app, runner, tmp_path):
     assert data["error"]["code"] == "invalid_input"
 
 
-def test_fake_portal_command_serves_on_loopback():
+def _start_fake_portal_command():
+    """Run ``onestop fake-portal --port 0 --json`` and return (process, banner)."""
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -139,28 +140,67 @@ def test_fake_portal_command_serves_on_loopback():
         stderr=subprocess.PIPE,
         text=True,
     )
+    ready, _, _ = select.select([proc.stdout], [], [], 60)
+    assert ready, "no banner within 60 s"
+    lines = []
+    for _ in range(40):  # the JSON object is a dozen lines
+        lines.append(proc.stdout.readline())
+        if lines[-1].strip() in ("}", ""):
+            break
+    return proc, json.loads("".join(lines))
+
+
+def _stop_and_collect(proc, sig):
+    """Send ``sig``, wait for the exit (generous bound: the machine may be loaded)."""
     try:
-        ready, _, _ = select.select([proc.stdout], [], [], 30)
-        assert ready
-        lines = []
-        for _ in range(40):  # the JSON object is a dozen lines
-            lines.append(proc.stdout.readline())
-            if lines[-1].strip() in ("}", ""):
-                break
-        info = json.loads("".join(lines))
+        proc.send_signal(sig)
+        proc.wait(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        proc.stdout.close()
+        errors = proc.stderr.read()
+        proc.stderr.close()
+    return proc.returncode, errors
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_fake_portal_command_serves_on_loopback(sig):
+    proc, info = _start_fake_portal_command()
+    try:
         assert info["url"].startswith("http://127.0.0.1:")
+        assert set(info) == {
+            "ok",
+            "url",
+            "service_path",
+            "login_path",
+            "token_path",
+            "username",
+            "consumer_key",
+        }
         answer = httpx.post(
-            info["url"] + "/login", json={"username": "onestop", "password": "onestop"}
+            info["url"] + "/login",
+            json={"username": "onestop", "password": "onestop"},
+            timeout=30,
         ).json()
         assert answer["error_code"] == 0
         assert answer["session"]
     finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-        proc.stdout.close()
-        errors = proc.stderr.read()
-        proc.stderr.close()
-    assert proc.returncode == 0, errors
+        returncode, errors = _stop_and_collect(proc, sig)
+    assert returncode == 0, errors
+    assert "Traceback" not in errors
+    with pytest.raises(httpx.ConnectError):  # the port was released
+        httpx.post(info["url"] + "/login", json={}, timeout=5)
+
+
+def test_fake_portal_command_exits_0_on_sigterm_right_after_the_banner():
+    # The signal arrives as early as a client can know the server exists (before any
+    # request, possibly before the serving loop started).
+    proc, info = _start_fake_portal_command()
+    returncode, errors = _stop_and_collect(proc, signal.SIGTERM)
+    assert info["ok"] is True
+    assert returncode == 0, errors
 
 
 def test_sync_follow_stops_on_sigterm(served, tmp_path):

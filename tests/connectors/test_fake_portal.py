@@ -162,3 +162,45 @@ def test_loopback_server_keeps_connections_alive_and_drops_on_fault(fake_portal)
         fake_portal.drop_next(1)
         with pytest.raises(httpx.RemoteProtocolError):
             httpx.post(server.url + "/service", json={"service": "TraCuuHoSo"})
+
+
+def _port_is_free(port):
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
+
+
+def test_server_closed_before_serving_returns_at_once_and_frees_the_port():
+    from onestop.testing import FakePortalServer
+
+    server = FakePortalServer(FakePortal())
+    port = server.port
+    server.close()
+    server.serve_forever()  # must not raise nor block
+    server.close()  # idempotent
+    assert _port_is_free(port)
+
+
+@pytest.mark.parametrize("delay", [0.0, 0.0005, 0.002, 0.01])
+def test_close_from_another_thread_at_any_moment_ends_serve_forever(delay):
+    # What `onestop fake-portal` does on SIGTERM: close() from a helper thread while the
+    # main thread starts serving. Whatever the interleaving, serving ends without error.
+    import threading
+    import time
+
+    from onestop.testing import FakePortalServer
+
+    for _ in range(5):
+        server = FakePortalServer(FakePortal())
+        port = server.port
+        closer = threading.Timer(delay, server.close)
+        closer.start()
+        started = time.monotonic()
+        server.serve_forever()
+        closer.join(10)
+        assert time.monotonic() - started < 10
+        assert not closer.is_alive()
+        assert _port_is_free(port)

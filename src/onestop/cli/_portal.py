@@ -262,41 +262,67 @@ def fake_portal(
     seed: Annotated[int, typer.Option("--seed", help="Seed of the fault generator.")] = 0,
     json_: JsonOption = False,
 ) -> None:
-    """Serve the shipped fake portal (a test double) on loopback until Ctrl-C or SIGTERM."""
+    """Serve the shipped fake portal (a test double) on loopback until Ctrl-C or SIGTERM.
+
+    Exits with status 0 on SIGTERM or SIGINT, whenever the signal arrives.
+    """
     from onestop.testing._fake_portal import FakePortal, FakePortalServer
 
-    portal = FakePortal(seed=seed)
-    portal.set_latency(latency)
-    portal.hang_seconds = hang
-    if fault_rate:
-        portal.set_fault_rate(fault_rate, seed=seed)
-    server = FakePortalServer(portal, host=host, port=port)
-    info = {
-        "ok": True,
-        "url": server.url,
-        "service_path": "/service",
-        "login_path": portal.login_path,
-        "token_path": portal.token_path,
-        "username": "onestop",
-        "consumer_key": "onestop-key",
-    }
-    if json_:
-        print_json(info)
-    else:
-        console.print(
-            f"fake portal on {server.url} (service /service, login /login, token /token; "
-            "account onestop/onestop, consumer onestop-key/onestop-secret). Ctrl-C to stop.",
-            markup=False,
-        )
+    # Signals that arrive before the server exists only raise a flag; later ones close it.
+    # The handlers are in place before the banner is printed, so anyone who read the banner
+    # can stop the server with SIGTERM and get exit status 0.
+    stop_requested = threading.Event()
+    holder: list[FakePortalServer] = []
 
     def _stop(*_: object) -> None:
-        threading.Thread(target=server.close, daemon=True).start()
+        stop_requested.set()
+        if holder:
+            # close() waits for the serving loop, which runs in this (main) thread.
+            threading.Thread(target=holder[0].close, daemon=True).start()
 
-    previous = signal.signal(signal.SIGTERM, _stop)
+    previous = {sig: signal.signal(sig, _stop) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        signal.signal(signal.SIGTERM, previous)
+        if not 0.0 <= latency <= 60.0:
+            raise InvalidInputError(
+                f"latency: expected seconds between 0 and 60, got {latency}", field="latency"
+            )
+        if not 0.0 <= hang <= 600.0:
+            raise InvalidInputError(
+                f"hang: expected seconds between 0 and 600, got {hang}", field="hang"
+            )
+        if not 0.0 <= fault_rate <= 1.0:
+            raise InvalidInputError(
+                f"fault_rate: expected a share between 0 and 1, got {fault_rate}",
+                field="fault_rate",
+            )
+        portal = FakePortal(seed=seed)
+        portal.set_latency(latency)
+        portal.hang_seconds = hang
+        if fault_rate:
+            portal.set_fault_rate(fault_rate, seed=seed)
+        server = FakePortalServer(portal, host=host, port=port)
+        info = {
+            "ok": True,
+            "url": server.url,
+            "service_path": "/service",
+            "login_path": portal.login_path,
+            "token_path": portal.token_path,
+            "username": "onestop",
+            "consumer_key": "onestop-key",
+        }
+        holder.append(server)
+        if stop_requested.is_set():  # a signal came before the handler could see the server
+            server.close()
+        if json_:
+            print_json(info)
+        else:
+            console.print(
+                f"fake portal on {info['url']} (service /service, login /login, token /token; "
+                "account onestop/onestop, consumer onestop-key/onestop-secret). Ctrl-C to stop.",
+                markup=False,
+            )
+        server.serve_forever()  # returns at once if a signal already closed the server
         server.close()
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)

@@ -665,7 +665,12 @@ class FakePortalServer:
         self._thread: threading.Thread | None = None
         self._ready = threading.Event()
         self._done = threading.Event()
+        # Guards the life cycle: "closed" (close() was called) and "serving" (the loop runs),
+        # so that a close() arriving at any moment, even before serving starts, ends cleanly.
+        self._state_lock = threading.Lock()
         self._closed = False
+        self._started = False
+        self._serving = False
 
     @property
     def port(self) -> int:
@@ -686,45 +691,71 @@ class FakePortalServer:
         self._ready.wait(30)
 
     def serve_forever(self) -> None:
-        """Serve in the calling thread until :meth:`close` (from another thread) or Ctrl-C."""
+        """Serve in the calling thread until :meth:`close` is called from another thread.
+
+        Returns at once if :meth:`close` was called before. The ``onestop fake-portal``
+        command calls :meth:`close` from its SIGTERM/SIGINT handler (in a helper thread), so
+        it always exits cleanly whenever the signal arrives.
+        """
         self._run()
 
+    def _release(self) -> None:
+        """Close the loop and the socket (once, by whoever owns the life cycle)."""
+        if not self._loop.is_closed():
+            self._loop.close()
+        self._sock.close()
+        self._done.set()
+
     def _run(self) -> None:
+        with self._state_lock:
+            if self._closed or self._started:
+                # close() came first (nothing to serve), or the server already ran.
+                self._ready.set()
+                return
+            self._started = True
         loop = self._loop
         asyncio.set_event_loop(loop)
         try:
             server = loop.run_until_complete(
                 asyncio.start_server(self._connection, sock=self._sock)
             )
-            loop.call_soon(self._ready.set)
             try:
-                loop.run_forever()
+                with self._state_lock:
+                    serve = not self._closed
+                    self._serving = serve
+                self._ready.set()
+                if serve:
+                    loop.run_forever()
             finally:
+                with self._state_lock:
+                    self._serving = False
                 server.close()
                 tasks = asyncio.all_tasks(loop)
                 for task in tasks:
                     task.cancel()
                 loop.run_until_complete(asyncio.gather(*tasks, return_exceptions=True))
         finally:
-            loop.close()
-            self._sock.close()
-            self._done.set()
+            asyncio.set_event_loop(None)
+            self._ready.set()
+            self._release()
 
     def close(self) -> None:
-        """Stop serving and release the port (idempotent; callable from any thread)."""
-        if self._closed:
+        """Stop serving and release the port (idempotent; callable from any thread).
+
+        Waits (up to 10 s) for the serving thread to finish, except when called from that
+        thread itself.
+        """
+        with self._state_lock:
+            if self._closed:
+                return
+            self._closed = True
+            started, serving = self._started, self._serving
+            if serving:
+                self._loop.call_soon_threadsafe(self._loop.stop)
+        if not started:
+            self._release()  # never served: nothing else will release the port
             return
-        self._closed = True
-        if not self._ready.is_set():
-            self._sock.close()
-            return
-        try:
-            self._loop.call_soon_threadsafe(self._loop.stop)
-        except RuntimeError:  # the loop already closed
-            return
-        if threading.current_thread() is not self._thread and (
-            self._thread is not None or threading.current_thread() is not threading.main_thread()
-        ):
+        if threading.current_thread() is not self._thread:
             self._done.wait(10)
 
     def __enter__(self) -> Self:
