@@ -99,3 +99,62 @@ def test_fold_respects_octets_and_unfolds_to_the_same_text(value):
 
 def test_escaping():
     assert escape_text("a,b;c\\d\ne") == "a\\,b\\;c\\\\d\\ne"
+
+
+def test_work_calendar_exports_with_its_extra_entries():
+    """``civil_service_calendar()`` (issue 3's calendar object) exports like its schedule."""
+    from onestop.deadlines import Holiday, HolidayKind, civil_service_calendar
+
+    schedule = official_schedule()
+    assert to_ics(civil_service_calendar(schedule=schedule), 2026) == to_ics(schedule, 2026)
+    closure = Holiday(
+        date=dt.date(2026, 3, 10),
+        name_vi="Nghỉ lễ hội",
+        name_en="Festival closure",
+        kind=HolidayKind.EXTRA_DAY_OFF,
+        basis="Quyết định 1/QĐ-UBND",
+    )
+    local = civil_service_calendar(schedule=schedule, extra_holidays=[closure])
+    events = parse(to_ics(local, 2026))
+    assert [e["DTSTART;VALUE=DATE"] for e in events] == [
+        f"{h.date:%Y%m%d}" for h in local.holidays(2026)
+    ]
+    assert "20260310-extra_day_off@onestop.vn-calendar" in {e["UID"] for e in events}
+    # a provisional year warns once, from to_ics, whatever the calendar does itself
+    with pytest.warns(ProvisionalCalendarWarning) as record:
+        text = to_ics(civil_service_calendar(schedule=HolidaySchedule.bundled()), 2027)
+    assert len(record) == 1 and record[0].filename == __file__
+    assert all(unescape(e["SUMMARY"]).endswith("(dự kiến)") for e in parse(text))
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"schedule": None}, "schedule"),
+        ({"schedule": "official"}, "schedule"),
+        ({"year": "2026"}, "year"),
+        ({"year": 2026.0}, "year"),
+        ({"year": True}, "year"),
+        ({"dtstamp": "2026-01-01T00:00:00Z"}, "dtstamp"),
+        ({"dtstamp": dt.date(2026, 1, 1)}, "dtstamp"),
+        ({"domain": ""}, "domain"),
+        ({"domain": "example.org\r\nBEGIN:VEVENT"}, "domain"),
+        ({"domain": "a b"}, "domain"),
+        ({"domain": None}, "domain"),
+    ],
+)
+def test_bad_arguments_raise_invalid_input(kwargs, field):
+    args = {"schedule": official_schedule(), "year": 2026, **kwargs}
+    schedule, year = args.pop("schedule"), args.pop("year")
+    with pytest.raises(InvalidInputError) as info:
+        to_ics(schedule, year, **args)
+    assert info.value.field == field
+
+
+def test_out_of_range_year_raises_calendar_data_missing():
+    from onestop.deadlines import civil_service_calendar
+    from onestop.errors import CalendarDataMissingError
+
+    for source in (official_schedule(), civil_service_calendar()):
+        with pytest.raises(CalendarDataMissingError):
+            to_ics(source, 2200)

@@ -10,10 +10,16 @@ character (§3.1).
 from __future__ import annotations
 
 import datetime as dt
+import re
+import warnings
+from typing import TYPE_CHECKING
 
 from onestop.deadlines._types import Holiday, HolidayKind
-from onestop.deadlines.holidays import HolidaySchedule
-from onestop.errors import InvalidInputError
+from onestop.deadlines.holidays import HolidaySchedule, _warn_provisional
+from onestop.errors import InvalidInputError, ProvisionalCalendarWarning
+
+if TYPE_CHECKING:
+    from onestop.deadlines.calendar import HolidaySource
 
 __all__ = ["DEFAULT_DTSTAMP", "escape_text", "fold_line", "to_ics"]
 
@@ -59,8 +65,16 @@ def fold_line(line: str, *, limit: int = 75) -> str:
     return "\r\n ".join(chunks)
 
 
-def _stamp(value: dt.datetime) -> str:
-    if value.tzinfo is None:
+_DOMAIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?")
+
+
+def _stamp(value: object) -> str:
+    if not isinstance(value, dt.datetime):
+        raise InvalidInputError(
+            f"dtstamp: expected a timezone-aware datetime, got {type(value).__name__}",
+            field="dtstamp",
+        )
+    if value.tzinfo is None or value.utcoffset() is None:
         raise InvalidInputError(
             "dtstamp: expected a timezone-aware datetime (it is written in UTC)", field="dtstamp"
         )
@@ -96,8 +110,44 @@ def _event(holiday: Holiday, stamp: str, domain: str) -> list[str]:
     return lines
 
 
+def _entries(schedule: object, year: object, *, warn: bool) -> tuple[bool, list[Holiday]]:
+    """``(provisional, entries)`` of ``year`` from a schedule or a working calendar."""
+    if not isinstance(year, int) or isinstance(year, bool):
+        raise InvalidInputError(
+            f"year: expected an integer year, got {type(year).__name__}", field="year"
+        )
+    if isinstance(schedule, HolidaySchedule):
+        provisional = schedule.is_provisional(year)
+        if warn and provisional:
+            _warn_provisional(year, stacklevel=4)
+        return provisional, schedule.holidays(year, warn=False)
+    is_provisional = getattr(schedule, "is_provisional", None)
+    holidays = getattr(schedule, "holidays", None)
+    if not callable(is_provisional) or not callable(holidays):
+        raise InvalidInputError(
+            "schedule: expected a HolidaySchedule (official_schedule()) or a calendar with "
+            "holidays(year) and is_provisional(year) (civil_service_calendar()), got "
+            f"{type(schedule).__name__}",
+            field="schedule",
+        )
+    provisional = bool(is_provisional(year))
+    with warnings.catch_warnings():
+        # warned once below, in the caller's name, whatever the source does
+        warnings.simplefilter("ignore", ProvisionalCalendarWarning)
+        entries = list(holidays(year))
+    for entry in entries:
+        if not isinstance(entry, Holiday):
+            raise InvalidInputError(
+                f"schedule: holidays({year}) returned a {type(entry).__name__}, not a Holiday",
+                field="schedule",
+            )
+    if warn and provisional:
+        _warn_provisional(year, stacklevel=4)
+    return provisional, entries
+
+
 def to_ics(
-    schedule: HolidaySchedule,
+    schedule: HolidaySchedule | HolidaySource,
     year: int,
     *,
     dtstamp: dt.datetime | None = None,
@@ -107,11 +157,16 @@ def to_ics(
     """Export the entries of ``year`` as an iCalendar file.
 
     Args:
-        schedule: the schedule to export (e.g. :func:`official_schedule`).
+        schedule: the schedule to export: a :class:`HolidaySchedule` (e.g.
+            :func:`~onestop.deadlines.holidays.official_schedule`), or a working calendar or
+            any holiday source with ``holidays(year)`` and ``is_provisional(year)`` (e.g.
+            :func:`~onestop.deadlines.calendar.civil_service_calendar`, whose extra entries
+            are then exported too).
         year: the Gregorian year.
         dtstamp: the ``DTSTAMP`` of every event (aware datetime, written in UTC); defaults to
             :data:`DEFAULT_DTSTAMP` so the output is reproducible.
-        domain: right-hand side of each ``UID`` (``<yyyymmdd>-<kind>@<domain>``).
+        domain: right-hand side of each ``UID`` (``<yyyymmdd>-<kind>@<domain>``): a host
+            name (letters, digits, dots and hyphens).
         warn: emit :class:`~onestop.errors.ProvisionalCalendarWarning` for a provisional year
             (its events are marked "(dự kiến)" either way).
 
@@ -120,10 +175,25 @@ def to_ics(
 
     Raises:
         CalendarDataMissingError: ``year`` is outside the supported range.
-        InvalidInputError: ``dtstamp`` is naive.
+        InvalidInputError: ``year`` is not an integer; ``dtstamp`` is not an aware datetime;
+            ``domain`` is not a host name; ``schedule`` is not a schedule or calendar.
+
+    Example:
+        >>> from onestop.deadlines import civil_service_calendar, official_schedule
+        >>> text = to_ics(official_schedule(), 2026)
+        >>> text.count("BEGIN:VEVENT"), text.count("20260102-swapped_day_off@")
+        (17, 1)
+        >>> to_ics(civil_service_calendar(), 2026) == text
+        True
     """
     stamp = _stamp(DEFAULT_DTSTAMP if dtstamp is None else dtstamp)
-    provisional = schedule.is_provisional(year)
+    given: object = domain
+    if not isinstance(given, str) or _DOMAIN.fullmatch(given) is None:
+        raise InvalidInputError(
+            f"domain: expected a host name (letters, digits, dots, hyphens), got {domain!r}",
+            field="domain",
+        )
+    provisional, entries = _entries(schedule, year, warn=warn)
     name = f"Lịch nghỉ cán bộ, công chức {year}"
     if provisional:
         name += " (dự kiến)"
@@ -136,7 +206,7 @@ def to_ics(
         f"X-WR-CALNAME:{escape_text(name)}",
         "X-WR-TIMEZONE:Asia/Ho_Chi_Minh",
     ]
-    for holiday in schedule.holidays(year, warn=warn):
+    for holiday in entries:
         lines.extend(_event(holiday, stamp, domain))
     lines.append("END:VCALENDAR")
     return "".join(fold_line(line) + "\r\n" for line in lines)
