@@ -554,6 +554,23 @@ class SqliteSequenceStore:
     ) -> None:
         import sqlite3
 
+        where: object = path
+        if not isinstance(where, str | os.PathLike) or not str(where):
+            raise ConfigurationError(
+                f"path: expected a file path (str or os.PathLike) for the sequence database, "
+                f"got {'an empty string' if path == '' else 'a ' + type(path).__name__}",
+                field="path",
+            )
+        timeout_value: object = timeout
+        if (
+            isinstance(timeout_value, bool)
+            or not isinstance(timeout_value, int | float)
+            or not timeout_value >= 0
+        ):
+            raise ConfigurationError(
+                "timeout: expected a number of seconds >= 0 to wait for the write lock",
+                field="timeout",
+            )
         self._path = Path(path)
         self._timeout = timeout
         self._synchronous = "FULL" if durable else "NORMAL"
@@ -689,6 +706,13 @@ class DossierCodeGenerator:
     _MAX: ClassVar[int] = _MAX_SEQUENCE
 
     def __init__(self, store: SequenceStore) -> None:
+        if not isinstance(store, SequenceStore):
+            raise ConfigurationError(
+                f"store: a {type(store).__name__} is not a sequence store; expected an object "
+                "with next_value(agency: str, day: date) -> int, such as InMemorySequenceStore() "
+                "or SqliteSequenceStore(path)",
+                field="store",
+            )
         self._store = store
 
     @property

@@ -9,6 +9,7 @@ Every domain model of :mod:`onestop.models` derives from :class:`FrozenModel`: i
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Annotated, Any, ClassVar, Self
 
 from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, ValidationError
@@ -212,6 +213,23 @@ class FrozenModel(BaseModel):
             The JSON text; ``from_json(to_json())`` gives back an equal model.
         """
         return self.model_dump_json(indent=indent)
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
+        """Return a copy; with ``update``, the copy is validated again.
+
+        Unlike plain pydantic, ``update`` cannot create an invalid model: the changed values
+        are checked (types, constraints and the model's invariants) as on construction.
+
+        Args:
+            update: field values to change.
+            deep: make a deep copy (only meaningful without ``update``; models are immutable).
+
+        Raises:
+            InvalidDossierError: the updated values do not validate.
+        """
+        if not update:
+            return super().model_copy(deep=deep)
+        return self._evolve(**update)
 
     def _evolve(self, **changes: Any) -> Self:
         """Return a validated copy with ``changes`` applied (model validators run again)."""

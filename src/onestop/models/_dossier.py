@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from enum import StrEnum
 from types import MappingProxyType
 from typing import Annotated, Any, Self
 from zoneinfo import ZoneInfo
 
 from pydantic import Field, field_validator, model_validator
 
-from onestop.errors import InvalidDossierError, InvalidTransitionError
+from onestop.errors import InvalidDossierError, InvalidInputError, InvalidTransitionError
 from onestop.models._agency import DossierCode, ProcedureCode
 from onestop.models._base import FrozenModel, Instant, ensure_aware
 from onestop.models._identity import CitizenId, LegacyId, TaxCode
@@ -34,6 +33,7 @@ from onestop.models._status import (
     TRANSITIONS,
     Channel,
     DossierStatus,
+    ModelEnum,
     check_transition,
     transition_error,
 )
@@ -73,7 +73,7 @@ _ACCEPTED = frozenset(
 )
 
 
-class ApplicantKind(StrEnum):
+class ApplicantKind(ModelEnum):
     """Who submits the dossier (``LoaiDoiTuong`` on the national portal, as ``.code``)."""
 
     CITIZEN = "citizen"
@@ -175,8 +175,14 @@ class ProcedureRef(FrozenModel):
         """Reference ``procedure`` with the processing time of ``channel``.
 
         Raises:
-            InvalidInputError: the procedure does not accept ``channel``.
+            InvalidInputError: ``procedure`` is not a :class:`Procedure`, or it does not accept
+                ``channel``.
         """
+        if not isinstance(procedure, Procedure):
+            raise InvalidInputError(
+                f"procedure: expected a Procedure, got a {type(procedure).__name__}",
+                field="procedure",
+            )
         return cls(
             code=procedure.code,
             name=procedure.name_vi,
@@ -208,7 +214,7 @@ class SubmittedDocument(FrozenModel):
         return value.strip().lower() if isinstance(value, str) else value
 
 
-class PaymentMethod(StrEnum):
+class PaymentMethod(ModelEnum):
     """How a fee was paid."""
 
     CASH = "cash"
@@ -239,7 +245,7 @@ class Payment(FrozenModel):
     reference: Annotated[str, Field(max_length=100)] | None = None
 
 
-class SupplementStage(StrEnum):
+class SupplementStage(ModelEnum):
     """When a supplement was requested."""
 
     INTAKE = "intake"
@@ -368,7 +374,7 @@ class ResultDocument(FrozenModel):
     sha256: _Sha256 | None = None
 
 
-class DeliveryMethod(StrEnum):
+class DeliveryMethod(ModelEnum):
     """How the result is returned (``HinhThuc``)."""
 
     COUNTER = "counter"
@@ -405,7 +411,7 @@ class DossierResult(FrozenModel):
     delivery: ResultDelivery | None = None
 
 
-class EventAction(StrEnum):
+class EventAction(ModelEnum):
     """What an event in a dossier's history did."""
 
     SUBMIT = "submit"
@@ -445,6 +451,17 @@ class DossierEvent(FrozenModel):
     from_status: DossierStatus | None
     to_status: DossierStatus
     note: Annotated[str, Field(max_length=2000)] | None = None
+
+
+def _reason(value: object) -> str:
+    """A required reason (refusal, supplement, stop): non-empty text, told to the applicant."""
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidDossierError(
+            "reason: a reason is required (it is given to the applicant, NĐ 61/2018/NĐ-CP "
+            "Arts. 17-19); expected non-empty text",
+            field="reason",
+        )
+    return value
 
 
 class Dossier(FrozenModel):
@@ -808,7 +825,9 @@ class Dossier(FrozenModel):
         Raises:
             InvalidTransitionError: the table does not allow the current status → ``to``.
             InvalidDossierError: ``at`` is naive or out of order, or the result is inconsistent.
+            InvalidInputError: ``to`` is not a :class:`DossierStatus` (or its value).
         """
+        to = DossierStatus(to)
         self._check_move(to)
         changes: dict[str, Any] = {}
         if due_at is not None:
@@ -848,7 +867,7 @@ class Dossier(FrozenModel):
             by: the officer.
             reason: the reason, given to the applicant.
         """
-        return self._step(_S.REFUSED, EventAction.REFUSE, at=at, by=by, note=reason)
+        return self._step(_S.REFUSED, EventAction.REFUSE, at=at, by=by, note=_reason(reason))
 
     def start_processing(self, *, at: dt.datetime, by: str, note: str | None = None) -> Self:
         """Start (or, after a payment, resume) processing: status ``PROCESSING``."""
@@ -866,7 +885,11 @@ class Dossier(FrozenModel):
             reason: what is missing.
         """
         return self._step(
-            _S.SUPPLEMENT_REQUESTED, EventAction.REQUEST_SUPPLEMENT, at=at, by=by, note=reason
+            _S.SUPPLEMENT_REQUESTED,
+            EventAction.REQUEST_SUPPLEMENT,
+            at=at,
+            by=by,
+            note=_reason(reason),
         )
 
     def receive_supplement(
@@ -964,7 +987,7 @@ class Dossier(FrozenModel):
 
     def stop(self, *, at: dt.datetime, by: str, reason: str) -> Self:
         """Stop processing (TT 03/2025/TT-VPCP Art. 7, Mẫu 05 Thông báo dừng giải quyết)."""
-        return self._step(_S.STOPPED, EventAction.STOP, at=at, by=by, note=reason)
+        return self._step(_S.STOPPED, EventAction.STOP, at=at, by=by, note=_reason(reason))
 
     def complete(
         self,
@@ -1005,8 +1028,10 @@ class Dossier(FrozenModel):
         """
         changes: dict[str, Any] = {}
         if delivery is not None:
-            base = self.result or DossierResult()
-            changes["result"] = base.model_copy(update={"delivery": delivery})
+            documents = self.result.documents if self.result is not None else ()
+            changes["result"] = DossierResult.model_validate(
+                {"documents": documents, "delivery": delivery}
+            )
         return self._step(
             _S.RETURNED, EventAction.RETURN_RESULT, at=at, by=by, note=note, **changes
         )

@@ -45,6 +45,19 @@ def today_vn() -> date:
     return datetime.now(_VN_TZ).date()
 
 
+def _reference_day(today: object) -> date:
+    """``today`` checked to be a date (``None`` means today in Asia/Ho_Chi_Minh)."""
+    if today is None:
+        return today_vn()
+    if not isinstance(today, date):
+        raise InvalidIdentifierError(
+            f"today: expected a datetime.date (or None for today in Asia/Ho_Chi_Minh), got a "
+            f"{type(today).__name__}",
+            field="today",
+        )
+    return today
+
+
 def _digits(value: str) -> bool:
     return value.isascii() and value.isdigit()
 
@@ -201,7 +214,7 @@ class CitizenId(_Identifier):
                 text, f"{text[:3]!r} is not the birth-registration code of a province"
             )
         year = 1900 + 100 * (int(text[3]) // 2) + int(text[4:6])
-        now = today if today is not None else today_vn()
+        now = _reference_day(today)
         if year > now.year:
             raise self._error(text, f"its birth year {year} is in the future")
         self._set("_value", text)
@@ -411,6 +424,8 @@ class TaxCode(_Identifier):
     _citizen_id: CitizenId | None
 
     def __init__(self, value: str, *, today: date | None = None) -> None:
+        if today is not None:
+            _reference_day(today)
         text = self._text(value)
         compact = _MST_SEPARATORS.sub("", text)
         if not _digits(compact):

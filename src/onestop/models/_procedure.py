@@ -8,7 +8,6 @@ required documents, results, legal basis, online service level and liên thông 
 from __future__ import annotations
 
 import datetime as dt
-from enum import StrEnum
 from typing import Annotated, Self
 
 from pydantic import Field, model_validator
@@ -16,7 +15,7 @@ from pydantic import Field, model_validator
 from onestop.errors import InvalidDossierError, InvalidInputError
 from onestop.models._agency import AgencyCode, ProcedureCode
 from onestop.models._base import FrozenModel
-from onestop.models._status import Channel
+from onestop.models._status import Channel, ModelEnum
 
 __all__ = [
     "AdministrativeLevel",
@@ -37,7 +36,7 @@ __all__ = [
 ]
 
 
-class TimeUnit(StrEnum):
+class TimeUnit(ModelEnum):
     """The unit a procedure's processing time is published in (766 spec ``DonViTinh``).
 
     Deadlines are set per procedure by its Quyết định công bố; most are in working days.
@@ -144,7 +143,7 @@ class ProcessingTime(FrozenModel):
         return f"{self.amount} {self.unit.value.replace('_', ' ')}"
 
 
-class ServiceLevel(StrEnum):
+class ServiceLevel(ModelEnum):
     """The online public service level of a procedure (mức độ dịch vụ công trực tuyến).
 
     NĐ 42/2022/NĐ-CP distinguishes *toàn trình* (every step online, result online or by public
@@ -206,7 +205,7 @@ _LEGACY_LEVELS: dict[ServiceLevel, int] = {
 }
 
 
-class AdministrativeLevel(StrEnum):
+class AdministrativeLevel(ModelEnum):
     """The level of government that carries out a procedure (cấp thực hiện).
 
     The district level was abolished on 1 July 2025 (two-level local government); it is kept
@@ -225,7 +224,7 @@ class AdministrativeLevel(StrEnum):
     """Other bodies (public service units, enterprises authorised to receive dossiers)."""
 
 
-class FeeKind(StrEnum):
+class FeeKind(ModelEnum):
     """Whether an amount is a fee (phí) or a charge (lệ phí), per Luật Phí và lệ phí 2015."""
 
     FEE = "fee"

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from enum import StrEnum
 from types import MappingProxyType
+from typing import Any
 
 from onestop.errors import InvalidInputError, InvalidTransitionError
 
@@ -22,12 +23,42 @@ __all__ = [
     "TRANSITIONS",
     "Channel",
     "DossierStatus",
+    "ModelEnum",
     "check_transition",
     "transition_error",
 ]
 
 
-class Channel(StrEnum):
+def _snake(name: str) -> str:
+    return "".join(
+        f"_{ch.lower()}" if ch.isupper() and i else ch.lower() for i, ch in enumerate(name)
+    )
+
+
+class ModelEnum(StrEnum):
+    """Base of the models' string enums: an unknown value raises a onestop error.
+
+    ``DossierStatus("x")`` raises :class:`~onestop.errors.InvalidInputError` (a ``ValueError``,
+    as with any enum) whose message names the enum and lists the valid values. pydantic fields
+    of these types report unknown values through the model's own error instead.
+    """
+
+    @classmethod
+    def _missing_(cls, value: object) -> Any:
+        field = _snake(cls.__name__)
+        shown = (
+            repr(value[:40])
+            if isinstance(value, str)
+            else f"a value of type {type(value).__name__}"
+        )
+        raise InvalidInputError(
+            f"{field}: {shown} is not a valid value of {cls.__name__}; expected one of "
+            f"{', '.join(repr(m.value) for m in cls)}",
+            field=field,
+        )
+
+
+class Channel(ModelEnum):
     """How a dossier was submitted (kênh thực hiện).
 
     ``.code`` is the national ``KenhThucHien`` value sent to Cổng DVCQG: 1 trực tiếp,
@@ -80,7 +111,7 @@ _CHANNEL_LABELS_VI: dict[Channel, str] = {
 }
 
 
-class DossierStatus(StrEnum):
+class DossierStatus(ModelEnum):
     """The ten national dossier statuses (``TrangThaiHoSo``), with their numeric ``.code``.
 
     The allowed successors of each status are in :data:`TRANSITIONS` and

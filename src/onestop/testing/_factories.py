@@ -9,8 +9,9 @@ Hà Nội (H24), and amounts in VND. The same seed always gives the same object;
 The catalogue is *test data*: procedure codes follow a public third-party snapshot of the
 national database, and processing times and fees follow the sector texts cited on each entry,
 but neither is authoritative; field (lĩnh vực) codes, component codes and agency sub-codes are
-made up in the official shapes. Due dates skip weekends only, not public holidays; use
-:mod:`onestop.deadlines` for real ones.
+made up in the official shapes. Submissions fall on official working days and due dates are
+those :func:`onestop.deadlines.compute_due` gives on the civil-service calendar (default counting
+policy of the procedure's unit).
 """
 
 from __future__ import annotations
@@ -249,6 +250,17 @@ def _entry(seed: int) -> _Entry:
     return _CATALOGUE[seed % len(_CATALOGUE)]
 
 
+def _check_seed(seed: object) -> int:
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise InvalidInputError(
+            f"seed: expected an int >= 0, got {seed!r}"
+            if isinstance(seed, int)
+            else f"seed: expected an int >= 0, got a {type(seed).__name__}",
+            field="seed",
+        )
+    return seed
+
+
 def _procedure_data(entry: _Entry, rng: random.Random) -> dict[str, Any]:
     agency_code, agency_name = _AGENCIES[rng.randrange(len(_AGENCIES))]
     unit = AgencyRef(name=agency_name, code=AgencyCode(agency_code))
@@ -295,11 +307,12 @@ def make_procedure(seed: int = 0, **overrides: Any) -> Procedure:
         The procedure.
 
     Raises:
-        InvalidInputError: an override names no Procedure field.
+        InvalidInputError: ``seed`` is not an int >= 0, or an override names no Procedure
+            field.
         InvalidDossierError: the overrides make the procedure invalid.
     """
     _check_keys(overrides, Procedure.model_fields, "make_procedure")
-    rng = random.Random(seed)
+    rng = random.Random(_check_seed(seed))
     entry = _entry(seed)
     data = _procedure_data(entry, rng)
     if "channels" in overrides:
@@ -427,10 +440,10 @@ _PATHS: dict[DossierStatus, tuple[str, ...]] = {
 def make_dossier(seed: int = 0, **overrides: Any) -> Dossier:
     """Build a valid, realistic :class:`~onestop.models.Dossier`, the same for the same seed.
 
-    The dossier is submitted on a weekday between July 2025 and October 2026 (Asia/Ho_Chi_Minh
-    time), for a procedure of :func:`make_procedure`, by a generated citizen (or household
-    business) with a well-formed CCCD (or MST), and carries a history of events that reaches
-    its status (``RETURNED`` by default) through the transition methods.
+    The dossier is submitted on an official working day between July 2025 and October 2026
+    (Asia/Ho_Chi_Minh time), for a procedure of :func:`make_procedure`, by a generated citizen
+    (or household business) with a well-formed CCCD (or MST), and carries a history of events
+    that reaches its status (``RETURNED`` by default) through the transition methods.
 
     Any :class:`~onestop.models.Dossier` field can be overridden. ``status=`` picks the
     lifecycle path, so ``status=DossierStatus.PROCESSING`` gives a dossier submitted, accepted
@@ -448,11 +461,12 @@ def make_dossier(seed: int = 0, **overrides: Any) -> Dossier:
         The dossier.
 
     Raises:
-        InvalidInputError: an override names no Dossier field, or ``status`` is unknown.
+        InvalidInputError: ``seed`` is not an int >= 0, an override names no Dossier field,
+            or ``status`` is unknown.
         InvalidDossierError: the overrides make the dossier invalid.
     """
     _check_keys(overrides, Dossier.model_fields, "make_dossier")
-    rng = random.Random(seed)
+    rng = random.Random(_check_seed(seed))
     status = _status(overrides.pop("status", _S.RETURNED))
 
     # Defaults are always drawn, in a fixed order, so that overriding one field does not
