@@ -244,6 +244,16 @@ def _one_day(**day) -> dict:
         ({"year": {"year": 2027}}, "year", "expected an array"),
         ({"years": []}, "(top level)", "unknown key"),
         ({"year": [{"year": 2027, "cancel": ["soon"]}]}, "year[0].cancel[0]", "YYYY-MM-DD"),
+        # text that would break a line of the .ics export or a table cell
+        (
+            {"sources": {"X": {"title": "t", "url": "https://x\r\nBEGIN:VEVENT"}}},
+            "sources.X.url",
+            "line breaks",
+        ),
+        ({"sources": {"X": {"title": "t", "url": "https://x y"}}}, "sources.X.url", "spaces"),
+        ({"sources": {"X": {"title": "Thông\nbáo"}}}, "sources.X.title", "line breaks"),
+        (_one_day(name_vi="Tết\x00"), "year[0].days[0].name_vi", "control characters"),
+        ({"year": [{"year": 2027, "scope": "Lai\x1bChâu"}]}, "year[0].scope", "control"),
     ],
 )
 def test_invalid_data_names_the_entry(data, field, message):
@@ -290,6 +300,42 @@ def test_unknown_source_is_reported_when_applied():
     with pytest.raises(CalendarDataError, match="unknown source 'NOPE'") as info:
         official_schedule().with_notice(notice)
     assert info.value.field == "year[0].days[0].source"
+
+
+def test_multi_line_notes_are_kept():
+    notice = load_notice(
+        {
+            "sources": {"X": {"title": "t", "note": "line one\n\tline two"}},
+            "year": [{"year": 2027, "note": "a\nb"}],
+        }
+    )
+    assert notice.sources["X"].note == "line one\n\tline two"
+    assert notice.years[0].note == "a\nb"
+
+
+@pytest.mark.parametrize("data", [None, 5, 2027.0, b"notice.toml", ["a.toml"], "", "   "])
+def test_neither_a_path_nor_a_mapping(data):
+    with pytest.raises(CalendarDataError) as info:
+        load_notice(data)
+    assert info.value.field == "data"
+    assert "expected a path to a .toml or .json notice file" in info.value.message
+    with pytest.raises(CalendarDataError):
+        official_schedule().with_notice(data)
+
+
+@pytest.mark.parametrize("value", [None, "no", 0, 1, []])
+def test_culture_day_must_be_a_bool(value):
+    from onestop.errors import ConfigurationError
+
+    for make in (
+        official_schedule,
+        HolidaySchedule.bundled,
+        HolidaySchedule.statutes_only,
+        official_schedule().with_options,
+    ):
+        with pytest.raises(ConfigurationError) as info:
+            make(culture_day=value)
+        assert info.value.field == "culture_day"
 
 
 def test_unreadable_and_malformed_files(tmp_path):

@@ -55,6 +55,7 @@ from onestop.deadlines._types import Holiday, HolidayKind
 from onestop.errors import (
     CalendarDataError,
     CalendarDataMissingError,
+    ConfigurationError,
     InvalidInputError,
     ProvisionalCalendarWarning,
 )
@@ -184,11 +185,17 @@ def _date(origin: str, where: str, value: object) -> dt.date:
     raise _bad(origin, where, f"expected a date YYYY-MM-DD, got {value!r}")
 
 
-def _str(origin: str, where: str, value: object, *, optional: bool = True) -> str | None:
+def _str(
+    origin: str, where: str, value: object, *, optional: bool = True, multiline: bool = False
+) -> str | None:
     if value is None and optional:
         return None
     if not isinstance(value, str) or not value.strip():
         raise _bad(origin, where, f"expected a non-empty string, got {value!r}")
+    allowed = "\t\n" if multiline else ""
+    if any((ord(c) < 32 or 127 <= ord(c) < 160) and c not in allowed for c in value.strip()):
+        what = "control characters" if multiline else "line breaks or control characters"
+        raise _bad(origin, where, f"expected one line of text without {what}, got {value!r}")
     return value.strip()
 
 
@@ -217,8 +224,8 @@ def _parse_source(origin: str, sid: str, raw: object) -> NoticeSource:
     where = f"sources.{sid}"
     table = _table(origin, where, raw, {"title", "url", "issuer", "issued", "verified", "note"})
     url = _str(origin, f"{where}.url", table.get("url"))
-    if url is not None and not url.startswith(("https://", "http://")):
-        raise _bad(origin, f"{where}.url", f"expected an http(s) URL, got {url!r}")
+    if url is not None and (not url.startswith(("https://", "http://")) or " " in url):
+        raise _bad(origin, f"{where}.url", f"expected an http(s) URL without spaces, got {url!r}")
     issued = table.get("issued")
     verified = table.get("verified", False)
     if not isinstance(verified, bool):
@@ -232,7 +239,7 @@ def _parse_source(origin: str, sid: str, raw: object) -> NoticeSource:
         issuer=_str(origin, f"{where}.issuer", table.get("issuer")),
         issued=None if issued is None else _date(origin, f"{where}.issued", issued),
         verified=verified,
-        note=_str(origin, f"{where}.note", table.get("note")),
+        note=_str(origin, f"{where}.note", table.get("note"), multiline=True),
     )
 
 
@@ -316,7 +323,7 @@ def _parse_year(origin: str, where: str, raw: object) -> NoticeYear:
         scope=scope,
         days=days,
         cancel=cancel,
-        note=_str(origin, f"{where}.note", table.get("note")),
+        note=_str(origin, f"{where}.note", table.get("note"), multiline=True),
     )
 
 
@@ -352,13 +359,29 @@ def load_notice(data: Mapping[str, Any] | str | os.PathLike[str]) -> Notice:
         The validated :class:`Notice`.
 
     Raises:
-        CalendarDataError: the file cannot be read or parsed, or an entry is invalid; the
-            message names the file and the entry (e.g. ``year[0].days[3].kind``).
+        CalendarDataError: ``data`` is neither a path nor a mapping, the file cannot be read
+            or parsed, or an entry is invalid; the message names the file and the entry
+            (e.g. ``year[0].days[3].kind``).
     """
     if isinstance(data, Mapping):
         return _parse(data, "<dict>")
-    path = Path(data)
-    origin = path.name
+    given: object = data
+    if not isinstance(given, str | os.PathLike) or isinstance(given, bytes):
+        raise CalendarDataError(
+            "data: expected a path to a .toml or .json notice file, a mapping or a Notice, "
+            f"got {type(data).__name__}",
+            field="data",
+        )
+    try:
+        path = Path(data)
+    except TypeError as exc:  # an os.PathLike whose __fspath__ returns bytes
+        raise CalendarDataError(f"data: not a usable file path ({exc})", field="data") from None
+    if isinstance(data, str) and not data.strip():
+        raise CalendarDataError(
+            "data: expected a path to a .toml or .json notice file, got an empty string",
+            field="data",
+        )
+    origin = path.name or str(path)
     try:
         text = path.read_bytes()
     except OSError as exc:
@@ -390,6 +413,14 @@ def _lunar(year: int, month: int, day: int) -> dt.date:
     from onestop.deadlines.lunar import from_lunar
 
     return from_lunar(year, month, day)
+
+
+def _check_culture_day(value: object) -> bool:
+    if not isinstance(value, bool):
+        raise ConfigurationError(
+            f"culture_day: expected True or False, got {value!r}", field="culture_day"
+        )
+    return value
 
 
 def _statute_sources() -> dict[str, NoticeSource]:
@@ -448,8 +479,13 @@ class HolidaySchedule:
 
         Args:
             culture_day: treat 24/11 as a day off from 1 July 2026.
+
+        Raises:
+            ConfigurationError: ``culture_day`` is not a bool.
         """
-        return cls(culture_day=culture_day, sources=_statute_sources(), records=())
+        return cls(
+            culture_day=_check_culture_day(culture_day), sources=_statute_sources(), records=()
+        )
 
     @classmethod
     def bundled(cls, *, culture_day: bool = True) -> HolidaySchedule:
@@ -457,6 +493,9 @@ class HolidaySchedule:
 
         Args:
             culture_day: treat 24/11 as a day off from 1 July 2026.
+
+        Raises:
+            ConfigurationError: ``culture_day`` is not a bool.
         """
         return cls.statutes_only(culture_day=culture_day).with_notice(_bundled_notice())
 
@@ -505,9 +544,14 @@ class HolidaySchedule:
 
         Args:
             culture_day: treat 24/11 as a day off from 1 July 2026.
+
+        Raises:
+            ConfigurationError: ``culture_day`` is not a bool.
         """
         return HolidaySchedule(
-            culture_day=culture_day, sources=self._sources, records=self._records
+            culture_day=_check_culture_day(culture_day),
+            sources=self._sources,
+            records=self._records,
         )
 
     # ------------------------------------------------------------------ coverage
@@ -746,8 +790,11 @@ def official_schedule(*, culture_day: bool = True) -> HolidaySchedule:
     Returns:
         A shared :class:`HolidaySchedule` (immutable; its per-day warnings are emitted once
         per provisional year for the whole process).
+
+    Raises:
+        ConfigurationError: ``culture_day`` is not a bool.
     """
-    return _official(culture_day=culture_day)
+    return _official(culture_day=_check_culture_day(culture_day))
 
 
 @functools.cache
