@@ -106,3 +106,24 @@ def test_bad_notice_and_out_of_range_year_exit_2(app, runner, tmp_path):
     result = runner.invoke(app, ["holidays", "1990"])
     assert result.exit_code == 2
     assert "error[calendar_data_missing]" in result.stderr
+
+
+def test_unwritable_ics_path_is_a_json_error_and_prints_nothing_else(app, runner, tmp_path):
+    target = tmp_path / "missing-dir" / "2026.ics"
+    result = runner.invoke(app, ["holidays", "2026", "--json", "--ics", str(target)])
+    assert result.exit_code == 2
+    data = json.loads(result.stdout)  # exactly one JSON object
+    assert data["ok"] is False
+    assert data["error"]["code"] == "invalid_input"
+    assert data["error"]["message"].startswith("ics: cannot write '2026.ics'")
+    assert not target.exists()
+
+
+def test_provisional_ics_from_the_command_line_warns_nowhere(app, runner, tmp_path):
+    target = tmp_path / "2027.ics"
+    result = runner.invoke(app, ["holidays", "2027", "--ics", str(target)], env={"COLUMNS": "160"})
+    assert result.exit_code == 0, result.output
+    assert "ProvisionalCalendarWarning" not in result.output
+    text = target.read_text(encoding="utf-8").replace("\r\n ", "")  # unfold (RFC 5545 §3.1)
+    expected = official_schedule().holidays(2027, warn=False)
+    assert text.count("BEGIN:VEVENT") == text.count("(dự kiến)") - 1 == len(expected)

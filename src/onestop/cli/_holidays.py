@@ -13,7 +13,7 @@ from onestop.cli._app import JsonOption, app, console, err_console, handle_error
 from onestop.deadlines._ics import to_ics
 from onestop.deadlines._types import Holiday
 from onestop.deadlines.holidays import HolidaySchedule, official_schedule
-from onestop.errors import CalendarDataError
+from onestop.errors import InvalidInputError
 
 __all__ = ["holiday_to_json", "holidays_command"]
 
@@ -71,8 +71,10 @@ def holidays_command(
         try:
             ics.write_text(to_ics(schedule, year, warn=False), encoding="utf-8", newline="")
         except OSError as exc:
-            raise CalendarDataError(
-                f"ics: cannot write {ics.name} ({exc.strerror})", field="ics"
+            raise InvalidInputError(
+                f"ics: cannot write {ics.name!r} ({exc.strerror or type(exc).__name__}); "
+                "give a path in an existing, writable directory",
+                field="ics",
             ) from exc
     if json_:
         print_json(
