@@ -109,7 +109,15 @@ def parse_identifier(raw: str) -> SubjectIdentifier:
 
     Returns:
         The identifier; ``parsed`` holds a ``TaxCode``/``CitizenId`` when it parses.
+
+    Raises:
+        CertificateError: when ``raw`` is not a string.
     """
+    if not isinstance(raw, str):
+        raise CertificateError(
+            f"uid: expected the UID attribute value as a string, got {type(raw).__name__}",
+            field="uid",
+        )
     prefix, sep, rest = raw.partition(":")
     if not sep:
         return SubjectIdentifier(IdentifierKind.OTHER, "", raw.strip())
@@ -387,8 +395,16 @@ class KeyAndCertificates:
     chain: tuple[Certificate, ...]
 
 
-def _as_bytes(data: bytes | str) -> bytes:
-    return data.encode("utf-8") if isinstance(data, str) else bytes(data)
+def _as_bytes(data: object, field: str) -> bytes:
+    """Bytes-like or text (PEM) input as bytes; anything else is a typed error."""
+    if isinstance(data, str):
+        return data.encode("utf-8")
+    if isinstance(data, bytes | bytearray | memoryview):
+        return bytes(data)
+    raise CertificateError(
+        f"{field}: expected bytes (PEM or DER) or a PEM string, got {type(data).__name__}",
+        field=field,
+    )
 
 
 def load_certificates(data: bytes | str, *, field: str = "certificate") -> tuple[Certificate, ...]:
@@ -404,7 +420,7 @@ def load_certificates(data: bytes | str, *, field: str = "certificate") -> tuple
     Raises:
         CertificateError: when nothing parses as a certificate.
     """
-    raw = _as_bytes(data)
+    raw = _as_bytes(data, field)
     try:
         with warnings.catch_warnings():
             # Some CA certificates in the wild have non-positive serial numbers (forbidden by
@@ -488,8 +504,8 @@ def load_private_key(
         CertificateError: when the data is not a key or the password is wrong.
         SignatureError: for key types onestop does not sign with.
     """
-    raw = _as_bytes(data)
-    pw = _as_bytes(password) if password is not None else None
+    raw = _as_bytes(data, field)
+    pw = _as_bytes(password, field) if password is not None else None
     try:
         if b"-----BEGIN" in raw:
             key: object = serialization.load_pem_private_key(raw, pw)
@@ -520,9 +536,10 @@ def load_pkcs12(
         CertificateError: for a malformed file, a wrong password, or a file without key or
             certificate.
     """
-    pw = _as_bytes(password) if password is not None else None
+    pw = _as_bytes(password, field) if password is not None else None
+    raw = _as_bytes(data, field)
     try:
-        key, cert, extra = pkcs12.load_key_and_certificates(bytes(data), pw)
+        key, cert, extra = pkcs12.load_key_and_certificates(raw, pw)
     except (ValueError, TypeError, UnsupportedAlgorithm) as exc:
         raise CertificateError(
             f"{field}: not a readable PKCS#12 file, or a wrong password",
@@ -540,11 +557,27 @@ def load_pkcs12(
 
 
 def as_certificates(
-    items: Iterable[Certificate | cx509.Certificate | bytes | str], *, field: str
+    items: Iterable[Certificate | cx509.Certificate | bytes | str]
+    | Certificate
+    | cx509.Certificate
+    | bytes
+    | str,
+    *,
+    field: str,
 ) -> tuple[Certificate, ...]:
     """Normalise certificates given in any supported form (internal helper, also used by CLI)."""
+    if isinstance(items, Certificate | cx509.Certificate | bytes | bytearray | str):
+        items = [items]  # one certificate (or one PEM/DER blob) given instead of a list
+    try:
+        iterator = iter(items)
+    except TypeError:
+        raise CertificateError(
+            f"{field}: expected certificates (Certificate objects or PEM/DER data), got "
+            f"{type(items).__name__}",
+            field=field,
+        ) from None
     out: list[Certificate] = []
-    for item in items:
+    for item in iterator:
         if isinstance(item, Certificate):
             out.append(item)
         elif isinstance(item, cx509.Certificate):
@@ -552,3 +585,44 @@ def as_certificates(
         else:
             out.extend(load_certificates(item, field=field))
     return tuple(out)
+
+
+def check_time(value: object, field: str) -> dt.datetime | None:
+    """``None`` or a timezone-aware datetime; anything else is a typed error (internal helper)."""
+    if value is None:
+        return None
+    if not isinstance(value, dt.datetime):
+        raise SignatureError(
+            f"{field}: expected a timezone-aware datetime, got {type(value).__name__}",
+            field=field,
+        )
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise SignatureError(
+            f"{field}: a naive datetime was given; pass a timezone-aware datetime "
+            "(e.g. datetime(..., tzinfo=ZoneInfo('Asia/Ho_Chi_Minh')))",
+            field=field,
+        )
+    return value
+
+
+def as_certificate(value: object, *, field: str) -> Certificate:
+    """One certificate given as :class:`Certificate`, a ``cryptography`` one, or PEM/DER data.
+
+    (Internal helper for arguments such as ``certificate=``.)
+
+    Raises:
+        CertificateError: for anything else, or data that is not a certificate.
+    """
+    if isinstance(value, Certificate):
+        return value
+    if isinstance(value, cx509.Certificate):
+        return Certificate(value)
+    if isinstance(value, str):
+        return load_certificate(value, field=field)
+    if isinstance(value, bytes | bytearray | memoryview):
+        return load_certificate(bytes(value), field=field)
+    raise CertificateError(
+        f"{field}: expected a Certificate (see load_certificate) or PEM/DER data, got "
+        f"{type(value).__name__}",
+        field=field,
+    )

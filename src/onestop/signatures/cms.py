@@ -38,7 +38,13 @@ from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.hazmat.primitives.asymmetric.utils import Prehashed
 
 from onestop.errors import SignatureError
-from onestop.signatures.certificates import Certificate, PrivateKey, as_certificates
+from onestop.signatures.certificates import (
+    Certificate,
+    PrivateKey,
+    as_certificate,
+    as_certificates,
+    check_time,
+)
 from onestop.signatures.status import Problem, ProblemCode, SignatureStatus
 from onestop.signatures.trust import (
     RevocationPolicy,
@@ -95,6 +101,14 @@ def _hasher(name: str) -> Any:
 
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
+
+
+def as_data(value: object, field: str) -> bytes:
+    """A bytes-like argument as ``bytes``; anything else is a typed error (internal helper)."""
+    if isinstance(value, bytes | bytearray | memoryview):
+        return bytes(value)
+    hint = " (encode text first, e.g. text.encode('utf-8'))" if isinstance(value, str) else ""
+    raise SignatureError(f"{field}: expected bytes, got {type(value).__name__}{hint}", field=field)
 
 
 def key_signer(key: PrivateKey) -> HashSigner:
@@ -179,6 +193,12 @@ class PreparedSignature:
             SignatureError: when the signature value does not verify with the certificate
                 (a wrong key or a broken signer is caught here, not by the recipient).
         """
+        if not isinstance(signature_value, bytes | bytearray | memoryview):
+            raise SignatureError(
+                "signature_value: the signer returned "
+                f"{type(signature_value).__name__}; expected the raw signature as bytes",
+                field="signature_value",
+            )
         cert = self.certificate
         algo = _signature_algorithm(cert)
         probe = _verify_raw(
@@ -285,11 +305,15 @@ def prepare_signature(
     Raises:
         SignatureError: for a digest that is not 32 bytes or an unsupported key.
     """
+    content_digest = as_data(content_digest, "content_digest")
     if len(content_digest) != 32:
         raise SignatureError(
             f"content_digest: expected a 32-byte SHA-256 digest, got {len(content_digest)} bytes",
             field="content_digest",
         )
+    certificate = as_certificate(certificate, field="certificate")
+    chain_t = as_certificates(chain, field="chain")
+    signing_time = check_time(signing_time, "signing_time")
     _signature_algorithm(certificate)
     attributes = [
         cms.CMSAttribute({"type": "content_type", "values": [content_type]}),
@@ -300,16 +324,11 @@ def prepare_signature(
     ]
     if include_signing_time:
         when = signing_time if signing_time is not None else _now()
-        if when.tzinfo is None:
-            raise SignatureError(
-                "signing_time: a naive datetime was given; pass a timezone-aware one",
-                field="signing_time",
-            )
         attributes.append(cms.CMSAttribute({"type": "signing_time", "values": [_time(when)]}))
     return PreparedSignature(
         signed_attributes=cms.CMSAttributes(attributes).dump(),
         certificate=certificate,
-        chain=tuple(chain),
+        chain=chain_t,
         content_type=content_type,
         content=content,
     )
@@ -335,10 +354,32 @@ def sign_digest(
             not verify with ``certificate``.
     """
     hash_signer = _pick_signer(key, signer)
+    certificate = as_certificate(certificate, field="certificate")
+    check_key_matches(key, certificate)
     prepared = prepare_signature(
         content_digest, certificate=certificate, chain=chain, signing_time=signing_time
     )
     return prepared.finish(hash_signer(prepared.digest_to_sign), timestamper=timestamper)
+
+
+def check_key_matches(key: PrivateKey | None, certificate: Certificate) -> None:
+    """Raise when a local ``key`` is not the certificate's key (internal helper).
+
+    Caught before signing so that the message names the real mistake (``--key`` and
+    ``--cert`` that do not belong together) rather than a signature that does not verify.
+    """
+    if key is None:
+        return
+    try:
+        matches = key.public_key() == certificate.x509.public_key()
+    except (ValueError, TypeError, UnsupportedAlgorithm):  # pragma: no cover - defensive
+        matches = False
+    if not matches:
+        raise SignatureError(
+            "key: the private key does not belong to the certificate (their public keys "
+            "differ); pass the key that was issued with this certificate",
+            field="key",
+        )
 
 
 def _pick_signer(key: PrivateKey | None, signer: HashSigner | None) -> HashSigner:
@@ -350,6 +391,11 @@ def _pick_signer(key: PrivateKey | None, signer: HashSigner | None) -> HashSigne
     if key is not None:
         return key_signer(key)
     assert signer is not None  # noqa: S101 - narrowed by the check above
+    if not callable(signer):
+        raise SignatureError(
+            f"signer: expected a callable digest -> signature value, got {type(signer).__name__}",
+            field="signer",
+        )
     return signer
 
 
@@ -370,7 +416,7 @@ def sign_bytes(
         ... # doctest: +SKIP
     """
     return sign_digest(
-        hashlib.sha256(bytes(data)).digest(),
+        hashlib.sha256(as_data(data, "data")).digest(),
         certificate=certificate,
         key=key,
         signer=signer,
@@ -458,8 +504,9 @@ class _Parsed:
     timestamp_token: bytes | None
 
 
-def _parse(data: bytes, field: str) -> _Parsed:
-    der = _unarmor(bytes(data), field)
+def _parse(data: object, field: str) -> _Parsed:
+    raw = data.encode("ascii", "replace") if isinstance(data, str) else as_data(data, field)
+    der = _unarmor(raw, field)
     try:
         info = cms.ContentInfo.load(der, strict=True)
         if info["content_type"].native != "signed_data":
@@ -611,6 +658,7 @@ def _check(
     revocation: RevocationPolicy | None,
     usage: Usage,
 ) -> tuple[SignatureStatus, Certificate | None]:
+    at = check_time(at, "at")
     problems: list[Problem] = []
     pool = [*parsed.certificates, *as_certificates(certificates, field="certificates")]
     if parsed.digest_algorithm in _WEAK or parsed.signature_hash in _WEAK:
@@ -806,10 +854,11 @@ def verify_digest(
     A signature made with another digest algorithm than ``digest_algorithm`` is reported as
     ``tampered`` (the digests cannot match); use :func:`verify_bytes` when unsure.
     """
+    content_digest = as_data(content_digest, "content_digest")
     parsed = _parse(signature, "signature")
 
     def digest_for(name: str) -> bytes:
-        return bytes(content_digest) if name == digest_algorithm else b""
+        return content_digest if name == digest_algorithm else b""
 
     return _check(
         parsed,
@@ -850,8 +899,8 @@ def verify_bytes(
         SignatureError: when ``signature`` is not a well-formed CMS SignedData, or ``at`` is
             naive.
     """
+    content = as_data(data, "data")
     parsed = _parse(signature, "signature")
-    content = bytes(data)
     return _check(
         parsed,
         lambda name: _digest(name, content),

@@ -31,7 +31,13 @@ from zoneinfo import ZoneInfo
 import attrs
 
 from onestop.errors import SignatureError
-from onestop.signatures.certificates import Certificate, PrivateKey
+from onestop.signatures.certificates import (
+    Certificate,
+    PrivateKey,
+    as_certificate,
+    as_certificates,
+    check_time,
+)
 from onestop.signatures.cms import (
     HashSigner,
     PreparedSignature,
@@ -40,6 +46,8 @@ from onestop.signatures.cms import (
     _digest,
     _parse,
     _pick_signer,
+    as_data,
+    check_key_matches,
     prepare_signature,
 )
 from onestop.signatures.status import Problem, ProblemCode, SignatureStatus
@@ -200,10 +208,12 @@ def prepare_pdf_signature(
     from pyhanko.sign import fields, signers
     from pyhanko_certvalidator.registry import SimpleCertificateStore
 
-    chain_t = tuple(chain)
+    data = as_data(pdf, "pdf")
+    certificate = as_certificate(certificate, field="certificate")
+    chain_t = as_certificates(chain, field="chain")
     reserve = bytes_reserved or _reserve(certificate, chain_t, timestamp=with_timestamp)
     try:
-        writer = IncrementalPdfFileWriter(BytesIO(bytes(pdf)), strict=False)
+        writer = IncrementalPdfFileWriter(BytesIO(data), strict=False)
     except (misc.PdfError, ValueError, TypeError, KeyError, IndexError) as exc:
         raise SignatureError(
             f"pdf: not a readable PDF document ({type(exc).__name__})", field="pdf"
@@ -299,13 +309,34 @@ def _appearance(
     from pyhanko.sign import fields
     from pyhanko.stamp import TextStampStyle
 
-    when = (now or dt.datetime.now(dt.UTC)).astimezone(_VN)
+    when = (check_time(now, "now") or dt.datetime.now(dt.UTC)).astimezone(_VN)
     subject = certificate.subject
-    text = stamp.text.format(
-        signer=subject.common_name or "",
-        org=subject.organization or "",
-        time=when.strftime("%d/%m/%Y %H:%M:%S"),
-    )
+    try:
+        text = str(stamp.text).format(
+            signer=subject.common_name or "",
+            org=subject.organization or "",
+            time=when.strftime("%d/%m/%Y %H:%M:%S"),
+        )
+    except (KeyError, IndexError, ValueError, AttributeError) as exc:
+        raise SignatureError(
+            "stamp.text: only the placeholders {signer}, {org} and {time} are allowed "
+            "(write a literal brace as {{ or }})",
+            field="stamp",
+        ) from exc
+    try:
+        x1, y1, x2, y2 = (int(v) for v in stamp.box)
+        page_index = int(stamp.page)
+    except (TypeError, ValueError) as exc:
+        raise SignatureError(
+            "stamp.box: expected (x1, y1, x2, y2) in PDF points and an integer page",
+            field="stamp",
+        ) from exc
+    if x2 <= x1 or y2 <= y1:
+        raise SignatureError(
+            f"stamp.box: ({x1}, {y1}, {x2}, {y2}) is empty; expected x1 < x2 and y1 < y2 "
+            "(lower-left, then upper-right corner)",
+            field="stamp",
+        )
     box_style: Any
     if stamp.font_file is not None:
         box_style = TextBoxStyle(font=_font_factory(stamp.font_file))
@@ -313,14 +344,13 @@ def _appearance(
         text = fold_to_ascii(text)
         box_style = TextBoxStyle()
     pages = int(writer.root["/Pages"]["/Count"])
-    page = stamp.page if stamp.page >= 0 else pages + stamp.page
+    page = page_index if page_index >= 0 else pages + page_index
     if not 0 <= page < pages:
         raise SignatureError(
             f"stamp.page: page {stamp.page} does not exist (the document has {pages})",
             field="stamp",
         )
     style = TextStampStyle(stamp_text=text.replace("%", "%%"), text_box_style=box_style)
-    x1, y1, x2, y2 = (int(v) for v in stamp.box)
     spec = fields.SigFieldSpec(sig_field_name=field_name, on_page=page, box=(x1, y1, x2, y2))
     return style, spec
 
@@ -347,6 +377,8 @@ def sign_pdf(
         ...                   stamp=VisibleStamp())  # doctest: +SKIP
     """
     hash_signer = _pick_signer(key, signer)
+    certificate = as_certificate(certificate, field="certificate")
+    check_key_matches(key, certificate)
     prepared = prepare_pdf_signature(
         pdf,
         certificate=certificate,
@@ -406,8 +438,9 @@ def verify_pdf(
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation import SignatureCoverageLevel
 
-    data = bytes(pdf)
-    extra = tuple(certificates)
+    data = as_data(pdf, "pdf")
+    at = check_time(at, "at")
+    extra = as_certificates(certificates, field="certificates")
     try:
         reader = PdfFileReader(BytesIO(data), strict=False)
         embedded = list(reader.embedded_signatures)

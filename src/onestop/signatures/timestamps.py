@@ -98,9 +98,17 @@ def http_timestamper(url: str, client: httpx.Client) -> Timestamper:
             requires them).
 
     Raises:
+        ConfigurationError: when ``url`` is empty or ``client`` is not an HTTP client.
         NetworkError: (from the returned callable) when the TSA cannot be reached.
     """
-    from onestop.errors import NetworkError
+    from onestop.errors import ConfigurationError, NetworkError
+
+    if not url or not isinstance(url, str):
+        raise ConfigurationError("url: expected the TSA's http(s) URL", field="url")
+    if not callable(getattr(client, "post", None)):
+        raise ConfigurationError(
+            f"client: expected an httpx.Client, got {type(client).__name__}", field="client"
+        )
 
     def stamp(imprint: bytes) -> bytes:
         import httpx

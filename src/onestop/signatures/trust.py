@@ -34,7 +34,9 @@ from cryptography.x509 import ocsp
 from onestop.errors import SignatureError
 from onestop.signatures.certificates import (
     Certificate,
+    as_certificate,
     as_certificates,
+    check_time,
     load_certificates,
     read_certificates,
 )
@@ -146,6 +148,37 @@ def as_trust_store(trust: TrustInput) -> TrustStore:
     return TrustStore(as_certificates(trust, field="trust"))
 
 
+def _blobs(items: object, field: str) -> tuple[bytes, ...]:
+    if isinstance(items, bytes | bytearray | str):
+        items = [items]  # one CRL/response given instead of a list
+    try:
+        values = list(items)  # type: ignore[call-overload]
+    except TypeError:
+        raise SignatureError(
+            f"{field}: expected a list of DER (or PEM) blobs, got {type(items).__name__}",
+            field=field,
+        ) from None
+    out: list[bytes] = []
+    for value in values:
+        if isinstance(value, str):
+            out.append(value.encode("utf-8"))
+        elif isinstance(value, bytes | bytearray | memoryview):
+            out.append(bytes(value))
+        else:
+            raise SignatureError(
+                f"{field}: expected DER or PEM bytes, got {type(value).__name__}", field=field
+            )
+    return tuple(out)
+
+
+def _crl_blobs(items: Iterable[bytes | str]) -> tuple[bytes, ...]:
+    return _blobs(items, "crls")
+
+
+def _ocsp_blobs(items: Iterable[bytes | str]) -> tuple[bytes, ...]:
+    return _blobs(items, "ocsp_responses")
+
+
 @attrs.frozen(slots=True)
 class RevocationPolicy:
     """How (and whether) revocation is checked. Without a policy nothing is checked.
@@ -155,7 +188,7 @@ class RevocationPolicy:
     authorityInfoAccess, CRL from cRLDistributionPoints).
 
     Attributes:
-        crls: CRLs supplied offline (DER or PEM).
+        crls: CRLs supplied offline (DER or PEM; PEM text is accepted too).
         ocsp_responses: OCSP responses supplied offline (DER).
         crl_fetcher: fetches a CRL by URL (``None``: no network).
         ocsp_fetcher: asks an OCSP responder (``None``: no network).
@@ -163,8 +196,8 @@ class RevocationPolicy:
             gives ``revocation_unknown``; when ``False`` (soft fail) it is accepted.
     """
 
-    crls: tuple[bytes, ...] = ()
-    ocsp_responses: tuple[bytes, ...] = ()
+    crls: tuple[bytes, ...] = attrs.field(default=(), converter=_crl_blobs)
+    ocsp_responses: tuple[bytes, ...] = attrs.field(default=(), converter=_ocsp_blobs)
     crl_fetcher: CrlFetcher | None = None
     ocsp_fetcher: OcspFetcher | None = None
     require: bool = True
@@ -173,12 +206,12 @@ class RevocationPolicy:
     def offline(
         cls,
         *,
-        crls: Iterable[bytes] = (),
+        crls: Iterable[bytes | str] = (),
         ocsp_responses: Iterable[bytes] = (),
         require: bool = True,
     ) -> RevocationPolicy:
         """A policy that uses only the supplied CRLs and OCSP responses (no network)."""
-        return cls(crls=tuple(crls), ocsp_responses=tuple(ocsp_responses), require=require)
+        return cls(crls=crls, ocsp_responses=ocsp_responses, require=require)
 
 
 @attrs.frozen(slots=True)
@@ -494,6 +527,13 @@ def _revocation_status(
     return None
 
 
+def _aware(at: object) -> dt.datetime:
+    value = check_time(at, "at")
+    if value is None:
+        raise SignatureError("at: the validation time is required", field="at")
+    return value
+
+
 def validate_chain(
     certificate: Certificate,
     *,
@@ -518,12 +558,12 @@ def validate_chain(
         The path and every problem found; ``trusted`` only when there is none.
 
     Raises:
-        SignatureError: when ``at`` is naive.
+        SignatureError: when ``at`` is not a timezone-aware datetime.
+        CertificateError: when ``certificate``, ``trust`` or ``intermediates`` are not
+            certificates.
     """
-    if at.tzinfo is None:
-        raise SignatureError(
-            "at: a naive datetime was given; pass a timezone-aware datetime", field="at"
-        )
+    at = _aware(at)
+    certificate = as_certificate(certificate, field="certificate")
     store = as_trust_store(trust)
     problems: list[Problem] = []
     if not store.anchors:
@@ -534,7 +574,8 @@ def validate_chain(
                 "certificates you trust (trust=, or --trust ROOTS.pem)",
             )
         )
-    path, stop, anchored = _build_path(certificate, store, tuple(intermediates))
+    pool = as_certificates(intermediates, field="intermediates")
+    path, stop, anchored = _build_path(certificate, store, pool)
     if stop is not None and store.anchors:
         problems.append(stop)
     for index, cert in enumerate(path):
