@@ -237,3 +237,52 @@ def test_async_client_maps_errors(test_pki):
 
     with pytest.raises(ServerError):
         asyncio.run(main())
+
+
+def test_sign_is_the_neac_sign_call_with_a_hash(test_pki):
+    """``sign`` (named after the API's ``POST /sign``) signs a hash, also asynchronously."""
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.hazmat.primitives.asymmetric.utils import Prehashed
+
+    fake = FakeRemoteSigner.from_pki(test_pki, asynchronous=True, polls_before_ready=1)
+    client, clock = _client(fake, poll_interval=1.0)
+    serial = test_pki.signer.certificate.serial_hex
+    digest = hashlib.sha256(b"Phieu tiep nhan").digest()
+    value = client.sign(digest, user_id=USER, serial_number=serial, doc_id="TN-01")
+    # The value is a real ECDSA signature over the digest by the user's key.
+    public = test_pki.signer.certificate.x509.public_key()
+    public.verify(value, digest, ec.ECDSA(Prehashed(hashes.SHA256())))
+    paths = [p for p, _ in fake.requests]
+    assert paths == ["sign", "get_sign_status", "get_sign_status"]
+    assert fake.requests[0][1]["sign_files"][0]["doc_id"] == "TN-01"
+    assert clock.sleeps == [1.0, 1.0]
+    with pytest.raises(SignatureError, match="digest: expected a 32-byte"):
+        client.sign(b"short", user_id=USER, serial_number=serial)
+    with pytest.raises(SignatureError, match="got str"):
+        client.sign("a" * 32, user_id=USER, serial_number=serial)
+
+
+def test_async_sign(test_pki):
+    import asyncio
+
+    from onestop.signatures import AsyncRemoteSigningClient
+
+    fake = FakeRemoteSigner.from_pki(test_pki)
+    serial = test_pki.signer.certificate.serial_hex
+    digest = hashlib.sha256(b"x").digest()
+
+    async def main():
+        async with AsyncRemoteSigningClient(
+            base_url=BASE, sp_id="DVCQG", sp_password="fake-sp-password", transport=fake.transport()
+        ) as ca:
+            return await ca.sign(digest, user_id=USER, serial_number=serial)
+
+    value = asyncio.run(main())
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.hazmat.primitives.asymmetric.utils import Prehashed
+
+    public = test_pki.signer.certificate.x509.public_key()
+    public.verify(value, digest, ec.ECDSA(Prehashed(hashes.SHA256())))
+    assert [p for p, _ in fake.requests] == ["sign"]

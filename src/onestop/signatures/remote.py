@@ -243,11 +243,14 @@ class _Protocol:
         file_type: FileType,
         now: dt.datetime | None,
     ) -> _Flow[bytes]:
-        if len(digest) != 32:
+        given: object = digest  # callers without type checking may pass anything
+        if not isinstance(given, bytes | bytearray | memoryview) or len(given) != 32:
+            got = f"{len(given)} bytes" if isinstance(given, bytes) else type(given).__name__
             raise SignatureError(
-                f"digest: expected a 32-byte SHA-256 hash, got {len(digest)} bytes",
+                f"digest: expected a 32-byte SHA-256 hash, got {got}",
                 field="digest",
             )
+        digest = bytes(given)
         encoded = digest.hex() if self.hash_encoding == "hex" else base64.b64encode(digest).decode()
         transaction_id = str(uuid.uuid4())
         stamp = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).strftime("%Y%m%d%H%M%SZ")
@@ -451,6 +454,32 @@ class RemoteSigningClient:
             )
         )
 
+    def sign(
+        self,
+        digest: bytes,
+        *,
+        user_id: str,
+        serial_number: str,
+        doc_id: str = "onestop",
+        file_type: FileType = "pdf",
+        now: dt.datetime | None = None,
+    ) -> bytes:
+        """The NEAC ``sign`` call with a hash: the same as :meth:`sign_hash`.
+
+        Named after the API endpoint (``POST {base}/sign`` with ``sign_type: hash``).
+
+        Returns:
+            The raw signature value over ``digest``.
+        """
+        return self.sign_hash(
+            digest,
+            user_id=user_id,
+            serial_number=serial_number,
+            doc_id=doc_id,
+            file_type=file_type,
+            now=now,
+        )
+
     def signer(
         self,
         *,
@@ -600,4 +629,24 @@ class AsyncRemoteSigningClient:
                 file_type=file_type,
                 now=now,
             )
+        )
+
+    async def sign(
+        self,
+        digest: bytes,
+        *,
+        user_id: str,
+        serial_number: str,
+        doc_id: str = "onestop",
+        file_type: FileType = "pdf",
+        now: dt.datetime | None = None,
+    ) -> bytes:
+        """The NEAC ``sign`` call with a hash: the same as :meth:`sign_hash`, awaited."""
+        return await self.sign_hash(
+            digest,
+            user_id=user_id,
+            serial_number=serial_number,
+            doc_id=doc_id,
+            file_type=file_type,
+            now=now,
         )
