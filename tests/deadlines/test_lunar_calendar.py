@@ -402,3 +402,29 @@ def test_every_compat_disagreement_is_a_near_midnight_month():
                 disagreements.add((year, m, leap))
     assert disagreements  # 1944, 2072, 2077, ... (docs/lunar.md)
     assert disagreements <= near
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    value=st.one_of(
+        st.none(),
+        st.integers(),
+        st.floats(),
+        st.text(max_size=12),
+        st.dates(),
+        st.datetimes(),  # naive
+        st.datetimes(timezones=st.timezones()),
+        st.lists(st.dates(), max_size=2),
+    ),
+    calendar=st.sampled_from(CALENDARS),
+)
+def test_to_lunar_fuzz_raises_only_onestop_errors(value, calendar):
+    try:
+        ld = to_lunar(value, calendar=calendar)
+    except OneStopError as exc:
+        assert isinstance(exc, ValueError)
+        assert exc.field == "date"
+    else:
+        assert isinstance(value, dt.date)
+        assert not isinstance(value, dt.datetime) or value.utcoffset() is not None
+        assert isinstance(ld, LunarDate) and 1 <= ld.day <= 30
