@@ -293,3 +293,120 @@ def test_cert_info(app, runner, files, test_pki):
     assert expired.exit_code == 0 and "expired at" in expired.stdout
     bad = runner.invoke(app, ["cert-info", str(files["doc"]), "--json"])
     assert bad.exit_code == 2 and json.loads(bad.stdout)["error"]["code"] == "certificate_error"
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["verify", "--json"], "Missing argument"),
+        (["verify", "DOC", "--signature", "SIG", "--json", "--trust"], "requires an argument"),
+        (["verify", "DOC", "--json", "--no-such-option"], "No such option"),
+    ],
+)
+def test_usage_errors_keep_the_json_contract(app, runner, files, args, fragment):
+    args = [str(files["doc"]) if a == "DOC" else a for a in args]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2
+    payload = json.loads(result.stdout)
+    assert payload.keys() >= KEYS
+    assert payload["valid"] is False and payload["problems"] == []
+    assert payload["error"]["code"] == "usage_error"
+    assert fragment in payload["error"]["message"]
+
+
+def test_usage_error_without_json_is_not_json(app, runner, files):
+    result = runner.invoke(app, ["verify", str(files["doc"]), "--no-such-option"])
+    assert result.exit_code == 2
+    assert not result.stdout.lstrip().startswith("{")
+
+
+def test_sign_with_a_key_of_another_certificate(app, runner, files, tmp_path):
+    result = runner.invoke(
+        app,
+        [
+            "sign",
+            str(files["doc"]),
+            "--key",
+            str(files["organization.key"]),
+            "--cert",
+            str(files["signer"]),
+            "--out",
+            str(tmp_path / "x.p7s"),
+            "--json",
+        ],
+    )
+    assert result.exit_code == 2
+    error = json.loads(result.stdout)["error"]
+    assert error["field"] == "key" and "does not belong to the certificate" in error["message"]
+    assert not (tmp_path / "x.p7s").exists()
+
+
+OPENSSL = __import__("shutil").which("openssl")
+needs_openssl = pytest.mark.skipif(OPENSSL is None, reason="the openssl binary is not installed")
+
+
+@needs_openssl
+def test_cli_interop_with_openssl_both_ways(app, runner, files, tmp_path):
+    """The console session of docs/signatures.md: openssl <-> onestop sign/verify."""
+    import subprocess
+
+    ours = tmp_path / "onestop.p7s"
+    assert _sign(app, runner, files, "signer", ours).exit_code == 0
+    done = subprocess.run(
+        [
+            OPENSSL,
+            "cms",
+            "-verify",
+            "-binary",
+            "-inform",
+            "DER",
+            "-in",
+            str(ours),
+            "-content",
+            str(files["doc"]),
+            "-CAfile",
+            str(files["trust"]),
+            "-out",
+            "/dev/null",
+        ],
+        capture_output=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr.decode()
+
+    theirs = tmp_path / "openssl.p7s"
+    done = subprocess.run(
+        [
+            OPENSSL,
+            "cms",
+            "-sign",
+            "-binary",
+            "-outform",
+            "DER",
+            "-md",
+            "sha256",
+            "-in",
+            str(files["doc"]),
+            "-signer",
+            str(files["signer"]),
+            "-inkey",
+            str(files["signer.key"]),
+            "-certfile",
+            str(files["signer.chain"]),
+            "-out",
+            str(theirs),
+        ],
+        capture_output=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr.decode()
+    code, payload = _verify(app, runner, files, theirs)
+    assert code == 0 and payload["valid"] is True and payload["error"] is None
+    assert payload["signer"]["tax_code"] == "0109999904"
+    assert payload["signer"]["citizen_id"] == "001090012345"
+    # The same openssl signature over other content: intact is false, exit status 1.
+    other = tmp_path / "other.txt"
+    other.write_text("Nội dung khác\n", encoding="utf-8")
+    code, payload = _verify(app, runner, files, theirs, doc=other)
+    assert code == 1 and payload["intact"] is False
+    assert [p["code"] for p in payload["problems"]] == ["tampered"]

@@ -15,6 +15,7 @@ from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 import typer
+from typer.core import TyperCommand
 
 from onestop.cli._app import (
     JsonOption,
@@ -180,7 +181,45 @@ def _malformed(error: dict[str, str | None]) -> dict[str, Any]:
     }
 
 
-@app.command("verify")
+def _usage_error_class() -> type[Exception]:
+    """Click's ``UsageError`` (found through typer's ``BadParameter``, vendored or not)."""
+    for klass in typer.BadParameter.__mro__:
+        if klass.__name__ == "UsageError" and issubclass(klass, Exception):
+            return klass
+    raise LookupError("UsageError")  # pragma: no cover - click has had it since 2.0
+
+
+class _VerifyCommand(TyperCommand):
+    """``verify`` keeps its JSON contract for command-line mistakes too.
+
+    With ``--json``, a missing argument, an unknown option or an option without its value
+    still prints one object with ``valid: false`` and ``error.code == "usage_error"``, and
+    exits with 2, so that scripts can always parse the output.
+    """
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        as_json = "--json" in args
+        try:
+            rest: list[str] = super().parse_args(ctx, args)
+        except _usage_error_class() as exc:
+            if not as_json:
+                raise
+            message = " ".join(str(exc.format_message()).split())  # type: ignore[attr-defined]
+            param = getattr(exc, "param", None)
+            print_json(
+                _malformed(
+                    {
+                        "code": "usage_error",
+                        "message": f"{message} (see 'onestop verify --help')",
+                        "field": getattr(param, "name", None),
+                    }
+                )
+            )
+            raise typer.Exit(2) from None
+        return rest
+
+
+@app.command("verify", cls=_VerifyCommand)
 @handle_errors
 def verify_command(
     file: Annotated[Path, typer.Argument(help="The signed file.")],
