@@ -1,9 +1,23 @@
+"""The CLI skeleton: --version, --json on every command, error reports and exit statuses.
+
+Issue 2: "a --json option on every command that prints one machine-readable JSON object with
+stable keys; bad input prints one line with the error code and message and exits 2, other
+failures exit 1; tracebacks only with --debug".
+"""
+
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 
+import pytest
+import typer
+import typer.main
+
 import onestop
+from onestop.cli import _app as cli_app
+from onestop.errors import InvalidInputError
 
 
 def test_version(app, runner):
@@ -25,3 +39,124 @@ def test_console_script_runs():
     )
     assert out.returncode == 0, out.stderr
     assert out.stdout.startswith("onestop ")
+
+
+def _leaf_commands(command, path=()):
+    sub = getattr(command, "commands", None)
+    if sub:
+        for name, child in sorted(sub.items()):
+            yield from _leaf_commands(child, (*path, name))
+    else:
+        yield path, command
+
+
+def test_every_command_has_a_json_option(app):
+    root = typer.main.get_command(app)
+    leaves = list(_leaf_commands(root))
+    assert len(leaves) >= 10  # every part registered (demo, check-id, schema, lunar, ...)
+    missing = [
+        " ".join(path)
+        for path, command in leaves
+        if "--json" not in [opt for param in command.params for opt in getattr(param, "opts", [])]
+    ]
+    assert missing == []
+
+
+@pytest.mark.parametrize(
+    ("argv", "field"),
+    [
+        (["check-id", "x", "--kind", "passport"], "kind"),
+        (["check-id"], "value"),
+        (["schema", "--no-such-option"], None),
+        (["no-such-command"], None),
+    ],
+)
+def test_usage_errors_are_one_line_or_one_json_object(app, runner, argv, field):
+    result = runner.invoke(app, argv)
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error[usage_error]: ")
+    assert "Traceback" not in result.output
+    result = runner.invoke(app, [*argv, "--json"])
+    assert result.exit_code == 2
+    data = json.loads(result.stdout)  # exactly one JSON document
+    assert data["ok"] is False
+    assert set(data["error"]) == {"code", "message", "field"}
+    assert data["error"]["code"] == "usage_error"
+    assert data["error"]["field"] == field
+    assert "--help" in data["error"]["message"]
+
+
+def test_no_arguments_prints_help(app, runner):
+    result = runner.invoke(app, [])
+    assert result.exit_code == 2
+    assert "check-id" in result.stdout and "schema" in result.stdout
+
+
+def test_help_exits_zero(app, runner):
+    result = runner.invoke(app, ["check-id", "--help"])
+    assert result.exit_code == 0
+    assert "--kind" in result.stdout
+
+
+@pytest.fixture
+def probe():
+    """A throwaway app built like the real one, with commands that fail in known ways."""
+    probe_app = typer.Typer(cls=cli_app._OneStopGroup)
+
+    @probe_app.command("bad")
+    @cli_app.handle_errors
+    def bad(json_: cli_app.JsonOption = False) -> None:
+        raise InvalidInputError("when: 'tomorrow' is not a date; expected YYYY-MM-DD", field="when")
+
+    @probe_app.command("broken")
+    @cli_app.handle_errors
+    def broken(json_: cli_app.JsonOption = False) -> None:
+        raise RuntimeError("disk on fire")
+
+    return probe_app
+
+
+@pytest.mark.parametrize(
+    ("command", "status", "code", "field"),
+    [("bad", 2, "invalid_input", "when"), ("broken", 1, "internal_error", None)],
+)
+def test_error_reports_and_exit_statuses(probe, runner, command, status, code, field):
+    result = runner.invoke(probe, [command])
+    assert result.exit_code == status
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"error[{code}]: ")
+    assert "Traceback" not in result.output
+    result = runner.invoke(probe, [command, "--json"])
+    assert result.exit_code == status
+    assert json.loads(result.stdout) == {
+        "ok": False,
+        "error": {
+            "code": code,
+            "message": json.loads(result.stdout)["error"]["message"],
+            "field": field,
+        },
+    }
+
+
+def test_debug_adds_the_traceback_and_keeps_the_exit_status(probe, runner, monkeypatch):
+    monkeypatch.setitem(cli_app.state, "debug", True)
+    result = runner.invoke(probe, ["bad"])
+    assert result.exit_code == 2
+    assert "Traceback (most recent call last)" in result.stderr
+    assert result.stderr.strip().splitlines()[-1].startswith("error[invalid_input]: ")
+    result = runner.invoke(probe, ["broken", "--json"])
+    assert result.exit_code == 1
+    assert "RuntimeError: disk on fire" in result.stderr
+    assert json.loads(result.stdout)["error"]["code"] == "internal_error"
+
+
+def test_debug_option_on_the_real_app(app, runner):
+    plain = runner.invoke(app, ["schema", "NoSuchModel"])
+    debug = runner.invoke(app, ["--debug", "schema", "NoSuchModel"])
+    try:
+        assert plain.exit_code == debug.exit_code == 2
+        assert "Traceback" not in plain.output
+        assert "Traceback" in debug.stderr and "InvalidInputError" in debug.stderr
+    finally:
+        cli_app.state["debug"] = False

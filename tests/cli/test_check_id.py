@@ -92,6 +92,12 @@ def test_invalid_values(app, runner, args, kind, reason):
     assert data["parts"] is None
     assert data["error"]["code"] == "invalid_identifier"
     assert reason in data["error"]["message"]
+    assert set(data["error"]) == {"code", "message", "field"}
+    field = {None: "value", "cccd": "citizen_id", "dossier": "dossier_code", "mst": "tax_code"}[
+        kind
+    ]
+    assert data["error"]["field"] == field
+    assert data["error"]["message"].startswith(f"{field}: ")
 
 
 def test_personal_number_is_masked_in_errors(app, runner):

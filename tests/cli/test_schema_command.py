@@ -83,3 +83,17 @@ def test_write_one_schema_and_bad_mode_writes_nothing(app, runner, tmp_path):
     result = runner.invoke(app, ["schema", "--mode", "xml", "--out", str(tmp_path / "bad")])
     assert result.exit_code == 2
     assert not (tmp_path / "bad").exists()
+
+
+def test_unwritable_out_directory_is_bad_input(app, runner, tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory", encoding="utf-8")
+    result = runner.invoke(app, ["schema", "Dossier", "--out", str(blocker / "sub"), "--json"])
+    assert result.exit_code == 2
+    error = json.loads(result.stdout)["error"]
+    assert (error["code"], error["field"]) == ("configuration_error", "out")
+    assert "writable directory" in error["message"]
+    result = runner.invoke(app, ["schema", "--out", str(blocker / "sub")])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error[configuration_error]: out: ")
+    assert "Traceback" not in result.output

@@ -5,11 +5,13 @@ from __future__ import annotations
 import functools
 import json
 import sys
-from collections.abc import Callable
+import traceback
+from collections.abc import Callable, Sequence
 from typing import Annotated, Any, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
+from typer.core import TyperGroup
 
 from onestop._version import __version__
 from onestop.errors import (
@@ -35,8 +37,96 @@ __all__ = [
 P = ParamSpec("P")
 R = TypeVar("R")
 
+
+def _exception_base(name: str) -> type[Exception]:
+    """The (click) exception class ``name`` that typer's ``BadParameter`` derives from.
+
+    Found through the MRO so that it works whether typer vendors click or depends on it.
+    """
+    for klass in typer.BadParameter.__mro__:
+        if klass.__name__ == name and issubclass(klass, Exception):
+            return klass
+    raise LookupError(name)  # pragma: no cover - click has had both classes since 2.0
+
+
+_UsageError = _exception_base("UsageError")
+_ClickException = _exception_base("ClickException")
+
+
+class _OneStopGroup(TyperGroup):
+    """The root command group: reports command-line usage errors the onestop way.
+
+    A wrong option value, a missing argument or an unknown option is bad input: it prints one
+    line ``error[usage_error]: <message>`` on standard error (or, with ``--json``, one JSON
+    object ``{"ok": false, "error": {...}}`` on standard output) and exits with status 2,
+    instead of click's multi-line usage box.
+    """
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        windows_expand_args: bool = True,
+        **extra: Any,
+    ) -> Any:
+        argv = list(sys.argv[1:] if args is None else args)
+        if not standalone_mode:
+            return super().main(
+                argv,
+                prog_name,
+                complete_var,
+                standalone_mode=False,
+                windows_expand_args=windows_expand_args,
+                **extra,
+            )
+        try:
+            result = super().main(
+                argv,
+                prog_name,
+                complete_var,
+                standalone_mode=False,
+                windows_expand_args=windows_expand_args,
+                **extra,
+            )
+        except _UsageError as exc:
+            if type(exc).__name__ == "NoArgsIsHelpError":
+                ctx = getattr(exc, "ctx", None)
+                if ctx is not None:
+                    typer.echo(ctx.get_help())
+                sys.exit(2)
+            _usage_error(exc, as_json="--json" in argv)
+            sys.exit(2)
+        except _ClickException as exc:
+            exc.show()  # type: ignore[attr-defined]
+            sys.exit(int(getattr(exc, "exit_code", 1)))
+        except typer.Abort:
+            err_console.print("Aborted!", markup=False)
+            sys.exit(1)
+        # A command that ends normally returns None; typer.Exit(n) comes back as the int n.
+        sys.exit(result if isinstance(result, int) and not isinstance(result, bool) else 0)
+
+
+def _usage_error(exc: Exception, *, as_json: bool) -> None:
+    """Print a command-line usage error as one line (or one JSON object)."""
+    message = " ".join(str(exc.format_message()).split())  # type: ignore[attr-defined]
+    param = getattr(exc, "param", None)
+    field = getattr(param, "name", None)
+    ctx = getattr(exc, "ctx", None)
+    if ctx is not None:
+        message += f" (see '{ctx.command_path} --help')"
+    if as_json:
+        print_json(
+            {"ok": False, "error": {"code": "usage_error", "message": message, "field": field}}
+        )
+    else:
+        err_console.print(f"error[usage_error]: {message}", markup=False, soft_wrap=True)
+
+
 app = typer.Typer(
     name="onestop",
+    cls=_OneStopGroup,
     help="onestop: one-stop (một cửa) administrative procedures: codes, calendars, deadlines, "
     "signatures and portal sync.",
     no_args_is_help=True,
@@ -89,15 +179,18 @@ def print_json(obj: Any) -> None:
 def fail(exc: BaseException, *, as_json: bool) -> typer.Exit:
     """Report an error the onestop way and return the ``typer.Exit`` to raise.
 
-    Bad input exits with 2, every other failure with 1.
+    Bad input exits with 2, every other failure with 1. With ``as_json``, prints
+    ``{"ok": false, "error": {"code", "message", "field"}}`` on standard output; otherwise one
+    line ``error[<code>]: <message>`` on standard error.
     """
+    field: str | None = None
     if isinstance(exc, OneStopError):
-        code, message = exc.code, exc.message
+        code, message, field = exc.code, exc.message, exc.field
     else:
         code, message = "internal_error", f"{type(exc).__name__}: {exc}"
     status = 2 if isinstance(exc, BAD_INPUT_ERRORS) else 1
     if as_json:
-        print_json({"ok": False, "error": {"code": code, "message": message}})
+        print_json({"ok": False, "error": {"code": code, "message": message, "field": field}})
     else:
         err_console.print(f"error[{code}]: {message}", markup=False, soft_wrap=True)
     return typer.Exit(status)
@@ -107,6 +200,8 @@ def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
     """Decorate a command so that errors follow the CLI conventions.
 
     The wrapped command's ``json_`` keyword (from :data:`JsonOption`) selects the output form.
+    With the global ``--debug`` option the traceback is printed first (standard error); the
+    report and the exit status stay the same.
     """
 
     @functools.wraps(func)
@@ -117,7 +212,8 @@ def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
             raise
         except Exception as exc:
             if state["debug"]:
-                raise
+                # The traceback for the developer, then the usual report and exit status.
+                err_console.print(traceback.format_exc().rstrip(), markup=False, soft_wrap=True)
             raise fail(exc, as_json=bool(kwargs.get("json_", False))) from None
 
     return wrapper

@@ -172,7 +172,7 @@ def check_id(
                     "kind": kind_name,
                     "normalized": None,
                     "parts": None,
-                    "error": {"code": exc.code, "message": exc.message},
+                    "error": {"code": exc.code, "message": exc.message, "field": exc.field},
                 }
             )
         else:

@@ -6,7 +6,8 @@
 * ``onestop schema Dossier --json`` prints the envelope
   ``{"ok": true, "model": "Dossier", "mode": "validation", "schema": {...}}``; without a model,
   ``{"ok": true, "models": [...]}``. Errors follow the CLI convention
-  (``{"ok": false, "error": {...}}``, exit status 2).
+  (``{"ok": false, "error": {"code", "message", "field"}}``, exit status 2; also for an
+  ``--out`` directory that cannot be written).
 * ``onestop schema --out DIR`` writes ``DIR/<Model>.schema.json`` for every model (or MODEL);
   with ``--json`` it prints ``{"ok": true, "mode": ..., "written": [paths]}``.
 """
@@ -20,6 +21,7 @@ from typing import TYPE_CHECKING, Annotated, cast
 import typer
 
 from onestop.cli._app import JsonOption, app, console, handle_errors, print_json
+from onestop.errors import ConfigurationError
 from onestop.models import MODEL_NAMES, json_schema
 
 if TYPE_CHECKING:
@@ -56,14 +58,21 @@ def schema(
     if out is not None:
         names = [json_schema(model)["title"]] if model is not None else list(MODEL_NAMES)
         documents = {name: json_schema(name, mode=cast("SchemaMode", mode)) for name in names}
-        out.mkdir(parents=True, exist_ok=True)
         written = []
-        for name, document in documents.items():
-            target = out / f"{name}.schema.json"
-            target.write_text(
-                json.dumps(document, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
-            )
-            written.append(str(target))
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+            for name, document in documents.items():
+                target = out / f"{name}.schema.json"
+                target.write_text(
+                    json.dumps(document, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+                )
+                written.append(str(target))
+        except OSError as exc:
+            raise ConfigurationError(
+                f"out: cannot write schema files into {out} ({exc.strerror or exc}); expected a "
+                "writable directory (created if missing)",
+                field="out",
+            ) from exc
         if json_:
             print_json({"ok": True, "mode": mode, "written": written})
         else:
