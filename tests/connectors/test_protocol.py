@@ -329,3 +329,15 @@ def test_any_answer_gives_an_envelope_or_a_onestop_error(status, content):
         return
     assert 200 <= status < 300
     assert env.ok
+
+
+def test_unexpected_answer_message_never_quotes_json_values():
+    name = "Nguyễn Văn A"
+    content = json.dumps({"result": [{"ChuHoSo": name}]}, ensure_ascii=False).encode()
+    with pytest.raises(UnexpectedResponseError) as info:
+        parse_response(200, {}, content, service=SERVICE_LOOKUP)
+    assert "Nguy" not in info.value.message
+    assert "keys [result]" in info.value.message
+    with pytest.raises(UnexpectedResponseError) as info:
+        parse_response(200, {}, b"Cap nhat thanh cong", service=SERVICE_LOOKUP)
+    assert "Cap nhat thanh cong" in info.value.message  # plain text is shown to help debugging

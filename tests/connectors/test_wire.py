@@ -160,7 +160,9 @@ def test_record_repr_hides_personal_data():
 
 
 def test_progress_handler_limit_and_key():
-    with pytest.raises(ValueError):
+    with pytest.raises(InvalidInputError) as info:
         ProgressRecord(MaHoSo="X", ThoiDiemXuLy="20260101000000", TrangThai="4", NguoiXuLy="a" * 51)
+    assert info.value.field == "NguoiXuLy"
+    ProgressRecord(MaHoSo="X", ThoiDiemXuLy="20260101000000", TrangThai="4", NguoiXuLy="a" * 50)
     row = ProgressRecord(MaHoSo="X", ThoiDiemXuLy="20260101000000", TrangThai="4")
     assert row.key == ("X", "20260101000000", "4")

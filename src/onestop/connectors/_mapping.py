@@ -39,6 +39,7 @@ from onestop.connectors._wire import (
     SupplementRecord,
     format_portal_datetime,
 )
+from onestop.errors import InvalidInputError
 from onestop.models import (
     DeliveryMethod,
     Dossier,
@@ -49,6 +50,15 @@ from onestop.models import (
 __all__ = ["dossier_to_record", "progress_rows", "status_of_record"]
 
 _ONLINE_PAYMENT = {PaymentMethod.NATIONAL_PORTAL: "1", PaymentMethod.PROVINCIAL_GATEWAY: "2"}
+
+
+def _check_dossier(dossier: object) -> None:
+    if not isinstance(dossier, Dossier):
+        raise InvalidInputError(
+            f"dossier: expected an onestop.models.Dossier (or a DossierRecord where accepted), "
+            f"got {type(dossier).__name__}; read JSON with Dossier.from_json(text)",
+            field="dossier",
+        )
 
 
 def _flag(value: bool) -> str:  # noqa: FBT001 - a value, not an option
@@ -63,7 +73,11 @@ def dossier_to_record(dossier: Dossier) -> DossierRecord:
 
     Returns:
         The wire record, every value a string as the portal expects.
+
+    Raises:
+        InvalidInputError: ``dossier`` is not a :class:`~onestop.models.Dossier`.
     """
+    _check_dossier(dossier)
     applicant = dossier.applicant
     identities: list[HolderIdentity] = []
     if applicant.citizen_id is not None:
@@ -155,7 +169,11 @@ def progress_rows(dossier: Dossier) -> list[ProgressRecord]:
 
     ``NguoiXuLy`` is the event's actor cut to 50 characters (the portal's limit, as TD does),
     ``NoiDungXuLy`` the event's note or action, ``TrangThai`` the status reached.
+
+    Raises:
+        InvalidInputError: ``dossier`` is not a :class:`~onestop.models.Dossier`.
     """
+    _check_dossier(dossier)
     rows: list[ProgressRecord] = []
     for event in dossier.events:
         if event.from_status is event.to_status:

@@ -21,7 +21,6 @@ from collections.abc import Generator, Iterable, Mapping, Sequence
 from typing import Any
 
 import attrs
-from pydantic import ValidationError
 
 from onestop.connectors._wire import (
     DictionaryEntry,
@@ -158,24 +157,40 @@ def update_call(records: Sequence[DossierRecord]) -> Call:
     return Call(SERVICE_SYNC, {"isUpdating": "True", "data": [r.to_wire() for r in records]})
 
 
-def lookup_call(code: str) -> Call:
-    """``TraCuuHoSo`` for one dossier code."""
-    if not code.strip():
+def _code_arg(value: object, *, what: str, example: str) -> str:
+    """A non-empty code given by the caller, stripped; else :class:`InvalidInputError`."""
+    if not isinstance(value, str):
         raise InvalidInputError(
-            "code: the dossier code (MaHoSo) is empty; expected e.g. 'H56.14-260315-0001'",
+            f"code: the {what} must be a string, got {type(value).__name__}; "
+            f"expected e.g. {example!r}",
             field="code",
         )
-    return Call(SERVICE_LOOKUP, {"mahoso": code.strip()})
+    text = value.strip()
+    if not text:
+        raise InvalidInputError(
+            f"code: the {what} is empty; expected e.g. {example!r}", field="code"
+        )
+    return text
+
+
+def lookup_call(code: str) -> Call:
+    """``TraCuuHoSo`` for one dossier code.
+
+    Raises:
+        InvalidInputError: ``code`` is not a non-empty string.
+    """
+    text = _code_arg(code, what="dossier code (MaHoSo)", example="H56.14-260315-0001")
+    return Call(SERVICE_LOOKUP, {"mahoso": text})
 
 
 def procedure_call(code: str) -> Call:
-    """``LayThuTuc`` for one national procedure code (``maTTHC``)."""
-    if not code.strip():
-        raise InvalidInputError(
-            "code: the procedure code (maTTHC) is empty; expected e.g. '1.003560.000.00.00.H56'",
-            field="code",
-        )
-    return Call(SERVICE_PROCEDURE, {"maTTHC": code.strip()}, share=True)
+    """``LayThuTuc`` for one national procedure code (``maTTHC``).
+
+    Raises:
+        InvalidInputError: ``code`` is not a non-empty string.
+    """
+    text = _code_arg(code, what="procedure code (maTTHC)", example="1.003560.000.00.00.H56")
+    return Call(SERVICE_PROCEDURE, {"maTTHC": text}, share=True)
 
 
 def procedure_list_call() -> Call:
@@ -184,8 +199,19 @@ def procedure_list_call() -> Call:
 
 
 def dictionary_call(service: str) -> Call:
-    """A dictionary service such as ``LayDanhMucCoQuan`` (share endpoint)."""
-    return Call(service, share=True)
+    """A dictionary service such as ``LayDanhMucCoQuan`` (share endpoint).
+
+    Raises:
+        InvalidInputError: ``service`` is not a service name (letters and digits).
+    """
+    name: object = service
+    if not isinstance(name, str) or not name.strip().isalnum():
+        raise InvalidInputError(
+            "service: expected the name of a dictionary service, e.g. 'LayDanhMucCoQuan' "
+            "or 'LayDanhMucLinhVuc'",
+            field="service",
+        )
+    return Call(name.strip(), share=True)
 
 
 def progress_calls(
@@ -197,13 +223,28 @@ def progress_calls(
     repeated row, so the calls count as idempotent [inferred from TD's re-sends].
 
     Raises:
-        InvalidInputError: ``chunk_size`` is not positive.
+        InvalidInputError: ``chunk_size`` is not a positive integer, or a row is not a
+            :class:`ProgressRecord`.
     """
-    if chunk_size < 1:
+    size: object = chunk_size
+    if isinstance(size, bool) or not isinstance(size, int) or size < 1:
         raise InvalidInputError(
             f"chunk_size: must be at least 1, got {chunk_size}", field="chunk_size"
         )
-    items = [r.to_wire() for r in rows]
+    if isinstance(rows, str | bytes | Mapping) or not isinstance(rows, Iterable):
+        raise InvalidInputError(
+            f"rows: expected an iterable of ProgressRecord, got {type(rows).__name__}",
+            field="rows",
+        )
+    items: list[dict[str, Any]] = []
+    for i, row in enumerate(rows):
+        if not isinstance(row, ProgressRecord):
+            raise InvalidInputError(
+                f"rows[{i}]: expected a ProgressRecord (e.g. from progress_rows(dossier) or "
+                f"ProgressRecord.model_validate(dict)), got {type(row).__name__}",
+                field=f"rows[{i}]",
+            )
+        items.append(row.to_wire())
     return [
         Call(SERVICE_PROGRESS, {"data": items[i : i + chunk_size]})
         for i in range(0, len(items), chunk_size)
@@ -262,7 +303,7 @@ def is_session_error(status_code: int, content: bytes) -> bool:
         return False
     try:
         env = Envelope.model_validate_json(content)
-    except ValidationError:
+    except InvalidInputError:
         return False
     return not env.ok and _looks_like_session_error(env)
 
@@ -292,9 +333,10 @@ def _status_error(
     status_code: int, headers: Mapping[str, str], content: bytes, *, service: str
 ) -> APIStatusError:
     hint = ""
+    env: Envelope | None
     try:
         env = Envelope.model_validate_json(content)
-    except ValidationError:
+    except InvalidInputError:
         env = None
     if env is not None and env.message:
         hint = f": {_short(env.message)}"
@@ -333,6 +375,23 @@ def _status_error(
     return APIStatusError(where, status_code=status_code, error_code=error_code)
 
 
+def _describe_body(content: bytes) -> str:
+    """What a body looks like, without quoting JSON values (they may be personal data)."""
+    text = content.lstrip()
+    if text[:1] == b"{":
+        try:
+            data = json.loads(content)
+        except ValueError:
+            return "malformed JSON object"
+        if isinstance(data, dict):
+            keys = ", ".join(str(k)[:30] for k in list(data)[:6])
+            return f"a JSON object with keys [{keys}]"
+        return "malformed JSON object"
+    if text[:1] == b"[":
+        return "a JSON list"
+    return f"starting {content[:40]!r}"
+
+
 def _header(headers: Mapping[str, str], name: str) -> str | None:
     for key, value in headers.items():
         if key.lower() == name:
@@ -359,11 +418,11 @@ def parse_response(
         raise _status_error(status_code, headers, content, service=service)
     try:
         env = Envelope.model_validate_json(content)
-    except ValidationError as exc:
+    except InvalidInputError as exc:
         raise UnexpectedResponseError(
             f"{service}: HTTP {status_code} answer is not the portal envelope "
             '{"error_code", "message", "result"} '
-            f"({len(content)} bytes, starting {content[:40]!r})"
+            f"({len(content)} bytes: {_describe_body(content)})"
         ) from exc
     if not env.ok:
         raise envelope_error(env, service=service, status_code=status_code)
@@ -386,10 +445,10 @@ def parse_lookup(env: Envelope) -> DossierRecord | None:
         return None
     try:
         return DossierRecord.model_validate(items[0])
-    except ValidationError as exc:
+    except InvalidInputError as exc:
         raise UnexpectedResponseError(
             f"{SERVICE_LOOKUP}: the dossier in 'result' does not fit the DongBoHoSoMC record "
-            f"({exc.error_count()} problems)"
+            f"({exc.message})"
         ) from exc
 
 
@@ -410,10 +469,9 @@ def parse_procedure(env: Envelope, *, code: str) -> ProcedureRecord:
         )
     try:
         return ProcedureRecord.model_validate(items[0])
-    except ValidationError as exc:
+    except InvalidInputError as exc:
         raise UnexpectedResponseError(
-            f"{SERVICE_PROCEDURE}: the procedure does not fit the catalogue record "
-            f"({exc.error_count()} problems)"
+            f"{SERVICE_PROCEDURE}: the procedure does not fit the catalogue record ({exc.message})"
         ) from exc
 
 
@@ -423,9 +481,9 @@ def parse_procedure_list(env: Envelope) -> list[ProcedureSummary]:
         return [
             ProcedureSummary.model_validate(i) for i in _items(env, service=SERVICE_PROCEDURE_LIST)
         ]
-    except ValidationError as exc:
+    except InvalidInputError as exc:
         raise UnexpectedResponseError(
-            f"{SERVICE_PROCEDURE_LIST}: an item lacks MATTHC ({exc.error_count()} problems)"
+            f"{SERVICE_PROCEDURE_LIST}: an item does not fit the list record ({exc.message})"
         ) from exc
 
 
@@ -433,9 +491,9 @@ def parse_dictionary(env: Envelope, *, service: str) -> list[DictionaryEntry]:
     """The entries of a dictionary answer."""
     try:
         return [DictionaryEntry.model_validate(i) for i in _items(env, service=service)]
-    except ValidationError as exc:
+    except InvalidInputError as exc:
         raise UnexpectedResponseError(
-            f"{service}: a dictionary entry lacks its code ({exc.error_count()} problems)"
+            f"{service}: a dictionary entry does not fit ({exc.message})"
         ) from exc
 
 

@@ -15,6 +15,8 @@ The rule (the same for the sync and the async client and for the outbox worker):
 
 from __future__ import annotations
 
+import math
+
 import attrs
 
 from onestop.errors import (
@@ -28,15 +30,22 @@ from onestop.errors import (
 __all__ = ["RetryPolicy", "is_retryable", "set_testing", "should_retry", "testing_enabled"]
 
 
-def _positive(_inst: object, attribute: attrs.Attribute[float], value: float) -> None:
-    if value < 0:
+def _positive(_inst: object, attribute: attrs.Attribute[float], value: object) -> None:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or not math.isfinite(value)
+        or value < 0
+    ):
         raise ConfigurationError(
-            f"{attribute.name}: must be zero or positive, got {value}", field=attribute.name
+            f"{attribute.name}: must be a finite number of seconds, zero or positive, "
+            f"got {value!r}",
+            field=attribute.name,
         )
 
 
-def _at_least_one(_inst: object, attribute: attrs.Attribute[int], value: int) -> None:
-    if value < 1:
+def _at_least_one(_inst: object, attribute: attrs.Attribute[int], value: object) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise ConfigurationError(
             f"{attribute.name}: must be at least 1, got {value}", field=attribute.name
         )

@@ -21,6 +21,7 @@ variable                           meaning
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Literal
@@ -84,7 +85,21 @@ class PortalSettings:
     token_url: str = "/token"  # noqa: S105 - a path, not a secret
     service_path: str = "/service"
     share_path: str | None = None
-    timeout: float = 30.0
+    timeout: float = attrs.field(default=30.0)
+
+    @timeout.validator
+    def _check_timeout(self, _attribute: attrs.Attribute[float], value: object) -> None:
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not math.isfinite(value)
+            or value <= 0
+        ):
+            raise ConfigurationError(
+                f"timeout: expected a positive number of seconds, got {value!r} "
+                f"({ENV_VARS['timeout']} or --timeout)",
+                field="timeout",
+            )
 
     @classmethod
     def from_env(

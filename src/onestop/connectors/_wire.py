@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import IntEnum
-from typing import Any
+from typing import Any, Self
 from zoneinfo import ZoneInfo
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from onestop.errors import InvalidInputError
+from onestop.models._base import describe_validation_error
 
 __all__ = [
     "VN_TZ",
@@ -60,10 +61,16 @@ def format_portal_datetime(value: dt.datetime | None) -> str:
         "absent" value).
 
     Raises:
-        InvalidInputError: ``value`` is naive (its time zone would be a guess).
+        InvalidInputError: ``value`` is naive (its time zone would be a guess) or not a
+            datetime.
     """
     if value is None:
         return ""
+    if not isinstance(value, dt.datetime):
+        raise InvalidInputError(
+            f"datetime: expected a timezone-aware datetime.datetime, got {type(value).__name__}",
+            field="datetime",
+        )
     if value.tzinfo is None or value.utcoffset() is None:
         raise InvalidInputError(
             "datetime: a naive datetime cannot be sent to the portal; "
@@ -88,6 +95,11 @@ def parse_portal_datetime(value: str | None, *, field: str = "datetime") -> dt.d
     """
     if value is None:
         return None
+    if not isinstance(value, str):
+        raise InvalidInputError(
+            f"{field}: portal date must be a string yyyyMMddHHmmss, got {type(value).__name__}",
+            field=field,
+        )
     text = value.strip()
     if not text:
         return None
@@ -161,8 +173,20 @@ class PortalStatus(IntEnum):
             ) from None
 
 
+def _invalid(cls: type[BaseModel], exc: ValidationError) -> InvalidInputError:
+    """The onestop error for a record that does not validate (no input values in the text)."""
+    message, field = describe_validation_error(exc, model=cls.__name__)
+    return InvalidInputError(message, field=field)
+
+
 class WireModel(BaseModel):
-    """Base of the wire models: tolerant of extra keys and of numbers sent as numbers."""
+    """Base of the wire models: tolerant of extra keys and of numbers sent as numbers.
+
+    Building a record that does not validate (the constructor, :meth:`model_validate`,
+    :meth:`model_validate_json`) raises :class:`~onestop.errors.InvalidInputError` naming the
+    portal field (``TrangThaiHoSo: Field required``), never a bare pydantic error; the
+    message never quotes the input, which may be personal data.
+    """
 
     model_config = ConfigDict(
         extra="ignore",
@@ -170,6 +194,41 @@ class WireModel(BaseModel):
         coerce_numbers_to_str=True,
         frozen=True,
     )
+
+    def __init__(self, /, **data: Any) -> None:
+        try:
+            super().__init__(**data)
+        except ValidationError as exc:
+            raise _invalid(type(self), exc) from exc
+
+    # Nested records are then validated inside pydantic-core; only top-level calls convert.
+    __init__.__pydantic_base_init__ = True  # type: ignore[attr-defined]
+
+    @classmethod
+    def model_validate(cls, obj: Any, *args: Any, **kwargs: Any) -> Self:
+        """Validate a dict (portal field names or attribute names) into this record.
+
+        Raises:
+            InvalidInputError: the object does not fit the record.
+        """
+        try:
+            return super().model_validate(obj, *args, **kwargs)
+        except ValidationError as exc:
+            raise _invalid(cls, exc) from exc
+
+    @classmethod
+    def model_validate_json(
+        cls, json_data: str | bytes | bytearray, *args: Any, **kwargs: Any
+    ) -> Self:
+        """Parse a JSON document into this record.
+
+        Raises:
+            InvalidInputError: the JSON is malformed or does not fit the record.
+        """
+        try:
+            return super().model_validate_json(json_data, *args, **kwargs)
+        except ValidationError as exc:
+            raise _invalid(cls, exc) from exc
 
     def to_wire(self) -> dict[str, Any]:
         """The JSON-ready dict with the portal's field names."""

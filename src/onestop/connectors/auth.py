@@ -74,10 +74,11 @@ def _json_body(request: httpx.Request) -> dict[str, Any]:
     return body if isinstance(body, dict) else {}
 
 
-def _require(value: str, name: str) -> str:
-    if not value:
+def _require(value: object, name: str) -> str:
+    if not isinstance(value, str) or not value:
         raise ConfigurationError(
-            f"{name}: empty; set it in code or with the ONESTOP_PORTAL_* environment variables",
+            f"{name}: empty or not a string; set it in code or with the ONESTOP_PORTAL_* "
+            "environment variables",
             field=name,
         )
     return value

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import os
 import random
 import secrets
@@ -103,6 +104,16 @@ _REASON_LIMIT = 500
 _RECOVERY_INTERVAL = 1.0
 
 
+def _is_seconds(value: object) -> bool:
+    """Whether ``value`` is a finite, non-negative number (booleans excluded)."""
+    return (
+        not isinstance(value, bool)
+        and isinstance(value, int | float)
+        and math.isfinite(value)
+        and value >= 0
+    )
+
+
 @attrs.frozen(kw_only=True)
 class OutboxPolicy:
     """Retry and lease bounds of the outbox.
@@ -115,10 +126,30 @@ class OutboxPolicy:
             it over (a dead worker's entries on the same host are recovered at once).
     """
 
-    max_attempts: int = 10
-    initial_backoff: float = 2.0
-    max_backoff: float = 300.0
-    lease_seconds: float = 300.0
+    max_attempts: int = attrs.field(default=10)
+    initial_backoff: float = attrs.field(default=2.0)
+    max_backoff: float = attrs.field(default=300.0)
+    lease_seconds: float = attrs.field(default=300.0)
+
+    @max_attempts.validator
+    def _check_attempts(self, attribute: attrs.Attribute[int], value: object) -> None:
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ConfigurationError(
+                f"{attribute.name}: expected a positive integer, got {value!r}",
+                field=attribute.name,
+            )
+
+    @initial_backoff.validator
+    @max_backoff.validator
+    @lease_seconds.validator
+    def _check_seconds(self, attribute: attrs.Attribute[float], value: float) -> None:
+        if not _is_seconds(value) or (attribute.name == "lease_seconds" and value == 0):
+            raise ConfigurationError(
+                f"{attribute.name}: expected a finite number of seconds "
+                f"({'above' if attribute.name == 'lease_seconds' else 'at least'} 0), "
+                f"got {value!r}",
+                field=attribute.name,
+            )
 
     def backoff(self, attempts: int, jitter: float) -> float:
         """Seconds to wait after the ``attempts``-th failure (zero in test mode)."""
@@ -269,6 +300,17 @@ class Outbox:
                 f"synchronous: expected 'FULL' or 'NORMAL', got {synchronous!r}",
                 field="synchronous",
             )
+        given: object = path
+        if not isinstance(given, str | os.PathLike) or not str(given).strip():
+            raise ConfigurationError(
+                f"path: expected the path of the outbox file (str or Path), got "
+                f"{type(path).__name__ if not isinstance(path, str) else 'an empty string'}",
+                field="path",
+            )
+        if policy is not None and not isinstance(policy, OutboxPolicy):
+            raise ConfigurationError(
+                f"policy: expected an OutboxPolicy, got {type(policy).__name__}", field="policy"
+            )
         self.path = str(path)
         self.policy = policy or OutboxPolicy()
         self._clock = clock
@@ -293,9 +335,12 @@ class Outbox:
             version = self._db.execute(
                 "SELECT value FROM outbox_meta WHERE key = 'schema_version'"
             ).fetchone()
-        except sqlite3.Error as exc:
+        except (sqlite3.Error, OSError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
             raise OutboxError(
-                f"outbox: cannot open {self.path!r} as an outbox database ({exc})", field="path"
+                f"outbox: cannot open {self.path!r} as an outbox database ({reason}); "
+                "expected a writable file path",
+                field="path",
             ) from exc
         if version is None or version[0] != _SCHEMA_VERSION:
             raise OutboxError(
@@ -396,15 +441,22 @@ class Outbox:
         """Record progress rows (one entry per dossier, kept in order after its states).
 
         Raises:
-            InvalidInputError: ``rows`` is empty.
+            InvalidInputError: ``rows`` is empty or holds something else than
+                :class:`~onestop.connectors.ProgressRecord`.
         """
-        if not rows:
+        given: object = rows
+        if isinstance(given, str | bytes) or not rows:
             raise InvalidInputError(
                 "rows: no progress rows given; expected at least one ProgressRecord",
                 field="rows",
             )
         by_code: dict[str, list[dict[str, Any]]] = {}
-        for row in rows:
+        for i, row in enumerate(rows):
+            if not isinstance(row, ProgressRecord):
+                raise InvalidInputError(
+                    f"rows[{i}]: expected a ProgressRecord, got {type(row).__name__}",
+                    field=f"rows[{i}]",
+                )
             by_code.setdefault(row.code, []).append(row.to_wire())
         return list(
             self._run(
@@ -661,6 +713,21 @@ def _finished(outbox: Outbox, stop_when: StopWhen, *, claimed_nothing: bool) -> 
     return stats.pending == 0 and stats.in_flight == 0
 
 
+def _check_worker(outbox: object, name: str, count: object, poll_interval: object) -> None:
+    if not isinstance(outbox, Outbox):
+        raise ConfigurationError(
+            f"outbox: expected an Outbox, got {type(outbox).__name__}", field="outbox"
+        )
+    if isinstance(count, bool) or not isinstance(count, int) or count < 1:
+        raise ConfigurationError(f"{name}: must be at least 1, got {count!r}", field=name)
+    if not _is_seconds(poll_interval):
+        raise ConfigurationError(
+            f"poll_interval: expected a finite number of seconds (at least 0), "
+            f"got {poll_interval!r}",
+            field="poll_interval",
+        )
+
+
 class OutboxWorker:
     """Drains an :class:`Outbox` to the portal with a :class:`PortalClient`, one entry at a time.
 
@@ -679,6 +746,7 @@ class OutboxWorker:
         batch_size: int = 20,
         poll_interval: float = 1.0,
     ) -> None:
+        _check_worker(outbox, "batch_size", batch_size, poll_interval)
         self.outbox = outbox
         self.client = client
         self.batch_size = batch_size
@@ -765,10 +833,7 @@ class AsyncOutboxWorker:
         concurrency: int = 16,
         poll_interval: float = 1.0,
     ) -> None:
-        if concurrency < 1:
-            raise ConfigurationError(
-                f"concurrency: must be at least 1, got {concurrency}", field="concurrency"
-            )
+        _check_worker(outbox, "concurrency", concurrency, poll_interval)
         self.outbox = outbox
         self.client = client
         self.concurrency = concurrency

@@ -108,7 +108,21 @@ def _to_record(dossier: Dossier | DossierRecord) -> DossierRecord:
         return dossier
     from onestop.connectors._mapping import dossier_to_record
 
-    return dossier_to_record(dossier)
+    return dossier_to_record(dossier)  # checks that it is a Dossier
+
+
+def _check_timeout(timeout: object) -> float:
+    if (
+        isinstance(timeout, bool)
+        or not isinstance(timeout, int | float)
+        or not math.isfinite(timeout)
+        or timeout <= 0
+    ):
+        raise ConfigurationError(
+            f"timeout: expected a positive number of seconds per HTTP call, got {timeout!r}",
+            field="timeout",
+        )
+    return float(timeout)
 
 
 class _ClientCore:
@@ -124,15 +138,30 @@ class _ClientCore:
         share_path: str | None,
         retry: RetryPolicy | None,
     ) -> None:
-        if not base_url.startswith(("http://", "https://")):
+        url: object = base_url
+        unit: object = unit_code
+        auth_obj: object = auth
+        retry_obj: object = retry
+        if not isinstance(url, str) or not url.startswith(("http://", "https://")):
             raise ConfigurationError(
-                "base_url: expected an http:// or https:// URL of the adapter or gateway",
+                "base_url: expected an http:// or https:// URL of the adapter or gateway, "
+                "e.g. 'https://adapter.tinh.gov.vn'",
                 field="base_url",
             )
-        if not unit_code.strip():
+        if not isinstance(unit, str) or not unit.strip():
             raise ConfigurationError(
                 "unit_code: empty; expected the unit code (madonvi) of the account, e.g. 'H56'",
                 field="unit_code",
+            )
+        if not isinstance(auth_obj, httpx.Auth):
+            raise ConfigurationError(
+                f"auth: expected AdapterAuth(...) or GatewayAuth(...) (an httpx.Auth), "
+                f"got {type(auth_obj).__name__}",
+                field="auth",
+            )
+        if retry_obj is not None and not isinstance(retry_obj, RetryPolicy):
+            raise ConfigurationError(
+                f"retry: expected a RetryPolicy, got {type(retry_obj).__name__}", field="retry"
             )
         self.base_url = base_url
         self.unit_code = unit_code.strip()
@@ -171,7 +200,7 @@ class _ClientCore:
         clone = copy.copy(self)
         clone._owns_http = False
         if timeout is not None:
-            clone._timeout = timeout
+            clone._timeout = _check_timeout(timeout)
         if retry is not None:
             clone.retry = retry
         return clone
@@ -262,6 +291,7 @@ class PortalClient(_ClientCore):
             share_path=share_path,
             retry=retry,
         )
+        timeout = _check_timeout(timeout)
         self._owns_http = http_client is None
         self._http = http_client or httpx.Client(
             base_url=base_url, transport=transport, timeout=timeout
@@ -454,6 +484,13 @@ class AsyncPortalClient(_ClientCore):
             share_path=share_path,
             retry=retry,
         )
+        timeout = _check_timeout(timeout)
+        pool: object = max_connections
+        if isinstance(pool, bool) or not isinstance(pool, int) or pool < 1:
+            raise ConfigurationError(
+                f"max_connections: expected a positive integer, got {max_connections!r}",
+                field="max_connections",
+            )
         self._owns_http = http_client is None
         if http_client is not None:
             clients = [http_client]

@@ -27,6 +27,7 @@ import collections
 import copy
 import ipaddress
 import json
+import math
 import random
 import secrets
 import socket
@@ -38,7 +39,6 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal, Self
 from urllib.parse import parse_qsl, urlsplit
 
 import attrs
-from pydantic import ValidationError
 
 from onestop.connectors._wire import DossierRecord, PortalStatus, ProgressRecord
 from onestop.errors import ConfigurationError
@@ -51,6 +51,18 @@ __all__ = ["FakePortal", "FakePortalServer", "FaultKind"]
 #: Kinds of injectable faults: an HTTP 5xx, no answer before the client's timeout, a connection
 #: closed without an answer, or HTTP 429 with ``Retry-After``.
 FaultKind = Literal["5xx", "timeout", "drop", "429"]
+
+_FAULT_KINDS: tuple[FaultKind, ...] = ("5xx", "timeout", "drop", "429")
+
+
+def _finite_at_least_zero(value: object) -> bool:
+    return (
+        not isinstance(value, bool)
+        and isinstance(value, int | float)
+        and math.isfinite(value)
+        and value >= 0
+    )
+
 
 _SESSION_ERROR = "Session không hợp lệ hoặc đã hết hạn, vui lòng đăng nhập lại"
 
@@ -225,13 +237,22 @@ class FakePortal:
 
     def add_procedure(self, record: Mapping[str, Any]) -> None:
         """Add or replace a catalogue entry (a ``LayThuTuc`` result object with ``MATTHC``)."""
+        given: object = record
+        code = record.get("MATTHC") if isinstance(given, Mapping) else None
+        if not isinstance(code, str) or not code.strip():
+            raise ConfigurationError(
+                "record: expected a LayThuTuc result object with a non-empty 'MATTHC' "
+                "(e.g. {'MATTHC': '1.001193', 'TENTTHC': ...})",
+                field="MATTHC",
+            )
         with self._lock:
-            self._procedures[str(record["MATTHC"])] = dict(record)
+            self._procedures[code] = dict(record)
 
     # ----------------------------------------------------------------- fault injection
 
     def _queue(self, n: int, fault: _Fault | None) -> None:
-        if n < 0:
+        count: object = n
+        if isinstance(count, bool) or not isinstance(count, int) or count < 0:
             raise ConfigurationError(f"n: must be zero or positive, got {n}", field="n")
         with self._lock:
             self._faults.extend([fault] * n)
@@ -263,12 +284,26 @@ class FakePortal:
 
     def rate_limit_next(self, n: int = 1, *, retry_after: float = 1.0) -> None:
         """Answer the next ``n`` service calls with HTTP 429 and ``Retry-After``."""
+        if not _finite_at_least_zero(retry_after):
+            raise ConfigurationError(
+                f"retry_after: expected seconds (0 or more), got {retry_after!r}",
+                field="retry_after",
+            )
         self._queue(n, _Fault("429", status=429, retry_after=retry_after))
 
     def set_latency(self, seconds: float) -> None:
-        """Delay every answer by ``seconds`` (0 to stop)."""
+        """Delay every answer by ``seconds`` (0 to stop).
+
+        Raises:
+            ConfigurationError: ``seconds`` is negative or not a finite number.
+        """
+        if not _finite_at_least_zero(seconds):
+            raise ConfigurationError(
+                f"seconds: expected a finite latency of 0 seconds or more, got {seconds!r}",
+                field="seconds",
+            )
         with self._lock:
-            self._latency = max(0.0, seconds)
+            self._latency = float(seconds)
 
     def set_fault_rate(
         self,
@@ -289,9 +324,21 @@ class FakePortal:
         """
         if not 0.0 <= rate <= 1.0:
             raise ConfigurationError(f"rate: expected 0..1, got {rate}", field="rate")
+        chosen = tuple(kinds)
+        unknown = [k for k in chosen if k not in _FAULT_KINDS]
+        if not chosen or unknown:
+            raise ConfigurationError(
+                f"kinds: expected one or more of {', '.join(_FAULT_KINDS)}, got {list(chosen)!r}",
+                field="kinds",
+            )
+        if not 0.0 <= after_processing_share <= 1.0:
+            raise ConfigurationError(
+                f"after_processing_share: expected 0..1, got {after_processing_share}",
+                field="after_processing_share",
+            )
         with self._lock:
             self._fault_rate = rate
-            self._fault_kinds = tuple(kinds)
+            self._fault_kinds = chosen
             self._after_share = after_processing_share
             if seed is not None:
                 self._rng.seed(seed)
@@ -484,7 +531,7 @@ class FakePortal:
             try:
                 parsed = DossierRecord.model_validate(item)
                 PortalStatus.parse(parsed.status)
-            except (ValidationError, ValueError):
+            except ValueError:  # InvalidInputError is a ValueError
                 return self._err(2, f"Dữ liệu hồ sơ thứ {i + 1} không hợp lệ")
             records.append(parsed.to_wire())
         for record in records:
@@ -507,7 +554,7 @@ class FakePortal:
             return self._err(2, "Thiếu dữ liệu tiến độ (data)")
         try:
             rows = [ProgressRecord.model_validate(item) for item in items]
-        except ValidationError:
+        except ValueError:  # InvalidInputError
             return self._err(2, "Dữ liệu tiến độ không hợp lệ")
         for row in rows:
             self._progress.setdefault(row.code, {})[row.key] = row.to_wire()
@@ -647,6 +694,12 @@ class FakePortalServer:
 
     def __init__(self, portal: FakePortal, *, host: str = "127.0.0.1", port: int = 0) -> None:
         _check_loopback(host)
+        given: object = port
+        if isinstance(given, bool) or not isinstance(given, int) or not 0 <= given <= 65535:
+            raise ConfigurationError(
+                f"port: expected a TCP port 0-65535 (0 picks a free one), got {port!r}",
+                field="port",
+            )
         self.portal = portal
         family = socket.AF_INET6 if ":" in host else socket.AF_INET
         self._sock = socket.socket(family, socket.SOCK_STREAM)
