@@ -296,6 +296,7 @@ class LunarDate(tuple[int, int, int, bool, str, int]):
 
 
 _new = tuple.__new__
+_DATE = dt.date  # bound once: the type check is on the hot path of to_lunar
 
 
 def _missing(what: str, value: object, table: _Table, field: str) -> CalendarDataMissingError:
@@ -344,7 +345,7 @@ def to_lunar(date: dt.date, *, calendar: LunarCalendar = "vn") -> LunarDate:
     if fast is None:
         fast = _table(calendar).fast
     first, ndays, day_month, months = fast
-    if type(date) is not dt.date:
+    if type(date) is not _DATE:
         date = _civil_date(date, calendar)
     ordinal = date.toordinal()
     offset = ordinal - first
