@@ -33,7 +33,7 @@ from cryptography.hazmat.primitives.serialization import pkcs7, pkcs12
 from cryptography.utils import CryptographyDeprecationWarning
 from cryptography.x509.oid import AuthorityInformationAccessOID, ExtensionOID, NameOID
 
-from onestop.errors import CertificateError, SignatureError
+from onestop.errors import CertificateError, SignatureError, mask_id
 from onestop.signatures.status import IdentifierKind, SignerIdentity, SubjectIdentifier
 
 __all__ = [
@@ -135,9 +135,20 @@ def _attr_values(name: cx509.Name, oid: cx509.ObjectIdentifier) -> tuple[str, ..
     return tuple(values)
 
 
+def _hidden(value: object) -> str:
+    return "None" if value is None else "'***'"
+
+
+def _masked_uids(values: tuple[str, ...]) -> str:
+    return repr(tuple(mask_id(v) for v in values))
+
+
 @attrs.frozen(slots=True)
 class DistinguishedName:
     """The readable parts of a subject or issuer name.
+
+    Its ``repr`` hides the CN, e-mail and RFC 4514 text and masks the UIDs (reprs end up in
+    logs); the attributes hold the full values.
 
     Attributes:
         common_name: CN.
@@ -153,17 +164,17 @@ class DistinguishedName:
         rfc4514: the whole name as an RFC 4514 string.
     """
 
-    common_name: str | None
+    common_name: str | None = attrs.field(repr=_hidden)
     organization: str | None
     organizational_unit: tuple[str, ...]
     title: str | None
     locality: str | None
     state: str | None
     country: str | None
-    email: str | None
-    uids: tuple[str, ...]
+    email: str | None = attrs.field(repr=_hidden)
+    uids: tuple[str, ...] = attrs.field(repr=_masked_uids)
     identifiers: tuple[SubjectIdentifier, ...]
-    rfc4514: str
+    rfc4514: str = attrs.field(repr=_hidden)
 
     @classmethod
     def from_x509(cls, name: cx509.Name) -> DistinguishedName:

@@ -19,6 +19,8 @@ from typing import Any
 
 import attrs
 
+from onestop.errors import mask_id
+
 __all__ = [
     "IdentifierKind",
     "Problem",
@@ -27,6 +29,16 @@ __all__ = [
     "SignerIdentity",
     "SubjectIdentifier",
 ]
+
+
+def _masked_id(value: str) -> str:
+    """``repr`` of an identity number with the middle masked (reprs end up in logs)."""
+    return repr(mask_id(value))
+
+
+def _hidden(value: object) -> str:
+    """``repr`` of a personal name or e-mail address: never shown, only whether it is set."""
+    return "None" if value is None else "'***'"
 
 
 class ProblemCode(StrEnum):
@@ -109,6 +121,8 @@ class IdentifierKind(StrEnum):
 class SubjectIdentifier:
     """An identifier read from a certificate subject's UID attribute.
 
+    Its ``repr`` masks the value (``'0109****04'``) so that logging it leaks no ID number.
+
     Attributes:
         kind: the recognised prefix.
         prefix: the prefix as written in the certificate (e.g. ``"MST"``, ``"CCCD"``), or
@@ -121,7 +135,7 @@ class SubjectIdentifier:
 
     kind: IdentifierKind
     prefix: str
-    value: str
+    value: str = attrs.field(repr=_masked_id)
     parsed: object | None = attrs.field(default=None, eq=False)
 
     def to_dict(self) -> dict[str, str]:
@@ -132,6 +146,10 @@ class SubjectIdentifier:
 @attrs.frozen(slots=True)
 class SignerIdentity:
     """Who a certificate identifies, as Vietnamese one-stop systems need it.
+
+    Its ``repr`` (and so that of :class:`SignatureStatus`) hides the name and e-mail address
+    and masks the identifiers, so that logging a status leaks no personal data; the attributes
+    and :meth:`to_dict` hold the full values.
 
     Attributes:
         common_name: subject CN (person or organisation name).
@@ -150,14 +168,14 @@ class SignerIdentity:
         not_after: end of validity (UTC).
     """
 
-    common_name: str | None
+    common_name: str | None = attrs.field(repr=_hidden)
     organization: str | None
     organizational_unit: tuple[str, ...]
     title: str | None
     locality: str | None
     state: str | None
     country: str | None
-    email: str | None
+    email: str | None = attrs.field(repr=_hidden)
     identifiers: tuple[SubjectIdentifier, ...]
     issuer: str
     serial_number: str

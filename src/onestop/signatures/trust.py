@@ -31,7 +31,7 @@ from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.x509 import ocsp
 
-from onestop.errors import SignatureError
+from onestop.errors import CertificateError, SignatureError
 from onestop.signatures.certificates import (
     Certificate,
     as_certificate,
@@ -239,6 +239,17 @@ def _label(index: int, path_len: int, *, anchor: bool) -> str:
 
 
 def _ca_name(cert: Certificate) -> str:
+    """How messages name an issuer: a CA by its CN; anything else by serial number only.
+
+    An end-entity certificate found where an issuer should be (a self-signed personal
+    certificate, a forged chain) names a person, and messages never carry personal data.
+    """
+    try:
+        is_ca = cert.is_ca
+    except CertificateError:
+        is_ca = False
+    if not is_ca:
+        return f"serial {cert.serial_hex} (not a CA)"
     return cert.subject.common_name or cert.subject.rfc4514 or "(no name)"
 
 
