@@ -23,7 +23,8 @@ that validate input::
         │   ├── ConnectTimeoutError(TransportError, TimeoutError)
         │   ├── ReadTimeoutError(TransportError, TimeoutError)
         │   └── NetworkError(TransportError, ConnectionError)
-        ├── APIStatusError(.status_code, .error_code)         the service answered with an error
+        ├── APIStatusError(.status_code, .error_code,         the service answered with an error
+        │                  .request, .response)
         │   ├── AuthenticationError                          401/403 or a rejected login/session
         │   ├── NotFoundError
         │   ├── ConflictError                                e.g. "đã tồn tại" on create
@@ -44,7 +45,7 @@ wrong and what to do, and never contain personal data: identity numbers are mask
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 __all__ = [
     "APIStatusError",
@@ -90,15 +91,17 @@ def mask_id(value: str, *, keep_start: int = 4, keep_end: int = 2) -> str:
 
     Args:
         value: the raw value (any string, possibly malformed).
-        keep_start: characters kept at the start.
-        keep_end: characters kept at the end.
+        keep_start: characters kept at the start (negative counts as 0).
+        keep_end: characters kept at the end (0 keeps none; negative counts as 0).
 
     Returns:
         The masked string, of the same length as ``value``.
     """
+    keep_start, keep_end = max(keep_start, 0), max(keep_end, 0)
     if len(value) <= keep_start + keep_end + 2:
         return "*" * len(value)
-    return value[:keep_start] + "*" * (len(value) - keep_start - keep_end) + value[-keep_end:]
+    end = len(value) - keep_end
+    return value[:keep_start] + "*" * (end - keep_start) + value[end:]
 
 
 class OneStopError(Exception):
@@ -252,6 +255,8 @@ class APIStatusError(ConnectorError):
     Attributes:
         status_code: the HTTP status (200 when the error came in a 200 envelope).
         error_code: the service's own ``error_code``, when it sent one.
+        request: the request that failed (an ``httpx.Request``), when the connector passes it.
+        response: the response received (an ``httpx.Response``), when the connector passes it.
     """
 
     code = "api_status_error"
@@ -263,10 +268,14 @@ class APIStatusError(ConnectorError):
         status_code: int,
         error_code: str | None = None,
         field: str | None = None,
+        request: Any = None,
+        response: Any = None,
     ) -> None:
         super().__init__(message, field=field)
         self.status_code = status_code
         self.error_code = error_code
+        self.request = request
+        self.response = response
 
 
 class AuthenticationError(APIStatusError):
@@ -303,8 +312,16 @@ class RateLimitedError(APIStatusError):
         status_code: int = 429,
         error_code: str | None = None,
         retry_after: float | None = None,
+        request: Any = None,
+        response: Any = None,
     ) -> None:
-        super().__init__(message, status_code=status_code, error_code=error_code)
+        super().__init__(
+            message,
+            status_code=status_code,
+            error_code=error_code,
+            request=request,
+            response=response,
+        )
         self.retry_after = retry_after
 
 
