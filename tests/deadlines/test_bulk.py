@@ -201,3 +201,14 @@ def test_working_position_scalar_equals_bulk():
     # positions are absolute: one working day from the first covered year's start
     first = dt.datetime(2025, 1, 2, 17, tzinfo=VN_TZ)  # 1 Jan 2025 is a holiday
     assert CAL3.working_position(first) == 480 * 60_000_000
+
+
+def test_a_date_with_an_integer_array_gives_one_result_per_amount():
+    # the calendar method accepts a date and an integer array (issue 4: "a date and an int, or
+    # NumPy datetime64[D] and integer arrays"); each row equals the scalar answer
+    amounts = np.arange(0, 12)
+    got = CAL.add_working_days(dt.date(2026, 1, 8), amounts)
+    assert got.dtype == np.dtype("datetime64[D]")
+    assert got.tolist() == [CAL.add_working_days(dt.date(2026, 1, 8), int(n)) for n in amounts]
+    # Fri 9 Jan (1), the make-up Saturday 10 Jan (2), Mon 12 Jan (3)
+    assert got[1:4].astype(str).tolist() == ["2026-01-09", "2026-01-10", "2026-01-12"]

@@ -28,6 +28,7 @@ from onestop.models import (
     DossierStatus,
     LienThongStep,
     ProcessingTime,
+    ServiceLevel,
     TimeUnit,
 )
 from onestop.models._procedure import LienThongParticipant
@@ -421,7 +422,13 @@ def test_closed_while_a_supplement_is_awaited(cal):
 
 def test_due_for_procedure_refuses_a_channel_the_procedure_lacks(cal):
     procedure = make_procedure(3)
-    only_direct = procedure.model_copy(update={"processing_times": procedure.processing_times[:1]})
+    only_direct = procedure.model_copy(
+        update={
+            "channels": (Channel.DIRECT,),
+            "processing_times": procedure.processing_times[:1],
+            "service_level": ServiceLevel.NONE,
+        }
+    )
     assert only_direct.processing_times[0].channel is Channel.DIRECT
     with pytest.raises(InvalidInputError) as exc:
         due_for_procedure(only_direct, Channel.ONLINE, RECEIVED, calendar=cal)

@@ -86,6 +86,17 @@ _US_PER_DAY = 86_400_000_000
 # ---------------------------------------------------------------------- inputs
 
 
+def _check_calendar(calendar: object) -> None:
+    from onestop.deadlines.calendar import WorkCalendar
+
+    if not isinstance(calendar, WorkCalendar):
+        raise InvalidInputError(
+            "calendar must be a WorkCalendar (e.g. civil_service_calendar()), got "
+            f"{type(calendar).__name__}",
+            field="calendar",
+        )
+
+
 def _days(values: Any, field: str) -> IntArray:
     """Proleptic ordinals of local dates (``datetime64`` of any unit, or ``date`` objects)."""
     try:
@@ -126,6 +137,19 @@ def _ints(values: Any, field: str) -> IntArray:
     if arr.dtype.kind not in "iu":
         raise InvalidInputError(f"{field} must be an integer array", field=field)
     return arr.astype(np.int64, copy=False)
+
+
+def _broadcast(field: str, *arrays: npt.NDArray[Any]) -> list[npt.NDArray[Any]]:
+    """``numpy.broadcast_arrays``, with a shape mismatch reported as bad input."""
+    try:
+        return list(np.broadcast_arrays(*arrays))
+    except ValueError:
+        shapes = " and ".join(dict.fromkeys(str(a.shape) for a in arrays))
+        raise InvalidInputError(
+            f"{field}: arrays of shapes {shapes} cannot be paired row by row; give arrays of "
+            "the same length (or a single value)",
+            field=field,
+        ) from None
 
 
 def _to_dates(ordinals: IntArray) -> DateArray:
@@ -194,6 +218,7 @@ def _warn(calendar: WorkCalendar, *ordinals: IntArray) -> None:
 
 def is_working_day(calendar: WorkCalendar, days: Any) -> npt.NDArray[np.bool_]:
     """Whether each date is a working day (vectorized :meth:`WorkCalendar.is_working_day`)."""
+    _check_calendar(calendar)
     o = _days(days, "days")
     if not o.size:
         return np.zeros(o.shape, dtype=bool)
@@ -204,7 +229,7 @@ def is_working_day(calendar: WorkCalendar, days: Any) -> npt.NDArray[np.bool_]:
 
 
 def _add_ordinals(calendar: WorkCalendar, o: IntArray, n: IntArray) -> IntArray:
-    o, n = np.broadcast_arrays(o, n)
+    o, n = _broadcast("n", o, n)
     if not o.size:
         return o.copy()
     view = _view(calendar, *_bounds(o))
@@ -236,6 +261,7 @@ def add_working_days(calendar: WorkCalendar, days: Any, n: Any) -> DateArray:
     Returns:
         A ``datetime64[D]`` array of the broadcast shape.
     """
+    _check_calendar(calendar)
     o = _days(days, "days")
     result = _add_ordinals(calendar, o, _ints(n, "n"))
     _warn(calendar, o, result)
@@ -254,7 +280,8 @@ def working_days_between(
 
     ``(start, end]`` by default; negative where ``end < start`` (antisymmetric).
     """
-    a, b = np.broadcast_arrays(_days(start, "start"), _days(end, "end"))
+    _check_calendar(calendar)
+    a, b = _broadcast("end", _days(start, "start"), _days(end, "end"))
     if not a.size:
         return np.zeros(a.shape, dtype=np.int64)
     view = _view(calendar, *_bounds(a, b))
@@ -389,6 +416,7 @@ def working_position(calendar: WorkCalendar, instants: Any) -> IntArray:
 
     Differences of positions are working time; see :func:`remaining_working_time`.
     """
+    _check_calendar(calendar)
     o, tod = _instants(instants, "instants")
     if not o.size:
         return np.zeros(o.shape, dtype=np.int64)
@@ -407,9 +435,10 @@ def remaining_working_time(calendar: WorkCalendar, at: Any, due: Any) -> npt.NDA
     Returns:
         A ``timedelta64[us]`` array.
     """
+    _check_calendar(calendar)
     ao, at_tod = _instants(at, "at")
     do, due_tod = _instants(due, "due")
-    ao, at_tod, do, due_tod = np.broadcast_arrays(ao, at_tod, do, due_tod)
+    ao, at_tod, do, due_tod = _broadcast("due", ao, at_tod, do, due_tod)
     if not ao.size:
         return np.zeros(ao.shape, dtype="timedelta64[us]")
     view = _view(calendar, *_bounds(ao, do))
@@ -485,15 +514,22 @@ def due_dates(
     Returns:
         Local wall-clock due instants, ``datetime64[us]``.
     """
+    _check_calendar(calendar)
     unit = _unit(unit)
     rule = _resolve(policy, unit)
     o, tod = _instants(received, "received")
     n = _ints(amounts, "amounts")
-    o, tod, n = np.broadcast_arrays(o, tod, n)
+    o, tod, n = _broadcast("amounts", o, tod, n)
     if not o.size:
         return np.zeros(o.shape, dtype="datetime64[us]")
     if (n < 0).any():
         raise InvalidInputError("amounts must be non-negative", field="amounts")
+    if unit is TimeUnit.SAME_DAY and (n != 0).any():
+        raise InvalidInputError(
+            "amounts: a same-day deadline has amount 0 (the same working day, or the next one "
+            "after the cut-off)",
+            field="amounts",
+        )
     if isinstance(rule, WorkingHoursPolicy):
         return _due_hours(calendar, rule, o, tod, n, unit)
     if isinstance(rule, WorkingDaysPolicy):
@@ -591,7 +627,7 @@ def classify(finished: Any, due: Any, *, at: Any = None) -> npt.NDArray[np.int8]
             "finished and due must be arrays of local date-times (numpy datetime64)",
             field="finished",
         ) from None
-    f, d = np.broadcast_arrays(f, d)
+    f, d = _broadcast("due", f, d)
     if np.isnat(d).any():
         raise InvalidInputError("due contains NaT (missing due instants)", field="due")
     fd = f.astype("datetime64[D]")
@@ -604,7 +640,16 @@ def classify(finished: Any, due: Any, *, at: Any = None) -> npt.NDArray[np.int8]
                 "at: unfinished rows (finished = NaT) are judged at an instant; pass at=",
                 field="at",
             )
-        a = np.broadcast_to(np.asarray(at).astype("datetime64[us]"), d.shape)
+        try:
+            a = np.broadcast_to(np.asarray(at).astype("datetime64[us]"), d.shape)
+        except (TypeError, ValueError):
+            raise InvalidInputError(
+                "at: expected a local date-time (numpy datetime64) or an array of them, one "
+                "per row",
+                field="at",
+            ) from None
+        if np.isnat(a[open_rows]).any():
+            raise InvalidInputError("at contains NaT (missing instants)", field="at")
         codes[open_rows] = np.where(
             a[open_rows] > d[open_rows], IN_PROGRESS_OVERDUE, IN_PROGRESS_ON_TIME
         )

@@ -115,6 +115,34 @@ class HolidaySource(Protocol):
         ...
 
 
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _holiday_entries(value: Iterable[Holiday], field: str) -> tuple[Holiday, ...]:
+    try:
+        entries = tuple(value)
+    except TypeError:
+        raise InvalidInputError(
+            f"{field} must be an iterable of Holiday objects, got {type(value).__name__}",
+            field=field,
+        ) from None
+    for h in entries:
+        if not isinstance(h, Holiday):
+            raise InvalidInputError(
+                f"{field} must contain Holiday objects, got {type(h).__name__}", field=field
+            )
+    return entries
+
+
+def _holidays_converter(value: Iterable[Holiday]) -> tuple[Holiday, ...]:
+    return _holiday_entries(value, "extra_holidays")
+
+
+def _entries_converter(value: Iterable[Holiday]) -> tuple[Holiday, ...]:
+    return _holiday_entries(value, "entries")
+
+
 @attrs.frozen(slots=True)
 class StaticHolidaySource:
     """A :class:`HolidaySource` made of a fixed list of entries (tests, a province's own data).
@@ -132,7 +160,7 @@ class StaticHolidaySource:
         True
     """
 
-    entries: tuple[Holiday, ...] = attrs.field(converter=tuple)
+    entries: tuple[Holiday, ...] = attrs.field(converter=_entries_converter)
     first_year: int = attrs.field(kw_only=True)
     last_year: int = attrs.field(kw_only=True)
     provisional_years: frozenset[int] = attrs.field(
@@ -140,6 +168,13 @@ class StaticHolidaySource:
     )
 
     def __attrs_post_init__(self) -> None:
+        for field in ("first_year", "last_year"):
+            if not _is_int(getattr(self, field)):
+                raise InvalidInputError(
+                    f"{field} must be an integer year such as 2026, got "
+                    f"{type(getattr(self, field)).__name__}",
+                    field=field,
+                )
         if not 1 <= self.first_year <= self.last_year <= 9998:
             raise InvalidInputError(
                 "first_year and last_year must satisfy 1 <= first_year <= last_year <= 9998",
@@ -232,12 +267,31 @@ class _Cache:
         self.lock = threading.RLock()
 
 
-def _hours_converter(value: OfficeHours | OfficeHoursSchedule | None) -> OfficeHoursSchedule:
+def _year_arg(year: object, field: str = "year") -> int:
+    if not isinstance(year, int) or isinstance(year, bool):
+        raise InvalidInputError(
+            f"{field} must be an integer year such as 2026, got {type(year).__name__}",
+            field=field,
+        )
+    return year
+
+
+def _hours_converter(
+    value: OfficeHours | OfficeHoursSchedule | str | None,
+) -> OfficeHoursSchedule:
     if value is None:
         return OfficeHoursSchedule.constant(DEFAULT_OFFICE_HOURS)
+    if isinstance(value, str):
+        return OfficeHoursSchedule.constant(OfficeHours.parse(value))
     if isinstance(value, OfficeHours):
         return OfficeHoursSchedule.constant(value)
-    return value
+    if isinstance(value, OfficeHoursSchedule):
+        return value
+    raise InvalidInputError(
+        "office_hours must be an OfficeHours, an OfficeHoursSchedule or text such as "
+        f"'07:30-11:30, 13:00-17:00', got {type(value).__name__}",
+        field="office_hours",
+    )
 
 
 def _check_source(_inst: object, _attr: object, value: Any) -> None:
@@ -250,15 +304,18 @@ def _check_source(_inst: object, _attr: object, value: Any) -> None:
 
 
 def _rest_days_converter(value: Iterable[int]) -> frozenset[int]:
-    return frozenset(value)
-
-
-def _holidays_converter(value: Iterable[Holiday]) -> tuple[Holiday, ...]:
-    return tuple(value)
+    try:
+        return frozenset(value)
+    except TypeError:
+        raise InvalidInputError(
+            "rest_days must be a set of weekday numbers 0 (Monday) .. 6 (Sunday), e.g. {5, 6}; "
+            f"got {type(value).__name__}",
+            field="rest_days",
+        ) from None
 
 
 def _check_rest_days(_inst: object, _attr: object, value: frozenset[int]) -> None:
-    if not value <= frozenset(range(7)) or len(value) == 7:
+    if not all(_is_int(d) for d in value) or not value <= frozenset(range(7)) or len(value) == 7:
         raise InvalidInputError(
             "rest_days must be a set of weekday numbers 0 (Monday) .. 6 (Sunday), not all seven",
             field="rest_days",
@@ -274,8 +331,8 @@ class WorkCalendar:
 
     Attributes:
         source: where days off and make-up working days come from.
-        office_hours: the agency's office hours, effective-dated (an :class:`OfficeHours` is
-            accepted and made constant).
+        office_hours: the agency's office hours, effective-dated (an :class:`OfficeHours`, or
+            text such as ``"07:30-11:30, 13:00-17:00"``, is accepted and made constant).
         rest_days: weekly rest days, ``0`` = Monday … ``6`` = Sunday (default Saturday and
             Sunday, QĐ 188/1999/QĐ-TTg Art. 1).
         extra_holidays: entries that override the source on their dates (a province's notice).
@@ -318,7 +375,12 @@ class WorkCalendar:
         return self.source.last_year
 
     def covers(self, year: int) -> bool:
-        """Whether the calendar has data for ``year``."""
+        """Whether the calendar has data for ``year``.
+
+        Raises:
+            InvalidInputError: ``year`` is not an integer.
+        """
+        _year_arg(year)
         return self.first_year <= year <= self.last_year and self.source.covers(year)
 
     def is_provisional(self, year: int) -> bool:
@@ -327,7 +389,19 @@ class WorkCalendar:
         return self.source.is_provisional(year)
 
     def replace(self, **changes: Any) -> WorkCalendar:
-        """A copy with some attributes changed (e.g. ``office_hours=...``), with its own caches."""
+        """A copy with some attributes changed (e.g. ``office_hours=...``), with its own caches.
+
+        Raises:
+            InvalidInputError: an unknown attribute name or an unacceptable value.
+        """
+        known = {"source", "office_hours", "rest_days", "extra_holidays", "warn_provisional"}
+        unknown = sorted(set(changes) - known)
+        if unknown:
+            raise InvalidInputError(
+                f"{unknown[0]}: not a WorkCalendar attribute; expected one of "
+                f"{', '.join(sorted(known))}",
+                field=unknown[0],
+            )
         return attrs.evolve(self, **changes)
 
     def holidays(self, year: int) -> list[Holiday]:
@@ -344,6 +418,7 @@ class WorkCalendar:
         return sorted(merged.values(), key=lambda h: h.date)
 
     def _check_year(self, year: int, field: str) -> None:
+        _year_arg(year, field)
         if not self.covers(year):
             raise CalendarDataMissingError(
                 f"{field}: year {year} is outside the calendar data (covered: "
@@ -436,7 +511,8 @@ class WorkCalendar:
 
         Intended for the bulk path and for tools that need the raw cumulative counts.
         """
-        return self._index(first.year, last.year)
+        a, b = self._date_arg(first, "first"), self._date_arg(last, "last")
+        return self._index(min(a, b).year, max(a, b).year)
 
     def _provisional_years(self) -> frozenset[int]:
         prov = self._cache.provisional
@@ -494,7 +570,14 @@ class WorkCalendar:
                 "2026-02-13T10:00:00+07:00 (Vietnam local time, Asia/Ho_Chi_Minh)",
                 field=field,
             )
-        return value.astimezone(VN_TZ)
+        try:
+            return value.astimezone(VN_TZ)
+        except OverflowError:
+            raise CalendarDataMissingError(
+                f"{field}: {value.isoformat()} is outside the calendar data once converted to "
+                "Vietnam time",
+                field=field,
+            ) from None
 
     # ------------------------------------------------------------------ days
 
@@ -534,6 +617,11 @@ class WorkCalendar:
         self, day: npt.NDArray[np.datetime64], n: int | npt.NDArray[np.integer[Any]]
     ) -> npt.NDArray[np.datetime64]: ...
 
+    @overload
+    def add_working_days(
+        self, day: dt.date, n: npt.NDArray[np.integer[Any]]
+    ) -> npt.NDArray[np.datetime64]: ...
+
     def add_working_days(self, day: Any, n: Any) -> Any:
         """The ``n``-th working day strictly after ``day`` (the start day is not counted).
 
@@ -545,7 +633,8 @@ class WorkCalendar:
         Args:
             day: a local date (an aware datetime is converted to its Vietnam local date), or a
                 NumPy ``datetime64[D]`` array.
-            n: number of working days, or an integer array broadcastable with ``day``.
+            n: number of working days, or an integer array broadcastable with ``day`` (a
+                single date with an integer array gives one result per amount).
 
         Returns:
             The date (or an array of ``datetime64[D]`` for array input).
@@ -560,6 +649,12 @@ class WorkCalendar:
 
                 return bulk.add_working_days(self, day, n)
             day = self._date_arg(day, "day")
+        n_ndim: int = getattr(n, "ndim", 0)
+        if type(n) is not int and n_ndim:
+            # a date with an integer array: the array path, one result per amount
+            from onestop.deadlines import bulk
+
+            return bulk.add_working_days(self, day, n)
         if type(n) is not int:
             n = self._int_arg(n, "n")
         if n == 0:
@@ -897,7 +992,7 @@ class WorkCalendar:
 def civil_service_calendar(
     *,
     schedule: HolidaySource | None = None,
-    office_hours: OfficeHours | OfficeHoursSchedule | None = None,
+    office_hours: OfficeHours | OfficeHoursSchedule | str | None = None,
     extra_holidays: Iterable[Holiday] = (),
     rest_days: Iterable[int] = CIVIL_SERVICE_REST_DAYS,
     warn_provisional: bool = True,
@@ -910,7 +1005,9 @@ def civil_service_calendar(
 
     Args:
         schedule: the holiday source; default the official schedule shipped with onestop.
-        office_hours: the agency's office hours (default 07:30–11:30, 13:00–17:00).
+        office_hours: the agency's office hours (default 07:30–11:30, 13:00–17:00), as an
+            :class:`OfficeHours`, an effective-dated :class:`OfficeHoursSchedule` or text such as
+            ``"07:00-11:30, 13:30-17:00"``.
         extra_holidays: entries overriding the schedule on their dates (a province's closure).
         rest_days: weekly rest days, ``0`` = Monday … ``6`` = Sunday.
         warn_provisional: warn when an answer depends on a year without an official notice.

@@ -39,7 +39,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable, Mapping, Sequence
 from enum import StrEnum
 from types import MappingProxyType
-from typing import TYPE_CHECKING, ClassVar, Literal
+from typing import TYPE_CHECKING, ClassVar, Literal, cast
 
 import attrs
 
@@ -215,6 +215,12 @@ def due_for_procedure(
             does not accept.
     """
     _aware(received_at, "received_at")
+    if not callable(getattr(procedure, "processing_time_for", None)):
+        raise InvalidInputError(
+            f"procedure: expected a Procedure (with processing_time_for(channel)), got "
+            f"{type(procedure).__name__}",
+            field="procedure",
+        )
     try:
         ch = Channel(channel)
     except ValueError:
@@ -359,7 +365,20 @@ class LienThongSpan:
     finished_at: dt.datetime | None = None
 
     def __attrs_post_init__(self) -> None:
+        agency: object = self.agency
+        if not isinstance(agency, str) or not agency.strip():
+            raise InvalidInputError(
+                "steps.agency: expected the participating agency's code or name as text, got "
+                f"{type(agency).__name__ if not isinstance(agency, str) else 'empty text'}",
+                field="steps.agency",
+            )
         _aware(self.started_at, "steps.started_at")
+        if self.share is not None and not isinstance(self.share, ProcessingTime):
+            raise InvalidInputError(
+                "steps.share: expected a ProcessingTime such as ProcessingTime.working_days(3), "
+                f"got {type(self.share).__name__}",
+                field="steps.share",
+            )
         if self.share is None and self.due_at is None:
             raise InvalidInputError(
                 "steps.share: a liên thông step needs its share of the processing time (or "
@@ -685,7 +704,7 @@ def supplement_policy_by_name(name: str) -> SupplementPolicy:
     """
     try:
         return SUPPLEMENT_POLICIES[name]
-    except KeyError:
+    except (KeyError, TypeError):
         raise InvalidInputError(
             f"supplement_policy: unknown policy {name!r}; expected one of "
             + ", ".join(sorted(SUPPLEMENT_POLICIES)),
@@ -714,8 +733,19 @@ class _Timeline:
     due_after_supplements: dt.datetime | None
 
 
+def _tuple_of(value: Iterable[object], field: str) -> tuple[object, ...]:
+    try:
+        return tuple(value)
+    except TypeError:
+        raise InvalidInputError(
+            f"{field}: expected a sequence (e.g. a tuple, possibly empty), got "
+            f"{type(value).__name__}",
+            field=field,
+        ) from None
+
+
 def _spans_converter(value: Iterable[SupplementSpan]) -> tuple[SupplementSpan, ...]:
-    spans = tuple(value)
+    spans = cast("tuple[SupplementSpan, ...]", _tuple_of(value, "supplements"))
     if all(isinstance(s, SupplementSpan) for s in spans):
         # SupplementSpan guarantees aware instants, so sorting cannot mix naive and aware.
         return tuple(sorted(spans, key=lambda s: s.requested_at))
@@ -723,7 +753,7 @@ def _spans_converter(value: Iterable[SupplementSpan]) -> tuple[SupplementSpan, .
 
 
 def _steps_converter(value: Iterable[LienThongSpan]) -> tuple[LienThongSpan, ...]:
-    return tuple(value)
+    return cast("tuple[LienThongSpan, ...]", _tuple_of(value, "steps"))
 
 
 @attrs.frozen(slots=True)
@@ -741,7 +771,7 @@ class DossierClock:
         finished_at: when the result was ready (or the dossier closed); ``None`` if running.
         counting_policy: the counting policy (object or registry name such as
             ``"working-hours"``); default the policy of the processing time's unit
-            (:func:`onestop.deadlines.policies.default_policy`). Also used for liên thông shares.
+            (:func:`onestop.deadlines.policies.policy_for`). Also used for liên thông shares.
 
     Raises:
         InvalidInputError: naive datetimes, wrong types, events before receipt or out of order.
@@ -792,6 +822,18 @@ class DossierClock:
             raise InvalidInputError(
                 f"extension: expected an ExtensionSpan, got {type(self.extension).__name__}",
                 field="extension",
+            )
+        from onestop.deadlines.policies import CountingPolicy, policy_by_name
+
+        if isinstance(self.counting_policy, str):
+            policy_by_name(self.counting_policy)  # an unknown name raises, naming the field
+        elif self.counting_policy is not None and not isinstance(
+            self.counting_policy, CountingPolicy
+        ):
+            raise InvalidInputError(
+                "counting_policy: expected a CountingPolicy or a policy name such as "
+                f"'working-hours', got {type(self.counting_policy).__name__}",
+                field="counting_policy",
             )
         _aware(self.received_at, "received_at")
         if self.finished_at is not None and _aware(self.finished_at, "finished_at") < (
@@ -1013,6 +1055,10 @@ class DossierClock:
         Raises:
             InvalidInputError: unfinished and no ``at``, or naive datetimes.
         """
+        if against not in ("original", "extended"):
+            raise InvalidInputError(
+                f"against: expected 'original' or 'extended', got {against!r}", field="against"
+            )
         use_extension = against == "extended"
         if self.finished_at is not None:
             # Judged at the finish; a dossier closed while a supplement was awaited is judged
@@ -1435,6 +1481,17 @@ def clock_for(
     Raises:
         DeadlineError: the dossier has not been received (no ``received_at``).
     """
+    if not isinstance(dossier, Dossier):
+        raise InvalidInputError(
+            f"dossier: expected an onestop.models.Dossier, got {type(dossier).__name__}",
+            field="dossier",
+        )
+    if procedure is not None and not isinstance(procedure, Procedure):
+        raise InvalidInputError(
+            f"procedure: expected an onestop.models.Procedure or None, got "
+            f"{type(procedure).__name__}",
+            field="procedure",
+        )
     if dossier.received_at is None:
         raise DeadlineError(
             f"received_at: the dossier is {dossier.status.value} and has not been received; "

@@ -15,6 +15,7 @@ import bisect
 import datetime as dt
 import re
 from collections.abc import Iterable
+from typing import cast
 
 import attrs
 
@@ -80,7 +81,22 @@ class Session:
 
 
 def _sessions_converter(value: Iterable[Session]) -> tuple[Session, ...]:
-    return tuple(sorted(value, key=lambda s: _minute_of(s.start)))
+    try:
+        sessions = tuple(value)
+    except TypeError:
+        raise InvalidInputError(
+            "office_hours.sessions must be an iterable of Session objects, got "
+            f"{type(value).__name__}",
+            field="office_hours.sessions",
+        ) from None
+    for s in sessions:
+        if not isinstance(s, Session):
+            raise InvalidInputError(
+                f"office_hours.sessions must contain Session objects, got {type(s).__name__}; "
+                "use OfficeHours.parse('07:30-11:30, 13:00-17:00') for text",
+                field="office_hours.sessions",
+            )
+    return tuple(sorted(sessions, key=lambda s: _minute_of(s.start)))
 
 
 @attrs.frozen(slots=True)
@@ -128,6 +144,12 @@ class OfficeHours:
         Raises:
             InvalidInputError: when a session is not of the form ``HH:MM-HH:MM``.
         """
+        if not isinstance(text, str):
+            raise InvalidInputError(
+                "office_hours must be text such as '07:30-11:30, 13:00-17:00', got "
+                f"{type(text).__name__}",
+                field="office_hours",
+            )
         sessions: list[Session] = []
         for part in text.split(","):
             match = _SESSION_RE.match(part)
@@ -225,7 +247,25 @@ DEFAULT_OFFICE_HOURS = OfficeHours((Session(dt.time(7, 30), dt.time(11, 30)),
 def _entries_converter(
     value: Iterable[tuple[dt.date, OfficeHours]],
 ) -> tuple[tuple[dt.date, OfficeHours], ...]:
-    return tuple(sorted(value, key=lambda e: e[0]))
+    items: tuple[object, ...]
+    try:
+        items = tuple(value)
+    except TypeError:
+        items = (value,)
+    if not all(isinstance(e, tuple) and len(e) == 2 for e in items):
+        raise InvalidInputError(
+            "office_hours_schedule.entries must be (effective_from date, OfficeHours) pairs",
+            field="office_hours_schedule.entries",
+        )
+    entries = cast("tuple[tuple[dt.date, OfficeHours], ...]", items)
+    for day, _ in entries:
+        if type(day) is not dt.date:
+            raise InvalidInputError(
+                "office_hours_schedule.entries: effective_from must be a datetime.date, got "
+                f"{type(day).__name__}",
+                field="office_hours_schedule.entries",
+            )
+    return tuple(sorted(entries, key=lambda e: e[0]))
 
 
 @attrs.frozen(slots=True)

@@ -71,6 +71,10 @@ BASIS_HOURS_EN = "as deployed one-stop systems count (precedent: the Thanh Hóa 
 
 def format_day(day: dt.date, lang: Literal["vi", "en"] = "vi") -> str:
     """A date with its weekday, ``"Thứ Sáu 13/02/2026"`` or ``"Friday 13/02/2026"``."""
+    if not isinstance(day, dt.date):
+        raise InvalidInputError(
+            f"day must be a datetime.date, got {type(day).__name__}", field="day"
+        )
     names = WEEKDAYS_VI if lang == "vi" else WEEKDAYS_EN
     return f"{names[day.weekday()]} {day:%d/%m/%Y}"
 
@@ -450,6 +454,12 @@ class CountingPolicy(abc.ABC):
             DeadlineError: a unit the policy does not count in.
             CalendarDataMissingError: a year the calendar has no data for.
         """
+        if not isinstance(calendar, WorkCalendar):
+            raise InvalidInputError(
+                "calendar must be a WorkCalendar (e.g. civil_service_calendar()), got "
+                f"{type(calendar).__name__}",
+                field="calendar",
+            )
         local = WorkCalendar._local(received, "received")
         if type(amount) is not int or amount < 0:
             raise InvalidInputError(
@@ -462,6 +472,12 @@ class CountingPolicy(abc.ABC):
                 f"{', '.join(sorted(u.value for u in self.units))}, not {unit.value}; choose "
                 "another policy or unit",
                 field="unit",
+            )
+        if unit is TimeUnit.SAME_DAY and amount != 0:
+            raise InvalidInputError(
+                f"amount: a same-day deadline has amount 0 (the result is due the same working "
+                f"day, or the next one after the cut-off), got {amount}",
+                field="amount",
             )
         due = self._due(calendar, local, amount, unit)
         return Deadline(due, local, amount, unit, self.name, calendar, self)
@@ -586,8 +602,14 @@ class WorkingHoursPolicy(CountingPolicy):
     hours_per_day: int | None = attrs.field(default=None, kw_only=True)
 
     def __attrs_post_init__(self) -> None:
-        if self.hours_per_day is not None and not 1 <= self.hours_per_day <= 24:
-            raise InvalidInputError("hours_per_day must be between 1 and 24", field="hours_per_day")
+        value: object = self.hours_per_day
+        if value is not None and (
+            not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 24
+        ):
+            raise InvalidInputError(
+                f"hours_per_day must be an integer between 1 and 24, got {self.hours_per_day!r}",
+                field="hours_per_day",
+            )
 
     @property
     def default_unit(self) -> TimeUnit:
@@ -938,10 +960,33 @@ def compute_due(
     Returns:
         The deadline.
     """
+    if not isinstance(processing_time, ProcessingTime):
+        raise InvalidInputError(
+            "processing_time must be a ProcessingTime such as ProcessingTime.working_days(5), "
+            f"got {type(processing_time).__name__}",
+            field="processing_time",
+        )
+    return _resolve_policy(policy, processing_time).due(
+        calendar, received, processing_time.amount, processing_time.unit
+    )
+
+
+def _resolve_policy(
+    policy: CountingPolicy | str | None, processing_time: ProcessingTime
+) -> CountingPolicy:
+    """The policy object meant by ``policy`` (object, registry name, or ``None`` = default).
+
+    Raises:
+        InvalidInputError: an unknown name, or a value that is not a policy.
+    """
     if policy is None:
-        rule = policy_for(processing_time)
-    elif isinstance(policy, str):
-        rule = policy_by_name(policy)
-    else:
-        rule = policy
-    return rule.due(calendar, received, processing_time.amount, processing_time.unit)
+        return policy_for(processing_time)
+    if isinstance(policy, str):
+        return policy_by_name(policy)
+    if isinstance(policy, CountingPolicy):
+        return policy
+    raise InvalidInputError(
+        f"policy must be a CountingPolicy or a policy name such as 'working-days', got "
+        f"{type(policy).__name__}",
+        field="policy",
+    )

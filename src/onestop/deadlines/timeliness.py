@@ -310,6 +310,29 @@ def classify_766(
         InvalidInputError: a naive datetime.
     """
     _require_aware(due_at, "due_at")
+    if not isinstance(end, EndInstant):
+        raise InvalidInputError(
+            f"end: expected an EndInstant from end_instant_766(), got {type(end).__name__}",
+            field="end",
+        )
+    try:
+        supplements = list(supplements)
+    except TypeError:
+        raise InvalidInputError(
+            "supplements: expected a sequence of supplement requests (each with requested_at "
+            f"and resubmitted_at), got {type(supplements).__name__}",
+            field="supplements",
+        ) from None
+    for s in supplements:
+        if not hasattr(s, "requested_at") or not hasattr(s, "resubmitted_at"):
+            raise InvalidInputError(
+                "supplements: each item needs requested_at and resubmitted_at (e.g. a "
+                f"SupplementSpan), got {type(s).__name__}",
+                field="supplements",
+            )
+        _require_aware(s.requested_at, "supplements.requested_at")
+        if s.resubmitted_at is not None:
+            _require_aware(s.resubmitted_at, "supplements.resubmitted_at")
     if len(supplements) > 1:
         return Timeliness.LATE if end.kind.is_finished else Timeliness.IN_PROGRESS_OVERDUE
     waited = dt.timedelta(0)
