@@ -636,3 +636,15 @@ def test_sqlite_store_lock_timeout_is_a_storage_error(tmp_path):
     # Nothing was issued while locked: the next number follows the last one.
     assert store.next_value("H56", date(2026, 1, 5)) == 2
     store.close()
+
+
+def test_generator_counts_an_aware_datetime_for_its_date_in_vietnam():
+    from datetime import datetime, timedelta, timezone
+
+    gen = DossierCodeGenerator(InMemorySequenceStore())
+    # 20:00 UTC on 2 March is 03:00 on 3 March in Asia/Ho_Chi_Minh (UTC+7).
+    late_utc = gen.next("H56", datetime(2026, 3, 2, 20, 0, tzinfo=timezone.utc))
+    assert late_utc.received_on == date(2026, 3, 3)
+    assert str(late_utc) == "H56-260303-0001"
+    early_vn = gen.next("H56", datetime(2026, 3, 3, 8, 0, tzinfo=timezone(timedelta(hours=7))))
+    assert (early_vn.received_on, early_vn.sequence) == (date(2026, 3, 3), 2)

@@ -16,9 +16,10 @@ from __future__ import annotations
 import os
 import re
 import threading
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, Literal, Protocol, Self, final, runtime_checkable
+from zoneinfo import ZoneInfo
 
 from onestop.errors import ConfigurationError, InvalidIdentifierError, StorageError
 from onestop.models._data.provinces import DISPUTED_H, MINISTRIES
@@ -47,6 +48,7 @@ AgencyForm = Literal["legacy", "qd20"]
 #: What a level-1 code designates.
 AuthorityKind = Literal["provincial_committee", "provincial_council", "ministry", "other"]
 
+_VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 _LEGACY_RE = re.compile(r"([0-9]{3})\.([0-9]{2})\.([0-9]{2})\.([A-Y][0-9]{2})")
 _QD20_RE = re.compile(r"[A-Y][0-9]{2}(?:\.[0-9A-Z]+)*")
 _MAX_QD20_LENGTH = 35
@@ -725,8 +727,9 @@ class DossierCodeGenerator:
 
         Args:
             agency: the receiving agency.
-            day: the receipt date; defaults to today in Asia/Ho_Chi_Minh. A ``datetime`` counts
-                for its own calendar date (convert it to Asia/Ho_Chi_Minh first).
+            day: the receipt date; defaults to today in Asia/Ho_Chi_Minh. An aware
+                ``datetime`` counts for its date in Asia/Ho_Chi_Minh (``2026-03-02T20:00Z`` is
+                3 March there); a naive one for its own calendar date.
 
         Returns:
             A new, never issued before, :class:`DossierCode`.
@@ -742,7 +745,9 @@ class DossierCodeGenerator:
                 f"received_on: {when!r} cannot be written YYMMDD; expected a date in 2000–2099",
                 field="received_on",
             )
-        # a datetime counts for its calendar date (counters are per day, not per instant)
+        # a datetime counts for its calendar date in Vietnam (counters are per day)
+        if isinstance(when, datetime) and when.utcoffset() is not None:
+            when = when.astimezone(_VN_TZ)
         received = date(when.year, when.month, when.day)
         value = self._store.next_value(str(unit), received)
         if value > self._MAX:
