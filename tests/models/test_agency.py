@@ -7,7 +7,7 @@ import pickle
 import subprocess
 import sys
 import threading
-from datetime import date
+from datetime import UTC, date
 
 import pytest
 from hypothesis import given, settings
@@ -643,7 +643,7 @@ def test_generator_counts_an_aware_datetime_for_its_date_in_vietnam():
 
     gen = DossierCodeGenerator(InMemorySequenceStore())
     # 20:00 UTC on 2 March is 03:00 on 3 March in Asia/Ho_Chi_Minh (UTC+7).
-    late_utc = gen.next("H56", datetime(2026, 3, 2, 20, 0, tzinfo=timezone.utc))
+    late_utc = gen.next("H56", datetime(2026, 3, 2, 20, 0, tzinfo=UTC))
     assert late_utc.received_on == date(2026, 3, 3)
     assert str(late_utc) == "H56-260303-0001"
     early_vn = gen.next("H56", datetime(2026, 3, 3, 8, 0, tzinfo=timezone(timedelta(hours=7))))
