@@ -30,7 +30,11 @@ def test_due_json_tet_2026(app, runner):
     assert data["due"] == "2026-02-27T17:00:00+07:00"
     assert data["policy"] == "working-days"
     assert data["unit"] == "working_days"
-    assert data["explanation"] is None
+    # the explanation is part of the JSON promise (issue 4), with or without --explain
+    assert set(data["explanation"]) == {"vi", "en", "steps"}
+    assert "9441/TB-BNV" in data["explanation"]["vi"]
+    assert data["explanation"]["en"].splitlines()[-1].startswith("11. Result due: 17:00 Friday")
+    assert [s["kind"] for s in data["explanation"]["steps"]].count("skipped") == 7
 
 
 def test_due_explain_json_cites_notices(app, runner):
@@ -97,6 +101,23 @@ def test_due_utc_input_and_policies(app, runner):
     assert _json(result)["due"] == "2026-01-09T17:00:00+07:00"
 
 
+def test_due_text_output_without_explain_is_two_lines(app, runner):
+    result = runner.invoke(app, ["due", "--received", "2026-02-13T10:00:00+07:00", "--amount", "5"])
+    assert result.exit_code == 0
+    assert result.stdout.splitlines() == [
+        "due: 2026-02-27T17:00:00+07:00  (17:00 Thứ Sáu 27/02/2026)",
+        "policy: working-days; 5 working days",
+    ]
+
+
+def test_due_outside_the_calendar_data_exits_2(app, runner):
+    result = runner.invoke(app, ["due", "--received", "2300-01-05T10:00:00+07:00", "--json"])
+    assert result.exit_code == 2
+    error = _json(result)["error"]
+    assert error["code"] == "calendar_data_missing"
+    assert "2300" in error["message"]
+
+
 def test_due_text_output(app, runner):
     result = runner.invoke(
         app, ["due", "--received", "2026-02-13T10:00:00+07:00", "--amount", "5", "--explain"]
@@ -116,6 +137,12 @@ def test_due_text_output(app, runner):
         (["--received", "2026-02-13T10:00:00+07:00", "--amount", "-1"], "amount"),
         (["--received", "2026-02-13T10:00:00+07:00", "--policy", "nope"], "policy"),
         (["--received", "2026-02-13T10:00:00+07:00", "--cutoff", "15:00"], "cutoff"),
+        (
+            ["--received", "2026-02-13T10:00:00+07:00", "--unit", "same-day", "--amount", "2"],
+            "amount",
+        ),
+        (["--received", "", "--amount", "5"], "received"),
+        (["--received", "2026-02-13T10:00:00+07:00", "--office-hours", "7h-11h"], "office_hours"),
     ],
 )
 def test_due_bad_input(app, runner, args, field):

@@ -117,11 +117,20 @@ def due_command(
         ),
     ] = None,
     explain: Annotated[
-        bool, typer.Option("--explain", help="Show the step-by-step reasoning.")
+        bool,
+        typer.Option(
+            "--explain",
+            help="Print the step-by-step reasoning (Vietnamese, then English); --json always "
+            "carries it.",
+        ),
     ] = False,
     json_: JsonOption = False,
 ) -> None:
-    """Compute the due instant of a dossier (hạn trả kết quả) on the civil-service calendar."""
+    """Compute the due instant of a dossier (hạn trả kết quả) on the civil-service calendar.
+
+    With --json, print one object: due (ISO 8601 with offset), received, amount, unit, policy,
+    provisional and explanation (vi, en, steps).
+    """
     when = _parse_instant(received, "received")
     time_unit = _parse_unit(unit)
     if amount < 0:
@@ -148,7 +157,7 @@ def due_command(
         warnings.simplefilter("always", ProvisionalCalendarWarning)
         deadline = rule.due(calendar, when, amount, time_unit)
         explanation: dict[str, Any] | None = None
-        if explain:
+        if explain or json_:
             explanation = {
                 "vi": deadline.explain("vi"),
                 "en": deadline.explain("en"),
@@ -175,7 +184,7 @@ def due_command(
             "warning: depends on a year without an official civil-service notice (provisional)",
             markup=False,
         )
-    if explanation is not None:
+    if explain and explanation is not None:
         console.print("", markup=False)
         console.print(explanation["vi"], markup=False, soft_wrap=True)
         console.print("", markup=False)
