@@ -310,3 +310,65 @@ def _pdf_literal(data: bytes, start: int) -> bytes:
         out += data[i : i + 1]
         i += 1
     return bytes(out)
+
+
+@given(st.data())
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+def test_mutation_of_the_embedded_signature_is_never_valid(test_pki, signed, data):
+    """Flip one hex digit of the ``/Contents`` CMS (the part the byte range leaves out)."""
+    reader = PdfFileReader(BytesIO(signed))
+    a, b, c, _d = (int(v) for v in reader.embedded_signatures[0].byte_range)
+    der = reader.embedded_signatures[0].pkcs7_content
+    # Only the DER's own hex digits (not the zero padding after it) carry the signature.
+    start = a + b + 1  # after '<'
+    index = data.draw(st.integers(start, start + 2 * len(der) - 1), label="index")
+    old = chr(signed[index])
+    new = data.draw(st.sampled_from([h for h in "0123456789ABCDEF" if h != old.upper()]))
+    mutated = bytearray(signed)
+    mutated[index] = ord(new)
+    assert c > index  # still inside the hole of the byte range
+    try:
+        statuses = verify_pdf(bytes(mutated), trust=test_pki.trust_store())
+    except SignatureError:
+        return
+    if any(s.valid for s in statuses):
+        # Only bytes outside the signer's signed attributes, signature value and certificate
+        # (e.g. an embedded CA certificate) may change without invalidating the signature.
+        from asn1crypto import cms as asn1_cms
+
+        original = asn1_cms.ContentInfo.load(der)["content"]["signer_infos"][0]
+        again = PdfFileReader(BytesIO(bytes(mutated))).embedded_signatures[0].signer_info
+        assert original["signed_attrs"].dump() == again["signed_attrs"].dump()
+        assert original["signature"].native == again["signature"].native
+
+
+@given(st.data())
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+def test_truncated_or_garbled_signed_pdf_is_an_error_or_invalid(test_pki, signed, data):
+    """Cut a signed PDF anywhere, or overwrite a stretch of it with junk."""
+    pdf = bytearray(signed)
+    if data.draw(st.booleans(), label="truncate"):
+        pdf = pdf[: data.draw(st.integers(0, len(pdf) - 1), label="cut")]
+    else:
+        start = data.draw(st.integers(0, len(pdf) - 1), label="start")
+        junk = data.draw(st.binary(min_size=1, max_size=64), label="junk")
+        pdf[start : start + len(junk)] = junk
+        if bytes(pdf) == signed:
+            return
+    try:
+        statuses = verify_pdf(bytes(pdf), trust=test_pki.trust_store())
+    except SignatureError:
+        return
+    for status in statuses:
+        if status.valid:  # the junk landed outside the signed ranges and the CMS' signed parts
+            a, b, c, d = (
+                int(v) for v in PdfFileReader(BytesIO(bytes(pdf))).embedded_signatures[0].byte_range
+            )
+            assert (
+                bytes(pdf[a : a + b]) + bytes(pdf[c : c + d])
+                == signed[a : a + b] + signed[c : c + d]
+            )
