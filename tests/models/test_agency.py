@@ -648,3 +648,21 @@ def test_generator_counts_an_aware_datetime_for_its_date_in_vietnam():
     assert str(late_utc) == "H56-260303-0001"
     early_vn = gen.next("H56", datetime(2026, 3, 3, 8, 0, tzinfo=timezone(timedelta(hours=7))))
     assert (early_vn.received_on, early_vn.sequence) == (date(2026, 3, 3), 2)
+
+
+@settings(deadline=None)
+@given(st.integers(0, 9), st.integers(0, 999_999), st.one_of(st.none(), agency_codes))
+def test_procedure_round_trip(head, number, agency):
+    national = f"{head}.{number:06d}"
+    text = national if agency is None else f"{national}.{agency.lower()}"
+    code = ProcedureCode.parse(text)
+    assert ProcedureCode.parse(str(code)) == code
+    assert code.national == national
+    assert code.is_localized is (agency is not None)
+    if agency is None:
+        assert code.agency is None and code.national_code() is code
+    else:
+        assert code.agency == AgencyCode(agency)
+        assert str(code) == f"{national}.{AgencyCode(agency)}"
+        assert code.national_code() == ProcedureCode(national)
+        assert ProcedureCode(national).localize(agency) == code
