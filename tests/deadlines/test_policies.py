@@ -252,6 +252,10 @@ def test_due_lands_on_a_working_instant(received, n):
         if n or policy is WD:
             # the due instant is the end of working time: the instant just before is working
             assert CAL.is_working_time(d.due - dt.timedelta(microseconds=1))
+        else:
+            # no time to count: the first working instant at or after the receipt
+            assert CAL.is_working_time(d.due)
+            assert d.due == CAL.next_working_instant(received)
         assert d.due >= received or n == 0
     d = WD.due(CAL, received, n)
     assert d.due == CAL.closing_time(d.due_date)
@@ -274,6 +278,14 @@ def test_monotonic_in_n(received, n):
         p = POLICIES[name]
         unit = TimeUnit.WORKING_DAYS if name != "calendar-days" else TimeUnit.CALENDAR_DAYS
         assert p.due(CAL, received, n, unit).due <= p.due(CAL, received, n + 1, unit).due
+    # strictly later for working-day and working-hour counts once something is counted
+    if n:
+        for name in ("working-days", "working-hours"):
+            p = POLICIES[name]
+            assert p.due(CAL, received, n).due < p.due(CAL, received, n + 1).due
+    # month periods (receipts end in September 2026; 3 months keep the result in 2026)
+    m = n % 3
+    assert MonthsPolicy().due(CAL, received, m).due <= MonthsPolicy().due(CAL, received, m + 1).due
 
 
 @settings(max_examples=150, deadline=None)
