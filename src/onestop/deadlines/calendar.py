@@ -649,13 +649,13 @@ class WorkCalendar:
 
                 return bulk.add_working_days(self, day, n)
             day = self._date_arg(day, "day")
-        n_ndim: int = getattr(n, "ndim", 0)
-        if type(n) is not int and n_ndim:
-            # a date with an integer array: the array path, one result per amount
-            from onestop.deadlines import bulk
-
-            return bulk.add_working_days(self, day, n)
         if type(n) is not int:
+            n_ndim: int = getattr(n, "ndim", 0)
+            if n_ndim:
+                # a date with an integer array: the array path, one result per amount
+                from onestop.deadlines import bulk
+
+                return bulk.add_working_days(self, day, n)
             n = self._int_arg(n, "n")
         if n == 0:
             return day
