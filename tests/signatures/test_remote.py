@@ -286,3 +286,24 @@ def test_async_sign(test_pki):
     public = test_pki.signer.certificate.x509.public_key()
     public.verify(value, digest, ec.ECDSA(Prehashed(hashes.SHA256())))
     assert [p for p, _ in fake.requests] == ["sign"]
+
+
+def test_ca_messages_echoing_an_id_number_are_masked():
+    def echo(request):
+        return httpx.Response(
+            200,
+            json={
+                "status_code": 404,
+                "message": f"Không tìm thấy người dùng {USER} (MST 0109999904-001)",
+                "data": None,
+            },
+        )
+
+    client = RemoteSigningClient(
+        base_url=BASE, sp_id="a", sp_password="b", transport=httpx.MockTransport(echo)
+    )
+    with pytest.raises(NotFoundError) as info:
+        client.get_certificates(USER)
+    text = str(info.value)
+    assert USER not in text and "0109999904" not in text
+    assert "Không tìm thấy người dùng 0010******45" in text

@@ -25,6 +25,7 @@ import base64
 import binascii
 import datetime as dt
 import logging
+import re
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Generator
@@ -85,6 +86,7 @@ def _b64(value: Any, field: str) -> bytes:
 
 
 FileType: TypeAlias = Literal["pdf", "xml", "json", "word", "excel"]
+_ID_RUN = re.compile(r"\d{9,}")
 T = TypeVar("T")
 
 
@@ -174,7 +176,10 @@ class _Protocol:
         message = ""
         code: str | None = None
         if isinstance(data, dict):
-            message = str(data.get("message", ""))[:200]
+            # The CA's own text may echo the user's ID number: mask every run of 9+ digits
+            # (CMND, CCCD, MST) before it reaches an exception message or a log.
+            message = _ID_RUN.sub(lambda m: mask_id(m.group()), str(data.get("message", "")))
+            message = message[:200]
             code = None if data.get("code") is None else str(data.get("code"))
         text = f"{path}: the CA answered {status}" + (f" ({message})" if message else "")
         if status in (401, 403):
