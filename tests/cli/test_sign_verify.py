@@ -410,3 +410,21 @@ def test_cli_interop_with_openssl_both_ways(app, runner, files, tmp_path):
     code, payload = _verify(app, runner, files, theirs, doc=other)
     assert code == 1 and payload["intact"] is False
     assert [p["code"] for p in payload["problems"]] == ["tampered"]
+
+
+def test_text_output_keeps_brackets_and_long_lines(app, runner, files, tmp_path):
+    """File names with [brackets] are printed as they are (no rich markup), lines unwrapped."""
+    doc = tmp_path / "kq[red].txt"
+    doc.write_bytes(files["doc"].read_bytes())
+    out = tmp_path / "kq[bold].p7s"
+    args = ["sign", str(doc), "--key", str(files["signer.key"]), "--cert", str(files["signer"])]
+    result = runner.invoke(app, [*args, "--chain", str(files["signer.chain"]), "--out", str(out)])
+    assert result.exit_code == 0
+    assert "kq[red].txt" in result.stdout and "kq[bold].p7s" in result.stdout
+    result = runner.invoke(
+        app, ["verify", str(doc), "--signature", str(out), "--trust", str(files["trust"])]
+    )
+    assert result.exit_code == 0
+    issuer = "CN=onestop Test Issuing CA G1"
+    (line,) = [ln for ln in result.stdout.splitlines() if ln.startswith("  issuer:")]
+    assert line.startswith(f"  issuer: {issuer},") and line.endswith(",C=VN")

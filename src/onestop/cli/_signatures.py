@@ -50,6 +50,11 @@ def parse_at(text: str) -> dt.datetime:
     return value if value.tzinfo is not None else value.replace(tzinfo=_VN)
 
 
+def _out(text: str) -> None:
+    """Print one line as it is: no rich markup (file names may hold brackets), no wrapping."""
+    console.print(text, markup=False, soft_wrap=True)
+
+
 def _read(path: Path, field: str) -> bytes:
     try:
         return path.read_bytes()
@@ -147,7 +152,7 @@ def sign_command(
         print_json(result)
     else:
         kind = "signed PDF" if pades else "DER CMS"
-        console.print(f"Signed {file.name} -> {out} ({len(signature)} bytes, {kind})")
+        _out(f"Signed {file.name} -> {out} ({len(signature)} bytes, {kind})")
 
 
 def _combine(statuses: tuple[SignatureStatus, ...]) -> SignatureStatus:
@@ -290,7 +295,9 @@ def verify_command(
         if json_:
             print_json(_malformed(error))
         else:
-            err_console.print(f"error[internal_error]: {type(exc).__name__}: {exc}", markup=False)
+            err_console.print(
+                f"error[internal_error]: {type(exc).__name__}: {exc}", markup=False, soft_wrap=True
+            )
         raise typer.Exit(1) from None
     if json_:
         extra: dict[str, Any] = {"error": None}
@@ -298,19 +305,19 @@ def verify_command(
             extra["signatures"] = [st.to_dict() for st in pdf_statuses]
         print_json({**status.to_dict(), **extra})
     else:
-        console.print(status.summary(), markup=False)
+        _out(status.summary())
         if status.signer is not None:
             signer = status.signer
-            console.print(f"  signer: {signer.common_name}", markup=False)
+            _out(f"  signer: {signer.common_name}")
             if signer.tax_code:
-                console.print(f"  MST: {signer.tax_code}", markup=False)
-            console.print(f"  issuer: {signer.issuer}", markup=False)
+                _out(f"  MST: {signer.tax_code}")
+            _out(f"  issuer: {signer.issuer}")
         if status.signing_time is not None:
-            console.print(f"  signing time (claimed): {status.signing_time.isoformat()}")
+            _out(f"  signing time (claimed): {status.signing_time.isoformat()}")
         if status.timestamp_time is not None:
-            console.print(f"  timestamp: {status.timestamp_time.isoformat()}")
+            _out(f"  timestamp: {status.timestamp_time.isoformat()}")
         for problem in status.problems:
-            console.print(f"  - [{problem.code.value}] {problem.message}", markup=False)
+            _out(f"  - [{problem.code.value}] {problem.message}")
     raise typer.Exit(0 if status.valid else 1)
 
 
@@ -345,17 +352,15 @@ def cert_info_command(
         return
     for item in items:
         identity = item["identity"]
-        console.print(item["subject"], markup=False)
+        _out(item["subject"])
         for ident in identity["identifiers"]:
-            console.print(f"  {ident['prefix'] or 'UID'}: {ident['value']}", markup=False)
-        console.print(f"  issuer: {identity['issuer']}", markup=False)
-        console.print(
+            _out(f"  {ident['prefix'] or 'UID'}: {ident['value']}")
+        _out(f"  issuer: {identity['issuer']}")
+        _out(
             f"  valid {identity['not_before']} .. {identity['not_after']} "
-            f"({item['validity_at']['state']} at {when.isoformat()})",
-            markup=False,
+            f"({item['validity_at']['state']} at {when.isoformat()})"
         )
-        console.print(
+        _out(
             f"  key usage: {', '.join(item['key_usage']) or '-'}; "
-            f"EKU: {', '.join(item['extended_key_usage']) or '-'}; CA: {item['is_ca']}",
-            markup=False,
+            f"EKU: {', '.join(item['extended_key_usage']) or '-'}; CA: {item['is_ca']}"
         )
