@@ -305,3 +305,18 @@ def test_working_days_due_counts_n_working_days(received, n):
     d = WD.due(CAL, received, n)
     assert CAL.working_days_between(received.date(), d.due_date) == n
     assert CAL.is_working_day(d.due_date)
+
+
+def test_english_explanations_agree_in_number():
+    one = WD.due(CAL, at(2026, 1, 8), 1).explain("en")
+    assert "1 working day is counted from the next day" in one
+    assert "close of office hours on working day 1" in one
+    many = WD.due(CAL, at(2026, 1, 8), 3).explain("en")
+    assert "3 working days are counted from the next day" in many
+    hours = WH.due(CAL, at(2026, 1, 9, 16), 1, TimeUnit.WORKING_HOURS).explain("en")
+    # Fri 9 Jan 16:00 + 1 working hour = 17:00 the same day
+    assert "Result due: 17:00 Friday 09/01/2026 — 1 working hour elapsed" in hours
+    month = MonthsPolicy().due(CAL, at(2026, 1, 31), 1).explain("en")
+    assert "1 month ends on Saturday 28/02/2026 (that month has no such day" in month
+    days = CalendarDaysPolicy().due(CAL, at(2026, 3, 2), 1).explain("en")
+    assert "1 day ends on Tuesday 03/03/2026" in days

@@ -79,6 +79,11 @@ def format_day(day: dt.date, lang: Literal["vi", "en"] = "vi") -> str:
     return f"{names[day.weekday()]} {day:%d/%m/%Y}"
 
 
+def _n(amount: int | str, noun: str) -> str:
+    """``"1 working day"``, ``"5 working days"`` (English plural of a counted noun)."""
+    return f"{amount} {noun}" if str(amount) == "1" else f"{amount} {noun}s"
+
+
 def _format_instant(instant: dt.datetime, lang: Literal["vi", "en"]) -> str:
     local = instant.astimezone(VN_TZ)
     return f"{local:%H:%M} {format_day(local.date(), lang)}"
@@ -534,7 +539,7 @@ class WorkingDaysPolicy(CountingPolicy):
                     f"Ngày tiếp nhận được tính là ngày làm việc thứ 1; thời hạn "
                     f"{deadline.amount} ngày làm việc",
                     f"The receipt day counts as working day 1; the period is "
-                    f"{deadline.amount} working days",
+                    f"{_n(deadline.amount, 'working day')}",
                     "quy định chuyên ngành",
                 )
             )
@@ -557,8 +562,8 @@ class WorkingDaysPolicy(CountingPolicy):
                     day,
                     f"Ngày tiếp nhận không được tính; đếm {deadline.amount} ngày làm việc từ "
                     "ngày hôm sau",
-                    f"The receipt day is not counted; {deadline.amount} working days are "
-                    "counted from the next day",
+                    f"The receipt day is not counted; {_n(deadline.amount, 'working day')} "
+                    f"{'is' if deadline.amount == 1 else 'are'} counted from the next day",
                     BASIS_FIRST_DAY,
                 )
             )
@@ -649,7 +654,8 @@ class WorkingHoursPolicy(CountingPolicy):
                     StepKind.RULE,
                     received.date(),
                     f"{deadline.amount} ngày làm việc × {per_day} giờ = {hours} giờ làm việc",
-                    f"{deadline.amount} working days × {per_day} hours = {hours} working hours",
+                    f"{_n(deadline.amount, 'working day')} × {_n(per_day, 'hour')} = "
+                    f"{_n(hours, 'working hour')}",
                     BASIS_HOURS,
                     basis_en=BASIS_HOURS_EN,
                 )
@@ -681,7 +687,8 @@ class WorkingHoursPolicy(CountingPolicy):
             _due_step(
                 deadline.due,
                 f"đủ {hours} giờ làm việc ({cal.hours_on(deadline.due_date)})",
-                f"{hours} working hours elapsed (office hours {cal.hours_on(deadline.due_date)})",
+                f"{_n(hours, 'working hour')} elapsed (office hours "
+                f"{cal.hours_on(deadline.due_date)})",
             )
         )
         return tuple(steps)
@@ -822,7 +829,8 @@ class CalendarDaysPolicy(CountingPolicy):
                 day,
                 f"Ngày tiếp nhận không được tính; {deadline.amount} ngày kết thúc vào "
                 f"{format_day(last, 'vi')}",
-                f"The receipt day is not counted; {deadline.amount} days end on "
+                f"The receipt day is not counted; {_n(deadline.amount, 'day')} "
+                f"{'ends' if deadline.amount == 1 else 'end'} on "
                 f"{format_day(last, 'en')}",
                 f"{BASIS_FIRST_DAY}; {BASIS_DAY_END}",
             ),
@@ -877,7 +885,9 @@ class MonthsPolicy(CountingPolicy):
                 StepKind.RULE,
                 day,
                 f"{deadline.amount} tháng kết thúc vào {format_day(last, 'vi')}{clamp_vi}",
-                f"{deadline.amount} months end on {format_day(last, 'en')}{clamp_en}",
+                f"{_n(deadline.amount, 'month')} "
+                f"{'ends' if deadline.amount == 1 else 'end'} on "
+                f"{format_day(last, 'en')}{clamp_en}",
                 f"{BASIS_FIRST_DAY}; {BASIS_MONTH_END}",
             ),
         ]
