@@ -197,3 +197,16 @@ def test_working_days_bad_date(app, runner):
     result = runner.invoke(app, ["working-days", "2026-02-30", "2026-03-01", "--json"])
     assert result.exit_code == 2
     assert "from" in _json(result)["error"]["message"]
+
+
+def test_due_same_day_text_names_the_cutoff(app, runner):
+    # Fri 9 Jan 2026 15:30, after the 15:00 cut-off: the next working day is the make-up
+    # Saturday 10 Jan (Công văn 12729/VPCP-KGVX)
+    result = runner.invoke(
+        app, ["due", "--received", "2026-01-09T15:30:00+07:00", "--unit", "same-day"]
+    )
+    assert result.exit_code == 0
+    assert result.stdout.splitlines() == [
+        "due: 2026-01-10T17:00:00+07:00  (17:00 Thứ Bảy 10/01/2026)",
+        "policy: same-day; same day, cut-off 15:00",
+    ]

@@ -175,10 +175,11 @@ def due_command(
         f"due: {local.isoformat()}  ({local:%H:%M} {format_day(local.date(), 'vi')})",
         markup=False,
     )
-    console.print(
-        f"policy: {deadline.policy}; {deadline.amount} {deadline.unit.value.replace('_', ' ')}",
-        markup=False,
-    )
+    if isinstance(rule, SameDayPolicy):
+        period = "same day" + (f", cut-off {rule.cutoff:%H:%M}" if rule.cutoff else "")
+    else:
+        period = f"{deadline.amount} {deadline.unit.value.replace('_', ' ')}"
+    console.print(f"policy: {deadline.policy}; {period}", markup=False)
     if provisional:
         console.print(
             "warning: depends on a year without an official civil-service notice (provisional)",
