@@ -118,6 +118,68 @@ def test_sync_concurrent_and_dead_letters_in_status(app, runner, served, tmp_pat
     assert "dead letters" in text.stdout
 
 
+def test_connection_options_reach_the_client(app, runner, served, dossier_file, monkeypatch):
+    _dossier, path = dossier_file
+    # Gateway mode from options; only the secret comes from the environment.
+    monkeypatch.setenv("ONESTOP_PORTAL_CONSUMER_SECRET", "onestop-secret")
+    code, data = invoke_json(
+        app,
+        runner,
+        "portal",
+        "push",
+        str(path),
+        "--auth",
+        "gateway",
+        "--consumer-key",
+        "onestop-key",
+        "--token-url",
+        "/token",
+    )
+    assert (code, data["created"]) == (0, True)
+    assert served.calls["token"] == 1
+    assert served.calls["login"] == 0
+    # A wrong service path is used as given: the fake answers 404 there.
+    code, data = invoke_json(
+        app, runner, "portal", "push", str(path), "--service-path", "/elsewhere"
+    )
+    assert code == 1
+    assert data["error"]["code"] == "not_found"
+    assert "service path" in data["error"]["message"]
+    code, data = invoke_json(app, runner, "portal", "push", str(path), "--login-path", "/nope")
+    assert code == 1
+    assert data["error"]["code"] == "authentication_error"
+
+
+@pytest.mark.parametrize("timeout", ["-1", "0", "nan"])
+def test_bad_timeout_is_a_configuration_error(app, runner, served, dossier_file, timeout):
+    _, path = dossier_file
+    code, data = invoke_json(app, runner, "portal", "push", str(path), "--timeout", timeout)
+    assert code == 2
+    assert data["error"]["code"] == "configuration_error"
+    assert "timeout" in data["error"]["message"]
+
+
+def test_sync_checks_settings_and_outbox_before_touching_anything(
+    app, runner, tmp_path, monkeypatch
+):
+    for var in ("URL", "UNIT_CODE", "USERNAME", "PASSWORD"):
+        monkeypatch.delenv(f"ONESTOP_PORTAL_{var}", raising=False)
+    outbox = tmp_path / "new" / "outbox.sqlite"
+    code, data = invoke_json(app, runner, "portal", "sync", "--outbox", str(outbox))
+    assert code == 2
+    assert data["error"]["code"] == "configuration_error"
+    assert not outbox.parent.exists()  # nothing created on a configuration error
+    monkeypatch.setenv("ONESTOP_PORTAL_URL", "http://127.0.0.1:9")
+    monkeypatch.setenv("ONESTOP_PORTAL_UNIT_CODE", "H56")
+    monkeypatch.setenv("ONESTOP_PORTAL_USERNAME", "onestop")
+    monkeypatch.setenv("ONESTOP_PORTAL_PASSWORD", "onestop")
+    code, data = invoke_json(app, runner, "portal", "sync", "--outbox", str(outbox))
+    assert code == 2
+    assert data["error"]["code"] == "invalid_input"
+    assert "outbox" in data["error"]["message"]
+    assert not outbox.parent.exists()  # a mistyped path does not create an empty outbox
+
+
 def test_status_of_missing_outbox(app, runner, tmp_path):
     code, data = invoke_json(app, runner, "portal", "status", "--outbox", str(tmp_path / "x"))
     assert code == 2
@@ -203,7 +265,8 @@ def test_fake_portal_command_exits_0_on_sigterm_right_after_the_banner():
     assert returncode == 0, errors
 
 
-def test_sync_follow_stops_on_sigterm(served, tmp_path):
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_sync_follow_stops_on_signal(served, tmp_path, sig):
     outbox = str(tmp_path / "outbox.sqlite")
     with Outbox(outbox) as box:
         box.enqueue(DossierRecord(MaHoSo="F-1", TrangThaiHoSo="2"))
@@ -231,8 +294,8 @@ def test_sync_follow_stops_on_sigterm(served, tmp_path):
             assert time.monotonic() < deadline, "worker delivered nothing within 30 s"
             assert proc.poll() is None
             time.sleep(0.05)
-        proc.send_signal(signal.SIGTERM)
-        out, err = proc.communicate(timeout=20)
+        proc.send_signal(sig)
+        out, err = proc.communicate(timeout=60)
     finally:
         if proc.poll() is None:
             proc.kill()

@@ -49,6 +49,36 @@ TimeoutOption = Annotated[
     float | None,
     typer.Option("--timeout", help="Seconds per HTTP call [ONESTOP_PORTAL_TIMEOUT]."),
 ]
+ConsumerKeyOption = Annotated[
+    str | None,
+    typer.Option("--consumer-key", help="Gateway consumer key [ONESTOP_PORTAL_CONSUMER_KEY]."),
+]
+ServicePathOption = Annotated[
+    str | None,
+    typer.Option(
+        "--service-path",
+        help="Integration (write) service path [ONESTOP_PORTAL_SERVICE_PATH, default /service].",
+    ),
+]
+SharePathOption = Annotated[
+    str | None,
+    typer.Option(
+        "--share-path",
+        help="Share (read) service path [ONESTOP_PORTAL_SHARE_PATH, default: service path].",
+    ),
+]
+LoginPathOption = Annotated[
+    str | None,
+    typer.Option("--login-path", help="Adapter login path or URL [ONESTOP_PORTAL_LOGIN_PATH]."),
+]
+TokenUrlOption = Annotated[
+    str | None,
+    typer.Option("--token-url", help="Gateway token path or URL [ONESTOP_PORTAL_TOKEN_URL]."),
+]
+DstcodeOption = Annotated[
+    str | None,
+    typer.Option("--dstcode", help="Value of the dstcode header [ONESTOP_PORTAL_DSTCODE]."),
+]
 OutboxOption = Annotated[
     Path, typer.Option("--outbox", help="Path of the SQLite outbox file.", dir_okay=False)
 ]
@@ -60,14 +90,21 @@ def _overrides(
     auth: str | None,
     username: str | None,
     timeout: float | None,
+    **more: str | None,
 ) -> dict[str, Any]:
-    """Options given on the command line (passwords and secrets come from the environment)."""
+    """Options given on the command line (passwords and secrets come from the environment).
+
+    ``more`` holds the other non-secret settings by their :class:`PortalSettings` names
+    (``consumer_key``, ``service_path``, ``share_path``, ``login_path``, ``token_url``,
+    ``dstcode``).
+    """
     return {
         "base_url": url,
         "unit_code": unit_code,
         "auth_mode": auth,
         "username": username,
         "timeout": timeout,
+        **more,
     }
 
 
@@ -94,13 +131,36 @@ def push(
     auth: AuthOption = None,
     username: UserOption = None,
     timeout: TimeoutOption = None,
+    consumer_key: ConsumerKeyOption = None,
+    service_path: ServicePathOption = None,
+    share_path: SharePathOption = None,
+    login_path: LoginPathOption = None,
+    token_url: TokenUrlOption = None,
+    dstcode: DstcodeOption = None,
     json_: JsonOption = False,
 ) -> None:
-    """Create or update one dossier on the portal (look up, then create or update)."""
+    """Create or update one dossier on the portal (look up, then create or update).
+
+    Passwords and secrets come from ONESTOP_PORTAL_PASSWORD / ONESTOP_PORTAL_CONSUMER_SECRET
+    only, never from options (they would show in the process list and shell history).
+    """
     from onestop.connectors.portal import PortalClient
 
+    overrides = _overrides(
+        url,
+        unit_code,
+        auth,
+        username,
+        timeout,
+        consumer_key=consumer_key,
+        service_path=service_path,
+        share_path=share_path,
+        login_path=login_path,
+        token_url=token_url,
+        dstcode=dstcode,
+    )
     dossier = _read_dossier(dossier_file)
-    with PortalClient.from_env(**_overrides(url, unit_code, auth, username, timeout)) as client:
+    with PortalClient.from_env(**overrides) as client:
         result = client.upsert_dossier(dossier)
     if json_:
         print_json({"ok": True, "code": result.code, "created": result.created})
@@ -140,7 +200,8 @@ def sync(
         int, typer.Option("--concurrency", min=1, max=256, help="Deliveries in flight at most.")
     ] = 1,
     max_seconds: Annotated[
-        float | None, typer.Option("--max-seconds", help="Stop after this many seconds.")
+        float | None,
+        typer.Option("--max-seconds", min=0.0, help="Stop after this many seconds."),
     ] = None,
     until_empty: Annotated[
         bool,
@@ -151,28 +212,53 @@ def sync(
     auth: AuthOption = None,
     username: UserOption = None,
     timeout: TimeoutOption = None,
+    consumer_key: ConsumerKeyOption = None,
+    service_path: ServicePathOption = None,
+    share_path: SharePathOption = None,
+    login_path: LoginPathOption = None,
+    token_url: TokenUrlOption = None,
+    dstcode: DstcodeOption = None,
     json_: JsonOption = False,
 ) -> None:
-    """Deliver the outbox to the portal: what is due now, or continuously with --follow."""
+    """Deliver the outbox to the portal: what is due now, or continuously with --follow.
+
+    SIGTERM and Ctrl-C stop the worker after the deliveries in flight; it then prints its
+    report and exits with status 0.
+    """
+    from onestop.connectors._settings import PortalSettings
     from onestop.connectors.outbox import AsyncOutboxWorker, Outbox, OutboxWorker, StopWhen
     from onestop.connectors.portal import AsyncPortalClient, PortalClient
 
-    overrides = _overrides(url, unit_code, auth, username, timeout)
+    overrides = _overrides(
+        url,
+        unit_code,
+        auth,
+        username,
+        timeout,
+        consumer_key=consumer_key,
+        service_path=service_path,
+        share_path=share_path,
+        login_path=login_path,
+        token_url=token_url,
+        dstcode=dstcode,
+    )
+    # Settings and credentials are checked before the outbox is touched.
+    PortalSettings.from_env(**overrides).make_auth()
+    _require_outbox(outbox)
     stop_when: StopWhen = "never" if follow else ("empty" if until_empty else "idle")
     stop = threading.Event()
-    previous = signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    previous = {
+        sig: signal.signal(sig, lambda *_: stop.set()) for sig in (signal.SIGTERM, signal.SIGINT)
+    }
     # The worker's own commits may use synchronous=NORMAL: losing one to a power cut only
     # re-sends an entry, and delivery is idempotent.
     try:
         with Outbox(outbox, synchronous="NORMAL") as box:
             if concurrency == 1:
                 with PortalClient.from_env(**overrides) as client:
-                    try:
-                        report = OutboxWorker(box, client).run(
-                            stop_when=stop_when, max_seconds=max_seconds, stop_event=stop
-                        )
-                    except KeyboardInterrupt:
-                        report = None
+                    report = OutboxWorker(box, client).run(
+                        stop_when=stop_when, max_seconds=max_seconds, stop_event=stop
+                    )
             else:
                 import anyio
 
@@ -186,8 +272,9 @@ def sync(
                 report = anyio.run(main)
             stats = box.stats()
     finally:
-        signal.signal(signal.SIGTERM, previous)
-    counts = report.to_dict() if report is not None else {"delivered": 0, "retried": 0, "dead": 0}
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    counts = report.to_dict()
     if json_:
         print_json({"ok": True, **counts, "stats": stats.to_dict()})
     else:
@@ -195,6 +282,15 @@ def sync(
             f"delivered {counts['delivered']}, retried {counts['retried']}, "
             f"dead {counts['dead']}; now {stats.pending} pending, {stats.dead} dead",
             markup=False,
+        )
+
+
+def _require_outbox(outbox: Path) -> None:
+    if not outbox.exists():
+        raise InvalidInputError(
+            f"outbox: no outbox file at {str(outbox)!r}; expected the --outbox path given to "
+            "`portal enqueue` or your application",
+            field="outbox",
         )
 
 
@@ -206,12 +302,7 @@ def status(outbox: OutboxOption, json_: JsonOption = False) -> None:
 
     from onestop.connectors.outbox import Outbox
 
-    if not outbox.exists():
-        raise InvalidInputError(
-            f"outbox: no outbox file at {str(outbox)!r}; expected the --outbox path given to "
-            "`portal enqueue` or your application",
-            field="outbox",
-        )
+    _require_outbox(outbox)
     with Outbox(outbox, synchronous="NORMAL") as box:
         stats = box.stats()
         dead = box.dead_letters(limit=50)

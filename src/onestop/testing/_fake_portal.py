@@ -826,6 +826,11 @@ class FakePortalServer:
                 pass
         except (ConnectionError, asyncio.IncompleteReadError, asyncio.LimitOverrunError):
             pass
+        except asyncio.CancelledError:
+            # Shutdown cancels open connections. Ending the handler normally (instead of
+            # re-raising) keeps asyncio's stream callback from logging a CancelledError
+            # traceback on Python 3.11; nothing awaits this task's result.
+            pass
         finally:
             writer.close()
 
