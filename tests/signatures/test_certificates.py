@@ -214,6 +214,23 @@ def test_fuzz_mutated_der_certificate(test_pki, data):
         return
     # A mutation that still parses must not keep the original fingerprint.
     assert cert.fingerprint_sha256 != test_pki.signer.certificate.fingerprint_sha256
+    # Every accessor either works or raises CertificateError (extensions decode lazily).
+    with contextlib.suppress(CertificateError):
+        _ = (cert.identity.to_dict(), cert.key_usage, cert.extended_key_usage, cert.is_ca)
+        _ = (cert.path_length, cert.crl_urls, cert.ocsp_urls, cert.subject_key_identifier)
+
+
+def test_duplicate_extension_is_a_certificate_error(test_pki):
+    """cryptography's DuplicateExtension is not a ValueError; it must still be typed."""
+    der = bytearray(test_pki.signer.certificate.to_der())
+    # Turn the extendedKeyUsage OID (2.5.29.37) into a second keyUsage (2.5.29.15).
+    eku_oid = bytes.fromhex("0603551d25")
+    index = der.index(eku_oid)
+    der[index + 4] = 0x0F
+    cert = load_certificate(bytes(der))  # the outer structure still parses
+    with pytest.raises(CertificateError, match="cannot be decoded") as info:
+        _ = cert.key_usage
+    assert info.value.field == "certificate"
 
 
 def test_identifiers_are_parsed_into_the_models_when_they_fit():

@@ -297,7 +297,11 @@ class Certificate:
             return self.x509.extensions.get_extension_for_oid(oid).value
         except cx509.ExtensionNotFound:
             return None
-        except ValueError as exc:  # duplicate or undecodable extension
+        except (
+            ValueError,
+            cx509.DuplicateExtension,  # not a ValueError in cryptography
+            cx509.UnsupportedGeneralNameType,
+        ) as exc:  # duplicate or undecodable extension
             raise CertificateError(
                 f"certificate: an extension ({oid.dotted_string}) cannot be decoded: {exc}",
                 field="certificate",
