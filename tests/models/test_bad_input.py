@@ -193,3 +193,29 @@ def test_every_error_above_is_a_onestop_error():
     # The classes used above all sit in the tree (a guard against a refactor moving them).
     for cls in (ConfigurationError, InvalidDossierError, InvalidIdentifierError, InvalidInputError):
         assert issubclass(cls, OneStopError) and issubclass(cls, ValueError)
+
+
+@pytest.mark.parametrize(
+    ("parse", "value"),
+    [
+        ("AgencyCode", "A79203001234"),
+        ("AgencyCode", "H56.079203001234-"),
+        ("ProcedureCode", "1.000894.079203001234-"),
+        ("DossierCode", "079203001234-260302-0001"),
+    ],
+)
+def test_a_mistyped_id_number_is_masked_in_other_codes_errors(parse, value):
+    import onestop.models as models
+
+    with pytest.raises(InvalidIdentifierError) as info:
+        getattr(models, parse).parse(value)
+    assert "079203001234" not in info.value.message
+    assert "03001" not in info.value.message  # the middle digits are hidden
+
+
+def test_ordinary_codes_are_shown_in_errors():
+    from onestop.models import AgencyCode
+
+    with pytest.raises(InvalidIdentifierError) as info:
+        AgencyCode.parse("Z99.14")
+    assert "'Z99.14'" in info.value.message

@@ -58,6 +58,10 @@ def _reference_day(today: object) -> date:
     return today
 
 
+#: Nine or more digits in a row: the length of a CMND, CCCD or MST.
+_LONG_DIGIT_RUN = re.compile(r"[0-9]{9,}")
+
+
 def _digits(value: str) -> bool:
     return value.isascii() and value.isdigit()
 
@@ -102,7 +106,9 @@ class _Identifier:
 
     @classmethod
     def _shown(cls, raw: str) -> str:
-        if cls._PERSONAL:
+        # A non-personal code that holds a long run of digits may be a mistyped ID number
+        # (``A79203001234`` given as an agency code): mask it too.
+        if cls._PERSONAL or _LONG_DIGIT_RUN.search(raw):
             return repr(mask_id(raw))
         return repr(raw if len(raw) <= 60 else raw[:57] + "...")
 
