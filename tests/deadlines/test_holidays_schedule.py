@@ -327,3 +327,29 @@ def test_provisional_2027(cal):
     assert k[D(2027, 5, 3)] is HolidayKind.COMPENSATORY  # 1/5 is a Saturday
     assert k[D(2027, 9, 3)] is HolidayKind.STATUTORY  # 2/9 Thursday -> 3/9 Friday
     assert k[D(2027, 11, 24)] is HolidayKind.STATUTORY
+
+
+def test_2026_breaks_total_25_days_as_reported_then_26_with_culture_day():
+    """thanhnien.vn (13/1/2026) counts the 2026 civil-service breaks: New Year 4 days, Tết 9,
+    Giỗ Tổ 3, 30/4–1/5 4, Quốc khánh 5 = 25, and 26 once 24/11 is added (source URL in the
+    3383-BNV-CVL note of the bundled data). A break is a maximal run of non-working days that
+    contains a day off."""
+
+    def breaks(schedule: HolidaySchedule) -> list[int]:
+        runs, current, has_off = [], 0, False
+        day = D(2025, 12, 27)
+        while day <= D(2026, 12, 31):  # a Thursday, worked: every run has ended
+            if schedule.is_working_day(day):
+                if current and has_off:
+                    runs.append(current)
+                current, has_off = 0, False
+            elif day.year == 2026 or current:
+                current += 1
+                has_off = has_off or schedule.is_day_off(day)
+            day += dt.timedelta(days=1)
+        return runs
+
+    with_culture = HolidaySchedule.bundled()
+    without = HolidaySchedule.bundled(culture_day=False)
+    assert breaks(without) == [4, 9, 3, 4, 5]
+    assert breaks(with_culture) == [4, 9, 3, 4, 5, 1]
