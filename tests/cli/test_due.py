@@ -210,3 +210,32 @@ def test_due_same_day_text_names_the_cutoff(app, runner):
         "due: 2026-01-10T17:00:00+07:00  (17:00 Thứ Bảy 10/01/2026)",
         "policy: same-day; same day, cut-off 15:00",
     ]
+
+
+@pytest.mark.parametrize(
+    ("args", "due", "period"),
+    [
+        # without --unit, a policy that does not count working days uses its own unit
+        (["--policy", "same-day"], "2026-01-10T17:00:00+07:00", "same day, cut-off 15:00"),
+        # 9 Jan + 1 month = Mon 9 Feb 2026 (Civil Code Art. 148(3))
+        (["--policy", "months", "--amount", "1"], "2026-02-09T17:00:00+07:00", "1 month"),
+        # 9 Jan + 1 calendar day = the make-up Saturday 10 Jan, a working day
+        (
+            ["--policy", "calendar-days", "--amount", "1"],
+            "2026-01-10T17:00:00+07:00",
+            "1 calendar day",
+        ),
+        # working-hours keeps counting working days (× 8 h): 15:30 Fri + 8 h = 15:30 Sat 10 Jan
+        (
+            ["--policy", "working-hours", "--amount", "1"],
+            "2026-01-10T15:30:00+07:00",
+            "1 working day",
+        ),
+    ],
+)
+def test_due_policy_without_unit(app, runner, args, due, period):
+    base = ["due", "--received", "2026-01-09T15:30:00+07:00", *args]
+    result = runner.invoke(app, base)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[1].endswith(f"; {period}")
+    assert _json(runner.invoke(app, [*base, "--json"]))["due"] == due

@@ -92,12 +92,13 @@ def due_command(
     ],
     amount: Annotated[int, typer.Option("--amount", help="Processing time amount (>= 0).")] = 0,
     unit: Annotated[
-        str,
+        str | None,
         typer.Option(
             "--unit",
-            help="working-days, working-hours, calendar-days, months or same-day.",
+            help="working-days, working-hours, calendar-days, months or same-day (default: "
+            "working-days, or the --policy's own unit when it does not count working days).",
         ),
-    ] = "working-days",
+    ] = None,
     policy: Annotated[
         str | None,
         typer.Option(
@@ -132,7 +133,11 @@ def due_command(
     provisional and explanation (vi, en, steps).
     """
     when = _parse_instant(received, "received")
-    time_unit = _parse_unit(unit)
+    time_unit = TimeUnit.WORKING_DAYS if unit is None else _parse_unit(unit)
+    if unit is None and policy is not None:
+        named = policy_by_name(policy)
+        if TimeUnit.WORKING_DAYS not in named.units:
+            time_unit = named.default_unit
     if amount < 0:
         raise InvalidInputError(f"amount: must be >= 0, got {amount}", field="amount")
     rule: CountingPolicy
@@ -178,7 +183,8 @@ def due_command(
     if isinstance(rule, SameDayPolicy):
         period = "same day" + (f", cut-off {rule.cutoff:%H:%M}" if rule.cutoff else "")
     else:
-        period = f"{deadline.amount} {deadline.unit.value.replace('_', ' ')}"
+        words = deadline.unit.value.replace("_", " ")
+        period = f"{deadline.amount} {words.removesuffix('s') if deadline.amount == 1 else words}"
     console.print(f"policy: {deadline.policy}; {period}", markup=False)
     if provisional:
         console.print(
