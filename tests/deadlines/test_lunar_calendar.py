@@ -212,6 +212,13 @@ def test_datetimes_are_read_in_the_calendars_zone():
     assert to_lunar(one_hour_later) == to_lunar(D(2026, 2, 17))
     in_vietnam = dt.datetime(2026, 2, 17, 0, 30, tzinfo=dt.timezone(dt.timedelta(hours=7)))
     assert to_lunar(in_vietnam) == to_lunar(D(2026, 2, 17))
+    # at the ends of datetime's range the conversion overflows: still a typed error
+    for extreme in (
+        dt.datetime(9999, 12, 31, 23, tzinfo=dt.UTC),
+        dt.datetime(1, 1, 1, tzinfo=dt.timezone(dt.timedelta(hours=10))),
+    ):
+        with pytest.raises(CalendarDataMissingError):
+            to_lunar(extreme)
     # a naive datetime has no zone: refused rather than guessed
     with pytest.raises(InvalidInputError) as info:
         to_lunar(dt.datetime(2026, 2, 16, 23, 30))

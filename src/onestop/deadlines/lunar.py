@@ -366,7 +366,11 @@ def _civil_date(value: object, calendar: str) -> dt.date:
             )
             raise InvalidInputError(msg, field="date")
         zone = dt.timezone(dt.timedelta(hours=_UTC_OFFSET.get(calendar, 7)))
-        return value.astimezone(zone).date()
+        try:
+            return value.astimezone(zone).date()
+        except OverflowError:  # within hours of year 1 or 9999: far outside the tables
+            table = _table(calendar)
+            raise _missing("", value.isoformat(), table, "date") from None
     if isinstance(value, dt.date):  # a subclass of date
         return dt.date(value.year, value.month, value.day)
     msg = f"date: expected a datetime.date (YYYY-MM-DD), got {type(value).__name__}"
