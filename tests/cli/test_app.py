@@ -109,6 +109,11 @@ def probe():
     def bad(json_: cli_app.JsonOption = False) -> None:
         raise InvalidInputError("when: 'tomorrow' is not a date; expected YYYY-MM-DD", field="when")
 
+    @probe_app.command("misused")
+    @cli_app.handle_errors
+    def misused(json_: cli_app.JsonOption = False) -> None:
+        raise typer.BadParameter("give --from before --to", param_hint="'--to'")
+
     @probe_app.command("broken")
     @cli_app.handle_errors
     def broken(json_: cli_app.JsonOption = False) -> None:
@@ -119,7 +124,11 @@ def probe():
 
 @pytest.mark.parametrize(
     ("command", "status", "code", "field"),
-    [("bad", 2, "invalid_input", "when"), ("broken", 1, "internal_error", None)],
+    [
+        ("bad", 2, "invalid_input", "when"),
+        ("misused", 2, "usage_error", None),
+        ("broken", 1, "internal_error", None),
+    ],
 )
 def test_error_reports_and_exit_statuses(probe, runner, command, status, code, field):
     result = runner.invoke(probe, [command])

@@ -208,8 +208,8 @@ def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return func(*args, **kwargs)
-        except (typer.Exit, typer.Abort, KeyboardInterrupt):
-            raise
+        except (typer.Exit, typer.Abort, KeyboardInterrupt, _UsageError):
+            raise  # a usage error (typer.BadParameter...) is reported by the root group
         except Exception as exc:
             if state["debug"]:
                 # The traceback for the developer, then the usual report and exit status.
