@@ -428,3 +428,37 @@ def test_text_output_keeps_brackets_and_long_lines(app, runner, files, tmp_path)
     issuer = "CN=onestop Test Issuing CA G1"
     (line,) = [ln for ln in result.stdout.splitlines() if ln.startswith("  issuer:")]
     assert line.startswith(f"  issuer: {issuer},") and line.endswith(",C=VN")
+
+
+def test_pyhanko_log_tracebacks_stay_off_the_terminal(files, tmp_path, test_pki):
+    """pyHanko logs a traceback for a revision it cannot analyse; verify must not show it.
+
+    Run as a real process: under pytest the logging plugin's handlers would hide the problem.
+    """
+    import subprocess
+    import sys
+
+    from onestop.signatures.pdf import sign_pdf
+    from onestop.testing import make_test_pdf
+
+    s = test_pki.signer
+    one = sign_pdf(make_test_pdf(), certificate=s.certificate, key=s.key, chain=s.chain)
+    two = sign_pdf(one, certificate=s.certificate, key=s.key, chain=s.chain, field_name="S2")
+    # Break the XMP metadata of the first revision: the diff analysis of revision 2 fails.
+    assert b"http://ns.adobe.com/pdf/1.3/" in one
+    broken = two.replace(b"http://ns.adobe.com/pdf/1.3/", b"http://ns.adobe.co:/pdf/1.3/", 1)
+    pdf = tmp_path / "broken.pdf"
+    pdf.write_bytes(broken)
+    command = [sys.executable, "-c", "from onestop.cli import main; main()", "verify", str(pdf)]
+    command += ["--trust", str(files["trust"]), "--json"]
+    done = subprocess.run(command, capture_output=True, check=False, timeout=120)
+    assert done.returncode == 1, done.stderr.decode()
+    payload = json.loads(done.stdout)
+    assert payload["valid"] is False and payload["error"] is None
+    assert "modified_after_signing" in [p["code"] for p in payload["problems"]]
+    assert done.stderr == b""
+    # With --debug the library's log records are left alone (they are useful there).
+    debug = subprocess.run(
+        [*command[:3], "--debug", *command[3:]], capture_output=True, check=False, timeout=120
+    )
+    assert b"Traceback" in debug.stderr

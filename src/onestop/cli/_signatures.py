@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 import os
 from pathlib import Path
 from typing import Annotated, Any
@@ -48,6 +49,22 @@ def parse_at(text: str) -> dt.datetime:
             field="at",
         ) from exc
     return value if value.tzinfo is not None else value.replace(tzinfo=_VN)
+
+
+def _quiet_library_logs() -> None:
+    """Keep pyHanko's own log records (with tracebacks) off the terminal unless ``--debug``.
+
+    pyHanko logs, with a traceback, every revision its difference analysis cannot read; with
+    no logging configured Python prints those on standard error, which looks like a crash.
+    The outcome is already in the result (``modified_after_signing``), so a handler that drops
+    them is attached to the ``pyhanko`` logger; an application that configures logging still
+    receives them through propagation.
+    """
+    if state["debug"]:
+        return
+    logger = logging.getLogger("pyhanko")
+    if not any(isinstance(h, logging.NullHandler) for h in logger.handlers):
+        logger.addHandler(logging.NullHandler())
 
 
 def _out(text: str) -> None:
@@ -123,6 +140,7 @@ def sign_command(
     if pades:
         from onestop.signatures.pdf import VisibleStamp, sign_pdf
 
+        _quiet_library_logs()
         signature = sign_pdf(
             _read(file, "file"),
             certificate=certificate,
@@ -255,6 +273,7 @@ def verify_command(
     A PDF is valid when it has at least one signature and every signature is valid; the JSON
     then also lists each signature under ``signatures``.
     """
+    _quiet_library_logs()
     try:
         from onestop.signatures.cms import verify_file
         from onestop.signatures.trust import RevocationPolicy, TrustStore
