@@ -177,6 +177,11 @@ def test_nonexistent_lunar_dates():
         from_lunar(2026, 1, 0)
     with pytest.raises(LunarDateError):
         from_lunar("2026", 1, 1)  # type: ignore[arg-type]
+    for bad_leap in ("yes", "", None, 2, [True]):
+        with pytest.raises(LunarDateError) as info4:
+            from_lunar(1985, 2, 1, leap=bad_leap)  # type: ignore[arg-type]
+        assert info4.value.field == "leap" and "True or False" in info4.value.message
+    assert from_lunar(1985, 2, 1, leap=1) == from_lunar(1985, 2, 1, leap=True)  # type: ignore[arg-type]
 
 
 def test_bad_calendar_and_bad_date():

@@ -388,6 +388,14 @@ def _month_index(table: _Table, year: int, month: int, *, leap: bool) -> int:
     if not _is_int(month) or not 1 <= month <= 12:
         msg = f"month: lunar month must be an integer 1–12, got {month!r}"
         raise LunarDateError(msg, field="month")
+    if leap is not True and leap is not False:
+        try:
+            valid = type(leap) is not str and leap in (True, False)  # also numpy bools, 0 and 1
+        except (TypeError, ValueError):  # e.g. an array
+            valid = False
+        if not valid:
+            msg = f"leap: expected True or False, got {leap!r}"
+            raise LunarDateError(msg, field="leap")
     entry = table.years.get(year)
     if entry is None:
         raise _missing("lunar year ", year, table, "year")
