@@ -4,7 +4,9 @@
 * :mod:`onestop.connectors.auth`: :class:`AdapterAuth` (session login) and
   :class:`GatewayAuth` (OAuth2 client credentials);
 * :mod:`onestop.connectors.outbox`: the durable SQLite :class:`Outbox` and its workers;
-* wire records (:class:`DossierRecord`, :class:`ProgressRecord`, …), the retry rule
+* wire records (:class:`DossierRecord`, :class:`ProgressRecord`, …) and their mapping to and
+  from the domain models (:func:`dossier_to_record`, :func:`progress_rows`,
+  :func:`status_of_record`, :func:`procedure_from_record`), the retry rule
   (:func:`should_retry`, :class:`RetryPolicy`, :func:`set_testing`) and settings from the
   environment (:class:`PortalSettings`).
 
@@ -41,6 +43,7 @@ _LAZY: dict[str, str] = {
     "dossier_to_record": "onestop.connectors._mapping",
     "format_portal_datetime": "onestop.connectors._wire",
     "parse_portal_datetime": "onestop.connectors._wire",
+    "procedure_from_record": "onestop.connectors._mapping",
     "progress_rows": "onestop.connectors._mapping",
     "set_testing": "onestop.connectors._retry",
     "should_retry": "onestop.connectors._retry",

@@ -25,29 +25,48 @@ last supplement request                 ``NgayYeuCauBoSung``, ``DanhSachHoSoBoSu
 
 Every date is written as ``yyyyMMddHHmmss`` in Vietnam time. Events with a status change map to
 progress rows (``CapNhatTienDoHoSoMC``).
+
+From the portal to the domain: :func:`status_of_record` (``TrangThaiHoSo`` code or English name
+→ :class:`~onestop.models.DossierStatus`) and :func:`procedure_from_record` (a ``LayThuTuc``
+catalogue record → :class:`~onestop.models.Procedure`, whose processing times feed the deadline
+engine).
 """
 
 from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Iterable
+from typing import Any
 
 from onestop.connectors._wire import (
     DossierRecord,
     FeeRecord,
     HolderIdentity,
+    ProcedureRecord,
     ProgressRecord,
     ResultDocument,
     SubmittedFile,
     SupplementRecord,
     format_portal_datetime,
 )
-from onestop.errors import InvalidInputError
+from onestop.errors import InvalidInputError, OneStopError
 from onestop.models import (
+    AdministrativeLevel,
+    AgencyCode,
+    Channel,
     DeliveryMethod,
     Dossier,
     DossierStatus,
     PaymentMethod,
+    Procedure,
+    ProcessingTime,
+    ServiceLevel,
+    TimeUnit,
 )
 
-__all__ = ["dossier_to_record", "progress_rows", "status_of_record"]
+__all__ = ["dossier_to_record", "procedure_from_record", "progress_rows", "status_of_record"]
 
 _ONLINE_PAYMENT = {PaymentMethod.NATIONAL_PORTAL: "1", PaymentMethod.PROVINCIAL_GATEWAY: "2"}
 
@@ -195,3 +214,277 @@ def progress_rows(dossier: Dossier) -> list[ProgressRecord]:
 def status_of_record(record: DossierRecord) -> DossierStatus:
     """The domain status of a wire record (``TrangThaiHoSo`` code or English name)."""
     return DossierStatus.from_code(record.portal_status.value)
+
+
+# ----------------------------------------------------------------------------- catalogue
+
+
+#: ``KENH`` of ``CACHTHUCTHUCHIEN``: the ``KenhThucHien`` codes (§1.2) or the catalogue's
+#: Vietnamese labels ("Trực tiếp", "Trực tuyến", "Dịch vụ bưu chính") [inferred].
+_CHANNEL_WORDS: tuple[tuple[str, Channel], ...] = (
+    ("trực tiếp", Channel.DIRECT),
+    ("trực tuyến", Channel.ONLINE),
+    ("bưu chính", Channel.POSTAL),
+)
+_CHANNEL_CODES = {str(c.code): c for c in Channel}
+
+#: ``DONVITINH`` labels (casefolded) → unit; the labels of :attr:`TimeUnit.label_vi` and the
+#: spellings seen in catalogues.
+_UNIT_WORDS: dict[str, TimeUnit] = {
+    "ngày làm việc": TimeUnit.WORKING_DAYS,
+    "ngày": TimeUnit.CALENDAR_DAYS,
+    "ngày lịch": TimeUnit.CALENDAR_DAYS,
+    "giờ": TimeUnit.WORKING_HOURS,
+    "giờ làm việc": TimeUnit.WORKING_HOURS,
+    "tháng": TimeUnit.MONTHS,
+    "trong ngày": TimeUnit.SAME_DAY,
+}
+
+#: ``TENCAP`` words → level (``CAPTHUCHIEN`` codes are undocumented, the names are not).
+_LEVEL_WORDS: tuple[tuple[str, AdministrativeLevel], ...] = (
+    ("tỉnh", AdministrativeLevel.PROVINCIAL),
+    ("huyện", AdministrativeLevel.DISTRICT),
+    ("xã", AdministrativeLevel.COMMUNE),
+    ("bộ", AdministrativeLevel.CENTRAL),
+    ("trung ương", AdministrativeLevel.CENTRAL),
+)
+
+_SHORT_CODE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._\-/]*$")
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def _channel(value: str) -> Channel:
+    text = _norm(value)
+    if text in _CHANNEL_CODES:
+        return _CHANNEL_CODES[text]
+    for word, channel in _CHANNEL_WORDS:
+        if word in text:
+            return channel
+    raise InvalidInputError(
+        f"KENH: unknown channel {value[:30]!r} in CACHTHUCTHUCHIEN; expected 1/2/3 or "
+        "'Trực tiếp', 'Trực tuyến', 'Dịch vụ bưu chính'",
+        field="KENH",
+    )
+
+
+def _processing_time(amount: str, unit: str) -> ProcessingTime:
+    kind = _UNIT_WORDS.get(_norm(unit))
+    if kind is None:
+        raise InvalidInputError(
+            f"DONVITINH: unknown time unit {unit[:30]!r}; expected one of "
+            + ", ".join(repr(u.label_vi) for u in TimeUnit),
+            field="DONVITINH",
+        )
+    if kind is TimeUnit.SAME_DAY:
+        # The catalogue gives no cut-off hour: none is assumed (pass the procedure through
+        # model_copy to add the sector's cut-off, e.g. 15:00 for civil status).
+        return ProcessingTime(amount=0, unit=kind)
+    text = amount.strip().replace(",", ".")
+    try:
+        number = float(text)
+    except ValueError:
+        number = float("nan")
+    if not (math.isfinite(number) and number >= 0 and number == int(number)):
+        raise InvalidInputError(
+            f"THOIGIANGIAIQUYET: expected a whole number of {kind.label_vi.lower()}, got "
+            f"{amount[:20]!r}; fractional or textual times must be entered by hand",
+            field="THOIGIANGIAIQUYET",
+        )
+    return ProcessingTime(amount=int(number), unit=kind)
+
+
+def _vnd(value: str) -> int:
+    text = _norm(value)
+    digits = re.sub(r"[\s.,]|đồng|vnđ|vnd|đ", "", text)
+    if not digits or "miễn" in text:
+        return 0
+    if not digits.isdigit():
+        raise InvalidInputError(
+            f"SOTIEN: expected an amount in VND, got {value[:30]!r}", field="SOTIEN"
+        )
+    return int(digits)
+
+
+def _count(value: str, default: int) -> int:
+    text = value.strip()
+    return int(text) if text.isdigit() else default
+
+
+def _short_code(value: str) -> str | None:
+    text = value.strip()
+    return text if text and len(text) <= 60 and _SHORT_CODE.match(text) else None
+
+
+def _agency_code(value: str) -> AgencyCode | None:
+    text = value.strip()
+    if not text:
+        return None
+    try:
+        return AgencyCode(text)
+    except OneStopError:
+        return None  # a local code that is not an electronic identifier (QĐ 20/2020)
+
+
+def _date(value: str) -> dt.date | None:
+    text = value.strip()
+    for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%Y%m%d"):
+        try:
+            return dt.datetime.strptime(text[:10], fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def _levels(record: ProcedureRecord) -> tuple[AdministrativeLevel, ...]:
+    found: list[AdministrativeLevel] = []
+    for item in record.levels:
+        name = _norm(item.name)
+        level = next((lv for word, lv in _LEVEL_WORDS if word in name), None)
+        level = level or AdministrativeLevel.OTHER
+        if level not in found:
+            found.append(level)
+    if not found:
+        raise InvalidInputError(
+            "CAPTHUCHIEN: the catalogue record lists no level of government; pass "
+            "levels=(AdministrativeLevel.PROVINCIAL,) (or the right ones) explicitly",
+            field="CAPTHUCHIEN",
+        )
+    return tuple(found)
+
+
+def procedure_from_record(
+    record: ProcedureRecord,
+    *,
+    levels: Iterable[AdministrativeLevel] | None = None,
+    service_level: ServiceLevel | None = None,
+) -> Procedure:
+    """The domain :class:`~onestop.models.Procedure` of a national catalogue record.
+
+    ``record`` is what :meth:`~onestop.connectors.portal.PortalClient.get_procedure` returns
+    (``LayThuTuc``, CSDLQG về TTHC; keys per ``domain/integrations.md`` §1.3). Mapping:
+
+    * ``MATTHC``/``TENTTHC`` → ``code``/``name_vi``; the first ``LINHVUCTHUCHIEN`` → ``field``;
+    * ``CAPTHUCHIEN`` names (Cấp Tỉnh/Huyện/Xã/Bộ) → ``levels``, unless ``levels`` is given;
+    * each ``CACHTHUCTHUCHIEN`` channel (``KENH`` 1/2/3 or its label) → a channel, whose
+      processing time is its **first** ``THOIGIAN`` (``THOIGIANGIAIQUYET`` + ``DONVITINH``:
+      Ngày làm việc, Ngày, Giờ, Tháng, Trong ngày) and whose fees are that time's
+      ``PHILEPHI`` (``SOTIEN`` in VND; "Miễn" or empty is 0);
+    * ``THANHPHANHOSO``/``GIAYTO`` → documents, ``KETQUATHUCHIEN`` → results,
+      ``CANCUPHAPLY`` → legal basis, ``COQUANTHUCHIEN``/``COQUANCOTHAMQUYEN`` → agencies.
+
+    Which ``KENH`` labels and ``CAPTHUCHIEN`` names occur, and that the first ``THOIGIAN`` is
+    the general case, are **inferred** from production clients (no official field table was
+    readable); a "Trong ngày" time gets no cut-off hour, as the catalogue gives none.
+
+    Args:
+        record: the catalogue record.
+        levels: the levels of government, when the record has no usable ``CAPTHUCHIEN``.
+        service_level: the online service level; by default ``PARTIAL`` when the online
+            channel is offered, else ``NONE`` (the catalogue record read here does not say
+            whether the service is *toàn trình*).
+
+    Returns:
+        The validated procedure.
+
+    Raises:
+        InvalidInputError: a field the domain needs is missing or unreadable (the message
+            names the catalogue key: ``LINHVUCTHUCHIEN``, ``KENH``, ``DONVITINH``…).
+        InvalidDossierError: the mapped procedure is inconsistent (e.g. an empty name).
+    """
+    given: object = record
+    if not isinstance(given, ProcedureRecord):
+        raise InvalidInputError(
+            f"record: expected a ProcedureRecord (from get_procedure or "
+            f"ProcedureRecord.model_validate), got {type(given).__name__}",
+            field="record",
+        )
+    if not record.fields or not record.fields[0].code.strip():
+        raise InvalidInputError(
+            f"LINHVUCTHUCHIEN: procedure {record.code!r} has no field (lĩnh vực) with a code",
+            field="LINHVUCTHUCHIEN",
+        )
+    field = record.fields[0]
+    channels: list[Channel] = []
+    times: list[dict[str, Any]] = []
+    fees: list[dict[str, Any]] = []
+    for item in record.channels:
+        channel = _channel(item.channel)
+        if channel in channels:
+            continue  # a channel listed twice: its first entry is kept
+        if not item.times:
+            raise InvalidInputError(
+                f"THOIGIAN: channel {item.channel[:20]!r} of procedure {record.code!r} has no "
+                "processing time",
+                field="THOIGIAN",
+            )
+        first = item.times[0]
+        channels.append(channel)
+        times.append({"channel": channel, "time": _processing_time(first.amount, first.unit)})
+        for fee in first.fees:
+            fees.append(
+                {
+                    "name": fee.description.strip() or "Phí, lệ phí",
+                    "amount": _vnd(fee.amount),
+                    "code": _short_code(fee.code),
+                    "channel": channel,
+                }
+            )
+    if not channels:
+        raise InvalidInputError(
+            f"CACHTHUCTHUCHIEN: procedure {record.code!r} lists no channel",
+            field="CACHTHUCTHUCHIEN",
+        )
+    chosen_levels = _levels(record) if levels is None else tuple(levels)
+    if service_level is None:
+        service_level = ServiceLevel.PARTIAL if Channel.ONLINE in channels else ServiceLevel.NONE
+    data: dict[str, Any] = {
+        "code": record.code.strip(),
+        "name_vi": record.name.strip(),
+        "field": {"code": field.code.strip(), "name": field.name.strip() or field.code.strip()},
+        "levels": chosen_levels,
+        "implementing_agencies": [
+            {"name": a.name.strip(), "code": _agency_code(a.code)}
+            for a in record.agencies
+            if a.name.strip()
+        ],
+        "competent_agencies": [
+            {"name": a.name.strip(), "code": _agency_code(a.code)}
+            for a in record.competent_agencies
+            if a.name.strip()
+        ],
+        "channels": channels,
+        "processing_times": times,
+        "fees": fees,
+        "documents": [
+            {
+                "name": paper.name.strip(),
+                "code": _short_code(paper.code),
+                "originals": _count(paper.originals, 1),
+                "copies": _count(paper.copies, 0),
+                "case": component.case.strip() or None,
+            }
+            for component in record.components
+            for paper in component.papers
+            if paper.name.strip()
+        ],
+        "results": [
+            {"name": r.name.strip(), "code": _short_code(r.code)}
+            for r in record.results
+            if r.name.strip()
+        ],
+        "legal_basis": [
+            {
+                "number": b.number.strip()[:100],
+                "title": b.title.strip() or None,
+                "issued_on": _date(b.issued_on),
+                "issuer": b.issuer.strip() or None,
+            }
+            for b in record.legal_bases
+            if b.number.strip()
+        ],
+        "service_level": service_level,
+    }
+    return Procedure.model_validate(data)

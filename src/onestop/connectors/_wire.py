@@ -34,6 +34,7 @@ __all__ = [
     "HolderIdentity",
     "OtherAttachment",
     "PortalStatus",
+    "ProcedureLevel",
     "ProcedureRecord",
     "ProcedureSummary",
     "ProgressRecord",
@@ -475,6 +476,13 @@ class LegalBasis(WireModel):
     issuer: str = Field(default="", alias="COQUANBANHANH")
 
 
+class ProcedureLevel(WireModel):
+    """A level of government that carries out the procedure (``CAPTHUCHIEN`` item)."""
+
+    code: str = Field(default="", alias="CAPTHUCHIEN")
+    name: str = Field(default="", alias="TENCAP")
+
+
 class ProcedureRecord(WireModel):
     """A procedure of the national catalogue (``LayThuTuc`` ``result`` item, UPPERCASE keys)."""
 
@@ -493,6 +501,8 @@ class ProcedureRecord(WireModel):
     results: tuple[ProcedureResult, ...] = Field(default=(), alias="KETQUATHUCHIEN")
     legal_bases: tuple[LegalBasis, ...] = Field(default=(), alias="CANCUPHAPLY")
     agencies: tuple[ProcedureAgency, ...] = Field(default=(), alias="COQUANTHUCHIEN")
+    competent_agencies: tuple[ProcedureAgency, ...] = Field(default=(), alias="COQUANCOTHAMQUYEN")
+    levels: tuple[ProcedureLevel, ...] = Field(default=(), alias="CAPTHUCHIEN")
 
 
 class ProcedureSummary(WireModel):

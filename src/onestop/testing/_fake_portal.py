@@ -91,7 +91,9 @@ def _json(obj: Any) -> bytes:
 def _sample_catalogue() -> list[dict[str, Any]]:
     """Sample catalogue entries shaped like ``LayThuTuc`` results (illustrative content)."""
 
-    def proc(code: str, name: str, field: tuple[str, str], days: str, fee: str) -> dict[str, Any]:
+    def proc(
+        code: str, name: str, field: tuple[str, str], days: str, fee: str, level: str
+    ) -> dict[str, Any]:
         return {
             "ID": code.split(".")[1],
             "MATTHC": code,
@@ -140,12 +142,34 @@ def _sample_catalogue() -> list[dict[str, Any]]:
                 }
             ],
             "COQUANTHUCHIEN": [{"MADONVI": "H56.14", "TENDONVI": "Sở mẫu"}],
+            "CAPTHUCHIEN": [{"TENCAP": level}],
         }
 
     return [
-        proc("1.003560.000.00.00.H56", "Thủ tục mẫu cấp tỉnh", ("G01", "Lĩnh vực mẫu"), "15", "0"),
-        proc("2.000488.000.00.00.H56", "Thủ tục mẫu cấp huyện", ("G02", "Hộ tịch"), "5", "50000"),
-        proc("2.002621.H56", "Thủ tục mẫu ban hành tại địa phương", ("G03", "Đất đai"), "10", "0"),
+        proc(
+            "1.003560.000.00.00.H56",
+            "Thủ tục mẫu cấp tỉnh",
+            ("G01", "Lĩnh vực mẫu"),
+            "15",
+            "0",
+            "Cấp Tỉnh",
+        ),
+        proc(
+            "2.000488.000.00.00.H56",
+            "Thủ tục mẫu cấp huyện",
+            ("G02", "Hộ tịch"),
+            "5",
+            "50000",
+            "Cấp Huyện",
+        ),
+        proc(
+            "2.002621.H56",
+            "Thủ tục mẫu ban hành tại địa phương",
+            ("G03", "Đất đai"),
+            "10",
+            "0",
+            "Cấp Tỉnh",
+        ),
     ]
 
 
