@@ -21,6 +21,7 @@ from onestop.deadlines.policies import (
     WorkingDaysPolicy,
     WorkingHoursPolicy,
 )
+from onestop.deadlines.timeliness import Timeliness
 from onestop.deadlines.timeliness import classify as classify_one
 from onestop.errors import CalendarDataMissingError, DeadlineError, InvalidInputError
 from onestop.models import TimeUnit
@@ -212,3 +213,44 @@ def test_a_date_with_an_integer_array_gives_one_result_per_amount():
     assert got.tolist() == [CAL.add_working_days(dt.date(2026, 1, 8), int(n)) for n in amounts]
     # Fri 9 Jan (1), the make-up Saturday 10 Jan (2), Mon 12 Jan (3)
     assert got[1:4].astype(str).tolist() == ["2026-01-09", "2026-01-10", "2026-01-12"]
+
+
+def test_aware_datetimes_and_offset_strings_are_read_in_vietnam_time():
+    # NumPy alone would convert 10:00+07:00 to 03:00 (UTC) with a warning; the bulk path reads
+    # every aware value in Asia/Ho_Chi_Minh, as the scalar path does.
+    aware = [
+        dt.datetime(2026, 2, 13, 10, tzinfo=VN_TZ),
+        dt.datetime(2026, 1, 9, 8, 30, tzinfo=dt.UTC),  # 15:30 in Vietnam
+        "2026-12-31T20:00:00-05:00",  # 08:00 on 1 Jan 2027 in Vietnam: outside CAL (2025–2026)
+    ]
+    got = bulk.due_dates(CAL, aware[:2], [40, 8], "working_hours")
+    want = [
+        WorkingHoursPolicy().due(CAL, a, n, TimeUnit.WORKING_HOURS).due
+        for a, n in zip(aware[:2], [40, 8], strict=True)
+    ]
+    assert [_py(g) for g in got] == want
+    assert [w.isoformat() for w in want] == [
+        "2026-02-27T10:00:00+07:00",
+        "2026-01-10T15:30:00+07:00",
+    ]
+    with pytest.raises(CalendarDataMissingError):
+        bulk.due_dates(CAL, aware[2:], 1)
+    # ISO strings with and without an offset, dates and None/NaT in classify
+    assert bulk.add_working_days(CAL, ["2026-01-09", dt.date(2026, 1, 9)], 1).astype(
+        str
+    ).tolist() == [
+        "2026-01-10",
+        "2026-01-10",
+    ]
+    codes = bulk.classify(
+        [None, "2026-02-26T09:00+07:00"], "2026-02-27T17:00", at="2026-02-28T01:00+07:00"
+    )
+    assert [bulk.TIMELINESS[c] for c in codes] == [
+        Timeliness.IN_PROGRESS_OVERDUE,
+        Timeliness.EARLY,
+    ]
+    with pytest.raises(InvalidInputError) as err:
+        bulk.due_dates(CAL, ["2026-02-13T10:00", "13/02/2026"], 1)
+    assert err.value.field == "received"
+    with pytest.raises(InvalidInputError):
+        bulk.add_working_days(CAL, [20260213], 1)  # a number is not a date

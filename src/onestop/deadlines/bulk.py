@@ -6,8 +6,10 @@ methods of :class:`~onestop.deadlines.calendar.WorkCalendar` (``numpy.frombuffer
 index's arrays, no copy), so both paths give identical answers; the test-suite checks it.
 
 NumPy datetimes carry no time zone: every ``datetime64`` given to or returned by this module
-is a **Vietnam local wall-clock time** (Asia/Ho_Chi_Minh, UTC+7, no DST). Convert UTC values
-with ``values + numpy.timedelta64(7, "h")`` first.
+is a **Vietnam local wall-clock time** (Asia/Ho_Chi_Minh, UTC+7, no DST). Convert UTC
+``datetime64`` values with ``values + numpy.timedelta64(7, "h")`` first. Sequences of aware
+``datetime`` objects and ISO strings with an offset (``"2026-02-13T03:00Z"``) are converted to
+Vietnam local time row by row (slower than ``datetime64`` arrays, but never misread as UTC).
 
 Example:
     >>> import numpy as np
@@ -41,7 +43,7 @@ from onestop.deadlines.policies import (
     _unit,
     policy_by_name,
 )
-from onestop.deadlines.timeliness import Timeliness
+from onestop.deadlines.timeliness import VN_TZ, Timeliness
 from onestop.errors import CalendarDataMissingError, DeadlineError, InvalidInputError
 from onestop.models import TimeUnit
 
@@ -97,18 +99,90 @@ def _check_calendar(calendar: object) -> None:
         )
 
 
-def _days(values: Any, field: str) -> IntArray:
-    """Proleptic ordinals of local dates (``datetime64`` of any unit, or ``date`` objects)."""
+_NAT = np.datetime64("NaT", "us")
+
+
+def _local_one(value: object, field: str) -> np.datetime64:
+    """One date, date-time, ISO string or ``None`` as a local wall-clock ``datetime64[us]``.
+
+    An aware datetime (or an ISO string with an offset) is converted to Vietnam local time
+    first, so that ``10:00+07:00`` stays 10:00 and ``03:00Z`` becomes 10:00; ``None`` and
+    ``"NaT"`` are missing values.
+    """
+    if value is None:
+        return _NAT
+    if isinstance(value, np.datetime64):
+        native: np.datetime64 = value.astype("datetime64[us]")
+        return native
+    if isinstance(value, bytes):
+        value = value.decode("ascii", "replace")
+    if isinstance(value, str):
+        text = value.strip()
+        if text.lower() == "nat":
+            return _NAT
+        try:
+            value = dt.datetime.fromisoformat(text)
+        except ValueError:
+            raise InvalidInputError(
+                f"{field}: {text[:40]!r} is not an ISO 8601 date or date-time (e.g. "
+                "2026-02-13T10:00 or 2026-02-13T10:00+07:00)",
+                field=field,
+            ) from None
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is not None and value.utcoffset() is not None:
+            try:
+                value = value.astimezone(VN_TZ)
+            except OverflowError:
+                raise CalendarDataMissingError(
+                    f"{field}: a date-time is outside the calendar data once converted to "
+                    "Vietnam time",
+                    field=field,
+                ) from None
+        return np.datetime64(value.replace(tzinfo=None), "us")
+    if isinstance(value, dt.date):
+        day: np.datetime64 = np.datetime64(value, "D").astype("datetime64[us]")
+        return day
+    raise InvalidInputError(
+        f"{field}: expected dates or date-times (numpy datetime64, datetime, date or ISO "
+        f"strings), got {type(value).__name__}",
+        field=field,
+    )
+
+
+def _as_local(values: Any, field: str) -> npt.NDArray[np.datetime64]:
+    """``values`` as a local wall-clock ``datetime64`` array (NumPy datetimes pass through).
+
+    Objects and strings are converted one by one (:func:`_local_one`), so aware datetimes and
+    ISO strings with an offset are read in Vietnam time instead of NumPy's UTC conversion.
+    """
+    if isinstance(values, np.ndarray) and values.dtype.kind == "M":
+        return values
+    if isinstance(values, dt.date | str | bytes | np.datetime64) or values is None:
+        return np.array(_local_one(values, field))
     try:
         arr = np.asarray(values)
-        if arr.dtype.kind != "M":
-            arr = arr.astype("datetime64[D]")
-        days = arr.astype("datetime64[D]")
     except (TypeError, ValueError):
         raise InvalidInputError(
-            f"{field} must be an array of dates (numpy datetime64[D] or ISO strings)",
-            field=field,
+            f"{field}: expected an array of dates or date-times", field=field
         ) from None
+    if arr.dtype.kind == "M":
+        return arr
+    if arr.dtype.kind not in "OUS":
+        raise InvalidInputError(
+            f"{field}: expected dates or date-times (numpy datetime64, datetime, date or ISO "
+            f"strings), got an array of {arr.dtype}",
+            field=field,
+        )
+    out = np.empty(arr.shape, dtype="datetime64[us]")
+    flat = out.reshape(-1)
+    for i, item in enumerate(arr.reshape(-1).tolist()):
+        flat[i] = _local_one(item, field)
+    return out
+
+
+def _days(values: Any, field: str) -> IntArray:
+    """Proleptic ordinals of local dates (``datetime64`` of any unit, dates, ISO strings)."""
+    days = _as_local(values, field).astype("datetime64[D]")
     if np.isnat(days).any():
         raise InvalidInputError(f"{field} contains NaT (missing dates)", field=field)
     return days.view(np.int64) + _EPOCH_ORDINAL
@@ -116,15 +190,7 @@ def _days(values: Any, field: str) -> IntArray:
 
 def _instants(values: Any, field: str) -> tuple[IntArray, IntArray]:
     """(ordinal, microseconds since local midnight) of local wall-clock ``datetime64`` values."""
-    try:
-        arr = np.asarray(values)
-        if arr.dtype.kind != "M":
-            arr = arr.astype("datetime64[us]")
-        us = arr.astype("datetime64[us]")
-    except (TypeError, ValueError):
-        raise InvalidInputError(
-            f"{field} must be an array of local date-times (numpy datetime64)", field=field
-        ) from None
+    us = _as_local(values, field).astype("datetime64[us]")
     if np.isnat(us).any():
         raise InvalidInputError(f"{field} contains NaT (missing instants)", field=field)
     raw = us.view(np.int64)
@@ -619,14 +685,8 @@ def classify(finished: Any, due: Any, *, at: Any = None) -> npt.NDArray[np.int8]
     Returns:
         An ``int8`` array of codes.
     """
-    try:
-        f = np.asarray(finished).astype("datetime64[us]")
-        d = np.asarray(due).astype("datetime64[us]")
-    except (TypeError, ValueError):
-        raise InvalidInputError(
-            "finished and due must be arrays of local date-times (numpy datetime64)",
-            field="finished",
-        ) from None
+    f = _as_local(finished, "finished").astype("datetime64[us]")
+    d = _as_local(due, "due").astype("datetime64[us]")
     f, d = _broadcast("due", f, d)
     if np.isnat(d).any():
         raise InvalidInputError("due contains NaT (missing due instants)", field="due")
@@ -640,9 +700,10 @@ def classify(finished: Any, due: Any, *, at: Any = None) -> npt.NDArray[np.int8]
                 "at: unfinished rows (finished = NaT) are judged at an instant; pass at=",
                 field="at",
             )
+        at_local = _as_local(at, "at").astype("datetime64[us]")
         try:
-            a = np.broadcast_to(np.asarray(at).astype("datetime64[us]"), d.shape)
-        except (TypeError, ValueError):
+            a = np.broadcast_to(at_local, d.shape)
+        except ValueError:
             raise InvalidInputError(
                 "at: expected a local date-time (numpy datetime64) or an array of them, one "
                 "per row",
