@@ -119,7 +119,25 @@ def probe():
     def broken(json_: cli_app.JsonOption = False) -> None:
         raise RuntimeError("disk on fire")
 
+    @probe_app.command("undecorated")
+    def undecorated(json_: cli_app.JsonOption = False) -> None:
+        raise InvalidInputError("day: '31/02' is not a date; expected YYYY-MM-DD", field="day")
+
     return probe_app
+
+
+def test_errors_escaping_an_undecorated_command_follow_the_conventions(probe, runner, monkeypatch):
+    result = runner.invoke(probe, ["undecorated"])
+    assert result.exit_code == 2
+    assert result.stderr.strip() == (
+        "error[invalid_input]: day: '31/02' is not a date; expected YYYY-MM-DD"
+    )
+    result = runner.invoke(probe, ["undecorated", "--json"])
+    assert result.exit_code == 2
+    assert json.loads(result.stdout)["error"]["field"] == "day"
+    monkeypatch.setitem(cli_app.state, "debug", True)
+    result = runner.invoke(probe, ["undecorated"])
+    assert isinstance(result.exception, InvalidInputError)  # --debug lets it through
 
 
 @pytest.mark.parametrize(

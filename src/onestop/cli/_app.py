@@ -59,7 +59,8 @@ class _OneStopGroup(TyperGroup):
     A wrong option value, a missing argument or an unknown option is bad input: it prints one
     line ``error[usage_error]: <message>`` on standard error (or, with ``--json``, one JSON
     object ``{"ok": false, "error": {...}}`` on standard output) and exits with status 2,
-    instead of click's multi-line usage box.
+    instead of click's multi-line usage box. An exception that escapes a command without
+    :func:`handle_errors` is reported by :func:`fail` too (traceback only with ``--debug``).
     """
 
     def main(
@@ -104,6 +105,10 @@ class _OneStopGroup(TyperGroup):
         except typer.Abort:
             err_console.print("Aborted!", markup=False)
             sys.exit(1)
+        except Exception as exc:  # outside @handle_errors: a callback or undecorated code
+            if state["debug"]:
+                raise
+            sys.exit(fail(exc, as_json="--json" in argv).exit_code)
         # A command that ends normally returns None; typer.Exit(n) comes back as the int n.
         sys.exit(result if isinstance(result, int) and not isinstance(result, bool) else 0)
 
