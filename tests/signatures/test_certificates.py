@@ -243,6 +243,17 @@ def test_identifiers_are_parsed_into_the_models_when_they_fit():
     assert bad.parsed is None and bad.value == "0109999905"
 
 
+def test_cmnd_values_parse_into_the_fitting_model():
+    from onestop.models import CitizenId, LegacyId
+
+    nine = parse_identifier("CMND:012345678")
+    assert isinstance(nine.parsed, LegacyId) and nine.parsed == LegacyId("012345678")
+    twelve = parse_identifier("CMND:001090012345")
+    assert isinstance(twelve.parsed, CitizenId)
+    assert parse_identifier("CMND:01234567").parsed is None  # 8 digits: no model fits
+    assert parse_identifier("CMND:01234567X").parsed is None
+
+
 @pytest.mark.parametrize("string_type", ["UTF8String", "PrintableString", "IA5String"])
 def test_uid_string_types_and_several_uids(test_pki, string_type):
     """Older CA certificates write the UID as PrintableString/IA5String; all must read alike."""

@@ -78,13 +78,19 @@ _KEY_USAGE_NAMES = (
 
 
 def _parse_with_model(kind: IdentifierKind, value: str) -> object | None:
-    """Parse into ``onestop.models.TaxCode``/``CitizenId`` when available; else ``None``."""
+    """Parse into ``onestop.models.TaxCode``/``CitizenId``/``LegacyId`` when it fits.
+
+    ``CMND:`` values are 12-digit citizen IDs (read as ``CitizenId``) or 9-digit legacy
+    identity card numbers (``LegacyId``); anything that does not parse gives ``None``.
+    """
     if kind is IdentifierKind.TAX_CODE:
         model_name = "TaxCode"
     elif kind is IdentifierKind.CITIZEN_ID or (
         kind is IdentifierKind.PEOPLE_ID and len(value) == 12
     ):
         model_name = "CitizenId"
+    elif kind is IdentifierKind.PEOPLE_ID and len(value) == 9:
+        model_name = "LegacyId"
     else:
         return None
     try:

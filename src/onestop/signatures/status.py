@@ -128,9 +128,10 @@ class SubjectIdentifier:
         prefix: the prefix as written in the certificate (e.g. ``"MST"``, ``"CCCD"``), or
             ``""`` when the value had none.
         value: the identifier without its prefix, as written (never normalised away).
-        parsed: the value parsed into :class:`onestop.models.TaxCode` or
-            :class:`onestop.models.CitizenId` when the models package provides them and the
-            value parses; ``None`` otherwise (the raw ``value`` is kept).
+        parsed: the value parsed into :class:`onestop.models.TaxCode`,
+            :class:`onestop.models.CitizenId` or (9-digit ``CMND:``)
+            :class:`onestop.models.LegacyId` when the value parses; ``None`` otherwise (the
+            raw ``value`` is kept).
     """
 
     kind: IdentifierKind
