@@ -158,3 +158,27 @@ def test_out_of_range_year_raises_calendar_data_missing():
     for source in (official_schedule(), civil_service_calendar()):
         with pytest.raises(CalendarDataMissingError):
             to_ics(source, 2200)
+
+
+@pytest.mark.parametrize("year", [2019, 2026, 2027])
+def test_independent_parser_reads_the_same_events(year):
+    """Cross-check with the ``icalendar`` library (an independent RFC 5545 parser)."""
+    icalendar = pytest.importorskip("icalendar")
+    schedule = HolidaySchedule.bundled()
+    text = to_ics(schedule, year, warn=False)
+    calendar = icalendar.Calendar.from_ical(text)
+    assert calendar.errors == []
+    events = list(calendar.walk("VEVENT"))
+    expected = schedule.holidays(year, warn=False)
+    assert len(events) == len(expected)
+    suffix = " (dự kiến)" if schedule.is_provisional(year) else ""
+    for event, h in zip(events, expected, strict=True):
+        assert event.errors == []
+        assert event.decoded("DTSTART") == h.date
+        assert event.decoded("DTEND") == h.date + dt.timedelta(days=1)
+        assert str(event["SUMMARY"]) == h.name_vi + suffix
+        description = f"{h.name_en}. {h.basis}" + (f". {h.source_url}" if h.source_url else "")
+        assert str(event["DESCRIPTION"]) == description
+        assert event.decoded("DTSTAMP") == dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+        assert str(event["TRANSP"]) == ("TRANSPARENT" if h.is_day_off else "OPAQUE")
+    assert len({str(e["UID"]) for e in events}) == len(events)
