@@ -16,7 +16,15 @@ from onestop.connectors import DossierRecord, Outbox
 from onestop.testing import make_dossier
 
 STATUS_KEYS = {"ok", "outbox", "stats", "dead_letters"}
-STATS_KEYS = {"pending", "in_flight", "retrying", "dead", "delivered", "oldest_age_seconds"}
+STATS_KEYS = {
+    "pending",
+    "in_flight",
+    "retrying",
+    "dead",
+    "failed",
+    "delivered",
+    "oldest_age_seconds",
+}
 
 
 @pytest.fixture
@@ -112,6 +120,7 @@ def test_sync_concurrent_and_dead_letters_in_status(app, runner, served, tmp_pat
     assert data["dead"] == 1  # the portal refuses the record: retrying cannot fix it
     code, data = invoke_json(app, runner, "portal", "status", "--outbox", outbox)
     [letter] = data["dead_letters"]
+    assert (data["stats"]["dead"], data["stats"]["failed"]) == (1, 1)
     assert letter["dossier_code"] == "BAD-1"
     assert letter["reason"].startswith("api_status_error")
     text = runner.invoke(app, ["portal", "status", "--outbox", outbox])

@@ -125,7 +125,7 @@ def test_retry_backoff_then_dead_letter(box, clock):
     [entry] = box.claim(1, owner="w")
     assert box.fail(entry, ServerError("HTTP 503", status_code=503)) == "retry"
     assert box.claim(1, owner="w") == []  # waiting for the backoff
-    assert (box.stats().pending, box.stats().retrying) == (1, 1)
+    assert (box.stats().pending, box.stats().retrying, box.stats().failed) == (1, 1, 1)
     due = box.next_due_in()
     assert 5 <= due <= 15  # 10 s * (0.5 + jitter)
     clock.now += due
@@ -195,6 +195,7 @@ def test_stats_age_of_oldest(box, clock):
         "in_flight": 0,
         "retrying": 0,
         "dead": 0,
+        "failed": 0,
         "delivered": 0,
         "oldest_age_seconds": 42.0,
     }

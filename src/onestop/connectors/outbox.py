@@ -20,7 +20,8 @@ the outbox to the portal. Guarantees:
   :meth:`~onestop.connectors.portal.PortalClient.upsert_dossier`, which looks the dossier up
   before creating it and falls back to an update on "đã tồn tại"; progress rows are keyed.
 
-Counters (:meth:`~Outbox.stats`): pending, in flight, dead, delivered, age of the oldest entry.
+Counters (:meth:`~Outbox.stats`): pending, in flight, retrying, dead, failed (retrying + dead),
+delivered, age of the oldest entry.
 """
 
 from __future__ import annotations
@@ -232,13 +233,23 @@ class OutboxStats:
     oldest_age: float | None
     retrying: int = 0
 
+    @property
+    def failed(self) -> int:
+        """Undelivered entries whose last try failed: ``retrying + dead``."""
+        return self.retrying + self.dead
+
     def to_dict(self) -> dict[str, int | float | None]:
-        """JSON-ready counters with stable keys."""
+        """JSON-ready counters with stable keys.
+
+        Keys: ``pending``, ``in_flight``, ``retrying``, ``dead``, ``failed`` (retrying + dead),
+        ``delivered``, ``oldest_age_seconds``.
+        """
         return {
             "pending": self.pending,
             "in_flight": self.in_flight,
             "retrying": self.retrying,
             "dead": self.dead,
+            "failed": self.failed,
             "delivered": self.delivered,
             "oldest_age_seconds": None if self.oldest_age is None else round(self.oldest_age, 3),
         }
