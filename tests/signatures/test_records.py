@@ -173,3 +173,25 @@ def test_bad_envelopes():
         SignedRecord.from_dict({"record": {}, "signature": "***"})
     with pytest.raises(SignatureError, match="no signature"):
         verify_record({"a": 1})
+
+
+@pytest.mark.parametrize("seed", [0, 7, 42])
+def test_onestop_dossier_records_sign_and_verify(test_pki, seed):
+    """A real ``onestop.models.Dossier`` (the receipt/result record a department sends)."""
+    from onestop.models import Dossier
+    from onestop.testing import make_dossier
+
+    s = test_pki.signer
+    trust = test_pki.trust_store()
+    dossier = make_dossier(seed)
+    signed = sign_record(dossier, certificate=s.certificate, key=s.key, chain=s.chain)
+    # The receiver gets JSON (any key order), rebuilds the model, and checks it.
+    wire = json.dumps(dict(reversed(dossier.model_dump(mode="json").items())), indent=2)
+    received = Dossier.model_validate_json(wire)
+    status = verify_record(received, signed.signature, trust=trust)
+    assert status.valid and status.signer.tax_code == "0109999904"
+    # Another dossier (or this one with a changed field) does not verify.
+    other = make_dossier(seed + 1)
+    assert verify_record(other, signed.signature, trust=trust).problem_codes == (
+        ProblemCode.TAMPERED,
+    )
