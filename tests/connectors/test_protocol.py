@@ -341,3 +341,17 @@ def test_unexpected_answer_message_never_quotes_json_values():
     with pytest.raises(UnexpectedResponseError) as info:
         parse_response(200, {}, b"Cap nhat thanh cong", service=SERVICE_LOOKUP)
     assert "Cap nhat thanh cong" in info.value.message  # plain text is shown to help debugging
+
+
+def test_portal_messages_echoing_id_numbers_are_masked():
+    message = (
+        "Số định danh 001099012345 của công dân, SĐT 0912345678 không hợp lệ "
+        "(hồ sơ H56-260315-0001)"
+    )
+    with pytest.raises(APIStatusError) as info:
+        parse_response(200, {}, body(error_code=2, message=message), service=SERVICE_SYNC)
+    text = info.value.message
+    assert "001099012345" not in text
+    assert "0912345678" not in text
+    assert "0010******45" in text  # onestop.errors.mask_id
+    assert "H56-260315-0001" in text  # dossier codes stay readable

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import email.utils
 import json
+import re
 from collections.abc import Generator, Iterable, Mapping, Sequence
 from typing import Any
 
@@ -39,6 +40,7 @@ from onestop.errors import (
     RateLimitedError,
     ServerError,
     UnexpectedResponseError,
+    mask_id,
 )
 
 __all__ = [
@@ -278,8 +280,18 @@ def parse_retry_after(value: str | None, *, now: dt.datetime | None = None) -> f
     return max(0.0, (when - current).total_seconds())
 
 
+#: Runs of 9 or more digits: CMND (9), phone numbers (10-11), CCCD / personal ID (12), tax codes.
+#: Dossier and procedure codes have shorter runs (``H56.14-260315-0001``, ``1.003560``).
+_ID_LIKE = re.compile(r"\d{9,}")
+
+
 def _short(message: str) -> str:
-    text = " ".join(message.split())
+    """The portal's message, one line, bounded, with ID-like numbers masked.
+
+    The portal may echo what it was sent (an ID number, a phone number); those never reach
+    onestop's exception text (:func:`onestop.errors.mask_id`).
+    """
+    text = _ID_LIKE.sub(lambda m: mask_id(m.group()), " ".join(message.split()))
     return text if len(text) <= _MESSAGE_LIMIT else text[: _MESSAGE_LIMIT - 1] + "…"
 
 
