@@ -137,3 +137,41 @@ def test_docstring_and_docs_examples_run():
     docs = doctest.testfile(str(ROOT / "docs" / "lunar.md"), module_relative=False)
     assert docs.failed == 0
     assert docs.attempted >= 6
+
+
+def _has_major_term(start: dt.date, end: dt.date, tz_hours: int) -> bool:
+    """Whether the Sun reaches a multiple of 30° between the two local midnights."""
+
+    def sector(day: dt.date) -> int:
+        jd_ut = day.toordinal() + 1721424.5 - tz_hours / 24
+        jde = jd_ut + _astro.delta_t(day.year + (day.timetuple().tm_yday - 0.5) / 365.25) / 86400
+        return int(_astro.apparent_solar_longitude(jde) // 30)
+
+    return sector(start) != sector(end)
+
+
+@pytest.mark.parametrize(("calendar", "tz_hours"), [("vn", 7), ("cn", 8)])
+def test_leap_month_is_the_first_month_without_a_major_term(calendar, tz_hours):
+    """Issue 3's rule, checked on the served calendar for every leap month of 1800–2199."""
+    from onestop.deadlines.lunar import month_starts
+
+    months = [
+        (year, m, leap, start)
+        for year in range(1799, 2201)
+        for m, leap, start in month_starts(year, calendar=calendar)
+    ]
+    leap_months = 0
+    for i, (year, m, leap, start) in enumerate(months[:-1]):
+        if not leap or not 1800 <= year <= 2199:
+            continue
+        leap_months += 1
+        # the sui: from the last month 11 before the leap month
+        j = max(k for k in range(i) if months[k][1] == 11 and not months[k][2])
+        assert not _has_major_term(start, months[i + 1][3], tz_hours), (year, m)
+        for k in range(j, i):
+            assert _has_major_term(months[k][3], months[k + 1][3], tz_hours), (year, m)
+        # and 13 new moons separate the two months 11 around it
+        nxt = next(k for k in range(i, len(months)) if months[k][1] == 11 and not months[k][2])
+        assert nxt - j == 13, (year, m)
+    # 7 leap months every 19 years (Metonic cycle): about 147.4 in 400 years
+    assert abs(leap_months - 400 * 7 / 19) < 2
