@@ -219,3 +219,17 @@ def test_ordinary_codes_are_shown_in_errors():
     with pytest.raises(InvalidIdentifierError) as info:
         AgencyCode.parse("Z99.14")
     assert "'Z99.14'" in info.value.message
+
+
+@pytest.mark.parametrize(
+    ("code", "shown"),
+    [(79, "a value of type int"), ("0792030", "a 7-character string"), ("99", "'99'")],
+)
+def test_province_code_errors_name_the_field_and_the_problem(code, shown):
+    from onestop.models import province_by_code
+
+    with pytest.raises(InvalidIdentifierError) as info:
+        province_by_code(code)
+    assert info.value.field == "province_code"
+    assert info.value.message.startswith(f"province_code: {shown} is not a province code")
+    assert "expected a 2-digit GSO code" in info.value.message

@@ -243,9 +243,12 @@ def province_by_code(code: str, *, era: Era = "2025") -> Province:
         elif len(value) == 3 and value[0] == "H":
             found = _BY_AGENCY[era].get(value)
     if found is None:
-        shown = value if isinstance(value, str) and len(value) <= 3 else "<value>"
+        if isinstance(value, str):
+            shown = repr(value) if len(value) <= 3 else f"a {len(value)}-character string"
+        else:
+            shown = f"a value of type {type(value).__name__} (codes are strings)"
         raise InvalidIdentifierError(
-            f"province code: {shown!r} is not a province code of the {era} era; expected a "
+            f"province_code: {shown} is not a province code of the {era} era; expected a "
             "2-digit GSO code such as '79', a 3-digit CCCD code such as '079' (2008 era) or "
             "an H-code such as 'H29'",
             field="province_code",
