@@ -223,7 +223,11 @@ def test_ordinary_codes_are_shown_in_errors():
 
 @pytest.mark.parametrize(
     ("code", "shown"),
-    [(79, "a value of type int"), ("0792030", "a 7-character string"), ("99", "'99'")],
+    [
+        (79, "a value of type int (codes are strings)"),
+        ("0792030", "a 7-character string"),
+        ("99", "'99'"),
+    ],
 )
 def test_province_code_errors_name_the_field_and_the_problem(code, shown):
     from onestop.models import province_by_code
