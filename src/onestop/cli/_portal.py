@@ -263,7 +263,9 @@ def sync(
                 import anyio
 
                 async def main() -> Any:
-                    async with AsyncPortalClient.from_env(**overrides) as client:
+                    async with AsyncPortalClient.from_env(
+                        max_connections=concurrency, **overrides
+                    ) as client:
                         worker = AsyncOutboxWorker(box, client, concurrency=concurrency)
                         return await worker.run(
                             stop_when=stop_when, max_seconds=max_seconds, stop_event=stop

@@ -521,9 +521,14 @@ class AsyncPortalClient(_ClientCore):
         *,
         transport: httpx.AsyncBaseTransport | None = None,
         retry: RetryPolicy | None = None,
+        max_connections: int = 20,
         **overrides: str | float | None,
     ) -> AsyncPortalClient:
-        """Build a client from ``ONESTOP_PORTAL_*`` variables (see :class:`PortalSettings`)."""
+        """Build a client from ``ONESTOP_PORTAL_*`` variables (see :class:`PortalSettings`).
+
+        Raises:
+            ConfigurationError: a required setting is missing or malformed.
+        """
         s = PortalSettings.from_env(environ, **overrides)
         return cls(
             s.base_url,
@@ -534,6 +539,7 @@ class AsyncPortalClient(_ClientCore):
             transport=transport,
             timeout=s.timeout,
             retry=retry,
+            max_connections=max_connections,
         )
 
     async def __aenter__(self) -> Self:
