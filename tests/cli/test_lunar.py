@@ -63,24 +63,30 @@ def test_to_solar_hung_kings(app, runner):
 
 
 @pytest.mark.parametrize(
-    ("args", "code"),
+    ("args", "code", "field"),
     [
-        (["lunar", "--to-solar", "2026-01-01", "--leap"], "lunar_date_invalid"),
-        (["lunar", "--to-solar", "2026-13-01"], "lunar_date_invalid"),
-        (["lunar", "1700-01-01"], "calendar_data_missing"),
-        (["lunar", "2026-02-30"], "invalid_input"),
-        (["lunar", "17/02/2026"], "invalid_input"),
-        (["lunar"], "invalid_input"),
-        (["lunar", "2026-02-17", "--to-solar", "2026-01-01"], "invalid_input"),
-        (["lunar", "2026-02-17", "--leap"], "invalid_input"),
+        (["lunar", "--to-solar", "2026-01-01", "--leap"], "lunar_date_invalid", "leap"),
+        (["lunar", "--to-solar", "2026-13-01"], "lunar_date_invalid", "month"),
+        (["lunar", "--to-solar", "2026-1-31"], "lunar_date_invalid", "day"),
+        (["lunar", "--to-solar", "2300-01-01"], "calendar_data_missing", "year"),
+        (["lunar", "--to-solar", "2026/01/01"], "invalid_input", "to_solar"),
+        (["lunar", "1700-01-01"], "calendar_data_missing", "date"),
+        (["lunar", "2026-02-30"], "invalid_input", "date"),
+        (["lunar", "17/02/2026"], "invalid_input", "date"),
+        (["lunar", ""], "invalid_input", "date"),
+        (["lunar"], "invalid_input", "date"),
+        (["lunar", "2026-02-17", "--to-solar", "2026-01-01"], "invalid_input", "date"),
+        (["lunar", "2026-02-17", "--leap"], "invalid_input", "leap"),
     ],
 )
-def test_errors_json(app, runner, args, code):
+def test_errors_json(app, runner, args, code, field):
     result = runner.invoke(app, [*args, "--json"])
     assert result.exit_code == 2
-    data = _json(result)
+    data = _json(result)  # exactly one JSON object on stdout
     assert data["ok"] is False
     assert data["error"]["code"] == code
+    assert data["error"]["field"] == field
+    assert data["error"]["message"].startswith(f"{field}: ")
 
 
 def test_error_text(app, runner):
