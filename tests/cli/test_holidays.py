@@ -103,9 +103,16 @@ def test_bad_notice_and_out_of_range_year_exit_2(app, runner, tmp_path):
     error = json.loads(result.stdout)["error"]
     assert error["code"] == "calendar_data_invalid"
     assert error["message"].startswith("bad.toml: year[0].days[0].kind")
+    assert error["field"] == "year[0].days[0].kind"
     result = runner.invoke(app, ["holidays", "1990"])
     assert result.exit_code == 2
     assert "error[calendar_data_missing]" in result.stderr
+    for year in ("1990", "2200"):
+        result = runner.invoke(app, ["holidays", year, "--json"])
+        assert result.exit_code == 2
+        error = json.loads(result.stdout)["error"]
+        assert (error["code"], error["field"]) == ("calendar_data_missing", "year")
+        assert "1995–2199" in error["message"]
 
 
 def test_unwritable_ics_path_is_a_json_error_and_prints_nothing_else(app, runner, tmp_path):
