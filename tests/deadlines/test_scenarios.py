@@ -305,3 +305,21 @@ def test_remaining_and_overdue(cal):
     assert c.is_overdue(at(3, 16, 17, 1))
     assert c.timeliness(at(3, 16, 17, 1)) is Timeliness.IN_PROGRESS_OVERDUE
     assert FlagCode.OVERDUE in codes(c.flags(at(3, 17, 9)))
+
+
+def test_pause_across_tet_explains_the_days_added(cal):
+    # Working hours, pause: received Thu 5 Feb 10:00, 5 days x 8 h = 40 h -> Thu 12 Feb 10:00.
+    # Paused Fri 6 Feb 09:00 -> Wed 11 Feb 14:00: 6.5 h (6 Feb) + 8 + 8 (9, 10 Feb) + 5 h
+    # (11 Feb) = 27.5 h, added to Thu 12 Feb 10:00: 5.5 h (12 Feb) + 8 h (13 Feb) = 13.5 h, Tết
+    # 16-20 Feb skipped, 8 h (Mon 23 Feb) = 21.5 h, Tue 24 Feb 07:30 + 6 h -> 15:00.
+    c = clock(cal, at(2, 5, 10), 5, counting_policy="working-hours", supplement_policy=PAUSE)
+    c = c.with_supplement(at(2, 6, 9), at(2, 11, 14))
+    assert c.due_at == at(2, 24, 15)
+    supplement = next(s for s in c.explanation() if s.kind == "supplement")
+    assert "27 giờ 30 phút" in supplement.text_vi
+    # the days between the old and the new due date are listed, each Tết day with its notice
+    assert supplement.detail_vi.count("Thông báo 9441/TB-BNV") == 5
+    assert "Thứ Hai 16/02/2026: Tết Nguyên đán" in supplement.detail_vi
+    assert supplement.detail_en.splitlines()[-1].endswith(
+        "Monday 23/02/2026 – Tuesday 24/02/2026: working day, counted"
+    )

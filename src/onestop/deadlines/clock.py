@@ -66,7 +66,7 @@ from onestop.models import (
 
 if TYPE_CHECKING:
     from onestop.deadlines.calendar import WorkCalendar
-    from onestop.deadlines.policies import CountingPolicy, Deadline
+    from onestop.deadlines.policies import CountingPolicy, Deadline, ExplanationStep
 
 __all__ = [
     "PAUSE",
@@ -423,6 +423,8 @@ class _Resumed:
     deadline: Deadline | None
     text_vi: str
     text_en: str
+    days: tuple[ExplanationStep, ...] = ()
+    """Days between the previous and the new due date, when no recounted deadline explains them."""
 
 
 @attrs.frozen(slots=True)
@@ -539,6 +541,20 @@ class _Shifted:
     deadline: Deadline | None
     paused_vi: str
     paused_en: str
+    days: tuple[ExplanationStep, ...] = ()
+
+
+def _days_added(
+    cal: WorkCalendar, before: dt.datetime, after: dt.datetime
+) -> tuple[ExplanationStep, ...]:
+    """The days from the day after ``before`` to ``after``, each with its rule or notice.
+
+    Explains a due date moved by a pause, day by day.
+    """
+    from onestop.deadlines.policies import day_steps
+
+    first = local_date(before) + dt.timedelta(days=1)
+    return tuple(day_steps(cal, first, local_date(after), number_days=False))
 
 
 class _ExtendWorkingDays(_PauseMeasure):
@@ -590,7 +606,8 @@ class _ShiftWorkingDays(_PauseMeasure):
             return _Shifted(base, None, "0 ngày làm việc", "0 working days")
         day = ctx.calendar.add_working_days(local_date(base), days)
         due = _on_day_like(ctx.calendar, base, day)
-        return _Shifted(due, None, f"{days} ngày làm việc", f"{days} working days")
+        added = _days_added(ctx.calendar, base, due)
+        return _Shifted(due, None, f"{days} ngày làm việc", f"{days} working days", added)
 
 
 class _ShiftMonthPeriod(_PauseMeasure):
@@ -607,7 +624,8 @@ class _ShiftMonthPeriod(_PauseMeasure):
         nominal = received + relativedelta(months=ctx.base.amount)
         day = ctx.calendar.roll_forward(nominal + dt.timedelta(days=days))
         due = _on_day_like(ctx.calendar, base, day)
-        return _Shifted(due, None, f"{days} ngày", f"{days} calendar days")
+        added = _days_added(ctx.calendar, base, due)
+        return _Shifted(due, None, f"{days} ngày", f"{days} calendar days", added)
 
 
 class _AddWorkingTime(_PauseMeasure):
@@ -623,7 +641,8 @@ class _AddWorkingTime(_PauseMeasure):
         vi, en = _fmt_working_time(paused, "vi"), _fmt_working_time(paused, "en")
         if paused <= dt.timedelta(0):
             return _Shifted(base, None, vi, en)
-        return _Shifted(cal.add_working_time(base, paused), None, vi, en)
+        due = cal.add_working_time(base, paused)
+        return _Shifted(due, None, vi, en, _days_added(cal, base, due))
 
 
 #: How :data:`PAUSE` measures and adds back the pause, per counting policy name (data, not
@@ -671,6 +690,7 @@ class PauseDuringSupplement(SupplementPolicy):
         return _Resumed(
             due=due,
             deadline=shifted.deadline,
+            days=shifted.days,
             text_vi=(
                 f"Thời gian chờ bổ sung (từ {_fmt(span.requested_at, 'vi')} đến "
                 f"{_fmt(span.resubmitted_at, 'vi')}) không tính vào thời hạn; tổng thời gian "
@@ -1271,14 +1291,21 @@ class DossierClock:
                 )
                 continue
             detail = resumed.deadline
+            if detail is not None:
+                detail_vi, detail_en = detail.explain("vi"), detail.explain("en")
+            else:
+                detail_vi, detail_en = (
+                    "\n".join(f"{n}. {d.text(lang)}" for n, d in enumerate(resumed.days, 1))
+                    for lang in ("vi", "en")
+                )
             steps.append(
                 ClockStep(
                     ClockStepKind.SUPPLEMENT,
                     f"{head_vi}. {resumed.text_vi}",
                     f"{head_en}. {resumed.text_en}",
                     self.supplement_policy.basis,
-                    detail.explain("vi") if detail is not None else "",
-                    detail.explain("en") if detail is not None else "",
+                    detail_vi,
+                    detail_en,
                 )
             )
         ext = self.extension
