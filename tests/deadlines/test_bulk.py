@@ -254,3 +254,18 @@ def test_aware_datetimes_and_offset_strings_are_read_in_vietnam_time():
     assert err.value.field == "received"
     with pytest.raises(InvalidInputError):
         bulk.add_working_days(CAL, [20260213], 1)  # a number is not a date
+
+
+def test_same_day_cutoff_boundary_matches_scalar():
+    # "sau 15 giờ" (Luật Hộ tịch 2014 Art. 5(3)): 15:00:00 is the same day, a microsecond
+    # later is the next working day; 17:00 (closing) is the next working day too.
+    r = np.array(
+        ["2026-01-05T15:00", "2026-01-05T15:00:00.000001", "2026-01-05T17:00"], "datetime64[us]"
+    )
+    got = bulk.due_dates(CAL, r, 0, "same_day")
+    assert got.astype("datetime64[D]").astype(str).tolist() == [
+        "2026-01-05",
+        "2026-01-06",
+        "2026-01-06",
+    ]
+    assert [_py(g) for g in got] == [SameDayPolicy().due(CAL, _py(x), 0).due for x in r]

@@ -111,7 +111,8 @@ def test_zero_working_days_is_the_receipt_day_or_next():
     ("received", "due"),
     [
         (at(2026, 1, 5, 14, 59), at(2026, 1, 5, 17)),  # before 15:00: the same day
-        (at(2026, 1, 5, 15, 0), at(2026, 1, 6, 17)),  # at 15:00: the next working day
+        (at(2026, 1, 5, 15, 0), at(2026, 1, 5, 17)),  # at 15:00 sharp: not "sau 15 giờ"
+        (at(2026, 1, 5, 15, 1), at(2026, 1, 6, 17)),  # after 15:00: the next working day
         (at(2026, 1, 9, 15, 30), at(2026, 1, 10, 17)),  # next working day = make-up Saturday
         (at(2026, 2, 13, 16, 0), at(2026, 2, 23, 17)),  # after 15:00 before Tết
         (at(2026, 2, 14, 9, 0), at(2026, 2, 23, 17)),  # online on a rest day
@@ -124,8 +125,10 @@ def test_same_day_cutoff_15h(received, due):
     assert d.due == due
     text = d.explain()
     assert "Luật Hộ tịch 2014 Điều 5 khoản 3" in text
-    if received.hour >= 15 and CAL.is_working_day(received.date()):
+    if received.time() > dt.time(15) and CAL.is_working_day(received.date()):
         assert "Nhận sau 15:00" in text
+    else:
+        assert "Nhận sau 15:00" not in text
 
 
 def test_same_day_without_cutoff_and_after_hours():

@@ -613,7 +613,7 @@ def due_dates(
         if rule.cutoff is not None:
             c = rule.cutoff
             cut = ((c.hour * 60 + c.minute) * 60 + c.second) * 1_000_000 + c.microsecond
-            in_time &= tod < cut
+            in_time &= tod <= cut  # "sau 15 giờ": strictly after the cut-off
         last = np.where(in_time, o, _add_ordinals(calendar, o, np.ones_like(o)))
     elif isinstance(rule, CalendarDaysPolicy | MonthsPolicy):
         raw = o + n if isinstance(rule, CalendarDaysPolicy) else _add_months(o, n)

@@ -698,11 +698,12 @@ class WorkingHoursPolicy(CountingPolicy):
 class SameDayPolicy(CountingPolicy):
     """Within the day, with a cut-off hour (trong ngày; sau 15 giờ thì ngày làm việc tiếp theo).
 
-    A dossier received on a working day before :attr:`cutoff` (and before closing) is due at
-    the close of office hours that day; one received at or after the cut-off, after closing, or
-    on a non-working day is due at the close of the next working day. This is a sector rule:
-    Luật Hộ tịch 2014 Art. 5(3) (civil status), NĐ 23/2015/NĐ-CP Art. 7 (certification),
-    NĐ 99/2022/NĐ-CP Art. 16(1) (registration of security interests).
+    A dossier received on a working day up to :attr:`cutoff` (and before closing) is due at the
+    close of office hours that day; one received after the cut-off ("sau 15 giờ": 15:00:00
+    itself is not after 15:00), at or after closing, or on a non-working day is due at the
+    close of the next working day. This is a sector rule: Luật Hộ tịch 2014 Art. 5(3) (civil
+    status), NĐ 23/2015/NĐ-CP Art. 7 (certification), NĐ 99/2022/NĐ-CP Art. 16(1)
+    (registration of security interests).
 
     Attributes:
         cutoff: local wall-clock cut-off (default 15:00); ``None`` for no cut-off (only the
@@ -728,7 +729,7 @@ class SameDayPolicy(CountingPolicy):
         if not calendar.is_working_day(day):
             return False
         t = received.time()
-        if self.cutoff is not None and t >= self.cutoff:
+        if self.cutoff is not None and t > self.cutoff:
             return False
         return t < calendar.hours_on(day).closing
 
@@ -759,7 +760,7 @@ class SameDayPolicy(CountingPolicy):
         if not cal.is_working_day(day):
             vi = "Nhận vào ngày không làm việc: trả kết quả trong ngày làm việc tiếp theo"
             en = "Received on a non-working day: result due on the next working day"
-        elif cut is not None and received.time() >= self.cutoff:  # type: ignore[operator]
+        elif cut is not None and received.time() > self.cutoff:  # type: ignore[operator]
             vi = f"Nhận sau {cut}: trả kết quả trong ngày làm việc tiếp theo"
             en = f"Received after {cut}: result due on the next working day"
         else:
