@@ -7,11 +7,14 @@ mismatched array length...). Before the audit of issue 4 these raised ``Attribut
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Callable
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from test_calendar import CAL, SOURCE
 
 from onestop.deadlines import bulk
@@ -140,3 +143,36 @@ def test_office_hours_as_text_are_parsed():
         == 240
     )
     assert CAL.replace(office_hours="07:30-11:30").hours_on(dt.date(2026, 1, 5)).minutes == 240
+
+
+weird = st.one_of(
+    st.none(),
+    st.text(max_size=12),
+    st.integers(-(10**6), 10**6),
+    st.floats(allow_nan=True),
+    st.dates(),
+    st.datetimes(),
+    st.datetimes(timezones=st.sampled_from([dt.UTC, VN])),
+    st.booleans(),
+)
+weird_arrays = st.one_of(weird, st.lists(weird, max_size=4))
+
+
+@settings(max_examples=80, deadline=None)
+@given(weird_arrays, weird_arrays, weird)
+def test_bulk_random_input_raises_only_onestop_errors(a, b, c):
+    from onestop.errors import OneStopError
+
+    for call in (
+        lambda: bulk.add_working_days(CAL, a, b),
+        lambda: bulk.working_days_between(CAL, a, b),
+        lambda: bulk.is_working_day(CAL, a),
+        lambda: bulk.due_dates(CAL, a, b),
+        lambda: bulk.due_dates(CAL, a, 1, "same_day", policy=c if isinstance(c, str) else None),
+        lambda: bulk.remaining_working_time(CAL, a, b),
+        lambda: bulk.classify(a, b, at=c),
+        lambda: CAL.add_working_days(a, b),
+        lambda: WorkingHoursPolicy().due(CAL, a, b),
+    ):
+        with contextlib.suppress(OneStopError):
+            call()
