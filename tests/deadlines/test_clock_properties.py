@@ -230,3 +230,22 @@ def test_random_input_raises_only_onestop_errors(
         clock.to_dict(at=probe)
     except OneStopError:
         pass
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    received=received_st,
+    pt=processing_st,
+    offset=offset_st,
+    wait=offset_st,
+    policy=st.sampled_from([RESTART, PAUSE]),
+)
+def test_due_after_a_supplement_lands_on_a_working_instant(received, pt, offset, wait, policy):
+    span = SupplementSpan(received + offset, received + offset + wait)
+    clock = DossierClock(CAL, pt, received, supplements=[span], supplement_policy=policy)
+    due = clock.due_at
+    # the due instant ends working time: the instant just before it is inside office hours
+    assert CAL.is_working_time(due - dt.timedelta(microseconds=1))
+    if pt.unit is not TimeUnit.WORKING_HOURS:
+        # day-based deadlines end at the close of office hours of a working day
+        assert due == CAL.closing_time(due.astimezone(VN_TZ).date())
