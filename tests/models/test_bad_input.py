@@ -237,3 +237,42 @@ def test_province_code_errors_name_the_field_and_the_problem(code, shown):
     assert info.value.field == "province_code"
     assert info.value.message.startswith(f"province_code: {shown} is not a province code")
     assert "expected a 2-digit GSO code" in info.value.message
+
+
+# One junk argument to every public callable of onestop.models (classes, enums, functions and
+# their parse/from_* class methods): only onestop errors come out, never a crash of another type.
+_JUNK = [None, "", "x", 0, -1, 1.5, b"x", [], {}, object(), "0" * 200, "\x00", "Đ" * 13]
+
+
+def _public_callables():
+    import onestop.models as models
+
+    for name in models.__all__:
+        obj = getattr(models, name)
+        if name == "SequenceStore":  # a Protocol: not instantiable by design (TypeError)
+            continue
+        if callable(obj):
+            yield name, obj
+        for method in ("parse", "from_code", "from_json", "model_validate", "model_validate_json"):
+            if hasattr(obj, method):
+                yield f"{name}.{method}", getattr(obj, method)
+
+
+@pytest.mark.parametrize(("name", "func"), list(_public_callables()), ids=lambda v: str(v)[:30])
+def test_one_junk_argument_raises_only_onestop_errors(name, func, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # SqliteSequenceStore("x") creates a database file "x"
+    for junk in _JUNK:
+        try:
+            result = func(junk)
+            if isinstance(result, SqliteSequenceStore):
+                result.close()
+        except OneStopError as err:
+            assert isinstance(err, ValueError | OSError), (name, junk)
+            # The message names the field; a model given a non-object names the model.
+            assert err.field or err.message.startswith(f"invalid {name.split('.')[0]} "), (
+                name,
+                junk,
+            )
+        except TypeError as err:
+            # Only Python's own arity check (a callable that takes no or several arguments).
+            assert "argument" in str(err), (name, repr(junk), err)

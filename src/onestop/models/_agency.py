@@ -586,7 +586,7 @@ class SqliteSequenceStore:
             connection = self._connection()
             connection.execute("PRAGMA journal_mode=WAL")
             connection.execute(_SCHEMA)
-        except sqlite3.Error as exc:
+        except (sqlite3.Error, ValueError, OSError) as exc:  # ValueError: e.g. a NUL in the path
             self.close()
             raise ConfigurationError(
                 f"path: cannot use {self._path} as a sequence database ({exc}); expected a "

@@ -191,10 +191,16 @@ def _lookup_exact(era: str, code: str) -> Province:
 
 
 def _check_era(era: str) -> dict[str, Province]:
-    table = _TABLES.get(era)
+    value: object = era
+    table = _TABLES.get(value) if isinstance(value, str) else None
     if table is None:
+        shown = (
+            repr(value)[:20]
+            if isinstance(value, str | int | None)
+            else f"(a {type(value).__name__})"
+        )
         raise InvalidIdentifierError(
-            f"era: unknown era {era!r}; expected '2008' (63 provinces) or '2025' (34 provinces)",
+            f"era: unknown era {shown}; expected '2008' (63 provinces) or '2025' (34 provinces)",
             field="era",
         )
     return table
