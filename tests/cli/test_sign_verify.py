@@ -462,3 +462,15 @@ def test_pyhanko_log_tracebacks_stay_off_the_terminal(files, tmp_path, test_pki)
         [*command[:3], "--debug", *command[3:]], capture_output=True, check=False, timeout=120
     )
     assert b"Traceback" in debug.stderr
+
+
+def test_unreadable_crl_file_is_bad_input(app, runner, files, tmp_path):
+    sig = tmp_path / "x.p7s"
+    assert _sign(app, runner, files, "signer", sig).exit_code == 0
+    crl = tmp_path / "garbage.crl"
+    crl.write_bytes(b"not a CRL")
+    code, payload = _verify(app, runner, files, sig, "--crl", str(crl))
+    assert code == 2 and payload["valid"] is False
+    assert (
+        payload["error"]["field"] == "crls" and "not a readable CRL" in payload["error"]["message"]
+    )

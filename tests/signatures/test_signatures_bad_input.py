@@ -226,6 +226,24 @@ def test_revocation_data_given_as_text_or_garbage(test_pki):
     )
     assert [p.code.value for p in result.problems] == ["revoked"]
     _raises(SignatureError, "crls", lambda: RevocationPolicy.offline(crls=[5]))
+    # Supplied revocation data that cannot be read is an error, not a silent "unknown".
+    err = _raises(
+        SignatureError,
+        "crls",
+        lambda: RevocationPolicy.offline(crls=[test_pki.crl(), b"garbage"]),
+    )
+    assert "item 1 is not a readable CRL" in err.message
+    _raises(
+        SignatureError,
+        "crls",
+        lambda: RevocationPolicy.offline(crls=[test_pki.crl()[:-20]]),  # truncated DER
+    )
+    err = _raises(
+        SignatureError,
+        "ocsp_responses",
+        lambda: RevocationPolicy.offline(ocsp_responses=[b"\x30\x03\x0a\x01\x00"[:3]]),
+    )
+    assert "not a readable OCSP response" in err.message
     _raises(SignatureError, "crls", lambda: RevocationPolicy(crls=5))
     _raises(SignatureError, "ocsp_responses", lambda: RevocationPolicy(ocsp_responses=[None]))
 

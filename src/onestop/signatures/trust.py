@@ -172,11 +172,29 @@ def _blobs(items: object, field: str) -> tuple[bytes, ...]:
 
 
 def _crl_blobs(items: Iterable[bytes | str]) -> tuple[bytes, ...]:
-    return _blobs(items, "crls")
+    blobs = _blobs(items, "crls")
+    for index, blob in enumerate(blobs):
+        if _load_crl(blob) is None:
+            raise SignatureError(
+                f"crls: item {index} is not a readable CRL; expected a DER or PEM "
+                "('-----BEGIN X509 CRL-----') certificate revocation list",
+                field="crls",
+            )
+    return blobs
 
 
 def _ocsp_blobs(items: Iterable[bytes | str]) -> tuple[bytes, ...]:
-    return _blobs(items, "ocsp_responses")
+    blobs = _blobs(items, "ocsp_responses")
+    for index, blob in enumerate(blobs):
+        try:
+            ocsp.load_der_ocsp_response(blob)
+        except ValueError:
+            raise SignatureError(
+                f"ocsp_responses: item {index} is not a readable OCSP response; expected DER "
+                "(RFC 6960 OCSPResponse)",
+                field="ocsp_responses",
+            ) from None
+    return blobs
 
 
 @attrs.frozen(slots=True)
@@ -185,7 +203,10 @@ class RevocationPolicy:
 
     Sources are tried in this order for each certificate below the anchor: supplied OCSP
     responses, supplied CRLs, then the fetchers with the URLs from the certificate (OCSP from
-    authorityInfoAccess, CRL from cRLDistributionPoints).
+    authorityInfoAccess, CRL from cRLDistributionPoints). Supplied CRLs and responses that
+    cannot be read raise :class:`~onestop.errors.SignatureError` when the policy is built;
+    readable ones that do not apply (another issuer, a bad signature, stale for the
+    validation time) are skipped. Unreadable answers of the fetchers count as no answer.
 
     Attributes:
         crls: CRLs supplied offline (DER or PEM; PEM text is accepted too).
