@@ -220,3 +220,16 @@ def test_strategies_reject_empty_statuses():
 def test_procedures_strategy(procedure):
     assert procedure.channels == (Channel.DIRECT,)
     assert Procedure.from_json(procedure.to_json()) == procedure
+
+
+@settings(max_examples=5, deadline=None)
+@given(d=dossiers(statuses="stopped"))
+def test_dossiers_strategy_takes_one_status(d):
+    assert d.status is DossierStatus.STOPPED  # not the letters of "stopped"
+
+
+@pytest.mark.parametrize("statuses", [5, 1.5, object()])
+def test_strategies_reject_a_non_iterable(statuses):
+    with pytest.raises(InvalidInputError) as info:
+        dossiers(statuses=statuses)
+    assert info.value.field == "statuses"

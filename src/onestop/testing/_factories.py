@@ -643,7 +643,7 @@ def dossiers(
     """A Hypothesis strategy of :func:`make_dossier` dossiers (needs ``hypothesis``).
 
     Args:
-        statuses: the statuses to draw from; every status by default.
+        statuses: the statuses to draw from (or one status); every status by default.
         **overrides: passed to :func:`make_dossier` for every example.
 
     Example:
@@ -653,6 +653,13 @@ def dossiers(
     """
     from hypothesis import strategies as st
 
+    if isinstance(statuses, str):  # one status ("processing" or DossierStatus.PROCESSING)
+        statuses = [statuses]
+    elif statuses is not None and not isinstance(statuses, Iterable):
+        raise InvalidInputError(
+            f"statuses: expected an iterable of statuses, got a {type(statuses).__name__}",
+            field="statuses",
+        )
     chosen = [_status(s) for s in statuses] if statuses is not None else list(DossierStatus)
     if not chosen:
         raise InvalidInputError("statuses: give at least one status", field="statuses")
