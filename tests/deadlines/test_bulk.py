@@ -135,10 +135,17 @@ def test_due_dates_match_scalar(policy, unit, calendar):
 def test_scalar_equals_vectorized_property(rows):
     received = np.array([np.datetime64(r, "us") for r, _ in rows])
     amounts = np.array([n for _, n in rows])
-    cases = ((WorkingDaysPolicy(), "working_days"), (WorkingHoursPolicy(), "working_hours"))
-    for policy, unit in cases:
-        got = bulk.due_dates(CAL2, received, amounts, unit, policy=policy)
-        for g, (r, n) in zip(got, rows, strict=True):
+    cases = (
+        (WorkingDaysPolicy(), "working_days", amounts),
+        (WorkingHoursPolicy(), "working_hours", amounts),
+        (WorkingHoursPolicy(), "working_days", amounts),
+        (SameDayPolicy(), "same_day", amounts * 0),
+        (CalendarDaysPolicy(), "calendar_days", amounts),
+        (MonthsPolicy(), "months", amounts % 3),  # receipts end in Sept 2026, data in Dec
+    )
+    for policy, unit, ns in cases:
+        got = bulk.due_dates(CAL2, received, ns, unit, policy=policy)
+        for g, r, n in zip(got, [r for r, _ in rows], ns.tolist(), strict=True):
             assert _py(g) == policy.due(CAL2, r.replace(tzinfo=VN_TZ), n, TimeUnit(unit)).due
 
 
