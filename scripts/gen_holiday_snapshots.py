@@ -18,7 +18,7 @@ from pathlib import Path
 from onestop.deadlines.holidays import official_schedule
 
 SNAPSHOTS = Path(__file__).resolve().parents[1] / "tests" / "deadlines" / "snapshots"
-YEARS = range(2015, 2027)
+YEARS = range(2013, 2027)
 
 
 def snapshot(year: int) -> dict[str, object]:

@@ -10,9 +10,18 @@ import holidays
 from onestop.deadlines import HolidaySchedule, official_schedule
 from onestop.errors import ProvisionalCalendarWarning
 
-# Every day of 2015–2026 where python-holidays and onestop disagree on "is it a working day",
+# Every day of 2013–2026 where python-holidays and onestop disagree on "is it a working day",
 # with the reason. Anything else that differs fails the test.
 EXPECTED_DIFFERENCES = {
+    dt.date(2013, 1, 5): (True, "make-up Saturday for 31/12/2012 (VPCP, 23/11/2012)"),
+    dt.date(2013, 2, 23): (True, "make-up Saturday for Fri 15/2/2013 (VPCP, 23/11/2012)"),
+    dt.date(2014, 1, 25): (True, "make-up Saturday for 28/1/2014, CV 10525/VPCP-KGVX"),
+    dt.date(2014, 1, 28): (False, "swapped day off (28 Chạp), CV 10525/VPCP-KGVX"),
+    dt.date(2014, 2, 5): (
+        False,
+        "mùng 6: the 2014 break ran 28/1–5/2 (CV 10525/VPCP-KGVX); python-holidays works it",
+    ),
+    dt.date(2014, 2, 8): (True, "make-up Saturday for 29/1/2014, CV 10525/VPCP-KGVX"),
     dt.date(2026, 1, 2): (
         False,
         "swapped day off, Công văn 12729/VPCP-KGVX (25/12/2025); not in python-holidays",
@@ -33,10 +42,10 @@ def _days(first: int, last: int):
 
 def test_official_years_agree_with_python_holidays_except_listed():
     ours = official_schedule()
-    theirs = holidays.VN(years=range(2014, 2028))
+    theirs = holidays.VN(years=range(2012, 2028))
     differences = {
         d: ours.is_working_day(d)
-        for d in _days(2015, 2026)
+        for d in _days(2013, 2026)
         if ours.is_working_day(d) != theirs.is_working_day(d)
     }
     assert differences == {d: v for d, (v, _) in EXPECTED_DIFFERENCES.items()}

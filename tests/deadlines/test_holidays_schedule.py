@@ -1,4 +1,4 @@
-"""The civil-service holiday schedule: official notices 2015–2026, statutes, coverage, warnings."""
+"""The civil-service holiday schedule: official notices 2013–2026, statutes, coverage, warnings."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ from onestop.errors import (
 )
 
 D = dt.date
-OFFICIAL = range(2015, 2027)
+OFFICIAL = range(2013, 2027)
 
 
 @pytest.fixture(scope="module")
@@ -127,15 +127,19 @@ def test_official_entries(cal, day, kind):
 
 
 def test_cross_year_entries_land_in_their_own_year():
-    # 27/12/2014 belongs to the 2015 notice but is a date of 2014 (a provisional year)
+    # 31/12/2012 belongs to the 2013 notice but is a date of 2012 (a provisional year)
     cal = HolidaySchedule.bundled()
-    with pytest.warns(ProvisionalCalendarWarning, match="2014"):
-        assert cal.is_working_day(D(2014, 12, 27))  # a Saturday worked for 2/1/2015
-    with pytest.warns(ProvisionalCalendarWarning, match="2014"):
-        entries = cal.holidays(2014)
-    make_up = [h for h in entries if h.date == D(2014, 12, 27)]
-    assert len(make_up) == 1 and not make_up[0].provisional
-    assert all(h.provisional for h in entries if h.date != D(2014, 12, 27))
+    with pytest.warns(ProvisionalCalendarWarning, match="2012"):
+        assert not cal.is_working_day(D(2012, 12, 31))  # a Monday off, worked on 5/1/2013
+    with pytest.warns(ProvisionalCalendarWarning, match="2012"):
+        entries = cal.holidays(2012)
+    swap = [h for h in entries if h.date == D(2012, 12, 31)]
+    assert len(swap) == 1 and not swap[0].provisional
+    assert swap[0].kind is HolidayKind.SWAPPED_DAY_OFF
+    assert all(h.provisional for h in entries if h.date != D(2012, 12, 31))
+    # and 27/12/2014, of the 2015 notice, lands in the (official) year 2014
+    assert cal.is_working_day(D(2014, 12, 27))  # a Saturday worked for 2/1/2015
+    assert D(2014, 12, 27) in cal.make_up_days(2014)
 
 
 @pytest.mark.parametrize("year", OFFICIAL)
@@ -153,7 +157,7 @@ def test_official_year_invariants(cal, year):
     assert all(d.weekday() < 5 for d in by_kind.get(HolidayKind.SWAPPED_DAY_OFF, []))
     assert all(d.weekday() < 5 for d in by_kind.get(HolidayKind.COMPENSATORY, []))
     # the law's number of paid holidays = weekdays off that are not swaps (nghỉ bù included)
-    paid = 10 if year < 2021 else 11
+    paid = 9 if year == 2013 else 10 if year < 2021 else 11  # Tết 2013: 4 days (BLLĐ 1994)
     if year >= 2026:
         paid += 1  # 24/11, from 1 July 2026
     weekday_off = [h for h in entries if h.is_day_off and h.date.weekday() < 5]
@@ -163,17 +167,17 @@ def test_official_year_invariants(cal, year):
 def test_swaps_balance_over_the_official_years(cal):
     swaps = [
         h.date
-        for y in range(2014, 2027)
+        for y in range(2012, 2027)
         for h in cal.holidays(y, warn=False)
         if h.kind is HolidayKind.SWAPPED_DAY_OFF
     ]
     make_ups = [
         h.date
-        for y in range(2014, 2027)
+        for y in range(2012, 2027)
         for h in cal.holidays(y, warn=False)
         if h.kind is HolidayKind.MAKE_UP_WORKING_DAY
     ]
-    assert len(swaps) == len(make_ups) == 9
+    assert len(swaps) == len(make_ups) == 16  # 2013: 3, 2014: 4, 2015–2026: 9
 
 
 # --------------------------------------------------------------------------- statutes vs data
@@ -216,8 +220,8 @@ def _paid_days(year: int, *, culture_day: bool) -> int:
     n = 8  # BLLĐ 1994 Art. 73: 1/1, Tết 4, 30/4, 1/5, 2/9
     if year >= 2007:
         n += 1  # Giỗ Tổ
-    if year >= 2013:
-        n += 1  # Tết 5 days
+    if year >= 2014:
+        n += 1  # Tết 5 days (BLLĐ 2012, in force from 1 May 2013)
     if year >= 2021:
         n += 1  # Quốc khánh 2 days
     if culture_day and year >= 2026:
@@ -242,7 +246,7 @@ def test_statutes_give_the_paid_days_of_the_law(year, culture_day):
     for m, d in ((1, 1), (4, 30), (5, 1), (9, 2)):
         assert D(year, m, d) in dates
     new_year = from_lunar(year, 1, 1)
-    if year >= 2013:
+    if year >= 2014:
         tet = [e.holiday.date for e in entries if e.key == "tet"]
         assert len(tet) == 5 and all(d.weekday() < 5 for d in tet)
         assert min(tet) <= new_year + dt.timedelta(days=3) and max(tet) >= new_year
@@ -267,7 +271,7 @@ def test_coverage(cal):
     assert cal.covers(1995) and cal.covers(2199) and not cal.covers(1994) and not cal.covers(2200)
     assert not cal.covers("2026") and not cal.covers(True)
     assert cal.official_years == tuple(OFFICIAL)
-    assert cal.is_provisional(2027) and cal.is_provisional(2014) and not cal.is_provisional(2026)
+    assert cal.is_provisional(2027) and cal.is_provisional(2012) and not cal.is_provisional(2026)
 
 
 @pytest.mark.parametrize("year", [1994, 2200, -1])

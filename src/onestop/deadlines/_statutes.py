@@ -13,7 +13,7 @@ era (effective)         rule                                                    
                         holiday falls on the weekly rest day
 2007                    + Giỗ Tổ Hùng Vương (10/3 lunar)                             Luật
                                                                                      84/2007/QH11
-2013                    Tết Âm lịch 5 days, placed by the Prime Minister             BLLĐ 2012
+1 May 2013 (Tết 2014)   Tết Âm lịch 5 days, placed by the Prime Minister             BLLĐ 2012
                                                                                      Art. 115
 1 Jan 2021              Quốc khánh 2 days (2/9 + 1/9 or 3/9, chosen by the PM);      BLLĐ 2019
                         nghỉ bù on the next working day                              Art. 111(3),
@@ -22,7 +22,11 @@ era (effective)         rule                                                    
                                                                                      QH16 [S]
 ======================  ===========================================================  ==========
 
-Where the law leaves a choice to the Prime Minister (which 5 days are Tết from 2013, which
+BLLĐ 2012 took effect on 1 May 2013, so Tết 2013 (10 February) still had the 4 days of the 1994
+code: the 2013 notice (9-day break 9–17/2/2013) gives 29 Chạp–mùng 3, two nghỉ bù days for the
+Saturday and Sunday among them, and one swapped day, which only adds up with 4 Tết days.
+
+Where the law leaves a choice to the Prime Minister (which 5 days are Tết from 2014, which
 adjacent day is the 2nd National Day day from 2021) the *usual pattern* of the notices of
 2016–2026 is applied; the result is provisional by nature.
 
@@ -43,6 +47,8 @@ __all__ = [
     "CULTURE_DAY_EFFECTIVE",
     "FIRST_YEAR",
     "HOLIDAY_NAMES",
+    "LABOR_CODE_2012_FROM",
+    "LABOR_CODE_2019_FROM",
     "LAST_YEAR",
     "STATUTES",
     "TWO_DAY_WEEKEND_FROM",
@@ -61,6 +67,10 @@ FIRST_YEAR = 1995
 #: Last year covered: the end of the lunar tables (1800–2199).
 LAST_YEAR = 2199
 
+#: BLLĐ 2012 (10/2012/QH13) in force: Tết has 5 days from the first Tết after it (2014).
+LABOR_CODE_2012_FROM = dt.date(2013, 5, 1)
+#: BLLĐ 2019 (45/2019/QH14) in force.
+LABOR_CODE_2019_FROM = dt.date(2021, 1, 1)
 #: QĐ 188/1999/QĐ-TTg: the 40-hour, Monday–Friday week of state agencies [M: start date].
 TWO_DAY_WEEKEND_FROM = dt.date(1999, 10, 2)
 #: NQ 28/2026/QH16 Art. 2 as reported: 24/11 is a paid day off from 1 July 2026 [S].
@@ -256,11 +266,11 @@ def _statutory(
     )
 
 
-def _code_for(year: int) -> tuple[Statute, Statute]:
-    """(holiday article, compensatory-day article) of the Labor Code in force in ``year``."""
-    if year >= 2021:
+def _code_on(day: dt.date) -> tuple[Statute, Statute]:
+    """(holiday article, compensatory-day article) of the Labor Code in force on ``day``."""
+    if day >= LABOR_CODE_2019_FROM:
         return STATUTES["BLLD2019-112"], STATUTES["BLLD2019-111"]
-    if year >= 2013:
+    if day >= LABOR_CODE_2012_FROM:
         return STATUTES["BLLD2012-115"], STATUTES["BLLD2012-115"]
     return STATUTES["BLLD1994-73"], STATUTES["BLLD1994-73"]
 
@@ -270,7 +280,7 @@ def statutory_entries(year: int, *, lunar: LunarToSolar, culture_day: bool) -> l
 
     Statutory holidays falling on a weekly rest day are listed too, followed by their
     compensatory day (nghỉ bù) on the next working day that is not already a day off. The
-    five Tết days (from 2013) and the second National Day day (from 2021) follow the usual
+    five Tết days (from Tết 2014) and the second National Day day (from 2021) follow the usual
     pattern (:func:`tet_days_off`, :func:`national_day_second_day`).
 
     Args:
@@ -281,28 +291,36 @@ def statutory_entries(year: int, *, lunar: LunarToSolar, culture_day: bool) -> l
     Returns:
         Entries sorted by date; one entry per date.
     """
-    article, compensation = _code_for(year)
-    fixed: list[Entry] = [_statutory(dt.date(year, 1, 1), "new_year", article)]
+
+    def article(day: dt.date) -> Statute:
+        return _code_on(day)[0]
+
+    new_years_day = dt.date(year, 1, 1)
+    fixed: list[Entry] = [_statutory(new_years_day, "new_year", article(new_years_day))]
     new_year = lunar(year, 1, 1)
     tet: list[Entry]
-    if year >= 2013:
-        tet = [_statutory(d, "tet", article) for d in tet_days_off(new_year)]
+    five_day_tet = new_year >= LABOR_CODE_2012_FROM
+    if five_day_tet:
+        tet = [_statutory(d, "tet", article(d)) for d in tet_days_off(new_year)]
     else:
-        tet = [_statutory(new_year + dt.timedelta(days=k), "tet", article) for k in range(-1, 3)]
+        four = [new_year + dt.timedelta(days=k) for k in range(-1, 3)]
+        tet = [_statutory(d, "tet", article(d)) for d in four]
     if year >= 2007:
-        hung = STATUTES["LUAT84-2007"] if year < 2013 else article
-        fixed.append(_statutory(lunar(year, 3, 10), "hung_kings", hung))
-    fixed.append(_statutory(dt.date(year, 4, 30), "reunification", article))
-    fixed.append(_statutory(dt.date(year, 5, 1), "labour_day", article))
-    fixed.append(_statutory(dt.date(year, 9, 2), "national_day", article))
+        hung_day = lunar(year, 3, 10)
+        hung = STATUTES["LUAT84-2007"] if hung_day < LABOR_CODE_2012_FROM else article(hung_day)
+        fixed.append(_statutory(hung_day, "hung_kings", hung))
+    for m, d, key in ((4, 30, "reunification"), (5, 1, "labour_day"), (9, 2, "national_day")):
+        fixed_day = dt.date(year, m, d)
+        fixed.append(_statutory(fixed_day, key, article(fixed_day)))
     if year >= 2021:
-        fixed.append(_statutory(national_day_second_day(year), "national_day", article))
+        second = national_day_second_day(year)
+        fixed.append(_statutory(second, "national_day", article(second)))
     culture = dt.date(year, 11, 24)
     if culture_day and culture >= CULTURE_DAY_EFFECTIVE:
         fixed.append(_statutory(culture, "culture_day", STATUTES["NQ28-2026"]))
     # Under the 1994 code the four Tết days are fixed lunar days and are compensated like the
-    # others; from 2013 the PM places the five days on working days, so none needs it.
-    compensated = fixed + (tet if year < 2013 else [])
+    # others; from Tết 2014 the PM places the five days on working days, so none needs it.
+    compensated = fixed + ([] if five_day_tet else tet)
     entries = fixed + tet
     taken = {e.holiday.date for e in entries}
     for entry in sorted(compensated, key=lambda e: e.holiday.date):
@@ -312,7 +330,7 @@ def statutory_entries(year: int, *, lunar: LunarToSolar, culture_day: bool) -> l
         while _is_rest(day) or day in taken:
             day += dt.timedelta(days=1)
         taken.add(day)
-        basis = STATUTES["NQ28-2026"] if entry.key == "culture_day" else compensation
+        basis = STATUTES["NQ28-2026"] if entry.key == "culture_day" else _code_on(day)[1]
         entries.append(_statutory(day, entry.key, basis, kind=HolidayKind.COMPENSATORY))
     return _dedupe(entries)
 

@@ -3,7 +3,7 @@
 A :class:`HolidaySchedule` answers which days state agencies take off and which weekly rest
 days they work ("làm bù"), year by year, from 1995 to 2199:
 
-* years with an **official notice** in the data (every year 2015–2026, bundled in
+* years with an **official notice** in the data (every year 2013–2026, bundled in
   ``_data/civil_service.toml``, each entry with its notice number and URL) are served as
   published: statutory holidays, compensatory days (nghỉ bù), swapped days off and make-up
   working Saturdays;
@@ -450,7 +450,7 @@ class _Record:
 class HolidaySchedule:
     """The civil-service days off and make-up working days of Vietnam, by year (immutable).
 
-    Build one with :func:`official_schedule` (bundled notices 2015–2026 + statutes, cached),
+    Build one with :func:`official_schedule` (bundled notices 2013–2026 + statutes, cached),
     :meth:`bundled` (the same, uncached), or :meth:`statutes_only`; extend it with
     :meth:`with_notice`. Every query is for Vietnam local dates (Asia/Ho_Chi_Minh).
 
@@ -781,7 +781,7 @@ def _warn_provisional(year: int, *, stacklevel: int) -> None:
 
 
 def official_schedule(*, culture_day: bool = True) -> HolidaySchedule:
-    """The default civil-service schedule: bundled notices 2015–2026 over the statutes (cached).
+    """The default civil-service schedule: bundled notices 2013–2026 over the statutes (cached).
 
     Args:
         culture_day: treat 24/11 (Ngày Văn hóa Việt Nam) as a day off from 1 July 2026; its
