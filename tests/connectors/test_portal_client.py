@@ -456,3 +456,31 @@ def test_with_options_shares_connections_with_other_bounds(fake_portal):
         assert client.lookup_dossier("x") is None  # the original still retries, still open
         assert client.retry == RetryPolicy()
         client.close()
+
+
+def test_paths_join_the_base_url_like_httpx(fake_portal):
+    seen: list[str] = []
+
+    def spy(request):
+        seen.append(str(request.url))
+        if request.url.path.endswith("/login"):
+            return httpx.Response(200, json={"error_code": 0, "session": "s"})
+        return httpx.Response(200, json={"error_code": "00", "message": "", "result": []})
+
+    with PortalClient(
+        "https://adapter.example/api/v1",
+        auth=AdapterAuth("onestop", "onestop", login_path="/api/v1/login"),
+        unit_code="H56",
+        service_path="/svc",
+        share_path="https://share.example/chia-se",
+        transport=httpx.MockTransport(spy),
+    ) as client:
+        assert client.lookup_dossier("x") is None
+        assert list(client.iter_procedures()) == []
+        assert client.lookup_dossier("y") is None
+    assert seen == [
+        "https://adapter.example/api/v1/login",
+        "https://adapter.example/api/v1/svc",
+        "https://share.example/chia-se",
+        "https://adapter.example/api/v1/svc",
+    ]

@@ -172,18 +172,38 @@ class _ClientCore:
         self._owns_http = True
         self._auth = auth
         self._rng = random.Random()
+        self._urls: dict[tuple[int, bool], httpx.URL] = {}
         self.headers = {
             "User-Agent": USER_AGENT,
             "Accept": "application/json",
             "Content-Type": "application/json; charset=utf-8",
         }
 
+    def _url(self, http: httpx.Client | httpx.AsyncClient, *, share: bool) -> httpx.URL:
+        """The full URL of the service (or share) path on ``http``'s base URL, cached.
+
+        Same rule as httpx's own merge (the path is appended to the base URL's path), done
+        once per client instead of parsing the URL again on every call.
+        """
+        key = (id(http), share)
+        url = self._urls.get(key)
+        if url is None:
+            target = httpx.URL(self.share_path if share else self.service_path)
+            if target.is_relative_url:
+                base = http.base_url
+                target = base.copy_with(raw_path=base.raw_path + target.raw_path.lstrip(b"/"))
+            url = self._urls[key] = target
+        return url
+
     def _build(self, http: httpx.Client | httpx.AsyncClient, call: Call) -> httpx.Request:
-        path = self.share_path if call.share else self.service_path
         content = encode_body(request_body(call, unit_code=self.unit_code))
         timeout = httpx.USE_CLIENT_DEFAULT if self._timeout is None else self._timeout
         return http.build_request(
-            "POST", path, content=content, headers=self.headers, timeout=timeout
+            "POST",
+            self._url(http, share=call.share),
+            content=content,
+            headers=self.headers,
+            timeout=timeout,
         )
 
     def with_options(
