@@ -77,7 +77,16 @@ def __getattr__(name: str) -> Any:
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'onestop.signatures' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
+    try:
+        loaded = importlib.import_module(module)
+    except ImportError as exc:  # an optional dependency (extra) is not installed
+        from onestop.signatures._extras import missing_extra
+
+        error = missing_extra(exc, feature=f"onestop.signatures.{name}")
+        if error is None:
+            raise
+        raise error from exc
+    value = getattr(loaded, name)
     globals()[name] = value
     return value
 

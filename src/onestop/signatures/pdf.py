@@ -31,6 +31,7 @@ from zoneinfo import ZoneInfo
 import attrs
 
 from onestop.errors import SignatureError
+from onestop.signatures._extras import require
 from onestop.signatures.certificates import (
     Certificate,
     PrivateKey,
@@ -202,7 +203,9 @@ def prepare_pdf_signature(
 
     Raises:
         SignatureError: when ``pdf`` cannot be read or the field cannot be created.
+        ConfigurationError: when pyHanko (the ``pdf`` extra) is not installed.
     """
+    require("pyhanko.sign", feature="PDF signatures")
     from pyhanko.pdf_utils import misc
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
@@ -433,6 +436,7 @@ def verify_pdf(
     Raises:
         SignatureError: when the PDF or one of its signature containers is malformed.
     """
+    require("pyhanko.sign", feature="PDF signatures")
     from asn1crypto import cms as asn1_cms
     from pyhanko.pdf_utils import misc
     from pyhanko.pdf_utils.reader import PdfFileReader

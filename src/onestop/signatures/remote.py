@@ -48,6 +48,7 @@ from onestop.errors import (
     UnexpectedResponseError,
     mask_id,
 )
+from onestop.signatures._extras import require
 from onestop.signatures.certificates import Certificate, load_certificate
 from onestop.signatures.cms import HashSigner
 
@@ -344,7 +345,7 @@ class RemoteSigningClient:
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        import httpx
+        httpx = require("httpx", feature="remote signing clients")
 
         self._protocol = _Protocol(
             base_url=base_url,
@@ -550,7 +551,7 @@ class AsyncRemoteSigningClient:
         sleep: Callable[[float], Awaitable[None]] = _async_sleep,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        import httpx
+        httpx = require("httpx", feature="remote signing clients")
 
         self._protocol = _Protocol(
             base_url=base_url,
