@@ -91,6 +91,28 @@ def test_tet_1968_north_and_south():
     )
 
 
+@pytest.mark.parametrize(
+    ("iso", "month", "day"),
+    [
+        # lunar dates printed beside the solar ones in the official notices (press copies cited
+        # in src/onestop/deadlines/_data/civil_service.toml and docs/holidays.md)
+        ("2013-02-09", 12, 29),  # 2013 Tết break: first day, 29 tháng Chạp
+        ("2013-02-17", 1, 8),  # last day, mùng 8 tháng Giêng
+        ("2013-02-15", 1, 6),  # the swapped Friday, mùng 6
+        ("2013-02-23", 1, 14),  # the make-up Saturday, 14 tháng Giêng
+        ("2014-01-28", 12, 28),  # 2014 Tết break: first day, 28 tháng Chạp
+        ("2014-02-05", 1, 6),  # last day, mùng 6
+        ("2020-01-23", 12, 29),  # 2020 Tết break: first day, 29 tháng Chạp năm Kỷ Hợi
+        ("2020-01-29", 1, 5),  # last day, mùng 5 tháng Giêng năm Canh Tý
+        ("2026-02-14", 12, 27),  # 2026 Tết break: first day, 27 tháng Chạp năm Ất Tỵ
+        ("2026-02-22", 1, 6),  # last day, mùng 6 tháng Giêng năm Bính Ngọ
+    ],
+)
+def test_lunar_dates_quoted_in_official_notices(iso, month, day):
+    ld = to_lunar(D.fromisoformat(iso))
+    assert (ld.month, ld.day, ld.leap) == (month, day, False)
+
+
 def test_hung_kings_day_2026_and_tet_2026():
     assert lunar_new_year(2026) == D(2026, 2, 17)
     assert hung_kings_day(2026) == D(2026, 4, 26)
