@@ -474,3 +474,70 @@ def test_unreadable_crl_file_is_bad_input(app, runner, files, tmp_path):
     assert (
         payload["error"]["field"] == "crls" and "not a readable CRL" in payload["error"]["message"]
     )
+
+
+@pytest.fixture
+def tsa_url(test_pki):
+    """A real RFC 3161 TSA over HTTP on loopback, answering with the test PKI's TSA."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            answer = test_pki.timestamp_response(body)
+            self.send_response(200)
+            self.send_header("Content-Type", "application/timestamp-reply")
+            self.send_header("Content-Length", str(len(answer)))
+            self.end_headers()
+            self.wfile.write(answer)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/tsa"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
+
+
+def test_sign_with_a_timestamp_authority(app, runner, files, tmp_path, tsa_url):
+    sig = tmp_path / "bt.p7s"
+    result = _sign(app, runner, files, "signer", sig, "--tsa", tsa_url)
+    assert result.exit_code == 0, result.output
+    code, payload = _verify(app, runner, files, sig)
+    assert code == 0 and payload["valid"] is True
+    assert payload["timestamp_time"] is not None  # CAdES-B-T: the time proven by the TSA
+
+
+def test_sign_pdf_with_a_timestamp_authority(app, runner, files, tmp_path, tsa_url):
+    from onestop.testing import make_test_pdf
+
+    pdf = tmp_path / "kq.pdf"
+    pdf.write_bytes(make_test_pdf())
+    out = tmp_path / "kq-signed.pdf"
+    args = ["sign", str(pdf), "--key", str(files["signer.key"]), "--cert", str(files["signer"])]
+    args += ["--chain", str(files["signer.chain"]), "--out", str(out), "--pades"]
+    result = runner.invoke(app, [*args, "--tsa", tsa_url])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(app, ["verify", str(out), "--trust", str(files["trust"]), "--json"])
+    payload = json.loads(result.stdout)
+    assert result.exit_code == 0 and payload["valid"] is True
+    assert payload["timestamp_time"] is not None
+
+
+@pytest.mark.parametrize(
+    ("url", "code", "status"),
+    [("ftp://tsa.invalid/", "signature_error", 2), ("http://127.0.0.1:9/tsa", "network_error", 1)],
+)
+def test_sign_with_a_bad_or_unreachable_tsa(app, runner, files, tmp_path, url, code, status):
+    sig = tmp_path / "x.p7s"
+    result = _sign(app, runner, files, "signer", sig, "--tsa", url, "--json")
+    assert result.exit_code == status
+    assert json.loads(result.stdout)["error"]["code"] == code
+    assert not sig.exists()

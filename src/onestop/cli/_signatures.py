@@ -7,6 +7,7 @@ for malformed input; with ``--json`` it always prints one object with ``valid``,
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import logging
@@ -111,11 +112,20 @@ def sign_command(
         bool, typer.Option("--visible", help="With --pades: stamp the signer and time.")
     ] = False,
     reason: Annotated[str | None, typer.Option("--reason", help="With --pades: /Reason.")] = None,
+    tsa: Annotated[
+        str | None,
+        typer.Option(
+            "--tsa",
+            help="RFC 3161 timestamp authority URL: adds a signature timestamp (CAdES-B-T, "
+            "or PAdES B-T with --pades).",
+        ),
+    ] = None,
     json_: JsonOption = False,
 ) -> None:
     """Sign FILE with a detached CMS (PKCS#7) SHA-256 signature, written as DER.
 
-    With ``--pades`` FILE must be a PDF, and ``--out`` receives the signed PDF instead.
+    With ``--pades`` FILE must be a PDF, and ``--out`` receives the signed PDF instead. With
+    ``--tsa URL`` a timestamp from that authority is added (B-T).
     """
     from onestop.signatures.certificates import (
         load_certificate,
@@ -137,22 +147,43 @@ def sign_command(
     extra = load_certificates(_read(chain, "chain"), field="chain") if chain else ()
     if not os.path.isfile(file):
         raise SignatureError(f"file: {file.name!r} is not a readable file", field="file")
-    if pades:
-        from onestop.signatures.pdf import VisibleStamp, sign_pdf
-
-        _quiet_library_logs()
-        signature = sign_pdf(
-            _read(file, "file"),
-            certificate=certificate,
-            key=private_key,
-            chain=extra,
-            reason=reason,
-            stamp=VisibleStamp(page=-1) if visible else None,
-        )
-    elif visible or reason:
+    if not pades and (visible or reason):
         raise SignatureError("--visible/--reason: only meaningful with --pades", field="pades")
-    else:
-        signature = sign_file(file, certificate=certificate, key=private_key, chain=extra)
+    with contextlib.ExitStack() as stack:
+        timestamper = None
+        if tsa is not None:
+            if not tsa.startswith(("https://", "http://")):
+                raise SignatureError(
+                    f"--tsa: {tsa!r} is not an http(s) URL; expected e.g. "
+                    "https://tsa.example.vn/tsa",
+                    field="tsa",
+                )
+            import httpx
+
+            from onestop._version import __version__
+            from onestop.signatures.timestamps import http_timestamper
+
+            client = stack.enter_context(
+                httpx.Client(timeout=30.0, headers={"User-Agent": f"onestop/{__version__}"})
+            )
+            timestamper = http_timestamper(tsa, client)
+        if pades:
+            from onestop.signatures.pdf import VisibleStamp, sign_pdf
+
+            _quiet_library_logs()
+            signature = sign_pdf(
+                _read(file, "file"),
+                certificate=certificate,
+                key=private_key,
+                chain=extra,
+                reason=reason,
+                stamp=VisibleStamp(page=-1) if visible else None,
+                timestamper=timestamper,
+            )
+        else:
+            signature = sign_file(
+                file, certificate=certificate, key=private_key, chain=extra, timestamper=timestamper
+            )
     try:
         out.write_bytes(signature)
     except OSError as exc:
