@@ -36,7 +36,7 @@ def test_same_answer_as_work_calendar(day):
 def test_every_day_of_the_official_years():
     schedule = official_schedule()
     calendar = civil_service_calendar(schedule=schedule)
-    day = dt.date(2015, 1, 1)
+    day = dt.date(2013, 1, 1)
     while day.year <= 2026:
         assert schedule.is_working_day(day) == calendar.is_working_day(day), day
         day += dt.timedelta(days=1)
