@@ -541,3 +541,28 @@ def test_sign_with_a_bad_or_unreachable_tsa(app, runner, files, tmp_path, url, c
     assert result.exit_code == status
     assert json.loads(result.stdout)["error"]["code"] == code
     assert not sig.exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "status", "codes"), [("signer", 0, []), ("revoked", 1, ["revoked"])]
+)
+def test_offline_ocsp_responses(app, runner, files, tmp_path, test_pki, name, status, codes):
+    sig = tmp_path / f"{name}.p7s"
+    assert _sign(app, runner, files, name, sig).exit_code == 0
+    response = tmp_path / f"{name}.ocsp"
+    response.write_bytes(test_pki.ocsp_response(getattr(test_pki, name)))
+    root_crl = tmp_path / "root.crl"  # the intermediate's own status comes from the root's CRL
+    root_crl.write_bytes(test_pki.root_crl())
+    code, payload = _verify(
+        app, runner, files, sig, "--ocsp", str(response), "--crl", str(root_crl)
+    )
+    assert code == status
+    assert [p["code"] for p in payload["problems"]] == codes
+    # Without the OCSP response, the signer's status is unknown (revocation was asked for).
+    code, payload = _verify(app, runner, files, sig, "--crl", str(root_crl))
+    assert code == 1
+    assert [p["code"] for p in payload["problems"]] == ["revocation_unknown"]
+    garbage = tmp_path / "garbage.ocsp"
+    garbage.write_bytes(b"\x00\x01")
+    code, payload = _verify(app, runner, files, sig, "--ocsp", str(garbage))
+    assert code == 2 and payload["error"]["field"] == "ocsp_responses"

@@ -297,6 +297,12 @@ def verify_command(
         list[Path] | None,
         typer.Option("--crl", help="CRL file for offline revocation checking; repeatable."),
     ] = None,
+    ocsp: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--ocsp", help="DER OCSP response for offline revocation checking; repeatable."
+        ),
+    ] = None,
     json_: JsonOption = False,
 ) -> None:
     """Verify a detached CMS signature of FILE, or the signatures in a PDF; exit 0 if valid.
@@ -311,7 +317,14 @@ def verify_command(
 
         when = parse_at(at) if at is not None else None
         store = TrustStore.from_files(*trust) if trust else None
-        revocation = RevocationPolicy.offline(crls=[_read(p, "crl") for p in crl]) if crl else None
+        revocation = (
+            RevocationPolicy.offline(
+                crls=[_read(p, "crl") for p in crl or ()],
+                ocsp_responses=[_read(p, "ocsp") for p in ocsp or ()],
+            )
+            if crl or ocsp
+            else None
+        )
         if not file.is_file():
             raise SignatureError(f"file: {file.name!r} is not a readable file", field="file")
         if signature is not None:
