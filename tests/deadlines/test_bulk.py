@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_calendar import CAL
+from tests.deadlines.test_calendar import CAL
 
 from onestop.deadlines import bulk
 from onestop.deadlines.calendar import VN_TZ

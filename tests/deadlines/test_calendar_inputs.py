@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_calendar import CAL, SOURCE
+from tests.deadlines.test_calendar import CAL, SOURCE
 
 from onestop.deadlines import bulk
 from onestop.deadlines.calendar import StaticHolidaySource, WorkCalendar, civil_service_calendar

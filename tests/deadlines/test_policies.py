@@ -12,7 +12,7 @@ import datetime as dt
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_calendar import CAL
+from tests.deadlines.test_calendar import CAL
 
 from onestop.deadlines.calendar import VN_TZ
 from onestop.deadlines.policies import (
