@@ -22,6 +22,7 @@ from onestop.signatures import (
     load_private_key,
     parse_identifier,
     read_certificates,
+    verify_bytes,
 )
 from onestop.signatures.certificates import UID_OID
 
@@ -295,3 +296,30 @@ def test_uid_string_types_and_several_uids(test_pki, string_type):
     assert loaded.identity.tax_code == "0102005769"
     assert loaded.identity.citizen_id == "012345678"
     assert loaded.key_usage is None and loaded.extended_key_usage is None
+
+
+_PEM_LABELS = ["CERTIFICATE", "PKCS7", "PRIVATE KEY", "EC PRIVATE KEY", "X509 CRL", "JUNK"]
+
+
+@given(
+    label=st.sampled_from(_PEM_LABELS),
+    body=st.binary(max_size=300),
+    wrap=st.integers(1, 80),
+    text=st.booleans(),
+)
+@settings(max_examples=150, deadline=None)
+def test_fuzz_pem_armour(label, body, wrap, text):
+    """PEM blocks with any label and any base64 body: loaders raise only typed errors."""
+    import base64
+
+    b64 = base64.b64encode(body).decode()
+    lines = "\n".join(b64[i : i + wrap] for i in range(0, len(b64), wrap))
+    pem = f"-----BEGIN {label}-----\n{lines}\n-----END {label}-----\n"
+    data = pem if text else pem.encode()
+    with contextlib.suppress(CertificateError):
+        load_certificates(data)
+    with contextlib.suppress(CertificateError, SignatureError):
+        load_private_key(data)
+    with contextlib.suppress(SignatureError):
+        status = verify_bytes(b"x", data)
+        assert not status.valid
