@@ -205,6 +205,18 @@ def test_digests(test_pki):
         "content_digest",
         lambda: prepare_signature(None, certificate=s.certificate),
     )
+    sig = sign_bytes(b"abc", certificate=s.certificate, key=s.key, chain=s.chain)
+    err = _raises(SignatureError, "content_digest", lambda: verify_digest(b"x", sig))
+    assert "32-byte sha256" in err.message
+    _raises(
+        SignatureError,
+        "digest_algorithm",
+        lambda: verify_digest(bytes(32), sig, digest_algorithm="whirlpool"),
+    )
+    import hashlib
+
+    status = verify_digest(hashlib.sha256(b"abc").digest(), sig, trust=test_pki.trust_store())
+    assert status.valid
 
 
 def test_revocation_data_given_as_text_or_garbage(test_pki):

@@ -853,8 +853,25 @@ def verify_digest(
 
     A signature made with another digest algorithm than ``digest_algorithm`` is reported as
     ``tampered`` (the digests cannot match); use :func:`verify_bytes` when unsure.
+
+    Raises:
+        SignatureError: for a digest of the wrong length for ``digest_algorithm``, an
+            unsupported algorithm, or a malformed signature.
     """
     content_digest = as_data(content_digest, "content_digest")
+    if digest_algorithm not in _HASHES:
+        raise SignatureError(
+            f"digest_algorithm: {digest_algorithm!r} is not supported; expected one of "
+            f"{', '.join(sorted(_HASHES))}",
+            field="digest_algorithm",
+        )
+    size = _hasher(digest_algorithm).digest_size
+    if len(content_digest) != size:
+        raise SignatureError(
+            f"content_digest: expected a {size}-byte {digest_algorithm} digest, got "
+            f"{len(content_digest)} bytes",
+            field="content_digest",
+        )
     parsed = _parse(signature, "signature")
 
     def digest_for(name: str) -> bytes:
