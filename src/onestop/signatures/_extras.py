@@ -2,7 +2,8 @@
 
 The package works with extras: ``signatures`` (cryptography, asn1crypto), ``pdf`` (pyHanko)
 and ``http`` (httpx). When one is missing, callers get a :class:`~onestop.errors.ConfigurationError`
-that says which extra to install, not a bare ``ModuleNotFoundError`` from deep inside.
+that says which extra to install (also an ``ImportError``), not a bare
+``ModuleNotFoundError`` from deep inside.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from types import ModuleType
 
 from onestop.errors import ConfigurationError
 
-__all__ = ["EXTRA_OF", "missing_extra", "require"]
+__all__ = ["EXTRA_OF", "MissingExtraError", "missing_extra", "require"]
 
 #: Top-level import name -> the onestop extra that installs it.
 EXTRA_OF: dict[str, str] = {
@@ -24,7 +25,18 @@ EXTRA_OF: dict[str, str] = {
 }
 
 
-def missing_extra(exc: ImportError, *, feature: str) -> ConfigurationError | None:
+class MissingExtraError(ConfigurationError, ImportError):
+    """An optional dependency of onestop is not installed; the message names the extra.
+
+    It is a :class:`~onestop.errors.ConfigurationError` (so ``except OneStopError`` and the
+    CLI treat it as a setup problem) and an :class:`ImportError` (so code written as
+    ``try: from onestop.signatures import sign_pdf / except ImportError:`` keeps working).
+    """
+
+    code = "missing_extra"
+
+
+def missing_extra(exc: ImportError, *, feature: str) -> MissingExtraError | None:
     """The error to raise for ``exc`` when it is a missing optional dependency, else ``None``.
 
     Args:
@@ -35,18 +47,20 @@ def missing_extra(exc: ImportError, *, feature: str) -> ConfigurationError | Non
     extra = EXTRA_OF.get(name)
     if extra is None:
         return None
-    return ConfigurationError(
+    error = MissingExtraError(
         f"{extra}: {feature} need the optional dependency {name!r}; install it with "
         f"pip install 'onestop[{extra}]'",
         field=extra,
     )
+    error.name = name
+    return error
 
 
 def require(module: str, *, feature: str) -> ModuleType:
     """Import ``module`` or raise a :class:`ConfigurationError` naming the extra to install.
 
     Raises:
-        ConfigurationError: when the module (an optional dependency) is not installed.
+        MissingExtraError: when the module (an optional dependency) is not installed.
     """
     try:
         return importlib.import_module(module)
