@@ -428,6 +428,8 @@ def test_text_output_keeps_brackets_and_long_lines(app, runner, files, tmp_path)
     issuer = "CN=onestop Test Issuing CA G1"
     (line,) = [ln for ln in result.stdout.splitlines() if ln.startswith("  issuer:")]
     assert line.startswith(f"  issuer: {issuer},") and line.endswith(",C=VN")
+    # The signer's identifiers, as the certificate carries them (MST and CCCD).
+    assert "  MST: 0109999904\n  CCCD: 001090012345\n" in result.stdout
 
 
 def test_pyhanko_log_tracebacks_stay_off_the_terminal(files, tmp_path, test_pki):

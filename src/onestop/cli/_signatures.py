@@ -372,8 +372,8 @@ def verify_command(
         if status.signer is not None:
             signer = status.signer
             _out(f"  signer: {signer.common_name}")
-            if signer.tax_code:
-                _out(f"  MST: {signer.tax_code}")
+            for ident in signer.identifiers:  # MST:, CCCD:, CMND:... as the certificate has them
+                _out(f"  {ident.prefix or 'UID'}: {ident.value}")
             _out(f"  issuer: {signer.issuer}")
         if status.signing_time is not None:
             _out(f"  signing time (claimed): {status.signing_time.isoformat()}")
