@@ -1,7 +1,6 @@
 """``onestop schema``: JSON Schema of the domain models on the command line.
 
-(Named ``test_schema_command.py`` because ``tests/models/test_schema.py`` exists and the test
-directories are not packages.)
+(Named ``test_schema_command.py`` to tell it apart from ``tests/models/test_schema.py``.)
 """
 
 from __future__ import annotations
