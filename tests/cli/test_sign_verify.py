@@ -568,3 +568,27 @@ def test_offline_ocsp_responses(app, runner, files, tmp_path, test_pki, name, st
     garbage.write_bytes(b"\x00\x01")
     code, payload = _verify(app, runner, files, sig, "--ocsp", str(garbage))
     assert code == 2 and payload["error"]["field"] == "ocsp_responses"
+
+
+@pytest.mark.parametrize(
+    ("name", "fragment"),
+    [
+        ("signer", None),
+        ("expired", "verifiers will report 'expired'"),
+        ("not_yet_valid", "verifiers will report 'not_yet_valid'"),
+        ("wrong_usage", "verifiers will report 'wrong_usage'"),
+    ],
+)
+def test_sign_warns_about_a_certificate_verifiers_will_reject(
+    app, runner, files, tmp_path, name, fragment
+):
+    out = tmp_path / f"{name}.p7s"
+    result = _sign(app, runner, files, name, out, "--json")
+    assert result.exit_code == 0  # signing itself works: the signature is well formed
+    warnings = json.loads(result.stdout)["warnings"]
+    if fragment is None:
+        assert warnings == []
+    else:
+        assert len(warnings) == 1 and fragment in warnings[0]
+        text = _sign(app, runner, files, name, out)
+        assert "warning: " in text.stderr and fragment in text.stderr

@@ -13,7 +13,7 @@ import hashlib
 import logging
 import os
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 from zoneinfo import ZoneInfo
 
 import typer
@@ -30,6 +30,9 @@ from onestop.cli._app import (
 )
 from onestop.errors import OneStopError, SignatureError
 from onestop.signatures.status import SignatureStatus
+
+if TYPE_CHECKING:
+    from onestop.signatures.certificates import Certificate
 
 __all__ = ["cert_info_command", "parse_at", "sign_command", "verify_command"]
 
@@ -196,12 +199,39 @@ def sign_command(
         "bytes": len(signature),
         "signature_sha256": hashlib.sha256(signature).hexdigest(),
         "signer": certificate.identity.to_dict(),
+        "warnings": _signing_warnings(certificate),
     }
     if json_:
         print_json(result)
     else:
         kind = "signed PDF" if pades else "DER CMS"
         _out(f"Signed {file.name} -> {out} ({len(signature)} bytes, {kind})")
+        for warning in result["warnings"]:
+            err_console.print(f"warning: {warning}", markup=False, soft_wrap=True)
+
+
+def _signing_warnings(certificate: Certificate) -> list[str]:
+    """What will make verifiers reject the signature although signing worked."""
+    warnings: list[str] = []
+    now = dt.datetime.now(dt.UTC)
+    state_now = certificate.validity_at(now)
+    if state_now == "expired":
+        warnings.append(
+            f"the certificate expired at {certificate.not_after.isoformat()}; verifiers will "
+            "report 'expired' (renew the certificate with the CA)"
+        )
+    elif state_now == "not_yet_valid":
+        warnings.append(
+            f"the certificate is valid only from {certificate.not_before.isoformat()}; "
+            "verifiers will report 'not_yet_valid' until then"
+        )
+    usage = certificate.key_usage
+    if usage is not None and not usage & {"digital_signature", "content_commitment"}:
+        warnings.append(
+            "the certificate's key usage allows neither digitalSignature nor nonRepudiation; "
+            "verifiers will report 'wrong_usage'"
+        )
+    return warnings
 
 
 def _combine(statuses: tuple[SignatureStatus, ...]) -> SignatureStatus:
