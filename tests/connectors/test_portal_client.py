@@ -484,3 +484,29 @@ def test_paths_join_the_base_url_like_httpx(fake_portal):
         "https://share.example/chia-se",
         "https://adapter.example/api/v1/svc",
     ]
+
+
+def test_adapter_session_renewed_before_expiry_when_its_lifetime_is_known():
+    clock = ManualClock()
+    portal = FakePortal(clock=clock, session_ttl=60)
+    auth = AdapterAuth("onestop", "onestop", session_ttl=50, clock=clock)
+    seen: list[str] = []
+    inner = portal.transport()
+
+    def spy(request):
+        response = inner.handler(request)
+        seen.append(response.json().get("message", ""))
+        return response
+
+    client = SyncDriver(portal, auth=auth, transport=httpx.MockTransport(spy))
+    client.lookup_dossier("x")
+    clock.now += 49
+    client.lookup_dossier("x")
+    assert auth.logins == 1
+    clock.now += 2  # 51 s after the login: renewed before use, never refused by the adapter
+    assert client.lookup_dossier("x") is None
+    assert auth.logins == 2
+    assert not any("Session" in m for m in seen)
+    with pytest.raises(ConfigurationError) as info:
+        AdapterAuth("u", "p", session_ttl=0)
+    assert info.value.field == "session_ttl"

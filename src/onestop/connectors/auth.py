@@ -3,7 +3,8 @@
 * :class:`AdapterAuth`: the DVCQG adapter model (``domain/integrations.md`` §1.1, OpenCPS
   ``DVCQGIntegrationActionImpl``): ``POST {login_path}`` with ``{"username", "password"}``
   returns a ``session``; every call carries it in its JSON body; the optional ``dstcode`` header
-  goes on every request. The session is cached and renewed when the adapter rejects it.
+  goes on every request. The session is cached and renewed when the adapter rejects it, or
+  before use once ``session_ttl`` seconds have passed (when the adapter's lifetime is known).
 * :class:`GatewayAuth`: LGSP/NGSP gateways (§1.9, WSO2 API Manager style): OAuth2 client
   credentials (``Authorization: Basic base64(key:secret)``, form ``grant_type=client_credentials``)
   give a Bearer token, cached until it expires and refreshed once on a 401; the operation is
@@ -19,6 +20,7 @@ from __future__ import annotations
 import base64
 import json
 import logging
+import math
 import threading
 import time
 from collections.abc import AsyncGenerator, Callable, Generator
@@ -164,6 +166,10 @@ class AdapterAuth(_SingleFlightAuth):
         password: its password (never logged).
         login_path: path on the adapter host (``"/login"``) or a full URL of the login call.
         dstcode: value of the ``dstcode`` header, when the adapter requires it.
+        session_ttl: seconds after a login at which the session is renewed before use, when
+            the adapter's session lifetime is known (``None``: renewed only when the adapter
+            rejects it, which always works as well).
+        clock: monotonic clock for ``session_ttl``, injectable for tests.
 
     Example:
         >>> auth = AdapterAuth("tinh-h56", "secret", login_path="/adapter/login")
@@ -181,13 +187,29 @@ class AdapterAuth(_SingleFlightAuth):
         *,
         login_path: str = "/login",
         dstcode: str | None = None,
+        session_ttl: float | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         super().__init__()
         self.username = _require(username, "username")
         self._password = _require(password, "password")
         self.login_path = login_path
         self.dstcode = dstcode
+        ttl: object = session_ttl
+        if ttl is not None and (
+            isinstance(ttl, bool)
+            or not isinstance(ttl, int | float)
+            or not math.isfinite(ttl)
+            or ttl <= 0
+        ):
+            raise ConfigurationError(
+                f"session_ttl: expected a positive number of seconds or None, got {ttl!r}",
+                field="session_ttl",
+            )
+        self.session_ttl = session_ttl
+        self._clock = clock
         self._session: str | None = None
+        self._session_expiry = math.inf
         self.logins = 0
         """How many logins this object made (for monitoring and tests)."""
 
@@ -204,6 +226,8 @@ class AdapterAuth(_SingleFlightAuth):
 
     def _cached(self) -> str | None:
         with self._lock:
+            if self._session is not None and self._clock() >= self._session_expiry:
+                self._session = None  # renewed before the adapter has to refuse it
             return self._session
 
     def _fetch_request(self, request: httpx.Request) -> httpx.Request:
@@ -230,6 +254,9 @@ class AdapterAuth(_SingleFlightAuth):
         session = parse_login(response.status_code, response.headers, response.content)
         with self._lock:
             self._session = session
+            self._session_expiry = (
+                math.inf if self.session_ttl is None else self._clock() + self.session_ttl
+            )
             self.logins += 1
         logger.debug("adapter login ok for account %s", self.username)
         return session
@@ -241,8 +268,7 @@ class AdapterAuth(_SingleFlightAuth):
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         """Log in when needed, add the session, and log in again once if it was rejected."""
-        with self._lock:
-            session = self._session
+        session = self._cached()
         if session is None:
             session = self._store((yield self._login_request(request)))
         response = yield self._signed(request, session)
