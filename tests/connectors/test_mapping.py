@@ -292,3 +292,22 @@ def test_levels_can_be_given_and_wrong_objects_are_refused():
     with pytest.raises(InvalidInputError) as info:
         procedure_from_record({"MATTHC": "1.001193"})
     assert info.value.field == "record"
+
+
+@pytest.mark.parametrize(
+    ("wire", "code"),
+    [("processing", 4), ("done", 10), ("receiving", 1), ("4", 4), (7, 7), ("RELEASING", 9)],
+)
+def test_status_of_record_reads_codes_and_english_names(wire, code):
+    from onestop.connectors import DossierRecord
+
+    record = DossierRecord(MaHoSo="H56-1", TrangThaiHoSo=wire)
+    assert status_of_record(record).code == code
+
+
+def test_status_of_record_rejects_unknown_statuses():
+    from onestop.connectors import DossierRecord
+
+    with pytest.raises(InvalidInputError) as info:
+        status_of_record(DossierRecord(MaHoSo="H56-1", TrangThaiHoSo="posting"))
+    assert info.value.field == "TrangThaiHoSo"
