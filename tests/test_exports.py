@@ -118,6 +118,7 @@ EXPECTED_TOP_LEVEL = frozenset(
         "official_schedule",
         "policy_by_name",
         "policy_for",
+        "procedure_from_record",
         "province_by_code",
         "provinces",
         "sign_bytes",

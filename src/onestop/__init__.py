@@ -57,6 +57,7 @@ if TYPE_CHECKING:
         OutboxWorker,
         PortalClient,
         RetryPolicy,
+        procedure_from_record,
     )
     from onestop.deadlines import (
         PAUSE,
@@ -209,6 +210,7 @@ _LAZY: dict[str, str] = {
     "OutboxWorker": "onestop.connectors",
     "PortalClient": "onestop.connectors",
     "RetryPolicy": "onestop.connectors",
+    "procedure_from_record": "onestop.connectors",
 }
 
 __all__ = [
@@ -307,6 +309,7 @@ __all__ = [
     "official_schedule",
     "policy_by_name",
     "policy_for",
+    "procedure_from_record",
     "province_by_code",
     "provinces",
     "sign_bytes",
