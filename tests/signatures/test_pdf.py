@@ -375,3 +375,28 @@ def test_truncated_or_garbled_signed_pdf_is_an_error_or_invalid(test_pki, signed
                 bytes(pdf[a : a + b]) + bytes(pdf[c : c + d])
                 == signed[a : a + b] + signed[c : c + d]
             )
+
+
+def _in_last_revision(pdf, old, new):
+    start = pdf.index(b"%%EOF") + 5  # the signature's incremental update follows
+    index = pdf.index(old, start)
+    return pdf[:index] + new + pdf[index + len(old) :]
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        # A number pyHanko cannot convert: decimal.InvalidOperation (an ArithmeticError).
+        (b"<<\n/Type /Catalog", b"<<\n.Type /Catalog"),
+        # The trailer's /Root points to a missing object: pyHanko's structure assert fails.
+        (b"/Root 1 0 R", b"/Root 1 1 R"),
+    ],
+)
+def test_damaged_pdf_structures_raise_signature_error(test_pki, signed, old, new):
+    damaged = _in_last_revision(signed, old, new)
+    with pytest.raises(SignatureError) as info:
+        verify_pdf(damaged, trust=test_pki.trust_store())
+    assert info.value.field == "pdf"
+    s = test_pki.signer
+    with pytest.raises(SignatureError):
+        sign_pdf(damaged, certificate=s.certificate, key=s.key)

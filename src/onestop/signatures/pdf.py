@@ -63,7 +63,26 @@ __all__ = [
 ]
 
 _VN = ZoneInfo("Asia/Ho_Chi_Minh")
+
+#: What pyHanko raises, besides ``PdfError``, on a damaged PDF: structure checks are plain
+#: ``assert`` statements, a garbled number is a ``decimal.InvalidOperation`` (an
+#: ``ArithmeticError``), and a reference cycle can exhaust the recursion limit.
+_PDF_READ_ERRORS: tuple[type[Exception], ...] = (
+    ValueError,
+    TypeError,
+    KeyError,
+    IndexError,
+    AttributeError,
+    AssertionError,
+    ArithmeticError,
+    RecursionError,
+)
 T = TypeVar("T")
+
+
+def _read_errors(misc: Any) -> tuple[type[Exception], ...]:
+    """``PdfError`` of pyHanko's ``misc`` module plus :data:`_PDF_READ_ERRORS`."""
+    return (misc.PdfError, *_PDF_READ_ERRORS)
 
 
 def _run(coro: Coroutine[Any, Any, T]) -> T:
@@ -217,7 +236,7 @@ def prepare_pdf_signature(
     reserve = bytes_reserved or _reserve(certificate, chain_t, timestamp=with_timestamp)
     try:
         writer = IncrementalPdfFileWriter(BytesIO(data), strict=False)
-    except (misc.PdfError, ValueError, TypeError, KeyError, IndexError) as exc:
+    except _read_errors(misc) as exc:
         raise SignatureError(
             f"pdf: not a readable PDF document ({type(exc).__name__})", field="pdf"
         ) from exc
@@ -246,7 +265,7 @@ def prepare_pdf_signature(
         prepared_digest, _tbs, output = _run(
             pdf_signer.async_digest_doc_for_signing(writer, bytes_reserved=reserve)
         )
-    except (misc.PdfError, ValueError, TypeError, KeyError, IndexError) as exc:
+    except _read_errors(misc) as exc:
         raise SignatureError(
             f"pdf: cannot add a signature field ({type(exc).__name__}: {exc})", field="pdf"
         ) from exc
@@ -448,7 +467,7 @@ def verify_pdf(
     try:
         reader = PdfFileReader(BytesIO(data), strict=False)
         embedded = list(reader.embedded_signatures)
-    except (misc.PdfError, ValueError, TypeError, KeyError, IndexError, AttributeError) as exc:
+    except _read_errors(misc) as exc:
         raise SignatureError(
             f"pdf: not a readable PDF document ({type(exc).__name__})", field="pdf"
         ) from exc
@@ -464,7 +483,7 @@ def verify_pdf(
             coverage = emb.evaluate_signature_coverage()
             reported = emb.self_reported_timestamp
             name = str(emb.field_name)
-        except (misc.PdfError, ValueError, TypeError, KeyError, IndexError) as exc:
+        except _read_errors(misc) as exc:
             raise SignatureError(
                 f"pdf: a signature dictionary is malformed ({type(exc).__name__})", field="pdf"
             ) from exc
