@@ -307,3 +307,20 @@ def test_ca_messages_echoing_an_id_number_are_masked():
     text = str(info.value)
     assert USER not in text and "0109999904" not in text
     assert "Không tìm thấy người dùng 0010******45" in text
+
+
+@pytest.mark.parametrize(
+    ("options", "field"),
+    [
+        ({"hash_encoding": "b64"}, "hash_encoding"),
+        ({"poll_interval": -1}, "poll_interval"),
+        ({"max_wait": float("nan")}, "max_wait"),
+        ({"max_wait": "300"}, "max_wait"),
+        ({"base_url": None}, "base_url"),
+    ],
+)
+def test_client_options_are_checked(options, field):
+    settings = {"base_url": BASE, "sp_id": "DVCQG", "sp_password": "x", **options}
+    with pytest.raises(ConfigurationError) as info:
+        RemoteSigningClient(**settings)
+    assert info.value.field == field

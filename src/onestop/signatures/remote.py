@@ -125,7 +125,8 @@ class _Protocol:
         status_path: str,
         clock: Callable[[], float],
     ) -> None:
-        if not base_url.startswith(("https://", "http://")):
+        url: object = base_url  # callers without type checking may pass anything
+        if not isinstance(url, str) or not url.startswith(("https://", "http://")):
             raise ConfigurationError(
                 "base_url: expected an http(s) URL such as https://ca.example.vn/api",
                 field="base_url",
@@ -135,6 +136,20 @@ class _Protocol:
                 "sp_id/sp_password: both service-provider credentials are required",
                 field="sp_id",
             )
+        if hash_encoding not in ("base64", "hex"):
+            raise ConfigurationError(
+                f"hash_encoding: {hash_encoding!r} is not supported; expected 'base64' or 'hex'",
+                field="hash_encoding",
+            )
+        checks: tuple[tuple[str, object], ...] = (
+            ("poll_interval", poll_interval),
+            ("max_wait", max_wait),
+        )
+        for name, value in checks:
+            if not isinstance(value, int | float) or isinstance(value, bool) or not value >= 0:
+                raise ConfigurationError(
+                    f"{name}: expected a number of seconds >= 0, got {value!r}", field=name
+                )
         self.base = base_url.rstrip("/") + "/"
         self.sp_id = sp_id
         self.sp_password = sp_password
