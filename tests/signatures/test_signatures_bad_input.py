@@ -309,3 +309,20 @@ def test_verify_file_on_a_directory(tmp_path, signed):
 def test_http_timestamper_configuration():
     _raises(ConfigurationError, "client", lambda: http_timestamper("https://tsa.invalid", None))
     _raises(ConfigurationError, "url", lambda: http_timestamper("", None))
+
+
+def test_build_test_pki_options():
+    from onestop.testing import build_test_pki
+
+    with pytest.raises(ConfigurationError) as info:
+        build_test_pki(key_type="dsa")
+    assert info.value.field == "key_type"
+    for now in (dt.datetime(2026, 1, 1, 9, 0), "2026-01-01"):
+        with pytest.raises(ConfigurationError) as info:
+            build_test_pki(now=now)
+        assert info.value.field == "now"
+    vn = dt.timezone(dt.timedelta(hours=7))
+    pki = build_test_pki(now=dt.datetime(2026, 1, 1, 9, 0, 30, 123, tzinfo=vn))
+    assert pki.now == dt.datetime(2026, 1, 1, 2, 0, 30, tzinfo=dt.UTC)
+    assert pki.signer.certificate.validity_at(pki.now) == "valid"
+    assert pki.expired.certificate.validity_at(pki.now) == "expired"

@@ -27,6 +27,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509 import ocsp
 from cryptography.x509.oid import AuthorityInformationAccessOID, ExtendedKeyUsageOID, NameOID
 
+from onestop.errors import ConfigurationError
 from onestop.signatures.certificates import Certificate, PrivateKey
 from onestop.signatures.cms import HashSigner, Timestamper, key_signer, prepare_signature
 from onestop.signatures.trust import TrustStore
@@ -360,8 +361,24 @@ def build_test_pki(
 
     Args:
         key_type: ``"ec"`` (P-256) or ``"rsa"`` (2048 bits).
-        now: the reference time for the validity periods (default: current UTC time).
+        now: the reference time for the validity periods, timezone-aware (default: current
+            UTC time).
+
+    Raises:
+        ConfigurationError: for another ``key_type`` or a naive ``now``.
     """
+    if key_type not in ("ec", "rsa"):
+        raise ConfigurationError(
+            f"key_type: {key_type!r} is not supported; expected 'ec' (P-256) or 'rsa' (2048)",
+            field="key_type",
+        )
+    given: object = now  # callers without type checking may pass anything
+    if given is not None and (not isinstance(given, dt.datetime) or given.utcoffset() is None):
+        raise ConfigurationError(
+            "now: expected a timezone-aware datetime (a naive one would be read in the "
+            "machine's time zone)",
+            field="now",
+        )
     ref = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).replace(microsecond=0)
 
     def new_key() -> PrivateKey:
