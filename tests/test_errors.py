@@ -34,6 +34,7 @@ def test_codes_are_unique_and_snake_case():
         (errors.ReadTimeoutError, TimeoutError),
         (errors.NetworkError, ConnectionError),
         (errors.StorageError, OSError),
+        (errors.MissingExtraError, ImportError),
     ],
 )
 def test_builtin_bases(cls, builtin):
@@ -73,6 +74,7 @@ EXPECTED_BUILTIN = {
     "InvalidDossierError": ValueError,
     "InvalidTransitionError": ValueError,
     "ConfigurationError": ValueError,
+    "MissingExtraError": ImportError,
     "CalendarError": ValueError,
     "CalendarDataMissingError": ValueError,
     "LunarDateError": ValueError,

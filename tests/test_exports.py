@@ -65,6 +65,7 @@ EXPECTED_TOP_LEVEL = frozenset(
         "LegacyId",
         "LunarDate",
         "LunarDateError",
+        "MissingExtraError",
         "MonthsPolicy",
         "NetworkError",
         "NotFoundError",

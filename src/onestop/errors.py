@@ -10,6 +10,7 @@ that validate input::
     │   ├── InvalidDossierError                              a model that does not validate
     │   │   └── InvalidTransitionError                       illegal status change
     │   └── ConfigurationError                               bad option, missing setting
+    │       └── MissingExtraError(…, ImportError)            optional dependency not installed
     ├── CalendarError(OneStopError, ValueError)
     │   ├── CalendarDataMissingError                         year outside the covered range
     │   ├── LunarDateError                                   lunar date that does not exist
@@ -65,6 +66,7 @@ __all__ = [
     "InvalidInputError",
     "InvalidTransitionError",
     "LunarDateError",
+    "MissingExtraError",
     "NetworkError",
     "NotFoundError",
     "OneStopError",
@@ -161,6 +163,17 @@ class ConfigurationError(InvalidInputError):
     """A missing or contradictory option or setting (for example a missing environment variable)."""
 
     code = "configuration_error"
+
+
+class MissingExtraError(ConfigurationError, ImportError):
+    """An optional dependency of onestop is not installed; the message names the extra.
+
+    It is a :class:`ConfigurationError` (so ``except OneStopError`` and the CLI treat it as a
+    setup problem) and an :class:`ImportError` (so code written as ``try: from
+    onestop.signatures import sign_pdf`` / ``except ImportError:`` keeps working).
+    """
+
+    code = "missing_extra"
 
 
 class CalendarError(OneStopError, ValueError):

@@ -1,7 +1,7 @@
 """Install hints for the optional dependencies of :mod:`onestop.signatures`.
 
 The package works with extras: ``signatures`` (cryptography, asn1crypto), ``pdf`` (pyHanko)
-and ``http`` (httpx). When one is missing, callers get a :class:`~onestop.errors.ConfigurationError`
+and ``http`` (httpx). When one is missing, callers get a :class:`~onestop.errors.MissingExtraError`
 that says which extra to install (also an ``ImportError``), not a bare
 ``ModuleNotFoundError`` from deep inside.
 """
@@ -11,7 +11,7 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
-from onestop.errors import ConfigurationError
+from onestop.errors import MissingExtraError
 
 __all__ = ["EXTRA_OF", "MissingExtraError", "missing_extra", "require"]
 
@@ -23,17 +23,6 @@ EXTRA_OF: dict[str, str] = {
     "pyhanko_certvalidator": "pdf",
     "httpx": "http",
 }
-
-
-class MissingExtraError(ConfigurationError, ImportError):
-    """An optional dependency of onestop is not installed; the message names the extra.
-
-    It is a :class:`~onestop.errors.ConfigurationError` (so ``except OneStopError`` and the
-    CLI treat it as a setup problem) and an :class:`ImportError` (so code written as
-    ``try: from onestop.signatures import sign_pdf / except ImportError:`` keeps working).
-    """
-
-    code = "missing_extra"
 
 
 def missing_extra(exc: ImportError, *, feature: str) -> MissingExtraError | None:
@@ -57,7 +46,7 @@ def missing_extra(exc: ImportError, *, feature: str) -> MissingExtraError | None
 
 
 def require(module: str, *, feature: str) -> ModuleType:
-    """Import ``module`` or raise a :class:`ConfigurationError` naming the extra to install.
+    """Import ``module`` or raise a :class:`MissingExtraError` naming the extra to install.
 
     Raises:
         MissingExtraError: when the module (an optional dependency) is not installed.
