@@ -9,7 +9,6 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from tests.deadlines.test_calendar import CAL
 
 from onestop.deadlines import bulk
 from onestop.deadlines.calendar import VN_TZ
@@ -25,6 +24,7 @@ from onestop.deadlines.timeliness import Timeliness
 from onestop.deadlines.timeliness import classify as classify_one
 from onestop.errors import CalendarDataMissingError, DeadlineError, InvalidInputError
 from onestop.models import TimeUnit
+from tests.deadlines.test_calendar import CAL
 
 # a calendar whose office hours change during the period (effective-dated)
 SUMMER = OfficeHours.parse("07:00-11:30, 13:30-17:00")

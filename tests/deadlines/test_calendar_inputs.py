@@ -15,7 +15,6 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from tests.deadlines.test_calendar import CAL, SOURCE
 
 from onestop.deadlines import bulk
 from onestop.deadlines.calendar import StaticHolidaySource, WorkCalendar, civil_service_calendar
@@ -37,6 +36,7 @@ from onestop.deadlines.policies import (
 from onestop.deadlines.timeliness import classify_766
 from onestop.errors import CalendarDataMissingError, InvalidInputError
 from onestop.models import ProcessingTime
+from tests.deadlines.test_calendar import CAL, SOURCE
 
 VN = dt.timezone(dt.timedelta(hours=7))
 R = dt.datetime(2026, 2, 13, 10, tzinfo=VN)

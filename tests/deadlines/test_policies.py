@@ -12,7 +12,6 @@ import datetime as dt
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from tests.deadlines.test_calendar import CAL
 
 from onestop.deadlines.calendar import VN_TZ
 from onestop.deadlines.policies import (
@@ -30,6 +29,7 @@ from onestop.deadlines.policies import (
 )
 from onestop.errors import DeadlineError, InvalidInputError
 from onestop.models import ProcessingTime, TimeUnit
+from tests.deadlines.test_calendar import CAL
 
 
 def at(y, m, d, hh=10, mm=0):
