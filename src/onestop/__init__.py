@@ -10,9 +10,9 @@ Sub-packages: :mod:`onestop.models`, :mod:`onestop.deadlines`, :mod:`onestop.sig
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from onestop._lazy import lazy_names
 from onestop._version import __version__
 from onestop.errors import (
     APIStatusError,
@@ -325,15 +325,4 @@ __all__ = [
     "verify_record",
 ]
 
-
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'onestop' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__ = lazy_names(__name__, _LAZY)

@@ -16,8 +16,7 @@ name that needs it is used.
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from onestop._lazy import lazy_names
 
 #: Public name -> private or public module that defines it.
 _LAZY: dict[str, str] = {
@@ -52,15 +51,4 @@ _LAZY: dict[str, str] = {
 
 __all__ = sorted(_LAZY)
 
-
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'onestop.connectors' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__ = lazy_names(__name__, _LAZY)

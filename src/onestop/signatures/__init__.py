@@ -15,8 +15,9 @@ Importing this package is cheap: the names below load on first use, so ``cryptog
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from types import ModuleType
+
+from onestop._lazy import lazy_names
 
 #: Public name -> module that defines it (loaded lazily).
 _LAZY: dict[str, str] = {
@@ -73,23 +74,11 @@ _LAZY: dict[str, str] = {
 __all__ = sorted(_LAZY)
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'onestop.signatures' has no attribute {name!r}")
-    try:
-        loaded = importlib.import_module(module)
-    except ImportError as exc:  # an optional dependency (extra) is not installed
-        from onestop.signatures._extras import missing_extra
+def _load(module: str, name: str) -> ModuleType:
+    # A missing optional dependency (extra) becomes a MissingExtraError with the install hint.
+    from onestop.signatures._extras import require
 
-        error = missing_extra(exc, feature=f"onestop.signatures.{name}")
-        if error is None:
-            raise
-        raise error from exc
-    value = getattr(loaded, name)
-    globals()[name] = value
-    return value
+    return require(module, feature=f"onestop.signatures.{name}")
 
 
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__ = lazy_names(__name__, _LAZY, load=_load)

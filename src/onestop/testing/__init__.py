@@ -7,8 +7,7 @@ use. Names load lazily, so importing :mod:`onestop.testing` pulls in no optional
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from onestop._lazy import lazy_names
 
 #: Public name -> private module that defines it.
 _LAZY: dict[str, str] = {
@@ -27,15 +26,4 @@ _LAZY: dict[str, str] = {
 
 __all__: list[str] = sorted(_LAZY)
 
-
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'onestop.testing' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__ = lazy_names(__name__, _LAZY)
