@@ -39,10 +39,19 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable, Mapping, Sequence
 from enum import StrEnum
 from types import MappingProxyType
-from typing import TYPE_CHECKING, ClassVar, Literal, cast
+from typing import ClassVar, Literal, cast
 
 import attrs
 
+from onestop.deadlines.calendar import WorkCalendar, civil_service_calendar
+from onestop.deadlines.policies import (
+    CountingPolicy,
+    Deadline,
+    ExplanationStep,
+    compute_due,
+    day_steps,
+    policy_by_name,
+)
 from onestop.deadlines.timeliness import (
     VN_TZ,
     SupplementSpan,
@@ -63,10 +72,6 @@ from onestop.models import (
     SupplementStage,
     TimeUnit,
 )
-
-if TYPE_CHECKING:
-    from onestop.deadlines.calendar import WorkCalendar
-    from onestop.deadlines.policies import CountingPolicy, Deadline, ExplanationStep
 
 __all__ = [
     "PAUSE",
@@ -175,14 +180,10 @@ def _count(
     policy: CountingPolicy | str | None = None,
 ) -> Deadline:
     """Count ``processing_time`` from ``start`` (default policy of its unit unless given)."""
-    from onestop.deadlines.policies import compute_due
-
     return compute_due(calendar, start, processing_time, policy=policy)
 
 
 def _default_calendar() -> WorkCalendar:
-    from onestop.deadlines.calendar import civil_service_calendar
-
     return civil_service_calendar()
 
 
@@ -551,8 +552,6 @@ def _days_added(
 
     Explains a due date moved by a pause, day by day.
     """
-    from onestop.deadlines.policies import day_steps
-
     first = local_date(before) + dt.timedelta(days=1)
     return tuple(day_steps(cal, first, local_date(after), number_days=False))
 
@@ -815,8 +814,6 @@ class DossierClock:
     _timeline: _Timeline = attrs.field(init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
-        from onestop.deadlines.calendar import WorkCalendar
-
         if not isinstance(self.calendar, WorkCalendar):
             raise InvalidInputError(
                 f"calendar: expected a WorkCalendar (e.g. civil_service_calendar()), got "
@@ -843,8 +840,6 @@ class DossierClock:
                 f"extension: expected an ExtensionSpan, got {type(self.extension).__name__}",
                 field="extension",
             )
-        from onestop.deadlines.policies import CountingPolicy, policy_by_name
-
         if isinstance(self.counting_policy, str):
             policy_by_name(self.counting_policy)  # an unknown name raises, naming the field
         elif self.counting_policy is not None and not isinstance(
