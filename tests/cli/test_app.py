@@ -99,6 +99,22 @@ def test_help_exits_zero(app, runner):
     assert "--kind" in result.stdout
 
 
+def test_root_help_shows_flags_as_flags(app, runner):
+    """Flags take no value: no ``<bool>`` after --version, --debug, --help (nor --json)."""
+    result = runner.invoke(app, ["--help"], terminal_width=100)
+    assert result.exit_code == 0
+    rows = [line for line in result.stdout.splitlines() if "--" in line]
+    assert {"--version", "--debug", "--help"} <= {row.split()[1] for row in rows if "│" in row}
+    assert not [row for row in rows if "<bool>" in row]
+    command = runner.invoke(app, ["portal", "sync", "--help"], terminal_width=100)
+    flags = [
+        row
+        for row in command.stdout.splitlines()
+        if row.startswith("│") and ("--json" in row or "--follow" in row)
+    ]
+    assert len(flags) == 2 and not [row for row in flags if "<bool>" in row]
+
+
 @pytest.fixture
 def probe():
     """A throwaway app built like the real one, with commands that fail in known ways."""

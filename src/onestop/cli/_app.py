@@ -11,7 +11,7 @@ from typing import Annotated, Any, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
-from typer.core import TyperGroup
+from typer.core import TyperGroup, TyperOption
 
 from onestop._version import __version__
 from onestop.errors import (
@@ -62,6 +62,13 @@ class _OneStopGroup(TyperGroup):
     instead of click's multi-line usage box. An exception that escapes a command without
     :func:`handle_errors` is reported by :func:`fail` too (traceback only with ``--debug``).
     """
+
+    def get_help_option(self, ctx: Any) -> TyperOption | None:
+        """The root ``--help`` option, shown as a flag (no ``<bool>``) like the other flags."""
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.metavar = ""
+        return option
 
     def main(
         self,
@@ -152,7 +159,12 @@ BAD_INPUT_ERRORS: tuple[type[OneStopError], ...] = (
     SignatureError,
 )
 
-JsonOption = Annotated[bool, typer.Option("--json", help="Print one machine-readable JSON object.")]
+#: ``metavar=""`` on a flag: typer's rich help would otherwise print ``<bool>`` after it, as if
+#: it took a value (``--json <bool>``); the plain help already shows flags bare.
+JsonOption = Annotated[
+    bool,
+    typer.Option("--json", metavar="", help="Print one machine-readable JSON object."),
+]
 
 
 def _version_callback(value: bool) -> None:
@@ -166,10 +178,16 @@ def _root(
     version: Annotated[  # noqa: ARG001 - handled by the eager callback
         bool,
         typer.Option(
-            "--version", callback=_version_callback, is_eager=True, help="Show the version."
+            "--version",
+            callback=_version_callback,
+            is_eager=True,
+            metavar="",
+            help="Show the version.",
         ),
     ] = False,
-    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
+    debug: Annotated[
+        bool, typer.Option("--debug", metavar="", help="Show tracebacks on errors.")
+    ] = False,
 ) -> None:
     """onestop: one-stop (một cửa) administrative procedures toolkit."""
     state["debug"] = debug

@@ -194,7 +194,10 @@ def enqueue(
 def sync(
     outbox: OutboxOption,
     follow: Annotated[
-        bool, typer.Option("--follow", help="Keep running and deliver new entries as they come.")
+        bool,
+        typer.Option(
+            "--follow", metavar="", help="Keep running and deliver new entries as they come."
+        ),
     ] = False,
     concurrency: Annotated[
         int, typer.Option("--concurrency", min=1, max=256, help="Deliveries in flight at most.")
@@ -205,7 +208,11 @@ def sync(
     ] = None,
     until_empty: Annotated[
         bool,
-        typer.Option("--until-empty", help="Wait for retries too: stop only when nothing is left."),
+        typer.Option(
+            "--until-empty",
+            metavar="",
+            help="Wait for retries too: stop only when nothing is left.",
+        ),
     ] = False,
     url: UrlOption = None,
     unit_code: UnitOption = None,

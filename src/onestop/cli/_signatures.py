@@ -109,10 +109,12 @@ def sign_command(
     ] = None,
     pades: Annotated[
         bool,
-        typer.Option("--pades", help="FILE is a PDF: write it signed (PAdES B-B) to --out."),
+        typer.Option(
+            "--pades", metavar="", help="FILE is a PDF: write it signed (PAdES B-B) to --out."
+        ),
     ] = False,
     visible: Annotated[
-        bool, typer.Option("--visible", help="With --pades: stamp the signer and time.")
+        bool, typer.Option("--visible", metavar="", help="With --pades: stamp the signer and time.")
     ] = False,
     reason: Annotated[str | None, typer.Option("--reason", help="With --pades: /Reason.")] = None,
     tsa: Annotated[
