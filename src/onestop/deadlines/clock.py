@@ -48,6 +48,7 @@ from onestop.deadlines.policies import (
     CountingPolicy,
     Deadline,
     ExplanationStep,
+    _numbered,
     compute_due,
     day_steps,
     policy_by_name,
@@ -181,6 +182,11 @@ def _count(
 ) -> Deadline:
     """Count ``processing_time`` from ``start`` (default policy of its unit unless given)."""
     return compute_due(calendar, start, processing_time, policy=policy)
+
+
+def _both_languages(steps: Sequence[ExplanationStep]) -> tuple[str, str]:
+    """``steps`` as numbered text in Vietnamese and in English (the steps are built once)."""
+    return _numbered(steps, "vi"), _numbered(steps, "en")
 
 
 def _default_calendar() -> WorkCalendar:
@@ -1266,8 +1272,7 @@ class DossierClock:
                 f"Complete dossier received at {_fmt(self.received_at, 'en')}; processing "
                 f"time {_fmt_processing_time(pt, 'en')}: due {_fmt(base.due, 'en')}.",
                 _BASIS_RECEIPT,
-                base.explain("vi"),
-                base.explain("en"),
+                *_both_languages(base.steps),
             )
         ]
         for i, seg in enumerate(self.supplements):
@@ -1286,13 +1291,7 @@ class DossierClock:
                 )
                 continue
             detail = resumed.deadline
-            if detail is not None:
-                detail_vi, detail_en = detail.explain("vi"), detail.explain("en")
-            else:
-                detail_vi, detail_en = (
-                    "\n".join(f"{n}. {d.text(lang)}" for n, d in enumerate(resumed.days, 1))
-                    for lang in ("vi", "en")
-                )
+            detail_vi, detail_en = _both_languages(resumed.days if detail is None else detail.steps)
             steps.append(
                 ClockStep(
                     ClockStepKind.SUPPLEMENT,
@@ -1340,8 +1339,7 @@ class DossierClock:
                     f"{_fmt_share(sd.step, 'en')} from "
                     f"{_fmt(sd.step.started_at, 'en')}, due {_fmt(sd.due, 'en')}.",
                     _BASIS_LIEN_THONG,
-                    sd.deadline.explain("vi") if sd.deadline is not None else "",
-                    sd.deadline.explain("en") if sd.deadline is not None else "",
+                    *_both_languages(sd.deadline.steps if sd.deadline is not None else ()),
                 )
             )
         for flag in self.flags(at):
@@ -1384,6 +1382,7 @@ class DossierClock:
         def iso(value: dt.datetime | None) -> str | None:
             return None if value is None else value.isoformat()
 
+        steps = self.explanation(at)
         timeliness: Timeliness | None = None
         if self.finished_at is not None or at is not None:
             timeliness = self.timeliness(at)
@@ -1410,7 +1409,7 @@ class DossierClock:
                 {"code": f.code.value, "vi": f.message_vi, "en": f.message_en, "basis": f.basis}
                 for f in self.flags(at)
             ],
-            "explanation": {"vi": self.explain("vi", at=at), "en": self.explain("en", at=at)},
+            "explanation": {"vi": _render(steps, "vi"), "en": _render(steps, "en")},
         }
 
     def explain(self, lang: Lang = "vi", *, at: dt.datetime | None = None) -> str:
@@ -1423,11 +1422,16 @@ class DossierClock:
             raise InvalidInputError(
                 f"lang: unsupported language {lang!r}; expected 'vi' or 'en'", field="lang"
             )
-        lines: list[str] = []
-        for n, step in enumerate(self.explanation(at), start=1):
-            lines.append(f"{n}. {step.text(lang)}")
-            lines.extend(f"   {line}" for line in step.detail(lang).splitlines() if line)
-        return "\n".join(lines)
+        return _render(self.explanation(at), lang)
+
+
+def _render(steps: Sequence[ClockStep], lang: Lang) -> str:
+    """Clock steps as numbered lines, each step's date arithmetic indented under it."""
+    lines: list[str] = []
+    for n, step in enumerate(steps, start=1):
+        lines.append(f"{n}. {step.text(lang)}")
+        lines.extend(f"   {line}" for line in step.detail(lang).splitlines() if line)
+    return "\n".join(lines)
 
 
 # ---------------------------------------------------------------------------- from models

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import abc
 import datetime as dt
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from enum import StrEnum
 from types import MappingProxyType
 from typing import Any, ClassVar, Literal
@@ -148,6 +148,11 @@ class ExplanationStep:
         }
 
 
+def _numbered(steps: Iterable[ExplanationStep], lang: Literal["vi", "en"]) -> str:
+    """``steps`` as numbered lines (``1. ...``) in ``lang``; no check of ``lang``."""
+    return "\n".join(f"{i}. {s.text(lang)}" for i, s in enumerate(steps, 1))
+
+
 @attrs.frozen(slots=True, eq=False)
 class Deadline:
     """A computed due instant with what it was computed from.
@@ -198,7 +203,7 @@ class Deadline:
         """The reasoning as numbered lines in Vietnamese (``"vi"``) or English (``"en"``)."""
         if lang not in ("vi", "en"):
             raise InvalidInputError(f"lang must be 'vi' or 'en', got {lang!r}", field="lang")
-        return "\n".join(f"{i}. {s.text(lang)}" for i, s in enumerate(self.steps, 1))
+        return _numbered(self.steps, lang)
 
     def remaining(self, at: dt.datetime) -> dt.timedelta:
         """Office time left from ``at`` to :attr:`due` (negative once overdue)."""
@@ -220,8 +225,8 @@ class Deadline:
         if explain:
             steps = self.steps
             out["explanation"] = {
-                "vi": "\n".join(f"{i}. {s.text('vi')}" for i, s in enumerate(steps, 1)),
-                "en": "\n".join(f"{i}. {s.text('en')}" for i, s in enumerate(steps, 1)),
+                "vi": _numbered(steps, "vi"),
+                "en": _numbered(steps, "en"),
                 "steps": [s.to_dict() for s in steps],
             }
         return out
