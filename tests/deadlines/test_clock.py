@@ -145,6 +145,45 @@ def test_finish_before_receipt(cal):
     assert exc.value.field == "finished_at"
 
 
+def test_finish_copy_is_checked_like_the_constructor(cal):
+    c = DossierClock(cal, WD10, RECEIVED)
+    with pytest.raises(InvalidInputError) as exc:
+        c.finish(at(3, 1, 9))
+    assert exc.value.field == "finished_at"
+    with pytest.raises(InvalidInputError) as exc:
+        c.finish(dt.datetime(2026, 3, 20, 9))  # naive
+    assert exc.value.field == "finished_at"
+    with pytest.raises(InvalidInputError) as exc:
+        c.with_step("UBND xã")  # type: ignore[arg-type]
+    assert exc.value.field == "steps"
+
+
+@pytest.mark.parametrize("policy", [RESTART, PAUSE])
+def test_with_copies_equal_a_clock_built_whole(cal, policy):
+    """finish / with_extension / with_step give the clock the constructor gives from scratch."""
+    step = LienThongSpan("UBND xã", at(3, 3, 9), due_at=at(3, 5, 17), finished_at=at(3, 5, 16))
+    start = DossierClock(cal, WD10, RECEIVED, supplement_policy=policy).with_supplement(
+        at(3, 3, 10), at(3, 9, 8)
+    )
+    new_due = start.due_at + dt.timedelta(days=7)
+    copy = (
+        start.with_step(step).with_extension(new_due, apology_at=at(3, 12, 9)).finish(at(3, 25, 15))
+    )
+    whole = DossierClock(
+        cal,
+        WD10,
+        RECEIVED,
+        supplement_policy=policy,
+        supplements=start.supplements,
+        extension=ExtensionSpan(new_due, at(3, 12, 9)),
+        steps=(step,),
+        finished_at=at(3, 25, 15),
+    )
+    assert copy == whole
+    assert copy.to_dict(at=at(3, 20, 9)) == whole.to_dict(at=at(3, 20, 9))
+    assert copy.due_at == new_due and copy.original_due_at == start.due_at
+
+
 def test_lien_thong_step_needs_a_limit():
     with pytest.raises(InvalidInputError) as exc:
         LienThongSpan("UBND xã", at(3, 3, 9))

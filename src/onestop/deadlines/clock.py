@@ -820,6 +820,11 @@ class DossierClock:
     _timeline: _Timeline = attrs.field(init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
+        self._check()
+        object.__setattr__(self, "_timeline", self._build())
+
+    def _check(self) -> None:
+        """Refuse wrong types, naive instants and a finish before receipt."""
         if not isinstance(self.calendar, WorkCalendar):
             raise InvalidInputError(
                 f"calendar: expected a WorkCalendar (e.g. civil_service_calendar()), got "
@@ -864,7 +869,19 @@ class DossierClock:
                 "finished_at: earlier than received_at; a dossier finishes after its receipt",
                 field="finished_at",
             )
-        object.__setattr__(self, "_timeline", self._build())
+
+    def _with(self, **changes: object) -> DossierClock:
+        """A copy with ``extension``, ``steps`` or ``finished_at`` changed.
+
+        These fields do not enter the supplement timeline (the base deadline and the due date
+        after each resubmission), so the copy shares it instead of counting it again; the
+        copy's fields are checked as the constructor checks them.
+        """
+        new = object.__new__(DossierClock)
+        for a in attrs.fields(DossierClock):
+            object.__setattr__(new, a.name, changes.get(a.name, getattr(self, a.name)))
+        new._check()
+        return new
 
     def _build(self) -> _Timeline:
         base = _count(self.calendar, self.processing_time, self.received_at, self.counting_policy)
@@ -953,15 +970,15 @@ class DossierClock:
                 "sets a later appointment",
                 field="extension.new_due_at",
             )
-        return attrs.evolve(self, extension=extension)
+        return self._with(extension=extension)
 
     def with_step(self, step: LienThongSpan) -> DossierClock:
         """A copy with one more liên thông step."""
-        return attrs.evolve(self, steps=(*self.steps, step))
+        return self._with(steps=(*self.steps, step))
 
     def finish(self, at: dt.datetime) -> DossierClock:
         """A copy finished at ``at`` (result ready, or the dossier closed)."""
-        return attrs.evolve(self, finished_at=at)
+        return self._with(finished_at=at)
 
     # -------------------------------------------------------------- due dates
 
