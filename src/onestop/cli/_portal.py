@@ -12,8 +12,11 @@ Connection settings come from the options or the ``ONESTOP_PORTAL_*`` environmen
 
 from __future__ import annotations
 
+import functools
+import inspect
 import signal
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -84,28 +87,49 @@ OutboxOption = Annotated[
 ]
 
 
-def _overrides(
-    url: str | None,
-    unit_code: str | None,
-    auth: str | None,
-    username: str | None,
-    timeout: float | None,
-    **more: str | None,
-) -> dict[str, Any]:
-    """Options given on the command line (passwords and secrets come from the environment).
+#: The connection options of ``portal push`` and ``portal sync``, declared once:
+#: parameter name -> (:class:`PortalSettings` field it overrides, option declaration).
+_CONNECTION_OPTIONS: dict[str, tuple[str, Any]] = {
+    "url": ("base_url", UrlOption),
+    "unit_code": ("unit_code", UnitOption),
+    "auth": ("auth_mode", AuthOption),
+    "username": ("username", UserOption),
+    "timeout": ("timeout", TimeoutOption),
+    "consumer_key": ("consumer_key", ConsumerKeyOption),
+    "service_path": ("service_path", ServicePathOption),
+    "share_path": ("share_path", SharePathOption),
+    "login_path": ("login_path", LoginPathOption),
+    "token_url": ("token_url", TokenUrlOption),
+    "dstcode": ("dstcode", DstcodeOption),
+}
 
-    ``more`` holds the other non-secret settings by their :class:`PortalSettings` names
-    (``consumer_key``, ``service_path``, ``share_path``, ``login_path``, ``token_url``,
-    ``dstcode``).
+
+def _with_connection_options(command: Callable[..., None]) -> Callable[..., None]:
+    """Add the connection options to ``command``, before its ``--json``.
+
+    The command declares ``overrides: dict[str, Any]`` instead of the eleven options and
+    receives the values given on the command line keyed by :class:`PortalSettings` field
+    (``None`` where an option is not given). Passwords and secrets are not options: they come
+    from the environment only.
     """
-    return {
-        "base_url": url,
-        "unit_code": unit_code,
-        "auth_mode": auth,
-        "username": username,
-        "timeout": timeout,
-        **more,
-    }
+    signature = inspect.signature(command, eval_str=True)
+    keyword = inspect.Parameter.KEYWORD_ONLY
+    own = [p for name, p in signature.parameters.items() if name not in ("overrides", "json_")]
+    added = [
+        inspect.Parameter(name, keyword, default=None, annotation=declaration)
+        for name, (_, declaration) in _CONNECTION_OPTIONS.items()
+    ]
+    json_ = signature.parameters["json_"].replace(kind=keyword)
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> None:
+        overrides = {field: kwargs.pop(name) for name, (field, _) in _CONNECTION_OPTIONS.items()}
+        command(*args, overrides=overrides, **kwargs)
+
+    wrapper.__signature__ = signature.replace(  # type: ignore[attr-defined]
+        parameters=[*own, *added, json_]
+    )
+    return wrapper
 
 
 def _read_dossier(path: Path) -> Any:
@@ -124,19 +148,11 @@ def _read_dossier(path: Path) -> Any:
 
 @portal_app.command("push")
 @handle_errors
+@_with_connection_options
 def push(
     dossier_file: Annotated[Path, typer.Argument(help="A domain Dossier as JSON.")],
-    url: UrlOption = None,
-    unit_code: UnitOption = None,
-    auth: AuthOption = None,
-    username: UserOption = None,
-    timeout: TimeoutOption = None,
-    consumer_key: ConsumerKeyOption = None,
-    service_path: ServicePathOption = None,
-    share_path: SharePathOption = None,
-    login_path: LoginPathOption = None,
-    token_url: TokenUrlOption = None,
-    dstcode: DstcodeOption = None,
+    *,
+    overrides: dict[str, Any],
     json_: JsonOption = False,
 ) -> None:
     """Create or update one dossier on the portal (look up, then create or update).
@@ -146,19 +162,6 @@ def push(
     """
     from onestop.connectors.portal import PortalClient
 
-    overrides = _overrides(
-        url,
-        unit_code,
-        auth,
-        username,
-        timeout,
-        consumer_key=consumer_key,
-        service_path=service_path,
-        share_path=share_path,
-        login_path=login_path,
-        token_url=token_url,
-        dstcode=dstcode,
-    )
     dossier = _read_dossier(dossier_file)
     with PortalClient.from_env(**overrides) as client:
         result = client.upsert_dossier(dossier)
@@ -191,6 +194,7 @@ def enqueue(
 
 @portal_app.command("sync")
 @handle_errors
+@_with_connection_options
 def sync(
     outbox: OutboxOption,
     follow: Annotated[
@@ -214,17 +218,8 @@ def sync(
             help="Wait for retries too: stop only when nothing is left.",
         ),
     ] = False,
-    url: UrlOption = None,
-    unit_code: UnitOption = None,
-    auth: AuthOption = None,
-    username: UserOption = None,
-    timeout: TimeoutOption = None,
-    consumer_key: ConsumerKeyOption = None,
-    service_path: ServicePathOption = None,
-    share_path: SharePathOption = None,
-    login_path: LoginPathOption = None,
-    token_url: TokenUrlOption = None,
-    dstcode: DstcodeOption = None,
+    *,
+    overrides: dict[str, Any],
     json_: JsonOption = False,
 ) -> None:
     """Deliver the outbox to the portal: what is due now, or continuously with --follow.
@@ -236,19 +231,6 @@ def sync(
     from onestop.connectors.outbox import AsyncOutboxWorker, Outbox, OutboxWorker, StopWhen
     from onestop.connectors.portal import AsyncPortalClient, PortalClient
 
-    overrides = _overrides(
-        url,
-        unit_code,
-        auth,
-        username,
-        timeout,
-        consumer_key=consumer_key,
-        service_path=service_path,
-        share_path=share_path,
-        login_path=login_path,
-        token_url=token_url,
-        dstcode=dstcode,
-    )
     # Settings and credentials are checked before the outbox is touched.
     PortalSettings.from_env(**overrides).make_auth()
     _require_outbox(outbox)
