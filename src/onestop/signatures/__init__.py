@@ -16,8 +16,59 @@ Importing this package is cheap: the names below load on first use, so ``cryptog
 from __future__ import annotations
 
 from types import ModuleType
+from typing import TYPE_CHECKING
 
 from onestop._lazy import lazy_names
+
+if TYPE_CHECKING:  # the names as mypy and IDEs see them; at run time they load lazily
+    from onestop.signatures.certificates import Certificate as Certificate
+    from onestop.signatures.certificates import DistinguishedName as DistinguishedName
+    from onestop.signatures.certificates import KeyAndCertificates as KeyAndCertificates
+    from onestop.signatures.certificates import load_certificate as load_certificate
+    from onestop.signatures.certificates import load_certificates as load_certificates
+    from onestop.signatures.certificates import load_pkcs12 as load_pkcs12
+    from onestop.signatures.certificates import load_private_key as load_private_key
+    from onestop.signatures.certificates import parse_identifier as parse_identifier
+    from onestop.signatures.certificates import read_certificates as read_certificates
+    from onestop.signatures.certificates import read_private_key as read_private_key
+    from onestop.signatures.cms import HashSigner as HashSigner
+    from onestop.signatures.cms import PreparedSignature as PreparedSignature
+    from onestop.signatures.cms import Timestamper as Timestamper
+    from onestop.signatures.cms import key_signer as key_signer
+    from onestop.signatures.cms import prepare_signature as prepare_signature
+    from onestop.signatures.cms import sign_bytes as sign_bytes
+    from onestop.signatures.cms import sign_digest as sign_digest
+    from onestop.signatures.cms import sign_file as sign_file
+    from onestop.signatures.cms import verify_bytes as verify_bytes
+    from onestop.signatures.cms import verify_digest as verify_digest
+    from onestop.signatures.cms import verify_file as verify_file
+    from onestop.signatures.pdf import PreparedPdf as PreparedPdf
+    from onestop.signatures.pdf import VisibleStamp as VisibleStamp
+    from onestop.signatures.pdf import prepare_pdf_signature as prepare_pdf_signature
+    from onestop.signatures.pdf import sign_pdf as sign_pdf
+    from onestop.signatures.pdf import verify_pdf as verify_pdf
+    from onestop.signatures.records import SignedRecord as SignedRecord
+    from onestop.signatures.records import canonical_json as canonical_json
+    from onestop.signatures.records import sign_record as sign_record
+    from onestop.signatures.records import verify_record as verify_record
+    from onestop.signatures.remote import AsyncRemoteSigningClient as AsyncRemoteSigningClient
+    from onestop.signatures.remote import RemoteCertificate as RemoteCertificate
+    from onestop.signatures.remote import RemoteSigningClient as RemoteSigningClient
+    from onestop.signatures.status import IdentifierKind as IdentifierKind
+    from onestop.signatures.status import Problem as Problem
+    from onestop.signatures.status import ProblemCode as ProblemCode
+    from onestop.signatures.status import SignatureStatus as SignatureStatus
+    from onestop.signatures.status import SignerIdentity as SignerIdentity
+    from onestop.signatures.status import SubjectIdentifier as SubjectIdentifier
+    from onestop.signatures.timestamps import http_timestamper as http_timestamper
+    from onestop.signatures.trust import ChainValidation as ChainValidation
+    from onestop.signatures.trust import CrlFetcher as CrlFetcher
+    from onestop.signatures.trust import OcspFetcher as OcspFetcher
+    from onestop.signatures.trust import RevocationPolicy as RevocationPolicy
+    from onestop.signatures.trust import TrustStore as TrustStore
+    from onestop.signatures.trust import http_crl_fetcher as http_crl_fetcher
+    from onestop.signatures.trust import http_ocsp_fetcher as http_ocsp_fetcher
+    from onestop.signatures.trust import validate_chain as validate_chain
 
 #: Public name -> module that defines it (loaded lazily).
 _LAZY: dict[str, str] = {

@@ -7,7 +7,22 @@ use. Names load lazily, so importing :mod:`onestop.testing` pulls in no optional
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from onestop._lazy import lazy_names
+
+if TYPE_CHECKING:  # the names as mypy and IDEs see them; at run time they load lazily
+    from onestop.testing._factories import dossiers as dossiers
+    from onestop.testing._factories import make_dossier as make_dossier
+    from onestop.testing._factories import make_procedure as make_procedure
+    from onestop.testing._factories import procedures as procedures
+    from onestop.testing._fake_portal import FakePortal as FakePortal
+    from onestop.testing._fake_portal import FakePortalServer as FakePortalServer
+    from onestop.testing._fake_signer import FakeRemoteSigner as FakeRemoteSigner
+    from onestop.testing._pki import IssuedCertificate as IssuedCertificate
+    from onestop.testing._pki import ThrowawayPKI as ThrowawayPKI
+    from onestop.testing._pki import build_test_pki as build_test_pki
+    from onestop.testing._pki import make_test_pdf as make_test_pdf
 
 #: Public name -> private module that defines it.
 _LAZY: dict[str, str] = {
