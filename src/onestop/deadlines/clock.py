@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import datetime as dt
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from enum import StrEnum
 from types import MappingProxyType
 from typing import ClassVar, Literal, cast
@@ -428,10 +428,9 @@ class StepDeadline:
 class _Resumed:
     due: dt.datetime
     deadline: Deadline | None
-    text_vi: str
-    text_en: str
-    days: tuple[ExplanationStep, ...] = ()
-    """Days between the previous and the new due date, when no recounted deadline explains them."""
+    describe: Callable[[], tuple[str, str]]
+    """The step's sentence in Vietnamese and in English, built only when an explanation is
+    asked for (formatting instants costs more than counting the deadline)."""
 
 
 @attrs.frozen(slots=True)
@@ -497,23 +496,22 @@ class RestartOnResubmission(SupplementPolicy):
         """See :meth:`SupplementPolicy.resume`."""
         span = spans[-1]
         assert span.resubmitted_at is not None  # noqa: S101 - guaranteed by the caller
-        deadline = ctx.count(span.resubmitted_at)
-        pt_vi = _fmt_processing_time(ctx.processing_time, "vi")
-        pt_en = _fmt_processing_time(ctx.processing_time, "en")
-        return _Resumed(
-            due=deadline.due,
-            deadline=deadline,
-            text_vi=(
-                f"Thời hạn giải quyết được tính lại từ đầu sau khi nhận đủ hồ sơ: {pt_vi} kể từ "
-                f"{_fmt(span.resubmitted_at, 'vi')}; hạn mới {_fmt(deadline.due, 'vi')} "
-                f"(hạn trước đó {_fmt(due_before, 'vi')})."
-            ),
-            text_en=(
+        resubmitted_at = span.resubmitted_at
+        deadline = ctx.count(resubmitted_at)
+
+        def describe() -> tuple[str, str]:
+            pt_vi = _fmt_processing_time(ctx.processing_time, "vi")
+            pt_en = _fmt_processing_time(ctx.processing_time, "en")
+            return (
+                f"Thời hạn giải quyết được tính lại từ đầu sau khi nhận đủ hồ sơ: {pt_vi} kể "
+                f"từ {_fmt(resubmitted_at, 'vi')}; hạn mới {_fmt(deadline.due, 'vi')} "
+                f"(hạn trước đó {_fmt(due_before, 'vi')}).",
                 f"The processing time is counted again from the receipt of the completed "
-                f"dossier: {pt_en} from {_fmt(span.resubmitted_at, 'en')}; new due "
-                f"{_fmt(deadline.due, 'en')} (was {_fmt(due_before, 'en')})."
-            ),
-        )
+                f"dossier: {pt_en} from {_fmt(resubmitted_at, 'en')}; new due "
+                f"{_fmt(deadline.due, 'en')} (was {_fmt(due_before, 'en')}).",
+            )
+
+        return _Resumed(deadline.due, deadline, describe)
 
 
 def _paused_working_days(cal: WorkCalendar, spans: Sequence[SupplementSpan]) -> int:
@@ -548,7 +546,6 @@ class _Shifted:
     deadline: Deadline | None
     paused_vi: str
     paused_en: str
-    days: tuple[ExplanationStep, ...] = ()
 
 
 def _days_added(
@@ -611,8 +608,7 @@ class _ShiftWorkingDays(_PauseMeasure):
             return _Shifted(base, None, "0 ngày làm việc", "0 working days")
         day = ctx.calendar.add_working_days(local_date(base), days)
         due = _on_day_like(ctx.calendar, base, day)
-        added = _days_added(ctx.calendar, base, due)
-        return _Shifted(due, None, f"{days} ngày làm việc", f"{days} working days", added)
+        return _Shifted(due, None, f"{days} ngày làm việc", f"{days} working days")
 
 
 class _ShiftMonthPeriod(_PauseMeasure):
@@ -629,8 +625,7 @@ class _ShiftMonthPeriod(_PauseMeasure):
         nominal = received + relativedelta(months=ctx.base.amount)
         day = ctx.calendar.roll_forward(nominal + dt.timedelta(days=days))
         due = _on_day_like(ctx.calendar, base, day)
-        added = _days_added(ctx.calendar, base, due)
-        return _Shifted(due, None, f"{days} ngày", f"{days} calendar days", added)
+        return _Shifted(due, None, f"{days} ngày", f"{days} calendar days")
 
 
 class _AddWorkingTime(_PauseMeasure):
@@ -646,8 +641,7 @@ class _AddWorkingTime(_PauseMeasure):
         vi, en = _fmt_working_time(paused, "vi"), _fmt_working_time(paused, "en")
         if paused <= dt.timedelta(0):
             return _Shifted(base, None, vi, en)
-        due = cal.add_working_time(base, paused)
-        return _Shifted(due, None, vi, en, _days_added(cal, base, due))
+        return _Shifted(cal.add_working_time(base, paused), None, vi, en)
 
 
 #: How :data:`PAUSE` measures and adds back the pause, per counting policy name (data, not
@@ -691,24 +685,21 @@ class PauseDuringSupplement(SupplementPolicy):
                 field="supplement_policy",
             )
         shifted = measure.shift(ctx, spans)
-        due, paused_vi, paused_en = shifted.due, shifted.paused_vi, shifted.paused_en
-        return _Resumed(
-            due=due,
-            deadline=shifted.deadline,
-            days=shifted.days,
-            text_vi=(
-                f"Thời gian chờ bổ sung (từ {_fmt(span.requested_at, 'vi')} đến "
-                f"{_fmt(span.resubmitted_at, 'vi')}) không tính vào thời hạn; tổng thời gian "
-                f"tạm dừng {paused_vi} được cộng vào hạn tính từ lúc tiếp nhận: hạn mới "
-                f"{_fmt(due, 'vi')} (hạn trước đó {_fmt(due_before, 'vi')})."
-            ),
-            text_en=(
-                f"The wait for the supplement ({_fmt(span.requested_at, 'en')} to "
-                f"{_fmt(span.resubmitted_at, 'en')}) does not count; the total pause of "
-                f"{paused_en} is added to the deadline counted from receipt: new due "
-                f"{_fmt(due, 'en')} (was {_fmt(due_before, 'en')})."
-            ),
-        )
+        requested_at, resubmitted_at, due = span.requested_at, span.resubmitted_at, shifted.due
+
+        def describe() -> tuple[str, str]:
+            return (
+                f"Thời gian chờ bổ sung (từ {_fmt(requested_at, 'vi')} đến "
+                f"{_fmt(resubmitted_at, 'vi')}) không tính vào thời hạn; tổng thời gian "
+                f"tạm dừng {shifted.paused_vi} được cộng vào hạn tính từ lúc tiếp nhận: hạn mới "
+                f"{_fmt(due, 'vi')} (hạn trước đó {_fmt(due_before, 'vi')}).",
+                f"The wait for the supplement ({_fmt(requested_at, 'en')} to "
+                f"{_fmt(resubmitted_at, 'en')}) does not count; the total pause of "
+                f"{shifted.paused_en} is added to the deadline counted from receipt: new due "
+                f"{_fmt(due, 'en')} (was {_fmt(due_before, 'en')}).",
+            )
+
+        return _Resumed(due, shifted.deadline, describe)
 
 
 #: Count again from the completed dossier (NĐ 61/2018 Art. 19(4)).
@@ -1308,12 +1299,19 @@ class DossierClock:
                 )
                 continue
             detail = resumed.deadline
-            detail_vi, detail_en = _both_languages(resumed.days if detail is None else detail.steps)
+            # no recounted deadline: the days between the due counted at receipt and the
+            # moved one (a pause adds to that deadline) explain the move
+            detail_vi, detail_en = _both_languages(
+                _days_added(self.calendar, base.due, resumed.due)
+                if detail is None
+                else detail.steps
+            )
+            text_vi, text_en = resumed.describe()
             steps.append(
                 ClockStep(
                     ClockStepKind.SUPPLEMENT,
-                    f"{head_vi}. {resumed.text_vi}",
-                    f"{head_en}. {resumed.text_en}",
+                    f"{head_vi}. {text_vi}",
+                    f"{head_en}. {text_en}",
                     self.supplement_policy.basis,
                     detail_vi,
                     detail_en,
