@@ -193,19 +193,22 @@ def progress_rows(dossier: Dossier) -> list[ProgressRecord]:
         InvalidInputError: ``dossier`` is not a :class:`~onestop.models.Dossier`.
     """
     _check_dossier(dossier)
+    code = str(dossier.code)
+    due = format_portal_datetime(dossier.due_at)
     rows: list[ProgressRecord] = []
     for event in dossier.events:
         if event.from_status is event.to_status:
             continue
+        at = format_portal_datetime(event.at)
         rows.append(
             ProgressRecord(
-                MaHoSo=str(dossier.code),
+                MaHoSo=code,
                 NguoiXuLy=event.actor[:50],
-                ThoiDiemXuLy=format_portal_datetime(event.at),
+                ThoiDiemXuLy=at,
                 NoiDungXuLy=(event.note or event.action.value)[:2000],
                 TrangThai=str(event.to_status.code),
-                NgayBatDau=format_portal_datetime(event.at),
-                NgayKetThucTheoQuyDinh=format_portal_datetime(dossier.due_at),
+                NgayBatDau=at,
+                NgayKetThucTheoQuyDinh=due,
             )
         )
     return rows
