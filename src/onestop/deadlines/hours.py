@@ -330,6 +330,8 @@ class OfficeHoursSchedule:
 
     def for_date(self, day: dt.date) -> OfficeHours:
         """The office hours in force on ``day``."""
+        if len(self.entries) == 1:
+            return self.entries[0][1]
         i = bisect.bisect_right(self._starts, day.toordinal()) - 1
         return self.entries[max(i, 0)][1]
 

@@ -398,6 +398,8 @@ def _moved_steps(calendar: WorkCalendar, last: dt.date, end: dt.date) -> Iterato
 
 def _unit(value: Any) -> TimeUnit:
     """``value`` as a :class:`TimeUnit` (accepts the enum or its string value)."""
+    if type(value) is TimeUnit:
+        return value
     try:
         return TimeUnit(value)
     except ValueError:
