@@ -57,6 +57,7 @@ from onestop.deadlines.timeliness import (
     VN_TZ,
     SupplementSpan,
     Timeliness,
+    _require_aware,
     classify,
     classify_766,
     end_instant_766,
@@ -156,21 +157,6 @@ def _fmt_share(step: LienThongSpan, lang: Lang) -> str:
     return "thời hạn riêng" if lang == "vi" else "own time limit"
 
 
-def _aware(value: object, field: str) -> dt.datetime:
-    if not isinstance(value, dt.datetime):
-        raise InvalidInputError(
-            f"{field}: expected a timezone-aware datetime, got {type(value).__name__}",
-            field=field,
-        )
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise InvalidInputError(
-            f"{field}: naive datetime; expected a timezone-aware datetime such as "
-            "2026-02-13T10:00:00+07:00",
-            field=field,
-        )
-    return value
-
-
 # ---------------------------------------------------------------------------- counting
 
 
@@ -221,7 +207,7 @@ def due_for_procedure(
         InvalidInputError: naive ``received_at``, an unknown channel, or one the procedure
             does not accept.
     """
-    _aware(received_at, "received_at")
+    _require_aware(received_at, "received_at")
     if not callable(getattr(procedure, "processing_time_for", None)):
         raise InvalidInputError(
             f"procedure: expected a Procedure (with processing_time_for(channel)), got "
@@ -345,9 +331,9 @@ class ExtensionSpan:
     apology_at: dt.datetime | None = None
 
     def __attrs_post_init__(self) -> None:
-        _aware(self.new_due_at, "extension.new_due_at")
+        _require_aware(self.new_due_at, "extension.new_due_at")
         if self.apology_at is not None:
-            _aware(self.apology_at, "extension.apology_at")
+            _require_aware(self.apology_at, "extension.apology_at")
 
 
 @attrs.frozen(slots=True)
@@ -379,7 +365,7 @@ class LienThongSpan:
                 f"{type(agency).__name__ if not isinstance(agency, str) else 'empty text'}",
                 field="steps.agency",
             )
-        _aware(self.started_at, "steps.started_at")
+        _require_aware(self.started_at, "steps.started_at")
         if self.share is not None and not isinstance(self.share, ProcessingTime):
             raise InvalidInputError(
                 "steps.share: expected a ProcessingTime such as ProcessingTime.working_days(3), "
@@ -393,10 +379,10 @@ class LienThongSpan:
                 field="steps.share",
             )
         if self.due_at is not None:
-            _aware(self.due_at, "steps.due_at")
+            _require_aware(self.due_at, "steps.due_at")
         if (
             self.finished_at is not None
-            and _aware(self.finished_at, "steps.finished_at") < self.started_at
+            and _require_aware(self.finished_at, "steps.finished_at") < self.started_at
         ):
             raise InvalidInputError(
                 "steps.finished_at: earlier than the step's started_at", field="steps.finished_at"
@@ -852,8 +838,8 @@ class DossierClock:
                 f"'working-hours', got {type(self.counting_policy).__name__}",
                 field="counting_policy",
             )
-        _aware(self.received_at, "received_at")
-        if self.finished_at is not None and _aware(self.finished_at, "finished_at") < (
+        _require_aware(self.received_at, "received_at")
+        if self.finished_at is not None and _require_aware(self.finished_at, "finished_at") < (
             self.received_at
         ):
             raise InvalidInputError(
@@ -1013,7 +999,7 @@ class DossierClock:
 
         The clock instant is frozen at the request while a supplement is awaited.
         """
-        at = _aware(at, "at")
+        at = _require_aware(at, "at")
         if at < self.received_at:
             raise InvalidInputError(
                 "at: before the dossier was received; the clock starts at received_at",
@@ -1131,7 +1117,7 @@ class DossierClock:
             at: for unfinished steps, the instant to judge "over its share" at.
         """
         if at is not None:
-            _aware(at, "at")
+            _require_aware(at, "at")
         out = []
         for step in self.steps:
             deadline = None

@@ -102,7 +102,8 @@ _FINISHED = frozenset({Timeliness.EARLY, Timeliness.ON_TIME, Timeliness.LATE})
 _ON_TIME = frozenset({Timeliness.EARLY, Timeliness.ON_TIME, Timeliness.IN_PROGRESS_ON_TIME})
 
 
-def _require_aware(value: dt.datetime, field: str) -> dt.datetime:
+def _require_aware(value: object, field: str) -> dt.datetime:
+    """``value`` itself when it is an aware datetime; else an error naming ``field``."""
     if not isinstance(value, dt.datetime):
         raise InvalidInputError(
             f"{field}: expected a timezone-aware datetime, got {type(value).__name__}",
