@@ -25,6 +25,7 @@ from onestop.errors import (
 __all__ = [
     "BAD_INPUT_ERRORS",
     "JsonOption",
+    "UsageError",
     "app",
     "console",
     "err_console",
@@ -32,6 +33,7 @@ __all__ = [
     "handle_errors",
     "print_json",
     "state",
+    "usage_error_report",
 ]
 
 P = ParamSpec("P")
@@ -49,7 +51,8 @@ def _exception_base(name: str) -> type[Exception]:
     raise LookupError(name)  # pragma: no cover - click has had both classes since 2.0
 
 
-_UsageError = _exception_base("UsageError")
+#: click's ``UsageError``: a wrong option value, a missing argument, an unknown option.
+UsageError = _exception_base("UsageError")
 _ClickException = _exception_base("ClickException")
 
 
@@ -98,7 +101,7 @@ class _OneStopGroup(TyperGroup):
                 windows_expand_args=windows_expand_args,
                 **extra,
             )
-        except _UsageError as exc:
+        except UsageError as exc:
             if type(exc).__name__ == "NoArgsIsHelpError":
                 ctx = getattr(exc, "ctx", None)
                 if ctx is not None:
@@ -120,20 +123,27 @@ class _OneStopGroup(TyperGroup):
         sys.exit(result if isinstance(result, int) and not isinstance(result, bool) else 0)
 
 
-def _usage_error(exc: Exception, *, as_json: bool) -> None:
-    """Print a command-line usage error as one line (or one JSON object)."""
+def usage_error_report(exc: Exception) -> dict[str, Any]:
+    """The ``{"code", "message", "field"}`` object of a command-line usage error.
+
+    ``message`` is click's message on one line, followed by where to read the command's help;
+    ``field`` is the name of the parameter at fault, or ``None``.
+    """
     message = " ".join(str(exc.format_message()).split())  # type: ignore[attr-defined]
     param = getattr(exc, "param", None)
-    field = getattr(param, "name", None)
     ctx = getattr(exc, "ctx", None)
     if ctx is not None:
         message += f" (see '{ctx.command_path} --help')"
+    return {"code": "usage_error", "message": message, "field": getattr(param, "name", None)}
+
+
+def _usage_error(exc: Exception, *, as_json: bool) -> None:
+    """Print a command-line usage error as one line (or one JSON object)."""
+    report = usage_error_report(exc)
     if as_json:
-        print_json(
-            {"ok": False, "error": {"code": "usage_error", "message": message, "field": field}}
-        )
+        print_json({"ok": False, "error": report})
     else:
-        err_console.print(f"error[usage_error]: {message}", markup=False, soft_wrap=True)
+        err_console.print(f"error[usage_error]: {report['message']}", markup=False, soft_wrap=True)
 
 
 app = typer.Typer(
@@ -231,7 +241,7 @@ def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return func(*args, **kwargs)
-        except (typer.Exit, typer.Abort, KeyboardInterrupt, _UsageError):
+        except (typer.Exit, typer.Abort, KeyboardInterrupt, UsageError):
             raise  # a usage error (typer.BadParameter...) is reported by the root group
         except Exception as exc:
             if state["debug"]:

@@ -21,12 +21,14 @@ from typer.core import TyperCommand
 
 from onestop.cli._app import (
     JsonOption,
+    UsageError,
     app,
     console,
     err_console,
     handle_errors,
     print_json,
     state,
+    usage_error_report,
 )
 from onestop.errors import OneStopError, SignatureError
 from onestop.signatures.status import SignatureStatus
@@ -267,14 +269,6 @@ def _malformed(error: dict[str, str | None]) -> dict[str, Any]:
     }
 
 
-def _usage_error_class() -> type[Exception]:
-    """Click's ``UsageError`` (found through typer's ``BadParameter``, vendored or not)."""
-    for klass in typer.BadParameter.__mro__:
-        if klass.__name__ == "UsageError" and issubclass(klass, Exception):
-            return klass
-    raise LookupError("UsageError")  # pragma: no cover - click has had it since 2.0
-
-
 class _VerifyCommand(TyperCommand):
     """``verify`` keeps its JSON contract for command-line mistakes too.
 
@@ -287,20 +281,10 @@ class _VerifyCommand(TyperCommand):
         as_json = "--json" in args
         try:
             rest: list[str] = super().parse_args(ctx, args)
-        except _usage_error_class() as exc:
+        except UsageError as exc:
             if not as_json:
                 raise
-            message = " ".join(str(exc.format_message()).split())  # type: ignore[attr-defined]
-            param = getattr(exc, "param", None)
-            print_json(
-                _malformed(
-                    {
-                        "code": "usage_error",
-                        "message": f"{message} (see 'onestop verify --help')",
-                        "field": getattr(param, "name", None),
-                    }
-                )
-            )
+            print_json(_malformed(usage_error_report(exc)))
             raise typer.Exit(2) from None
         return rest
 
