@@ -795,7 +795,31 @@ def _check_day_end(_inst: object, _attr: object, value: object) -> None:
 
 
 @attrs.frozen(slots=True)
-class CalendarDaysPolicy(CountingPolicy):
+class _PeriodPolicy(CountingPolicy):
+    """A Civil Code period (days or months) whose last day is found by the calendar."""
+
+    day_end: Literal["close", "midnight"] = attrs.field(
+        default="close", kw_only=True, validator=_check_day_end
+    )
+
+    @abc.abstractmethod
+    def _last_day(self, calendar: WorkCalendar, day: dt.date, amount: int) -> dt.date:
+        """The last day of the period starting after ``day`` (moved by Art. 148(5))."""
+
+    def _due(
+        self,
+        calendar: WorkCalendar,
+        received: dt.datetime,
+        amount: int,
+        unit: TimeUnit,  # noqa: ARG002 - the base class's signature
+    ) -> dt.datetime:
+        return _end_instant(
+            calendar, self._last_day(calendar, received.date(), amount), self.day_end
+        )
+
+
+@attrs.frozen(slots=True)
+class CalendarDaysPolicy(_PeriodPolicy):
     """Calendar days (ngày), Civil Code 2015 Arts. 147–148.
 
     The receipt day is not counted (Art. 147(2)); the period ends on receipt day + N
@@ -811,19 +835,9 @@ class CalendarDaysPolicy(CountingPolicy):
     name: ClassVar[str] = "calendar-days"
     units: ClassVar[frozenset[TimeUnit]] = frozenset({TimeUnit.CALENDAR_DAYS})
     basis: ClassVar[str] = f"{BASIS_FIRST_DAY}; BLDS 2015 Điều 148 khoản 1, 5"
-    day_end: Literal["close", "midnight"] = attrs.field(
-        default="close", kw_only=True, validator=_check_day_end
-    )
 
-    def _due(
-        self,
-        calendar: WorkCalendar,
-        received: dt.datetime,
-        amount: int,
-        unit: TimeUnit,  # noqa: ARG002 - the base class's signature
-    ) -> dt.datetime:
-        last = calendar.add_calendar_days(received.date(), amount)
-        return _end_instant(calendar, last, self.day_end)
+    def _last_day(self, calendar: WorkCalendar, day: dt.date, amount: int) -> dt.date:
+        return calendar.add_calendar_days(day, amount)
 
     def explain_steps(self, deadline: Deadline) -> tuple[ExplanationStep, ...]:
         """The reasoning: receipt, first day excluded, last day, a move if any, due."""
@@ -849,7 +863,7 @@ class CalendarDaysPolicy(CountingPolicy):
 
 
 @attrs.frozen(slots=True)
-class MonthsPolicy(CountingPolicy):
+class MonthsPolicy(_PeriodPolicy):
     """Months (tháng), Civil Code 2015 Arts. 147–148.
 
     The period ends on the same day-number of the N-th month after receipt, or that month's
@@ -863,18 +877,9 @@ class MonthsPolicy(CountingPolicy):
     name: ClassVar[str] = "months"
     units: ClassVar[frozenset[TimeUnit]] = frozenset({TimeUnit.MONTHS})
     basis: ClassVar[str] = f"{BASIS_MONTH_END}; {BASIS_MOVE}"
-    day_end: Literal["close", "midnight"] = attrs.field(
-        default="close", kw_only=True, validator=_check_day_end
-    )
 
-    def _due(
-        self,
-        calendar: WorkCalendar,
-        received: dt.datetime,
-        amount: int,
-        unit: TimeUnit,  # noqa: ARG002 - the base class's signature
-    ) -> dt.datetime:
-        return _end_instant(calendar, calendar.add_months(received.date(), amount), self.day_end)
+    def _last_day(self, calendar: WorkCalendar, day: dt.date, amount: int) -> dt.date:
+        return calendar.add_months(day, amount)
 
     def explain_steps(self, deadline: Deadline) -> tuple[ExplanationStep, ...]:
         """The reasoning: receipt, month arithmetic (with clamping), a move if any, due."""
