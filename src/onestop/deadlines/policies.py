@@ -817,6 +817,20 @@ class _PeriodPolicy(CountingPolicy):
             calendar, self._last_day(calendar, received.date(), amount), self.day_end
         )
 
+    @abc.abstractmethod
+    def _rule_step(self, deadline: Deadline) -> tuple[ExplanationStep, dt.date]:
+        """The step that states the period's arithmetic, and its last day before any move."""
+
+    def explain_steps(self, deadline: Deadline) -> tuple[ExplanationStep, ...]:
+        """The reasoning: receipt, the period's arithmetic, a move if any, due."""
+        rule, last = self._rule_step(deadline)
+        return (
+            _received_step(deadline.received),
+            rule,
+            *_moved_steps(deadline.calendar, last, deadline.due_date),
+            _due_step(deadline.due, "kết thúc thời hạn", "end of the period"),
+        )
+
 
 @attrs.frozen(slots=True)
 class CalendarDaysPolicy(_PeriodPolicy):
@@ -839,27 +853,20 @@ class CalendarDaysPolicy(_PeriodPolicy):
     def _last_day(self, calendar: WorkCalendar, day: dt.date, amount: int) -> dt.date:
         return calendar.add_calendar_days(day, amount)
 
-    def explain_steps(self, deadline: Deadline) -> tuple[ExplanationStep, ...]:
-        """The reasoning: receipt, first day excluded, last day, a move if any, due."""
-        cal, received = deadline.calendar, deadline.received
-        day = received.date()
+    def _rule_step(self, deadline: Deadline) -> tuple[ExplanationStep, dt.date]:
+        day = deadline.received.date()
         last = day + dt.timedelta(days=deadline.amount)
-        steps = [
-            _received_step(received),
-            ExplanationStep(
-                StepKind.RULE,
-                day,
-                f"Ngày tiếp nhận không được tính; {deadline.amount} ngày kết thúc vào "
-                f"{format_day(last, 'vi')}",
-                f"The receipt day is not counted; {_n(deadline.amount, 'day')} "
-                f"{'ends' if deadline.amount == 1 else 'end'} on "
-                f"{format_day(last, 'en')}",
-                f"{BASIS_FIRST_DAY}; {BASIS_DAY_END}",
-            ),
-        ]
-        steps.extend(_moved_steps(cal, last, deadline.due_date))
-        steps.append(_due_step(deadline.due, "kết thúc thời hạn", "end of the period"))
-        return tuple(steps)
+        step = ExplanationStep(
+            StepKind.RULE,
+            day,
+            f"Ngày tiếp nhận không được tính; {deadline.amount} ngày kết thúc vào "
+            f"{format_day(last, 'vi')}",
+            f"The receipt day is not counted; {_n(deadline.amount, 'day')} "
+            f"{'ends' if deadline.amount == 1 else 'end'} on "
+            f"{format_day(last, 'en')}",
+            f"{BASIS_FIRST_DAY}; {BASIS_DAY_END}",
+        )
+        return step, last
 
 
 @attrs.frozen(slots=True)
@@ -881,32 +888,25 @@ class MonthsPolicy(_PeriodPolicy):
     def _last_day(self, calendar: WorkCalendar, day: dt.date, amount: int) -> dt.date:
         return calendar.add_months(day, amount)
 
-    def explain_steps(self, deadline: Deadline) -> tuple[ExplanationStep, ...]:
-        """The reasoning: receipt, month arithmetic (with clamping), a move if any, due."""
+    def _rule_step(self, deadline: Deadline) -> tuple[ExplanationStep, dt.date]:
         from dateutil.relativedelta import relativedelta
 
-        cal, received = deadline.calendar, deadline.received
-        day = received.date()
+        day = deadline.received.date()
         last = day + relativedelta(months=deadline.amount)
         clamp_vi = (
             " (tháng đó không có ngày tương ứng: ngày cuối tháng)" if last.day != day.day else ""
         )
         clamp_en = " (that month has no such day: its last day)" if last.day != day.day else ""
-        steps = [
-            _received_step(received),
-            ExplanationStep(
-                StepKind.RULE,
-                day,
-                f"{deadline.amount} tháng kết thúc vào {format_day(last, 'vi')}{clamp_vi}",
-                f"{_n(deadline.amount, 'month')} "
-                f"{'ends' if deadline.amount == 1 else 'end'} on "
-                f"{format_day(last, 'en')}{clamp_en}",
-                f"{BASIS_FIRST_DAY}; {BASIS_MONTH_END}",
-            ),
-        ]
-        steps.extend(_moved_steps(cal, last, deadline.due_date))
-        steps.append(_due_step(deadline.due, "kết thúc thời hạn", "end of the period"))
-        return tuple(steps)
+        step = ExplanationStep(
+            StepKind.RULE,
+            day,
+            f"{deadline.amount} tháng kết thúc vào {format_day(last, 'vi')}{clamp_vi}",
+            f"{_n(deadline.amount, 'month')} "
+            f"{'ends' if deadline.amount == 1 else 'end'} on "
+            f"{format_day(last, 'en')}{clamp_en}",
+            f"{BASIS_FIRST_DAY}; {BASIS_MONTH_END}",
+        )
+        return step, last
 
 
 #: The default instance of each policy, by name.
