@@ -40,6 +40,7 @@ from onestop.deadlines.policies import (
     SameDayPolicy,
     WorkingDaysPolicy,
     WorkingHoursPolicy,
+    _check_calendar,
     _unit,
     policy_by_name,
 )
@@ -86,17 +87,6 @@ _US_PER_DAY = 86_400_000_000
 
 
 # ---------------------------------------------------------------------- inputs
-
-
-def _check_calendar(calendar: object) -> None:
-    from onestop.deadlines.calendar import WorkCalendar
-
-    if not isinstance(calendar, WorkCalendar):
-        raise InvalidInputError(
-            "calendar must be a WorkCalendar (e.g. civil_service_calendar()), got "
-            f"{type(calendar).__name__}",
-            field="calendar",
-        )
 
 
 _NAT = np.datetime64("NaT", "us")

@@ -410,6 +410,16 @@ def _unit(value: Any) -> TimeUnit:
         ) from None
 
 
+def _check_calendar(calendar: object) -> None:
+    """Refuse anything but a :class:`WorkCalendar`, naming the ``calendar`` argument."""
+    if not isinstance(calendar, WorkCalendar):
+        raise InvalidInputError(
+            "calendar must be a WorkCalendar (e.g. civil_service_calendar()), got "
+            f"{type(calendar).__name__}",
+            field="calendar",
+        )
+
+
 class CountingPolicy(abc.ABC):
     """A named rule turning a receipt instant and a processing time into a :class:`Deadline`.
 
@@ -466,12 +476,7 @@ class CountingPolicy(abc.ABC):
             DeadlineError: a unit the policy does not count in.
             CalendarDataMissingError: a year the calendar has no data for.
         """
-        if not isinstance(calendar, WorkCalendar):
-            raise InvalidInputError(
-                "calendar must be a WorkCalendar (e.g. civil_service_calendar()), got "
-                f"{type(calendar).__name__}",
-                field="calendar",
-            )
+        _check_calendar(calendar)
         local = WorkCalendar._local(received, "received")
         if type(amount) is not int or amount < 0:
             raise InvalidInputError(
