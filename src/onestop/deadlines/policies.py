@@ -413,11 +413,15 @@ def _unit(value: Any) -> TimeUnit:
 def _check_calendar(calendar: object) -> None:
     """Refuse anything but a :class:`WorkCalendar`, naming the ``calendar`` argument."""
     if not isinstance(calendar, WorkCalendar):
-        raise InvalidInputError(
-            "calendar must be a WorkCalendar (e.g. civil_service_calendar()), got "
-            f"{type(calendar).__name__}",
-            field="calendar",
-        )
+        raise _not_a_calendar(calendar)
+
+
+def _not_a_calendar(calendar: object) -> InvalidInputError:
+    return InvalidInputError(
+        "calendar must be a WorkCalendar (e.g. civil_service_calendar()), got "
+        f"{type(calendar).__name__}",
+        field="calendar",
+    )
 
 
 class CountingPolicy(abc.ABC):
@@ -476,7 +480,8 @@ class CountingPolicy(abc.ABC):
             DeadlineError: a unit the policy does not count in.
             CalendarDataMissingError: a year the calendar has no data for.
         """
-        _check_calendar(calendar)
+        if not isinstance(calendar, WorkCalendar):  # inline: due() is the hot path
+            raise _not_a_calendar(calendar)
         local = WorkCalendar._local(received, "received")
         if type(amount) is not int or amount < 0:
             raise InvalidInputError(
