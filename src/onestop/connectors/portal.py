@@ -30,8 +30,8 @@ import logging
 import math
 import random
 import time
-from collections.abc import AsyncIterator, Iterable, Iterator, Mapping
-from typing import TYPE_CHECKING, Self, cast
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, Self, TypeVar, cast
 
 import anyio
 import httpx
@@ -85,6 +85,7 @@ if TYPE_CHECKING:
 __all__ = ["USER_AGENT", "AsyncPortalClient", "PortalClient", "UpsertResult"]
 
 logger = logging.getLogger("onestop.connectors.portal")
+_T = TypeVar("_T")
 
 #: Connections per underlying httpx pool of the async client.
 _POOL_SHARD = 8
@@ -363,19 +364,27 @@ class PortalClient(_ClientCore):
             raise self._failed(call, exc, started) from exc
         return self._parse(call, response, started, attempt)
 
-    def _call(self, call: Call) -> Envelope:
-        since, attempt = time.monotonic(), 0
+    def _retrying(self, attempt: Callable[[int], _T], *, idempotent: bool, what: str) -> _T:
+        """Run ``attempt(1)``, ``attempt(2)``… until one succeeds or the retry rule says stop."""
+        since, number = time.monotonic(), 0
         while True:
-            attempt += 1
+            number += 1
             try:
-                return self._send(call, attempt)
+                return attempt(number)
             except OneStopError as err:
                 delay = self._delay(
-                    err, attempt=attempt, since=since, idempotent=call.idempotent, what=call.service
+                    err, attempt=number, since=since, idempotent=idempotent, what=what
                 )
                 if delay is None:
                     raise
                 time.sleep(delay)
+
+    def _call(self, call: Call) -> Envelope:
+        return self._retrying(
+            lambda number: self._send(call, number),
+            idempotent=call.idempotent,
+            what=call.service,
+        )
 
     def _drive(self, flow: UpsertFlow) -> UpsertResult:
         try:
@@ -409,18 +418,11 @@ class PortalClient(_ClientCore):
             The dossier code and whether it was created.
         """
         record = _to_record(dossier)
-        since, attempt = time.monotonic(), 0
-        while True:
-            attempt += 1
-            try:
-                return self._drive(upsert_flow(record, known_to_exist=known_to_exist))
-            except OneStopError as err:
-                delay = self._delay(
-                    err, attempt=attempt, since=since, idempotent=True, what="upsert"
-                )
-                if delay is None:
-                    raise
-                time.sleep(delay)
+        return self._retrying(
+            lambda _: self._drive(upsert_flow(record, known_to_exist=known_to_exist)),
+            idempotent=True,
+            what="upsert",
+        )
 
     def push_progress(
         self, rows: Iterable[ProgressRecord], *, chunk_size: int = PROGRESS_CHUNK
@@ -584,19 +586,29 @@ class AsyncPortalClient(_ClientCore):
             raise self._failed(call, exc, started) from exc
         return self._parse(call, response, started, attempt)
 
-    async def _call(self, call: Call) -> Envelope:
-        since, attempt = time.monotonic(), 0
+    async def _retrying(
+        self, attempt: Callable[[int], Awaitable[_T]], *, idempotent: bool, what: str
+    ) -> _T:
+        """Await ``attempt(1)``, ``attempt(2)``… until one succeeds or the retry rule says stop."""
+        since, number = time.monotonic(), 0
         while True:
-            attempt += 1
+            number += 1
             try:
-                return await self._send(call, attempt)
+                return await attempt(number)
             except OneStopError as err:
                 delay = self._delay(
-                    err, attempt=attempt, since=since, idempotent=call.idempotent, what=call.service
+                    err, attempt=number, since=since, idempotent=idempotent, what=what
                 )
                 if delay is None:
                     raise
                 await anyio.sleep(delay)
+
+    async def _call(self, call: Call) -> Envelope:
+        return await self._retrying(
+            lambda number: self._send(call, number),
+            idempotent=call.idempotent,
+            what=call.service,
+        )
 
     async def _drive(self, flow: UpsertFlow) -> UpsertResult:
         try:
@@ -617,18 +629,11 @@ class AsyncPortalClient(_ClientCore):
     ) -> UpsertResult:
         """Create or update the dossier on the portal; see :meth:`PortalClient.upsert_dossier`."""
         record = _to_record(dossier)
-        since, attempt = time.monotonic(), 0
-        while True:
-            attempt += 1
-            try:
-                return await self._drive(upsert_flow(record, known_to_exist=known_to_exist))
-            except OneStopError as err:
-                delay = self._delay(
-                    err, attempt=attempt, since=since, idempotent=True, what="upsert"
-                )
-                if delay is None:
-                    raise
-                await anyio.sleep(delay)
+        return await self._retrying(
+            lambda _: self._drive(upsert_flow(record, known_to_exist=known_to_exist)),
+            idempotent=True,
+            what="upsert",
+        )
 
     async def push_progress(
         self, rows: Iterable[ProgressRecord], *, chunk_size: int = PROGRESS_CHUNK
