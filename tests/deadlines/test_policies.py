@@ -24,6 +24,7 @@ from onestop.deadlines.policies import (
     WorkingDaysPolicy,
     WorkingHoursPolicy,
     compute_due,
+    format_day,
     policy_by_name,
     policy_for,
 )
@@ -323,3 +324,16 @@ def test_english_explanations_agree_in_number():
     assert "1 month ends on Saturday 28/02/2026 (that month has no such day" in month
     days = CalendarDaysPolicy().due(CAL, at(2026, 3, 2), 1).explain("en")
     assert "1 day ends on Tuesday 03/03/2026" in days
+
+
+_VI_DAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật")
+_EN_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+@given(st.dates(min_value=dt.date(1000, 1, 1), max_value=dt.date(9999, 12, 31)))
+@settings(max_examples=300)
+def test_format_day_matches_strftime(day):
+    """format_day spells the date as strftime's %d/%m/%Y, after the weekday of its language."""
+    assert format_day(day, "vi") == f"{_VI_DAYS[day.weekday()]} {day:%d/%m/%Y}"
+    assert format_day(day, "en") == f"{_EN_DAYS[day.weekday()]} {day:%d/%m/%Y}"
+    assert format_day(dt.date(2026, 2, 13)) == "Thứ Sáu 13/02/2026"

@@ -76,7 +76,9 @@ def format_day(day: dt.date, lang: Literal["vi", "en"] = "vi") -> str:
             f"day must be a datetime.date, got {type(day).__name__}", field="day"
         )
     names = WEEKDAYS_VI if lang == "vi" else WEEKDAYS_EN
-    return f"{names[day.weekday()]} {day:%d/%m/%Y}"
+    # the same text as strftime's %d/%m/%Y (glibc: the year unpadded), without its cost
+    # (explanations format one date per step)
+    return f"{names[day.weekday()]} {day.day:02d}/{day.month:02d}/{day.year}"
 
 
 def _n(amount: int | str, noun: str) -> str:
