@@ -116,6 +116,9 @@ class OfficeHours:
     """
 
     sessions: tuple[Session, ...] = attrs.field(converter=_sessions_converter)
+    _bounds: tuple[tuple[int, int], ...] = attrs.field(init=False, repr=False, eq=False)
+    """Each session's start and end in microseconds after midnight (derived once: the
+    working-time arithmetic reads them on every call)."""
 
     def __attrs_post_init__(self) -> None:
         if not self.sessions:
@@ -130,6 +133,11 @@ class OfficeHours:
                     "sessions such as 07:30-11:30, 13:00-17:00",
                     field="office_hours.sessions",
                 )
+        bounds = tuple(
+            (_minute_of(s.start) * _US_PER_MINUTE, _minute_of(s.end) * _US_PER_MINUTE)
+            for s in self.sessions
+        )
+        object.__setattr__(self, "_bounds", bounds)
 
     @classmethod
     def parse(cls, text: str) -> OfficeHours:
@@ -188,8 +196,8 @@ class OfficeHours:
 
     def is_open(self, t: dt.time) -> bool:
         """Whether local time ``t`` is inside a session (start included, end excluded)."""
-        m = t.hour * 60 + t.minute + (t.second * 1_000_000 + t.microsecond) / _US_PER_MINUTE
-        return any(_minute_of(s.start) <= m < _minute_of(s.end) for s in self.sessions)
+        us = ((t.hour * 60 + t.minute) * 60 + t.second) * 1_000_000 + t.microsecond
+        return any(start <= us < end for start, end in self._bounds)
 
     def worked_before(self, t: dt.time) -> int:
         """Working time elapsed in the day before local time ``t``, in microseconds.
@@ -198,9 +206,7 @@ class OfficeHours:
         """
         us = ((t.hour * 60 + t.minute) * 60 + t.second) * 1_000_000 + t.microsecond
         total = 0
-        for s in self.sessions:
-            start = _minute_of(s.start) * _US_PER_MINUTE
-            end = _minute_of(s.end) * _US_PER_MINUTE
+        for start, end in self._bounds:
             if us <= start:
                 break
             total += min(us, end) - start
