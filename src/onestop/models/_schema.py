@@ -75,6 +75,7 @@ _MODELS: dict[str, type[FrozenModel]] = {
 
 #: The names :func:`json_schema` accepts, sorted.
 MODEL_NAMES: tuple[str, ...] = tuple(sorted(_MODELS))
+_CANONICAL_NAMES: dict[str, str] = {name.lower(): name for name in MODEL_NAMES}
 
 _DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
@@ -107,7 +108,7 @@ def json_schema(name: str, *, mode: SchemaMode = "validation") -> dict[str, Any]
         >>> json_schema("ProcessingTime")["properties"]["amount"]["minimum"]
         0
     """
-    canonical = {n.lower(): n for n in MODEL_NAMES}.get(str(name).strip().lower())
+    canonical = _CANONICAL_NAMES.get(str(name).strip().lower())
     if canonical is None:
         raise InvalidInputError(
             f"model: unknown model name {str(name)[:40]!r}; expected one of "
