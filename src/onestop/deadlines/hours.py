@@ -225,19 +225,17 @@ class OfficeHours:
             The local wall-clock time.
         """
         remaining = worked
-        for s in self.sessions:
-            length = s.minutes * _US_PER_MINUTE
-            if remaining <= length:
-                us = _minute_of(s.start) * _US_PER_MINUTE + remaining
+        for start, end in self._bounds:
+            if remaining <= end - start:
+                us = start + remaining
                 break
-            remaining -= length
+            remaining -= end - start
         else:
             raise InvalidInputError(
                 f"worked time {worked} µs exceeds the {self.minutes} minutes of the day",
                 field="worked",
             )
-        if us >= 24 * 60 * _US_PER_MINUTE:  # a session ending at midnight
-            return dt.time(23, 59, 59, 999_999)
+        # a session ends at 23:59 at the latest (Session refuses an end not after its start)
         seconds, micro = divmod(us, 1_000_000)
         return dt.time(seconds // 3600, seconds // 60 % 60, seconds % 60, micro)
 
