@@ -35,6 +35,7 @@ Nothing here reads the system clock: every question takes the instant explicitly
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from enum import StrEnum
@@ -175,7 +176,13 @@ def _both_languages(steps: Sequence[ExplanationStep]) -> tuple[str, str]:
     return _numbered(steps, "vi"), _numbered(steps, "en")
 
 
+@functools.cache
 def _default_calendar() -> WorkCalendar:
+    """The official civil-service calendar, built once and shared.
+
+    Its index is built on first use and then kept, instead of being rebuilt (milliseconds) on
+    every call without ``calendar``.
+    """
     return civil_service_calendar()
 
 
