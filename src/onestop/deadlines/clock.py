@@ -861,8 +861,9 @@ class DossierClock:
         after each resubmission), so the copy shares it instead of counting it again; the
         copy's fields are checked as the constructor checks them.
         """
-        new = object.__new__(DossierClock)
-        for a in attrs.fields(DossierClock):
+        cls = type(self)
+        new = object.__new__(cls)
+        for a in attrs.fields(cls):
             object.__setattr__(new, a.name, changes.get(a.name, getattr(self, a.name)))
         new._check()
         return new
