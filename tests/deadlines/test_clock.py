@@ -513,3 +513,16 @@ def test_recorded_extension_while_supplement_pending(cal):
     assert c.is_paused(at(3, 10, 9))
     assert [f.code for f in c.flags()] == [FlagCode.SUPPLEMENT_PENDING]
     assert "lang" not in c.explain("en")
+
+
+def test_english_dates_do_not_depend_on_the_locale():
+    import datetime as _dt
+
+    from onestop.deadlines.clock import _fmt, _fmt_day
+
+    # The C locale's %b names, written out, so a test run under another locale still checks.
+    assert _fmt_day(_dt.date(2026, 2, 9), "en") == "09 Feb 2026"
+    assert _fmt_day(_dt.date(2026, 12, 31), "vi") == "31/12/2026"
+    instant = _dt.datetime(2026, 3, 9, 10, 0, tzinfo=_dt.UTC)  # 17:00 in Vietnam
+    assert _fmt(instant, "en") == "17:00 on 09 Mar 2026"
+    assert _fmt(instant, "vi") == "17:00 ngày 09/03/2026"

@@ -112,15 +112,21 @@ SUPPLEMENT_REQUEST_WINDOW = 3
 # ---------------------------------------------------------------------------- formatting
 
 
+#: English month abbreviations, fixed so that explanations do not depend on the process locale.
+_MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
 def _fmt(instant: dt.datetime, lang: Lang) -> str:
     local = instant.astimezone(VN_TZ)
     if lang == "vi":
         return f"{local:%H:%M} ngày {local:%d/%m/%Y}"
-    return f"{local:%H:%M} on {local:%d %b %Y}"
+    return f"{local:%H:%M} on {_fmt_day(local.date(), lang)}"
 
 
 def _fmt_day(day: dt.date, lang: Lang) -> str:
-    return f"{day:%d/%m/%Y}" if lang == "vi" else f"{day:%d %b %Y}"
+    if lang == "vi":
+        return f"{day.day:02d}/{day.month:02d}/{day.year:04d}"
+    return f"{day.day:02d} {_MONTHS_EN[day.month - 1]} {day.year:04d}"
 
 
 def _fmt_working_time(amount: dt.timedelta, lang: Lang) -> str:
