@@ -64,7 +64,8 @@ def lunar(
         ),
     ] = None,
     leap: Annotated[
-        bool, typer.Option("--leap", help="With --to-solar: the month is the leap month.")
+        bool,
+        typer.Option("--leap", metavar="", help="With --to-solar: the month is the leap month."),
     ] = False,
     calendar: Annotated[
         CalendarChoice,

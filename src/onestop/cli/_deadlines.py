@@ -121,6 +121,7 @@ def due_command(
         bool,
         typer.Option(
             "--explain",
+            metavar="",
             help="Print the step-by-step reasoning (Vietnamese, then English); --json always "
             "carries it.",
         ),
@@ -204,10 +205,11 @@ def working_days_command(
     start: Annotated[str, typer.Argument(metavar="FROM", help="First date, YYYY-MM-DD.")],
     end: Annotated[str, typer.Argument(metavar="TO", help="Last date, YYYY-MM-DD.")],
     include_start: Annotated[
-        bool, typer.Option("--include-start", help="Count FROM too (default: excluded).")
+        bool,
+        typer.Option("--include-start", metavar="", help="Count FROM too (default: excluded)."),
     ] = False,
     exclude_end: Annotated[
-        bool, typer.Option("--exclude-end", help="Do not count TO (default: included).")
+        bool, typer.Option("--exclude-end", metavar="", help="Do not count TO (default: included).")
     ] = False,
     json_: JsonOption = False,
 ) -> None:

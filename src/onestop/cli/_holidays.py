@@ -56,6 +56,7 @@ def holidays_command(
         bool,
         typer.Option(
             "--culture-day/--no-culture-day",
+            metavar="",
             help="Count 24/11 (Ngày Văn hóa Việt Nam, from 1/7/2026) as a day off.",
         ),
     ] = True,
