@@ -771,15 +771,19 @@ class SameDayPolicy(CountingPolicy):
         cut = f"{self.cutoff:%H:%M}" if self.cutoff is not None else None
         steps = [_received_step(received)]
         if self._in_time(cal, received):
-            vi = f"Nhận trước {cut}: trả kết quả trong ngày" if cut else "Trả kết quả trong ngày"
-            en = f"Received before {cut}: result due the same day" if cut else "Due the same day"
+            vi = (
+                f"Nhận không muộn hơn {cut}: trả kết quả trong ngày"
+                if cut
+                else "Trả kết quả trong ngày"
+            )
+            en = f"Received by {cut}: result due the same day" if cut else "Due the same day"
             steps.append(ExplanationStep(StepKind.RULE, day, vi, en, BASIS_SAME_DAY))
             steps.append(_due_step(deadline.due, "hết giờ làm việc", "close of office hours"))
             return tuple(steps)
         if not cal.is_working_day(day):
             vi = "Nhận vào ngày không làm việc: trả kết quả trong ngày làm việc tiếp theo"
             en = "Received on a non-working day: result due on the next working day"
-        elif cut is not None and received.time() > self.cutoff:  # type: ignore[operator]
+        elif self.cutoff is not None and received.time() > self.cutoff:
             vi = f"Nhận sau {cut}: trả kết quả trong ngày làm việc tiếp theo"
             en = f"Received after {cut}: result due on the next working day"
         else:
