@@ -184,7 +184,7 @@ def test_public_modules_do_not_reexport_private_modules():
 def test_version_matches_metadata():
     from importlib.metadata import version
 
-    assert onestop.__version__ == version("onestop")
+    assert onestop.__version__ == version("onestop-vn")
 
 
 def test_unknown_attribute_raises_attribute_error():

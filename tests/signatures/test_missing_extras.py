@@ -15,18 +15,18 @@ from onestop.testing import make_test_pdf
 def test_pdf_functions_without_pyhanko(test_pki, monkeypatch):
     monkeypatch.setitem(sys.modules, "pyhanko.sign", None)
     s = test_pki.signer
-    with pytest.raises(ConfigurationError, match=r"pip install 'onestop\[pdf\]'") as info:
+    with pytest.raises(ConfigurationError, match=r"pip install 'onestop-vn\[pdf\]'") as info:
         sign_pdf(make_test_pdf(), certificate=s.certificate, key=s.key)
     assert info.value.field == "pdf"
     assert isinstance(info.value, ImportError) and info.value.name == "pyhanko"
     assert info.value.code == "missing_extra"
-    with pytest.raises(ConfigurationError, match=r"onestop\[pdf\]"):
+    with pytest.raises(ConfigurationError, match=r"onestop-vn\[pdf\]"):
         verify_pdf(make_test_pdf())
 
 
 def test_remote_client_without_httpx(monkeypatch):
     monkeypatch.setitem(sys.modules, "httpx", None)
-    with pytest.raises(ConfigurationError, match=r"pip install 'onestop\[http\]'") as info:
+    with pytest.raises(ConfigurationError, match=r"pip install 'onestop-vn\[http\]'") as info:
         RemoteSigningClient(base_url="https://ca.invalid/api", sp_id="a", sp_password="b")
     assert info.value.field == "http"
 
@@ -47,4 +47,4 @@ def test_lazy_names_without_cryptography():
     assert done.returncode == 0, done.stderr.decode()
     out = done.stdout.decode()
     assert out.startswith("signatures |")
-    assert "pip install 'onestop[signatures]'" in out
+    assert "pip install 'onestop-vn[signatures]'" in out

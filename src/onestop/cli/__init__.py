@@ -1,4 +1,4 @@
-"""The ``onestop`` command line (needs the ``cli`` extra: ``pip install 'onestop[cli]'``).
+"""The ``onestop`` command line (needs the ``cli`` extra: ``pip install 'onestop-vn[cli]'``).
 
 Each command group lives in its own private module and registers itself on the shared Typer
 application of :mod:`onestop.cli._app`. Conventions every command follows:
@@ -36,7 +36,7 @@ def main() -> None:
     except ImportError as exc:  # pragma: no cover - exercised only without the extra
         sys.stderr.write(
             f"The onestop command line needs the 'cli' extra ({exc.name} is missing).\n"
-            "Install it with: python3 -m pip install 'onestop[cli]'\n"
+            "Install it with: python3 -m pip install 'onestop-vn[cli]'\n"
         )
         raise SystemExit(1) from None
     for name in COMMAND_MODULES:

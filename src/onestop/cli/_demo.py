@@ -178,7 +178,7 @@ def _sign_receipt(code: str, received: dt.datetime, due: dt.datetime) -> dict[st
         from onestop.signatures import sign_record, verify_record
         from onestop.testing import build_test_pki
     except ImportError as exc:  # pragma: no cover - only without the signatures extra
-        return {"skipped": f"install onestop[signatures] ({exc.name} missing)"}
+        return {"skipped": f"pip install 'onestop-vn[signatures]' ({exc.name} missing)"}
     pki = build_test_pki()
     receipt = {"MaHoSo": code, "NgayTiepNhan": received.isoformat(), "NgayHenTra": due.isoformat()}
     signer = pki.signer

@@ -1,6 +1,6 @@
 """The vectorized (NumPy) path: due dates, working-day counts and timeliness for arrays.
 
-Needs the ``numpy`` extra (``pip install 'onestop[numpy]'``); :mod:`onestop.deadlines` never
+Needs the ``numpy`` extra (``pip install 'onestop-vn[numpy]'``); :mod:`onestop.deadlines` never
 imports this module by itself. Every function reads the same cumulative index as the scalar
 methods of :class:`~onestop.deadlines.calendar.WorkCalendar` (``numpy.frombuffer`` over the
 index's arrays, no copy), so both paths give identical answers; the test-suite checks it.

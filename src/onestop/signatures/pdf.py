@@ -1,6 +1,6 @@
 """PAdES signatures on PDF results (B-B, and B-T with a timestamp), through pyHanko.
 
-Needs the ``pdf`` extra (``pip install 'onestop[pdf]'``); pyHanko is imported only when a
+Needs the ``pdf`` extra (``pip install 'onestop-vn[pdf]'``); pyHanko is imported only when a
 function of this module runs.
 
 * :func:`sign_pdf` signs a result PDF (invisible, or with a visible stamp showing the signer
