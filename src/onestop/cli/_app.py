@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import sys
 import traceback
 from collections.abc import Callable, Sequence
+from pathlib import Path
+from stat import S_ISREG
 from typing import Annotated, Any, ParamSpec, TypeVar
 
 import typer
@@ -31,7 +34,11 @@ __all__ = [
     "err_console",
     "fail",
     "handle_errors",
+    "MAX_DOCUMENT_BYTES",
+    "MAX_INPUT_BYTES",
     "print_json",
+    "read_input_bytes",
+    "read_input_text",
     "state",
     "usage_error_report",
 ]
@@ -201,6 +208,75 @@ def _root(
 ) -> None:
     """onestop: one-stop (một cửa) administrative procedures toolkit."""
     state["debug"] = debug
+
+
+#: The largest structured input file (dossier, notice, record JSON/TOML) a command reads: far
+#: above any real dossier (a dossier with 200 attachments' metadata is under 1 MiB), far below
+#: what would exhaust memory once parsed.
+MAX_INPUT_BYTES = 16 * 1024 * 1024
+#: The largest document (PDF, attachment) a command signs or verifies.
+MAX_DOCUMENT_BYTES = 256 * 1024 * 1024
+
+
+def read_input_bytes(path: Path, *, field: str, max_bytes: int = MAX_INPUT_BYTES) -> bytes:
+    """Read an input file given on the command line, refusing one larger than ``max_bytes``.
+
+    The size is checked before reading (and again on the bytes read, for a file that grows or
+    a device that reports no size), so an oversized file is refused without being loaded.
+
+    Raises:
+        InvalidInputError: the file cannot be read, is not a regular file, or is too large;
+            the message names ``field`` and the file name, never the content.
+    """
+    name = str(path)
+    try:
+        with path.open("rb") as handle:
+            stat = os.fstat(handle.fileno())
+            size = stat.st_size if S_ISREG(stat.st_mode) else None
+            if size is not None and size > max_bytes:
+                raise InvalidInputError(
+                    f"{field}: {name!r} is {size:,} bytes; the limit is {max_bytes:,} bytes",
+                    field=field,
+                )
+            data = handle.read(max_bytes + 1)
+    except OSError as exc:
+        raise InvalidInputError(
+            f"{field}: cannot read {name!r} ({exc.strerror or type(exc).__name__})", field=field
+        ) from None
+    if len(data) > max_bytes:
+        raise InvalidInputError(
+            f"{field}: {name!r} is larger than the limit of {max_bytes:,} bytes", field=field
+        )
+    return data
+
+
+def read_input_text(path: Path, *, field: str, max_bytes: int = MAX_INPUT_BYTES) -> str:
+    """Read a UTF-8 text input file (JSON, TOML, CSV) with :func:`read_input_bytes`' size cap.
+
+    A UTF-8 byte-order mark is accepted and dropped. Any other encoding (UTF-16 from a Windows
+    export, a binary file) is refused with a message that says to save the file as UTF-8.
+
+    Raises:
+        InvalidInputError: unreadable, too large, or not UTF-8 text.
+    """
+    data = read_input_bytes(path, field=field, max_bytes=max_bytes)
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InvalidInputError(
+            f"{field}: {str(path)!r} is UTF-16 text; save it as UTF-8 and try again", field=field
+        )
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InvalidInputError(
+            f"{field}: {str(path)!r} is not UTF-8 text (byte {exc.start} is not valid UTF-8); "
+            "save it as UTF-8 and try again",
+            field=field,
+        ) from None
+    if "\x00" in text:
+        raise InvalidInputError(
+            f"{field}: {str(path)!r} contains NUL bytes; it is not a text file", field=field
+        )
+    return text
 
 
 def print_json(obj: Any) -> None:
