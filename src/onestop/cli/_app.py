@@ -27,6 +27,8 @@ from onestop.errors import (
 
 __all__ = [
     "BAD_INPUT_ERRORS",
+    "MAX_DOCUMENT_BYTES",
+    "MAX_INPUT_BYTES",
     "JsonOption",
     "UsageError",
     "app",
@@ -34,8 +36,6 @@ __all__ = [
     "err_console",
     "fail",
     "handle_errors",
-    "MAX_DOCUMENT_BYTES",
-    "MAX_INPUT_BYTES",
     "print_json",
     "read_input_bytes",
     "read_input_text",
