@@ -109,8 +109,8 @@ def main() -> None:
     cold = _run(lambda: [to_lunar(d, calendar="vn-historical") for d in distinct])
 
     medians = _interleaved({name: fn for name, (_, fn) in cases.items()}, args.repeats)
-    medians["onestop to_lunar (first conversion of each date)"] = cold
-    cases["onestop to_lunar (first conversion of each date)"] = (len(distinct), onestop_vn)
+    medians["onestop to_lunar (first conversion of a day)"] = cold
+    cases["onestop to_lunar (first conversion of a day)"] = (len(distinct), onestop_vn)
     rows = [(name, n, medians[name]) for name, (n, _) in cases.items()]
 
     anchor = rows[2][2] / rows[2][1]
