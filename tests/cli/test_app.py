@@ -203,3 +203,31 @@ def test_debug_option_on_the_real_app(app, runner):
         assert "Traceback" in debug.stderr and "InvalidInputError" in debug.stderr
     finally:
         cli_app.state["debug"] = False
+
+
+def test_print_json_shows_instants_in_vietnam_time(capsys):
+    """Issue 9: an aware date-time left in a JSON payload is printed at +07:00, not in UTC."""
+    import datetime as dt
+
+    utc = dt.datetime(2026, 2, 13, 3, 0, tzinfo=dt.UTC)
+    cli_app.print_json({"at": utc, "day": dt.date(2026, 2, 13), "when": dt.time(15, 0)})
+    assert json.loads(capsys.readouterr().out) == {
+        "at": "2026-02-13T10:00:00+07:00",
+        "day": "2026-02-13",
+        "when": "15:00:00",
+    }
+    assert cli_app.format_instant(utc) == "2026-02-13T10:00:00+07:00"
+    with pytest.raises(InvalidInputError):
+        cli_app.format_instant(dt.datetime(2026, 2, 13, 3, 0))  # naive: no offset to convert
+
+
+def test_empty_option_values_are_usage_errors(app, runner):
+    """Issue 9: ``--office-hours ''`` is a mistake, not a request for the default."""
+    result = runner.invoke(
+        app, ["due", "--received", "2026-02-13T10:00:00+07:00", "--office-hours", "", "--json"]
+    )
+    assert result.exit_code == 2
+    error = json.loads(result.stdout)["error"]
+    assert error["code"] == "usage_error"
+    assert error["field"] == "office_hours"
+    assert "must not be empty" in error["message"]

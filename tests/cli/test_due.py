@@ -141,7 +141,6 @@ def test_due_text_output(app, runner):
             ["--received", "2026-02-13T10:00:00+07:00", "--unit", "same-day", "--amount", "2"],
             "amount",
         ),
-        (["--received", "", "--amount", "5"], "received"),
         (["--received", "2026-02-13T10:00:00+07:00", "--office-hours", "7h-11h"], "office_hours"),
     ],
 )
@@ -239,3 +238,52 @@ def test_due_policy_without_unit(app, runner, args, due, period):
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[1].endswith(f"; {period}")
     assert _json(runner.invoke(app, [*base, "--json"]))["due"] == due
+
+
+def _first_provisional_year():
+    from onestop.deadlines import official_schedule
+
+    schedule = official_schedule()
+    return next(y for y in range(2026, 2200) if schedule.is_provisional(y))
+
+
+def test_due_provisional_comes_from_the_deadline(app, runner):
+    """Issue 9: the flag is the library's (Deadline.provisional), and the explanation says so."""
+    year = _first_provisional_year()
+    received = f"{year}-03-02T10:00:00+07:00"
+    result = runner.invoke(app, ["due", "--received", received, "--amount", "5", "--json"])
+    assert result.exit_code == 0, result.output
+    data = _json(result)
+    assert data["provisional"] is True
+    assert data["explanation"]["steps"][-1]["kind"] == "provisional"
+    assert f"Ngày hẹn là dự kiến: năm {year}" in data["explanation"]["vi"]
+    assert "The due date is provisional" in data["explanation"]["en"]
+    text = runner.invoke(app, ["due", "--received", received, "--amount", "5", "--explain"])
+    assert "warning: depends on a year without an official" in text.stdout
+    assert "dự kiến" in text.stdout
+    official = runner.invoke(
+        app, ["due", "--received", f"{year - 1}-03-02T10:00:00+07:00", "--amount", "5", "--json"]
+    )
+    assert _json(official)["provisional"] is False
+    assert "dự kiến" not in _json(official)["explanation"]["vi"]
+
+
+def test_working_days_provisional(app, runner):
+    year = _first_provisional_year()
+    result = runner.invoke(app, ["working-days", f"{year - 1}-12-01", f"{year}-01-31", "--json"])
+    assert _json(result)["provisional"] is True
+    result = runner.invoke(
+        app, ["working-days", f"{year - 1}-01-01", f"{year - 1}-12-31", "--json"]
+    )
+    assert _json(result)["provisional"] is False
+
+
+def test_due_prints_instants_in_vietnam_time(app, runner):
+    """Issue 9: a receipt given in UTC (or any offset) is printed at +07:00."""
+    for received in ("2026-02-13T03:00:00Z", "2026-02-12T22:00:00-05:00"):
+        result = runner.invoke(app, ["due", "--received", received, "--amount", "1", "--json"])
+        data = _json(result)
+        assert data["received"] == "2026-02-13T10:00:00+07:00"
+        assert data["due"] == "2026-02-23T17:00:00+07:00"
+        text = runner.invoke(app, ["due", "--received", received, "--amount", "1"])
+        assert text.stdout.startswith("due: 2026-02-23T17:00:00+07:00 ")

@@ -13,7 +13,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from onestop.deadlines import HolidayKind, HolidaySchedule, load_notice, official_schedule
+from onestop.deadlines import (
+    HolidayKind,
+    HolidaySchedule,
+    load_notice,
+    official_schedule,
+    parse_notice,
+)
 from onestop.errors import CalendarDataError, ProvisionalCalendarWarning
 
 D = dt.date
@@ -357,6 +363,48 @@ def test_unreadable_and_malformed_files(tmp_path):
     )
     with pytest.raises(CalendarDataError, match="date-time"):
         load_notice(dt_value)
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("deep.json", b"[" * 100_000, "nested too deeply"),
+        ("deep.toml", b"a = " + b"[" * 100_000, "nested too deeply"),
+        ("deep_tables.toml", b"a = " + b"{b = " * 50_000, "nested too deeply"),
+        ("utf16.toml", "format = 1\n".encode("utf-16"), "UTF-16 text; save it as UTF-8"),
+        ("utf16.json", '{"format": 1}'.encode("utf-16"), "UTF-16 text; save it as UTF-8"),
+        ("junk.json", bytes(range(256)), "not UTF-8 text"),
+        ("large.toml", b"a = '" + b"x" * (1024 * 1024) + b"'\n", "larger than 1,048,576 bytes"),
+    ],
+)
+def test_hostile_files_raise_calendar_data_error(tmp_path, name, content, message):
+    """Issue 9: nesting beyond the parsers (RecursionError), UTF-16, junk, runaway size."""
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(CalendarDataError, match=message) as info:
+        load_notice(path)
+    assert info.value.field == "data"
+    assert str(info.value).startswith(f"{name}: ")
+    with pytest.raises(CalendarDataError, match=message):
+        official_schedule().with_notice(path)
+
+
+def test_parse_notice_reads_text_from_anywhere(tmp_path):
+    toml_text = _docs_toml()
+    from_text = parse_notice(toml_text, origin="upload.toml")
+    from_bytes = parse_notice("\ufeff".encode() + toml_text.encode(), origin="upload.toml")
+    as_json = json.dumps(tomllib.loads(toml_text), default=str)
+    from_json = parse_notice(as_json, origin="from-db", fmt="json")
+    assert from_text.years == from_bytes.years == from_json.years
+    assert from_text.origin == "upload.toml"
+    with pytest.raises(CalendarDataError, match=r"from-db: not valid TOML"):
+        parse_notice(as_json, origin="from-db")  # no .json suffix and no fmt: read as TOML
+    with pytest.raises(CalendarDataError, match="fmt"):
+        parse_notice(toml_text, fmt="yaml")  # type: ignore[arg-type]
+    with pytest.raises(CalendarDataError, match="text"):
+        parse_notice(tmp_path)  # type: ignore[arg-type]
+    with pytest.raises(CalendarDataError, match="cannot read"):
+        load_notice(tmp_path)  # a directory
 
 
 _json_values = st.recursive(

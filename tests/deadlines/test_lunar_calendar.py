@@ -160,6 +160,16 @@ def test_equality_and_order():
         _ = a < to_lunar(D(2020, 5, 2), calendar="cn")
 
 
+def test_a_day_converted_again_is_the_same_object():
+    """Issue 9 (speed): the LunarDate of a day is built once per calendar, then reused."""
+    first = to_lunar(D(2031, 7, 14))
+    assert to_lunar(D(2031, 7, 14)) is first
+    assert to_lunar(dt.datetime(2031, 7, 14, 3, tzinfo=dt.UTC)) is first  # 10:00 in Hà Nội
+    assert to_lunar(D(2031, 7, 14), calendar="cn") is not first  # another calendar's day
+    assert to_lunar(D(2031, 7, 14), calendar="cn") == to_lunar(D(2031, 7, 14), calendar="cn")
+    assert from_lunar(first.year, first.month, first.day, leap=first.leap) == D(2031, 7, 14)
+
+
 # --- errors ----------------------------------------------------------------------------------
 
 

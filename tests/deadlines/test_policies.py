@@ -87,7 +87,15 @@ def test_explanation_lists_every_day_once():
     assert "17:00 Thứ Sáu 27/02/2026" in d.explain()
     assert d.explain().count("\n") == len(steps) - 1
     payload = d.to_dict(explain=True)
-    assert set(payload) == {"due", "received", "amount", "unit", "policy", "explanation"}
+    assert set(payload) == {
+        "due",
+        "received",
+        "amount",
+        "unit",
+        "policy",
+        "provisional",
+        "explanation",
+    }
     assert payload["due"] == "2026-02-27T17:00:00+07:00"
 
 

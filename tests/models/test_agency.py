@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel, ValidationError
 
-from onestop.errors import ConfigurationError, InvalidIdentifierError
+from onestop.errors import ConfigurationError, InvalidIdentifierError, StorageError
 from onestop.models import (
     AgencyCode,
     DossierCode,
@@ -648,6 +648,56 @@ def test_generator_counts_an_aware_datetime_for_its_date_in_vietnam():
     assert str(late_utc) == "H56-260303-0001"
     early_vn = gen.next("H56", datetime(2026, 3, 3, 8, 0, tzinfo=timezone(timedelta(hours=7))))
     assert (early_vn.received_on, early_vn.sequence) == (date(2026, 3, 3), 2)
+
+
+def test_generator_checks_the_year_in_vietnam_time():
+    """Issue 9: the year range is checked after conversion to Vietnam time."""
+    from datetime import datetime, timedelta, timezone
+
+    store = InMemorySequenceStore()
+    gen = DossierCodeGenerator(store)
+    # 20:00 UTC on 31 Dec 2099 is already 1 January 2100 in Asia/Ho_Chi_Minh: no YYMMDD
+    # for it (the code would read 000101, i.e. 2000).
+    with pytest.raises(InvalidIdentifierError, match="2000–2099") as info:
+        gen.next("H56", datetime(2099, 12, 31, 20, 0, tzinfo=UTC))
+    assert info.value.field == "received_on"
+    assert store.current("H56", date(2100, 1, 1)) == 0  # nothing issued
+    # 1 Jan 2000 at 01:00 in Hà Nội is 31 Dec 1999 18:00 UTC: a valid receipt date
+    first = gen.next("H56", datetime(1999, 12, 31, 18, 0, tzinfo=UTC))
+    assert str(first) == "H56-000101-0001"
+    for extreme in (
+        datetime(9999, 12, 31, 23, 0, tzinfo=timezone(timedelta(hours=-12))),
+        datetime(1, 1, 1, 0, 0, tzinfo=timezone(timedelta(hours=7))),
+    ):
+        with pytest.raises(InvalidIdentifierError, match="2000–2099"):
+            gen.next("H56", extreme)
+
+
+class _Returns:
+    """A sequence store that returns a fixed (possibly invalid) value."""
+
+    def __init__(self, value: object) -> None:
+        self.value = value
+
+    def next_value(self, agency: str, day: date) -> int:
+        return self.value  # type: ignore[return-value]
+
+
+@pytest.mark.parametrize("value", [-5, 0, "7", 7.0, None, True, b"1"])
+def test_generator_checks_what_the_store_returns(value):
+    """Issue 9: a store returning -5, 0 or "7" gave -0005/0000 codes or a bare TypeError."""
+    with pytest.raises(StorageError, match=r"store: _Returns\.next_value returned") as info:
+        DossierCodeGenerator(_Returns(value)).next("H56", DAY)
+    assert info.value.field == "store"
+    assert info.value.code == "storage_error"
+
+
+def test_generator_accepts_integer_types_of_other_libraries():
+    import numpy as np
+
+    code = DossierCodeGenerator(_Returns(np.int64(42))).next("H56", DAY)
+    assert str(code) == "H56-260302-0042"
+    assert type(code.sequence) is int
 
 
 @settings(deadline=None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import json
 import os
@@ -17,6 +18,7 @@ from rich.console import Console
 from typer.core import TyperGroup, TyperOption
 
 from onestop._version import __version__
+from onestop.deadlines.calendar import VN_TZ
 from onestop.errors import (
     CalendarError,
     DeadlineError,
@@ -35,11 +37,14 @@ __all__ = [
     "console",
     "err_console",
     "fail",
+    "format_instant",
     "handle_errors",
+    "path_value",
     "print_json",
     "read_input_bytes",
     "read_input_text",
     "state",
+    "text_value",
     "usage_error_report",
 ]
 
@@ -279,9 +284,69 @@ def read_input_text(path: Path, *, field: str, max_bytes: int = MAX_INPUT_BYTES)
     return text
 
 
+def text_value(value: str) -> str:
+    """Typer ``parser=`` of a text option: refuses an empty (or blank) value.
+
+    ``--cutoff ''`` or ``--office-hours ''`` is a mistake (an unset shell variable, a stray
+    quote), not a request for the default: the command stops with a usage error (exit
+    status 2) naming the option, instead of silently computing with the default.
+
+    Raises:
+        typer.BadParameter: ``value`` is empty or only white space.
+    """
+    if not value.strip():
+        raise typer.BadParameter("must not be empty; give a value or leave the option out")
+    return value
+
+
+def path_value(value: str) -> Path:
+    """Typer ``parser=`` of a file or directory option: refuses an empty (or blank) value.
+
+    An empty path would otherwise mean the current directory (``Path('')`` is ``.``), so
+    ``--workdir ''`` would write there.
+
+    Raises:
+        typer.BadParameter: ``value`` is empty or only white space.
+    """
+    if not value.strip():
+        raise typer.BadParameter(
+            "must not be empty; give a file or directory path, or leave the option out"
+        )
+    return Path(value)
+
+
+def format_instant(value: dt.datetime) -> str:
+    """An aware instant as the CLI prints it: ISO 8601 in Vietnam time, ``+07:00`` offset.
+
+    Every instant a command prints (text and JSON) goes through this function, so that a
+    value stored or received in UTC (``…Z``) is shown as the wall-clock time of the one-stop
+    office (Asia/Ho_Chi_Minh), e.g. ``2026-02-13T10:00:00+07:00``.
+
+    Raises:
+        InvalidInputError: ``value`` is naive (it has no offset to convert from).
+    """
+    if value.utcoffset() is None:
+        raise InvalidInputError(
+            "instant: a naive date-time cannot be shown in Vietnam time", field="instant"
+        )
+    return value.astimezone(VN_TZ).isoformat()
+
+
+def _json_default(value: object) -> str:
+    if isinstance(value, dt.datetime) and value.utcoffset() is not None:
+        return format_instant(value)
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    return str(value)
+
+
 def print_json(obj: Any) -> None:
-    """Print one JSON object (UTF-8, Vietnamese kept readable) on standard output."""
-    sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=2, default=str) + "\n")
+    """Print one JSON object (UTF-8, Vietnamese kept readable) on standard output.
+
+    Aware date-times left in ``obj`` are printed with :func:`format_instant` (Vietnam time,
+    ``+07:00``), dates and times in ISO 8601, any other value with ``str()``.
+    """
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=2, default=_json_default) + "\n")
     sys.stdout.flush()
 
 

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
-from onestop.cli._app import JsonOption, app, console, handle_errors, print_json
+from onestop.cli._app import JsonOption, app, console, handle_errors, print_json, text_value
 from onestop.deadlines.lunar import LunarDate, from_lunar, to_lunar
 from onestop.errors import InvalidInputError
 
@@ -59,6 +59,7 @@ def lunar(
         str | None,
         typer.Option(
             "--to-solar",
+            parser=text_value,
             metavar="YEAR-MONTH-DAY",
             help="Convert this lunar date (e.g. 2026-03-10) to the Gregorian calendar instead.",
         ),

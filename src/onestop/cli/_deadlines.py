@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-import warnings
 from typing import Annotated, Any
 
 import typer
 
-from onestop.cli._app import JsonOption, app, console, handle_errors, print_json
+from onestop.cli._app import (
+    JsonOption,
+    app,
+    console,
+    format_instant,
+    handle_errors,
+    print_json,
+    text_value,
+)
 from onestop.deadlines.calendar import VN_TZ, WorkCalendar, civil_service_calendar
 from onestop.deadlines.hours import OfficeHours
 from onestop.deadlines.policies import (
@@ -18,7 +25,7 @@ from onestop.deadlines.policies import (
     policy_by_name,
     policy_for,
 )
-from onestop.errors import InvalidInputError, ProvisionalCalendarWarning
+from onestop.errors import InvalidInputError
 from onestop.models import ProcessingTime, TimeUnit
 
 __all__ = ["due_command", "working_days_command"]
@@ -27,6 +34,7 @@ _UNITS = {u.value.replace("_", "-"): u for u in TimeUnit}
 
 
 def _parse_instant(text: str, field: str) -> dt.datetime:
+    """An aware instant; converted to Vietnam time by the library (which reports overflow)."""
     try:
         value = dt.datetime.fromisoformat(text.strip())
     except ValueError:
@@ -35,13 +43,13 @@ def _parse_instant(text: str, field: str) -> dt.datetime:
             "2026-02-13T10:00:00+07:00",
             field=field,
         ) from None
-    if value.tzinfo is None:
+    if value.utcoffset() is None:
         raise InvalidInputError(
             f"{field}: {text!r} has no UTC offset; add one, e.g. 2026-02-13T10:00:00+07:00 "
             "(Vietnam local time)",
             field=field,
         )
-    return value.astimezone(VN_TZ)
+    return value
 
 
 def _parse_date(text: str, field: str) -> dt.date:
@@ -76,9 +84,9 @@ def _parse_cutoff(text: str) -> dt.time:
     return value
 
 
-def _calendar(office_hours: str | None) -> WorkCalendar:
-    hours = OfficeHours.parse(office_hours) if office_hours else None
-    return civil_service_calendar(office_hours=hours)
+def _calendar(office_hours: str | None = None) -> WorkCalendar:
+    hours = None if office_hours is None else OfficeHours.parse(office_hours)
+    return civil_service_calendar(office_hours=hours, warn_provisional=False)
 
 
 @app.command("due")
@@ -87,7 +95,10 @@ def due_command(
     received: Annotated[
         str,
         typer.Option(
-            "--received", help="Receipt instant, ISO 8601 with offset: 2026-02-13T10:00:00+07:00."
+            "--received",
+            parser=text_value,
+            metavar="INSTANT",
+            help="Receipt instant, ISO 8601 with offset: 2026-02-13T10:00:00+07:00.",
         ),
     ],
     amount: Annotated[int, typer.Option("--amount", help="Processing time amount (>= 0).")] = 0,
@@ -95,6 +106,8 @@ def due_command(
         str | None,
         typer.Option(
             "--unit",
+            parser=text_value,
+            metavar="UNIT",
             help="working-days, working-hours, calendar-days, months or same-day (default: "
             "working-days, or the --policy's own unit when it does not count working days).",
         ),
@@ -103,18 +116,28 @@ def due_command(
         str | None,
         typer.Option(
             "--policy",
+            parser=text_value,
+            metavar="POLICY",
             help="Counting policy: working-days, working-hours, same-day, calendar-days, months "
             "(default: the unit's own).",
         ),
     ] = None,
     cutoff: Annotated[
         str | None,
-        typer.Option("--cutoff", help="Same-day cut-off hour, HH:MM (default 15:00)."),
+        typer.Option(
+            "--cutoff",
+            parser=text_value,
+            metavar="HH:MM",
+            help="Same-day cut-off hour, HH:MM (default 15:00).",
+        ),
     ] = None,
     office_hours: Annotated[
         str | None,
         typer.Option(
-            "--office-hours", help="Office sessions, e.g. '07:30-11:30,13:00-17:00' (default)."
+            "--office-hours",
+            parser=text_value,
+            metavar="SESSIONS",
+            help="Office sessions, e.g. '07:30-11:30,13:00-17:00' (default).",
         ),
     ] = None,
     explain: Annotated[
@@ -151,34 +174,35 @@ def due_command(
                 )
             rule = SameDayPolicy(cutoff=_parse_cutoff(cutoff))
     elif time_unit is TimeUnit.SAME_DAY:
-        rule = SameDayPolicy(cutoff=_parse_cutoff(cutoff) if cutoff else dt.time(15))
+        rule = SameDayPolicy(cutoff=dt.time(15) if cutoff is None else _parse_cutoff(cutoff))
     else:
         if cutoff is not None:
             raise InvalidInputError(
                 "cutoff: --cutoff applies to --unit same-day only", field="cutoff"
             )
         rule = policy_for(ProcessingTime(amount=0, unit=time_unit))
+    # The calendar does not warn: the deadline's own flag says whether it is provisional.
     calendar = _calendar(office_hours)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", ProvisionalCalendarWarning)
-        deadline = rule.due(calendar, when, amount, time_unit)
-        explanation: dict[str, Any] | None = None
-        if explain or json_:
-            explanation = {
-                "vi": deadline.explain("vi"),
-                "en": deadline.explain("en"),
-                "steps": [s.to_dict() for s in deadline.steps],
-            }
-    provisional = any(issubclass(w.category, ProvisionalCalendarWarning) for w in caught)
+    deadline = rule.due(calendar, when, amount, time_unit)
+    provisional = deadline.provisional
+    explanation: dict[str, Any] | None = None
+    if explain or json_:
+        steps = deadline.steps
+        explanation = {
+            "vi": deadline.explain("vi"),
+            "en": deadline.explain("en"),
+            "steps": [s.to_dict() for s in steps],
+        }
     if json_:
         out = deadline.to_dict()
-        out["provisional"] = provisional
+        out["due"] = format_instant(deadline.due)
+        out["received"] = format_instant(deadline.received)
         out["explanation"] = explanation
         print_json(out)
         return
     local = deadline.due.astimezone(VN_TZ)
     console.print(
-        f"due: {local.isoformat()}  ({local:%H:%M} {format_day(local.date(), 'vi')})",
+        f"due: {format_instant(local)}  ({local:%H:%M} {format_day(local.date(), 'vi')})",
         markup=False,
     )
     if isinstance(rule, SameDayPolicy):
@@ -216,13 +240,11 @@ def working_days_command(
     """Count the civil-service working days from FROM to TO: (FROM, TO] by default."""
     a = _parse_date(start, "from")
     b = _parse_date(end, "to")
-    calendar = civil_service_calendar()
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", ProvisionalCalendarWarning)
-        count = calendar.working_days_between(
-            a, b, include_start=include_start, include_end=not exclude_end
-        )
-    provisional = any(issubclass(w.category, ProvisionalCalendarWarning) for w in caught)
+    calendar = _calendar()
+    count = calendar.working_days_between(
+        a, b, include_start=include_start, include_end=not exclude_end
+    )
+    provisional = bool(calendar.provisional_years(a, b))
     if json_:
         print_json(
             {

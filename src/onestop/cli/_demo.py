@@ -11,6 +11,7 @@ Everything runs locally and deterministically; nothing is sent over the network.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import tempfile
 from pathlib import Path
 from typing import Annotated, Any
@@ -19,8 +20,16 @@ import typer
 from rich.panel import Panel
 from rich.table import Table
 
-from onestop.cli._app import JsonOption, app, console, handle_errors, print_json
-from onestop.errors import mask_id
+from onestop.cli._app import (
+    JsonOption,
+    app,
+    console,
+    format_instant,
+    handle_errors,
+    path_value,
+    print_json,
+)
+from onestop.errors import InvalidInputError, mask_id
 
 __all__ = ["run_demo"]
 
@@ -123,20 +132,20 @@ def run_demo(*, workdir: Path, procedure_seed: int = 3) -> dict[str, Any]:
             "code": str(dossier.code),
             "procedure": f"{procedure.code} {procedure.name_vi}",
             "channel": dossier.channel.value,
-            "received_at": received.isoformat(),
+            "received_at": format_instant(received),
             "status": dossier.status.value,
             "status_code": dossier.status.code,
         },
         "applicant": _applicant_summary(applicant),
         "deadline": {
-            "due": deadline.due.isoformat(),
+            "due": format_instant(deadline.due),
             "policy": deadline.policy,
             "explanation_vi": deadline.explain("vi"),
             "explanation_en": deadline.explain("en"),
         },
         "history": [
             {
-                "at": e.at.isoformat(),
+                "at": format_instant(e.at),
                 "to": e.to_status.value if e.to_status else None,
                 "action": str(e.action),
             }
@@ -144,7 +153,7 @@ def run_demo(*, workdir: Path, procedure_seed: int = 3) -> dict[str, Any]:
         ],
         "clock": {
             "supplement_policy": "restart",
-            "due_after_supplement": clock.due_at.isoformat() if clock.due_at else None,
+            "due_after_supplement": format_instant(clock.due_at) if clock.due_at else None,
             "timeliness": str(final_clock.timeliness(dossier.completed_at or received)),
             "explanation_vi": final_clock.explain("vi"),
         },
@@ -240,13 +249,38 @@ def _render(result: dict[str, Any]) -> None:
         )
 
 
+def _usable_workdir(workdir: Path) -> Path:
+    """``workdir``, created if missing; bad input if it is a file or cannot be written."""
+    try:
+        workdir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        what = "is not a directory" if workdir.exists() else "cannot be created"
+        raise InvalidInputError(
+            f"workdir: {str(workdir)!r} {what} ({exc.strerror or type(exc).__name__}); give "
+            "a directory the demo may write its outbox database into",
+            field="workdir",
+        ) from None
+    if not os.access(workdir, os.W_OK | os.X_OK):
+        raise InvalidInputError(
+            f"workdir: {str(workdir)!r} is not writable; give a directory the demo may write "
+            "its outbox database into",
+            field="workdir",
+        )
+    return workdir
+
+
 @app.command("demo")
 @handle_errors
 def demo(
     json_: JsonOption = False,
     workdir: Annotated[
         Path | None,
-        typer.Option("--workdir", help="Directory for the outbox database (default: temporary)."),
+        typer.Option(
+            "--workdir",
+            parser=path_value,
+            metavar="DIR",
+            help="Directory for the outbox database (default: temporary).",
+        ),
     ] = None,
 ) -> None:
     """Walk one dossier through receipt, deadline, processing, signing and portal sync."""
@@ -254,8 +288,7 @@ def demo(
         with tempfile.TemporaryDirectory(prefix="onestop-demo-") as tmp:
             result = run_demo(workdir=Path(tmp))
     else:
-        workdir.mkdir(parents=True, exist_ok=True)
-        result = run_demo(workdir=workdir)
+        result = run_demo(workdir=_usable_workdir(workdir))
     if json_:
         print_json({"ok": True, **result})
     else:

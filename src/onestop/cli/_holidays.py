@@ -9,10 +9,24 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from onestop.cli._app import JsonOption, app, console, err_console, handle_errors, print_json
+from onestop.cli._app import (
+    JsonOption,
+    app,
+    console,
+    err_console,
+    handle_errors,
+    path_value,
+    print_json,
+    read_input_text,
+)
 from onestop.deadlines._ics import to_ics
 from onestop.deadlines._types import Holiday
-from onestop.deadlines.holidays import HolidaySchedule, official_schedule
+from onestop.deadlines.holidays import (
+    MAX_NOTICE_BYTES,
+    HolidaySchedule,
+    official_schedule,
+    parse_notice,
+)
 from onestop.errors import InvalidInputError
 
 __all__ = ["holiday_to_json", "holidays_command"]
@@ -40,16 +54,20 @@ def holidays_command(
     ics: Annotated[
         Path | None,
         typer.Option(
-            "--ics", help="Also write the year as an iCalendar (.ics) file.", dir_okay=False
+            "--ics",
+            parser=path_value,
+            metavar="FILE",
+            help="Also write the year as an iCalendar (.ics) file.",
         ),
     ] = None,
     notice: Annotated[
         list[Path] | None,
         typer.Option(
             "--notice",
+            parser=path_value,
+            metavar="FILE",
             help="Apply a notice file (TOML/JSON: next year's notice, a province's closure); "
             "repeatable, later files win.",
-            dir_okay=False,
         ),
     ] = None,
     culture_day: Annotated[
@@ -65,7 +83,8 @@ def holidays_command(
     """Show the civil-service days off and make-up working days of YEAR, with their sources."""
     schedule: HolidaySchedule = official_schedule(culture_day=culture_day)
     for path in notice or []:
-        schedule = schedule.with_notice(path)
+        text = read_input_text(path, field="notice", max_bytes=MAX_NOTICE_BYTES)
+        schedule = schedule.with_notice(parse_notice(text, origin=path.name))
     provisional = schedule.is_provisional(year)
     entries = schedule.holidays(year, warn=False)
     if ics is not None:

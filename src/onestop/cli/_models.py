@@ -20,7 +20,15 @@ from typing import TYPE_CHECKING, Annotated, cast
 
 import typer
 
-from onestop.cli._app import JsonOption, app, console, handle_errors, print_json
+from onestop.cli._app import (
+    JsonOption,
+    app,
+    console,
+    handle_errors,
+    path_value,
+    print_json,
+    text_value,
+)
 from onestop.errors import ConfigurationError
 from onestop.models import MODEL_NAMES, json_schema
 
@@ -41,6 +49,8 @@ def schema(
         str,
         typer.Option(
             "--mode",
+            parser=text_value,
+            metavar="MODE",
             help="'validation' (what the model accepts) or 'serialization' (what it emits).",
         ),
     ] = "validation",
@@ -48,8 +58,9 @@ def schema(
         Path | None,
         typer.Option(
             "--out",
+            parser=path_value,
+            metavar="DIR",
             help="Write <Model>.schema.json files into this directory (every model, or MODEL).",
-            file_okay=False,
         ),
     ] = None,
     json_: JsonOption = False,

@@ -39,6 +39,7 @@ from onestop.deadlines.holidays import (
     Notice,
     load_notice,
     official_schedule,
+    parse_notice,
 )
 from onestop.deadlines.hours import OfficeHours, OfficeHoursSchedule, Session
 from onestop.deadlines.lunar import (
@@ -135,6 +136,7 @@ __all__ = [
     "lunar_new_year",
     "month_starts",
     "official_schedule",
+    "parse_notice",
     "policy_by_name",
     "policy_for",
     "supplement_policy_by_name",

@@ -119,7 +119,7 @@ def _entries(schedule: object, year: object, *, warn: bool) -> tuple[bool, list[
     if isinstance(schedule, HolidaySchedule):
         provisional = schedule.is_provisional(year)
         if warn and provisional:
-            _warn_provisional(year, stacklevel=4)
+            _warn_provisional(year)
         return provisional, schedule.holidays(year, warn=False)
     is_provisional = getattr(schedule, "is_provisional", None)
     holidays = getattr(schedule, "holidays", None)
@@ -142,7 +142,7 @@ def _entries(schedule: object, year: object, *, warn: bool) -> tuple[bool, list[
                 field="schedule",
             )
     if warn and provisional:
-        _warn_provisional(year, stacklevel=4)
+        _warn_provisional(year)
     return provisional, entries
 
 

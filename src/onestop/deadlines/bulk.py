@@ -11,6 +11,15 @@ is a **Vietnam local wall-clock time** (Asia/Ho_Chi_Minh, UTC+7, no DST). Conver
 ``datetime`` objects and ISO strings with an offset (``"2026-02-13T03:00Z"``) are converted to
 Vietnam local time row by row (slower than ``datetime64`` arrays, but never misread as UTC).
 
+Missing values: a batch from another system's export often has a row without a receipt time.
+The functions that return dates, instants or durations pass missing values through, as NumPy
+and pandas do: ``NaT`` (or ``None``) in → ``NaT`` out, for that row only
+(:func:`add_working_days`, :func:`due_dates`, :func:`remaining_working_time`), and
+:func:`classify` gives such a row the code :data:`MISSING`. Functions that return integers or
+booleans (:func:`is_working_day`, :func:`working_days_between`, :func:`working_position`) have
+no missing value to return and refuse ``NaT`` with :class:`~onestop.errors.InvalidInputError`
+(select the present rows first, e.g. ``days[~numpy.isnat(days)]``).
+
 Example:
     >>> import numpy as np
     >>> from onestop.deadlines import civil_service_calendar
@@ -52,10 +61,13 @@ if TYPE_CHECKING:
     from onestop.deadlines.calendar import WorkCalendar
 
 __all__ = [
+    "BEFORE_RECEIPT",
+    "CODE_NAMES",
     "EARLY",
     "IN_PROGRESS_ON_TIME",
     "IN_PROGRESS_OVERDUE",
     "LATE",
+    "MISSING",
     "ON_TIME",
     "TIMELINESS",
     "add_working_days",
@@ -70,9 +82,20 @@ __all__ = [
 DateArray = npt.NDArray[np.datetime64]
 IntArray = npt.NDArray[np.int64]
 
-#: Codes returned by :func:`classify`, indexes into :data:`TIMELINESS`.
+#: Codes returned by :func:`classify` for a judged row, indexes into :data:`TIMELINESS`.
 EARLY, ON_TIME, LATE, IN_PROGRESS_ON_TIME, IN_PROGRESS_OVERDUE = 0, 1, 2, 3, 4
-#: ``TIMELINESS[code]`` is the :class:`~onestop.deadlines.timeliness.Timeliness` of a code.
+#: :func:`classify`'s code for a row that cannot be judged: its due instant is missing
+#: (``NaT``, e.g. the receipt time was missing), or its receipt when ``received=`` is given.
+MISSING = 5
+#: :func:`classify`'s code for a row that finished before it was received (or, unfinished, is
+#: judged at an ``at`` before its receipt), when ``received=`` is given. The scalar
+#: :class:`~onestop.deadlines.clock.DossierClock` refuses such a dossier with
+#: :class:`~onestop.errors.InvalidInputError`; the bulk path marks the row instead, so that one
+#: bad row of an export does not stop the batch. Find them with ``codes == BEFORE_RECEIPT``.
+BEFORE_RECEIPT = 6
+#: ``TIMELINESS[code]`` is the :class:`~onestop.deadlines.timeliness.Timeliness` of a judged
+#: row's code (0–4); :data:`MISSING` and :data:`BEFORE_RECEIPT` are outside it on purpose
+#: (``TIMELINESS[MISSING]`` raises ``IndexError`` instead of naming a wrong verdict).
 TIMELINESS: tuple[Timeliness, ...] = (
     Timeliness.EARLY,
     Timeliness.ON_TIME,
@@ -80,6 +103,10 @@ TIMELINESS: tuple[Timeliness, ...] = (
     Timeliness.IN_PROGRESS_ON_TIME,
     Timeliness.IN_PROGRESS_OVERDUE,
 )
+#: A name for every code, ``CODE_NAMES[code]``: the :class:`Timeliness` values, then
+#: ``"missing"`` and ``"before_receipt"`` (e.g. ``pandas.Categorical.from_codes(codes,
+#: CODE_NAMES)``).
+CODE_NAMES: tuple[str, ...] = (*(t.value for t in TIMELINESS), "missing", "before_receipt")
 
 _EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
 _US_PER_MINUTE = 60_000_000
@@ -170,22 +197,58 @@ def _as_local(values: Any, field: str) -> npt.NDArray[np.datetime64]:
     return out
 
 
+def _refuse_missing(missing: npt.NDArray[np.bool_], field: str, what: str) -> None:
+    if missing.any():
+        raise InvalidInputError(
+            f"{field} contains {int(missing.sum())} NaT (missing {what}); this function returns "
+            "numbers, which have no missing value: select the present rows first",
+            field=field,
+        )
+
+
+def _fill(values: IntArray, missing: npt.NDArray[np.bool_]) -> IntArray:
+    """``values`` with missing rows replaced by a present row's value.
+
+    A placeholder, so that index look-ups stay in range; the result of those rows is replaced
+    by ``NaT`` afterwards.
+    """
+    if not missing.any():
+        return values
+    present = values[~missing]
+    filled: IntArray = np.where(missing, present[0] if present.size else 0, values)
+    return filled
+
+
+def _days_or_missing(values: Any, field: str) -> tuple[IntArray, npt.NDArray[np.bool_]]:
+    """(proleptic ordinals of local dates, missing mask); missing rows hold a placeholder."""
+    days = _as_local(values, field).astype("datetime64[D]")
+    missing = np.isnat(days)
+    return _fill(days.view(np.int64) + _EPOCH_ORDINAL, missing), missing
+
+
 def _days(values: Any, field: str) -> IntArray:
     """Proleptic ordinals of local dates (``datetime64`` of any unit, dates, ISO strings)."""
-    days = _as_local(values, field).astype("datetime64[D]")
-    if np.isnat(days).any():
-        raise InvalidInputError(f"{field} contains NaT (missing dates)", field=field)
-    return days.view(np.int64) + _EPOCH_ORDINAL
+    days, missing = _days_or_missing(values, field)
+    _refuse_missing(missing, field, "dates")
+    return days
+
+
+def _instants_or_missing(
+    values: Any, field: str
+) -> tuple[IntArray, IntArray, npt.NDArray[np.bool_]]:
+    """(ordinal, µs since local midnight, missing mask) of local wall-clock instants."""
+    us = _as_local(values, field).astype("datetime64[us]")
+    missing = np.isnat(us)
+    raw = _fill(us.view(np.int64), missing)
+    day, tod = np.divmod(raw, _US_PER_DAY)
+    return day + _EPOCH_ORDINAL, tod, missing
 
 
 def _instants(values: Any, field: str) -> tuple[IntArray, IntArray]:
     """(ordinal, microseconds since local midnight) of local wall-clock ``datetime64`` values."""
-    us = _as_local(values, field).astype("datetime64[us]")
-    if np.isnat(us).any():
-        raise InvalidInputError(f"{field} contains NaT (missing instants)", field=field)
-    raw = us.view(np.int64)
-    day, tod = np.divmod(raw, _US_PER_DAY)
-    return day + _EPOCH_ORDINAL, tod
+    o, tod, missing = _instants_or_missing(values, field)
+    _refuse_missing(missing, field, "instants")
+    return o, tod
 
 
 def _ints(values: Any, field: str) -> IntArray:
@@ -210,6 +273,14 @@ def _broadcast(field: str, *arrays: npt.NDArray[Any]) -> list[npt.NDArray[Any]]:
 
 def _to_dates(ordinals: IntArray) -> DateArray:
     return (ordinals - _EPOCH_ORDINAL).astype("datetime64[D]")
+
+
+def _with_nat(values: npt.NDArray[Any], missing: npt.NDArray[np.bool_]) -> npt.NDArray[Any]:
+    """``values`` (datetime64 or timedelta64) with ``NaT`` in the missing rows."""
+    if missing.any():
+        values = values.copy()
+        values[missing] = np.array("NaT", dtype=values.dtype)
+    return values
 
 
 def _to_instants(ordinals: IntArray, tod_us: IntArray) -> DateArray:
@@ -311,17 +382,21 @@ def add_working_days(calendar: WorkCalendar, days: Any, n: Any) -> DateArray:
 
     Args:
         calendar: the working calendar.
-        days: local dates (``datetime64[D]`` array or anything NumPy converts to one).
+        days: local dates (``datetime64[D]`` array or anything NumPy converts to one);
+            ``NaT`` rows give ``NaT``.
         n: an integer or an integer array broadcastable with ``days``.
 
     Returns:
         A ``datetime64[D]`` array of the broadcast shape.
     """
     _check_calendar(calendar)
-    o = _days(days, "days")
-    result = _add_ordinals(calendar, o, _ints(n, "n"))
-    _warn(calendar, o, result)
-    return _to_dates(result)
+    o, missing = _days_or_missing(days, "days")
+    o, missing, amounts = _broadcast("n", o, missing, _ints(n, "n"))
+    if missing.size and missing.all():
+        return np.full(o.shape, np.datetime64("NaT"), dtype="datetime64[D]")
+    result = _add_ordinals(calendar, o, np.where(missing, 0, amounts) if missing.any() else amounts)
+    _warn(calendar, o[~missing], result[~missing])
+    return _with_nat(_to_dates(result), missing)
 
 
 def working_days_between(
@@ -486,21 +561,27 @@ def remaining_working_time(calendar: WorkCalendar, at: Any, due: Any) -> npt.NDA
     """Office time from each ``at`` to each ``due`` (negative once overdue).
 
     Vectorized :meth:`WorkCalendar.working_time_between`. Both are local wall-clock
-    ``datetime64`` arrays (broadcast together).
+    ``datetime64`` arrays (broadcast together); a row where either is ``NaT`` gives ``NaT``.
 
     Returns:
         A ``timedelta64[us]`` array.
     """
     _check_calendar(calendar)
-    ao, at_tod = _instants(at, "at")
-    do, due_tod = _instants(due, "due")
-    ao, at_tod, do, due_tod = _broadcast("due", ao, at_tod, do, due_tod)
+    ao, at_tod, at_missing = _instants_or_missing(at, "at")
+    do, due_tod, due_missing = _instants_or_missing(due, "due")
+    ao, at_tod, do, due_tod, at_missing, due_missing = _broadcast(
+        "due", ao, at_tod, do, due_tod, at_missing, due_missing
+    )
+    missing = at_missing | due_missing
     if not ao.size:
         return np.zeros(ao.shape, dtype="timedelta64[us]")
+    if missing.all():
+        return np.full(ao.shape, np.timedelta64("NaT"), dtype="timedelta64[us]")
+    ao, do = _fill(ao, missing), _fill(do, missing)
     view = _view(calendar, *_bounds(ao, do))
     diff = _positions(calendar, view, do, due_tod) - _positions(calendar, view, ao, at_tod)
-    _warn(calendar, ao, do)
-    return diff.astype("timedelta64[us]")
+    _warn(calendar, ao[~missing], do[~missing])
+    return _with_nat(diff.astype("timedelta64[us]"), missing)
 
 
 # ---------------------------------------------------------------------- due dates
@@ -560,7 +641,9 @@ def due_dates(
 
     Args:
         calendar: the working calendar.
-        received: receipt instants, local wall-clock ``datetime64`` (any unit).
+        received: receipt instants, local wall-clock ``datetime64`` (any unit); a missing
+            receipt (``NaT`` or ``None``) gives a missing due instant (``NaT``) for that row
+            only.
         amounts: processing-time amounts (integers, broadcast with ``received``).
         unit: the unit of the amounts.
         policy: a policy object or name; default the unit's default policy (as
@@ -573,9 +656,9 @@ def due_dates(
     _check_calendar(calendar)
     unit = _unit(unit)
     rule = _resolve(policy, unit)
-    o, tod = _instants(received, "received")
+    o, tod, missing = _instants_or_missing(received, "received")
     n = _ints(amounts, "amounts")
-    o, tod, n = _broadcast("amounts", o, tod, n)
+    o, tod, n, missing = _broadcast("amounts", o, tod, n, missing)
     if not o.size:
         return np.zeros(o.shape, dtype="datetime64[us]")
     if (n < 0).any():
@@ -586,6 +669,23 @@ def due_dates(
             "after the cut-off)",
             field="amounts",
         )
+    if missing.any():
+        if missing.all():
+            return np.full(o.shape, np.datetime64("NaT"), dtype="datetime64[us]")
+        # a missing row is computed on a present row's receipt with amount 0, then set to NaT
+        n = np.where(missing, 0, n)
+    return _with_nat(_due_rows(calendar, rule, unit, o, tod, n), missing)
+
+
+def _due_rows(
+    calendar: WorkCalendar,
+    rule: CountingPolicy,
+    unit: TimeUnit,
+    o: IntArray,
+    tod: IntArray,
+    n: IntArray,
+) -> DateArray:
+    """:func:`due_dates` of checked rows (``o``, ``tod``: receipt day and time of day)."""
     if isinstance(rule, WorkingHoursPolicy):
         return _due_hours(calendar, rule, o, tod, n, unit)
     if isinstance(rule, WorkingDaysPolicy):
@@ -658,7 +758,9 @@ def _due_hours(
 # ---------------------------------------------------------------------- timeliness
 
 
-def classify(finished: Any, due: Any, *, at: Any = None) -> npt.NDArray[np.int8]:
+def classify(
+    finished: Any, due: Any, *, at: Any = None, received: Any = None
+) -> npt.NDArray[np.int8]:
     """Early / on-time / late codes for arrays (Circular 01/2018/TT-VPCP Art. 13).
 
     Finished rows compare **local dates**: finish date before the due date → :data:`EARLY`,
@@ -667,23 +769,40 @@ def classify(finished: Any, due: Any, *, at: Any = None) -> npt.NDArray[np.int8]
     instant, else :data:`IN_PROGRESS_ON_TIME` (``at`` is then required). Same rules as
     :func:`onestop.deadlines.timeliness.classify`; ``TIMELINESS[code]`` gives the enum.
 
+    Rows that cannot be judged get codes outside :data:`TIMELINESS`, so that one bad row does
+    not stop a batch: :data:`MISSING` when the due instant is ``NaT`` (e.g. from
+    :func:`due_dates` on a missing receipt); with ``received=``, :data:`MISSING` when the
+    receipt is ``NaT`` and :data:`BEFORE_RECEIPT` when the finish (or, for an unfinished
+    row, ``at``) is before the receipt, which the scalar
+    :class:`~onestop.deadlines.clock.DossierClock` refuses. Pass ``received=`` whenever the
+    receipts are known: without it a result recorded before its receipt (a data-entry error)
+    would be judged :data:`EARLY`.
+
     Args:
         finished: local wall-clock finish instants (``NaT`` = unfinished).
-        due: local wall-clock due instants.
+        due: local wall-clock due instants (``NaT`` = unknown: :data:`MISSING`).
         at: the local instant(s) at which unfinished rows are judged.
+        received: the local receipt instants, to find rows finished (or judged) before their
+            receipt; optional.
 
     Returns:
-        An ``int8`` array of codes.
+        An ``int8`` array of codes (``CODE_NAMES[code]`` names each one).
     """
     f = _as_local(finished, "finished").astype("datetime64[us]")
     d = _as_local(due, "due").astype("datetime64[us]")
-    f, d = _broadcast("due", f, d)
-    if np.isnat(d).any():
-        raise InvalidInputError("due contains NaT (missing due instants)", field="due")
+    arrays = [f, d]
+    if received is not None:
+        arrays.append(_as_local(received, "received").astype("datetime64[us]"))
+    f, d, *rest = _broadcast("due", *arrays)
     fd = f.astype("datetime64[D]")
     dd = d.astype("datetime64[D]")
     codes = np.where(fd < dd, EARLY, np.where(fd == dd, ON_TIME, LATE)).astype(np.int8)
+    unknown = np.isnat(d)
+    any_unknown = bool(unknown.any())
     open_rows = np.isnat(f)
+    if any_unknown:
+        open_rows &= ~unknown
+    a: npt.NDArray[np.datetime64] | None = None
     if open_rows.any():
         if at is None:
             raise InvalidInputError(
@@ -704,4 +823,14 @@ def classify(finished: Any, due: Any, *, at: Any = None) -> npt.NDArray[np.int8]
         codes[open_rows] = np.where(
             a[open_rows] > d[open_rows], IN_PROGRESS_OVERDUE, IN_PROGRESS_ON_TIME
         )
+    if rest:
+        r = rest[0]
+        unknown |= np.isnat(r)
+        any_unknown = bool(unknown.any())
+        # the instant each row is judged at: its finish, or ``at`` while unfinished (NaT
+        # compares false, so rows without one are never marked)
+        judged = f if a is None else np.where(open_rows, a, f)
+        codes[judged < r] = BEFORE_RECEIPT
+    if any_unknown:
+        codes[unknown] = MISSING
     return codes

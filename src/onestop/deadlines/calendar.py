@@ -49,6 +49,7 @@ from onestop.deadlines._index import (
     build_index,
 )
 from onestop.deadlines._types import Holiday, HolidayKind
+from onestop.deadlines._warn import warn_caller
 from onestop.deadlines.hours import DEFAULT_OFFICE_HOURS, OfficeHours, OfficeHoursSchedule
 from onestop.errors import (
     CalendarDataMissingError,
@@ -525,22 +526,53 @@ class WorkCalendar:
             self._cache.provisional = prov
         return prov
 
+    def provisional_years(self, first: dt.date, last: dt.date) -> tuple[int, ...]:
+        """The years from ``first``'s to ``last``'s (inclusive) without an official notice.
+
+        An answer that looked at any day of these years (a deadline counted across them, a
+        count of working days) is *provisional*: their days off are computed from the Labor
+        Code alone and may move when the year's notice is published. The order of ``first``
+        and ``last`` does not matter. This does not warn (whatever ``warn_provisional`` says).
+
+        Args:
+            first: a local date (or an aware datetime, read in Vietnam time).
+            last: another local date.
+
+        Returns:
+            The provisional years, ascending; ``()`` when every year has its notice.
+
+        Raises:
+            InvalidInputError: an argument is not a date.
+        """
+        a = first if type(first) is dt.date else self._date_arg(first, "first")
+        b = last if type(last) is dt.date else self._date_arg(last, "last")
+        prov = self._cache.provisional
+        if prov is None:
+            prov = self._provisional_years()
+        if not prov:
+            return ()
+        lo, hi = (a.year, b.year) if a <= b else (b.year, a.year)
+        if lo == hi:  # the usual case, on the hot path of every deadline
+            return (lo,) if lo in prov else ()
+        return tuple(y for y in range(lo, hi + 1) if y in prov)
+
     def _warn_if_provisional(self, *days: dt.date) -> None:
-        """Warn when any year spanned by ``days`` (first to last, inclusive) is provisional."""
-        if not self.warn_provisional:
+        """Warn when any year spanned by ``days`` (first to last, inclusive) is provisional.
+
+        The warning is attributed to the first caller outside onestop (the user's line),
+        whichever path led here; under a counting policy's ``due()`` it is left to the
+        policy, which warns once for the whole deadline.
+        """
+        if not self.warn_provisional or not days:
             return
-        prov = self._provisional_years()
-        if prov and days:
-            lo = min(d.year for d in days)
-            hi = max(d.year for d in days)
-            years = [y for y in range(lo, hi + 1) if y in prov]
-            if years:
-                warnings.warn(
-                    f"the answer depends on {', '.join(map(str, years))}, which has no official "
-                    "civil-service notice yet; its days off come from the statutes alone",
-                    ProvisionalCalendarWarning,
-                    stacklevel=3,
-                )
+        years = self.provisional_years(min(days), max(days))
+        if years:
+            warn_caller(
+                f"the answer depends on {', '.join(map(str, years))}, which has no official "
+                "civil-service notice yet; its days off come from the statutes alone",
+                ProvisionalCalendarWarning,
+                defer=True,
+            )
 
     # ------------------------------------------------------------------ inputs
 

@@ -33,7 +33,6 @@ import functools
 import json
 import os
 import tomllib
-import warnings
 from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
@@ -52,6 +51,7 @@ from onestop.deadlines._statutes import (
     weekly_rest_weekdays,
 )
 from onestop.deadlines._types import Holiday, HolidayKind
+from onestop.deadlines._warn import warn_caller
 from onestop.errors import (
     CalendarDataError,
     CalendarDataMissingError,
@@ -61,6 +61,7 @@ from onestop.errors import (
 )
 
 __all__ = [
+    "MAX_NOTICE_BYTES",
     "HolidaySchedule",
     "Notice",
     "NoticeDay",
@@ -68,6 +69,7 @@ __all__ = [
     "NoticeYear",
     "load_notice",
     "official_schedule",
+    "parse_notice",
 ]
 
 NoticeMode = Literal["complete", "amend"]
@@ -343,14 +345,94 @@ def _parse(raw: object, origin: str) -> Notice:
     return Notice(origin=origin, sources=sources, years=years)
 
 
+#: The largest notice :func:`load_notice` and :func:`parse_notice` read: a year's notice is a
+#: few kilobytes (the bundled 2013–2026 file is about 31 KB), so 1 MiB leaves room for any
+#: real file while refusing a runaway one before it is parsed.
+MAX_NOTICE_BYTES = 1024 * 1024
+
+NoticeFormat = Literal["toml", "json"]
+
+
+def parse_notice(
+    text: str | bytes, *, origin: str = "<text>", fmt: NoticeFormat | None = None
+) -> Notice:
+    """Parse and validate the text of a notice file (TOML or JSON, UTF-8).
+
+    :func:`load_notice` reads a file with it; use it directly when the text comes from
+    elsewhere (a database, an upload, a command-line reader with its own size cap).
+
+    Args:
+        text: the file's content, as ``str`` or UTF-8 ``bytes`` (a UTF-8 byte-order mark is
+            accepted).
+        origin: the name quoted in error messages (e.g. the file name).
+        fmt: ``"toml"`` or ``"json"``; default from ``origin``'s suffix (``.json`` is JSON,
+            anything else TOML).
+
+    Returns:
+        The validated :class:`Notice`.
+
+    Raises:
+        CalendarDataError: the text is larger than :data:`MAX_NOTICE_BYTES`, is not UTF-8
+            (e.g. UTF-16 from a Windows editor), is not valid TOML/JSON, is nested deeper
+            than a parser can follow, or an entry is invalid; the message names ``origin``
+            and the entry (e.g. ``year[0].days[3].kind``), never the content.
+    """
+    given: object = text
+    if not isinstance(given, str | bytes):
+        raise CalendarDataError(
+            f"text: expected the notice's text (str or bytes), got {type(given).__name__}",
+            field="text",
+        )
+    if fmt is None:
+        fmt = "json" if origin.lower().endswith(".json") else "toml"
+    elif fmt not in ("toml", "json"):
+        raise CalendarDataError(f"fmt: expected 'toml' or 'json', got {fmt!r}", field="fmt")
+    if len(text) > MAX_NOTICE_BYTES:
+        raise CalendarDataError(
+            f"{origin}: the notice is larger than {MAX_NOTICE_BYTES:,} bytes; a notice file "
+            "holds a few years of entries (a few kilobytes)",
+            field="data",
+        )
+    if isinstance(text, bytes):
+        if text.startswith((b"\xff\xfe", b"\xfe\xff")):
+            raise CalendarDataError(
+                f"{origin}: the notice is UTF-16 text; save it as UTF-8 and try again",
+                field="data",
+            )
+        try:
+            text = text.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise CalendarDataError(
+                f"{origin}: the notice is not UTF-8 text (byte {exc.start} is not valid "
+                "UTF-8); save it as UTF-8 and try again",
+                field="data",
+            ) from None
+    else:
+        text = text.removeprefix("\ufeff")
+    name = "JSON" if fmt == "json" else "TOML"
+    try:
+        raw: object = json.loads(text) if fmt == "json" else tomllib.loads(text)
+    except RecursionError:
+        raise CalendarDataError(
+            f"{origin}: not valid {name}: nested too deeply (a notice is a few levels deep: "
+            "year -> days -> entry)",
+            field="data",
+        ) from None
+    except ValueError as exc:  # json.JSONDecodeError and tomllib.TOMLDecodeError
+        raise CalendarDataError(f"{origin}: not valid {name} ({exc})", field="data") from None
+    return _parse(raw, origin)
+
+
 def load_notice(data: Mapping[str, Any] | str | os.PathLike[str]) -> Notice:
     """Read and validate a notice: a TOML or JSON file, or an already-parsed mapping.
 
     The format is the one of the bundled ``civil_service.toml`` (see ``docs/holidays.md``):
     a ``sources`` table (id -> title, url, issuer, issued, verified, note) and ``year``
     entries (year, mode, scope, cancel, days). In JSON, dates are ``"YYYY-MM-DD"`` strings.
-    Source ids may also refer to sources of the schedule the notice is added to (the
-    bundled statutes and notices); that is checked by :meth:`HolidaySchedule.with_notice`.
+    Files are UTF-8, at most :data:`MAX_NOTICE_BYTES`; ``.json`` files are JSON, others TOML
+    (see :func:`parse_notice`). Source ids may also refer to sources of the schedule the
+    notice is added to (the bundled statutes and notices); that is checked by
+    :meth:`HolidaySchedule.with_notice`.
 
     Args:
         data: a path to a ``.toml`` or ``.json`` file, or a mapping.
@@ -360,8 +442,8 @@ def load_notice(data: Mapping[str, Any] | str | os.PathLike[str]) -> Notice:
 
     Raises:
         CalendarDataError: ``data`` is neither a path nor a mapping, the file cannot be read
-            or parsed, or an entry is invalid; the message names the file and the entry
-            (e.g. ``year[0].days[3].kind``).
+            (missing, a directory, too large, not UTF-8) or parsed, or an entry is invalid;
+            the message names the file and the entry (e.g. ``year[0].days[3].kind``).
     """
     if isinstance(data, Mapping):
         return _parse(data, "<dict>")
@@ -383,22 +465,14 @@ def load_notice(data: Mapping[str, Any] | str | os.PathLike[str]) -> Notice:
         )
     origin = path.name or str(path)
     try:
-        text = path.read_bytes()
-    except OSError as exc:
+        with path.open("rb") as handle:
+            content = handle.read(MAX_NOTICE_BYTES + 1)
+    except (OSError, ValueError) as exc:  # ValueError: a NUL in the path
+        reason = getattr(exc, "strerror", None) or type(exc).__name__
         raise CalendarDataError(
-            f"{origin}: cannot read the notice file ({exc.strerror})", field="data"
-        ) from exc
-    try:
-        if path.suffix.lower() == ".json":
-            raw: object = json.loads(text)
-        else:
-            raw = tomllib.loads(text.decode("utf-8"))
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise CalendarDataError(
-            f"{origin}: not valid {'JSON' if path.suffix.lower() == '.json' else 'TOML'} ({exc})",
-            field="data",
-        ) from exc
-    return _parse(raw, origin)
+            f"{origin}: cannot read the notice file ({reason})", field="data"
+        ) from None
+    return parse_notice(content, origin=origin)
 
 
 def _bundled_notice() -> Notice:
@@ -609,7 +683,7 @@ class HolidaySchedule:
         """
         table = self._table(year)
         if warn and table.provisional:
-            _warn_provisional(year, stacklevel=3)
+            _warn_provisional(year)
         return list(table.entries)
 
     def days_off(self, year: int, *, warn: bool = True) -> frozenset[dt.date]:
@@ -623,7 +697,7 @@ class HolidaySchedule:
         """
         table = self._table(year)
         if warn and table.provisional:
-            _warn_provisional(year, stacklevel=3)
+            _warn_provisional(year)
         return table.days_off
 
     def make_up_days(self, year: int, *, warn: bool = True) -> frozenset[dt.date]:
@@ -635,7 +709,7 @@ class HolidaySchedule:
         """
         table = self._table(year)
         if warn and table.provisional:
-            _warn_provisional(year, stacklevel=3)
+            _warn_provisional(year)
         return table.make_up
 
     # ------------------------------------------------------------------ per-day queries
@@ -697,7 +771,7 @@ class HolidaySchedule:
         year = checked.year
         table = self._table(year)
         if table.provisional:
-            _warn_provisional(year, stacklevel=4)
+            _warn_provisional(year)
         first = dt.date(year, 1, 1)
         rest = {
             d
@@ -769,14 +843,14 @@ def _check_date(day: object) -> dt.date:
     return day
 
 
-def _warn_provisional(year: int, *, stacklevel: int) -> None:
-    warnings.warn(
+def _warn_provisional(year: int) -> None:
+    """Warn that ``year`` is provisional, in the name of the first caller outside onestop."""
+    warn_caller(
         f"{year} has no official civil-service notice in the data: its days off are computed "
         "from the Labor Code and the usual pattern of the Prime Minister's notices and may "
         "differ from the notice once it is published; add it with "
         "HolidaySchedule.with_notice(...)",
         ProvisionalCalendarWarning,
-        stacklevel=stacklevel,
     )
 
 

@@ -33,8 +33,9 @@ from typing import Any, ClassVar, Literal
 
 import attrs
 
+from onestop.deadlines._warn import warn_caller, warns_for_its_calls
 from onestop.deadlines.calendar import VN_TZ, DayInfo, DayKind, WorkCalendar
-from onestop.errors import DeadlineError, InvalidInputError
+from onestop.errors import DeadlineError, InvalidInputError, ProvisionalCalendarWarning
 from onestop.models import ProcessingTime, TimeUnit
 
 __all__ = [
@@ -108,6 +109,8 @@ class StepKind(StrEnum):
     """The last day was not a working day and the end moved to the next working day."""
     DUE = "due"
     """The resulting due instant."""
+    PROVISIONAL = "provisional"
+    """The due date is provisional (dự kiến): a year counted has no official notice yet."""
 
 
 @attrs.frozen(slots=True)
@@ -167,6 +170,10 @@ class Deadline:
         policy: the name of the counting policy.
         calendar: the working calendar used.
         rule: the policy object used.
+
+    A deadline counted across a year that has no official civil-service notice yet is
+    :attr:`provisional` (its days off come from the Labor Code alone and may move once the
+    notice is published); its explanation then ends with a step saying so ("dự kiến").
     """
 
     due: dt.datetime
@@ -197,9 +204,37 @@ class Deadline:
         return self.due.astimezone(VN_TZ).date()
 
     @property
+    def provisional_years(self) -> tuple[int, ...]:
+        """The years from receipt to due date (inclusive) that have no official notice yet.
+
+        Read from the calendar's holiday source; ``()`` for a deadline whose every day
+        counted lies in years with a published notice.
+        """
+        return self.calendar.provisional_years(self.received.date(), self.due_date)
+
+    @property
+    def provisional(self) -> bool:
+        """Whether the due date is provisional (dự kiến).
+
+        ``True`` when any day the count looked at (from the receipt day to the due date,
+        inclusive) falls in a year without an official civil-service notice: the days off of
+        such a year are computed from the Labor Code and may change when the notice is
+        published (e.g. the Tết break is set by the Prime Minister's or the Ministry's notice
+        each year). Independent of warning filters and of ``warn_provisional``.
+        """
+        return bool(self.provisional_years)
+
+    @property
     def steps(self) -> tuple[ExplanationStep, ...]:
-        """The step-by-step reasoning (built on each access; not stored)."""
-        return self.rule.explain_steps(self)
+        """The step-by-step reasoning (built on each access; not stored).
+
+        A provisional deadline ends with a :attr:`StepKind.PROVISIONAL` step.
+        """
+        steps = self.rule.explain_steps(self)
+        years = self.provisional_years
+        if years:
+            steps = (*steps, _provisional_step(self, years))
+        return steps
 
     def explain(self, lang: Literal["vi", "en"] = "vi") -> str:
         """The reasoning as numbered lines in Vietnamese (``"vi"``) or English (``"en"``)."""
@@ -212,7 +247,7 @@ class Deadline:
         return self.calendar.working_time_between(at, self.due)
 
     def to_dict(self, *, explain: bool = False) -> dict[str, object]:
-        """A JSON-ready form: ``due``, ``received``, ``amount``, ``unit``, ``policy``.
+        """A JSON-ready form: due, received, amount, unit, policy and provisional.
 
         Args:
             explain: add ``explanation`` with ``vi``, ``en`` and ``steps``.
@@ -223,6 +258,7 @@ class Deadline:
             "amount": self.amount,
             "unit": self.unit.value,
             "policy": self.policy,
+            "provisional": self.provisional,
         }
         if explain:
             steps = self.steps
@@ -360,6 +396,33 @@ def day_steps(
         yield step
 
 
+def _warn_provisional(years: tuple[int, ...]) -> None:
+    """Warn (in the caller's name) that a deadline depends on years without a notice."""
+    warn_caller(
+        f"the due date is provisional (dự kiến): it depends on {', '.join(map(str, years))}, "
+        "which has no official civil-service notice yet; its days off come from the statutes "
+        "alone (Deadline.provisional is True)",
+        ProvisionalCalendarWarning,
+    )
+
+
+def _provisional_step(deadline: Deadline, years: tuple[int, ...]) -> ExplanationStep:
+    """The closing step of a provisional deadline: which years lack their notice."""
+    names = ", ".join(map(str, years))
+    plural = len(years) > 1
+    first = max(deadline.received.date(), dt.date(years[0], 1, 1))
+    return ExplanationStep(
+        StepKind.PROVISIONAL,
+        first,
+        f"Ngày hẹn là dự kiến: năm {names} chưa có thông báo chính thức về lịch nghỉ lễ, Tết "
+        "của cán bộ, công chức; các ngày nghỉ được tính theo Bộ luật Lao động và có thể thay "
+        "đổi khi thông báo được ban hành",
+        f"The due date is provisional: {names} {'have' if plural else 'has'} no official "
+        "notice of the civil-service days off yet; the days off are computed from the Labor "
+        "Code and may change when the notice is published",
+    )
+
+
 def _received_step(received: dt.datetime) -> ExplanationStep:
     return ExplanationStep(
         StepKind.RECEIVED,
@@ -459,6 +522,7 @@ class CountingPolicy(abc.ABC):
         """The unit used when none is given."""
         return min(self.units)
 
+    @warns_for_its_calls
     def due(
         self,
         calendar: WorkCalendar,
@@ -467,6 +531,11 @@ class CountingPolicy(abc.ABC):
         unit: TimeUnit | None = None,
     ) -> Deadline:
         """Compute the deadline of a dossier received at ``received``.
+
+        When the count looked at a year without an official notice, the deadline is
+        :attr:`~Deadline.provisional` and one
+        :class:`~onestop.errors.ProvisionalCalendarWarning` is emitted (at the caller's line)
+        unless the calendar's ``warn_provisional`` is off.
 
         Args:
             calendar: the working calendar (holidays, office hours).
@@ -504,6 +573,12 @@ class CountingPolicy(abc.ABC):
                 field="amount",
             )
         due = self._due(calendar, local, amount, unit)
+        # One warning for the whole deadline, whichever calendar methods the count used (they
+        # leave it to this method, see warns_for_its_calls).
+        if calendar.warn_provisional:
+            years = calendar.provisional_years(local.date(), due.date())
+            if years:
+                _warn_provisional(years)
         return Deadline(due, local, amount, unit, self.name, calendar, self)
 
 

@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import operator
 import os
 import re
 import threading
@@ -735,21 +736,30 @@ class DossierCodeGenerator:
             A new, never issued before, :class:`DossierCode`.
 
         Raises:
-            InvalidIdentifierError: for a bad agency code or date.
+            InvalidIdentifierError: for a bad agency code or date (a date whose Vietnam date
+                is outside 2000–2099).
             SequenceExhaustedError: when the agency already has 9999 dossiers that day.
+            StorageError: the store failed, or returned something that is not a counter value
+                (an integer of at least 1).
         """
         unit = agency if isinstance(agency, AgencyCode) else AgencyCode(agency)
         when: object = today_vn() if day is None else day
+        # a datetime counts for its calendar date in Vietnam (counters are per day): convert
+        # first, then check the year (2099-12-31T20:00Z is already 2100 in Vietnam)
+        if isinstance(when, datetime) and when.utcoffset() is not None:
+            try:
+                when = when.astimezone(_VN_TZ)
+            except OverflowError:
+                when = None  # within hours of year 1 or 9999: far outside 2000–2099
         if not isinstance(when, date) or not 2000 <= when.year <= 2099:
+            given = day if day is not None else when
             raise InvalidIdentifierError(
-                f"received_on: {when!r} cannot be written YYMMDD; expected a date in 2000–2099",
+                f"received_on: {given!r} cannot be written YYMMDD; expected a date in 2000–2099 "
+                "(Vietnam time)",
                 field="received_on",
             )
-        # a datetime counts for its calendar date in Vietnam (counters are per day)
-        if isinstance(when, datetime) and when.utcoffset() is not None:
-            when = when.astimezone(_VN_TZ)
         received = date(when.year, when.month, when.day)
-        value = self._store.next_value(str(unit), received)
+        value = self._checked(self._store.next_value(str(unit), received))
         if value > self._MAX:
             raise SequenceExhaustedError(
                 f"sequence: agency {unit} has already numbered {self._MAX} dossiers on "
@@ -758,3 +768,29 @@ class DossierCodeGenerator:
                 field="sequence",
             )
         return DossierCode._from_parts(unit, received, value)
+
+    def _checked(self, value: object) -> int:
+        """The store's answer, if it is a counter value (an integer of at least 1).
+
+        A store is user code (a database, a cache): a value that is not a positive integer
+        would give an invalid code (``-0005``, ``0000``) or fail deep inside formatting.
+        Integer types of other libraries (``numpy.int64`` from a driver) are accepted.
+        """
+        store = type(self._store).__name__
+        try:
+            if isinstance(value, bool):
+                raise TypeError
+            number = operator.index(value)  # type: ignore[arg-type]
+        except TypeError:
+            raise StorageError(
+                f"store: {store}.next_value returned a {type(value).__name__}, not an integer; "
+                "a sequence store returns the new counter value (1, 2, 3...)",
+                field="store",
+            ) from None
+        if number < 1:
+            raise StorageError(
+                f"store: {store}.next_value returned {number}; a sequence store returns the new "
+                "counter value, 1 on the first dossier of the day, then 2, 3...",
+                field="store",
+            )
+        return number

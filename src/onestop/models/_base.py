@@ -12,14 +12,45 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Annotated, Any, ClassVar, Self
 
-from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, ValidationError
+from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from onestop.errors import InvalidDossierError, OneStopError
 
-__all__ = ["FrozenModel", "Instant", "describe_validation_error", "ensure_aware"]
+__all__ = [
+    "MULTILINE_PATTERN",
+    "ONE_LINE_PATTERN",
+    "FrozenModel",
+    "Instant",
+    "MultilineText",
+    "Text",
+    "describe_validation_error",
+    "ensure_aware",
+]
 
 #: How many individual problems a converted error message lists before summarising.
 _MAX_LISTED = 5
+
+
+#: One line of text: no control character (C0 controls, DEL, C1 controls: NUL, escape, line
+#: breaks, tabs...) and no Unicode line or paragraph separator (U+2028, U+2029). Checked by
+#: pydantic-core's regex engine; exported in the JSON Schema (ECMA-262 syntax).
+ONE_LINE_PATTERN = r"^[^\x00-\x1f\x7f-\x9f\u2028\u2029]*$"
+#: Multi-line text (notes, reasons, summaries): as one line, but tab, line feed and carriage
+#: return are allowed, and so are U+2028 and U+2029.
+MULTILINE_PATTERN = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
+_PATTERN_MESSAGES = {
+    ONE_LINE_PATTERN: "must be one line of text without control characters (such as NUL, "
+    "tab or a line break)",
+    MULTILINE_PATTERN: "must not contain control characters (such as NUL or escape); line "
+    "breaks and tabs are allowed",
+}
+
+#: A free-text field of one line (names, addresses, codes). Every text field of a domain model
+#: is :data:`Text` or :data:`MultilineText` (or has a stricter pattern of its own), so that a
+#: NUL byte or an escape sequence never reaches a database, a log or a form.
+Text = Annotated[str, Field(pattern=ONE_LINE_PATTERN)]
+#: A free-text field that may span lines (notes, reasons, summaries).
+MultilineText = Annotated[str, Field(pattern=MULTILINE_PATTERN)]
 
 
 def _loc_to_str(loc: tuple[int | str, ...]) -> str:
@@ -49,7 +80,7 @@ def describe_validation_error(exc: ValidationError, *, model: str) -> tuple[str,
         ``(message, field)`` where ``field`` is the dotted location of the first problem
         (``None`` when the problem is with the whole object).
     """
-    errors = exc.errors(include_url=False, include_input=False, include_context=False)
+    errors = exc.errors(include_url=False, include_input=False)
     parts: list[str] = []
     first_field: str | None = None
     for err in errors[:_MAX_LISTED]:
@@ -57,7 +88,11 @@ def describe_validation_error(exc: ValidationError, *, model: str) -> tuple[str,
         if first_field is None and loc:
             first_field = loc
         where = loc or "(whole object)"
-        parts.append(f"{where}: {err['msg']}")
+        message = err["msg"]
+        if err["type"] == "string_pattern_mismatch":
+            # "String should match pattern '^[^\x00-...]*$'" says nothing to a reader
+            message = _PATTERN_MESSAGES.get(str((err.get("ctx") or {}).get("pattern")), message)
+        parts.append(f"{where}: {message}")
     more = len(errors) - _MAX_LISTED
     if more > 0:
         parts.append(f"... and {more} more problem(s)")

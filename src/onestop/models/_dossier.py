@@ -19,7 +19,7 @@ from pydantic import Field, field_validator, model_validator
 
 from onestop.errors import InvalidDossierError, InvalidInputError, InvalidTransitionError
 from onestop.models._agency import DossierCode, ProcedureCode
-from onestop.models._base import FrozenModel, Instant, ensure_aware
+from onestop.models._base import FrozenModel, Instant, MultilineText, Text, ensure_aware
 from onestop.models._identity import CitizenId, LegacyId, TaxCode
 from onestop.models._procedure import (
     AgencyRef,
@@ -62,9 +62,12 @@ __all__ = [
 
 _S = DossierStatus
 _VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
-_Text = Annotated[str, Field(min_length=1, max_length=2000)]
-_Actor = Annotated[str, Field(min_length=1, max_length=200)]
+_Text = Annotated[Text, Field(min_length=1, max_length=2000)]
+_Reason = Annotated[MultilineText, Field(min_length=1, max_length=2000)]
+_Actor = Annotated[Text, Field(min_length=1, max_length=200)]
 _Sha256 = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+# an e-mail address: something@domain.tld, without spaces or control characters
+_EMAIL = r"^[^@\s\x00-\x1f\x7f-\x9f]+@[^@\s\x00-\x1f\x7f-\x9f]+\.[^@\s\x00-\x1f\x7f-\x9f]+$"
 _Vnd = Annotated[int, Field(ge=0, le=10**15, strict=True)]
 
 #: Statuses in which the dossier has been accepted, so it has a receipt time and a due date.
@@ -103,10 +106,10 @@ class Contact(FrozenModel):
     phone: Annotated[str, Field(max_length=30, pattern=r"^\+?[0-9 .\-()]{6,30}$")] | None = Field(
         default=None, repr=False
     )
-    email: Annotated[str, Field(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")] | None = (
-        Field(default=None, repr=False)
+    email: Annotated[str, Field(max_length=254, pattern=_EMAIL)] | None = Field(
+        default=None, repr=False
     )
-    address: Annotated[str, Field(max_length=500)] | None = Field(default=None, repr=False)
+    address: Annotated[Text, Field(max_length=500)] | None = Field(default=None, repr=False)
 
 
 class Applicant(FrozenModel):
@@ -125,7 +128,7 @@ class Applicant(FrozenModel):
     """
 
     kind: ApplicantKind
-    name: Annotated[str, Field(min_length=1, max_length=300)] = Field(repr=False)
+    name: Annotated[Text, Field(min_length=1, max_length=300)] = Field(repr=False)
     citizen_id: CitizenId | None = Field(default=None, repr=False)
     legacy_id: LegacyId | None = Field(default=None, repr=False)
     tax_code: TaxCode | None = Field(default=None, repr=False)
@@ -203,7 +206,7 @@ class SubmittedDocument(FrozenModel):
     """
 
     name: _Text
-    component_code: Annotated[str, Field(min_length=1, max_length=60)] | None = None
+    component_code: Annotated[Text, Field(min_length=1, max_length=60)] | None = None
     sha256: _Sha256
     digitized: bool = False
     reused: bool = False
@@ -242,7 +245,7 @@ class Payment(FrozenModel):
     at: Instant
     amount: Annotated[int, Field(gt=0, le=10**15, strict=True)]
     method: PaymentMethod
-    reference: Annotated[str, Field(max_length=100)] | None = None
+    reference: Annotated[Text, Field(max_length=100)] | None = None
 
 
 class SupplementStage(ModelEnum):
@@ -277,7 +280,7 @@ class SupplementRequest(FrozenModel):
     """
 
     requested_at: Instant
-    reason: _Text
+    reason: _Reason
     stage: SupplementStage
     resubmitted_at: Instant | None = None
 
@@ -308,7 +311,7 @@ class Extension(FrozenModel):
     letter_at: Instant
     previous_due_at: Instant
     new_due_at: Instant
-    reason: _Text
+    reason: _Reason
 
     @property
     def letter_on_time(self) -> bool:
@@ -369,8 +372,8 @@ class ResultDocument(FrozenModel):
     """
 
     name: _Text
-    code: Annotated[str, Field(min_length=1, max_length=60)] | None = None
-    number: Annotated[str, Field(max_length=100)] | None = None
+    code: Annotated[Text, Field(min_length=1, max_length=60)] | None = None
+    number: Annotated[Text, Field(max_length=100)] | None = None
     sha256: _Sha256 | None = None
 
 
@@ -395,8 +398,8 @@ class ResultDelivery(FrozenModel):
     """
 
     method: DeliveryMethod
-    tracking_number: Annotated[str, Field(max_length=60)] | None = None
-    address: Annotated[str, Field(max_length=500)] | None = Field(default=None, repr=False)
+    tracking_number: Annotated[Text, Field(max_length=60)] | None = None
+    address: Annotated[Text, Field(max_length=500)] | None = Field(default=None, repr=False)
 
 
 class DossierResult(FrozenModel):
@@ -450,7 +453,7 @@ class DossierEvent(FrozenModel):
     action: EventAction
     from_status: DossierStatus | None
     to_status: DossierStatus
-    note: Annotated[str, Field(max_length=2000)] | None = None
+    note: Annotated[MultilineText, Field(max_length=2000)] | None = None
 
 
 def _reason(value: object) -> str:
@@ -501,7 +504,7 @@ class Dossier(FrozenModel):
     procedure: ProcedureRef
     applicant: Applicant
     channel: Channel
-    summary: Annotated[str, Field(max_length=1000)] | None = None
+    summary: Annotated[MultilineText, Field(max_length=1000)] | None = None
     submitted_at: Instant
     received_at: Instant | None = None
     due_at: Instant | None = None

@@ -14,7 +14,7 @@ from pydantic import Field, model_validator
 
 from onestop.errors import InvalidDossierError, InvalidInputError
 from onestop.models._agency import AgencyCode, ProcedureCode
-from onestop.models._base import FrozenModel
+from onestop.models._base import FrozenModel, MultilineText, Text
 from onestop.models._status import Channel, ModelEnum
 
 __all__ = [
@@ -236,7 +236,7 @@ class FeeKind(ModelEnum):
 _ShortCode = Annotated[
     str, Field(min_length=1, max_length=60, pattern=r"^[0-9A-Za-z][0-9A-Za-z._\-/]*$")
 ]
-_Name = Annotated[str, Field(min_length=1, max_length=2000)]
+_Name = Annotated[Text, Field(min_length=1, max_length=2000)]
 _Vnd = Annotated[int, Field(ge=0, le=10**15, strict=True)]
 
 
@@ -295,7 +295,7 @@ class FeeItem(FrozenModel):
     kind: FeeKind = FeeKind.CHARGE
     code: _ShortCode | None = None
     channel: Channel | None = None
-    note: str | None = None
+    note: MultilineText | None = None
 
 
 class FormTemplate(FrozenModel):
@@ -307,7 +307,7 @@ class FormTemplate(FrozenModel):
     """
 
     name: _Name
-    url: str | None = None
+    url: Text | None = None
 
 
 class RequiredDocument(FrozenModel):
@@ -328,7 +328,7 @@ class RequiredDocument(FrozenModel):
     originals: Annotated[int, Field(ge=0, le=1000, strict=True)] = 1
     copies: Annotated[int, Field(ge=0, le=1000, strict=True)] = 0
     template: FormTemplate | None = None
-    case: str | None = None
+    case: MultilineText | None = None
     mandatory: bool = True
 
 
@@ -358,12 +358,12 @@ class LegalBasis(FrozenModel):
         url: where it can be read.
     """
 
-    number: Annotated[str, Field(min_length=1, max_length=100)]
-    title: str | None = None
+    number: Annotated[Text, Field(min_length=1, max_length=100)]
+    title: Text | None = None
     issued_on: dt.date | None = None
     effective_on: dt.date | None = None
-    issuer: str | None = None
-    url: str | None = None
+    issuer: Text | None = None
+    url: Text | None = None
 
 
 class LienThongParticipant(FrozenModel):
@@ -408,7 +408,7 @@ class Procedure(FrozenModel):
 
     code: ProcedureCode
     name_vi: _Name
-    name_en: str | None = None
+    name_en: Text | None = None
     field: FieldOfActivity
     levels: Annotated[tuple[AdministrativeLevel, ...], Field(min_length=1)]
     implementing_agencies: tuple[AgencyRef, ...] = ()
