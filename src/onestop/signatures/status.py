@@ -60,6 +60,12 @@ class ProblemCode(StrEnum):
     """An issuer certificate is missing, or a certificate's signature does not verify."""
     WRONG_USAGE = "wrong_usage"
     """Key usage, extended key usage or CA flag does not allow the use."""
+    NAME_CONSTRAINTS_VIOLATED = "name_constraints_violated"
+    """A certificate's name lies outside what a CA above it may certify (RFC 5280
+    §4.2.1.10 nameConstraints)."""
+    UNSUPPORTED_CRITICAL_EXTENSION = "unsupported_critical_extension"
+    """A certificate of the chain has a critical extension onestop does not process, so it
+    must be rejected (RFC 5280 §4.2)."""
     REVOKED = "revoked"
     """A certificate of the chain was revoked before the validation time."""
     REVOCATION_UNKNOWN = "revocation_unknown"

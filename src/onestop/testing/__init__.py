@@ -22,6 +22,7 @@ if TYPE_CHECKING:  # the names as mypy and IDEs see them; at run time they load 
     from onestop.testing._pki import IssuedCertificate as IssuedCertificate
     from onestop.testing._pki import ThrowawayPKI as ThrowawayPKI
     from onestop.testing._pki import build_test_pki as build_test_pki
+    from onestop.testing._pki import issue_certificate as issue_certificate
     from onestop.testing._pki import make_test_pdf as make_test_pdf
 
 #: Public name -> private module that defines it.
@@ -32,6 +33,7 @@ _LAZY: dict[str, str] = {
     "IssuedCertificate": "onestop.testing._pki",
     "ThrowawayPKI": "onestop.testing._pki",
     "build_test_pki": "onestop.testing._pki",
+    "issue_certificate": "onestop.testing._pki",
     "make_test_pdf": "onestop.testing._pki",
     "dossiers": "onestop.testing._factories",
     "make_dossier": "onestop.testing._factories",
