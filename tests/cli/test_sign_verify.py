@@ -155,7 +155,8 @@ def test_missing_files_are_bad_input(app, runner, files, tmp_path):
         ],
     )
     assert result.exit_code == 2
-    assert json.loads(result.stdout)["error"]["code"] == "signature_error"
+    error = json.loads(result.stdout)["error"]
+    assert error["code"] == "invalid_input" and error["field"] == "file"
 
 
 def test_sign_with_garbled_key_exits_2(app, runner, files, tmp_path):
@@ -186,7 +187,7 @@ def test_unexpected_failure_is_still_one_json_object(app, runner, files, tmp_pat
     def boom(*args, **kwargs):
         raise RuntimeError("bug")
 
-    monkeypatch.setattr(cms_module, "verify_file", boom)
+    monkeypatch.setattr(cms_module, "verify_bytes", boom)
     sig = tmp_path / "x.p7s"
     sig.write_bytes(b"\x30\x00")
     code, payload = _verify(app, runner, files, sig)

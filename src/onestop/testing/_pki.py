@@ -15,7 +15,7 @@ import datetime as dt
 import hashlib
 import os
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Literal
 
@@ -39,6 +39,7 @@ __all__ = [
     "build_test_pki",
     "issue_certificate",
     "make_test_pdf",
+    "text_field_appearance",
 ]
 
 #: Fictitious, checksum-valid tax codes (MST) and a fictitious 12-digit CCCD.
@@ -668,32 +669,81 @@ def build_test_pki(
     )
 
 
-def make_test_pdf(text: str = "Ket qua giai quyet thu tuc hanh chinh", *, pages: int = 1) -> bytes:
-    """Write a small valid PDF by hand (Helvetica text, A4 pages), for signing tests.
-
-    Args:
-        text: one line drawn on each page (Latin-1 characters; diacritics are removed).
-        pages: number of pages.
-    """
+def _pdf_text(text: str) -> bytes:
+    """``text`` as the body of a PDF literal string: diacritics removed, Latin-1, escaped."""
     import unicodedata
 
     folded = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
     ascii_text = "".join(c for c in folded if not unicodedata.combining(c))
     safe = ascii_text.encode("latin-1", "replace").replace(b"\\", b"\\\\")
-    safe = safe.replace(b"(", b"\\(").replace(b")", b"\\)")
+    return safe.replace(b"(", b"\\(").replace(b")", b"\\)")
+
+
+def text_field_appearance(value: str) -> bytes:
+    """The content of a text field's normal appearance stream showing ``value`` (Helvetica).
+
+    With :func:`make_test_pdf`'s ``form_fields``; tests that change a field's value in a later
+    revision draw the new value with it.
+    """
+    return b"/Tx BMC q BT /Helv 12 Tf 0 g 2 6 Td (" + _pdf_text(value) + b") Tj ET Q EMC"
+
+
+def make_test_pdf(
+    text: str = "Ket qua giai quyet thu tuc hanh chinh",
+    *,
+    pages: int = 1,
+    form_fields: Mapping[str, str] | None = None,
+) -> bytes:
+    """Write a small valid PDF by hand (Helvetica text, A4 pages), for signing tests.
+
+    Args:
+        text: one line drawn on each page (Latin-1 characters; diacritics are removed).
+        pages: number of pages.
+        form_fields: text fields (name -> value) to put on the first page, each with its
+            widget and appearance, in an interactive form (``/AcroForm``): e.g.
+            ``{"SoTien": "1,000,000 VND"}`` for tests of what may change after signing.
+    """
+    safe = _pdf_text(text)
+    fields = dict(form_fields or {})
     objects: list[bytes] = []
     kids = " ".join(f"{3 + 2 * i} 0 R" for i in range(pages))
-    objects.append(b"<< /Type /Catalog /Pages 2 0 R >>")
-    objects.append(f"<< /Type /Pages /Kids [{kids}] /Count {pages} >>".encode())
     font_ref = 3 + 2 * pages
+    form_ref = font_ref + 1 + 2 * len(fields)
+    widgets = [font_ref + 1 + 2 * j for j in range(len(fields))]
+    form = f" /AcroForm {form_ref} 0 R" if fields else ""
+    objects.append(f"<< /Type /Catalog /Pages 2 0 R{form} >>".encode())
+    objects.append(f"<< /Type /Pages /Kids [{kids}] /Count {pages} >>".encode())
     for i in range(pages):
         stream = b"BT /F1 14 Tf 72 770 Td (" + safe + f" - trang {i + 1}) Tj ET".encode()
+        annots = " /Annots [" + " ".join(f"{w} 0 R" for w in widgets) + "]"
         objects.append(
             f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents {4 + 2 * i} 0 R "
-            f"/Resources << /Font << /F1 {font_ref} 0 R >> >> >>".encode()
+            f"/Resources << /Font << /F1 {font_ref} 0 R >> >>"
+            f"{annots if fields and i == 0 else ''} >>".encode()
         )
         objects.append(f"<< /Length {len(stream)} >>\nstream\n".encode() + stream + b"\nendstream")
     objects.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
+    for j, (name, value) in enumerate(fields.items()):
+        y = 700 - 40 * j
+        objects.append(
+            f"<< /Type /Annot /Subtype /Widget /FT /Tx /T ({name}) /F 4 /P 3 0 R "
+            f"/Rect [72 {y} 292 {y + 20}] /DA (/Helv 12 Tf 0 g) "
+            f"/AP << /N {widgets[j] + 1} 0 R >> /V (".encode()
+            + _pdf_text(value)
+            + b") >>"
+        )
+        look = text_field_appearance(value)
+        objects.append(
+            f"<< /Type /XObject /Subtype /Form /BBox [0 0 220 20] /Resources << /Font << "
+            f"/Helv {font_ref} 0 R >> >> /Length {len(look)} >>\nstream\n".encode()
+            + look
+            + b"\nendstream"
+        )
+    if fields:
+        objects.append(
+            f"<< /Fields [{' '.join(f'{w} 0 R' for w in widgets)}] /DA (/Helv 12 Tf 0 g) "
+            f"/DR << /Font << /Helv {font_ref} 0 R >> >> >>".encode()
+        )
     out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
     offsets = []
     for number, body in enumerate(objects, start=1):
