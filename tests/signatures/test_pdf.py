@@ -413,3 +413,39 @@ def test_damaged_pdf_structures_raise_signature_error(test_pki, signed, old, new
     s = test_pki.signer
     with pytest.raises(SignatureError):
         sign_pdf(damaged, certificate=s.certificate, key=s.key)
+
+
+def test_font_tables_fonttools_cannot_subset_are_dropped_quietly(
+    test_pki, source, caplog, tmp_path
+):
+    """fontTools logs 'FFTM NOT subset; don't know how to subset; dropped' for such a font."""
+    from tests.signatures.fontdata import font_with_unknown_table
+
+    font = tmp_path / "stamp.ttf"
+    font.write_bytes(font_with_unknown_table())
+    s = test_pki.signer
+    caplog.set_level("INFO")
+    signed = sign_pdf(
+        source,
+        certificate=s.certificate,
+        key=s.key,
+        chain=s.chain,
+        stamp=VisibleStamp(font_file=str(font)),
+    )
+    assert [r.getMessage() for r in caplog.records if r.levelno >= 30] == []
+    (status,) = verify_pdf(signed, trust=test_pki.trust_store())
+    assert status.valid
+
+
+@pytest.mark.parametrize(
+    ("stamp", "fragment"),
+    [
+        (VisibleStamp(font=b"not a font"), "not a usable TrueType/OpenType font"),
+        (VisibleStamp(font=b"x", font_file="/x.ttf"), "not both"),
+    ],
+)
+def test_unusable_stamp_fonts(test_pki, source, stamp, fragment):
+    s = test_pki.signer
+    with pytest.raises(SignatureError, match=fragment) as info:
+        prepare_pdf_signature(source, certificate=s.certificate, stamp=stamp)
+    assert info.value.field == "stamp"

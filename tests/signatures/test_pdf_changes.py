@@ -9,21 +9,25 @@ from __future__ import annotations
 from io import BytesIO
 
 import pytest
-from asn1crypto import keys as asn1_keys
 from asn1crypto import x509 as asn1_x509
-from cryptography.hazmat.primitives import serialization
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
-from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from onestop.errors import SignatureError
 from onestop.signatures import ProblemCode
 from onestop.signatures.pdf import VisibleStamp, sign_pdf, verify_pdf
-from onestop.testing import make_test_pdf, text_field_appearance
+from onestop.testing import make_test_pdf
+from tests.signatures.pdfedits import (
+    annotate,
+    certify,
+    fill_field,
+    pyhanko_signer,
+    redraw_page,
+)
 
 AMOUNT, FORGED = "1,000,000 VND", "999,000,000 VND"
 P1, P2, P3 = fields.MDPPerm.NO_CHANGES, fields.MDPPerm.FILL_FORMS, fields.MDPPerm.ANNOTATE
@@ -32,120 +36,6 @@ P1, P2, P3 = fields.MDPPerm.NO_CHANGES, fields.MDPPerm.FILL_FORMS, fields.MDPPer
 @pytest.fixture(scope="module")
 def form():
     return make_test_pdf("Quyet dinh cap kinh phi", form_fields={"SoTien": AMOUNT, "GhiChu": ""})
-
-
-def _pyhanko_signer(issued):
-    return signers.SimpleSigner(
-        signing_cert=asn1_x509.Certificate.load(issued.certificate.to_der()),
-        signing_key=asn1_keys.PrivateKeyInfo.load(
-            issued.key.private_bytes(
-                serialization.Encoding.DER,
-                serialization.PrivateFormat.PKCS8,
-                serialization.NoEncryption(),
-            )
-        ),
-        cert_registry=SimpleCertificateStore.from_certs(
-            [asn1_x509.Certificate.load(c.to_der()) for c in issued.chain]
-        ),
-    )
-
-
-def _certify(pdf, issued, permission):
-    meta = signers.PdfSignatureMetadata(
-        field_name="ChungThuc",
-        md_algorithm="sha256",
-        subfilter=fields.SigSeedSubFilter.PADES,
-        certify=True,
-        docmdp_permissions=permission,
-    )
-    writer = IncrementalPdfFileWriter(BytesIO(pdf))
-    return signers.sign_pdf(writer, meta, signer=_pyhanko_signer(issued)).getvalue()
-
-
-def _append(pdf, change):
-    writer = IncrementalPdfFileWriter(BytesIO(pdf))
-    change(writer)
-    out = BytesIO()
-    writer.write(out)
-    return out.getvalue()
-
-
-def _fill(pdf, name, value):
-    """A later revision setting a text field's value and drawing it (what a PDF editor does)."""
-
-    def change(writer):
-        for ref in writer.root["/AcroForm"]["/Fields"]:
-            field = ref.get_object()
-            if field["/T"] != name:
-                continue
-            old = field["/AP"]["/N"].get_object()
-            look = generic.StreamObject(
-                {
-                    generic.NameObject(k): old.raw_get(k)
-                    for k in ("/Type", "/Subtype", "/BBox", "/Resources")
-                },
-                stream_data=text_field_appearance(value),
-            )
-            field["/V"] = generic.TextStringObject(value)
-            field["/AP"] = generic.DictionaryObject(
-                {generic.NameObject("/N"): writer.add_object(look)}
-            )
-            writer.update_container(field)
-
-    return _append(pdf, change)
-
-
-def _annotate(pdf, *, subtype="/FreeText", action=None):
-    """A later revision adding a comment (with its appearance) to the first page."""
-
-    def change(writer):
-        page_ref = writer.root["/Pages"]["/Kids"][0]
-        page = page_ref.get_object()
-        look = generic.StreamObject(
-            {
-                generic.NameObject("/Type"): generic.NameObject("/XObject"),
-                generic.NameObject("/Subtype"): generic.NameObject("/Form"),
-                generic.NameObject("/BBox"): generic.ArrayObject(
-                    [generic.NumberObject(v) for v in (0, 0, 200, 30)]
-                ),
-            },
-            stream_data=b"BT /Helv 12 Tf 2 10 Td (DA THANH TOAN) Tj ET",
-        )
-        annotation = generic.DictionaryObject(
-            {
-                generic.NameObject("/Type"): generic.NameObject("/Annot"),
-                generic.NameObject("/Subtype"): generic.NameObject(subtype),
-                generic.NameObject("/Rect"): generic.ArrayObject(
-                    [generic.NumberObject(v) for v in (300, 700, 500, 730)]
-                ),
-                generic.NameObject("/Contents"): generic.TextStringObject("Đã thanh toán"),
-                generic.NameObject("/P"): page_ref,
-                generic.NameObject("/AP"): generic.DictionaryObject(
-                    {generic.NameObject("/N"): writer.add_object(look)}
-                ),
-            }
-        )
-        if action is not None:
-            annotation[generic.NameObject("/A")] = action
-        annots = list(page.get("/Annots", generic.ArrayObject()))
-        page[generic.NameObject("/Annots")] = generic.ArrayObject(
-            [*annots, writer.add_object(annotation)]
-        )
-        writer.update_container(page)
-
-    return _append(pdf, change)
-
-
-def _redraw_page(pdf):
-    """A later revision replacing the first page's content (not a permitted change at all)."""
-
-    def change(writer):
-        page = writer.root["/Pages"]["/Kids"][0].get_object()
-        stream = generic.StreamObject(stream_data=b"BT /F1 30 Tf 72 600 Td (GIA MAO) Tj ET")
-        page[generic.NameObject("/Contents")] = writer.add_object(stream)
-        writer.update_container(page)
-
-    return _append(pdf, change)
 
 
 def _sign(pdf, issued, **kwargs):
@@ -162,7 +52,7 @@ def _sign_ignoring_certification(pdf, issued, monkeypatch):
         patch.setattr(validation, "read_certification_data", lambda reader: None)
         writer = IncrementalPdfFileWriter(BytesIO(pdf))
         meta = signers.PdfSignatureMetadata(field_name="ChuKy2", md_algorithm="sha256")
-        return signers.sign_pdf(writer, meta, signer=_pyhanko_signer(issued)).getvalue()
+        return signers.sign_pdf(writer, meta, signer=pyhanko_signer(issued)).getvalue()
 
 
 def _codes(statuses):
@@ -180,11 +70,11 @@ def _pyhanko_docmdp_ok(test_pki, pdf):
 
 def test_p1_certified_amount_changed_later_is_invalid(test_pki, form):
     """The reviewer's case: 'no changes allowed', then 1,000,000 -> 999,000,000 VND."""
-    certified = _certify(form, test_pki.organization, P1)
+    certified = certify(form, test_pki.organization, P1)
     (untouched,) = verify_pdf(certified, trust=test_pki.trust_store())
     assert untouched.valid, untouched.problems
     assert dict(untouched.details)["certification"] == "no_changes"
-    forged = _fill(certified, "SoTien", FORGED)
+    forged = fill_field(certified, "SoTien", FORGED)
     (status,) = verify_pdf(forged, trust=test_pki.trust_store())
     assert status.intact and status.trusted and not status.valid
     assert status.problem_codes == (ProblemCode.DOCMDP_VIOLATION,)
@@ -196,7 +86,7 @@ def test_p1_certified_amount_changed_later_is_invalid(test_pki, form):
 
 
 def test_signature_added_after_p1_certification_is_invalid(test_pki, form, monkeypatch):
-    certified = _certify(form, test_pki.organization, P1)
+    certified = certify(form, test_pki.organization, P1)
     with pytest.raises(SignatureError, match=r"no changes allowed.*P=1") as info:
         _sign(certified, test_pki.signer)  # onestop refuses to break the certification
     assert info.value.field == "pdf"
@@ -210,15 +100,15 @@ def test_signature_added_after_p1_certification_is_invalid(test_pki, form, monke
 
 
 def test_p2_allows_form_filling_and_signing_but_not_annotations(test_pki, form):
-    certified = _certify(form, test_pki.organization, P2)
-    filled = _fill(certified, "GhiChu", "Da duyet")
+    certified = certify(form, test_pki.organization, P2)
+    filled = fill_field(certified, "GhiChu", "Da duyet")
     (status,) = verify_pdf(filled, trust=test_pki.trust_store())
     assert status.valid, status.problems
     assert dict(status.details)["changed_form_fields"] == "GhiChu"
     assert _pyhanko_docmdp_ok(test_pki, filled) is True
     signed = _sign(filled, test_pki.signer)
     assert [s.valid for s in verify_pdf(signed, trust=test_pki.trust_store())] == [True, True]
-    commented = _annotate(signed)
+    commented = annotate(signed)
     certification, approval = verify_pdf(commented, trust=test_pki.trust_store())
     assert certification.problem_codes == (ProblemCode.DOCMDP_VIOLATION,)
     assert "annotations" in certification.problems[0].message
@@ -226,8 +116,8 @@ def test_p2_allows_form_filling_and_signing_but_not_annotations(test_pki, form):
 
 
 def test_p3_allows_annotations_too(test_pki, form):
-    certified = _certify(form, test_pki.organization, P3)
-    commented = _annotate(_fill(certified, "GhiChu", "Da duyet"))
+    certified = certify(form, test_pki.organization, P3)
+    commented = annotate(fill_field(certified, "GhiChu", "Da duyet"))
     (status,) = verify_pdf(commented, trust=test_pki.trust_store())
     assert status.valid, status.problems
     details = dict(status.details)
@@ -241,9 +131,9 @@ def test_p3_allows_annotations_too(test_pki, form):
         }
     )
     for changed in (
-        _annotate(certified, action=javascript),
-        _annotate(certified, subtype="/Link"),
-        _redraw_page(certified),
+        annotate(certified, action=javascript),
+        annotate(certified, subtype="/Link"),
+        redraw_page(certified),
     ):
         (status,) = verify_pdf(changed, trust=test_pki.trust_store())
         assert status.problem_codes == (ProblemCode.MODIFIED_AFTER_SIGNING,)
@@ -251,20 +141,20 @@ def test_p3_allows_annotations_too(test_pki, form):
 
 def test_p3_annotations_after_a_later_signature(test_pki, form):
     """Each step is judged against the last signed revision: certify, sign, then comment."""
-    signed = _sign(_certify(form, test_pki.organization, P3), test_pki.signer)
-    certification, approval = verify_pdf(_annotate(signed), trust=test_pki.trust_store())
+    signed = _sign(certify(form, test_pki.organization, P3), test_pki.signer)
+    certification, approval = verify_pdf(annotate(signed), trust=test_pki.trust_store())
     assert certification.valid, certification.problems
     assert approval.problem_codes == (ProblemCode.ANNOTATED_AFTER_SIGNING,)
     # An unsigned change of the content after the later signature is caught for both.
-    statuses = verify_pdf(_redraw_page(signed), trust=test_pki.trust_store())
+    statuses = verify_pdf(redraw_page(signed), trust=test_pki.trust_store())
     assert _codes(statuses) == [(ProblemCode.MODIFIED_AFTER_SIGNING,)] * 2
 
 
 def test_p3_verification_logs_nothing(test_pki, form, caplog):
     """pyHanko warns that its analysis 'was not designed' for P=3; onestop avoids the call."""
-    certified = _certify(form, test_pki.organization, P3)
+    certified = certify(form, test_pki.organization, P3)
     caplog.set_level("DEBUG", logger="pyhanko")
-    (status,) = verify_pdf(_annotate(certified), trust=test_pki.trust_store())
+    (status,) = verify_pdf(annotate(certified), trust=test_pki.trust_store())
     assert status.valid
     assert [r for r in caplog.records if r.levelname == "WARNING"] == []
 
@@ -274,7 +164,7 @@ def test_p3_verification_logs_nothing(test_pki, form, caplog):
 
 def test_approval_signed_field_changed_later(test_pki, form):
     signed = _sign(form, test_pki.organization)
-    forged = _fill(signed, "SoTien", FORGED)
+    forged = fill_field(signed, "SoTien", FORGED)
     (status,) = verify_pdf(forged, trust=test_pki.trust_store())
     assert status.intact and status.trusted and not status.valid
     assert status.problem_codes == (ProblemCode.FORM_CHANGED_AFTER_SIGNING,)
@@ -286,7 +176,7 @@ def test_approval_signed_field_changed_later(test_pki, form):
 
 
 def test_approval_signed_then_annotated(test_pki, form):
-    commented = _annotate(_sign(form, test_pki.organization))
+    commented = annotate(_sign(form, test_pki.organization))
     store = test_pki.trust_store()
     for allowed, codes in (
         ("signatures", (ProblemCode.ANNOTATED_AFTER_SIGNING,)),
@@ -298,7 +188,7 @@ def test_approval_signed_then_annotated(test_pki, form):
 
 
 def test_content_change_is_never_allowed(test_pki, form):
-    redrawn = _redraw_page(_sign(form, test_pki.organization))
+    redrawn = redraw_page(_sign(form, test_pki.organization))
     (status,) = verify_pdf(redrawn, trust=test_pki.trust_store(), allowed_changes="annotations")
     assert status.problem_codes == (ProblemCode.MODIFIED_AFTER_SIGNING,)
 
@@ -324,11 +214,11 @@ def test_field_lock_permission_of_an_approval_signature(test_pki, form):
     writer = IncrementalPdfFileWriter(BytesIO(form))
     meta = signers.PdfSignatureMetadata(field_name="KhoaP1", md_algorithm="sha256")
     locked = signers.sign_pdf(
-        writer, meta, signer=_pyhanko_signer(test_pki.organization), new_field_spec=spec
+        writer, meta, signer=pyhanko_signer(test_pki.organization), new_field_spec=spec
     ).getvalue()
     (status,) = verify_pdf(locked, trust=test_pki.trust_store())
     assert status.valid and dict(status.details)["lock_permission"] == "no_changes"
-    (status,) = verify_pdf(_fill(locked, "GhiChu", "x"), trust=test_pki.trust_store())
+    (status,) = verify_pdf(fill_field(locked, "GhiChu", "x"), trust=test_pki.trust_store())
     assert not status.valid
     assert status.problem_codes in (
         (ProblemCode.DOCMDP_VIOLATION,),

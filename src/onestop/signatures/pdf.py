@@ -282,6 +282,8 @@ def prepare_pdf_signature(
         prepared_digest, _tbs, output = _run(
             pdf_signer.async_digest_doc_for_signing(writer, bytes_reserved=reserve)
         )
+    except SignatureError:  # onestop's own, e.g. from the font engine: already precise
+        raise
     except _read_errors(misc) as exc:
         raise SignatureError(
             f"pdf: cannot add a signature field ({type(exc).__name__}: {exc})", field="pdf"
@@ -378,14 +380,22 @@ def _font_factory(font_file: str | None, font: bytes | None) -> Any:
         def create_font_engine(self, writer: Any, obj_stream: Any = None) -> Any:
             if obj_stream is None and writer.stream_xrefs and self.create_objstream_if_needed:
                 obj_stream = writer.prepare_object_stream()
-            engine = GlyphAccumulator(
-                writer=writer,
-                font_handle=BytesIO(font_bytes),
-                font_size=self.font_size,
-                obj_stream=obj_stream,
-            )
-            for tag in _unsubsettable_tables(engine.tt):
-                del engine.tt[tag]
+            try:
+                engine = GlyphAccumulator(
+                    writer=writer,
+                    font_handle=BytesIO(font_bytes),
+                    font_size=self.font_size,
+                    obj_stream=obj_stream,
+                )
+                for tag in _unsubsettable_tables(engine.tt):
+                    del engine.tt[tag]
+            except Exception as exc:  # fontTools' errors have no common base class
+                raise SignatureError(
+                    "stamp.font: not a usable TrueType/OpenType font "
+                    f"({type(exc).__name__}); give a .ttf or .otf file with a Unicode name "
+                    "table, e.g. DejaVu Sans or Noto Sans",
+                    field="stamp",
+                ) from exc
             return engine
 
     return InMemoryFont(font_file or "font")
