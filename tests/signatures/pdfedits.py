@@ -134,3 +134,33 @@ def redraw_page(pdf):
         writer.update_container(page)
 
     return append_revision(pdf, change)
+
+
+def overlay_signature_field(pdf, text=b"999,000,000 VND"):
+    """A later revision adding an *unsigned* signature field whose appearance draws ``text``
+    where the first text field is: an overlay nobody signs."""
+
+    def change(writer):
+        spec = fields.SigFieldSpec("ChuKyGia", box=(72, 700, 292, 720), on_page=0)
+        fields.append_signature_field(writer, spec)
+        for ref in writer.root["/AcroForm"]["/Fields"]:
+            field = ref.get_object()
+            if field.get("/T") == "ChuKyGia":
+                look = generic.StreamObject(
+                    {
+                        generic.NameObject("/Type"): generic.NameObject("/XObject"),
+                        generic.NameObject("/Subtype"): generic.NameObject("/Form"),
+                        generic.NameObject("/BBox"): generic.ArrayObject(
+                            [generic.NumberObject(v) for v in (0, 0, 220, 20)]
+                        ),
+                    },
+                    stream_data=b"1 g 0 0 220 20 re f 0 g BT /Helv 12 Tf 2 6 Td ("
+                    + text
+                    + b") Tj ET",
+                )
+                field["/AP"] = generic.DictionaryObject(
+                    {generic.NameObject("/N"): writer.add_object(look)}
+                )
+                writer.update_container(field)
+
+    return append_revision(pdf, change)

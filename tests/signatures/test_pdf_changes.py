@@ -271,3 +271,22 @@ def test_an_empty_signature_field_of_the_document_is_filled(test_pki):
     signed = _sign(out.getvalue(), test_pki.signer, field_name="ChuKyLanhDao")
     (status,) = verify_pdf(signed, trust=test_pki.trust_store())
     assert status.valid and dict(status.details)["field_name"] == "ChuKyLanhDao"
+
+
+def test_an_unsigned_signature_field_drawn_over_the_page(test_pki, form):
+    """A 'signature' widget nobody signed can show anything over the amount."""
+    from tests.signatures.pdfedits import overlay_signature_field
+
+    signed = _sign(form, test_pki.organization)
+    (status,) = verify_pdf(overlay_signature_field(signed), trust=test_pki.trust_store())
+    assert status.problem_codes == (ProblemCode.FORM_CHANGED_AFTER_SIGNING,)
+    assert dict(status.details)["changed_form_fields"] == "ChuKyGia"
+    # An empty placeholder for the next signer (blank appearance) is fine.
+    writer = IncrementalPdfFileWriter(BytesIO(signed))
+    fields.append_signature_field(
+        writer, fields.SigFieldSpec("ChuKyLanhDao", box=(72, 72, 272, 132))
+    )
+    out = BytesIO()
+    writer.write(out)
+    (status,) = verify_pdf(out.getvalue(), trust=test_pki.trust_store())
+    assert status.valid, status.problems

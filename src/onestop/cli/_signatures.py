@@ -69,6 +69,9 @@ def parse_at(text: str) -> dt.datetime:
 #: Loggers of the libraries PDF signing and verification run: pyHanko logs (with a traceback)
 #: what its readers tolerate in a damaged PDF; fontTools logs what it drops from a font.
 _LIBRARY_LOGGERS = ("pyhanko", "fontTools")
+#: With ``--debug``: onestop's signature debug records on standard error.
+_DEBUG_HANDLER = logging.StreamHandler()
+_DEBUG_HANDLER.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
 
 
 def _library_logs() -> None:
@@ -83,11 +86,8 @@ def _library_logs() -> None:
     """
     if state["debug"]:
         logger = logging.getLogger("onestop.signatures")
-        if not any(getattr(h, "_onestop_debug", False) for h in logger.handlers):
-            handler = logging.StreamHandler()
-            handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
-            handler._onestop_debug = True  # type: ignore[attr-defined]
-            logger.addHandler(handler)
+        if _DEBUG_HANDLER not in logger.handlers:
+            logger.addHandler(_DEBUG_HANDLER)
         logger.setLevel(logging.DEBUG)
         return
     for name in _LIBRARY_LOGGERS:

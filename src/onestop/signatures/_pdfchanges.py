@@ -78,14 +78,18 @@ class ChangeReview:
     Attributes:
         level: the highest modification level of those revisions (``none`` when the signature
             covers the whole file; ``other`` for anything beyond annotations).
-        changed_fields: fully qualified names of the non-signature form fields whose value or
-            appearance differs from the signed revision (sorted).
-        later_signatures: how many signature fields were filled after this signature.
+        changed_fields: fully qualified names of the non-signature form fields whose value
+            or appearance differs from the signed revision (sorted).
+        unsigned_drawn: signature fields added or changed but left unsigned whose appearance
+            draws something: content shown over the page that nobody signed (sorted).
+        later_signatures: how many signature fields were added or signed after this
+            signature.
         reason: why the analysis stopped at ``other`` (pyHanko's explanation), for logs.
     """
 
     level: Level
     changed_fields: tuple[str, ...] = ()
+    unsigned_drawn: tuple[str, ...] = ()
     later_signatures: int = 0
     reason: str | None = None
 
@@ -285,12 +289,38 @@ def form_fields(handler: Any) -> dict[str, FormField]:
     return fields
 
 
-def _field_states(resolver: Any) -> dict[str, tuple[bool, object]]:
-    """Every terminal form field: full name -> (is a signature field, comparable snapshot)."""
+def _field_states(resolver: Any) -> dict[str, tuple[FormField, object]]:
+    """Every terminal form field: full name -> (the field, a comparable snapshot)."""
     return {
-        name: (field.is_signature, _snapshot(field.obj, set(), 0))
+        name: (field, _snapshot(field.obj, set(), 0))
         for name, field in form_fields(resolver).items()
     }
+
+
+def _draws_something(field: Any) -> bool:
+    """Whether a field (or one of its widgets) has an area and an appearance that draws.
+
+    An empty signature field is a placeholder for a later signer; one whose appearance draws
+    something can show anything over the page without anyone signing it.
+    """
+    from pyhanko.pdf_utils import generic
+
+    widgets = [field, *(_resolve(k) for k in field.get("/Kids", ()))]
+    for widget in widgets:
+        try:
+            x1, y1, x2, y2 = (float(v) for v in widget.get("/Rect", (0, 0, 0, 0)))
+            normal = widget["/AP"]["/N"]
+        except (KeyError, TypeError, ValueError):
+            continue
+        if abs(x2 - x1) * abs(y2 - y1) == 0:
+            continue
+        normal = _resolve(normal) if isinstance(normal, generic.IndirectObject) else normal
+        looks = [normal] if isinstance(normal, generic.StreamObject) else list(normal.values())
+        for look in looks:
+            look = _resolve(look) if isinstance(look, generic.IndirectObject) else look
+            if isinstance(look, generic.StreamObject) and look.data.strip():
+                return True
+    return False
 
 
 def _snapshot(item: Any, seen: set[tuple[int, int]], depth: int) -> object:
@@ -391,14 +421,19 @@ def review_changes(reader: Any, emb: Any, *, permission: int | None) -> ChangeRe
     except Exception as exc:  # a form pyHanko's analysis accepted but the walk cannot read
         _log.debug("cannot compare the form fields", exc_info=exc)
         return ChangeReview("other", reason="the form fields cannot be compared")
-    changed = sorted(
-        name
-        for name, (is_signature, state) in final.items()
-        if not is_signature and signed.get(name, (False, None))[1] != state
+    changed: list[str] = []
+    drawn: list[str] = []
+    later = 0
+    for name, (field, state) in final.items():
+        before = signed.get(name)
+        if before is not None and before[1] == state:
+            continue
+        if not field.is_signature:
+            changed.append(name)
+        elif field.filled:
+            later += 1
+        elif _draws_something(field.obj):  # an unsigned "signature" drawn over the page
+            drawn.append(name)
+    return ChangeReview(
+        LEVELS[int(level.value)], tuple(sorted(changed)), tuple(sorted(drawn)), later
     )
-    later = sum(
-        1
-        for name, (is_signature, state) in final.items()
-        if is_signature and signed.get(name) != (True, state)
-    )
-    return ChangeReview(LEVELS[int(level.value)], tuple(changed), later)

@@ -539,11 +539,20 @@ def _what_changed(review: ChangeReview) -> str:
     parts: list[str] = []
     if review.changed_fields:
         parts.append(f"form field(s) {', '.join(review.changed_fields)} were filled in or changed")
+    if review.unsigned_drawn:
+        parts.append(_drawn(review))
     if review.later_signatures:
         parts.append(f"{review.later_signatures} signature field(s) were added or signed")
     if review.level == "annotations":
         parts.append("annotations (comments, markup) were added, changed or removed")
     return "; ".join(parts) or "form fields or signatures were changed"
+
+
+def _drawn(review: ChangeReview) -> str:
+    return (
+        f"signature field(s) {', '.join(review.unsigned_drawn)} were added without being "
+        "signed, with an appearance that draws over the page"
+    )
 
 
 def _change_problems(
@@ -578,6 +587,14 @@ def _change_problems(
             )
         ]
     problems: list[Problem] = []
+    if review.unsigned_drawn:
+        problems.append(
+            Problem(
+                ProblemCode.FORM_CHANGED_AFTER_SIGNING,
+                f"after this signature, {_drawn(review)}: it can show anything over the "
+                "signed content",
+            )
+        )
     if review.changed_fields and allowed == "signatures":
         problems.append(
             Problem(
@@ -737,8 +754,9 @@ def verify_pdf(
                 reader, emb, permission=None if permission is None else permission[0]
             )
             details.append(("modification_level", review.level))
-            if review.changed_fields:
-                details.append(("changed_form_fields", ", ".join(review.changed_fields)))
+            changed = (*review.changed_fields, *review.unsigned_drawn)
+            if changed:
+                details.append(("changed_form_fields", ", ".join(changed)))
             problems.extend(_change_problems(review, permission, allowed_changes))
         if reported is not None:
             details.append(("signer_reported_time", reported.isoformat()))
