@@ -104,6 +104,15 @@ def ca_name(cert: Certificate) -> str:
     return cert.subject.common_name or cert.subject.rfc4514 or "(no name)"
 
 
+def _who(cert: Certificate, label: str) -> str:
+    """How a problem message names the certificate at ``label``."""
+    if label == "signer":
+        return "the signer's certificate"
+    if label == "timestamp":
+        return "the timestamp authority's certificate"
+    return f"CA '{ca_name(cert)}'"
+
+
 # -- critical extensions ---------------------------------------------------------------------
 
 
@@ -118,9 +127,7 @@ def critical_extension_problems(
     problems: list[Problem] = []
     for cert, label in zip(path, labels, strict=True):
         unknown = sorted(cert.critical_extensions - PROCESSED_EXTENSIONS)
-        who = "the signer's certificate" if label == "signer" else f"CA '{ca_name(cert)}'"
-        if label == "timestamp":
-            who = "the timestamp authority's certificate"
+        who = _who(cert, label)
         if unknown:
             problems.append(
                 Problem(
@@ -299,9 +306,7 @@ def _violations(
     permitted: Sequence[tuple[Certificate, list[x509.GeneralName]]],
     excluded: Sequence[tuple[Certificate, x509.GeneralName]],
 ) -> list[Problem]:
-    who = "the signer's certificate" if label == "signer" else f"CA '{ca_name(cert)}'"
-    if label == "timestamp":
-        who = "the timestamp authority's certificate"
+    who = _who(cert, label)
     found: dict[tuple[str, str, str], Problem] = {}
     for name in _names(cert):
         what = name.what

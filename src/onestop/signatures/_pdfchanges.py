@@ -19,6 +19,7 @@ revision: pyHanko's own list holds every field a revision *could* have changed.
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Iterator
 from typing import Any, Literal, TypeAlias
@@ -125,8 +126,9 @@ def _permission(value: Any) -> int:
     return number if number in (1, 2, 3) else 1
 
 
+@functools.cache
 def _policy() -> Any:
-    """PyHanko's default difference policy plus the markup annotation rule."""
+    """The default difference policy of pyHanko plus the markup annotation rule (stateless)."""
     from pyhanko.pdf_utils import generic, misc
     from pyhanko.pdf_utils.reader import RawPdfPath
     from pyhanko.sign.diff_analysis import (
