@@ -53,7 +53,7 @@ def test_person_subject_fields(test_pki):
 
 
 def test_uid_is_utf8string_as_vietnamese_cas_write_it(test_pki):
-    """integrations.md §3.1: the UID attribute is a UTF8String (tag 0x0C) holding 'MST:…'."""
+    """Vietnamese CAs write the UID attribute as a UTF8String (tag 0x0C) holding 'MST:…'."""
     parsed = asn1_x509.Certificate.load(test_pki.signer.certificate.to_der())
     uid_values = [
         atv["value"]

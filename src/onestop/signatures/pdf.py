@@ -6,10 +6,11 @@ function of this module runs.
 * :func:`sign_pdf` signs a result PDF (invisible, or with a visible stamp showing the signer
   and the time) with a local key or any :data:`~onestop.signatures.cms.HashSigner`.
 * :func:`prepare_pdf_signature` / :meth:`PreparedPdf.finish` is the deferred two-phase flow of
-  USB tokens and remote signing (integrations.md §3.2: prepare the field and the byte-range
-  digest, have the hash of the CMS signed attributes signed elsewhere, embed).
+  USB tokens and remote signing (prepare the field and the byte-range digest, have the hash of
+  the CMS signed attributes signed elsewhere, embed).
 * :func:`verify_pdf` returns one :class:`~onestop.signatures.status.SignatureStatus` per
-  signature, with the byte-range coverage in ``details``.
+  signature, with the byte-range coverage and what changed after the signature (DocMDP
+  permissions, form fields, annotations) judged and described in ``problems`` and ``details``.
 
 Signatures use the ``ETSI.CAdES.detached`` sub-filter with SHA-256, the ESS
 signing-certificate-v2 attribute and no signing-time attribute (ETSI EN 319 142-1 §5.3: the
@@ -500,6 +501,9 @@ def sign_pdf(
     """Sign a PDF (PAdES B-B; B-T when ``timestamper`` is given); return the signed PDF.
 
     Exactly one of ``key`` or ``signer`` (a hash signer: token, remote service) is needed.
+    Each call adds one signature in a new revision: sign an already signed PDF again to add
+    the next signer's (``field_name`` as in :func:`prepare_pdf_signature`: by default the
+    first free ``SignatureN`` name).
 
     Example:
         >>> signed = sign_pdf(pdf, certificate=cert, key=key, chain=chain,
