@@ -155,7 +155,8 @@ def test_missing_files_are_bad_input(app, runner, files, tmp_path):
         ],
     )
     assert result.exit_code == 2
-    assert json.loads(result.stdout)["error"]["code"] == "signature_error"
+    error = json.loads(result.stdout)["error"]
+    assert error["code"] == "invalid_input" and error["field"] == "file"
 
 
 def test_sign_with_garbled_key_exits_2(app, runner, files, tmp_path):
@@ -186,7 +187,7 @@ def test_unexpected_failure_is_still_one_json_object(app, runner, files, tmp_pat
     def boom(*args, **kwargs):
         raise RuntimeError("bug")
 
-    monkeypatch.setattr(cms_module, "verify_file", boom)
+    monkeypatch.setattr(cms_module, "verify_bytes", boom)
     sig = tmp_path / "x.p7s"
     sig.write_bytes(b"\x30\x00")
     code, payload = _verify(app, runner, files, sig)
@@ -592,3 +593,112 @@ def test_sign_warns_about_a_certificate_verifiers_will_reject(
         assert len(warnings) == 1 and fragment in warnings[0]
         text = _sign(app, runner, files, name, out)
         assert "warning: " in text.stderr and fragment in text.stderr
+
+
+def _cli(*args):
+    """Run onestop in a real process (pytest's log and warning capture would hide output)."""
+    import subprocess
+    import sys
+
+    command = [sys.executable, "-c", "from onestop.cli import main; main()", *map(str, args)]
+    return subprocess.run(command, capture_output=True, check=False, timeout=120)
+
+
+def test_pdf_sign_twice_and_verify_leave_stderr_empty(files, tmp_path):
+    """No third-party warning on the terminal: cryptography's DSA deprecation (through
+    pyHanko), fontTools' 'FFTM NOT subset ... dropped' for the stamp font, pyHanko's logs."""
+    from onestop.testing import make_test_pdf
+    from tests.signatures.fontdata import font_with_unknown_table
+
+    font = tmp_path / "stamp.ttf"
+    font.write_bytes(font_with_unknown_table())
+    pdf = tmp_path / "kq.pdf"
+    pdf.write_bytes(make_test_pdf())
+    once, twice = tmp_path / "kq-1.pdf", tmp_path / "kq-2.pdf"
+
+    def sign(name, source, out, *extra):
+        return _cli(
+            "sign", source, "--key", files[f"{name}.key"], "--cert", files[name],
+            "--chain", files[f"{name}.chain"], "--out", out, "--pades", *extra,
+        )  # fmt: skip
+
+    done = sign("signer", pdf, once, "--visible", "--font", font)
+    assert (done.returncode, done.stderr) == (0, b""), done.stderr.decode()
+    done = sign("organization", once, twice, "--visible")  # a second signature, a free field
+    assert (done.returncode, done.stderr) == (0, b""), done.stderr.decode()
+    done = _cli("verify", twice, "--trust", files["trust"], "--json")
+    assert (done.returncode, done.stderr) == (0, b""), done.stderr.decode()
+    payload = json.loads(done.stdout)
+    assert payload["valid"] is True
+    assert [s["details"]["field_name"] for s in payload["signatures"]] == [
+        "Signature1",
+        "Signature2",
+    ]
+    assert [s["signer"]["tax_code"] for s in payload["signatures"]] == [
+        "0109999904",
+        "0312345602-001",
+    ]
+    text = _cli("verify", twice, "--trust", files["trust"])
+    assert (text.returncode, text.stderr) == (0, b"") and text.stdout.startswith(b"VALID")
+
+
+def test_sign_pdf_field_option(app, runner, files, tmp_path):
+    from onestop.testing import make_test_pdf
+
+    pdf = tmp_path / "kq.pdf"
+    pdf.write_bytes(make_test_pdf())
+    out = tmp_path / "kq-signed.pdf"
+    args = ["sign", str(pdf), "--key", str(files["signer.key"]), "--cert", str(files["signer"])]
+    args += ["--chain", str(files["signer.chain"]), "--pades", "--json"]
+    result = runner.invoke(app, [*args, "--out", str(out), "--field", "ChuKyChuyenVien"])
+    assert result.exit_code == 0, result.stdout
+    result = runner.invoke(app, ["verify", str(out), "--trust", str(files["trust"]), "--json"])
+    assert json.loads(result.stdout)["signatures"][0]["details"]["field_name"] == "ChuKyChuyenVien"
+    # The same field again: bad input, and --out is not touched.
+    again = tmp_path / "again.pdf"
+    args[1] = str(out)
+    result = runner.invoke(app, [*args, "--out", str(again), "--field", "ChuKyChuyenVien"])
+    assert result.exit_code == 2 and not again.exists()
+    error = json.loads(result.stdout)["error"]
+    assert error["field"] == "field_name" and "already signed" in error["message"]
+    # --field needs --pades, --font needs --visible.
+    for wrong in (["--field", "X"], ["--pades", "--font", str(files["trust"])]):
+        plain = [a for a in args if a != "--pades"]
+        result = runner.invoke(app, [*plain, "--out", str(again), *wrong])
+        assert result.exit_code == 2, result.stdout
+
+
+def test_verify_a_changed_certified_or_signed_form(app, runner, files, tmp_path, test_pki):
+    """The hostile review's documents through the command line: exit 1, stable codes."""
+    from pyhanko.sign import fields
+
+    from onestop.signatures.pdf import sign_pdf
+    from onestop.testing import make_test_pdf
+    from tests.signatures.pdfedits import certify, fill_field
+
+    form = make_test_pdf(form_fields={"SoTien": "1,000,000 VND"})
+    certified = certify(form, test_pki.organization, fields.MDPPerm.NO_CHANGES)
+    o = test_pki.organization
+    approved = sign_pdf(form, certificate=o.certificate, key=o.key, chain=o.chain)
+    cases = [
+        (certified, [], 0, []),
+        (fill_field(certified, "SoTien", "999,000,000 VND"), [], 1, ["docmdp_violation"]),
+        (fill_field(approved, "SoTien", "999,000,000 VND"), [], 1, ["form_changed_after_signing"]),
+        (
+            fill_field(approved, "SoTien", "2,000,000 VND"),
+            ["--allow-changes", "form-filling"],
+            0,
+            [],
+        ),
+    ]
+    path = tmp_path / "doc.pdf"
+    for pdf, extra, status, codes in cases:
+        path.write_bytes(pdf)
+        result = runner.invoke(
+            app, ["verify", str(path), "--trust", str(files["trust"]), "--json", *extra]
+        )
+        assert result.exit_code == status, result.stdout
+        assert [p["code"] for p in json.loads(result.stdout)["problems"]] == codes
+    result = runner.invoke(app, ["verify", str(path), "--allow-changes", "anything", "--json"])
+    assert result.exit_code == 2
+    assert json.loads(result.stdout)["error"]["field"] == "allow_changes"

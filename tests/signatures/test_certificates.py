@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import datetime as dt
 
@@ -52,7 +53,7 @@ def test_person_subject_fields(test_pki):
 
 
 def test_uid_is_utf8string_as_vietnamese_cas_write_it(test_pki):
-    """integrations.md §3.1: the UID attribute is a UTF8String (tag 0x0C) holding 'MST:…'."""
+    """Vietnamese CAs write the UID attribute as a UTF8String (tag 0x0C) holding 'MST:…'."""
     parsed = asn1_x509.Certificate.load(test_pki.signer.certificate.to_der())
     uid_values = [
         atv["value"]
@@ -323,3 +324,20 @@ def test_fuzz_pem_armour(label, body, wrap, text):
     with contextlib.suppress(SignatureError):
         status = verify_bytes(b"x", data)
         assert not status.valid
+
+
+def test_malformed_name_is_a_certificate_error_not_a_warning(test_pki):
+    """cryptography reads a country name longer than 2 characters with a UserWarning only."""
+    import warnings
+
+    # The issuer's commonName (2.5.4.3) becomes a countryName (2.5.4.6) of 26 characters.
+    der = test_pki.signer.certificate.to_der()
+    bad = der.replace(bytes.fromhex("0603550403"), bytes.fromhex("0603550406"), 1)
+    pem = b"-----BEGIN CERTIFICATE-----\n" + base64.encodebytes(bad)
+    pem += b"-----END CERTIFICATE-----\n"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for data in (bad, pem):
+            with pytest.raises(CertificateError, match="Attribute's length") as info:
+                load_certificates(data, field="chain")
+            assert info.value.field == "chain"

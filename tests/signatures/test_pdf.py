@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import warnings
 from io import BytesIO
 from pathlib import Path
 
 import pytest
 from asn1crypto import x509 as asn1_x509
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
@@ -315,27 +316,39 @@ def _pdf_literal(data: bytes, start: int) -> bytes:
     return bytes(out)
 
 
-@given(st.data())
+#: ``where`` value of the explicit example: the last hex digit of the first name attribute type
+#: ``2.5.4.3`` (commonName) in the embedded certificates. Shifting it by 3 makes it ``2.5.4.6``
+#: (countryName), whose value must be 2 characters: cryptography parses such a name leniently
+#: and warns (a ``UserWarning``), which must never reach the caller.
+_NAME_TYPE = -1
+
+
+@example(where=_NAME_TYPE, shift=3)
+@given(where=st.integers(0, 10**9), shift=st.integers(1, 15))
 @settings(
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-def test_mutation_of_the_embedded_signature_is_never_valid(test_pki, signed, data):
-    """Flip one hex digit of the ``/Contents`` CMS (the part the byte range leaves out)."""
+def test_mutation_of_the_embedded_signature_is_never_valid(test_pki, signed, where, shift):
+    """Change one hex digit of the ``/Contents`` CMS (the part the byte range leaves out)."""
     reader = PdfFileReader(BytesIO(signed))
     a, b, c, _d = (int(v) for v in reader.embedded_signatures[0].byte_range)
     der = reader.embedded_signatures[0].pkcs7_content
     # Only the DER's own hex digits (not the zero padding after it) carry the signature.
     start = a + b + 1  # after '<'
-    index = data.draw(st.integers(start, start + 2 * len(der) - 1), label="index")
-    old = chr(signed[index])
-    new = data.draw(st.sampled_from([h for h in "0123456789ABCDEF" if h != old.upper()]))
+    if where == _NAME_TYPE:
+        index = signed.index(b"0603550403", start, start + 2 * len(der)) + 9
+    else:
+        index = start + where % (2 * len(der))
+    new = format((int(chr(signed[index]), 16) + shift) % 16, "X")
     mutated = bytearray(signed)
     mutated[index] = ord(new)
     assert c > index  # still inside the hole of the byte range
-    try:
-        statuses = verify_pdf(bytes(mutated), trust=test_pki.trust_store())
-    except SignatureError:
-        return
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # whatever the suite's filters: no warning escapes
+        try:
+            statuses = verify_pdf(bytes(mutated), trust=test_pki.trust_store())
+        except SignatureError:
+            return
     if any(s.valid for s in statuses):
         # Only bytes outside the signer's signed attributes, signature value and certificate
         # (e.g. an embedded CA certificate) may change without invalidating the signature.
@@ -400,3 +413,39 @@ def test_damaged_pdf_structures_raise_signature_error(test_pki, signed, old, new
     s = test_pki.signer
     with pytest.raises(SignatureError):
         sign_pdf(damaged, certificate=s.certificate, key=s.key)
+
+
+def test_font_tables_fonttools_cannot_subset_are_dropped_quietly(
+    test_pki, source, caplog, tmp_path
+):
+    """fontTools logs 'FFTM NOT subset; don't know how to subset; dropped' for such a font."""
+    from tests.signatures.fontdata import font_with_unknown_table
+
+    font = tmp_path / "stamp.ttf"
+    font.write_bytes(font_with_unknown_table())
+    s = test_pki.signer
+    caplog.set_level("INFO")
+    signed = sign_pdf(
+        source,
+        certificate=s.certificate,
+        key=s.key,
+        chain=s.chain,
+        stamp=VisibleStamp(font_file=str(font)),
+    )
+    assert [r.getMessage() for r in caplog.records if r.levelno >= 30] == []
+    (status,) = verify_pdf(signed, trust=test_pki.trust_store())
+    assert status.valid
+
+
+@pytest.mark.parametrize(
+    ("stamp", "fragment"),
+    [
+        (VisibleStamp(font=b"not a font"), "not a usable TrueType/OpenType font"),
+        (VisibleStamp(font=b"x", font_file="/x.ttf"), "not both"),
+    ],
+)
+def test_unusable_stamp_fonts(test_pki, source, stamp, fragment):
+    s = test_pki.signer
+    with pytest.raises(SignatureError, match=fragment) as info:
+        prepare_pdf_signature(source, certificate=s.certificate, stamp=stamp)
+    assert info.value.field == "stamp"

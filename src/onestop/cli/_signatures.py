@@ -20,6 +20,7 @@ import typer
 from typer.core import TyperCommand
 
 from onestop.cli._app import (
+    MAX_DOCUMENT_BYTES,
     JsonOption,
     UsageError,
     app,
@@ -27,6 +28,7 @@ from onestop.cli._app import (
     err_console,
     handle_errors,
     print_json,
+    read_input_bytes,
     state,
     usage_error_report,
 )
@@ -35,10 +37,17 @@ from onestop.signatures.status import SignatureStatus
 
 if TYPE_CHECKING:
     from onestop.signatures.certificates import Certificate
+    from onestop.signatures.pdf import AllowedChanges
 
 __all__ = ["cert_info_command", "parse_at", "sign_command", "verify_command"]
 
 _VN = ZoneInfo("Asia/Ho_Chi_Minh")
+#: ``--allow-changes`` values (hyphens or underscores) -> ``verify_pdf(allowed_changes=...)``.
+_ALLOWED_CHANGES: dict[str, AllowedChanges] = {
+    "signatures": "signatures",
+    "form_filling": "form_filling",
+    "annotations": "annotations",
+}
 
 
 def parse_at(text: str) -> dt.datetime:
@@ -57,20 +66,34 @@ def parse_at(text: str) -> dt.datetime:
     return value if value.tzinfo is not None else value.replace(tzinfo=_VN)
 
 
-def _quiet_library_logs() -> None:
-    """Keep pyHanko's own log records (with tracebacks) off the terminal unless ``--debug``.
+#: Loggers of the libraries PDF signing and verification run: pyHanko logs (with a traceback)
+#: what its readers tolerate in a damaged PDF; fontTools logs what it drops from a font.
+_LIBRARY_LOGGERS = ("pyhanko", "fontTools")
+#: With ``--debug``: onestop's signature debug records on standard error.
+_DEBUG_HANDLER = logging.StreamHandler()
+_DEBUG_HANDLER.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
 
-    pyHanko logs, with a traceback, every revision its difference analysis cannot read; with
-    no logging configured Python prints those on standard error, which looks like a crash.
-    The outcome is already in the result (``modified_after_signing``), so a handler that drops
-    them is attached to the ``pyhanko`` logger; an application that configures logging still
-    receives them through propagation.
+
+def _library_logs() -> None:
+    """Keep library log records off the terminal, unless ``--debug`` asks for them.
+
+    Without logging configured, Python prints warning records on standard error, which looks
+    like a crash; the outcome is already in the result (``modified_after_signing``...). So a
+    handler that drops them is attached to the libraries' loggers; an application that
+    configures logging still receives them through propagation. With ``--debug`` those
+    records stay, and onestop's own debug records (why a revision counts as modified, with
+    the traceback) are printed on standard error as well.
     """
     if state["debug"]:
+        logger = logging.getLogger("onestop.signatures")
+        if _DEBUG_HANDLER not in logger.handlers:
+            logger.addHandler(_DEBUG_HANDLER)
+        logger.setLevel(logging.DEBUG)
         return
-    logger = logging.getLogger("pyhanko")
-    if not any(isinstance(h, logging.NullHandler) for h in logger.handlers):
-        logger.addHandler(logging.NullHandler())
+    for name in _LIBRARY_LOGGERS:
+        logger = logging.getLogger(name)
+        if not any(isinstance(h, logging.NullHandler) for h in logger.handlers):
+            logger.addHandler(logging.NullHandler())
 
 
 def _out(text: str) -> None:
@@ -79,13 +102,13 @@ def _out(text: str) -> None:
 
 
 def _read(path: Path, field: str) -> bytes:
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise SignatureError(
-            f"{field}: cannot read {path.name!r} ({exc.strerror or type(exc).__name__})",
-            field=field,
-        ) from exc
+    """A key, certificate, CRL or OCSP file (the usual input size cap)."""
+    return read_input_bytes(path, field=field)
+
+
+def _document(path: Path, field: str) -> bytes:
+    """The document signed or verified (PDFs and attachments may be large)."""
+    return read_input_bytes(path, field=field, max_bytes=MAX_DOCUMENT_BYTES)
 
 
 @app.command("sign")
@@ -119,6 +142,22 @@ def sign_command(
         bool, typer.Option("--visible", metavar="", help="With --pades: stamp the signer and time.")
     ] = False,
     reason: Annotated[str | None, typer.Option("--reason", help="With --pades: /Reason.")] = None,
+    field: Annotated[
+        str | None,
+        typer.Option(
+            "--field",
+            help="With --pades: the signature field to create or fill (default: a free "
+            "name, Signature1, Signature2...).",
+        ),
+    ] = None,
+    font: Annotated[
+        Path | None,
+        typer.Option(
+            "--font",
+            help="With --visible: a TrueType/OpenType font with Vietnamese glyphs for the "
+            "stamp (default: a standard font, diacritics removed).",
+        ),
+    ] = None,
     tsa: Annotated[
         str | None,
         typer.Option(
@@ -131,15 +170,16 @@ def sign_command(
 ) -> None:
     """Sign FILE with a detached CMS (PKCS#7) SHA-256 signature, written as DER.
 
-    With ``--pades`` FILE must be a PDF, and ``--out`` receives the signed PDF instead. With
-    ``--tsa URL`` a timestamp from that authority is added (B-T).
+    With ``--pades`` FILE must be a PDF, and ``--out`` receives the signed PDF instead (a PDF
+    already signed gets one more signature, in a new field). With ``--tsa URL`` a timestamp
+    from that authority is added (B-T).
     """
     from onestop.signatures.certificates import (
         load_certificate,
         load_certificates,
         load_private_key,
     )
-    from onestop.signatures.cms import sign_file
+    from onestop.signatures.cms import sign_bytes
 
     password: str | None = None
     if password_env is not None:
@@ -152,10 +192,14 @@ def sign_command(
     private_key = load_private_key(_read(key, "key"), password=password, field="key")
     certificate = load_certificate(_read(cert, "cert"), field="cert")
     extra = load_certificates(_read(chain, "chain"), field="chain") if chain else ()
-    if not os.path.isfile(file):
-        raise SignatureError(f"file: {file.name!r} is not a readable file", field="file")
-    if not pades and (visible or reason):
-        raise SignatureError("--visible/--reason: only meaningful with --pades", field="pades")
+    if not pades and (visible or reason or field is not None):
+        raise SignatureError(
+            "--visible/--reason/--field: only meaningful with --pades", field="pades"
+        )
+    if font is not None and not visible:
+        raise SignatureError("--font: only meaningful with --visible", field="font")
+    content = _document(file, "file")
+    font_data = _read(font, "font") if font is not None else None
     with contextlib.ExitStack() as stack:
         timestamper = None
         if tsa is not None:
@@ -177,26 +221,26 @@ def sign_command(
         if pades:
             from onestop.signatures.pdf import VisibleStamp, sign_pdf
 
-            _quiet_library_logs()
+            _library_logs()
             signature = sign_pdf(
-                _read(file, "file"),
+                content,
                 certificate=certificate,
                 key=private_key,
                 chain=extra,
+                field_name=field,
                 reason=reason,
-                stamp=VisibleStamp(page=-1) if visible else None,
+                stamp=VisibleStamp(page=-1, font=font_data) if visible else None,
                 timestamper=timestamper,
             )
         else:
-            signature = sign_file(
-                file, certificate=certificate, key=private_key, chain=extra, timestamper=timestamper
+            signature = sign_bytes(
+                content,
+                certificate=certificate,
+                key=private_key,
+                chain=extra,
+                timestamper=timestamper,
             )
-    try:
-        out.write_bytes(signature)
-    except OSError as exc:
-        raise SignatureError(
-            f"out: cannot write {out.name!r} ({exc.strerror or type(exc).__name__})", field="out"
-        ) from exc
+    _write(out, signature)
     result: dict[str, Any] = {
         "ok": True,
         "out": str(out),
@@ -212,6 +256,20 @@ def sign_command(
         _out(f"Signed {file.name} -> {out} ({len(signature)} bytes, {kind})")
         for warning in result["warnings"]:
             err_console.print(f"warning: {warning}", markup=False, soft_wrap=True)
+
+
+def _write(out: Path, data: bytes) -> None:
+    """Write ``out`` whole or not at all (a temporary file renamed over it)."""
+    temporary = out.with_name(f".{out.name}.{os.getpid()}.tmp")
+    try:
+        temporary.write_bytes(data)
+        os.replace(temporary, out)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+        raise SignatureError(
+            f"out: cannot write {out.name!r} ({exc.strerror or type(exc).__name__})", field="out"
+        ) from exc
 
 
 def _signing_warnings(certificate: Certificate) -> list[str]:
@@ -319,20 +377,45 @@ def verify_command(
             "--ocsp", help="DER OCSP response for offline revocation checking; repeatable."
         ),
     ] = None,
+    allow_changes: Annotated[
+        str,
+        typer.Option(
+            "--allow-changes",
+            help="PDF: what may change after an approval signature: 'signatures' (result "
+            "documents: only more signatures), 'form-filling' (a form filled in after "
+            "signing) or 'annotations' (also comments).",
+        ),
+    ] = "signatures",
     json_: JsonOption = False,
 ) -> None:
     """Verify a detached CMS signature of FILE, or the signatures in a PDF; exit 0 if valid.
 
     A PDF is valid when it has at least one signature and every signature is valid; the JSON
-    then also lists each signature under ``signatures``.
+    then also lists each signature under ``signatures``. A PDF is read as a result document:
+    nothing but further signatures may follow an approval signature (``--allow-changes``
+    relaxes that for forms); a certified PDF allows what its certification allows.
     """
-    _quiet_library_logs()
+    _library_logs()
     try:
-        from onestop.signatures.cms import verify_file
+        from onestop.signatures.certificates import load_certificates
+        from onestop.signatures.cms import verify_bytes
         from onestop.signatures.trust import RevocationPolicy, TrustStore
 
+        changes = _ALLOWED_CHANGES.get(allow_changes.strip().lower().replace("-", "_"))
+        if changes is None:
+            raise SignatureError(
+                f"--allow-changes: {allow_changes!r} is not one of signatures, form-filling, "
+                "annotations",
+                field="allow_changes",
+            )
         when = parse_at(at) if at is not None else None
-        store = TrustStore.from_files(*trust) if trust else None
+        store = (
+            TrustStore(
+                tuple(c for p in trust for c in load_certificates(_read(p, "trust"), field="trust"))
+            )
+            if trust
+            else None
+        )
         revocation = (
             RevocationPolicy.offline(
                 crls=[_read(p, "crl") for p in crl or ()],
@@ -341,15 +424,13 @@ def verify_command(
             if crl or ocsp
             else None
         )
-        if not file.is_file():
-            raise SignatureError(f"file: {file.name!r} is not a readable file", field="file")
+        content = _document(file, "file")
         if signature is not None:
-            status = verify_file(
-                file, _read(signature, "signature"), trust=store, at=when, revocation=revocation
+            status = verify_bytes(
+                content, _read(signature, "signature"), trust=store, at=when, revocation=revocation
             )
             pdf_statuses: tuple[SignatureStatus, ...] | None = None
         else:
-            content = _read(file, "file")
             if content.lstrip()[:5] != b"%PDF-":
                 raise SignatureError(
                     "--signature: required unless FILE is a PDF with embedded signatures",
@@ -357,7 +438,13 @@ def verify_command(
                 )
             from onestop.signatures.pdf import verify_pdf
 
-            pdf_statuses = verify_pdf(content, trust=store, at=when, revocation=revocation)
+            pdf_statuses = verify_pdf(
+                content,
+                trust=store,
+                at=when,
+                revocation=revocation,
+                allowed_changes=changes,
+            )
             if not pdf_statuses:
                 raise SignatureError("file: the PDF has no signature", field="file")
             status = _combine(pdf_statuses)

@@ -21,7 +21,7 @@ import functools
 import hashlib
 import os
 import warnings
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any, Literal, TypeAlias
 
 import attrs
@@ -75,6 +75,27 @@ _KEY_USAGE_NAMES = (
     "key_cert_sign",
     "crl_sign",
 )
+
+
+@contextlib.contextmanager
+def x509_parsing() -> Iterator[None]:
+    """Parse X.509 data (certificates, CRLs, OCSP responses) from untrusted input.
+
+    cryptography reads some malformed encodings leniently and only *warns* (a ``UserWarning``,
+    e.g. a country name that is not 2 characters: "Attribute's length must be >= 2 and <= 2").
+    Inside this block such a warning is raised as an exception, so that the caller turns it
+    into a :class:`~onestop.errors.CertificateError` or a problem instead of letting a warning
+    escape to the application. The one deliberate exception: the deprecation notice for a
+    non-positive serial number (forbidden by RFC 5280 §4.1.2.2, yet present in some CA
+    certificates in the wild) is silenced and the value read as it is.
+
+    (Internal helper, also used by :mod:`onestop.signatures.trust`.)
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        # Added last, so checked first: CryptographyDeprecationWarning is a UserWarning.
+        warnings.simplefilter("ignore", CryptographyDeprecationWarning)
+        yield
 
 
 def _parse_with_model(kind: IdentifierKind, value: str) -> object | None:
@@ -259,8 +280,7 @@ class Certificate:
     @property
     def serial_number(self) -> int:
         """The serial number (non-positive ones, which RFC 5280 forbids, are read as they are)."""
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", CryptographyDeprecationWarning)
+        with x509_parsing():
             return self.x509.serial_number
 
     @property
@@ -349,6 +369,43 @@ class Certificate:
         """The subjectKeyIdentifier, when present."""
         value = self._ext(ExtensionOID.SUBJECT_KEY_IDENTIFIER)
         return None if value is None else bytes(value.digest)
+
+    @property
+    def subject_alt_names(self) -> tuple[cx509.GeneralName, ...]:
+        """The subject alternative names (RFC 5280 §4.2.1.6); empty when there are none."""
+        value = self._ext(ExtensionOID.SUBJECT_ALTERNATIVE_NAME)
+        return () if value is None else tuple(value)
+
+    @property
+    def name_constraints(self) -> cx509.NameConstraints | None:
+        """The nameConstraints of a CA (RFC 5280 §4.2.1.10), when present."""
+        value: cx509.NameConstraints | None = self._ext(ExtensionOID.NAME_CONSTRAINTS)
+        return value
+
+    @property
+    def policy_constraints(self) -> cx509.PolicyConstraints | None:
+        """The policyConstraints of a CA (RFC 5280 §4.2.1.11), when present."""
+        value: cx509.PolicyConstraints | None = self._ext(ExtensionOID.POLICY_CONSTRAINTS)
+        return value
+
+    @functools.cached_property
+    def critical_extensions(self) -> frozenset[str]:
+        """Dotted OIDs of the extensions marked critical.
+
+        Raises:
+            CertificateError: when the extensions cannot be decoded.
+        """
+        try:
+            extensions = self.x509.extensions
+        except (
+            ValueError,
+            cx509.DuplicateExtension,
+            cx509.UnsupportedGeneralNameType,
+        ) as exc:
+            raise CertificateError(
+                f"certificate: the extensions cannot be decoded: {exc}", field="certificate"
+            ) from exc
+        return frozenset(e.oid.dotted_string for e in extensions if e.critical)
 
     @property
     def crl_urls(self) -> tuple[str, ...]:
@@ -443,10 +500,7 @@ def load_certificates(data: bytes | str, *, field: str = "certificate") -> tuple
     """
     raw = _as_bytes(data, field)
     try:
-        with warnings.catch_warnings():
-            # Some CA certificates in the wild have non-positive serial numbers (forbidden by
-            # RFC 5280 §4.1.2.2); read them instead of failing on the deprecation warning.
-            warnings.simplefilter("ignore", CryptographyDeprecationWarning)
+        with x509_parsing():
             if b"-----BEGIN PKCS7-----" in raw:
                 certs = pkcs7.load_pem_pkcs7_certificates(raw)
             elif b"-----BEGIN" in raw:
@@ -456,28 +510,54 @@ def load_certificates(data: bytes | str, *, field: str = "certificate") -> tuple
                     certs = [cx509.load_der_x509_certificate(raw)]
                 except ValueError:
                     certs = pkcs7.load_der_pkcs7_certificates(raw)
+    except _PARSE_ERRORS as exc:
+        raise _unreadable(field, exc) from exc
+    result = _checked(certs, field)
+    if not result:
+        raise CertificateError(f"{field}: no certificate found in the data", field=field)
+    return result
+
+
+#: What cryptography raises on malformed certificates (``UserWarning``: see
+#: :func:`x509_parsing`).
+_PARSE_ERRORS = (
+    ValueError,
+    TypeError,
+    KeyError,
+    UnsupportedAlgorithm,
+    cx509.InvalidVersion,
+    UserWarning,
+)
+
+
+def _unreadable(field: str, exc: Exception) -> CertificateError:
+    detail = f"{type(exc).__name__}: {exc}" if isinstance(exc, UserWarning) else type(exc).__name__
+    return CertificateError(
+        f"{field}: not a readable X.509 certificate; expected PEM "
+        "('-----BEGIN CERTIFICATE-----'), DER or a PKCS#7 bundle "
+        f"({detail})",
+        field=field,
+    )
+
+
+def _checked(certs: Iterable[cx509.Certificate], field: str) -> tuple[Certificate, ...]:
+    """Wrap parsed certificates, forcing the lazy parser to decode what onestop relies on.
+
+    Names, validity, serial number and public key are decoded inside :func:`x509_parsing`, so
+    a malformed certificate fails here (a :class:`CertificateError`) rather than warning or
+    failing later, wherever one of them is first used.
+    """
+    try:
+        with x509_parsing():
             result = tuple(Certificate(c) for c in certs)
-            for cert in result:  # force the lazy parser to decode what we rely on
+            for cert in result:
                 _ = (cert.x509.subject, cert.x509.issuer, cert.not_before, cert.not_after)
                 _ = cert.serial_number
                 # A key onestop cannot verify with is readable; an invalid one is not.
                 with contextlib.suppress(UnsupportedAlgorithm):
                     cert.x509.public_key()
-    except (
-        ValueError,
-        TypeError,
-        KeyError,
-        UnsupportedAlgorithm,
-        cx509.InvalidVersion,
-    ) as exc:
-        raise CertificateError(
-            f"{field}: not a readable X.509 certificate; expected PEM "
-            "('-----BEGIN CERTIFICATE-----'), DER or a PKCS#7 bundle "
-            f"({type(exc).__name__})",
-            field=field,
-        ) from exc
-    if not result:
-        raise CertificateError(f"{field}: no certificate found in the data", field=field)
+    except _PARSE_ERRORS as exc:
+        raise _unreadable(field, exc) from exc
     return result
 
 
@@ -570,10 +650,9 @@ def load_pkcs12(
         raise CertificateError(
             f"{field}: the PKCS#12 file must hold a private key and its certificate", field=field
         )
+    certificate, *chain = _checked([cert, *extra], field)
     return KeyAndCertificates(
-        key=_check_key(key, field),
-        certificate=Certificate(cert),
-        chain=tuple(Certificate(c) for c in extra),
+        key=_check_key(key, field), certificate=certificate, chain=tuple(chain)
     )
 
 

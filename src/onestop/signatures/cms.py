@@ -353,7 +353,7 @@ def sign_digest(
         SignatureError: for missing/conflicting signer arguments or a signer whose output does
             not verify with ``certificate``.
     """
-    hash_signer = _pick_signer(key, signer)
+    hash_signer = pick_signer(key, signer)
     certificate = as_certificate(certificate, field="certificate")
     check_key_matches(key, certificate)
     prepared = prepare_signature(
@@ -382,7 +382,12 @@ def check_key_matches(key: PrivateKey | None, certificate: Certificate) -> None:
         )
 
 
-def _pick_signer(key: PrivateKey | None, signer: HashSigner | None) -> HashSigner:
+def pick_signer(key: PrivateKey | None, signer: HashSigner | None) -> HashSigner:
+    """The hash signer for exactly one of ``key`` or ``signer`` (internal helper, also pdf).
+
+    Raises:
+        SignatureError: when both or neither are given, or ``signer`` is not callable.
+    """
     if (key is None) == (signer is None):
         raise SignatureError(
             "key/signer: pass exactly one of key= (a private key) or signer= (a hash signer)",
@@ -485,7 +490,28 @@ def _unarmor(data: bytes, field: str) -> bytes:
 
 
 @attrs.frozen(slots=True)
-class _Parsed:
+class ParsedSignedData:
+    """The parts of a CMS SignedData that verification needs (see :func:`parse_signed_data`).
+
+    Attributes:
+        content_type: the encapsulated content type (``data``, ``tst_info``...).
+        econtent: the encapsulated content (``None`` when detached).
+        certificates: the embedded certificates.
+        sid_issuer: the signer identifier's issuer name (issuerAndSerialNumber form).
+        sid_serial: the signer identifier's serial number.
+        sid_ski: the signer identifier's subject key identifier (the other form).
+        digest_algorithm: the SignerInfo digest algorithm.
+        signature_algorithm: the signature algorithm (``rsassa_pkcs1v15``, ``ecdsa``...).
+        signature_hash: the hash of the signature algorithm.
+        pss: RSASSA-PSS parameters, when used.
+        signature: the signature value.
+        signed_attrs: DER of the signed attributes (``SET OF``), when present.
+        message_digest: the messageDigest attribute.
+        attr_content_type: the contentType attribute.
+        signing_time: the signingTime attribute (claimed, not proven).
+        timestamp_token: the signature timestamp token (DER), when present.
+    """
+
     content_type: str
     econtent: bytes | None
     certificates: tuple[Certificate, ...]
@@ -504,7 +530,12 @@ class _Parsed:
     timestamp_token: bytes | None
 
 
-def _parse(data: object, field: str) -> _Parsed:
+def parse_signed_data(data: object, field: str) -> ParsedSignedData:
+    """Parse a CMS ``ContentInfo`` holding SignedData, DER or PEM (internal helper, also pdf).
+
+    Raises:
+        SignatureError: naming ``field`` when the data is not a well-formed SignedData.
+    """
     raw = data.encode("ascii", "replace") if isinstance(data, str) else as_data(data, field)
     der = _unarmor(raw, field)
     try:
@@ -567,7 +598,7 @@ def _parse(data: object, field: str) -> _Parsed:
         encap = signed_data["encap_content_info"]
         econtent_value = encap["content"]
         econtent = None if isinstance(econtent_value, core.Void) else bytes(econtent_value)
-        return _Parsed(
+        return ParsedSignedData(
             content_type=encap["content_type"].native,
             econtent=econtent,
             certificates=tuple(certs),
@@ -632,7 +663,7 @@ def _verify_raw(
     return True
 
 
-def _find_signer(parsed: _Parsed, pool: Iterable[Certificate]) -> Certificate | None:
+def _find_signer(parsed: ParsedSignedData, pool: Iterable[Certificate]) -> Certificate | None:
     for cert in pool:
         if parsed.sid_ski is not None:
             if cert.subject_key_identifier == parsed.sid_ski:
@@ -648,8 +679,8 @@ def _find_signer(parsed: _Parsed, pool: Iterable[Certificate]) -> Certificate | 
     return None
 
 
-def _check(
-    parsed: _Parsed,
+def check_signed_data(
+    parsed: ParsedSignedData,
     content_digest: Callable[[str], bytes],
     *,
     trust: TrustInput,
@@ -658,6 +689,22 @@ def _check(
     revocation: RevocationPolicy | None,
     usage: Usage,
 ) -> tuple[SignatureStatus, Certificate | None]:
+    """Verify parsed SignedData against the content digest and the trust anchors.
+
+    (Internal helper of the verifiers here and in :mod:`onestop.signatures.pdf`.)
+
+    Args:
+        parsed: from :func:`parse_signed_data`.
+        content_digest: the digest of the signed content for a digest algorithm name.
+        trust: trust anchors.
+        at: validation time (default: the proven timestamp time, else now).
+        certificates: extra certificates to find the signer and build the path with.
+        revocation: revocation policy.
+        usage: what the signer's certificate must be allowed to do.
+
+    Returns:
+        The status and the signer's certificate (``None`` when it was not found).
+    """
     at = check_time(at, "at")
     problems: list[Problem] = []
     pool = [*parsed.certificates, *as_certificates(certificates, field="certificates")]
@@ -765,7 +812,7 @@ def _check(
     return status, signer
 
 
-def _verify_prehashed(signer: Certificate, parsed: _Parsed, digest: bytes) -> bool:
+def _verify_prehashed(signer: Certificate, parsed: ParsedSignedData, digest: bytes) -> bool:
     if parsed.digest_algorithm not in _HASHES:
         return False
     prehashed = Prehashed(_HASHES[parsed.digest_algorithm]())
@@ -783,7 +830,7 @@ def _verify_prehashed(signer: Certificate, parsed: _Parsed, digest: bytes) -> bo
 
 
 def _check_timestamp(
-    parsed: _Parsed,
+    parsed: ParsedSignedData,
     *,
     trust: TrustInput,
     at: dt.datetime | None,
@@ -791,7 +838,7 @@ def _check_timestamp(
 ) -> tuple[dt.datetime | None, Problem | None]:
     assert parsed.timestamp_token is not None  # noqa: S101 - caller checks
     try:
-        token = _parse(parsed.timestamp_token, "timestamp")
+        token = parse_signed_data(parsed.timestamp_token, "timestamp")
         if token.content_type != "tst_info" or token.econtent is None:
             raise SignatureError("timestamp: not a TSTInfo token", field="timestamp")
         tst = tsp.TSTInfo.load(token.econtent)
@@ -814,9 +861,9 @@ def _check_timestamp(
         )
     expected.update(parsed.signature)
     econtent = token.econtent
-    status, _ = _check(
+    status, _ = check_signed_data(
         token,
-        lambda name: _digest(name, econtent),
+        lambda name: digest_of(name, econtent),
         trust=trust,
         at=at if at is not None else gen_time,
         certificates=(),
@@ -872,12 +919,12 @@ def verify_digest(
             f"{len(content_digest)} bytes",
             field="content_digest",
         )
-    parsed = _parse(signature, "signature")
+    parsed = parse_signed_data(signature, "signature")
 
     def digest_for(name: str) -> bytes:
         return content_digest if name == digest_algorithm else b""
 
-    return _check(
+    return check_signed_data(
         parsed,
         digest_for,
         trust=trust,
@@ -917,10 +964,10 @@ def verify_bytes(
             naive.
     """
     content = as_data(data, "data")
-    parsed = _parse(signature, "signature")
-    return _check(
+    parsed = parse_signed_data(signature, "signature")
+    return check_signed_data(
         parsed,
-        lambda name: _digest(name, content),
+        lambda name: digest_of(name, content),
         trust=trust,
         at=at,
         certificates=certificates,
@@ -929,7 +976,12 @@ def verify_bytes(
     )[0]
 
 
-def _digest(name: str, content: bytes) -> bytes:
+def digest_of(name: str, content: bytes) -> bytes:
+    """``content`` hashed with the digest algorithm ``name`` (internal helper, also pdf).
+
+    Raises:
+        SignatureError: for an unsupported algorithm.
+    """
     hasher = _hasher(name)
     hasher.update(content)
     value: bytes = hasher.digest()
@@ -946,8 +998,8 @@ def verify_file(
     revocation: RevocationPolicy | None = None,
 ) -> SignatureStatus:
     """Verify a detached CMS signature over a file (streamed); see :func:`verify_bytes`."""
-    parsed = _parse(signature, "signature")
-    return _check(
+    parsed = parse_signed_data(signature, "signature")
+    return check_signed_data(
         parsed,
         lambda name: _hash_file(path, name, "file"),
         trust=trust,

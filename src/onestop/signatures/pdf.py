@@ -6,10 +6,11 @@ function of this module runs.
 * :func:`sign_pdf` signs a result PDF (invisible, or with a visible stamp showing the signer
   and the time) with a local key or any :data:`~onestop.signatures.cms.HashSigner`.
 * :func:`prepare_pdf_signature` / :meth:`PreparedPdf.finish` is the deferred two-phase flow of
-  USB tokens and remote signing (integrations.md §3.2: prepare the field and the byte-range
-  digest, have the hash of the CMS signed attributes signed elsewhere, embed).
+  USB tokens and remote signing (prepare the field and the byte-range digest, have the hash of
+  the CMS signed attributes signed elsewhere, embed).
 * :func:`verify_pdf` returns one :class:`~onestop.signatures.status.SignatureStatus` per
-  signature, with the byte-range coverage in ``details``.
+  signature, with the byte-range coverage and what changed after the signature (DocMDP
+  permissions, form fields, annotations) judged and described in ``problems`` and ``details``.
 
 Signatures use the ``ETSI.CAdES.detached`` sub-filter with SHA-256, the ESS
 signing-certificate-v2 attribute and no signing-time attribute (ETSI EN 319 142-1 §5.3: the
@@ -25,13 +26,22 @@ import functools
 import unicodedata
 from collections.abc import Coroutine, Iterable
 from io import BytesIO
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeAlias, TypeVar
 from zoneinfo import ZoneInfo
 
 import attrs
 
 from onestop.errors import SignatureError
 from onestop.signatures._extras import require
+from onestop.signatures._pdfchanges import (
+    LEVELS,
+    ChangeReview,
+    Level,
+    PermissionSource,
+    form_fields,
+    permission_of,
+    review_changes,
+)
 from onestop.signatures.certificates import (
     Certificate,
     PrivateKey,
@@ -43,18 +53,19 @@ from onestop.signatures.cms import (
     HashSigner,
     PreparedSignature,
     Timestamper,
-    _check,
-    _digest,
-    _parse,
-    _pick_signer,
     as_data,
     check_key_matches,
+    check_signed_data,
+    digest_of,
+    parse_signed_data,
+    pick_signer,
     prepare_signature,
 )
 from onestop.signatures.status import Problem, ProblemCode, SignatureStatus
 from onestop.signatures.trust import RevocationPolicy, TrustInput
 
 __all__ = [
+    "AllowedChanges",
     "PreparedPdf",
     "VisibleStamp",
     "prepare_pdf_signature",
@@ -128,12 +139,14 @@ class VisibleStamp:
         font_file: a TrueType/OpenType font with Vietnamese glyphs, subset and embedded
             (needs ``pyhanko[opentype]``, part of the ``pdf`` extra); without it the text is
             drawn in a standard font with the diacritics removed.
+        font: the same font given as its content (bytes) instead of a path.
     """
 
     page: int = 0
     box: tuple[float, float, float, float] = (36.0, 36.0, 300.0, 100.0)
     text: str = "Ký bởi: {signer}\nCơ quan: {org}\nThời gian: {time}"
     font_file: str | None = None
+    font: bytes | None = None
 
 
 def _asn1(cert: Certificate) -> Any:
@@ -198,7 +211,7 @@ def prepare_pdf_signature(
     *,
     certificate: Certificate,
     chain: Iterable[Certificate] = (),
-    field_name: str = "Signature1",
+    field_name: str | None = None,
     reason: str | None = None,
     location: str | None = None,
     stamp: VisibleStamp | None = None,
@@ -212,7 +225,9 @@ def prepare_pdf_signature(
         pdf: the document (it is not modified; a new revision is appended).
         certificate: the signer's certificate.
         chain: intermediates (and optionally the root) to embed.
-        field_name: the signature field name (created when missing).
+        field_name: the signature field to fill: an empty signature field of the document,
+            or a new one by that name. Default: a new field with the first free name of
+            ``Signature1``, ``Signature2``... (so a signed PDF can be signed again).
         reason: ``/Reason`` (e.g. ``"Phê duyệt kết quả"``).
         location: ``/Location`` (e.g. ``"Hà Nội"``).
         stamp: a visible appearance; ``None`` for an invisible signature.
@@ -221,7 +236,9 @@ def prepare_pdf_signature(
         now: the time shown on the visible stamp (default: now).
 
     Raises:
-        SignatureError: when ``pdf`` cannot be read or the field cannot be created.
+        SignatureError: when ``pdf`` cannot be read, ``field_name`` names a field that is
+            already signed or is not a signature field, the document's certification allows
+            no further signature (DocMDP P=1), or the field cannot be created.
         ConfigurationError: when pyHanko (the ``pdf`` extra) is not installed.
     """
     require("pyhanko.sign", feature="PDF signatures")
@@ -240,6 +257,7 @@ def prepare_pdf_signature(
         raise SignatureError(
             f"pdf: not a readable PDF document ({type(exc).__name__})", field="pdf"
         ) from exc
+    field_name = _signature_field(writer, field_name)
     external = signers.ExternalSigner(
         signing_cert=_asn1(certificate),
         cert_registry=SimpleCertificateStore.from_certs(  # type: ignore[no-untyped-call]
@@ -265,6 +283,8 @@ def prepare_pdf_signature(
         prepared_digest, _tbs, output = _run(
             pdf_signer.async_digest_doc_for_signing(writer, bytes_reserved=reserve)
         )
+    except SignatureError:  # onestop's own, e.g. from the font engine: already precise
+        raise
     except _read_errors(misc) as exc:
         raise SignatureError(
             f"pdf: cannot add a signature field ({type(exc).__name__}: {exc})", field="pdf"
@@ -284,10 +304,58 @@ def prepare_pdf_signature(
     )
 
 
-def _font_factory(font_file: str) -> Any:
+def _signature_field(writer: Any, field_name: str | None) -> str:
+    """The field to sign: ``field_name`` checked, or the first free ``SignatureN`` name."""
+    from pyhanko.pdf_utils import misc
+    from pyhanko.sign.validation import read_certification_data
+
+    try:
+        certification = read_certification_data(writer)
+        existing = form_fields(writer)
+    except _read_errors(misc) as exc:
+        raise SignatureError(
+            f"pdf: the form of the document is malformed ({type(exc).__name__})", field="pdf"
+        ) from exc
+    if certification is not None and int(certification.permission.value) == 1:
+        raise SignatureError(
+            "pdf: the document is certified with 'no changes allowed' (DocMDP P=1); another "
+            "signature would invalidate its certification",
+            field="pdf",
+        )
+    if field_name is None:
+        number = 1
+        while f"Signature{number}" in existing:
+            number += 1
+        return f"Signature{number}"
+    given: object = field_name  # callers without type checking may pass anything
+    if not isinstance(given, str) or not given.strip() or "." in given:
+        raise SignatureError(
+            f"field_name: {field_name!r} is not a usable field name; expected a non-empty name "
+            "without '.' (or None for a free one)",
+            field="field_name",
+        )
+    field = existing.get(field_name)
+    if field is not None and not field.is_signature:
+        raise SignatureError(
+            f"field_name: the document's field {field_name!r} is not a signature field; "
+            "choose another name (or None for a free one)",
+            field="field_name",
+        )
+    if field is not None and field.filled:
+        raise SignatureError(
+            f"field_name: the signature field {field_name!r} is already signed; choose "
+            "another name (or None for a free one)",
+            field="field_name",
+        )
+    return field_name
+
+
+def _font_factory(font_file: str | None, font: bytes | None) -> Any:
     """A pyHanko font engine factory that reads the font once and closes the file.
 
-    (pyHanko's own ``GlyphAccumulatorFactory`` leaves the font file open.)
+    (pyHanko's own ``GlyphAccumulatorFactory`` leaves the font file open.) Tables that
+    fontTools cannot subset (e.g. FontForge's ``FFTM`` timestamp) are dropped before
+    subsetting, as fontTools would, but without its warning for each of them.
     """
     try:
         from pyhanko.pdf_utils.font.opentype import GlyphAccumulator, GlyphAccumulatorFactory
@@ -297,27 +365,62 @@ def _font_factory(font_file: str) -> Any:
             "(pip install 'pyhanko[opentype]')",
             field="stamp",
         ) from exc
-    try:
-        with open(font_file, "rb") as handle:
-            font_bytes = handle.read()
-    except OSError as exc:
-        raise SignatureError(
-            f"stamp.font_file: cannot read the font ({exc.strerror or type(exc).__name__})",
-            field="stamp",
-        ) from exc
+    if font is not None:
+        font_bytes = bytes(font)
+    else:
+        try:
+            with open(str(font_file), "rb") as handle:
+                font_bytes = handle.read()
+        except OSError as exc:
+            raise SignatureError(
+                f"stamp.font_file: cannot read the font ({exc.strerror or type(exc).__name__})",
+                field="stamp",
+            ) from exc
 
     class InMemoryFont(GlyphAccumulatorFactory):
         def create_font_engine(self, writer: Any, obj_stream: Any = None) -> Any:
             if obj_stream is None and writer.stream_xrefs and self.create_objstream_if_needed:
                 obj_stream = writer.prepare_object_stream()
-            return GlyphAccumulator(
-                writer=writer,
-                font_handle=BytesIO(font_bytes),
-                font_size=self.font_size,
-                obj_stream=obj_stream,
-            )
+            try:
+                engine = GlyphAccumulator(
+                    writer=writer,
+                    font_handle=BytesIO(font_bytes),
+                    font_size=self.font_size,
+                    obj_stream=obj_stream,
+                )
+                for tag in _unsubsettable_tables(engine.tt):
+                    del engine.tt[tag]
+            except Exception as exc:  # fontTools' errors have no common base class
+                raise SignatureError(
+                    "stamp.font: not a usable TrueType/OpenType font "
+                    f"({type(exc).__name__}); give a .ttf or .otf file with a Unicode name "
+                    "table, e.g. DejaVu Sans or Noto Sans",
+                    field="stamp",
+                ) from exc
+            return engine
 
-    return InMemoryFont(font_file)
+    return InMemoryFont(font_file or "font")
+
+
+def _unsubsettable_tables(font: Any) -> list[str]:
+    """The tables fontTools' subsetter does not know and would drop with a warning.
+
+    The same test as the subsetter's (fontTools.subset ``Subsetter._subset_glyphs``): a table
+    neither dropped nor kept as is by the default options, and without a ``subset_glyphs``
+    method. Such tables (``FFTM``, vendor tables) say nothing about how glyphs look.
+    """
+    from fontTools import subset, ttLib  # type: ignore[import-untyped]
+
+    options = subset.Options()
+    keep = set(options.no_subset_tables) | set(options.drop_tables)
+    tags: list[str] = list(font.keys())  # a TTFont, not a mapping
+    return [
+        tag
+        for tag in tags
+        if tag != "GlyphOrder"
+        and tag.strip() not in keep
+        and not hasattr(ttLib.getTableClass(tag), "subset_glyphs")
+    ]
 
 
 def _appearance(
@@ -360,8 +463,13 @@ def _appearance(
             field="stamp",
         )
     box_style: Any
-    if stamp.font_file is not None:
-        box_style = TextBoxStyle(font=_font_factory(stamp.font_file))
+    if stamp.font_file is not None and stamp.font is not None:
+        raise SignatureError(
+            "stamp: give the font as font_file (a path) or as font (its bytes), not both",
+            field="stamp",
+        )
+    if stamp.font_file is not None or stamp.font is not None:
+        box_style = TextBoxStyle(font=_font_factory(stamp.font_file, stamp.font))
     else:
         text = fold_to_ascii(text)
         box_style = TextBoxStyle()
@@ -384,7 +492,7 @@ def sign_pdf(
     key: PrivateKey | None = None,
     signer: HashSigner | None = None,
     chain: Iterable[Certificate] = (),
-    field_name: str = "Signature1",
+    field_name: str | None = None,
     reason: str | None = None,
     location: str | None = None,
     stamp: VisibleStamp | None = None,
@@ -393,12 +501,15 @@ def sign_pdf(
     """Sign a PDF (PAdES B-B; B-T when ``timestamper`` is given); return the signed PDF.
 
     Exactly one of ``key`` or ``signer`` (a hash signer: token, remote service) is needed.
+    Each call adds one signature in a new revision: sign an already signed PDF again to add
+    the next signer's (``field_name`` as in :func:`prepare_pdf_signature`: by default the
+    first free ``SignatureN`` name).
 
     Example:
         >>> signed = sign_pdf(pdf, certificate=cert, key=key, chain=chain,
         ...                   stamp=VisibleStamp())  # doctest: +SKIP
     """
-    hash_signer = _pick_signer(key, signer)
+    hash_signer = pick_signer(key, signer)
     certificate = as_certificate(certificate, field="certificate")
     check_key_matches(key, certificate)
     prepared = prepare_pdf_signature(
@@ -415,20 +526,99 @@ def sign_pdf(
 
 
 def _digest_of(content: bytes, algorithm: str) -> bytes:
-    return _digest(algorithm, content)
+    return digest_of(algorithm, content)
 
 
-def _modification_level(emb: Any) -> str:
-    """Run pyHanko's difference analysis of the revisions appended after a signature."""
-    from pyhanko.sign.diff_analysis import DiffResult, ModificationLevel
+#: What may change after an approval signature without invalidating it (see :func:`verify_pdf`).
+AllowedChanges: TypeAlias = Literal["signatures", "form_filling", "annotations"]
+_ALLOWED: tuple[AllowedChanges, ...] = ("signatures", "form_filling", "annotations")
+#: The highest modification level each DocMDP permission allows (ISO 32000-1 Table 254):
+#: P=1 only validation data and document timestamps, P=2 form filling and signing, P=3 also
+#: annotations.
+_PERMITTED: dict[int, Level] = {1: "lta_updates", 2: "form_filling", 3: "annotations"}
+_PERMISSION_NAMES = {1: "no_changes", 2: "form_filling", 3: "annotations"}
 
-    try:
-        emb.compute_integrity_info()
-        result = emb.diff_result
-    except Exception:  # the analysis itself failed on odd structures: treat as unsafe
-        return "other"
-    level = result.modification_level if isinstance(result, DiffResult) else ModificationLevel.OTHER
-    return str(level.name).lower()
+
+def _what_changed(review: ChangeReview) -> str:
+    parts: list[str] = []
+    if review.changed_fields:
+        parts.append(f"form field(s) {', '.join(review.changed_fields)} were filled in or changed")
+    if review.unsigned_drawn:
+        parts.append(_drawn(review))
+    if review.later_signatures:
+        parts.append(f"{review.later_signatures} signature field(s) were added or signed")
+    if review.level == "annotations":
+        parts.append("annotations (comments, markup) were added, changed or removed")
+    return "; ".join(parts) or "form fields or signatures were changed"
+
+
+def _drawn(review: ChangeReview) -> str:
+    return (
+        f"signature field(s) {', '.join(review.unsigned_drawn)} were added without being "
+        "signed, with an appearance that draws over the page"
+    )
+
+
+def _change_problems(
+    review: ChangeReview,
+    permission: tuple[int, PermissionSource] | None,
+    allowed: AllowedChanges,
+) -> list[Problem]:
+    """What the revisions after one signature do that its permissions do not allow."""
+    if review.level == "other":
+        return [
+            Problem(
+                ProblemCode.MODIFIED_AFTER_SIGNING,
+                "revisions appended after this signature change the document's content (not "
+                "just form fields, annotations, further signatures or validation data)",
+            )
+        ]
+    if permission is not None:
+        value, source = permission
+        if LEVELS.index(review.level) <= LEVELS.index(_PERMITTED[value]):
+            return []
+        what = "certification" if source == "certification" else "signature field's lock"
+        allows = {
+            1: "no changes",
+            2: "only form filling and signing",
+            3: "only form filling, signing and annotations",
+        }[value]
+        return [
+            Problem(
+                ProblemCode.DOCMDP_VIOLATION,
+                f"this signature's {what} (DocMDP P={value}) allows {allows}, but later "
+                f"revisions change the document: {_what_changed(review)}",
+            )
+        ]
+    problems: list[Problem] = []
+    if review.unsigned_drawn:
+        problems.append(
+            Problem(
+                ProblemCode.FORM_CHANGED_AFTER_SIGNING,
+                f"after this signature, {_drawn(review)}: it can show anything over the "
+                "signed content",
+            )
+        )
+    if review.changed_fields and allowed == "signatures":
+        problems.append(
+            Problem(
+                ProblemCode.FORM_CHANGED_AFTER_SIGNING,
+                f"form field(s) {', '.join(review.changed_fields)} were filled in or changed "
+                "after this signature, so the document no longer shows what was signed; "
+                "accept it only for a form meant to be filled in after signing "
+                "(allowed_changes='form_filling', --allow-changes form-filling)",
+            )
+        )
+    if review.level == "annotations" and allowed != "annotations":
+        problems.append(
+            Problem(
+                ProblemCode.ANNOTATED_AFTER_SIGNING,
+                "annotations (comments, markup) were added, changed or removed after this "
+                "signature; accept them with allowed_changes='annotations' "
+                "(--allow-changes annotations)",
+            )
+        )
+    return problems
 
 
 def verify_pdf(
@@ -438,24 +628,60 @@ def verify_pdf(
     at: dt.datetime | None = None,
     certificates: Iterable[Certificate] = (),
     revocation: RevocationPolicy | None = None,
+    allowed_changes: AllowedChanges = "signatures",
 ) -> tuple[SignatureStatus, ...]:
     """Verify every signature of a PDF, in document order.
 
     Each status checks the CMS over the signed byte range (see
-    :func:`onestop.signatures.cms.verify_bytes`) and the coverage: a signature that does not
-    cover its whole revision gets ``incomplete_coverage``. ``details`` holds ``field_name``,
-    ``coverage`` (``entire_file`` or ``entire_revision``: later revisions were appended, e.g.
-    another signature), then pyHanko's ``modification_level`` of those revisions (``none``,
-    ``lta_updates``, ``form_filling``, ``annotations`` or ``other``, the last one giving
-    ``modified_after_signing``) and ``signer_reported_time`` (``/M``).
+    :func:`onestop.signatures.cms.verify_bytes`), the coverage (a signature that does not
+    cover its whole revision gets ``incomplete_coverage``) and what the revisions appended
+    after the signature change:
+
+    * anything beyond form fields, annotations, further signatures and validation data:
+      ``modified_after_signing``;
+    * a **certification** signature (ISO 32000-1 §12.8.2.2, DocMDP), or a signature whose
+      field lock sets a DocMDP permission (ISO 32000-2 §12.7.5.5), allows what its ``/P``
+      says: 1 no changes (a further signature is a change), 2 form filling and signing,
+      3 also annotations. More is ``docmdp_violation``; a signature added after a ``P=1``
+      certification gets ``docmdp_violation`` too;
+    * an **approval** signature allows what ``allowed_changes`` says. The default,
+      ``"signatures"``, is for *result documents*: the licence, certificate or decision an
+      agency issues as the result of a procedure (kết quả giải quyết thủ tục hành chính),
+      whose content is final once signed (Decree 30/2020/NĐ-CP on administrative documents):
+      only further signatures (e.g. the head of the agency after the officer) and validation
+      data may follow, and a changed form field gives ``form_changed_after_signing``, a
+      changed annotation ``annotated_after_signing``. Pass ``"form_filling"`` for a form
+      meant to be filled in after signing (an agency-signed template a citizen completes),
+      ``"annotations"`` to also accept comments and markup.
+
+    ``details`` holds ``field_name``, ``coverage`` (``entire_file`` or ``entire_revision``:
+    later revisions were appended), then ``modification_level`` of those revisions (``none``,
+    ``lta_updates``, ``form_filling``, ``annotations`` or ``other``), ``changed_form_fields``
+    (comma-separated names, when any), ``certification`` or ``lock_permission``
+    (``no_changes``, ``form_filling`` or ``annotations``) when the signature sets a DocMDP
+    permission, and ``signer_reported_time`` (``/M``).
+
+    Args:
+        pdf: the document.
+        trust: trust anchors.
+        at: validation time (default: the proven timestamp time, else now).
+        certificates: extra certificates (intermediates) not embedded in the signatures.
+        revocation: revocation policy (default: no revocation checking).
+        allowed_changes: what may change after an approval signature (see above).
 
     Returns:
         One status per signature; an empty tuple for an unsigned PDF.
 
     Raises:
-        SignatureError: when the PDF or one of its signature containers is malformed.
+        SignatureError: when the PDF or one of its signature containers is malformed, or
+            ``allowed_changes`` is not one of the values above.
     """
     require("pyhanko.sign", feature="PDF signatures")
+    if allowed_changes not in _ALLOWED:
+        raise SignatureError(
+            f"allowed_changes: {allowed_changes!r} is not one of {', '.join(_ALLOWED)}",
+            field="allowed_changes",
+        )
     from asn1crypto import cms as asn1_cms
     from pyhanko.pdf_utils import misc
     from pyhanko.pdf_utils.reader import PdfFileReader
@@ -472,6 +698,7 @@ def verify_pdf(
             f"pdf: not a readable PDF document ({type(exc).__name__})", field="pdf"
         ) from exc
     results: list[SignatureStatus] = []
+    no_changes_before = False  # a signature with DocMDP P=1 precedes this one
     for emb in embedded:
         try:
             ranges = [int(v) for v in emb.byte_range]
@@ -483,12 +710,13 @@ def verify_pdf(
             coverage = emb.evaluate_signature_coverage()
             reported = emb.self_reported_timestamp
             name = str(emb.field_name)
+            timestamp_only = emb.sig_object.get("/Type") == "/DocTimeStamp"
         except _read_errors(misc) as exc:
             raise SignatureError(
                 f"pdf: a signature dictionary is malformed ({type(exc).__name__})", field="pdf"
             ) from exc
-        parsed = _parse(der, "pdf")
-        status, _signer = _check(
+        parsed = parse_signed_data(der, "pdf")
+        status, _signer = check_signed_data(
             parsed,
             functools.partial(_digest_of, signed),
             trust=trust,
@@ -512,17 +740,28 @@ def verify_pdf(
                 )
             )
         details = [("field_name", name), ("coverage", level)]
-        if level == "entire_revision":
-            modification = _modification_level(emb)
-            details.append(("modification_level", modification))
-            if modification == "other":
-                problems.append(
-                    Problem(
-                        ProblemCode.MODIFIED_AFTER_SIGNING,
-                        "revisions appended after this signature change the document's "
-                        "content (not just form fields, annotations or further signatures)",
-                    )
+        if no_changes_before and not timestamp_only:
+            problems.append(
+                Problem(
+                    ProblemCode.DOCMDP_VIOLATION,
+                    "this signature was added to a document whose certification allows no "
+                    "changes (DocMDP P=1)",
                 )
+            )
+        permission = permission_of(emb)
+        if permission is not None:
+            key = "certification" if permission[1] == "certification" else "lock_permission"
+            details.append((key, _PERMISSION_NAMES[permission[0]]))
+            no_changes_before = no_changes_before or permission[0] == 1
+        if level == "entire_revision":
+            review = review_changes(
+                reader, emb, permission=None if permission is None else permission[0]
+            )
+            details.append(("modification_level", review.level))
+            changed = (*review.changed_fields, *review.unsigned_drawn)
+            if changed:
+                details.append(("changed_form_fields", ", ".join(changed)))
+            problems.extend(_change_problems(review, permission, allowed_changes))
         if reported is not None:
             details.append(("signer_reported_time", reported.isoformat()))
         results.append(

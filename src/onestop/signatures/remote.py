@@ -1,7 +1,7 @@
 """Client for NEAC-style remote signing (ký số từ xa) services.
 
-The API follows the NEAC CA interface of Decision 769/QĐ-BTTTT (2022) as vendors implement it
-(integrations.md §3.3): ``POST {base}/get_certificate`` lists a user's certificates and
+The API follows the NEAC CA interface of Decision 769/QĐ-BTTTT (2022) as vendors implement
+it: ``POST {base}/get_certificate`` lists a user's certificates and
 ``POST {base}/sign`` signs hashes, both authenticated with the service provider's ``sp_id`` /
 ``sp_password``. The user confirms each request in the CA's mobile app; in **asynchronous**
 mode ``sign`` answers at once with ``signed_files: null`` and the client polls

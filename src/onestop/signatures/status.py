@@ -60,6 +60,12 @@ class ProblemCode(StrEnum):
     """An issuer certificate is missing, or a certificate's signature does not verify."""
     WRONG_USAGE = "wrong_usage"
     """Key usage, extended key usage or CA flag does not allow the use."""
+    NAME_CONSTRAINTS_VIOLATED = "name_constraints_violated"
+    """A certificate's name lies outside what a CA above it may certify (RFC 5280
+    §4.2.1.10 nameConstraints)."""
+    UNSUPPORTED_CRITICAL_EXTENSION = "unsupported_critical_extension"
+    """A certificate of the chain has a critical extension onestop does not process, so it
+    must be rejected (RFC 5280 §4.2)."""
     REVOKED = "revoked"
     """A certificate of the chain was revoked before the validation time."""
     REVOCATION_UNKNOWN = "revocation_unknown"
@@ -75,6 +81,16 @@ class ProblemCode(StrEnum):
     MODIFIED_AFTER_SIGNING = "modified_after_signing"
     """PDF only: later revisions change the document beyond form filling, annotations or
     further signatures."""
+    DOCMDP_VIOLATION = "docmdp_violation"
+    """PDF only: a certified document (or one whose signature field lock sets DocMDP
+    permissions) was changed in a way the permission ``/P`` does not allow, or signed again
+    after a certification that allows no changes (ISO 32000-1 §12.8.2.2)."""
+    FORM_CHANGED_AFTER_SIGNING = "form_changed_after_signing"
+    """PDF only: form fields were filled in or changed after an approval signature, and the
+    verification did not allow form filling."""
+    ANNOTATED_AFTER_SIGNING = "annotated_after_signing"
+    """PDF only: annotations (comments, markup) were added, changed or removed after an
+    approval signature, and the verification did not allow annotations."""
 
 
 @attrs.frozen(slots=True)

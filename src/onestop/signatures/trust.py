@@ -13,6 +13,11 @@ failure with a precise :class:`~onestop.signatures.status.ProblemCode`:
 * the end certificate may sign documents (key usage ``digitalSignature`` or
   ``nonRepudiation``; extended key usage, when present, one of :data:`SIGNING_EKUS`) or, for
   timestamps, carries ``id-kp-timeStamping`` (RFC 3161 §2.3) (``wrong_usage``);
+* every name of every certificate below a CA with nameConstraints lies within the permitted
+  and outside the excluded subtrees (RFC 5280 §4.2.1.10: directoryName, rfc822Name, dNSName,
+  URI and iPAddress forms) (``name_constraints_violated``);
+* no certificate of the path carries a critical extension onestop does not process (RFC 5280
+  §4.2) (``unsupported_critical_extension``);
 * revocation (CRL, RFC 5280 §5; OCSP, RFC 6960) only when asked, through pluggable fetchers or
   with CRLs/OCSP responses supplied offline (``revoked`` / ``revocation_unknown``).
 """
@@ -31,7 +36,13 @@ from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.x509 import ocsp
 
-from onestop.errors import CertificateError, SignatureError
+from onestop.errors import SignatureError
+from onestop.signatures._pathchecks import (
+    ca_name,
+    critical_extension_problems,
+    name_constraint_problems,
+    path_label,
+)
 from onestop.signatures.certificates import (
     Certificate,
     as_certificate,
@@ -39,6 +50,7 @@ from onestop.signatures.certificates import (
     check_time,
     load_certificates,
     read_certificates,
+    x509_parsing,
 )
 from onestop.signatures.status import Problem, ProblemCode
 
@@ -251,29 +263,6 @@ class ChainValidation:
     problems: tuple[Problem, ...]
 
 
-def _label(index: int, path_len: int, *, anchor: bool) -> str:
-    if index == 0:
-        return "signer"
-    if anchor or index == path_len - 1:
-        return "root" if anchor else f"issuer {index}"
-    return f"intermediate {index}"
-
-
-def _ca_name(cert: Certificate) -> str:
-    """How messages name an issuer: a CA by its CN; anything else by serial number only.
-
-    An end-entity certificate found where an issuer should be (a self-signed personal
-    certificate, a forged chain) names a person, and messages never carry personal data.
-    """
-    try:
-        is_ca = cert.is_ca
-    except CertificateError:
-        is_ca = False
-    if not is_ca:
-        return f"serial {cert.serial_hex} (not a CA)"
-    return cert.subject.common_name or cert.subject.rfc4514 or "(no name)"
-
-
 def _signed_by(cert: Certificate, issuer: Certificate) -> bool:
     try:
         cert.x509.verify_directly_issued_by(issuer.x509)
@@ -302,7 +291,7 @@ def _build_path(
             c for c in candidates_all if c.x509.subject == current.x509.issuer and c not in path
         ]
         verified = [c for c in named if _signed_by(current, c)]
-        who = "the signer's certificate" if len(path) == 1 else f"CA '{_ca_name(current)}'"
+        who = "the signer's certificate" if len(path) == 1 else f"CA '{ca_name(current)}'"
         if verified:
             anchors_first = sorted(verified, key=lambda c: c not in store)
             current = anchors_first[0]
@@ -314,8 +303,8 @@ def _build_path(
                 Problem(
                     ProblemCode.BROKEN_CHAIN,
                     f"the signature on {who} does not verify with the key of its issuer "
-                    f"'{_ca_name(named[0])}' (forged or mismatched issuer certificate)",
-                    _label(len(path) - 1, len(path), anchor=False),
+                    f"'{ca_name(named[0])}' (forged or mismatched issuer certificate)",
+                    path_label(len(path) - 1, len(path), anchor=False),
                 ),
                 False,
             )
@@ -324,7 +313,7 @@ def _build_path(
                 path,
                 Problem(
                     ProblemCode.UNTRUSTED_ROOT,
-                    f"the chain ends at root '{_ca_name(current)}', which is not one of the "
+                    f"the chain ends at root '{ca_name(current)}', which is not one of the "
                     "trust anchors; add the root you trust (e.g. the NEAC or Government CA "
                     "root) to the trust store",
                     "root",
@@ -339,7 +328,7 @@ def _build_path(
                 f"the issuer '{issuer_cn}' of {who} is neither a trust anchor nor among the "
                 "supplied certificates; supply the intermediate CA certificate (chain=) or the "
                 "root you trust",
-                _label(len(path) - 1, len(path), anchor=False),
+                path_label(len(path) - 1, len(path), anchor=False),
             ),
             False,
         )
@@ -381,12 +370,12 @@ def _usage_problems(path: Sequence[Certificate], usage: Usage, store: TrustStore
         )
     for index, cert in enumerate(path[1:], start=1):
         is_anchor = cert in store
-        where = _label(index, len(path), anchor=is_anchor)
+        where = path_label(index, len(path), anchor=is_anchor)
         if not cert.is_ca and not is_anchor:
             problems.append(
                 Problem(
                     ProblemCode.WRONG_USAGE,
-                    f"certificate '{_ca_name(cert)}' issued another certificate but is not a CA "
+                    f"certificate '{ca_name(cert)}' issued another certificate but is not a CA "
                     "(basicConstraints cA is not TRUE)",
                     where,
                 )
@@ -396,7 +385,7 @@ def _usage_problems(path: Sequence[Certificate], usage: Usage, store: TrustStore
             problems.append(
                 Problem(
                     ProblemCode.WRONG_USAGE,
-                    f"CA '{_ca_name(cert)}' may not sign certificates (keyCertSign not set)",
+                    f"CA '{ca_name(cert)}' may not sign certificates (keyCertSign not set)",
                     where,
                 )
             )
@@ -406,7 +395,7 @@ def _usage_problems(path: Sequence[Certificate], usage: Usage, store: TrustStore
             problems.append(
                 Problem(
                     ProblemCode.WRONG_USAGE,
-                    f"CA '{_ca_name(cert)}' allows {plen} intermediate CA(s) below it, "
+                    f"CA '{ca_name(cert)}' allows {plen} intermediate CA(s) below it, "
                     f"found {below}",
                     where,
                 )
@@ -419,12 +408,16 @@ def _usage_problems(path: Sequence[Certificate], usage: Usage, store: TrustStore
 
 def _load_crl(data: bytes) -> x509.CertificateRevocationList | None:
     try:
-        if b"-----BEGIN" in data:
-            return x509.load_pem_x509_crl(data)
-        return x509.load_der_x509_crl(data)
-    except ValueError:
+        with x509_parsing():
+            if b"-----BEGIN" in data:
+                crl = x509.load_pem_x509_crl(data)
+            else:
+                crl = x509.load_der_x509_crl(data)
+            _ = (crl.issuer, crl.last_update_utc, crl.next_update_utc)  # decoded lazily
+    except (ValueError, TypeError, UserWarning):
         _log.debug("ignoring an unreadable CRL")
         return None
+    return crl
 
 
 def _crl_status(
@@ -610,12 +603,15 @@ def validate_chain(
     path, stop, anchored = _build_path(certificate, store, pool)
     if stop is not None and store.anchors:
         problems.append(stop)
-    for index, cert in enumerate(path):
-        where = _label(index, len(path), anchor=anchored and index == len(path) - 1)
-        if usage == "timestamping" and index == 0:
-            where = "timestamp"
+    labels = [
+        path_label(index, len(path), anchor=anchored and index == len(path) - 1)
+        for index in range(len(path))
+    ]
+    if usage == "timestamping":
+        labels[0] = "timestamp"
+    for index, (cert, where) in enumerate(zip(path, labels, strict=True)):
         state = cert.validity_at(at)
-        who = "the signer's certificate" if index == 0 else f"CA '{_ca_name(cert)}'"
+        who = "the signer's certificate" if index == 0 else f"CA '{ca_name(cert)}'"
         if state == "expired":
             problems.append(
                 Problem(
@@ -635,12 +631,14 @@ def validate_chain(
                 )
             )
     problems.extend(_usage_problems(path, usage, store))
+    problems.extend(critical_extension_problems(path, labels))
+    problems.extend(name_constraint_problems(path, labels))
     if revocation is not None and anchored:
         for index in range(len(path) - 1):
             cert, issuer = path[index], path[index + 1]
-            where = _label(index, len(path), anchor=False)
+            where = path_label(index, len(path), anchor=False)
             status = _revocation_status(cert, issuer, at, revocation)
-            who = "the signer's certificate" if index == 0 else f"CA '{_ca_name(cert)}'"
+            who = "the signer's certificate" if index == 0 else f"CA '{ca_name(cert)}'"
             if status == "revoked":
                 problems.append(
                     Problem(

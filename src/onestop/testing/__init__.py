@@ -22,7 +22,9 @@ if TYPE_CHECKING:  # the names as mypy and IDEs see them; at run time they load 
     from onestop.testing._pki import IssuedCertificate as IssuedCertificate
     from onestop.testing._pki import ThrowawayPKI as ThrowawayPKI
     from onestop.testing._pki import build_test_pki as build_test_pki
+    from onestop.testing._pki import issue_certificate as issue_certificate
     from onestop.testing._pki import make_test_pdf as make_test_pdf
+    from onestop.testing._pki import text_field_appearance as text_field_appearance
 
 #: Public name -> private module that defines it.
 _LAZY: dict[str, str] = {
@@ -32,7 +34,9 @@ _LAZY: dict[str, str] = {
     "IssuedCertificate": "onestop.testing._pki",
     "ThrowawayPKI": "onestop.testing._pki",
     "build_test_pki": "onestop.testing._pki",
+    "issue_certificate": "onestop.testing._pki",
     "make_test_pdf": "onestop.testing._pki",
+    "text_field_appearance": "onestop.testing._pki",
     "dossiers": "onestop.testing._factories",
     "make_dossier": "onestop.testing._factories",
     "make_procedure": "onestop.testing._factories",

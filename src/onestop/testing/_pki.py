@@ -15,6 +15,7 @@ import datetime as dt
 import hashlib
 import os
 import secrets
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Literal
 
@@ -32,7 +33,14 @@ from onestop.signatures.certificates import Certificate, PrivateKey
 from onestop.signatures.cms import HashSigner, Timestamper, key_signer, prepare_signature
 from onestop.signatures.trust import TrustStore
 
-__all__ = ["IssuedCertificate", "ThrowawayPKI", "build_test_pki", "make_test_pdf"]
+__all__ = [
+    "IssuedCertificate",
+    "ThrowawayPKI",
+    "build_test_pki",
+    "issue_certificate",
+    "make_test_pdf",
+    "text_field_appearance",
+]
 
 #: Fictitious, checksum-valid tax codes (MST) and a fictitious 12-digit CCCD.
 PERSON_TAX_CODE = "0109999904"
@@ -97,6 +105,13 @@ class ThrowawayPKI:
         tsa: a timestamp authority (EKU timeStamping, critical).
         other_root: a root that is *not* in :meth:`trust_store`.
         stranger: a signer issued by ``other_root`` (chain includes ``other_root``).
+        constrained_ca: an issuing CA (signed by ``root``) with a critical nameConstraints
+            extension (RFC 5280 §4.2.1.10): it may only issue for the directory subtree
+            ``C=VN, O=Sở Tư pháp Thành phố Thử Nghiệm`` and e-mail addresses at
+            ``stp.onestop-test.invalid``.
+        constrained_signer: a signer of ``constrained_ca`` inside both permitted subtrees.
+        outside_signer: a signer of ``constrained_ca`` whose subject is outside the permitted
+            directory subtree (another organisation): never trusted.
         revoked_at: when ``revoked`` was revoked.
     """
 
@@ -112,6 +127,9 @@ class ThrowawayPKI:
     tsa: IssuedCertificate
     other_root: IssuedCertificate
     stranger: IssuedCertificate
+    constrained_ca: IssuedCertificate
+    constrained_signer: IssuedCertificate
+    outside_signer: IssuedCertificate
     revoked_at: dt.datetime
 
     def trust_store(self) -> TrustStore:
@@ -253,6 +271,9 @@ class ThrowawayPKI:
             "tsa",
             "other_root",
             "stranger",
+            "constrained_ca",
+            "constrained_signer",
+            "outside_signer",
         ):
             issued: IssuedCertificate = getattr(self, name)
             for suffix, data in (
@@ -288,6 +309,8 @@ def _issue(
     eku: list[x509.ObjectIdentifier] | None = None,
     eku_critical: bool = False,
     san: list[x509.GeneralName] | None = None,
+    name_constraints: x509.NameConstraints | None = None,
+    extensions: Iterable[x509.Extension[x509.ExtensionType]] = (),
 ) -> IssuedCertificate:
     issuer_name = subject if issuer is None else issuer.certificate.x509.subject
     signing_key = key if issuer is None else issuer.key
@@ -346,9 +369,75 @@ def _issue(
         builder = builder.add_extension(x509.ExtendedKeyUsage(eku), critical=eku_critical)
     if san:
         builder = builder.add_extension(x509.SubjectAlternativeName(san), critical=False)
+    if name_constraints is not None:  # a CA extension, critical (RFC 5280 §4.2.1.10)
+        builder = builder.add_extension(name_constraints, critical=True)
+    for extension in extensions:
+        builder = builder.add_extension(extension.value, critical=extension.critical)
     cert = builder.sign(signing_key, hashes.SHA256())
     chain = () if issuer is None else (issuer.certificate, *issuer.chain)
     return IssuedCertificate(Certificate(cert), key, chain)
+
+
+def issue_certificate(
+    subject: x509.Name,
+    *,
+    issuer: IssuedCertificate | None,
+    key: PrivateKey | None = None,
+    not_before: dt.datetime | None = None,
+    not_after: dt.datetime | None = None,
+    ca: bool = False,
+    path_length: int | None = None,
+    key_usage: Iterable[str] | None = None,
+    extended_key_usage: Iterable[x509.ObjectIdentifier] | None = None,
+    subject_alt_names: Iterable[x509.GeneralName] = (),
+    name_constraints: x509.NameConstraints | None = None,
+    extensions: Iterable[x509.Extension[x509.ExtensionType]] = (),
+) -> IssuedCertificate:
+    """Issue one more test certificate (e.g. under :attr:`ThrowawayPKI.intermediate`).
+
+    For tests that need a certificate the fixture PKI does not have: a CA with other
+    name constraints, an extension marked critical, an unusual subject. The certificate
+    carries basicConstraints and keyUsage (critical), subject and authority key identifiers,
+    and for an end entity the test CRL and OCSP URLs.
+
+    Args:
+        subject: the subject name.
+        issuer: the issuing CA; ``None`` for a self-signed root.
+        key: the subject's key (default: a new EC P-256 key).
+        not_before: start of validity (default: 30 days ago).
+        not_after: end of validity (default: in a year).
+        ca: issue a CA certificate (basicConstraints cA=TRUE).
+        path_length: the CA's pathLenConstraint.
+        key_usage: key usage names (``digital_signature``, ``content_commitment``,
+            ``key_cert_sign``...); default ``key_cert_sign`` + ``crl_sign`` for a CA,
+            ``digital_signature`` + ``content_commitment`` otherwise.
+        extended_key_usage: extended key usage OIDs (default: none for a CA, e-mail
+            protection + client authentication otherwise, as Vietnamese signing certificates).
+        subject_alt_names: subject alternative names.
+        name_constraints: a nameConstraints extension (added as critical).
+        extensions: any further extensions, with their criticality.
+    """
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    if key_usage is None:
+        key_usage = (
+            {"key_cert_sign", "crl_sign"} if ca else {"digital_signature", "content_commitment"}
+        )
+    if extended_key_usage is None and not ca:
+        extended_key_usage = [ExtendedKeyUsageOID.EMAIL_PROTECTION, ExtendedKeyUsageOID.CLIENT_AUTH]
+    return _issue(
+        subject,
+        key or ec.generate_private_key(ec.SECP256R1()),
+        issuer=issuer,
+        not_before=not_before or now - dt.timedelta(days=30),
+        not_after=not_after or now + dt.timedelta(days=365),
+        ca=ca,
+        path_length=path_length,
+        key_usage=set(key_usage),
+        eku=list(extended_key_usage or ()),
+        san=list(subject_alt_names),
+        name_constraints=name_constraints,
+        extensions=extensions,
+    )
 
 
 def build_test_pki(
@@ -520,6 +609,46 @@ def build_test_pki(
         eku=signing_eku,
         san=person_san,
     )
+    justice = (
+        (NameOID.COUNTRY_NAME, "VN"),
+        (NameOID.ORGANIZATION_NAME, "Sở Tư pháp Thành phố Thử Nghiệm"),
+    )
+    constrained_ca = _issue(
+        _name(*justice, (NameOID.COMMON_NAME, "onestop Test Justice CA")),
+        new_key(),
+        issuer=root,
+        not_before=ref - 2 * 365 * day,
+        not_after=ref + 8 * 365 * day,
+        ca=True,
+        path_length=0,
+        key_usage={"key_cert_sign", "crl_sign"},
+        name_constraints=x509.NameConstraints(
+            permitted_subtrees=[
+                x509.DirectoryName(_name(*justice)),
+                x509.RFC822Name("stp.onestop-test.invalid"),
+            ],
+            excluded_subtrees=None,
+        ),
+    )
+
+    def justice_cert(organization: str) -> IssuedCertificate:
+        return _issue(
+            _name(
+                (NameOID.COUNTRY_NAME, "VN"),
+                (NameOID.ORGANIZATION_NAME, organization),
+                (NameOID.USER_ID, f"MST:{ORG_TAX_CODE}"),
+                (NameOID.COMMON_NAME, "Phòng Hành chính Tư pháp"),
+            ),
+            leaf_key(),
+            issuer=constrained_ca,
+            not_before=ref - 30 * day,
+            not_after=ref + 365 * day,
+            ca=False,
+            key_usage=signing_ku,
+            eku=signing_eku,
+            san=[x509.RFC822Name("hanhchinh@stp.onestop-test.invalid")],
+        )
+
     return ThrowawayPKI(
         now=ref,
         root=root,
@@ -533,36 +662,88 @@ def build_test_pki(
         tsa=tsa,
         other_root=other_root,
         stranger=stranger,
+        constrained_ca=constrained_ca,
+        constrained_signer=justice_cert("Sở Tư pháp Thành phố Thử Nghiệm"),
+        outside_signer=justice_cert("Công ty Mạo Danh Thử Nghiệm"),
         revoked_at=ref - 10 * day,
     )
 
 
-def make_test_pdf(text: str = "Ket qua giai quyet thu tuc hanh chinh", *, pages: int = 1) -> bytes:
-    """Write a small valid PDF by hand (Helvetica text, A4 pages), for signing tests.
-
-    Args:
-        text: one line drawn on each page (Latin-1 characters; diacritics are removed).
-        pages: number of pages.
-    """
+def _pdf_text(text: str) -> bytes:
+    """``text`` as the body of a PDF literal string: diacritics removed, Latin-1, escaped."""
     import unicodedata
 
     folded = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
     ascii_text = "".join(c for c in folded if not unicodedata.combining(c))
     safe = ascii_text.encode("latin-1", "replace").replace(b"\\", b"\\\\")
-    safe = safe.replace(b"(", b"\\(").replace(b")", b"\\)")
+    return safe.replace(b"(", b"\\(").replace(b")", b"\\)")
+
+
+def text_field_appearance(value: str) -> bytes:
+    """The content of a text field's normal appearance stream showing ``value`` (Helvetica).
+
+    With :func:`make_test_pdf`'s ``form_fields``; tests that change a field's value in a later
+    revision draw the new value with it.
+    """
+    return b"/Tx BMC q BT /Helv 12 Tf 0 g 2 6 Td (" + _pdf_text(value) + b") Tj ET Q EMC"
+
+
+def make_test_pdf(
+    text: str = "Ket qua giai quyet thu tuc hanh chinh",
+    *,
+    pages: int = 1,
+    form_fields: Mapping[str, str] | None = None,
+) -> bytes:
+    """Write a small valid PDF by hand (Helvetica text, A4 pages), for signing tests.
+
+    Args:
+        text: one line drawn on each page (Latin-1 characters; diacritics are removed).
+        pages: number of pages.
+        form_fields: text fields (name -> value) to put on the first page, each with its
+            widget and appearance, in an interactive form (``/AcroForm``): e.g.
+            ``{"SoTien": "1,000,000 VND"}`` for tests of what may change after signing.
+    """
+    safe = _pdf_text(text)
+    fields = dict(form_fields or {})
     objects: list[bytes] = []
     kids = " ".join(f"{3 + 2 * i} 0 R" for i in range(pages))
-    objects.append(b"<< /Type /Catalog /Pages 2 0 R >>")
-    objects.append(f"<< /Type /Pages /Kids [{kids}] /Count {pages} >>".encode())
     font_ref = 3 + 2 * pages
+    form_ref = font_ref + 1 + 2 * len(fields)
+    widgets = [font_ref + 1 + 2 * j for j in range(len(fields))]
+    form = f" /AcroForm {form_ref} 0 R" if fields else ""
+    objects.append(f"<< /Type /Catalog /Pages 2 0 R{form} >>".encode())
+    objects.append(f"<< /Type /Pages /Kids [{kids}] /Count {pages} >>".encode())
     for i in range(pages):
         stream = b"BT /F1 14 Tf 72 770 Td (" + safe + f" - trang {i + 1}) Tj ET".encode()
+        annots = " /Annots [" + " ".join(f"{w} 0 R" for w in widgets) + "]"
         objects.append(
             f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents {4 + 2 * i} 0 R "
-            f"/Resources << /Font << /F1 {font_ref} 0 R >> >> >>".encode()
+            f"/Resources << /Font << /F1 {font_ref} 0 R >> >>"
+            f"{annots if fields and i == 0 else ''} >>".encode()
         )
         objects.append(f"<< /Length {len(stream)} >>\nstream\n".encode() + stream + b"\nendstream")
     objects.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
+    for j, (name, value) in enumerate(fields.items()):
+        y = 700 - 40 * j
+        objects.append(
+            f"<< /Type /Annot /Subtype /Widget /FT /Tx /T ({name}) /F 4 /P 3 0 R "
+            f"/Rect [72 {y} 292 {y + 20}] /DA (/Helv 12 Tf 0 g) "
+            f"/AP << /N {widgets[j] + 1} 0 R >> /V (".encode()
+            + _pdf_text(value)
+            + b") >>"
+        )
+        look = text_field_appearance(value)
+        objects.append(
+            f"<< /Type /XObject /Subtype /Form /BBox [0 0 220 20] /Resources << /Font << "
+            f"/Helv {font_ref} 0 R >> >> /Length {len(look)} >>\nstream\n".encode()
+            + look
+            + b"\nendstream"
+        )
+    if fields:
+        objects.append(
+            f"<< /Fields [{' '.join(f'{w} 0 R' for w in widgets)}] /DA (/Helv 12 Tf 0 g) "
+            f"/DR << /Font << /Helv {font_ref} 0 R >> >> >>".encode()
+        )
     out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
     offsets = []
     for number, body in enumerate(objects, start=1):
