@@ -25,8 +25,8 @@ body):
   end within it, so a server that trickles its answer a byte at a time cannot hold a call (or
   an outbox lease) longer. Each network wait gets what is left of it; the async client also
   cancels the call at the deadline; the sync client checks it after every piece of the answer
-  it receives (a server that trickles its *headers* is bounded only by h11's 16 KiB header
-  limit, as a sync socket read cannot be interrupted);
+  it receives. A blocking read cannot be interrupted, so the sync client does not cut a server
+  that trickles its *headers* (up to httpcore's 100 KiB of them); the async client does;
 * ``max_response_bytes`` caps the answer (default 32 MiB, as received and after gzip
   decoding): a larger one is refused with :class:`~onestop.errors.UnexpectedResponseError`
   as soon as the limit is passed, without being read whole.
