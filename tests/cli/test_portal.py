@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
+import re
 import select
 import signal
+import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -12,10 +16,10 @@ import time
 import httpx
 import pytest
 
-from onestop.connectors import DossierRecord, Outbox
+from onestop.connectors import DossierRecord, Outbox, set_testing
 from onestop.testing import make_dossier
 
-STATUS_KEYS = {"ok", "outbox", "stats", "dead_letters"}
+STATUS_KEYS = {"ok", "outbox", "stats", "retrying", "dead_letters"}
 STATS_KEYS = {
     "pending",
     "in_flight",
@@ -115,7 +119,8 @@ def test_sync_concurrent_and_dead_letters_in_status(app, runner, served, tmp_pat
     code, data = invoke_json(
         app, runner, "portal", "sync", "--outbox", outbox, "--concurrency", "4", "--until-empty"
     )
-    assert code == 0
+    # A dead letter is a failure monitoring must see: exit status 1 and "ok": false.
+    assert (code, data["ok"], data["error"]["code"]) == (1, False, "delivery_failed")
     assert data["delivered"] == 12
     assert data["dead"] == 1  # the portal refuses the record: retrying cannot fix it
     code, data = invoke_json(app, runner, "portal", "status", "--outbox", outbox)
@@ -314,3 +319,189 @@ def test_sync_follow_stops_on_signal(served, tmp_path, sig):
     assert data["ok"] is True
     assert data["delivered"] == 1
     assert data["stats"]["pending"] == 0
+
+
+# ---------------------------------------------------------------- input files
+
+
+@pytest.mark.parametrize("command", ["push", "enqueue"])
+def test_dossier_files_go_through_the_input_reader(app, runner, served, tmp_path, command):
+    extra = ["--outbox", str(tmp_path / "o.sqlite")] if command == "enqueue" else []
+    huge = tmp_path / "huge.json"
+    with huge.open("wb") as handle:
+        handle.truncate(80 * 1024 * 1024)  # sparse: 80 MB announced, nothing on disk
+    code, data = invoke_json(app, runner, "portal", command, str(huge), *extra)
+    assert code == 2
+    assert data["error"]["field"] == "dossier_file"
+    assert "the limit is 16,777,216 bytes" in data["error"]["message"]
+    utf16 = tmp_path / "utf16.json"
+    utf16.write_text(make_dossier(seed=1).to_json(), encoding="utf-16")
+    code, data = invoke_json(app, runner, "portal", command, str(utf16), *extra)
+    assert code == 2
+    assert "UTF-16" in data["error"]["message"]
+    assert served.calls["login"] == 0
+
+
+# ---------------------------------------------------------------- status is read-only
+
+
+def test_status_refuses_a_database_that_is_not_an_outbox_and_writes_nothing(app, runner, tmp_path):
+    path = tmp_path / "app.db"
+    db = sqlite3.connect(path)
+    db.execute("CREATE TABLE citizens (name TEXT)")
+    db.commit()
+    db.close()
+    before = path.read_bytes()
+    code, data = invoke_json(app, runner, "portal", "status", "--outbox", str(path))
+    assert code == 2
+    assert data["error"]["code"] == "invalid_input"
+    assert "not an outbox" in data["error"]["message"]
+    assert path.read_bytes() == before
+    assert [f.name for f in tmp_path.iterdir()] == ["app.db"]  # no -wal, -shm, -journal
+
+
+def test_status_works_while_a_worker_holds_the_write_lock(app, runner, tmp_path):
+    path = tmp_path / "o.sqlite"
+    with Outbox(path) as box:
+        box.enqueue(DossierRecord(MaHoSo="W-1", TrangThaiHoSo="2"))
+    writer = sqlite3.connect(path, isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")
+    writer.execute("UPDATE outbox SET attempts = attempts")
+    try:
+        started = time.monotonic()
+        code, data = invoke_json(app, runner, "portal", "status", "--outbox", str(path))
+        assert time.monotonic() - started < 3
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    assert code == 0
+    assert data["stats"]["pending"] == 1
+
+
+def test_status_of_a_locked_outbox_says_so(app, runner, tmp_path):
+    path = tmp_path / "o.sqlite"
+    with Outbox(path) as box:
+        box.enqueue(DossierRecord(MaHoSo="L-1", TrangThaiHoSo="2"))
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("PRAGMA locking_mode = EXCLUSIVE")
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        code, data = invoke_json(
+            app, runner, "portal", "status", "--outbox", str(path), "--wait", "0.1"
+        )
+    finally:
+        holder.close()
+    assert code == 1
+    assert data["error"]["code"] == "outbox_error"
+    assert "is locked by another process (a running worker?)" in data["error"]["message"]
+    assert "retry or stop it" in data["error"]["message"]
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "named"),
+    [
+        ("schema_version", "v1-tampered", "schema version"),
+        ("delivered", "many", "'delivered' counter"),
+    ],
+)
+def test_status_of_a_tampered_outbox_is_a_typed_error(app, runner, tmp_path, key, value, named):
+    path = tmp_path / "o.sqlite"
+    with Outbox(path) as box:
+        box.enqueue(DossierRecord(MaHoSo="T-1", TrangThaiHoSo="2"))
+    db = sqlite3.connect(path)
+    db.execute("UPDATE outbox_meta SET value = ? WHERE key = ?", (value, key))
+    db.commit()
+    db.close()
+    code, data = invoke_json(app, runner, "portal", "status", "--outbox", str(path))
+    assert code == 1
+    assert data["error"]["code"] == "outbox_error"
+    assert named in data["error"]["message"]
+    assert value not in data["error"]["message"]
+
+
+# ---------------------------------------------------------------- sync exit status
+
+
+def _closed_port_url():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    return f"http://127.0.0.1:{port}"
+
+
+def test_sync_exits_1_when_the_portal_is_unreachable_and_status_shows_why(
+    app, runner, served, tmp_path, monkeypatch
+):
+    set_testing(False)  # real outbox backoff: the entry waits for its next try
+    monkeypatch.setenv("ONESTOP_PORTAL_URL", _closed_port_url())
+    outbox = str(tmp_path / "outbox.sqlite")
+    dossier = make_dossier(seed=5)
+    with Outbox(outbox) as box:
+        box.enqueue(dossier)
+    code, data = invoke_json(app, runner, "portal", "sync", "--outbox", outbox)
+    assert code == 1
+    assert data["ok"] is False
+    assert data["error"]["code"] == "delivery_failed"
+    assert (data["delivered"], data["retried"], data["dead"]) == (0, 1, 0)
+    assert (data["stats"]["retrying"], data["stats"]["failed"]) == (1, 1)
+    result = runner.invoke(app, ["portal", "sync", "--outbox", outbox])
+    assert result.exit_code == 1
+    assert "error[delivery_failed]: 1 entry waits for a retry" in result.stderr
+    code, data = invoke_json(app, runner, "portal", "status", "--outbox", outbox)
+    assert code == 0
+    [waiting] = data["retrying"]
+    assert waiting["dossier_code"] == str(dossier.code)
+    assert waiting["last_error"].startswith("network_error: ")
+    assert waiting["next_attempt_in_seconds"] >= 0
+    assert not re.search(r"\d{9,}", waiting["last_error"])  # no ID or phone number
+    assert dossier.applicant.name not in waiting["last_error"]
+    text = runner.invoke(app, ["portal", "status", "--outbox", outbox])
+    assert "retrying" in text.stdout
+    assert "network_error" in text.stdout
+
+
+def test_sync_exits_0_when_there_is_nothing_to_do(app, runner, served, tmp_path):
+    outbox = str(tmp_path / "outbox.sqlite")
+    Outbox(outbox).close()
+    code, data = invoke_json(app, runner, "portal", "sync", "--outbox", outbox)
+    assert (code, data["ok"], data["delivered"]) == (0, True, 0)
+    assert "error" not in data
+
+
+def test_sync_refuses_a_timeout_that_can_outlive_the_outbox_lease(app, runner, served, tmp_path):
+    outbox = str(tmp_path / "outbox.sqlite")
+    with Outbox(outbox) as box:
+        box.enqueue(DossierRecord(MaHoSo="S-1", TrangThaiHoSo="2"))
+    code, data = invoke_json(app, runner, "portal", "sync", "--outbox", outbox, "--timeout", "100")
+    assert code == 2
+    assert data["error"]["code"] == "configuration_error"
+    assert data["error"]["field"] == "lease_seconds"
+    assert served.dossier("S-1") is None
+
+
+def test_max_response_bytes_option_reaches_the_client(app, runner, served, dossier_file):
+    _, path = dossier_file
+    served.oversize_next(1, size=20_000)
+    code, data = invoke_json(
+        app, runner, "portal", "push", str(path), "--max-response-bytes", "10000"
+    )
+    assert code == 1
+    assert data["error"]["code"] == "unexpected_response"
+    assert "larger than 10,000 bytes" in data["error"]["message"]
+
+
+def test_a_wrong_password_is_reported_once(served, dossier_file):
+    _, path = dossier_file
+    env = {**os.environ, "ONESTOP_PORTAL_PASSWORD": "wrong"}
+    result = subprocess.run(
+        [sys.executable, "-c", "from onestop.cli import main; main()", "portal", "push", str(path)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr  # the error line, no log line repeating it
+    assert lines[0].startswith("error[authentication_error]: login: the adapter refused")
+    assert "wrong" not in lines[0]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import subprocess
 import sys
@@ -23,6 +24,7 @@ from onestop.connectors import (
 )
 from onestop.connectors.outbox import OutboxPolicy
 from onestop.errors import (
+    ConfigurationError,
     InvalidInputError,
     NotFoundError,
     OutboxError,
@@ -314,3 +316,284 @@ def test_worker_idle_mode_leaves_backoff_entries(tmp_path, fake_portal):
         assert report.retried == 1
         assert outbox.stats().pending == 1
         assert outbox.next_due_in() > 20
+
+
+# ---------------------------------------------------------------- file permissions
+
+
+def _modes(path):
+    """Permission bits of the outbox file and of every file SQLite keeps beside it."""
+    return {
+        f.name[len(path.name) :] or "db": f.stat().st_mode & 0o777
+        for f in path.parent.iterdir()
+        if f.name.startswith(path.name)
+    }
+
+
+@pytest.fixture
+def open_umask():
+    """The usual umask 022, under which a plain file is created 0644."""
+    previous = os.umask(0o022)
+    yield
+    os.umask(previous)
+
+
+def test_every_outbox_file_is_owner_only_from_creation(tmp_path, open_umask):
+    path = tmp_path / "o.sqlite"
+    with Outbox(path) as outbox:
+        # Right after opening: the database, its write-ahead log and the log's index.
+        assert _modes(path) == {"db": 0o600, "-wal": 0o600, "-shm": 0o600}
+        outbox.enqueue(make_dossier(seed=3))  # a dossier with names and ID numbers
+        assert set(_modes(path).values()) == {0o600}
+        assert (path.parent / "o.sqlite-wal").stat().st_size > 0  # the dossier is in the log
+    assert set(_modes(path).values()) == {0o600}
+
+
+def test_an_existing_empty_file_is_tightened(tmp_path, open_umask):
+    path = tmp_path / "o.sqlite"
+    path.touch(mode=0o644)  # made by a deployment tool before the first start
+    assert path.stat().st_mode & 0o777 == 0o644
+    with Outbox(path) as outbox:
+        outbox.enqueue(rec("A"))
+        assert set(_modes(path).values()) == {0o600}
+
+
+def test_side_files_wider_than_the_outbox_are_narrowed(tmp_path, open_umask):
+    path = tmp_path / "o.sqlite"
+    with Outbox(path) as outbox:
+        outbox.enqueue(rec("A"))
+    # Left by an older version, or a crash: a log readable by everyone beside a 0600 outbox.
+    for suffix in ("-wal", "-journal"):
+        side = tmp_path / f"o.sqlite{suffix}"
+        side.touch()
+        side.chmod(0o644)
+    with Outbox(path) as outbox:
+        assert outbox.stats().pending == 1
+        assert set(_modes(path).values()) == {0o600}
+
+
+def test_an_existing_outbox_keeps_the_mode_its_owner_gave_it(tmp_path, open_umask):
+    path = tmp_path / "o.sqlite"
+    with Outbox(path) as outbox:
+        outbox.enqueue(rec("A"))
+    path.chmod(0o640)  # shared with a monitoring group on purpose
+    with Outbox(path) as outbox:
+        outbox.enqueue(rec("B"))
+        assert set(_modes(path).values()) == {0o640}
+
+
+# ---------------------------------------------------------------- read-only inspection
+
+
+def _foreign_database(path, *, wal=False):
+    db = sqlite3.connect(path)
+    if wal:
+        db.execute("PRAGMA journal_mode = WAL")
+    db.execute("CREATE TABLE citizens (name TEXT)")
+    db.execute("INSERT INTO citizens VALUES ('Nguyễn Văn A')")
+    db.commit()
+    db.close()
+
+
+def test_read_only_refuses_a_database_that_is_not_an_outbox_and_writes_nothing(tmp_path):
+    path = tmp_path / "app.db"
+    _foreign_database(path)
+    before = path.read_bytes()
+    with pytest.raises(InvalidInputError) as info:
+        Outbox(path, read_only=True)
+    assert info.value.field == "path"
+    assert "not an outbox" in info.value.message
+    assert "outbox" in info.value.message and "outbox_meta" in info.value.message
+    assert path.read_bytes() == before
+    assert sorted(f.name for f in tmp_path.iterdir()) == ["app.db"]  # no -wal, no -journal
+
+
+@pytest.mark.parametrize("content", [b"", b"not a database at all " * 50])
+def test_read_only_refuses_an_empty_or_foreign_file(tmp_path, content):
+    path = tmp_path / "o.sqlite"
+    path.write_bytes(content)
+    with pytest.raises(InvalidInputError, match="not an outbox"):
+        Outbox(path, read_only=True)
+    assert path.read_bytes() == content
+    with pytest.raises(InvalidInputError, match="no outbox file"):
+        Outbox(tmp_path / "missing.sqlite", read_only=True)
+    assert not (tmp_path / "missing.sqlite").exists()
+
+
+def test_read_only_works_while_a_worker_holds_the_write_lock(tmp_path):
+    path = tmp_path / "o.sqlite"
+    with Outbox(path) as outbox:
+        outbox.enqueue(rec("A"))
+        outbox.enqueue(rec("B"))
+    writer = sqlite3.connect(path, isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")
+    writer.execute("UPDATE outbox SET attempts = attempts")  # the write lock, held
+    try:
+        with Outbox(path, read_only=True, lock_timeout=0.2) as view:
+            assert view.stats().pending == 2
+            assert view.dead_letters() == []
+            assert view.retrying() == []
+            with pytest.raises(OutboxError, match="read-only"):
+                view.enqueue(rec("C"))
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+
+
+def test_a_locked_outbox_says_so(tmp_path):
+    path = tmp_path / "o.sqlite"
+    with Outbox(path) as outbox:
+        outbox.enqueue(rec("A"))
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("PRAGMA locking_mode = EXCLUSIVE")
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        for read_only in (True, False):
+            with pytest.raises(OutboxError) as info:
+                Outbox(path, read_only=read_only, lock_timeout=0.1)
+            assert "locked by another process (a running worker?)" in info.value.message
+            assert "retry or stop it" in info.value.message
+            assert "writable file path" not in info.value.message
+    finally:
+        holder.close()
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "named"),
+    [
+        ("schema_version", "079203001234 Nguyễn Văn A", "unreadable schema version"),
+        ("schema_version", "7", "schema version 7"),
+        ("delivered", "garbage 079203001234", "'delivered' counter"),
+    ],
+)
+def test_a_tampered_meta_value_is_a_typed_error(tmp_path, key, value, named):
+    path = tmp_path / "o.sqlite"
+    with Outbox(path) as outbox:
+        outbox.enqueue(rec("A"))
+    db = sqlite3.connect(path)
+    db.execute("UPDATE outbox_meta SET value = ? WHERE key = ?", (value, key))
+    db.commit()
+    db.close()
+    for read_only in (True, False):
+        with pytest.raises(OutboxError) as info, Outbox(path, read_only=read_only) as box:
+            box.stats()
+        assert named in info.value.message
+        assert "079203001234" not in info.value.message  # the value is never quoted
+
+
+def test_retrying_lists_the_last_error(box, clock):
+    box.enqueue(rec("A"))
+    box.enqueue(rec("B"))
+    entries = box.claim(5, owner="w")
+    box.fail(entries[0], ServerError("TraCuuHoSo: HTTP 503", status_code=503))
+    box.complete(entries[1])
+    [waiting] = box.retrying()
+    assert (waiting.dossier_code, waiting.kind, waiting.attempts) == ("A", "dossier", 1)
+    assert waiting.last_error == "server_error: TraCuuHoSo: HTTP 503"
+    assert waiting.next_attempt_at > clock.now
+    assert box.stats().retrying == 1
+
+
+# ---------------------------------------------------------------- leases and delivery time
+
+
+def test_progress_is_enqueued_in_entries_of_one_call_each(box):
+    rows = [
+        ProgressRecord(MaHoSo="A", ThoiDiemXuLy=f"202611280800{i:02d}", TrangThai="2")
+        for i in range(25)
+    ]
+    ids = box.enqueue_progress(rows)
+    assert len(ids) == 3
+    sizes = []
+    for _ in ids:  # in order: each waits for the one before
+        [entry] = box.claim(5, owner="w")
+        sizes.append(len(entry.progress_rows()))
+        box.complete(entry)
+    assert sizes == [10, 10, 5]
+
+
+def test_ensure_lease_renews_only_when_needed(box, clock):
+    box.enqueue(rec("A"))
+    [entry] = box.claim(1, owner="w")
+    assert box.ensure_lease(entry, 30) is entry  # 60 s left: nothing to do
+    clock.now += 50
+    renewed = box.ensure_lease(entry, 30)
+    assert renewed is not None
+    assert renewed.lease_until == pytest.approx(clock.now + 60)
+    clock.now += 59
+    assert box.recover() == 0  # the renewed lease stands
+    clock.now += 2
+    assert box.recover() == 1
+    box.claim(1, owner="other")
+    assert box.ensure_lease(renewed, 30) is None  # taken over: the other worker delivers it
+
+
+def _portal_client(portal, **kwargs):
+    return PortalClient(
+        "https://a.example",
+        auth=AdapterAuth("onestop", "onestop"),
+        unit_code="H56",
+        transport=portal.transport(),
+        **kwargs,
+    )
+
+
+def test_workers_refuse_a_client_that_can_outlive_the_lease(tmp_path, fake_portal):
+    policy = OutboxPolicy(lease_seconds=120)
+    with Outbox(tmp_path / "o.sqlite", policy=policy) as outbox:
+        slow = _portal_client(fake_portal, timeout=20)  # 60 s of retries + 4 calls of 20 s
+        assert slow.max_upsert_seconds == 140
+        with pytest.raises(ConfigurationError) as info:
+            OutboxWorker(outbox, slow)
+        assert info.value.field == "lease_seconds"
+        assert "140" in info.value.message and "120" in info.value.message
+
+        async def build_async():
+            async with AsyncPortalClient(
+                "https://a.example",
+                auth=AdapterAuth("onestop", "onestop"),
+                unit_code="H56",
+                transport=fake_portal.async_transport(),
+                timeout=20,
+            ) as client:
+                AsyncOutboxWorker(outbox, client)
+
+        with pytest.raises(ConfigurationError, match="lease"):
+            anyio.run(build_async)
+        fitting = _portal_client(fake_portal, timeout=10, retry=RetryPolicy(total_timeout=30))
+        assert fitting.max_upsert_seconds == 70
+        OutboxWorker(outbox, fitting)  # accepted
+
+
+def test_sync_worker_renews_the_lease_of_entries_waiting_in_its_batch(tmp_path, fake_portal):
+    import httpx
+
+    clock = Clock()
+    path = tmp_path / "o.sqlite"
+    inner = fake_portal.transport()
+    taken_over = []
+
+    def slow_portal(request):
+        # Each call takes 40 s of the outbox's clock; before each, another worker looks for
+        # expired leases to take over.
+        with Outbox(path, clock=clock) as other:
+            taken_over.append(other.recover())
+        clock.now += 40
+        return inner.handle_request(request)
+
+    policy = OutboxPolicy(lease_seconds=100)
+    with Outbox(path, policy=policy, clock=clock) as outbox:
+        outbox.enqueue_many([rec("A"), rec("B")])
+        client = PortalClient(
+            "https://a.example",
+            auth=AdapterAuth("onestop", "onestop"),
+            unit_code="H56",
+            transport=httpx.MockTransport(slow_portal),
+            timeout=5,
+            retry=RetryPolicy(total_timeout=10),  # at most 30 s per delivery
+        )
+        report = OutboxWorker(outbox, client, batch_size=2).run(stop_when="empty")
+    # A took 120 s (login, look-up, create): B's lease would have ended before its turn.
+    assert report.delivered == 2
+    assert sum(taken_over) == 0
+    assert set(fake_portal.creates.values()) == {1}

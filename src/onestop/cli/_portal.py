@@ -3,11 +3,18 @@
 * ``onestop portal push DOSSIER.json``: upsert one domain dossier (JSON) on the portal.
 * ``onestop portal enqueue DOSSIER.json --outbox PATH``: record it in the durable outbox.
 * ``onestop portal sync --outbox PATH [--follow] [--concurrency N]``: drain the outbox.
-* ``onestop portal status --outbox PATH [--json]``: counters and dead letters.
+* ``onestop portal status --outbox PATH [--json]``: counters, retrying entries with their last
+  error, and dead letters (read-only).
 * ``onestop fake-portal --port 8765``: serve the shipped fake portal on loopback.
 
 Connection settings come from the options or the ``ONESTOP_PORTAL_*`` environment variables
 (:class:`onestop.connectors.PortalSettings`); options win.
+
+Exit status of ``portal sync`` (for monitoring): 0 when the outbox holds nothing that failed
+(everything due was delivered, or there was nothing to do); 1 when entries are waiting for a
+retry or are dead letters after the run (the portal unreachable, a refused login, an answer
+that will never be accepted), with ``"ok": false`` and an ``error`` object of code
+``delivery_failed`` in the ``--json`` report; 2 for bad input or settings.
 """
 
 from __future__ import annotations
@@ -22,7 +29,15 @@ from typing import Annotated, Any
 
 import typer
 
-from onestop.cli._app import JsonOption, app, console, handle_errors, print_json
+from onestop.cli._app import (
+    JsonOption,
+    app,
+    console,
+    err_console,
+    handle_errors,
+    print_json,
+    read_input_text,
+)
 from onestop.errors import InvalidInputError
 
 __all__ = ["fake_portal", "portal_app"]
@@ -50,7 +65,18 @@ UserOption = Annotated[
 ]
 TimeoutOption = Annotated[
     float | None,
-    typer.Option("--timeout", help="Seconds per HTTP call [ONESTOP_PORTAL_TIMEOUT]."),
+    typer.Option(
+        "--timeout",
+        help="Total seconds of one HTTP call: connect, send, whole answer "
+        "[ONESTOP_PORTAL_TIMEOUT, default 30].",
+    ),
+]
+MaxResponseOption = Annotated[
+    int | None,
+    typer.Option(
+        "--max-response-bytes",
+        help="Largest portal answer read [ONESTOP_PORTAL_MAX_RESPONSE_BYTES, default 32 MiB].",
+    ),
 ]
 ConsumerKeyOption = Annotated[
     str | None,
@@ -101,13 +127,14 @@ _CONNECTION_OPTIONS: dict[str, tuple[str, Any]] = {
     "login_path": ("login_path", LoginPathOption),
     "token_url": ("token_url", TokenUrlOption),
     "dstcode": ("dstcode", DstcodeOption),
+    "max_response_bytes": ("max_response_bytes", MaxResponseOption),
 }
 
 
 def _with_connection_options(command: Callable[..., None]) -> Callable[..., None]:
     """Add the connection options to ``command``, before its ``--json``.
 
-    The command declares ``overrides: dict[str, Any]`` instead of the eleven options and
+    The command declares ``overrides: dict[str, Any]`` instead of the twelve options and
     receives the values given on the command line keyed by :class:`PortalSettings` field
     (``None`` where an option is not given). Passwords and secrets are not options: they come
     from the environment only.
@@ -135,15 +162,7 @@ def _with_connection_options(command: Callable[..., None]) -> Callable[..., None
 def _read_dossier(path: Path) -> Any:
     from onestop.models import Dossier
 
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InvalidInputError(
-            f"dossier_file: cannot read {str(path)!r} ({exc.strerror}); expected a Dossier JSON "
-            "file (see `onestop schema Dossier`)",
-            field="dossier_file",
-        ) from None
-    return Dossier.from_json(text)
+    return Dossier.from_json(read_input_text(path, field="dossier_file"))
 
 
 @portal_app.command("push")
@@ -224,8 +243,10 @@ def sync(
 ) -> None:
     """Deliver the outbox to the portal: what is due now, or continuously with --follow.
 
-    SIGTERM and Ctrl-C stop the worker after the deliveries in flight; it then prints its
-    report and exits with status 0.
+    Exit status 0 when nothing in the outbox has failed (all due entries delivered, or nothing
+    to do); 1 when entries wait for a retry or became dead letters (see `portal status`); 2
+    for bad input. SIGTERM and Ctrl-C stop the worker after the deliveries in flight; it then
+    prints its report and exits with that status.
     """
     from onestop.connectors._settings import PortalSettings
     from onestop.connectors.outbox import AsyncOutboxWorker, Outbox, OutboxWorker, StopWhen
@@ -266,14 +287,35 @@ def sync(
         for sig, handler in previous.items():
             signal.signal(sig, handler)
     counts = report.to_dict()
+    problem = _delivery_problem(stats.retrying, stats.dead)
     if json_:
-        print_json({"ok": True, **counts, "stats": stats.to_dict()})
+        body: dict[str, Any] = {"ok": problem is None, **counts, "stats": stats.to_dict()}
+        if problem is not None:
+            body["error"] = {"code": "delivery_failed", "message": problem, "field": None}
+        print_json(body)
     else:
         console.print(
             f"delivered {counts['delivered']}, retried {counts['retried']}, "
-            f"dead {counts['dead']}; now {stats.pending} pending, {stats.dead} dead",
+            f"dead {counts['dead']}; now {stats.pending} pending "
+            f"({stats.retrying} retrying), {stats.dead} dead",
             markup=False,
         )
+        if problem is not None:
+            err_console.print(f"error[delivery_failed]: {problem}", markup=False, soft_wrap=True)
+    if problem is not None:
+        raise typer.Exit(1)
+
+
+def _delivery_problem(retrying: int, dead: int) -> str | None:
+    """The one-line summary of what failed, or ``None`` when nothing did."""
+    if not retrying and not dead:
+        return None
+    parts = []
+    if retrying:
+        parts.append(f"{retrying} entr{'y waits' if retrying == 1 else 'ies wait'} for a retry")
+    if dead:
+        parts.append(f"{dead} dead letter{'' if dead == 1 else 's'}")
+    return f"{' and '.join(parts)} in the outbox; see `onestop portal status` for the last errors"
 
 
 def _require_outbox(outbox: Path) -> None:
@@ -287,16 +329,47 @@ def _require_outbox(outbox: Path) -> None:
 
 @portal_app.command("status")
 @handle_errors
-def status(outbox: OutboxOption, json_: JsonOption = False) -> None:
-    """Show the outbox counters and its dead letters."""
+def status(
+    outbox: OutboxOption,
+    wait: Annotated[
+        float,
+        typer.Option(
+            "--wait",
+            min=0.0,
+            max=600.0,
+            help="Seconds to wait for a lock held by another process (rarely needed).",
+        ),
+    ] = 5.0,
+    json_: JsonOption = False,
+) -> None:
+    """Show the outbox counters, the retrying entries with their last error, the dead letters.
+
+    Read-only: the file is opened with SQLite's mode=ro, never written or converted, and a
+    file that is not an outbox is refused (exit status 2). It works while a worker runs.
+    """
+    import time
+
     from rich.table import Table
 
     from onestop.connectors.outbox import Outbox
 
     _require_outbox(outbox)
-    with Outbox(outbox, synchronous="NORMAL") as box:
+    with Outbox(outbox, read_only=True, lock_timeout=wait) as box:
         stats = box.stats()
+        waiting = box.retrying(limit=50)
         dead = box.dead_letters(limit=50)
+    now = time.time()
+    retrying = [
+        {
+            "id": r.id,
+            "dossier_code": r.dossier_code,
+            "kind": r.kind,
+            "attempts": r.attempts,
+            "last_error": r.last_error,
+            "next_attempt_in_seconds": round(max(0.0, float(r.next_attempt_at) - now), 1),
+        }
+        for r in waiting
+    ]
     letters = [
         {
             "id": d.id,
@@ -309,13 +382,38 @@ def status(outbox: OutboxOption, json_: JsonOption = False) -> None:
     ]
     if json_:
         print_json(
-            {"ok": True, "outbox": str(outbox), "stats": stats.to_dict(), "dead_letters": letters}
+            {
+                "ok": True,
+                "outbox": str(outbox),
+                "stats": stats.to_dict(),
+                "retrying": retrying,
+                "dead_letters": letters,
+            }
         )
         return
     table = Table("counter", "value", title=f"outbox {outbox}")
     for key, value in stats.to_dict().items():
         table.add_row(key, "-" if value is None else str(value))
     console.print(table)
+    if retrying:
+        retry_table = Table(
+            "id", "dossier", "kind", "attempts", "next try in (s)", "last error", title="retrying"
+        )
+        for r in retrying:
+            retry_table.add_row(
+                *(
+                    "-" if r[k] is None else str(r[k])
+                    for k in (
+                        "id",
+                        "dossier_code",
+                        "kind",
+                        "attempts",
+                        "next_attempt_in_seconds",
+                        "last_error",
+                    )
+                )
+            )
+        console.print(retry_table)
     if letters:
         dead_table = Table("id", "dossier", "kind", "attempts", "reason", title="dead letters")
         for d in letters:

@@ -46,6 +46,7 @@ if TYPE_CHECKING:  # the names as mypy and IDEs see them; at run time they load 
     from onestop.connectors.outbox import Outbox as Outbox
     from onestop.connectors.outbox import OutboxStats as OutboxStats
     from onestop.connectors.outbox import OutboxWorker as OutboxWorker
+    from onestop.connectors.outbox import RetryingEntry as RetryingEntry
     from onestop.connectors.portal import AsyncPortalClient as AsyncPortalClient
     from onestop.connectors.portal import PortalClient as PortalClient
 
@@ -69,6 +70,7 @@ _LAZY: dict[str, str] = {
     "ProcedureSummary": "onestop.connectors._wire",
     "ProgressRecord": "onestop.connectors._wire",
     "RetryPolicy": "onestop.connectors._retry",
+    "RetryingEntry": "onestop.connectors.outbox",
     "UpsertResult": "onestop.connectors._protocol",
     "dossier_to_record": "onestop.connectors._mapping",
     "format_portal_datetime": "onestop.connectors._wire",

@@ -52,6 +52,7 @@ __all__ = [
     "SERVICE_PROCEDURE_LIST",
     "SERVICE_PROGRESS",
     "SERVICE_SYNC",
+    "UPSERT_MAX_CALLS",
     "Call",
     "UpsertFlow",
     "UpsertResult",
@@ -93,6 +94,10 @@ SERVICE_FIELDS = "LayDanhMucLinhVuc"
 
 #: Progress rows per ``CapNhatTienDoHoSoMC`` call (TD sends chunks of 10).
 PROGRESS_CHUNK = 10
+
+#: The most calls one try of :func:`upsert_flow` makes: update, look-up, create, update (when
+#: the dossier was thought to exist, is not there, and a concurrent create wins the race).
+UPSERT_MAX_CALLS = 4
 
 _MESSAGE_LIMIT = 160
 
@@ -509,6 +514,17 @@ def parse_dictionary(env: Envelope, *, service: str) -> list[DictionaryEntry]:
         ) from exc
 
 
+def _login_refusal(status_code: int, content: bytes) -> str:
+    """What a refused login answered, in a few words: the adapter's code and message."""
+    try:
+        env = Envelope.model_validate_json(content)
+    except InvalidInputError:
+        return f"HTTP {status_code}, {_describe_body(content)}"
+    where = "" if 200 <= status_code < 300 else f"HTTP {status_code}, "
+    message = f": {_short(env.message)}" if env.message else ""
+    return f"{where}error_code {env.error_code}{message}"
+
+
 def parse_login(status_code: int, headers: Mapping[str, str], content: bytes) -> str:
     """The session of an adapter login answer ``{"session", "error_code": 0}``.
 
@@ -522,7 +538,7 @@ def parse_login(status_code: int, headers: Mapping[str, str], content: bytes) ->
         if isinstance(exc, RateLimitedError | ServerError):
             raise
         raise AuthenticationError(
-            f"login: the adapter refused the login ({exc.message}); "
+            f"login: the adapter refused the login ({_login_refusal(status_code, content)}); "
             "check ONESTOP_PORTAL_USERNAME / ONESTOP_PORTAL_PASSWORD",
             status_code=status_code,
             error_code=getattr(exc, "error_code", None),

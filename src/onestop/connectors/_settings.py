@@ -1,22 +1,23 @@
 """Connection settings of the portal, from code or from ``ONESTOP_PORTAL_*`` environment variables.
 
-=================================  ===========================================================
-variable                           meaning
-=================================  ===========================================================
-``ONESTOP_PORTAL_URL``             base URL of the adapter or gateway (required)
-``ONESTOP_PORTAL_UNIT_CODE``       the unit code sent as ``madonvi`` (required)
-``ONESTOP_PORTAL_AUTH``            ``adapter`` (default) or ``gateway``
-``ONESTOP_PORTAL_USERNAME``        adapter account (adapter mode)
-``ONESTOP_PORTAL_PASSWORD``        adapter password (adapter mode)
-``ONESTOP_PORTAL_LOGIN_PATH``      login path or URL (default ``/login``)
-``ONESTOP_PORTAL_DSTCODE``         value of the ``dstcode`` header, if the adapter wants it
-``ONESTOP_PORTAL_CONSUMER_KEY``    gateway consumer key (gateway mode)
-``ONESTOP_PORTAL_CONSUMER_SECRET`` gateway consumer secret (gateway mode)
-``ONESTOP_PORTAL_TOKEN_URL``       token path or URL (default ``/token``)
-``ONESTOP_PORTAL_SERVICE_PATH``    integration (write) service path (default ``/service``)
-``ONESTOP_PORTAL_SHARE_PATH``      share (read) service path (default: the service path)
-``ONESTOP_PORTAL_TIMEOUT``         seconds per HTTP call (default 30)
-=================================  ===========================================================
+=====================================  =======================================================
+variable                               meaning
+=====================================  =======================================================
+``ONESTOP_PORTAL_URL``                 base URL of the adapter or gateway (required)
+``ONESTOP_PORTAL_UNIT_CODE``           the unit code sent as ``madonvi`` (required)
+``ONESTOP_PORTAL_AUTH``                ``adapter`` (default) or ``gateway``
+``ONESTOP_PORTAL_USERNAME``            adapter account (adapter mode)
+``ONESTOP_PORTAL_PASSWORD``            adapter password (adapter mode)
+``ONESTOP_PORTAL_LOGIN_PATH``          login path or URL (default ``/login``)
+``ONESTOP_PORTAL_DSTCODE``             value of the ``dstcode`` header, if the adapter wants it
+``ONESTOP_PORTAL_CONSUMER_KEY``        gateway consumer key (gateway mode)
+``ONESTOP_PORTAL_CONSUMER_SECRET``     gateway consumer secret (gateway mode)
+``ONESTOP_PORTAL_TOKEN_URL``           token path or URL (default ``/token``)
+``ONESTOP_PORTAL_SERVICE_PATH``        integration (write) service path (default ``/service``)
+``ONESTOP_PORTAL_SHARE_PATH``          share (read) service path (default: the service path)
+``ONESTOP_PORTAL_TIMEOUT``             total seconds of one HTTP call (default 30)
+``ONESTOP_PORTAL_MAX_RESPONSE_BYTES``  largest answer read, in bytes (default 33554432: 32 MiB)
+=====================================  =======================================================
 """
 
 from __future__ import annotations
@@ -33,7 +34,11 @@ from onestop.errors import ConfigurationError
 if TYPE_CHECKING:
     import httpx
 
-__all__ = ["ENV_VARS", "PortalSettings"]
+__all__ = ["DEFAULT_MAX_RESPONSE_BYTES", "ENV_VARS", "PortalSettings"]
+
+#: The largest portal answer read by default: 32 MiB, far above the national catalogue's
+#: list (a few MiB), far below what would exhaust a worker's memory once parsed.
+DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024
 
 #: Environment variable per settings attribute.
 ENV_VARS: dict[str, str] = {
@@ -50,6 +55,7 @@ ENV_VARS: dict[str, str] = {
     "service_path": "ONESTOP_PORTAL_SERVICE_PATH",
     "share_path": "ONESTOP_PORTAL_SHARE_PATH",
     "timeout": "ONESTOP_PORTAL_TIMEOUT",
+    "max_response_bytes": "ONESTOP_PORTAL_MAX_RESPONSE_BYTES",
 }
 
 
@@ -70,7 +76,8 @@ class PortalSettings:
         token_url: gateway token path or URL.
         service_path: integration (write) path.
         share_path: share (read) path; ``None`` means the service path.
-        timeout: seconds per HTTP call.
+        timeout: total seconds of one HTTP call (connect, send, receive the whole answer).
+        max_response_bytes: the largest answer read, in bytes.
     """
 
     base_url: str
@@ -86,6 +93,16 @@ class PortalSettings:
     service_path: str = "/service"
     share_path: str | None = None
     timeout: float = attrs.field(default=30.0)
+    max_response_bytes: int = attrs.field(default=DEFAULT_MAX_RESPONSE_BYTES)
+
+    @max_response_bytes.validator
+    def _check_max_response_bytes(self, _attribute: attrs.Attribute[int], value: object) -> None:
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ConfigurationError(
+                f"max_response_bytes: expected a positive whole number of bytes, got {value!r} "
+                f"({ENV_VARS['max_response_bytes']} or --max-response-bytes)",
+                field="max_response_bytes",
+            )
 
     @timeout.validator
     def _check_timeout(self, _attribute: attrs.Attribute[float], value: object) -> None:
@@ -115,7 +132,7 @@ class PortalSettings:
             ConfigurationError: a required value is missing or a value is malformed.
         """
         env = os.environ if environ is None else environ
-        values: dict[str, str | float | None] = {}
+        values: dict[str, str | float | int | None] = {}
         for attr, var in ENV_VARS.items():
             given = overrides.get(attr)
             if given is not None:
@@ -149,6 +166,15 @@ class PortalSettings:
                     f"timeout: expected seconds as a number ({ENV_VARS['timeout']})",
                     field="timeout",
                 ) from None
+        given = values.get("max_response_bytes")
+        if isinstance(given, str):
+            if not given.strip().isdigit():
+                raise ConfigurationError(
+                    "max_response_bytes: expected a whole number of bytes "
+                    f"({ENV_VARS['max_response_bytes']})",
+                    field="max_response_bytes",
+                )
+            values["max_response_bytes"] = int(given.strip())
         return cls(**values)  # type: ignore[arg-type]
 
     def make_auth(self) -> httpx.Auth:

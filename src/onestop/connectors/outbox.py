@@ -18,10 +18,20 @@ the outbox to the portal. Guarantees:
   random token). If the worker dies, the entry is recovered (lease expiry, or at once when the
   owning process is gone) and sent again. Sending again is harmless because delivery is
   :meth:`~onestop.connectors.portal.PortalClient.upsert_dossier`, which looks the dossier up
-  before creating it and falls back to an update on "đã tồn tại"; progress rows are keyed.
+  before creating it and falls back to an update on "đã tồn tại"; progress rows are keyed;
+* **no delivery outlives its lease**: a worker refuses a client whose longest upsert
+  (:attr:`~onestop.connectors.PortalClient.max_upsert_seconds`: its retry budget plus four
+  calls of its total per-call ``timeout``) is not below ``OutboxPolicy.lease_seconds``, and the
+  sync worker renews the lease of an entry that waited in its batch before sending it, so a
+  slow delivery is never taken over (and an old state never overtakes a newer one);
+* **owner-only files**: a new outbox file is created with mode 0600 before SQLite opens it,
+  and SQLite gives its write-ahead log, the log's index and any journal the database file's
+  mode, so all of them (which hold dossiers) are owner-only from the moment they exist.
 
 Counters (:meth:`~Outbox.stats`): pending, in flight, retrying, dead, failed (retrying + dead),
-delivered, age of the oldest entry.
+delivered, age of the oldest entry; :meth:`~Outbox.retrying` lists the retrying entries with
+their last error and :meth:`~Outbox.dead_letters` the dead ones. ``Outbox(path, read_only=True)``
+inspects an outbox without writing anything (``onestop portal status``).
 """
 
 from __future__ import annotations
@@ -34,6 +44,7 @@ import random
 import secrets
 import socket
 import sqlite3
+import stat
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -42,6 +53,7 @@ from typing import TYPE_CHECKING, Any, Literal, Self, TypeVar
 
 import attrs
 
+from onestop.connectors._protocol import PROGRESS_CHUNK
 from onestop.connectors._retry import is_retryable, testing_enabled
 from onestop.connectors._wire import DossierRecord, ProgressRecord
 from onestop.errors import (
@@ -64,6 +76,7 @@ __all__ = [
     "OutboxPolicy",
     "OutboxStats",
     "OutboxWorker",
+    "RetryingEntry",
     "StopWhen",
     "WorkerReport",
 ]
@@ -103,6 +116,57 @@ INSERT OR IGNORE INTO outbox_meta VALUES ('delivered', '0');
 _REASON_LIMIT = 500
 #: Seconds between two look-ups for entries of dead workers during claims.
 _RECOVERY_INTERVAL = 1.0
+#: The tables of an outbox; a file without them is not one.
+_TABLES = ("outbox", "outbox_meta", "outbox_synced")
+#: Files SQLite keeps beside the database: the write-ahead log, its index, a rollback journal.
+_SIDE_SUFFIXES = ("-wal", "-shm", "-journal")
+#: Progress rows per outbox entry: one portal call each (the chunk size of the clients).
+_PROGRESS_ROWS_PER_ENTRY = PROGRESS_CHUNK
+
+
+def _restrict_files(path: str) -> None:
+    """Make the outbox file owner-only before SQLite opens it, and its side files no wider.
+
+    The outbox holds dossiers (names, ID numbers), and so do the write-ahead log and its
+    index. SQLite creates ``-wal``, ``-shm`` and ``-journal`` with the permissions of the
+    database file, so the database file is created here with mode 0600 (``O_CREAT``, no
+    process-wide umask change) before SQLite ever opens it. An existing empty file (created
+    by a deployment tool or ``touch``) is a new outbox and is tightened to 0600 too; an
+    existing outbox keeps the mode its owner gave it. Side files left wider than the database
+    (by an older onestop, or a crash) are narrowed to the database's mode.
+    """
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o600)
+    try:
+        info = os.fstat(fd)
+    finally:
+        os.close(fd)
+    mode = info.st_mode & 0o777
+    if info.st_size == 0 and mode != 0o600:
+        os.chmod(path, 0o600)
+        mode = 0o600
+    for suffix in _SIDE_SUFFIXES:
+        side = path + suffix
+        try:
+            side_mode = os.lstat(side).st_mode
+        except FileNotFoundError:
+            continue
+        if not stat.S_ISREG(side_mode) or not side_mode & 0o777 & ~mode:
+            continue
+        try:
+            os.chmod(side, side_mode & mode & 0o777)
+        except PermissionError:
+            logger.warning(
+                "outbox: cannot narrow the permissions of %s to those of the outbox file "
+                "(not its owner); check them",
+                side,
+            )
+
+
+def _is_locked(exc: BaseException) -> bool:
+    """Whether an SQLite error means that another connection holds a lock."""
+    name = str(getattr(exc, "sqlite_errorname", ""))
+    return name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "database is locked" in str(exc)
 
 
 def _is_seconds(value: object) -> bool:
@@ -172,6 +236,7 @@ class OutboxEntry:
         attempts: tries so far, this one included.
         known_to_exist: the portal confirmed an earlier state of this dossier.
         owner: the worker holding the lease.
+        lease_until: when the lease ends (Unix time of the outbox's clock).
     """
 
     id: int
@@ -181,6 +246,7 @@ class OutboxEntry:
     attempts: int
     known_to_exist: bool = False
     owner: str = ""
+    lease_until: float = math.inf
 
     def record(self) -> DossierRecord:
         """The dossier record of a ``"dossier"`` entry."""
@@ -210,6 +276,28 @@ class DeadLetter:
     attempts: int
     reason: str
     enqueued_at: float
+
+
+@attrs.frozen
+class RetryingEntry:
+    """A waiting entry whose last try failed: it will be tried again.
+
+    Attributes:
+        id: the entry id.
+        dossier_code: the dossier.
+        kind: ``"dossier"`` or ``"progress"``.
+        attempts: tries made so far.
+        last_error: the error code and message of the last failure (messages never hold
+            personal data), or ``None`` when its worker stopped before recording one.
+        next_attempt_at: when it is due again (Unix time).
+    """
+
+    id: int
+    dossier_code: str
+    kind: str
+    attempts: int
+    last_error: str | None
+    next_attempt_at: float
 
 
 @attrs.frozen
@@ -287,15 +375,26 @@ def _pid_alive(pid: int) -> bool:
 class Outbox:
     """The durable SQLite outbox (see the module documentation for the guarantees).
 
+    The file and the files SQLite keeps beside it (``-wal``, ``-shm``, ``-journal``) are
+    readable by their owner only from the moment they exist: they hold personal data.
+
     Args:
         path: the database file (created if missing), or ``":memory:"`` for tests.
         policy: retry and lease bounds.
         synchronous: SQLite ``synchronous`` level; ``"FULL"`` survives power loss,
             ``"NORMAL"`` survives a process crash and is faster.
         clock: Unix-time clock, injectable for tests.
+        read_only: open an existing outbox for inspection only (:meth:`stats`,
+            :meth:`dead_letters`, :meth:`retrying`): SQLite's ``mode=ro``, no write lock
+            needed (it works while a worker writes), nothing created or converted, and a
+            file that is not an outbox is refused.
+        lock_timeout: seconds to wait for a lock held by another process before giving up
+            with an :class:`~onestop.errors.OutboxError` that says so.
 
     Raises:
-        OutboxError: the file cannot be opened or is not an outbox.
+        OutboxError: the file cannot be opened, is locked, or is an outbox of another
+            schema version (or one whose version was changed outside onestop).
+        InvalidInputError: with ``read_only``, the file is missing or is not an outbox.
     """
 
     def __init__(
@@ -305,6 +404,8 @@ class Outbox:
         policy: OutboxPolicy | None = None,
         synchronous: Literal["FULL", "NORMAL"] = "FULL",
         clock: Callable[[], float] = time.time,
+        read_only: bool = False,
+        lock_timeout: float = 30.0,
     ) -> None:
         if synchronous not in ("FULL", "NORMAL"):
             raise ConfigurationError(
@@ -322,43 +423,133 @@ class Outbox:
             raise ConfigurationError(
                 f"policy: expected an OutboxPolicy, got {type(policy).__name__}", field="policy"
             )
+        if not _is_seconds(lock_timeout):
+            raise ConfigurationError(
+                f"lock_timeout: expected a finite number of seconds (at least 0), "
+                f"got {lock_timeout!r}",
+                field="lock_timeout",
+            )
         self.path = str(path)
+        if read_only and self.path == ":memory:":
+            raise ConfigurationError(
+                "read_only: an in-memory outbox cannot be opened read-only; give a file path",
+                field="read_only",
+            )
         self.policy = policy or OutboxPolicy()
+        self.read_only = bool(read_only)
         self._clock = clock
         self._lock = threading.RLock()
         self._rng = random.Random()
         self._last_recovery = float("-inf")
+        if self.read_only:
+            self._db = self._open_read_only(float(lock_timeout))
+        else:
+            self._db = self._open_writable(synchronous, float(lock_timeout))
+        self._check_schema()
+
+    def _open_writable(self, synchronous: str, lock_timeout: float) -> sqlite3.Connection:
+        """Open (creating if needed) the outbox for reading and writing."""
         try:
-            fresh = False
             if self.path != ":memory:":
-                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-                fresh = not Path(self.path).exists()
-            self._db = sqlite3.connect(
-                self.path, timeout=30.0, isolation_level=None, check_same_thread=False
+                _restrict_files(self.path)
+            db = sqlite3.connect(
+                self.path, timeout=lock_timeout, isolation_level=None, check_same_thread=False
             )
-            self._db.execute("PRAGMA busy_timeout = 30000")
-            self._db.execute("PRAGMA journal_mode = WAL")
-            self._db.execute(f"PRAGMA synchronous = {synchronous}")
-            self._db.executescript(_SCHEMA)
-            if fresh:
-                # The outbox holds dossiers (personal data): readable by its owner only.
-                Path(self.path).chmod(0o600)
-            version = self._db.execute(
+        except (sqlite3.Error, OSError) as exc:
+            raise self._open_error(exc) from exc
+        try:
+            db.execute(f"PRAGMA busy_timeout = {int(lock_timeout * 1000)}")
+            db.execute("PRAGMA journal_mode = WAL")
+            db.execute(f"PRAGMA synchronous = {synchronous}")
+            db.executescript(_SCHEMA)
+        except sqlite3.Error as exc:
+            db.close()
+            raise self._open_error(exc) from exc
+        return db
+
+    def _open_read_only(self, lock_timeout: float) -> sqlite3.Connection:
+        """Open an existing outbox read-only (``mode=ro``): nothing is created or written."""
+        target = Path(self.path)
+        if not target.is_file():
+            raise InvalidInputError(
+                f"path: no outbox file at {self.path!r}; expected the path of an existing outbox",
+                field="path",
+            )
+        try:
+            db = sqlite3.connect(
+                target.absolute().as_uri() + "?mode=ro",
+                uri=True,
+                timeout=lock_timeout,
+                isolation_level=None,
+                check_same_thread=False,
+            )
+        except sqlite3.Error as exc:
+            raise self._open_error(exc) from exc
+        try:
+            db.execute("PRAGMA query_only = ON")
+            tables = {
+                row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            }
+        except sqlite3.Error as exc:
+            db.close()
+            if getattr(exc, "sqlite_errorname", "") == "SQLITE_NOTADB":
+                raise InvalidInputError(
+                    f"path: {self.path!r} is not an outbox (not an SQLite database); expected "
+                    "the outbox file given to `onestop portal enqueue` or to Outbox(...)",
+                    field="path",
+                ) from None
+            raise self._open_error(exc) from exc
+        missing = sorted(set(_TABLES) - tables)
+        if missing:
+            db.close()
+            raise InvalidInputError(
+                f"path: {self.path!r} is an SQLite database but not an outbox (no "
+                f"{', '.join(missing)} table); expected the outbox file given to "
+                "`onestop portal enqueue` or to Outbox(...)",
+                field="path",
+            )
+        return db
+
+    def _open_error(self, exc: BaseException) -> OutboxError:
+        """The error for a failure to open the file (locked, unreadable, not a database)."""
+        if _is_locked(exc):
+            return self._locked_error()
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+        return OutboxError(
+            f"outbox: cannot open {self.path!r} as an outbox database ({reason}); expected "
+            + ("a readable outbox file" if self.read_only else "a writable file path"),
+            field="path",
+        )
+
+    def _locked_error(self) -> OutboxError:
+        return OutboxError(
+            f"outbox: {self.path!r} is locked by another process (a running worker?) — "
+            "retry or stop it"
+        )
+
+    def _check_schema(self) -> None:
+        """Refuse an outbox of another schema version, or one whose version was tampered with."""
+        try:
+            row = self._db.execute(
                 "SELECT value FROM outbox_meta WHERE key = 'schema_version'"
             ).fetchone()
-        except (sqlite3.Error, OSError) as exc:
-            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
-            raise OutboxError(
-                f"outbox: cannot open {self.path!r} as an outbox database ({reason}); "
-                "expected a writable file path",
-                field="path",
-            ) from exc
-        if version is None or version[0] != _SCHEMA_VERSION:
-            raise OutboxError(
-                f"outbox: {self.path!r} has schema version {version and version[0]!r}, "
-                f"expected {_SCHEMA_VERSION}",
-                field="path",
-            )
+        except sqlite3.Error as exc:
+            self._db.close()
+            raise self._open_error(exc) from exc
+        value = None if row is None else row[0]
+        if value == _SCHEMA_VERSION:
+            return
+        self._db.close()
+        if isinstance(value, str) and value.isdigit() and len(value) < 10:
+            found = f"schema version {value}"
+        elif value is None:
+            found = "no schema version"
+        else:
+            found = "an unreadable schema version (not a number; changed outside onestop?)"
+        raise OutboxError(
+            f"outbox: {self.path!r} has {found} in outbox_meta, expected {_SCHEMA_VERSION}",
+            field="path",
+        )
 
     def __repr__(self) -> str:
         return f"Outbox({self.path!r})"
@@ -376,11 +567,21 @@ class Outbox:
 
     # ----------------------------------------------------------------- plumbing
 
-    def _run(self, what: str, fn: Callable[[sqlite3.Connection], Any]) -> Any:
-        """Run ``fn`` in one immediate transaction, mapping SQLite errors to OutboxError."""
+    def _run(
+        self, what: str, fn: Callable[[sqlite3.Connection], Any], *, write: bool = True
+    ) -> Any:
+        """Run ``fn`` in one transaction, mapping SQLite errors to OutboxError.
+
+        A write takes the write lock at once (``BEGIN IMMEDIATE``); a read is a plain
+        snapshot (``BEGIN``) that never waits for a writer in WAL mode.
+        """
+        if write and self.read_only:
+            raise OutboxError(
+                f"outbox: {what} needs a writable outbox; {self.path!r} was opened read-only"
+            )
         with self._lock:
             try:
-                self._db.execute("BEGIN IMMEDIATE")
+                self._db.execute("BEGIN IMMEDIATE" if write else "BEGIN")
                 try:
                     result = fn(self._db)
                 except BaseException:
@@ -389,6 +590,8 @@ class Outbox:
                 self._db.execute("COMMIT")
                 return result
             except sqlite3.Error as exc:
+                if _is_locked(exc):
+                    raise self._locked_error() from exc
                 raise OutboxError(f"outbox: {what} failed on {self.path!r} ({exc})") from exc
 
     # ----------------------------------------------------------------- producer side
@@ -449,7 +652,10 @@ class Outbox:
         )
 
     def enqueue_progress(self, rows: Sequence[ProgressRecord]) -> list[int]:
-        """Record progress rows (one entry per dossier, kept in order after its states).
+        """Record progress rows, kept in order after the dossier's states.
+
+        Each entry holds the rows of one dossier, at most ``PROGRESS_CHUNK`` (10) of them, so
+        that delivering it is one portal call, as bounded in time as a dossier upsert.
 
         Raises:
             InvalidInputError: ``rows`` is empty or holds something else than
@@ -473,8 +679,15 @@ class Outbox:
             self._run(
                 "enqueue",
                 lambda db: [
-                    self._put(db, code, "progress", json.dumps(items, ensure_ascii=False), None)
+                    self._put(
+                        db,
+                        code,
+                        "progress",
+                        json.dumps(items[i : i + _PROGRESS_ROWS_PER_ENTRY], ensure_ascii=False),
+                        None,
+                    )
                     for code, items in by_code.items()
+                    for i in range(0, len(items), _PROGRESS_ROWS_PER_ENTRY)
                 ],
             )
         )
@@ -545,12 +758,42 @@ class Outbox:
                 "attempts = attempts + 1, updated_at = ? WHERE id = ?",
                 [(owner, lease, now, r[0]) for r in rows],
             )
-            return [OutboxEntry(r[0], r[1], r[2], r[3], r[4] + 1, bool(r[5]), owner) for r in rows]
+            return [
+                OutboxEntry(r[0], r[1], r[2], r[3], r[4] + 1, bool(r[5]), owner, lease)
+                for r in rows
+            ]
 
         entries = list(self._run("claim", do))
         if check:
             self._last_recovery = now
         return entries
+
+    def ensure_lease(self, entry: OutboxEntry, seconds: float) -> OutboxEntry | None:
+        """Keep ``entry`` leased for at least ``seconds`` more, renewing the lease if needed.
+
+        A worker that claimed several entries calls this before each delivery, so that an
+        entry never waits past its lease while the ones before it are sent (another worker
+        could otherwise take it over and two workers would send it).
+
+        Returns:
+            The entry (with its new ``lease_until`` when renewed), or ``None`` when its lease
+            was taken over by another worker, which then delivers it.
+        """
+        now = self._clock()
+        if entry.lease_until - now >= seconds:
+            return entry
+        lease = now + max(seconds, self.policy.lease_seconds)
+        renewed = self._run(
+            "renew",
+            lambda db: (
+                db.execute(
+                    "UPDATE outbox SET lease_until = ?, updated_at = ? WHERE id = ? "
+                    "AND state = 'in_flight' AND owner = ?",
+                    (lease, now, entry.id, entry.owner),
+                ).rowcount
+            ),
+        )
+        return attrs.evolve(entry, lease_until=lease) if renewed else None
 
     def complete(self, entry: OutboxEntry) -> None:
         """Remove a delivered entry, count it, and remember that the portal holds the dossier.
@@ -632,7 +875,7 @@ class Outbox:
             ).fetchone()[0]
             delivered = db.execute(
                 "SELECT value FROM outbox_meta WHERE key = 'delivered'"
-            ).fetchone()[0]
+            ).fetchone()
             retrying = db.execute(
                 "SELECT COUNT(*) FROM outbox WHERE state = 'pending' AND attempts > 0"
             ).fetchone()[0]
@@ -640,13 +883,41 @@ class Outbox:
                 pending=int(counts.get("pending", 0)),
                 in_flight=int(counts.get("in_flight", 0)),
                 dead=int(counts.get("dead", 0)),
-                delivered=int(delivered),
-                oldest_age=None if oldest is None else max(0.0, now - float(oldest)),
+                delivered=int(
+                    self._stored_number(
+                        None if delivered is None else delivered[0], "the 'delivered' counter"
+                    )
+                ),
+                oldest_age=None
+                if oldest is None
+                else max(0.0, now - self._stored_number(oldest, "an entry's enqueued_at")),
                 retrying=int(retrying),
             )
 
-        stats: OutboxStats = self._run("stats", do)
+        stats: OutboxStats = self._run("stats", do, write=False)
         return stats
+
+    def _stored_number(self, value: object, what: str) -> float:
+        """A number read back from the file; a value changed outside onestop is an error.
+
+        The value itself is not quoted: it could be anything, personal data included.
+        """
+        number: object = value
+        if isinstance(value, str) and len(value) < 40:
+            try:
+                number = float(value)
+            except ValueError:
+                number = None
+        if (
+            isinstance(number, int | float)
+            and not isinstance(number, bool)
+            and math.isfinite(number)
+        ):
+            return float(number)
+        raise OutboxError(
+            f"outbox: {what} in {self.path!r} is not a number (the file was changed outside "
+            "onestop); restore it from a backup, or fix the value with sqlite3"
+        )
 
     def next_due_in(self) -> float | None:
         """Seconds until the next pending entry is due (0 if one is due now; ``None`` if none)."""
@@ -655,6 +926,7 @@ class Outbox:
             lambda db: db.execute(
                 "SELECT MIN(next_attempt_at) FROM outbox WHERE state = 'pending'"
             ).fetchone(),
+            write=False,
         )
         if row is None or row[0] is None:
             return None
@@ -669,8 +941,25 @@ class Outbox:
                 "FROM outbox WHERE state = 'dead' ORDER BY id LIMIT ?",
                 (limit,),
             ).fetchall(),
+            write=False,
         )
         return [DeadLetter(*r) for r in rows]
+
+    def retrying(self, *, limit: int = 100) -> list[RetryingEntry]:
+        """The waiting entries whose last try failed, oldest first, with their last error.
+
+        These are what the ``retrying`` counter of :meth:`stats` counts.
+        """
+        rows = self._run(
+            "retrying",
+            lambda db: db.execute(
+                "SELECT id, dossier_code, kind, attempts, last_error, next_attempt_at "
+                "FROM outbox WHERE state = 'pending' AND attempts > 0 ORDER BY id LIMIT ?",
+                (limit,),
+            ).fetchall(),
+            write=False,
+        )
+        return [RetryingEntry(*r) for r in rows]
 
     def requeue_dead(self, ids: Iterable[int] | None = None) -> int:
         """Put dead letters back in the queue with a fresh attempt count; returns how many.
@@ -706,6 +995,7 @@ class Outbox:
         row = self._run(
             "source",
             lambda db: db.execute("SELECT source FROM outbox WHERE id = ?", (entry_id,)).fetchone(),
+            write=False,
         )
         return None if row is None else row[0]
 
@@ -722,6 +1012,36 @@ def _finished(outbox: Outbox, stop_when: StopWhen, *, claimed_nothing: bool) -> 
         return due is None or due > 0
     stats = outbox.stats()
     return stats.pending == 0 and stats.in_flight == 0
+
+
+def _delivery_budget(outbox: Outbox, client: object) -> float | None:
+    """The longest one delivery can take with ``client``; refused if the lease is shorter.
+
+    A delivery that outlives its lease could be taken over by another worker while it is
+    still being sent, and an old state could then reach the portal after a newer one. The
+    bound is the client's :attr:`~onestop.connectors.PortalClient.max_upsert_seconds`
+    (``retry.total_timeout`` plus four calls of ``timeout`` each: the longest upsert); a
+    progress entry is one call, which takes less. A client without that attribute (a test
+    double) is not checked.
+
+    Raises:
+        ConfigurationError: the bound is not below ``outbox.policy.lease_seconds``.
+    """
+    budget = getattr(client, "max_upsert_seconds", None)
+    if not _is_seconds(budget):
+        return None
+    seconds = float(budget)  # type: ignore[arg-type]
+    lease = outbox.policy.lease_seconds
+    if seconds >= lease:
+        raise ConfigurationError(
+            f"lease_seconds: one delivery may take up to {seconds:g} s with this client "
+            "(its RetryPolicy.total_timeout plus 4 calls of its timeout each), which is not "
+            f"below the outbox lease of {lease:g} s, so another worker could take an entry "
+            "over while it is still being sent; give OutboxPolicy(lease_seconds=...) more "
+            "than that, or lower the client's timeout (--timeout) or total_timeout",
+            field="lease_seconds",
+        )
+    return seconds
 
 
 def _check_worker(outbox: object, name: str, count: object, poll_interval: object) -> None:
@@ -745,8 +1065,13 @@ class OutboxWorker:
     Args:
         outbox: the outbox.
         client: the portal client.
-        batch_size: entries claimed per round.
+        batch_size: entries claimed per round (each one's lease is renewed before it is sent
+            if the ones before it took long).
         poll_interval: seconds between polls when nothing is due.
+
+    Raises:
+        ConfigurationError: a bad argument, or a client whose longest delivery
+            (``client.max_upsert_seconds``) is not below the outbox lease.
     """
 
     def __init__(
@@ -758,6 +1083,7 @@ class OutboxWorker:
         poll_interval: float = 1.0,
     ) -> None:
         _check_worker(outbox, "batch_size", batch_size, poll_interval)
+        self._budget = _delivery_budget(outbox, client)
         self.outbox = outbox
         self.client = client
         self.batch_size = batch_size
@@ -774,7 +1100,14 @@ class OutboxWorker:
         """Claim one batch and deliver it; returns how many entries were claimed."""
         report = report if report is not None else WorkerReport()
         entries = self.outbox.claim(self.batch_size, owner=self.owner)
-        for entry in entries:
+        for claimed in entries:
+            # Entries wait for the ones before them: renew a lease that could end mid-send.
+            entry = claimed
+            if self._budget is not None:
+                kept = self.outbox.ensure_lease(claimed, self._budget)
+                if kept is None:
+                    continue  # taken over by another worker, which delivers it
+                entry = kept
             try:
                 self._deliver(entry)
             except Exception as exc:
@@ -834,6 +1167,10 @@ class AsyncOutboxWorker:
         client: the async portal client.
         concurrency: deliveries in flight at most.
         poll_interval: seconds between polls when nothing is due.
+
+    Raises:
+        ConfigurationError: a bad argument, or a client whose longest delivery
+            (``client.max_upsert_seconds``) is not below the outbox lease.
     """
 
     def __init__(
@@ -845,6 +1182,7 @@ class AsyncOutboxWorker:
         poll_interval: float = 1.0,
     ) -> None:
         _check_worker(outbox, "concurrency", concurrency, poll_interval)
+        _delivery_budget(outbox, client)
         self.outbox = outbox
         self.client = client
         self.concurrency = concurrency

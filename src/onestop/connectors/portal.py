@@ -17,6 +17,20 @@ differs. Example with the shipped fake::
     ) as client:
         client.lookup_dossier("H56-260315-0001")  # None: not synced yet
 
+Bounds of one call (one HTTP exchange, with the login or token request it may need), enforced
+in one place for both clients (event hooks on the httpx client and a guard around the answer's
+body):
+
+* ``timeout`` is a **total deadline**: connecting, sending and receiving the whole answer must
+  end within it, so a server that trickles its answer a byte at a time cannot hold a call (or
+  an outbox lease) longer. Each network wait gets what is left of it; the async client also
+  cancels the call at the deadline; the sync client checks it after every piece of the answer
+  it receives. A blocking read cannot be interrupted, so the sync client does not cut a server
+  that trickles its *headers* (up to httpcore's 100 KiB of them); the async client does;
+* ``max_response_bytes`` caps the answer (default 32 MiB, as received and after gzip
+  decoding): a larger one is refused with :class:`~onestop.errors.UnexpectedResponseError`
+  as soon as the limit is passed, without being read whole.
+
 Retries follow :func:`onestop.connectors.should_retry`; every call is logged at DEBUG on the
 ``onestop.connectors.portal`` logger with the service, HTTP status, elapsed milliseconds and the
 attempt, never with bodies, credentials or personal data.
@@ -24,14 +38,16 @@ attempt, never with bodies, credentials or personal data.
 
 from __future__ import annotations
 
+import contextvars
 import copy
 import itertools
 import logging
 import math
 import random
 import time
+import zlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Mapping
-from typing import TYPE_CHECKING, Self, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 
 import anyio
 import httpx
@@ -41,6 +57,7 @@ from onestop.connectors._protocol import (
     PROGRESS_CHUNK,
     SERVICE_AGENCIES,
     SERVICE_FIELDS,
+    UPSERT_MAX_CALLS,
     Call,
     UpsertFlow,
     UpsertResult,
@@ -59,7 +76,7 @@ from onestop.connectors._protocol import (
     upsert_flow,
 )
 from onestop.connectors._retry import RetryPolicy, should_retry
-from onestop.connectors._settings import PortalSettings
+from onestop.connectors._settings import DEFAULT_MAX_RESPONSE_BYTES, ENV_VARS, PortalSettings
 from onestop.connectors._wire import (
     DictionaryEntry,
     DossierRecord,
@@ -77,6 +94,7 @@ from onestop.errors import (
     OneStopError,
     ReadTimeoutError,
     TransportError,
+    UnexpectedResponseError,
 )
 
 if TYPE_CHECKING:
@@ -120,10 +138,192 @@ def _check_timeout(timeout: object) -> float:
         or timeout <= 0
     ):
         raise ConfigurationError(
-            f"timeout: expected a positive number of seconds per HTTP call, got {timeout!r}",
+            f"timeout: expected a positive number of seconds (the total time of one HTTP "
+            f"call), got {timeout!r}",
             field="timeout",
         )
     return float(timeout)
+
+
+def _check_max_bytes(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ConfigurationError(
+            f"max_response_bytes: expected a positive number of bytes, got {value!r}",
+            field="max_response_bytes",
+        )
+    return value
+
+
+#: Seconds the async client lets httpx's own timeouts fire before it cancels a call (httpx's
+#: errors say which step timed out: a connect timeout is safe to retry even for a create).
+_CANCEL_GRACE = 0.05
+
+
+class _CallBudget:
+    """The deadline and the size cap of the call being sent (one per call, any thread/task)."""
+
+    __slots__ = ("deadline", "max_bytes", "service", "timeout")
+
+    def __init__(self, service: str, timeout: float, max_bytes: int) -> None:
+        self.service = service
+        self.timeout = timeout
+        self.max_bytes = max_bytes
+        self.deadline = time.monotonic() + timeout
+
+    def remaining(self) -> float:
+        """Seconds left before the deadline; raises once it has passed."""
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise self.expired()
+        return left
+
+    def expired(self) -> ReadTimeoutError:
+        return ReadTimeoutError(
+            f"{self.service}: the call did not complete within its {self.timeout:g} s "
+            "deadline (timeout covers connecting, sending and receiving the whole answer)"
+        )
+
+    def too_large(self) -> UnexpectedResponseError:
+        return UnexpectedResponseError(
+            f"{self.service}: the answer is larger than {self.max_bytes:,} bytes and was not "
+            f"read further (raise max_response_bytes / {ENV_VARS['max_response_bytes']} if "
+            "the portal really sends that much)"
+        )
+
+    def arm(self, request: httpx.Request) -> None:
+        """Give every network wait of ``request`` (login included) what is left of the deadline."""
+        left = self.remaining()
+        request.extensions["timeout"] = {"connect": left, "read": left, "write": left, "pool": left}
+
+    def guard(self, response: httpx.Response) -> None:
+        """Refuse an answer announced too large; read the others through :class:`_GuardedBody`."""
+        self.remaining()
+        length = response.headers.get("content-length", "").strip()
+        if length.isdigit() and int(length) > self.max_bytes:
+            raise self.too_large()
+        try:
+            content = response.content  # an in-memory transport answers with the body read
+        except httpx.ResponseNotRead:
+            pass
+        else:
+            if len(content) > self.max_bytes:
+                raise self.too_large()
+            return
+        encoding = response.headers.get("content-encoding", "").strip().lower()
+        decoder = None
+        if encoding in ("gzip", "x-gzip"):
+            decoder = zlib.decompressobj(zlib.MAX_WBITS | 16)
+            # Decoded here, within the cap; httpx must not decode (unbounded) a second time.
+            del response.headers["content-encoding"]
+        elif encoding not in ("", "identity"):
+            raise UnexpectedResponseError(
+                f"{self.service}: the answer is compressed with {encoding[:20]!r}, which onestop "
+                "did not ask for (it accepts gzip)"
+            )
+        response.stream = _GuardedBody(response.stream, self, decoder)
+
+
+class _GuardedBody(httpx.SyncByteStream, httpx.AsyncByteStream):
+    """An answer's body read under its call's deadline and size cap (gzip decoded within it)."""
+
+    def __init__(
+        self,
+        inner: httpx.SyncByteStream | httpx.AsyncByteStream,
+        budget: _CallBudget,
+        decoder: zlib._Decompress | None,
+    ) -> None:
+        self._inner = inner
+        self._budget = budget
+        self._decoder = decoder
+        self._received = 0
+        self._decoded = 0
+
+    def _take(self, chunk: bytes) -> bytes:
+        budget = self._budget
+        budget.remaining()
+        self._received += len(chunk)
+        if self._received > budget.max_bytes:
+            raise budget.too_large()
+        if self._decoder is None:
+            return chunk
+        try:
+            out = self._decoder.decompress(chunk, budget.max_bytes - self._decoded + 1)
+        except zlib.error:
+            raise UnexpectedResponseError(
+                f"{budget.service}: the gzip-compressed answer is corrupt"
+            ) from None
+        self._decoded += len(out)
+        if self._decoded > budget.max_bytes:
+            raise budget.too_large()
+        return out
+
+    def __iter__(self) -> Iterator[bytes]:
+        if not isinstance(self._inner, httpx.SyncByteStream):
+            raise TypeError("an async answer read by the sync client")
+        for chunk in self._inner:
+            out = self._take(chunk)
+            if out:
+                yield out
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        if not isinstance(self._inner, httpx.AsyncByteStream):
+            raise TypeError("a sync answer read by the async client")
+        async for chunk in self._inner:
+            out = self._take(chunk)
+            if out:
+                yield out
+
+    def close(self) -> None:
+        if isinstance(self._inner, httpx.SyncByteStream):
+            self._inner.close()
+
+    async def aclose(self) -> None:
+        if isinstance(self._inner, httpx.AsyncByteStream):
+            await self._inner.aclose()
+
+
+#: The call being sent in this thread or task (``None`` outside onestop's calls: the hooks then
+#: leave the requests of a caller-supplied ``http_client`` alone).
+_CURRENT_CALL: contextvars.ContextVar[_CallBudget | None] = contextvars.ContextVar(
+    "onestop_portal_call", default=None
+)
+
+
+def _on_request(request: httpx.Request) -> None:
+    budget = _CURRENT_CALL.get()
+    if budget is not None:
+        budget.arm(request)
+
+
+def _on_response(response: httpx.Response) -> None:
+    budget = _CURRENT_CALL.get()
+    if budget is not None:
+        budget.guard(response)
+
+
+async def _on_request_async(request: httpx.Request) -> None:
+    _on_request(request)
+
+
+async def _on_response_async(response: httpx.Response) -> None:
+    _on_response(response)
+
+
+def _install_guard(http: httpx.Client | httpx.AsyncClient) -> None:
+    """Put the deadline and size guard first among ``http``'s event hooks (once)."""
+    hooks = http.event_hooks
+    if isinstance(http, httpx.Client):
+        on_request: Callable[..., Any] = _on_request
+        on_response: Callable[..., Any] = _on_response
+    else:
+        on_request, on_response = _on_request_async, _on_response_async
+    if on_request in hooks.get("request", []):
+        return
+    http.event_hooks = {
+        **hooks,
+        "request": [on_request, *hooks.get("request", [])],
+        "response": [on_response, *hooks.get("response", [])],
+    }
 
 
 class _ClientCore:
@@ -138,6 +338,8 @@ class _ClientCore:
         service_path: str,
         share_path: str | None,
         retry: RetryPolicy | None,
+        timeout: float,
+        max_response_bytes: int,
     ) -> None:
         url: object = base_url
         unit: object = unit_code
@@ -169,7 +371,10 @@ class _ClientCore:
         self.service_path = service_path
         self.share_path = share_path or service_path
         self.retry = retry or RetryPolicy()
-        self._timeout: float | None = None
+        self.timeout = _check_timeout(timeout)
+        """Total seconds of one HTTP call: connect, send and receive the whole answer."""
+        self.max_response_bytes = _check_max_bytes(max_response_bytes)
+        """The largest answer read, in bytes (as received and after gzip decoding)."""
         self._owns_http = True
         self._auth = auth
         self._rng = random.Random()
@@ -177,8 +382,23 @@ class _ClientCore:
         self.headers = {
             "User-Agent": USER_AGENT,
             "Accept": "application/json",
+            "Accept-Encoding": "gzip",
             "Content-Type": "application/json; charset=utf-8",
         }
+
+    @property
+    def max_upsert_seconds(self) -> float:
+        """The longest one :meth:`upsert_dossier` can take with this client's bounds, in seconds.
+
+        No retry starts after ``retry.total_timeout`` seconds, and one try of the upsert is at
+        most ``UPSERT_MAX_CALLS`` (4) calls of ``timeout`` seconds each, so the bound is
+        ``retry.total_timeout + 4 * timeout``. One chunk of :meth:`push_progress` takes less.
+        The outbox workers refuse a client whose bound is not below the outbox lease.
+        """
+        return self.retry.total_timeout + UPSERT_MAX_CALLS * self.timeout
+
+    def _budget(self, call: Call) -> _CallBudget:
+        return _CallBudget(call.service, self.timeout, self.max_response_bytes)
 
     def _url(self, http: httpx.Client | httpx.AsyncClient, *, share: bool) -> httpx.URL:
         """The full URL of the service (or share) path on ``http``'s base URL, cached.
@@ -198,32 +418,38 @@ class _ClientCore:
 
     def _build(self, http: httpx.Client | httpx.AsyncClient, call: Call) -> httpx.Request:
         content = encode_body(request_body(call, unit_code=self.unit_code))
-        timeout = httpx.USE_CLIENT_DEFAULT if self._timeout is None else self._timeout
         return http.build_request(
             "POST",
             self._url(http, share=call.share),
             content=content,
             headers=self.headers,
-            timeout=timeout,
+            timeout=self.timeout,
         )
 
     def with_options(
-        self, *, timeout: float | None = None, retry: RetryPolicy | None = None
+        self,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+        max_response_bytes: int | None = None,
     ) -> Self:
         """A copy that shares this client's connections and auth, with other bounds.
 
         Closing the copy does not close the shared connections.
 
         Args:
-            timeout: seconds per HTTP call for the copy.
+            timeout: total seconds of one HTTP call for the copy.
             retry: retry bounds for the copy.
+            max_response_bytes: the largest answer the copy reads.
         """
         clone = copy.copy(self)
         clone._owns_http = False
         if timeout is not None:
-            clone._timeout = _check_timeout(timeout)
+            clone.timeout = _check_timeout(timeout)
         if retry is not None:
             clone.retry = retry
+        if max_response_bytes is not None:
+            clone.max_response_bytes = _check_max_bytes(max_response_bytes)
         return clone
 
     def _parse(
@@ -262,7 +488,8 @@ class _ClientCore:
             jitter=self._rng.random(),
         )
         if delay is None:
-            logger.warning("portal %s failed after %d attempt(s): %s", what, attempt, err.code)
+            # DEBUG only: the error is raised to the caller, who reports it (once).
+            logger.debug("portal %s failed after %d attempt(s): %s", what, attempt, err.code)
         else:
             logger.debug("portal %s: %s, retrying in %.2f s", what, err.code, delay)
         return delay
@@ -285,10 +512,15 @@ class PortalClient(_ClientCore):
         service_path: path of the integration (write) endpoint.
         share_path: path of the share (read) endpoint; defaults to ``service_path``.
         transport: an ``httpx.BaseTransport`` (e.g. ``FakePortal().transport()``).
-        timeout: seconds per HTTP call (connect, read, write, pool).
+        timeout: total seconds of one HTTP call: connecting, sending and receiving the whole
+            answer (a login it needs included).
         retry: bounds of retries (default :class:`RetryPolicy`).
         http_client: an existing ``httpx.Client`` (proxies, mTLS); it is not closed by
-            :meth:`close`.
+            :meth:`close`. ``timeout`` and ``max_response_bytes`` apply to onestop's calls on
+            it too (through an event hook added first to its hooks; other requests made with
+            it are left alone).
+        max_response_bytes: the largest answer read (default 32 MiB); a larger one raises
+            :class:`~onestop.errors.UnexpectedResponseError` without being read whole.
     """
 
     def __init__(
@@ -303,6 +535,7 @@ class PortalClient(_ClientCore):
         timeout: float = 30.0,
         retry: RetryPolicy | None = None,
         http_client: httpx.Client | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         super().__init__(
             base_url,
@@ -311,12 +544,14 @@ class PortalClient(_ClientCore):
             service_path=service_path,
             share_path=share_path,
             retry=retry,
+            timeout=timeout,
+            max_response_bytes=max_response_bytes,
         )
-        timeout = _check_timeout(timeout)
         self._owns_http = http_client is None
         self._http = http_client or httpx.Client(
-            base_url=base_url, transport=transport, timeout=timeout
+            base_url=base_url, transport=transport, timeout=self.timeout
         )
+        _install_guard(self._http)
 
     @classmethod
     def from_env(
@@ -342,6 +577,7 @@ class PortalClient(_ClientCore):
             transport=transport,
             timeout=s.timeout,
             retry=retry,
+            max_response_bytes=s.max_response_bytes,
         )
 
     def __enter__(self) -> Self:
@@ -358,10 +594,13 @@ class PortalClient(_ClientCore):
     def _send(self, call: Call, attempt: int = 1) -> Envelope:
         request = self._build(self._http, call)
         started = time.perf_counter()
+        token = _CURRENT_CALL.set(self._budget(call))
         try:
             response = self._http.send(request, auth=self._auth)
         except httpx.HTTPError as exc:
             raise self._failed(call, exc, started) from exc
+        finally:
+            _CURRENT_CALL.reset(token)
         return self._parse(call, response, started, attempt)
 
     def _retrying(self, attempt: Callable[[int], _T], *, idempotent: bool, what: str) -> _T:
@@ -478,10 +717,13 @@ class AsyncPortalClient(_ClientCore):
         service_path: path of the integration (write) endpoint.
         share_path: path of the share (read) endpoint; defaults to ``service_path``.
         transport: an ``httpx.AsyncBaseTransport`` (e.g. ``FakePortal().async_transport()``).
-        timeout: seconds per HTTP call.
+        timeout: total seconds of one HTTP call (connect, send, receive the whole answer); the
+            call is cancelled at the deadline.
         retry: bounds of retries.
         max_connections: size of the connection pool (bounds concurrency on the wire).
-        http_client: an existing ``httpx.AsyncClient``; it is not closed by :meth:`aclose`.
+        http_client: an existing ``httpx.AsyncClient``; it is not closed by :meth:`aclose`
+            (the bounds apply to onestop's calls on it, as for :class:`PortalClient`).
+        max_response_bytes: the largest answer read (default 32 MiB).
     """
 
     def __init__(
@@ -497,6 +739,7 @@ class AsyncPortalClient(_ClientCore):
         retry: RetryPolicy | None = None,
         max_connections: int = 20,
         http_client: httpx.AsyncClient | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         super().__init__(
             base_url,
@@ -505,8 +748,9 @@ class AsyncPortalClient(_ClientCore):
             service_path=service_path,
             share_path=share_path,
             retry=retry,
+            timeout=timeout,
+            max_response_bytes=max_response_bytes,
         )
-        timeout = _check_timeout(timeout)
         pool: object = max_connections
         if isinstance(pool, bool) or not isinstance(pool, int) or pool < 1:
             raise ConfigurationError(
@@ -525,13 +769,15 @@ class AsyncPortalClient(_ClientCore):
                 httpx.AsyncClient(
                     base_url=base_url,
                     transport=transport,
-                    timeout=timeout,
+                    timeout=self.timeout,
                     limits=httpx.Limits(
                         max_connections=per_pool, max_keepalive_connections=per_pool
                     ),
                 )
                 for _ in range(shards)
             ]
+        for client in clients:
+            _install_guard(client)
         self._clients = clients
         self._rotation = itertools.cycle(clients)
         self._http = clients[0]
@@ -562,6 +808,7 @@ class AsyncPortalClient(_ClientCore):
             timeout=s.timeout,
             retry=retry,
             max_connections=max_connections,
+            max_response_bytes=s.max_response_bytes,
         )
 
     async def __aenter__(self) -> Self:
@@ -580,10 +827,20 @@ class AsyncPortalClient(_ClientCore):
         http = next(self._rotation)
         request = self._build(http, call)
         started = time.perf_counter()
+        budget = self._budget(call)
+        token = _CURRENT_CALL.set(budget)
+        response: httpx.Response | None = None
         try:
-            response = await http.send(request, auth=self._auth)
-        except httpx.HTTPError as exc:
-            raise self._failed(call, exc, started) from exc
+            # The hard stop: a server trickling even its headers cannot pass the deadline.
+            with anyio.move_on_after(budget.timeout + _CANCEL_GRACE):
+                try:
+                    response = await http.send(request, auth=self._auth)
+                except httpx.HTTPError as exc:
+                    raise self._failed(call, exc, started) from exc
+        finally:
+            _CURRENT_CALL.reset(token)
+        if response is None:
+            raise budget.expired()
         return self._parse(call, response, started, attempt)
 
     async def _retrying(

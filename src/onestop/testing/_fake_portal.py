@@ -5,7 +5,8 @@ answers as the real services do (``domain/integrations.md`` §1): the
 ``{"error_code", "message", "result"}`` envelope with success codes that vary between ``0``,
 ``"0"`` and ``"00"``, "đã tồn tại" on a duplicate create, sessions that expire, and the gateway's
 HTTP 401/403/429. Faults can be injected: 5xx answers, timeouts, dropped connections, latency,
-429 with ``Retry-After``, either for the next N service calls or at random with a given rate.
+429 with ``Retry-After``, answers trickled a byte at a time, oversized (or gzip-bomb) answers,
+either for the next N service calls or at random with a given rate.
 
 It runs in-process as an httpx transport (:meth:`FakePortal.transport`,
 :meth:`FakePortal.async_transport`) or as a real HTTP server on loopback
@@ -33,7 +34,8 @@ import secrets
 import socket
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping
+import zlib
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, Self
 from urllib.parse import parse_qsl, urlsplit
@@ -49,10 +51,15 @@ if TYPE_CHECKING:
 __all__ = ["FakePortal", "FakePortalServer", "FaultKind"]
 
 #: Kinds of injectable faults: an HTTP 5xx, no answer before the client's timeout, a connection
-#: closed without an answer, or HTTP 429 with ``Retry-After``.
-FaultKind = Literal["5xx", "timeout", "drop", "429"]
+#: closed without an answer, HTTP 429 with ``Retry-After``, an answer trickled a byte at a time
+#: (``trickle``), or an answer larger than any client should read (``oversize``).
+FaultKind = Literal["5xx", "timeout", "drop", "429", "trickle", "oversize"]
 
-_FAULT_KINDS: tuple[FaultKind, ...] = ("5xx", "timeout", "drop", "429")
+_FAULT_KINDS: tuple[FaultKind, ...] = ("5xx", "timeout", "drop", "429", "trickle", "oversize")
+
+#: Default size of an ``oversize`` answer: above the clients' default cap of 32 MiB.
+_OVERSIZE_DEFAULT = 40 * 1024 * 1024
+_PAD_CHUNK = 64 * 1024
 
 
 def _finite_at_least_zero(value: object) -> bool:
@@ -73,6 +80,59 @@ class _Fault:
     status: int = 503
     after_processing: bool = False
     retry_after: float = 1.0
+    interval: float = 0.2
+    trickle_head: bool = False
+    size: int = _OVERSIZE_DEFAULT
+    gzip: bool = False
+    announce_length: bool = False
+
+
+def _padded_chunks(prefix: bytes, size: int) -> Iterator[bytes]:
+    """``size`` bytes of JSON: ``prefix`` (an object without its closing brace), spaces, ``}``."""
+    yield prefix
+    left = size - len(prefix) - 1
+    while left > 0:
+        n = min(left, _PAD_CHUNK)
+        yield b" " * n
+        left -= n
+    yield b"}"
+
+
+def _answer_chunks(reply: _Reply) -> Iterator[bytes]:
+    """The body of a reply as sent: as is, a byte at a time (trickle), or padded (oversize)."""
+    fault = reply.fault
+    if fault is not None and fault.kind == "oversize":
+        padded = _padded_chunks(reply.body.rstrip()[:-1], fault.size)
+        yield from _gzip_chunks(padded) if fault.gzip else padded
+    elif fault is not None and fault.kind == "trickle":
+        for i in range(len(reply.body)):
+            yield reply.body[i : i + 1]
+    else:
+        yield reply.body
+
+
+def _answer_headers(reply: _Reply) -> list[tuple[str, str]]:
+    """The headers a trickled or oversized answer adds (framing and encoding)."""
+    fault = reply.fault
+    headers = list(reply.headers)
+    if fault is not None and fault.kind == "trickle":
+        headers.append(("Content-Length", str(len(reply.body))))
+    elif fault is not None and fault.kind == "oversize":
+        if fault.gzip:
+            headers.append(("Content-Encoding", "gzip"))
+        elif fault.announce_length:
+            headers.append(("Content-Length", str(fault.size)))
+    return headers
+
+
+def _gzip_chunks(chunks: Iterable[bytes]) -> Iterator[bytes]:
+    """``chunks`` gzip-compressed on the fly (a few KiB for MiB of padding: a gzip bomb)."""
+    compressor = zlib.compressobj(6, zlib.DEFLATED, zlib.MAX_WBITS | 16)
+    for chunk in chunks:
+        out = compressor.compress(chunk)
+        if out:
+            yield out
+    yield compressor.flush()
 
 
 @attrs.frozen
@@ -306,6 +366,53 @@ class FakePortal:
         """Close the connection of the next ``n`` service calls without an answer."""
         self._queue(n, _Fault("drop", after_processing=after_processing))
 
+    def trickle_next(self, n: int = 1, *, interval: float = 0.2, head: bool = False) -> None:
+        """Answer the next ``n`` service calls one byte every ``interval`` seconds (processed).
+
+        A slow-loris server: each read of the client gets a byte long before any per-read
+        timeout, so only a total deadline per call ends it. With ``head`` the status line and
+        headers trickle too (loopback server only; in-process, the body trickles).
+        """
+        if not _finite_at_least_zero(interval):
+            raise ConfigurationError(
+                f"interval: expected seconds (0 or more), got {interval!r}", field="interval"
+            )
+        self._queue(
+            n, _Fault("trickle", after_processing=True, interval=interval, trickle_head=head)
+        )
+
+    def oversize_next(
+        self,
+        n: int = 1,
+        *,
+        size: int = _OVERSIZE_DEFAULT,
+        gzip: bool = False,
+        announce_length: bool = False,
+    ) -> None:
+        """Answer the next ``n`` service calls with a success envelope padded to ``size`` bytes.
+
+        The call takes effect. The padding is made while it is sent (nothing of that size is
+        held in memory). With ``gzip`` the answer is gzip-compressed (a few KiB on the wire
+        that decode to ``size`` bytes: a gzip bomb); with ``announce_length`` it carries its
+        ``Content-Length`` (else its end is the end of the stream).
+        """
+        given: object = size
+        if isinstance(given, bool) or not isinstance(given, int) or given < 64:
+            raise ConfigurationError(
+                f"size: expected a whole number of bytes (64 or more), got {size!r}",
+                field="size",
+            )
+        self._queue(
+            n,
+            _Fault(
+                "oversize",
+                after_processing=True,
+                size=size,
+                gzip=gzip,
+                announce_length=announce_length,
+            ),
+        )
+
     def rate_limit_next(self, n: int = 1, *, retry_after: float = 1.0) -> None:
         """Answer the next ``n`` service calls with HTTP 429 and ``Retry-After``."""
         if not _finite_at_least_zero(retry_after):
@@ -425,7 +532,9 @@ class FakePortal:
             return self._faults.popleft()
         if self._fault_rate and self._rng.random() < self._fault_rate:
             kind = self._rng.choice(self._fault_kinds)
-            after = kind in ("timeout", "drop") and self._rng.random() < self._after_share
+            after = kind in ("trickle", "oversize") or (
+                kind in ("timeout", "drop") and self._rng.random() < self._after_share
+            )
             status = self._rng.choice((500, 502, 503, 504))
             return _Fault(kind, status=status if kind == "5xx" else 429, after_processing=after)
         return None
@@ -630,16 +739,42 @@ class FakePortal:
         )
 
     @staticmethod
-    def _to_httpx(request: httpx.Request, reply: _Reply) -> httpx.Response:
+    def _to_httpx(
+        request: httpx.Request, reply: _Reply, *, asynchronous: bool = False
+    ) -> httpx.Response:
         import httpx
 
-        if reply.fault is not None and reply.fault.kind == "timeout":
+        fault = reply.fault
+        if fault is not None and fault.kind == "timeout":
             raise httpx.ReadTimeout("fake portal: no answer in time", request=request)
-        if reply.fault is not None and reply.fault.kind == "drop":
+        if fault is not None and fault.kind == "drop":
             raise httpx.RemoteProtocolError(
                 "fake portal: server disconnected without sending a response", request=request
             )
-        return httpx.Response(reply.status, headers=list(reply.headers), content=reply.body)
+        if fault is None or fault.kind not in ("trickle", "oversize"):
+            return httpx.Response(reply.status, headers=list(reply.headers), content=reply.body)
+        pause = fault.interval if fault.kind == "trickle" else 0.0
+        chunks = _answer_chunks(reply)
+
+        def slow() -> Iterator[bytes]:
+            for i, chunk in enumerate(chunks):
+                if i and pause:
+                    time.sleep(pause)
+                yield chunk
+
+        async def slow_async() -> AsyncIterator[bytes]:
+            import anyio
+
+            for i, chunk in enumerate(chunks):
+                if i and pause:
+                    await anyio.sleep(pause)
+                yield chunk
+
+        return httpx.Response(
+            reply.status,
+            headers=_answer_headers(reply),
+            content=slow_async() if asynchronous else slow(),
+        )
 
     def transport(self) -> httpx.MockTransport:
         """An in-process ``httpx`` transport for :class:`httpx.Client` / ``PortalClient``.
@@ -666,7 +801,7 @@ class FakePortal:
             reply = self._handle_httpx(request)
             if reply.delay:
                 await anyio.sleep(reply.delay)
-            return self._to_httpx(request, reply)
+            return self._to_httpx(request, reply, asynchronous=True)
 
         return httpx.MockTransport(handler)
 
@@ -886,6 +1021,8 @@ class FakePortalServer:
                 await asyncio.sleep(self.portal.hang_seconds)
             return False
         keep = version == "HTTP/1.1" and headers.get("connection", "").lower() != "close"
+        if reply.fault is not None and reply.fault.kind in ("trickle", "oversize"):
+            return await self._send_faulty(writer, reply, reply.fault, keep=keep)
         head = [f"HTTP/1.1 {reply.status} {HTTPStatus(reply.status).phrase}"]
         head += [f"{k}: {v}" for k, v in reply.headers]
         head += [
@@ -895,4 +1032,34 @@ class FakePortalServer:
         ]
         writer.write(("\r\n".join(head) + "\r\n\r\n").encode("latin-1") + reply.body)
         await writer.drain()
+        return keep
+
+    @staticmethod
+    async def _send_faulty(
+        writer: asyncio.StreamWriter, reply: _Reply, fault: _Fault, *, keep: bool
+    ) -> bool:
+        """Send a trickled or oversized answer; return whether the connection stays open."""
+        extra = _answer_headers(reply)
+        framed = any(k.lower() == "content-length" for k, _ in extra)
+        keep = keep and framed
+        head = [f"HTTP/1.1 {reply.status} {HTTPStatus(reply.status).phrase}"]
+        head += [f"{k}: {v}" for k, v in extra]
+        head += [
+            "Content-Type: application/json; charset=utf-8",
+            f"Connection: {'keep-alive' if keep else 'close'}",
+        ]
+        raw = ("\r\n".join(head) + "\r\n\r\n").encode("latin-1")
+        trickle = fault.kind == "trickle"
+        if trickle and fault.trickle_head:
+            for i in range(len(raw)):
+                writer.write(raw[i : i + 1])
+                await writer.drain()
+                await asyncio.sleep(fault.interval)
+        else:
+            writer.write(raw)
+        for i, chunk in enumerate(_answer_chunks(reply)):
+            if trickle and i:
+                await asyncio.sleep(fault.interval)
+            writer.write(chunk)
+            await writer.drain()
         return keep
