@@ -6,8 +6,9 @@ no Reserved Font Name for Tinos, so a subset may keep its name. The source is De
 ``fonts-croscore`` package (``apt-get install fonts-croscore``, Tinos 1.33). Each style is cut
 to the characters Vietnamese administrative text uses (Basic Latin, Latin-1, Latin Extended-A,
 the horn letters Ơ ơ Ư ư, Latin Extended Additional, the Vietnamese combining marks, general
-punctuation, ₫ and №) with hinting removed (a PDF is printed or viewed scaled), which takes
-each file from about 540 kB to under 40 kB. The output is deterministic.
+punctuation, ₫ and №) with hinting removed (a PDF is printed or viewed scaled) and scaled to
+1000 units per em, which takes each file from about 540 kB to under 40 kB. The output is
+deterministic.
 
 Usage: ``python3 scripts/subset_fonts.py [SOURCE_DIR]``
 """
@@ -19,6 +20,7 @@ from pathlib import Path
 
 from fontTools import subset
 from fontTools.ttLib import TTFont
+from fontTools.ttLib.scaleUpem import scale_upem
 
 SOURCE = Path("/usr/share/fonts/truetype/croscore")
 TARGET = Path(__file__).resolve().parent.parent / "src" / "onestop" / "forms" / "_fonts"
@@ -61,6 +63,9 @@ def subset_one(source: Path, target: Path) -> None:
     subsetter = subset.Subsetter(options)
     subsetter.populate(unicodes=UNICODES)
     subsetter.subset(font)
+    # 1000 units per em, the PDF glyph space: some PDF writers (pyHanko's stamp text, at least
+    # up to 0.38) copy advance widths into /W without scaling them from the font's units.
+    scale_upem(font, 1000)
     missing = [ch for ch in VIETNAMESE if ord(ch) not in font.getBestCmap()]
     if missing:
         raise SystemExit(f"{source.name}: no glyph for {''.join(missing)}")
