@@ -12,7 +12,8 @@ from onestop.testing import make_test_pdf
 def test_diacritics_are_kept_and_extractable():
     text = "Giấy chứng nhận đăng ký hộ kinh doanh: Nguyễn Thị Ánh Tuyết, Đắk Lắk"
     reader = PdfReader(io.BytesIO(make_test_pdf(text, pages=2)))
-    assert [p.extract_text() for p in reader.pages] == [
+    # (pypdf 5 puts two spaces where the page label's text object starts)
+    assert [" ".join(p.extract_text().split()) for p in reader.pages] == [
         f"{text} - trang 1",
         f"{text} - trang 2",
     ]
