@@ -29,7 +29,8 @@ _PAGE_W = 210.0
 _PAGE_H = 297.0
 _WIDTH = _PAGE_W - _LEFT - _RIGHT
 _BODY = 13.0
-_LINE = 6.2  # mm per body line
+_LEADING = 1.3  # line height as a multiple of the font size
+_LINE = _BODY * _LEADING * 25.4 / 72  # mm per body line
 _HEAD_LEFT = 68.0  # width of the issuer column
 _QR_SIZE = 24.0  # mm
 _SIGN_ROOM = 24.0  # mm left blank to sign (and for the visible stamp)
@@ -58,6 +59,12 @@ def _document(record: FormRecord, *, pdfa: bool) -> Any:
     pdf = fpdf.FPDF(unit="mm", format="A4", enforce_compliance="PDF/A-2U" if pdfa else None)
     for style, key in (("", "regular"), ("B", "bold"), ("I", "italic")):
         pdf.add_font(_FAMILY, style, str(font_file(key)))  # type: ignore[arg-type]
+    for font in pdf.fonts.values():
+        # The shipped fonts' bounding boxes are already right, and subsetting does not change
+        # outlines: without the recalculation fontTools does not recompile every glyph it
+        # keeps (a third of the time of a form).
+        font.ttfont.recalcBBoxes = False
+    pdf.c_margin = 0  # text starts at the margin, as in a word processor
     pdf.set_margins(_LEFT, _TOP, _RIGHT)
     pdf.set_auto_page_break(auto=True, margin=_BOTTOM)
     pdf.set_creation_date(record.header.issued_at)
@@ -77,8 +84,13 @@ def _font(pdf: Any, *, bold: bool = False, italic: bool = False, size: float = _
 
 
 def _centered(pdf: Any, x: float, width: float, text: str, height: float) -> None:
-    pdf.set_xy(x, pdf.get_y())
-    pdf.multi_cell(width, height, text, align="C", new_x="LEFT", new_y="NEXT")
+    y = pdf.get_y()
+    pdf.set_xy(x, y)
+    if pdf.get_string_width(text) <= width:  # one line: no line breaking needed
+        pdf.cell(width, height, text, align="C")
+        pdf.set_xy(x, y + height)
+    else:
+        pdf.multi_cell(width, height, text, align="C", new_x="LEFT", new_y="NEXT")
 
 
 def _rule(pdf: Any, x_mid: float, length: float, *, gap: float = 0.6) -> None:
@@ -142,13 +154,41 @@ def _header(pdf: Any, lay: Layout) -> None:
     pdf.set_y(max(pdf.get_y(), left_bottom) + 5)
 
 
+def _widths(pdf: Any, para: Para) -> list[float]:
+    out = []
+    for run in para.runs:
+        _font(pdf, bold=run.bold, italic=run.italic)
+        out.append(pdf.get_string_width(run.text))
+    return out
+
+
 def _paragraph(pdf: Any, para: Para) -> None:
     if para.gap:
         pdf.set_y(pdf.get_y() + para.gap * _LINE)
     indent = 8.0 * para.indent
+    room = _WIDTH - indent
+    widths = _widths(pdf, para)
+    if sum(widths) <= room and "\n" not in "".join(r.text for r in para.runs):
+        # A paragraph on one line (most lines of a form) is drawn run by run, without the
+        # line-breaking machinery; justification does not apply to a last (only) line.
+        if pdf.will_page_break(_LINE):
+            pdf.add_page()
+        y = pdf.get_y()
+        x = _LEFT + indent
+        if para.align == "C":
+            x += (room - sum(widths)) / 2
+        elif para.align == "R":
+            x += room - sum(widths)
+        for run, width in zip(para.runs, widths, strict=True):
+            _font(pdf, bold=run.bold, italic=run.italic)
+            pdf.set_xy(x, y)
+            pdf.cell(width, _LINE, run.text)
+            x += width
+        pdf.set_xy(_LEFT, y + _LINE)
+        return
     align = {"L": "LEFT", "C": "CENTER", "R": "RIGHT", "J": "JUSTIFY"}[para.align]
     columns = pdf.text_columns(
-        l_margin=_LEFT + indent, r_margin=_RIGHT, text_align=align, line_height=1.3
+        l_margin=_LEFT + indent, r_margin=_RIGHT, text_align=align, line_height=_LEADING
     )
     with columns, columns.paragraph() as p:
         for run in para.runs:
