@@ -376,3 +376,30 @@ def test_pdf_carries_no_system_font_reference(dossiers):
     pdf = render_pdf(build_form("stop", dossiers["2018"]["stop"]))
     for name in (b"/Helvetica", b"/Times-Roman", b"/Arial"):
         assert name not in pdf
+
+
+def test_an_edition_can_be_forced(dossiers):
+    record = build_form("receipt", dossiers["2025"]["receipt"], edition="tt01-2018")
+    assert record.edition is FormEdition.TT01_2018
+    assert "Mẫu số 01, Thông tư 01/2018/TT-VPCP" in pdf_text(render_pdf(record))
+
+
+def test_control_slip_while_a_supplement_is_awaited(dossiers):
+    dossier = dossiers["2025"]["supplement"]
+    record = build_form("control", dossier)
+    assert record.body.due_at is None
+    text = pdf_text(render_pdf(record))
+    assert "Thời hạn trả kết quả: tính lại từ đầu khi nhận đủ hồ sơ bổ sung." in text
+    assert squash(f"Yêu cầu bổ sung, hoàn thiện hồ sơ: {dossier.supplements[-1].reason}") in text
+
+
+def test_without_the_forms_extra_the_error_says_what_to_install(dossiers, monkeypatch):
+    import sys
+
+    from onestop.errors import MissingExtraError
+
+    record = build_form("refusal", dossiers["2025"]["refusal"])
+    monkeypatch.setitem(sys.modules, "fpdf", None)  # as if fpdf2 were not installed
+    with pytest.raises(MissingExtraError, match=r"pip install 'onestop-vn\[forms\]'") as info:
+        render_pdf(record)
+    assert isinstance(info.value, ImportError) and info.value.name == "fpdf"

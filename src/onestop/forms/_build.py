@@ -193,15 +193,17 @@ def build_form(
             )
     _check_kind_arguments(form, items=items, sets=sets, register_entry=register_entry)
     settings = _office(office)
-    governed_at = dossier.received_at or dossier.submitted_at
-    try:
-        chosen = edition_for(governed_at) if edition is None else FormEdition(edition)
-    except ValueError:
-        raise FormError(
-            f"edition: unknown edition {str(edition)[:30]!r}; expected one of "
-            f"{', '.join(e.value for e in FormEdition)}",
-            field="edition",
-        ) from None
+    if edition is None:
+        chosen = edition_for(dossier.received_at or dossier.submitted_at)
+    else:
+        try:
+            chosen = FormEdition(edition)
+        except ValueError:
+            raise FormError(
+                f"edition: unknown edition {str(edition)[:30]!r}; expected one of "
+                f"{', '.join(e.value for e in FormEdition)}",
+                field="edition",
+            ) from None
     ctx = _Context(
         form=form,
         dossier=dossier,
@@ -533,7 +535,7 @@ def _control(ctx: _Context, **_: object) -> _Built:
     lead = _lead_body(ctx)
     desk = ctx.desk
     applicant = "Người nộp hồ sơ"
-    due = clock.due_at or clock.appointment_at
+    due = clock.due_at
     rows = [
         ControlRow(
             handed_by=desk,
@@ -597,7 +599,7 @@ def _control(ctx: _Context, **_: object) -> _Built:
                     handed_by=lead,
                     received_by=desk,
                     at=event.at,
-                    result=verdict(due, event.at),
+                    result=verdict(due, event.at) if due is not None else None,
                     note="Chuyển kết quả giải quyết",
                 )
             )

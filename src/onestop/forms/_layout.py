@@ -363,7 +363,11 @@ def _control(record: FormRecord, body: ControlBody) -> tuple[list[Para | Table],
         _p("Cơ quan (bộ phận) giải quyết hồ sơ: ", body.lead_body, "."),
         _p(f"Cơ quan phối hợp giải quyết hồ sơ: {coordinating}."),
         _p(f"Thời gian nhận hồ sơ: {instant_text(body.received_at)}."),
-        _p(f"Thời hạn trả kết quả: {instant_text(body.due_at)}."),
+        _p(
+            f"Thời hạn trả kết quả: {instant_text(body.due_at)}."
+            if body.due_at is not None
+            else "Thời hạn trả kết quả: tính lại từ đầu khi nhận đủ hồ sơ bổ sung."
+        ),
         Table(
             head=(
                 "TÊN CƠ QUAN",

@@ -260,7 +260,8 @@ class ControlBody(_Record):
     Attributes:
         kind: ``"control"``.
         received_at: when the dossier was received.
-        due_at: its appointed return (after any restart or extension).
+        due_at: its appointed return (after any restart or extension); ``None`` while a
+            supplement is awaited (the processing time then restarts on the completed dossier).
         lead_body: the body that settles the dossier.
         coordinating_bodies: the bodies that take part (liên thông).
         rows: the hand-overs in time order.
@@ -268,7 +269,7 @@ class ControlBody(_Record):
 
     kind: Literal["control"] = "control"
     received_at: AwareDatetime
-    due_at: AwareDatetime
+    due_at: AwareDatetime | None
     lead_body: _Text
     coordinating_bodies: tuple[str, ...] = ()
     rows: tuple[ControlRow, ...]
