@@ -75,6 +75,7 @@ EXPECTED_BUILTIN = {
     "InvalidTransitionError": ValueError,
     "ConfigurationError": ValueError,
     "MissingExtraError": ImportError,
+    "FormError": ValueError,
     "CalendarError": ValueError,
     "CalendarDataMissingError": ValueError,
     "LunarDateError": ValueError,

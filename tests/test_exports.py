@@ -17,6 +17,7 @@ PUBLIC_PACKAGES = [
     "onestop.signatures",
     "onestop.connectors",
     "onestop.testing",
+    "onestop.forms",
 ]
 
 

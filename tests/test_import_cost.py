@@ -6,7 +6,20 @@ import json
 import subprocess
 import sys
 
-HEAVY = ["httpx", "cryptography", "numpy", "typer", "rich", "pandas", "polars", "duckdb"]
+HEAVY = [
+    "httpx",
+    "cryptography",
+    "numpy",
+    "typer",
+    "rich",
+    "pandas",
+    "polars",
+    "duckdb",
+    "fpdf",
+    "segno",
+    "fontTools",
+    "PIL",
+]
 
 
 def _modules_after(code: str) -> set[str]:
@@ -26,6 +39,7 @@ def test_import_onestop_is_light():
 
 def test_import_subpackages_is_light():
     loaded = _modules_after(
-        "import onestop, onestop.models, onestop.deadlines, onestop.testing, onestop.errors"
+        "import onestop, onestop.models, onestop.deadlines, onestop.testing, onestop.errors, "
+        "onestop.forms"
     )
     assert [m for m in HEAVY if m in loaded] == []

@@ -9,8 +9,9 @@ that validate input::
     │   ├── InvalidIdentifierError                           CCCD, MST, agency or dossier code
     │   ├── InvalidDossierError                              a model that does not validate
     │   │   └── InvalidTransitionError                       illegal status change
-    │   └── ConfigurationError                               bad option, missing setting
-    │       └── MissingExtraError(…, ImportError)            optional dependency not installed
+    │   ├── ConfigurationError                               bad option, missing setting
+    │   │   └── MissingExtraError(…, ImportError)            optional dependency not installed
+    │   └── FormError                                        a form the dossier cannot give
     ├── CalendarError(OneStopError, ValueError)
     │   ├── CalendarDataMissingError                         year outside the covered range
     │   ├── LunarDateError                                   lunar date that does not exist
@@ -61,6 +62,7 @@ __all__ = [
     "ConnectorError",
     "DeadlineError",
     "EstimatedDateWarning",
+    "FormError",
     "InvalidDossierError",
     "InvalidIdentifierError",
     "InvalidInputError",
@@ -174,6 +176,16 @@ class MissingExtraError(ConfigurationError, ImportError):
     """
 
     code = "missing_extra"
+
+
+class FormError(InvalidInputError):
+    """An official form (:mod:`onestop.forms`) that cannot be drawn from the dossier given.
+
+    For example a refusal slip for a dossier that was never refused, or a receipt whose
+    recorded appointment disagrees with the one the deadline engine computes.
+    """
+
+    code = "form_error"
 
 
 class CalendarError(OneStopError, ValueError):

@@ -25,6 +25,7 @@ COMMAND_MODULES = (
     "onestop.cli._holidays",
     "onestop.cli._deadlines",
     "onestop.cli._signatures",
+    "onestop.cli._forms",
     "onestop.cli._portal",
 )
 

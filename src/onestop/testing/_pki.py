@@ -12,7 +12,9 @@ chosen from unassigned-looking ranges, and URLs use the reserved ``.invalid`` to
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
+import io
 import os
 import secrets
 from collections.abc import Iterable, Mapping
@@ -28,7 +30,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509 import ocsp
 from cryptography.x509.oid import AuthorityInformationAccessOID, ExtendedKeyUsageOID, NameOID
 
-from onestop.errors import ConfigurationError
+from onestop.errors import ConfigurationError, MissingExtraError
 from onestop.signatures.certificates import Certificate, PrivateKey
 from onestop.signatures.cms import HashSigner, Timestamper, key_signer, prepare_signature
 from onestop.signatures.trust import TrustStore
@@ -670,7 +672,10 @@ def build_test_pki(
 
 
 def _pdf_text(text: str) -> bytes:
-    """``text`` as the body of a PDF literal string: diacritics removed, Latin-1, escaped."""
+    """``text`` as the body of a PDF literal string: diacritics removed, Latin-1, escaped.
+
+    For the Helvetica appearance of test form fields only; page text keeps its diacritics.
+    """
     import unicodedata
 
     folded = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
@@ -689,39 +694,101 @@ def text_field_appearance(value: str) -> bytes:
 
 
 def make_test_pdf(
-    text: str = "Ket qua giai quyet thu tuc hanh chinh",
+    text: str = "Kết quả giải quyết thủ tục hành chính",
     *,
     pages: int = 1,
     form_fields: Mapping[str, str] | None = None,
 ) -> bytes:
-    """Write a small valid PDF by hand (Helvetica text, A4 pages), for signing tests.
+    """Write a small valid A4 PDF by hand, for signing tests, with ``text`` on each page.
+
+    The text keeps its Vietnamese diacritics: it is drawn in the font shipped with
+    :mod:`onestop.forms` (Tinos), embedded whole (about 30 kB compressed) as a CID font with a
+    Unicode map, so text extraction gives ``text`` back. Needs ``fonttools`` (part of the
+    ``pdf`` and ``forms`` extras) to read the font's character map and widths.
 
     Args:
-        text: one line drawn on each page (Latin-1 characters; diacritics are removed).
+        text: one line drawn on each page (NFC-normalised; characters outside Latin and
+            Vietnamese have no glyph and are drawn as a blank box).
         pages: number of pages.
         form_fields: text fields (name -> value) to put on the first page, each with its
-            widget and appearance, in an interactive form (``/AcroForm``): e.g.
-            ``{"SoTien": "1,000,000 VND"}`` for tests of what may change after signing.
+            widget and a Helvetica appearance (ASCII; diacritics removed), in an interactive
+            form (``/AcroForm``): e.g. ``{"SoTien": "1,000,000 VND"}`` for tests of what may
+            change after signing.
+
+    Raises:
+        MissingExtraError: ``fonttools`` is not installed.
     """
-    safe = _pdf_text(text)
+    import unicodedata
+    import zlib
+
+    from onestop.forms import font_file
+
+    line = unicodedata.normalize("NFC", text)
+    metrics = _font_metrics(str(font_file("regular")))
+    glyphs = metrics.glyphs
+    font_bytes = font_file("regular").read_bytes()
+    used = sorted({(glyphs.get(ord(ch), 0), ch) for ch in line})
+    cmap = "\n".join(
+        f"<{gid:04X}> <{ord(ch):04X}>" for gid, ch in used if gid and ord(ch) <= 0xFFFF
+    )
+    to_unicode = (
+        "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
+        "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+        "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
+        "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n"
+        f"{cmap.count(chr(10)) + 1 if cmap else 0} beginbfchar\n{cmap}\nendbfchar\n"
+        "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend"
+    ).encode("ascii")
+    gids = [glyphs.get(ord(ch), 0) for ch in line]
+    advance = sum(metrics.widths.get(g, 0) for g in gids) * 14 / 1000
+    w_array = " ".join(f"{g} [{metrics.widths.get(g, 0)}]" for g in sorted({g for g, _ in used}))
     fields = dict(form_fields or {})
+    font_ref = 3 + 2 * pages
+    helv_ref = font_ref + 5
+    widgets = [helv_ref + 1 + 2 * j for j in range(len(fields))]
+    form_ref = helv_ref + 1 + 2 * len(fields)
+    form = f" /AcroForm {form_ref} 0 R" if fields else ""
     objects: list[bytes] = []
     kids = " ".join(f"{3 + 2 * i} 0 R" for i in range(pages))
-    font_ref = 3 + 2 * pages
-    form_ref = font_ref + 1 + 2 * len(fields)
-    widgets = [font_ref + 1 + 2 * j for j in range(len(fields))]
-    form = f" /AcroForm {form_ref} 0 R" if fields else ""
     objects.append(f"<< /Type /Catalog /Pages 2 0 R{form} >>".encode())
     objects.append(f"<< /Type /Pages /Kids [{kids}] /Count {pages} >>".encode())
     for i in range(pages):
-        stream = b"BT /F1 14 Tf 72 770 Td (" + safe + f" - trang {i + 1}) Tj ET".encode()
+        shown = "".join(f"{gid:04X}" for gid in gids)
+        # The page label is ASCII, drawn in a standard font after the text (and so readable
+        # as it is in the content stream).
+        stream = (
+            f"BT /F1 14 Tf 72 770 Td <{shown}> Tj ET "
+            f"BT /F2 14 Tf {72 + advance:.2f} 770 Td ( - trang {i + 1}) Tj ET"
+        ).encode("ascii")
         annots = " /Annots [" + " ".join(f"{w} 0 R" for w in widgets) + "]"
         objects.append(
             f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents {4 + 2 * i} 0 R "
-            f"/Resources << /Font << /F1 {font_ref} 0 R >> >>"
+            f"/Resources << /Font << /F1 {font_ref} 0 R /F2 {helv_ref} 0 R >> >>"
             f"{annots if fields and i == 0 else ''} >>".encode()
         )
         objects.append(f"<< /Length {len(stream)} >>\nstream\n".encode() + stream + b"\nendstream")
+    objects.append(
+        f"<< /Type /Font /Subtype /Type0 /BaseFont /Tinos /Encoding /Identity-H "
+        f"/DescendantFonts [{font_ref + 1} 0 R] /ToUnicode {font_ref + 2} 0 R >>".encode()
+    )
+    objects.append(
+        f"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /Tinos "
+        f"/CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> "
+        f"/FontDescriptor {font_ref + 3} 0 R /CIDToGIDMap /Identity /DW 500 "
+        f"/W [{w_array}] >>".encode()
+    )
+    objects.append(
+        f"<< /Length {len(to_unicode)} >>\nstream\n".encode() + to_unicode + b"\nendstream"
+    )
+    objects.append(
+        f"<< /Type /FontDescriptor /FontName /Tinos /Flags 34 "
+        f"/FontBBox [{' '.join(str(v) for v in metrics.bbox)}] /ItalicAngle 0 "
+        f"/Ascent {metrics.ascent} /Descent {metrics.descent} /CapHeight {metrics.ascent} "
+        f"/StemV 80 /FontFile2 {font_ref + 4} 0 R >>".encode()
+    )
+    packed = zlib.compress(font_bytes, 9)
+    head = f"<< /Length {len(packed)} /Length1 {len(font_bytes)} /Filter /FlateDecode >>"
+    objects.append(f"{head}\nstream\n".encode() + packed + b"\nendstream")
     objects.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
     for j, (name, value) in enumerate(fields.items()):
         y = 700 - 40 * j
@@ -735,14 +802,14 @@ def make_test_pdf(
         look = text_field_appearance(value)
         objects.append(
             f"<< /Type /XObject /Subtype /Form /BBox [0 0 220 20] /Resources << /Font << "
-            f"/Helv {font_ref} 0 R >> >> /Length {len(look)} >>\nstream\n".encode()
+            f"/Helv {helv_ref} 0 R >> >> /Length {len(look)} >>\nstream\n".encode()
             + look
             + b"\nendstream"
         )
     if fields:
         objects.append(
             f"<< /Fields [{' '.join(f'{w} 0 R' for w in widgets)}] /DA (/Helv 12 Tf 0 g) "
-            f"/DR << /Font << /Helv {font_ref} 0 R >> >> >>".encode()
+            f"/DR << /Font << /Helv {helv_ref} 0 R >> >> >>".encode()
         )
     out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
     offsets = []
@@ -757,3 +824,39 @@ def make_test_pdf(
         f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n"
     ).encode()
     return bytes(out)
+
+
+@attrs.frozen(slots=True)
+class _FontMetrics:
+    glyphs: dict[int, int]
+    widths: dict[int, int]
+    bbox: tuple[int, int, int, int]
+    ascent: int
+    descent: int
+
+
+@functools.cache
+def _font_metrics(path: str) -> _FontMetrics:
+    """The font's character map (code point -> glyph id), advance widths and vertical metrics.
+
+    The shipped font has 1000 units per em, the PDF glyph space, so values are used as they are.
+    """
+    try:
+        from fontTools.ttLib import TTFont
+    except ImportError as exc:
+        raise MissingExtraError(
+            "pdf: make_test_pdf needs fonttools to embed its Vietnamese font; install it with "
+            "pip install 'onestop-vn[pdf]'",
+            field="pdf",
+        ) from exc
+    with open(path, "rb") as handle:  # read whole: TTFont would keep the file open
+        font = TTFont(io.BytesIO(handle.read()))
+    order = {name: gid for gid, name in enumerate(font.getGlyphOrder())}
+    head, hhea = font["head"], font["hhea"]
+    return _FontMetrics(
+        glyphs={cp: order[name] for cp, name in font.getBestCmap().items()},
+        widths={order[name]: adv for name, (adv, _lsb) in font["hmtx"].metrics.items()},
+        bbox=(head.xMin, head.yMin, head.xMax, head.yMax),
+        ascent=hhea.ascent,
+        descent=hhea.descent,
+    )
