@@ -409,7 +409,7 @@ def _unsubsettable_tables(font: Any) -> list[str]:
     neither dropped nor kept as is by the default options, and without a ``subset_glyphs``
     method. Such tables (``FFTM``, vendor tables) say nothing about how glyphs look.
     """
-    from fontTools import subset, ttLib  # type: ignore[import-untyped]
+    from fontTools import subset, ttLib
 
     options = subset.Options()
     keep = set(options.no_subset_tables) | set(options.drop_tables)
