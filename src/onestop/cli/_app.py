@@ -21,6 +21,7 @@ from onestop._version import __version__
 from onestop.deadlines.calendar import VN_TZ
 from onestop.errors import (
     CalendarError,
+    ConfigurationError,
     DeadlineError,
     InvalidInputError,
     OneStopError,
@@ -173,9 +174,10 @@ err_console = Console(stderr=True, highlight=False)
 #: Global options set by the root callback.
 state: dict[str, bool] = {"debug": False}
 
-#: Errors that mean "the input was wrong" (exit status 2).
+#: Errors that mean "the input or the set-up was wrong" (exit status 2).
 BAD_INPUT_ERRORS: tuple[type[OneStopError], ...] = (
     InvalidInputError,
+    ConfigurationError,
     CalendarError,
     DeadlineError,
     SignatureError,

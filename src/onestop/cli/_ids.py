@@ -13,7 +13,7 @@ from typing import Annotated, Any
 import typer
 
 from onestop.cli._app import JsonOption, app, console, err_console, handle_errors, print_json
-from onestop.errors import InvalidIdentifierError
+from onestop.errors import IdentifierReason, InvalidIdentifierError
 from onestop.models._agency import AgencyCode, DossierCode, ProcedureCode
 from onestop.models._identity import CitizenId, LegacyId, TaxCode
 from onestop.models._provinces import (
@@ -161,6 +161,7 @@ def check_id(
                 "CMND, 10/13-digit MST, agency code ('000.00.00.H56', 'H56.14'), dossier code "
                 "('<agency>-YYMMDD-NNNN') or procedure code ('1.000894')",
                 field="value",
+                reason=IdentifierReason.FORMAT,
             )
         normalized, parts = describe_identifier(value, chosen)
     except InvalidIdentifierError as exc:

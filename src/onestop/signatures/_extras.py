@@ -3,7 +3,8 @@
 The package works with extras: ``signatures`` (cryptography, asn1crypto), ``pdf`` (pyHanko)
 and ``http`` (httpx). When one is missing, callers get a :class:`~onestop.errors.MissingExtraError`
 that says which extra to install (also an ``ImportError``), not a bare
-``ModuleNotFoundError`` from deep inside.
+``ModuleNotFoundError`` from deep inside. The module-to-extra table and the error are those of
+:mod:`onestop._lazy`, shared by every lazy package; this module adds the quiet import.
 """
 
 from __future__ import annotations
@@ -12,38 +13,10 @@ import importlib
 import warnings
 from types import ModuleType
 
+from onestop._lazy import EXTRA_OF, load_module, missing_extra
 from onestop.errors import MissingExtraError
 
 __all__ = ["EXTRA_OF", "MissingExtraError", "import_quietly", "missing_extra", "require"]
-
-#: Top-level import name -> the onestop extra that installs it.
-EXTRA_OF: dict[str, str] = {
-    "cryptography": "signatures",
-    "asn1crypto": "signatures",
-    "pyhanko": "pdf",
-    "pyhanko_certvalidator": "pdf",
-    "httpx": "http",
-}
-
-
-def missing_extra(exc: ImportError, *, feature: str) -> MissingExtraError | None:
-    """The error to raise for ``exc`` when it is a missing optional dependency, else ``None``.
-
-    Args:
-        exc: the import failure.
-        feature: what the caller was doing, for the message (e.g. ``"PDF signatures"``).
-    """
-    name = (exc.name or "").split(".")[0]
-    extra = EXTRA_OF.get(name)
-    if extra is None:
-        return None
-    error = MissingExtraError(
-        f"{extra}: {feature} need the optional dependency {name!r}; install it with "
-        f"pip install 'onestop-vn[{extra}]'",
-        field=extra,
-    )
-    error.name = name
-    return error
 
 
 def import_quietly(module: str) -> ModuleType:
@@ -74,10 +47,4 @@ def require(module: str, *, feature: str) -> ModuleType:
     Raises:
         MissingExtraError: when the module (an optional dependency) is not installed.
     """
-    try:
-        return import_quietly(module)
-    except ImportError as exc:
-        error = missing_extra(exc, feature=feature)
-        if error is None:
-            raise
-        raise error from exc
+    return load_module(module, feature=feature, importer=import_quietly)
