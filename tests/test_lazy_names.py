@@ -44,9 +44,7 @@ def test_the_lazy_packages_are_found():
 
 
 def test_every_stub_belongs_to_a_lazy_package():
-    stubs = {
-        ".".join(p.parent.relative_to(SRC.parent).parts) for p in SRC.rglob("__init__.pyi")
-    }
+    stubs = {".".join(p.parent.relative_to(SRC.parent).parts) for p in SRC.rglob("__init__.pyi")}
     assert stubs == set(PACKAGES)
 
 
@@ -165,9 +163,7 @@ def test_unknown_name_is_an_attribute_error_naming_the_package(tmp_path, monkeyp
 
 
 def test_a_missing_module_that_is_not_an_extra_is_not_disguised(tmp_path, monkeypatch):
-    init = _fake_package(
-        tmp_path, monkeypatch, "from no_such_module_here import thing as thing\n"
-    )
+    init = _fake_package(tmp_path, monkeypatch, "from no_such_module_here import thing as thing\n")
     getattr_, _ = attach_stub("lazyfake", str(init))
     with pytest.raises(ModuleNotFoundError) as info:
         getattr_("thing")
