@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 import inspect
 import pickle
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -288,3 +289,49 @@ def test_a_full_sequence_is_a_sequence_reason():
     with pytest.raises(SequenceExhaustedError) as info:
         DossierCodeGenerator(Full()).next("H56", dt.date(2026, 1, 1))
     assert info.value.reason is IdentifierReason.SEQUENCE
+
+
+DOCS = Path(__file__).resolve().parents[1] / "docs" / "index.md"
+
+
+def _docs_table(marker: str) -> list[list[str]]:
+    """The rows of the Markdown table that follows ``marker`` in docs/index.md."""
+    lines = DOCS.read_text(encoding="utf-8").split(marker, 1)[1].splitlines()[1:]
+    rows = []
+    for line in lines[2:]:
+        if not line.startswith("|"):
+            break
+        rows.append([cell.strip() for cell in line.strip("|").split("|")])
+    return rows
+
+
+def test_the_error_code_table_in_the_docs_matches_the_tree():
+    from onestop.cli._app import BAD_INPUT_ERRORS
+    from onestop.models import SequenceExhaustedError
+
+    def row(cls):
+        also = [
+            b.__name__
+            for b in (ValueError, OSError, ImportError, TimeoutError, ConnectionError)
+            if issubclass(cls, b)
+            and not (b is OSError and issubclass(cls, TimeoutError | ConnectionError))
+        ]
+        name = f"`{cls.__name__}`" + (
+            "" if cls.__module__ == "onestop.errors" else " (`onestop.models`)"
+        )
+        return [
+            f"`{cls.code}`",
+            name,
+            f"`{cls.__mro__[1].__name__}`",
+            ", ".join(f"`{b}`" for b in also) or "—",
+            "2" if issubclass(cls, BAD_INPUT_ERRORS) else "1",
+        ]
+
+    documented = _docs_table("<!-- error codes:")
+    expected = [row(cls) for cls in [*_error_classes(), SequenceExhaustedError]]
+    assert sorted(documented) == sorted(expected)
+
+
+def test_the_identifier_reason_table_in_the_docs_matches_the_enum():
+    documented = [cells[0] for cells in _docs_table("<!-- identifier reasons:")]
+    assert documented == [f"`{reason.value}`" for reason in IdentifierReason]
