@@ -26,6 +26,14 @@ PUBLIC_PACKAGES = [
 EXPECTED_TOP_LEVEL = frozenset(
     {
         "__version__",
+        # the subpackages: the full API, imported on first use
+        "connectors",
+        "deadlines",
+        "errors",
+        "models",
+        "signatures",
+        "testing",
+        "tz",
         # models
         "AgencyCode",
         "Applicant",

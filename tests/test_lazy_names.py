@@ -64,7 +64,8 @@ def test_runtime_names_are_the_stub_names(package):
 def test_every_name_resolves_to_the_object_the_stub_names(package):
     module = importlib.import_module(package)
     for name, (source, attribute) in stub_names(package, str(_stub(package))).items():
-        expected = getattr(importlib.import_module(source), attribute)
+        loaded = importlib.import_module(source)
+        expected = getattr(loaded, attribute) if attribute else loaded
         assert getattr(module, name) is expected, f"{package}.{name}"
 
 
@@ -219,3 +220,16 @@ def test_reading_the_stub_does_not_import_ast():
     code = "import sys, onestop\nonestop.__all__\nprint('ast' in sys.modules)"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, check=True, text=True)
     assert done.stdout.strip() == "False"
+
+
+def test_subpackages_are_attributes_of_the_top_level():
+    """``import onestop`` then ``onestop.errors.X`` / ``onestop.deadlines.X``, loaded on use."""
+    code = (
+        "import sys, onestop\n"
+        "assert 'onestop.deadlines' not in sys.modules\n"
+        "print(onestop.deadlines.__name__, onestop.errors.OneStopError.__name__)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, check=True, text=True)
+    assert done.stdout.split() == ["onestop.deadlines", "OneStopError"]
+    top = stub_names("onestop", str(_stub("onestop")))
+    assert top["deadlines"] == ("onestop.deadlines", "")

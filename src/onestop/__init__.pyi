@@ -5,6 +5,13 @@ The top level holds the nouns most programs need; everything else lives in its s
 :mod:`onestop.connectors`, :mod:`onestop.testing`, :mod:`onestop.errors`, :mod:`onestop.tz`).
 """
 
+from . import connectors as connectors
+from . import deadlines as deadlines
+from . import errors as errors
+from . import models as models
+from . import signatures as signatures
+from . import testing as testing
+from . import tz as tz
 from ._version import __version__ as __version__
 from .connectors import AsyncPortalClient as AsyncPortalClient
 from .connectors import Outbox as Outbox

@@ -23,8 +23,9 @@ not installed becomes a :class:`~onestop.errors.MissingExtraError` naming the ex
 (also an ``ImportError``), for every lazy package, instead of a bare ``ModuleNotFoundError``.
 
 Only ``from <module> import <name> as <name>`` statements are public names (PEP 484's rule for
-stubs); any other import in a stub is private to the stub, and any other statement is refused,
-so that a stub cannot declare a name that would not load.
+stubs), including subpackages (``from . import models as models``, imported on first access);
+any other import in a stub is private to the stub, and any other statement is refused, so that
+a stub cannot declare a name that would not load.
 """
 
 from __future__ import annotations
@@ -130,7 +131,8 @@ def stub_names(package: str, stub: str) -> dict[str, tuple[str, str]]:
         stub: the path of its ``__init__.pyi``.
 
     Returns:
-        Public name -> ``(module, attribute)`` where it is defined, in the stub's order.
+        Public name -> ``(module, attribute)`` where it is defined, in the stub's order; a
+        subpackage declared as ``from . import sub as sub`` is ``("<package>.sub", "")``.
 
     Raises:
         ImportError: the stub is missing, or holds a statement other than a docstring and
@@ -154,7 +156,10 @@ def stub_names(package: str, stub: str) -> dict[str, tuple[str, str]]:
             source = _resolve(package, node.module, node.level)
             for alias in node.names:
                 if alias.asname is not None and alias.asname == alias.name:
-                    names[alias.name] = (source, alias.name)
+                    if source == package:  # ``from . import sub as sub``: the subpackage
+                        names[alias.name] = (f"{package}.{alias.name}", "")
+                    else:
+                        names[alias.name] = (source, alias.name)
             continue
         if isinstance(node, ast.Import) or (
             index == 0 and isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
@@ -205,7 +210,7 @@ def attach_stub(
                 raise AttributeError(f"module {package!r} has no attribute {name!r}")
             module, attribute = where
             loaded = load_module(module, feature=f"{package}.{name}", importer=importer)
-            value = getattr(loaded, attribute)
+            value = getattr(loaded, attribute) if attribute else loaded
         setattr(namespace, name, value)
         return value
 
