@@ -391,11 +391,11 @@ def verify_command(
     nothing but further signatures may follow an approval signature (``--allow-changes``
     relaxes that for forms); a certified PDF allows what its certification allows.
     """
+    _library_logs()
     from onestop.signatures.certificates import load_certificates
     from onestop.signatures.cms import verify_bytes
     from onestop.signatures.trust import RevocationPolicy, TrustStore
 
-    _library_logs()
     changes = _ALLOWED_CHANGES.get(allow_changes.strip().lower().replace("-", "_"))
     if changes is None:
         raise SignatureError(
