@@ -25,6 +25,7 @@ import tempfile
 TARGETS = {
     "pydantic (anchor)": "import pydantic",
     "onestop": "import onestop",
+    "onestop + stub parse (__all__)": "import onestop; onestop.__all__",
     "onestop.models": "import onestop.models",
     "onestop.deadlines": "import onestop.deadlines",
     "onestop + first Dossier use": "import onestop; onestop.Dossier",

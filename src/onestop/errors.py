@@ -1,26 +1,27 @@
 """The exception and warning tree of onestop.
 
 Every error onestop raises on purpose derives from :class:`OneStopError`, and each also
-subclasses the built-in it behaves like, so ``except ValueError`` keeps working for callers
-that validate input::
+subclasses the built-in it behaves like (``except ValueError`` keeps catching bad input,
+``except OSError`` a disk that fails, ``except ImportError`` a missing optional dependency)::
 
     OneStopError(Exception)
     ├── InvalidInputError(OneStopError, ValueError)          bad value given by a caller
-    │   ├── InvalidIdentifierError                           CCCD, MST, agency or dossier code
+    │   ├── InvalidIdentifierError(.reason)                  CCCD, MST, agency or dossier code
     │   ├── InvalidDossierError                              a model that does not validate
     │   │   └── InvalidTransitionError                       illegal status change
-    │   ├── ConfigurationError                               bad option, missing setting
-    │   │   └── MissingExtraError(…, ImportError)            optional dependency not installed
     │   └── FormError                                        a form the dossier cannot give
+    ├── ConfigurationError(OneStopError)                     bad option, missing setting
+    │   └── MissingExtraError(ConfigurationError, ImportError)  optional dependency missing
     ├── CalendarError(OneStopError, ValueError)
     │   ├── CalendarDataMissingError                         year outside the covered range
     │   ├── LunarDateError                                   lunar date that does not exist
     │   └── CalendarDataError                                an invalid holiday/notice file
     ├── DeadlineError(OneStopError, ValueError)              a deadline that cannot be computed
-    ├── StorageError(OneStopError, OSError)                  a local database cannot be used
     ├── SignatureError(OneStopError, ValueError)             malformed certificate/signature/PDF
     │   └── CertificateError
-    └── ConnectorError(OneStopError)
+    ├── StorageError(OneStopError, OSError)                  a local database cannot be used
+    │   └── OutboxError                                      the durable outbox cannot be used
+    └── ConnectorError(OneStopError)                         a call to an external service
         ├── TransportError                                   the call did not get an HTTP answer
         │   ├── ConnectTimeoutError(TransportError, TimeoutError)
         │   ├── ReadTimeoutError(TransportError, TimeoutError)
@@ -32,21 +33,32 @@ that validate input::
         │   ├── ConflictError                                e.g. "đã tồn tại" on create
         │   ├── RateLimitedError(.retry_after)               429
         │   └── ServerError                                  5xx
-        ├── UnexpectedResponseError                          2xx body that does not fit the schema
-        └── OutboxError                                      the durable outbox cannot be used
+        └── UnexpectedResponseError                          2xx body that does not fit the schema
 
     OneStopWarning(UserWarning)
-    ├── ProvisionalCalendarWarning                           a year with no official notice yet
-    └── EstimatedDateWarning                                 a date computed from estimated data
+    └── ProvisionalCalendarWarning                           a year with no official notice yet
+
+Where each kind of failure sits, and why:
+
+* a wrong *value* passed by the caller is :class:`InvalidInputError` (a ``ValueError``);
+* a wrong *setting* (a missing environment variable, contradictory options, an extra that is
+  not installed) is :class:`ConfigurationError`: not a ``ValueError``, because no argument of
+  the failing call is at fault and ``except ValueError`` around a parse must not swallow it;
+* a *local* store that fails (the dossier-number sequence database, the outbox file) is
+  :class:`StorageError` (an ``OSError``), never a :class:`ConnectorError`: retrying the portal
+  does not repair a locked or full disk.
 
 Each class has a stable ``code`` (a short snake_case string) that machine clients, the CLI
-(``onestop … --json``) and logs use; codes never change once released. Messages say what was
-wrong and what to do, and never contain personal data: identity numbers are masked with
-:func:`mask_id`.
+(``onestop … --json``) and logs use; codes never change once released.
+:class:`InvalidIdentifierError` also carries a machine :attr:`~InvalidIdentifierError.reason`
+(an :class:`IdentifierReason`) that says which check failed, so that callers never parse
+messages. Messages say what was wrong and what to do, and never contain personal data:
+identity numbers are masked with :func:`mask_id`.
 """
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Any, ClassVar
 
 __all__ = [
@@ -61,8 +73,8 @@ __all__ = [
     "ConnectTimeoutError",
     "ConnectorError",
     "DeadlineError",
-    "EstimatedDateWarning",
     "FormError",
+    "IdentifierReason",
     "InvalidDossierError",
     "InvalidIdentifierError",
     "InvalidInputError",
@@ -127,8 +139,21 @@ class OneStopError(Exception):
         return self.message
 
     def to_dict(self) -> dict[str, str | None]:
-        """A JSON-ready form: ``{"code", "message", "field"}``."""
+        """A JSON-ready form: ``{"code", "message", "field"}`` (some classes add keys)."""
         return {"code": self.code, "message": self.message, "field": self.field}
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Pickle by state, not by constructor arguments: subclasses take required keyword
+        # arguments (``reason``, ``status_code``) that ``Exception.args`` does not hold, and
+        # errors cross process boundaries (multiprocessing pools validating identifiers).
+        return (_restore, (type(self), self.message), self.__dict__)
+
+
+def _restore(cls: type[OneStopError], message: str) -> OneStopError:
+    """Rebuild a pickled error: the instance without ``__init__``, then its state."""
+    error = cls.__new__(cls, message)
+    Exception.__init__(error, message)
+    return error
 
 
 class InvalidInputError(OneStopError, ValueError):
@@ -137,13 +162,64 @@ class InvalidInputError(OneStopError, ValueError):
     code = "invalid_input"
 
 
+class IdentifierReason(StrEnum):
+    """Which check an identifier failed: :attr:`InvalidIdentifierError.reason`.
+
+    The values are stable, machine-readable strings (also in the CLI's JSON error object of
+    ``onestop check-id``); the message gives the human details.
+    """
+
+    #: Not a string (or, for a part given to a ``build()`` method, not of the expected type).
+    TYPE = "type"
+    #: Empty after stripping white space.
+    EMPTY = "empty"
+    #: Wrong number of characters or digits (CCCD 12, CMND 9, MST 10/13, agency code ≤ 35).
+    LENGTH = "length"
+    #: A character that the form does not allow (a letter in a CCCD, ``@`` in an agency code).
+    CHARACTERS = "characters"
+    #: The parts are not arranged as the form requires (separators, groups, a national prefix).
+    FORMAT = "format"
+    #: The MST check digit is wrong, or no check digit exists for the first nine digits.
+    CHECKSUM = "checksum"
+    #: The CCCD province (birth-registration) code, or a province code, is not known.
+    PROVINCE = "province"
+    #: The CCCD birth year is in the future, or cannot be encoded (outside 1900–2399).
+    BIRTH_YEAR = "birth_year"
+    #: The sex cannot be encoded in a CCCD (only ``"male"`` or ``"female"``).
+    SEX = "sex"
+    #: The last six digits of a CCCD being built are out of range.
+    SERIAL = "serial"
+    #: The branch number of a 13-digit MST is ``000`` or out of range.
+    BRANCH = "branch"
+    #: The agency part of a procedure or dossier code is not an agency code.
+    AGENCY = "agency"
+    #: A date part (dossier code ``YYMMDD``, receipt date) is not a real date or out of range.
+    DATE = "date"
+    #: The daily number of a dossier code is ``0000``, malformed, or past ``9999``.
+    SEQUENCE = "sequence"
+    #: An unknown province era (``"2008"`` and ``"2025"`` exist).
+    ERA = "era"
+
+
 class InvalidIdentifierError(InvalidInputError):
     """An official code or identity number (CCCD, CMND, MST, agency, dossier, procedure code).
 
     The message names the field, the reason and the expected form; the value itself is masked.
+
+    Attributes:
+        reason: which check failed (an :class:`IdentifierReason`), for programs: branch on
+            it instead of parsing the message.
     """
 
     code = "invalid_identifier"
+
+    def __init__(self, message: str, *, reason: IdentifierReason, field: str | None = None) -> None:
+        super().__init__(message, field=field)
+        self.reason = IdentifierReason(reason)
+
+    def to_dict(self) -> dict[str, str | None]:
+        """A JSON-ready form: ``{"code", "message", "field", "reason"}``."""
+        return {**super().to_dict(), "reason": self.reason.value}
 
 
 class InvalidDossierError(InvalidInputError):
@@ -161,8 +237,11 @@ class InvalidTransitionError(InvalidDossierError):
     code = "invalid_transition"
 
 
-class ConfigurationError(InvalidInputError):
-    """A missing or contradictory option or setting (for example a missing environment variable)."""
+class ConfigurationError(OneStopError):
+    """A missing or contradictory option or setting (for example a missing environment variable).
+
+    Not a ``ValueError``: the caller's arguments are fine, the set-up is not.
+    """
 
     code = "configuration_error"
 
@@ -171,7 +250,7 @@ class MissingExtraError(ConfigurationError, ImportError):
     """An optional dependency of onestop is not installed; the message names the extra.
 
     It is a :class:`ConfigurationError` (so ``except OneStopError`` and the CLI treat it as a
-    setup problem) and an :class:`ImportError` (so code written as ``try: from
+    set-up problem) and an :class:`ImportError` (so code written as ``try: from
     onestop.signatures import sign_pdf`` / ``except ImportError:`` keeps working).
     """
 
@@ -226,6 +305,15 @@ class StorageError(OneStopError, OSError):
     """
 
     code = "storage_error"
+
+
+class OutboxError(StorageError):
+    """The durable outbox database cannot be opened or used (locked, read-only, not an outbox).
+
+    A local failure, not a failure of the portal: it is a :class:`StorageError`.
+    """
+
+    code = "outbox_error"
 
 
 class SignatureError(OneStopError, ValueError):
@@ -362,19 +450,9 @@ class UnexpectedResponseError(ConnectorError):
     code = "unexpected_response"
 
 
-class OutboxError(ConnectorError):
-    """The durable outbox database cannot be opened or used."""
-
-    code = "outbox_error"
-
-
 class OneStopWarning(UserWarning):
     """Root of onestop's warnings."""
 
 
 class ProvisionalCalendarWarning(OneStopWarning):
     """A year has no official civil-service notice yet; its days off come from the statutes."""
-
-
-class EstimatedDateWarning(OneStopWarning):
-    """A result depends on estimated data (for example a provisional holiday)."""

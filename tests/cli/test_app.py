@@ -18,6 +18,7 @@ import typer.main
 import onestop
 from onestop.cli import _app as cli_app
 from onestop.errors import InvalidInputError
+from onestop.tz import format_instant
 
 
 def test_version(app, runner):
@@ -216,9 +217,9 @@ def test_print_json_shows_instants_in_vietnam_time(capsys):
         "day": "2026-02-13",
         "when": "15:00:00",
     }
-    assert cli_app.format_instant(utc) == "2026-02-13T10:00:00+07:00"
+    assert format_instant(utc) == "2026-02-13T10:00:00+07:00"
     with pytest.raises(InvalidInputError):
-        cli_app.format_instant(dt.datetime(2026, 2, 13, 3, 0))  # naive: no offset to convert
+        format_instant(dt.datetime(2026, 2, 13, 3, 0))  # naive: no offset to convert
 
 
 def test_empty_option_values_are_usage_errors(app, runner):

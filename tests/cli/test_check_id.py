@@ -6,13 +6,15 @@ import json
 
 import pytest
 
-KEYS = {"valid", "kind", "normalized", "parts", "error"}
+KEYS = {"ok", "error", "valid", "kind", "normalized", "parts"}
 
 
 def run_json(app, runner, *args):
     result = runner.invoke(app, ["check-id", *args, "--json"])
     data = json.loads(result.stdout)
-    assert set(data) == KEYS
+    # the envelope: payload keys on success, only ok/error when the value is invalid
+    assert set(data) == (KEYS if result.exit_code == 0 else {"ok", "error"})
+    assert data["ok"] is (result.exit_code == 0)
     return result.exit_code, data
 
 
@@ -74,28 +76,25 @@ def test_explicit_kind_mst_accepts_personal_id(app, runner):
 
 
 @pytest.mark.parametrize(
-    ("args", "kind", "reason"),
+    ("args", "field", "words", "reason"),
     [
-        (["0100109107"], "mst", "check digit"),
-        (["097203001234"], "cccd", "birth-registration code"),
-        (["000.00.53.H48-220931-0099"], "dossier", "not a real date"),
-        (["0100109106", "--kind", "cccd"], "cccd", "not 12"),
-        (["12345"], None, "not recognisable"),
+        (["0100109107"], "tax_code", "check digit", "checksum"),
+        (["097203001234"], "citizen_id", "birth-registration code", "province"),
+        (["000.00.53.H48-220931-0099"], "dossier_code", "not a real date", "date"),
+        (["0100109106", "--kind", "cccd"], "citizen_id", "not 12", "length"),
+        (["07920300123x", "--kind", "cccd"], "citizen_id", "not a digit", "characters"),
+        (["12345"], "value", "not recognisable", "format"),
     ],
 )
-def test_invalid_values(app, runner, args, kind, reason):
+def test_invalid_values(app, runner, args, field, words, reason):
+    """Exit 2 with the error object, whose machine ``reason`` says which check failed."""
     code, data = run_json(app, runner, *args)
     assert code == 2
-    assert data["valid"] is False
-    assert data["kind"] == kind
-    assert data["normalized"] is None
-    assert data["parts"] is None
+    assert data["ok"] is False
+    assert set(data["error"]) == {"code", "message", "field", "reason"}
     assert data["error"]["code"] == "invalid_identifier"
-    assert reason in data["error"]["message"]
-    assert set(data["error"]) == {"code", "message", "field"}
-    field = {None: "value", "cccd": "citizen_id", "dossier": "dossier_code", "mst": "tax_code"}[
-        kind
-    ]
+    assert data["error"]["reason"] == reason
+    assert words in data["error"]["message"]
     assert data["error"]["field"] == field
     assert data["error"]["message"].startswith(f"{field}: ")
 
@@ -133,7 +132,7 @@ def test_provinces_json(app, runner):
     result = runner.invoke(app, ["provinces", "--json"])
     assert result.exit_code == 0
     data = json.loads(result.stdout)
-    assert set(data) == {"era", "count", "provinces"}
+    assert set(data) == {"ok", "error", "era", "count", "provinces"}
     assert data["era"] == "2025"
     assert data["count"] == len(data["provinces"]) == 34
     tay_ninh = next(p for p in data["provinces"] if p["name_vi"] == "Tây Ninh")

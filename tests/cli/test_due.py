@@ -19,6 +19,8 @@ def test_due_json_tet_2026(app, runner):
     assert result.exit_code == 0, result.output
     data = _json(result)
     assert set(data) == {
+        "ok",
+        "error",
         "due",
         "received",
         "amount",
@@ -131,8 +133,8 @@ def test_due_text_output(app, runner):
 @pytest.mark.parametrize(
     ("args", "field"),
     [
-        (["--received", "2026-02-13T10:00:00", "--amount", "5"], "received"),
         (["--received", "yesterday", "--amount", "5"], "received"),
+        (["--received", "2026-02-30T10:00:00", "--amount", "5"], "received"),
         (["--received", "2026-02-13T10:00:00+07:00", "--unit", "weeks"], "unit"),
         (["--received", "2026-02-13T10:00:00+07:00", "--amount", "-1"], "amount"),
         (["--received", "2026-02-13T10:00:00+07:00", "--policy", "nope"], "policy"),
@@ -176,6 +178,8 @@ def test_working_days_json(app, runner):
     result = runner.invoke(app, ["working-days", "2026-02-13", "2026-02-27", "--json"])
     assert result.exit_code == 0
     assert _json(result) == {
+        "ok": True,
+        "error": None,
         "from": "2026-02-13",
         "to": "2026-02-27",
         "working_days": 5,
@@ -190,6 +194,52 @@ def test_working_days_json(app, runner):
     result = runner.invoke(app, ["working-days", "2026-01-01", "2026-01-11"])
     assert result.exit_code == 0
     assert "6 working days in (2026-01-01, 2026-01-11]" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("flags", "count", "interval"),
+    [
+        ([], 5, "(2026-02-13, 2026-02-27]"),
+        (["--include-start"], 6, "[2026-02-13, 2026-02-27]"),
+        (["--exclude-start"], 5, "(2026-02-13, 2026-02-27]"),
+        (["--exclude-end"], 4, "(2026-02-13, 2026-02-27)"),
+        (["--include-end"], 5, "(2026-02-13, 2026-02-27]"),
+        (["--include-start", "--exclude-end"], 5, "[2026-02-13, 2026-02-27)"),
+    ],
+)
+def test_working_days_flags_are_symmetric(app, runner, flags, count, interval):
+    """Issue 10: each end has its --include-/--exclude- pair (was --include-start, --exclude-end
+    only)."""
+    result = runner.invoke(app, ["working-days", "2026-02-13", "2026-02-27", *flags, "--json"])
+    data = _json(result)
+    assert data["working_days"] == count
+    assert (data["include_start"], data["include_end"]) == (
+        interval[0] == "[",
+        interval[-1] == "]",
+    )
+    text = runner.invoke(app, ["working-days", "2026-02-13", "2026-02-27", *flags])
+    assert f"{count} working days in {interval}" in text.stdout
+
+
+def test_working_days_reads_vietnamese_dates(app, runner):
+    result = runner.invoke(app, ["working-days", "13/02/2026", "27/02/2026", "--json"])
+    assert _json(result)["working_days"] == 5
+
+
+def test_a_receipt_without_offset_is_vietnam_time(app, runner):
+    """Issue 10: one parser for every option; ``--received`` read a local time as an error."""
+    naive = runner.invoke(
+        app, ["due", "--received", "2026-02-13T10:00:00", "--amount", "5", "--json"]
+    )
+    vietnamese = runner.invoke(
+        app, ["due", "--received", "13/02/2026 10:00", "--amount", "5", "--json"]
+    )
+    aware = runner.invoke(
+        app, ["due", "--received", "2026-02-13T10:00:00+07:00", "--amount", "5", "--json"]
+    )
+    assert naive.exit_code == vietnamese.exit_code == 0, naive.output
+    assert _json(naive) == _json(vietnamese) == _json(aware)
+    assert _json(naive)["received"] == "2026-02-13T10:00:00+07:00"
 
 
 def test_working_days_bad_date(app, runner):

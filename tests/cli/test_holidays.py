@@ -11,7 +11,7 @@ def test_json_2026(app, runner):
     result = runner.invoke(app, ["holidays", "2026", "--json"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    assert set(data) == {"year", "provisional", "holidays"}
+    assert set(data) == {"ok", "error", "year", "provisional", "holidays"}
     assert data["year"] == 2026 and data["provisional"] is False
     assert set(data["holidays"][0]) == {
         "date",

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-KEYS = {"solar", "lunar", "can_chi", "calendar", "text"}
+KEYS = {"ok", "error", "solar", "lunar", "can_chi", "calendar", "text"}
 
 
 def _json(result):
@@ -22,6 +22,13 @@ def test_to_lunar_json(app, runner):
     assert data["lunar"] == {"year": 2026, "month": 1, "day": 1, "leap": False}
     assert data["can_chi"] == {"year": "Bính Ngọ", "month": "Canh Dần", "day": "Nhâm Tuất"}
     assert data["calendar"] == "vn"
+
+
+def test_the_date_is_read_like_every_other_date_option(app, runner):
+    """Issue 10: one date parser (onestop.tz.parse_date): ISO 8601 or dd/mm/yyyy."""
+    iso = _json(runner.invoke(app, ["lunar", "2026-02-17", "--json"]))
+    vietnamese = _json(runner.invoke(app, ["lunar", "17/02/2026", "--json"]))
+    assert iso == vietnamese
 
 
 def test_to_lunar_text(app, runner):
@@ -72,7 +79,7 @@ def test_to_solar_hung_kings(app, runner):
         (["lunar", "--to-solar", "2026/01/01"], "invalid_input", "to_solar"),
         (["lunar", "1700-01-01"], "calendar_data_missing", "date"),
         (["lunar", "2026-02-30"], "invalid_input", "date"),
-        (["lunar", "17/02/2026"], "invalid_input", "date"),
+        (["lunar", "17-02-2026x"], "invalid_input", "date"),
         (["lunar", ""], "invalid_input", "date"),
         (["lunar"], "invalid_input", "date"),
         (["lunar", "2026-02-17", "--to-solar", "2026-01-01"], "invalid_input", "date"),

@@ -1,11 +1,10 @@
-"""``onestop portal push|enqueue|sync|status`` and ``onestop fake-portal``."""
+"""``onestop portal push|enqueue|sync|status|fake`` (and the deprecated ``fake-portal``)."""
 
 from __future__ import annotations
 
 import json
 import os
 import re
-import select
 import signal
 import socket
 import sqlite3
@@ -19,7 +18,7 @@ import pytest
 from onestop.connectors import DossierRecord, Outbox, set_testing
 from onestop.testing import make_dossier
 
-STATUS_KEYS = {"ok", "outbox", "stats", "retrying", "dead_letters"}
+STATUS_KEYS = {"ok", "error", "outbox", "stats", "retrying", "dead_letters"}
 STATS_KEYS = {
     "pending",
     "in_flight",
@@ -57,7 +56,10 @@ def invoke_json(app, runner, *args):
 def test_push_creates_then_updates(app, runner, served, dossier_file):
     dossier, path = dossier_file
     code, data = invoke_json(app, runner, "portal", "push", str(path))
-    assert (code, data) == (0, {"ok": True, "code": str(dossier.code), "created": True})
+    assert (code, data) == (
+        0,
+        {"ok": True, "error": None, "code": str(dossier.code), "created": True},
+    )
     code, data = invoke_json(app, runner, "portal", "push", str(path))
     assert data["created"] is False
     assert served.dossier(str(dossier.code)).status == str(dossier.status.code)
@@ -200,54 +202,14 @@ def test_status_of_missing_outbox(app, runner, tmp_path):
     assert data["error"]["code"] == "invalid_input"
 
 
-def _start_fake_portal_command():
-    """Run ``onestop fake-portal --port 0 --json`` and return (process, banner)."""
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "from onestop.cli import main; main()",
-            "fake-portal",
-            "--port",
-            "0",
-            "--json",
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    ready, _, _ = select.select([proc.stdout], [], [], 60)
-    assert ready, "no banner within 60 s"
-    lines = []
-    for _ in range(40):  # the JSON object is a dozen lines
-        lines.append(proc.stdout.readline())
-        if lines[-1].strip() in ("}", ""):
-            break
-    return proc, json.loads("".join(lines))
-
-
-def _stop_and_collect(proc, sig):
-    """Send ``sig``, wait for the exit (generous bound: the machine may be loaded)."""
-    try:
-        proc.send_signal(sig)
-        proc.wait(timeout=60)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-        proc.stdout.close()
-        errors = proc.stderr.read()
-        proc.stderr.close()
-    return proc.returncode, errors
-
-
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
-def test_fake_portal_command_serves_on_loopback(sig):
-    proc, info = _start_fake_portal_command()
+def test_fake_portal_command_serves_on_loopback(fake_portal_process, sig):
+    proc, info = fake_portal_process.start()
     try:
         assert info["url"].startswith("http://127.0.0.1:")
         assert set(info) == {
             "ok",
+            "error",
             "url",
             "service_path",
             "login_path",
@@ -263,20 +225,34 @@ def test_fake_portal_command_serves_on_loopback(sig):
         assert answer["error_code"] == 0
         assert answer["session"]
     finally:
-        returncode, errors = _stop_and_collect(proc, sig)
+        returncode, errors = fake_portal_process.stop(proc, sig)
     assert returncode == 0, errors
     assert "Traceback" not in errors
     with pytest.raises(httpx.ConnectError):  # the port was released
         httpx.post(info["url"] + "/login", json={}, timeout=5)
 
 
-def test_fake_portal_command_exits_0_on_sigterm_right_after_the_banner():
+def test_fake_portal_command_exits_0_on_sigterm_right_after_the_banner(fake_portal_process):
     # The signal arrives as early as a client can know the server exists (before any
     # request, possibly before the serving loop started).
-    proc, info = _start_fake_portal_command()
-    returncode, errors = _stop_and_collect(proc, signal.SIGTERM)
+    proc, info = fake_portal_process.start()
+    returncode, errors = fake_portal_process.stop(proc, signal.SIGTERM)
     assert info["ok"] is True
     assert returncode == 0, errors
+
+
+def test_fake_portal_is_a_deprecated_alias_of_portal_fake(app, runner, fake_portal_process):
+    """Issue 10: `onestop portal fake` replaces `onestop fake-portal` (kept one release)."""
+    proc, info = fake_portal_process.start("fake-portal")
+    returncode, errors = fake_portal_process.stop(proc, signal.SIGTERM)
+    assert (info["ok"], info["error"]) == (True, None)
+    assert returncode == 0
+    assert "'onestop fake-portal' is deprecated" in errors
+    assert "use 'onestop portal fake'" in errors
+    root_help = runner.invoke(app, ["--help"]).stdout
+    assert "fake-portal" not in root_help  # hidden
+    portal_help = runner.invoke(app, ["portal", "--help"]).stdout
+    assert "fake" in portal_help
 
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
@@ -465,7 +441,7 @@ def test_sync_exits_0_when_there_is_nothing_to_do(app, runner, served, tmp_path)
     Outbox(outbox).close()
     code, data = invoke_json(app, runner, "portal", "sync", "--outbox", outbox)
     assert (code, data["ok"], data["delivered"]) == (0, True, 0)
-    assert "error" not in data
+    assert data["error"] is None
 
 
 def test_sync_refuses_a_timeout_that_can_outlive_the_outbox_lease(app, runner, served, tmp_path):

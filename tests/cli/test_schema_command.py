@@ -25,7 +25,7 @@ def test_json_envelope(app, runner):
     result = runner.invoke(app, ["schema", "procedure", "--json"])
     assert result.exit_code == 0, result.output
     out = json.loads(result.stdout)
-    assert set(out) == {"ok", "model", "mode", "schema"}
+    assert set(out) == {"ok", "error", "model", "mode", "schema"}
     assert (out["ok"], out["model"], out["mode"]) == (True, "Procedure", "validation")
     assert out["schema"] == json_schema("Procedure")
 
@@ -43,7 +43,7 @@ def test_list_models(app, runner):
     assert result.exit_code == 0
     assert result.stdout.split() == list(MODEL_NAMES)
     result = runner.invoke(app, ["schema", "--json"])
-    assert json.loads(result.stdout) == {"ok": True, "models": list(MODEL_NAMES)}
+    assert json.loads(result.stdout) == {"ok": True, "error": None, "models": list(MODEL_NAMES)}
 
 
 def test_unknown_model_is_bad_input(app, runner):

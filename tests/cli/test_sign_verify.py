@@ -1,12 +1,15 @@
-"""``onestop sign`` / ``onestop verify``: exit codes and the one-JSON-object contract."""
+"""``onestop sign`` / ``onestop verify``: exit codes and the JSON envelope."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
 
-KEYS = {"valid", "intact", "trusted", "signer", "problems", "error"}
+from onestop.tz import VN_TZ
+
+KEYS = {"ok", "error", "valid", "intact", "trusted", "signer", "problems"}
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +56,13 @@ def _verify(app, runner, files, sig, *extra, doc=None):
         ],
     )
     payload = json.loads(result.stdout)
-    assert payload.keys() >= KEYS
+    # The envelope: "ok" mirrors exit status 0; a verdict carries the status keys and a null
+    # error, a failure to verify at all carries only the error.
+    assert payload["ok"] is (result.exit_code == 0)
+    if payload["error"] is None:
+        assert payload.keys() >= KEYS
+    else:
+        assert set(payload) == {"ok", "error"} and result.exit_code in (1, 2)
     return result.exit_code, payload
 
 
@@ -108,7 +117,13 @@ def test_at_option(app, runner, files, tmp_path, test_pki):
     assert code == 0, payload
     code, payload = _verify(app, runner, files, sig, "--at", "yesterday")
     assert code == 2
-    assert payload["error"]["code"] == "signature_error" and "--at" in payload["error"]["message"]
+    assert payload["error"]["code"] == "invalid_input" and payload["error"]["field"] == "at"
+    # one parser for every option: a time without offset is Vietnam time, dd/mm/yyyy works
+    day = test_pki.expired.certificate.not_after.astimezone(VN_TZ) - dt.timedelta(days=1)
+    for text in (f"{day:%Y-%m-%dT%H:%M}", f"{day:%d/%m/%Y %H:%M}"):
+        code, payload = _verify(app, runner, files, sig, "--at", text)
+        assert code == 0, payload
+        assert payload["validated_at"] == f"{day:%Y-%m-%dT%H:%M}:00+07:00"
 
 
 def test_revoked_with_crl(app, runner, files, tmp_path, test_pki):
@@ -122,6 +137,8 @@ def test_revoked_with_crl(app, runner, files, tmp_path, test_pki):
     code, payload = _verify(app, runner, files, sig, *crls)
     assert code == 1
     assert [p["code"] for p in payload["problems"]] == ["revoked"]
+    # a negative answer, not an error: the command did its job
+    assert (payload["ok"], payload["error"], payload["valid"]) == (False, None, False)
 
 
 @pytest.mark.parametrize(
@@ -132,7 +149,7 @@ def test_malformed_signature_is_one_json_object_exit_2(app, runner, files, tmp_p
     sig.write_bytes(garbage)
     code, payload = _verify(app, runner, files, sig)
     assert code == 2
-    assert payload["valid"] is False
+    assert payload["ok"] is False
     assert payload["error"]["code"] == "signature_error"
     assert payload["error"]["field"] == "signature"
 
@@ -192,7 +209,7 @@ def test_unexpected_failure_is_still_one_json_object(app, runner, files, tmp_pat
     sig.write_bytes(b"\x30\x00")
     code, payload = _verify(app, runner, files, sig)
     assert code == 1
-    assert payload["valid"] is False and payload["error"]["code"] == "internal_error"
+    assert payload["ok"] is False and payload["error"]["code"] == "internal_error"
 
 
 def test_verify_signatures_embedded_in_a_pdf(app, runner, files, tmp_path, test_pki):
@@ -309,8 +326,7 @@ def test_usage_errors_keep_the_json_contract(app, runner, files, args, fragment)
     result = runner.invoke(app, args)
     assert result.exit_code == 2
     payload = json.loads(result.stdout)
-    assert payload.keys() >= KEYS
-    assert payload["valid"] is False and payload["problems"] == []
+    assert set(payload) == {"ok", "error"} and payload["ok"] is False
     assert payload["error"]["code"] == "usage_error"
     assert fragment in payload["error"]["message"]
 
@@ -473,7 +489,7 @@ def test_unreadable_crl_file_is_bad_input(app, runner, files, tmp_path):
     crl = tmp_path / "garbage.crl"
     crl.write_bytes(b"not a CRL")
     code, payload = _verify(app, runner, files, sig, "--crl", str(crl))
-    assert code == 2 and payload["valid"] is False
+    assert code == 2 and payload["ok"] is False
     assert (
         payload["error"]["field"] == "crls" and "not a readable CRL" in payload["error"]["message"]
     )

@@ -9,6 +9,7 @@ import socket
 import httpx
 import pytest
 
+from onestop.errors import ConfigurationError
 from onestop.testing import FakePortal
 
 
@@ -122,9 +123,9 @@ def test_injected_http_faults(http, fake_portal):
     with pytest.raises(httpx.RemoteProtocolError):
         fake_portal.drop_next(1)
         call(http, session, "TraCuuHoSo", mahoso="x")
-    with pytest.raises(ValueError):
+    with pytest.raises(ConfigurationError):
         fake_portal.fail_next(1, status=404)
-    with pytest.raises(ValueError):
+    with pytest.raises(ConfigurationError):
         fake_portal.set_fault_rate(1.5)
 
 

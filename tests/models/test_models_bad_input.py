@@ -191,8 +191,11 @@ def test_factory_seed_must_be_a_non_negative_int(seed):
 
 def test_every_error_above_is_a_onestop_error():
     # The classes used above all sit in the tree (a guard against a refactor moving them).
-    for cls in (ConfigurationError, InvalidDossierError, InvalidIdentifierError, InvalidInputError):
+    for cls in (InvalidDossierError, InvalidIdentifierError, InvalidInputError):
         assert issubclass(cls, OneStopError) and issubclass(cls, ValueError)
+    # a bad setting (a store's path, a generator's store) is not a ValueError (issue 10)
+    assert issubclass(ConfigurationError, OneStopError)
+    assert not issubclass(ConfigurationError, ValueError)
 
 
 @pytest.mark.parametrize(
@@ -267,7 +270,7 @@ def test_one_junk_argument_raises_only_onestop_errors(name, func, tmp_path, monk
             if isinstance(result, SqliteSequenceStore):
                 result.close()
         except OneStopError as err:
-            assert isinstance(err, ValueError | OSError), (name, junk)
+            assert isinstance(err, ValueError | OSError | ConfigurationError), (name, junk)
             # The message names the field; a model given a non-object names the model.
             assert err.field or err.message.startswith(f"invalid {name.split('.')[0]} "), (
                 name,

@@ -1,4 +1,15 @@
-"""The shared Typer application, global options and the error/JSON conventions."""
+"""The command line's conventions: the root group, global options, the JSON envelope, errors.
+
+Every command prints, with ``--json``, exactly one JSON object, the *envelope*::
+
+    {"ok": <the exit status is 0>, "error": null | {"code", "message", "field"}, ...payload}
+
+``ok`` mirrors the exit status; ``error`` is non-null only when the command could not do its
+job (exit status 2 for bad input or settings, 1 for other failures); the payload keys of the
+command sit at the top level. A *negative answer* is not an error: ``verify`` of a signature
+that does not verify prints ``"ok": false, "error": null, "valid": false`` and exits with 1.
+The commands are registered in one place, :func:`onestop.cli._commands.build_app`.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +19,7 @@ import json
 import os
 import sys
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from stat import S_ISREG
 from typing import Annotated, Any, ParamSpec, TypeVar
@@ -18,14 +29,15 @@ from rich.console import Console
 from typer.core import TyperGroup, TyperOption
 
 from onestop._version import __version__
-from onestop.deadlines.calendar import VN_TZ
 from onestop.errors import (
     CalendarError,
+    ConfigurationError,
     DeadlineError,
     InvalidInputError,
     OneStopError,
     SignatureError,
 )
+from onestop.tz import format_instant
 
 __all__ = [
     "BAD_INPUT_ERRORS",
@@ -33,13 +45,13 @@ __all__ = [
     "MAX_INPUT_BYTES",
     "JsonOption",
     "UsageError",
-    "app",
     "console",
     "err_console",
     "fail",
-    "format_instant",
     "handle_errors",
+    "make_app",
     "path_value",
+    "print_envelope",
     "print_json",
     "read_input_bytes",
     "read_input_text",
@@ -72,8 +84,8 @@ class _OneStopGroup(TyperGroup):
     """The root command group: reports command-line usage errors the onestop way.
 
     A wrong option value, a missing argument or an unknown option is bad input: it prints one
-    line ``error[usage_error]: <message>`` on standard error (or, with ``--json``, one JSON
-    object ``{"ok": false, "error": {...}}`` on standard output) and exits with status 2,
+    line ``error[usage_error]: <message>`` on standard error (or, with ``--json``, the
+    envelope ``{"ok": false, "error": {...}}`` on standard output) and exits with status 2,
     instead of click's multi-line usage box. An exception that escapes a command without
     :func:`handle_errors` is reported by :func:`fail` too (traceback only with ``--debug``).
     """
@@ -153,29 +165,21 @@ def _usage_error(exc: Exception, *, as_json: bool) -> None:
     """Print a command-line usage error as one line (or one JSON object)."""
     report = usage_error_report(exc)
     if as_json:
-        print_json({"ok": False, "error": report})
+        print_envelope({}, ok=False, error=report)
     else:
         err_console.print(f"error[usage_error]: {report['message']}", markup=False, soft_wrap=True)
 
 
-app = typer.Typer(
-    name="onestop",
-    cls=_OneStopGroup,
-    help="onestop: one-stop (một cửa) administrative procedures: codes, calendars, deadlines, "
-    "signatures and portal sync.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
 
 #: Global options set by the root callback.
 state: dict[str, bool] = {"debug": False}
 
-#: Errors that mean "the input was wrong" (exit status 2).
+#: Errors that mean "the input or the set-up was wrong" (exit status 2).
 BAD_INPUT_ERRORS: tuple[type[OneStopError], ...] = (
     InvalidInputError,
+    ConfigurationError,
     CalendarError,
     DeadlineError,
     SignatureError,
@@ -195,7 +199,6 @@ def _version_callback(value: bool) -> None:
         raise typer.Exit
 
 
-@app.callback()
 def _root(
     version: Annotated[  # noqa: ARG001 - handled by the eager callback
         bool,
@@ -213,6 +216,24 @@ def _root(
 ) -> None:
     """onestop: one-stop (một cửa) administrative procedures toolkit."""
     state["debug"] = debug
+
+
+def make_app() -> typer.Typer:
+    """A root application with the global options and conventions, and no command yet.
+
+    :func:`onestop.cli._commands.build_app` adds every command to it.
+    """
+    app = typer.Typer(
+        name="onestop",
+        cls=_OneStopGroup,
+        help="onestop: one-stop (một cửa) administrative procedures: codes, calendars, "
+        "deadlines, signatures and portal sync.",
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+    )
+    app.callback()(_root)
+    return app
 
 
 #: The largest structured input file (dossier, notice, record JSON/TOML) a command reads: far
@@ -315,23 +336,6 @@ def path_value(value: str) -> Path:
     return Path(value)
 
 
-def format_instant(value: dt.datetime) -> str:
-    """An aware instant as the CLI prints it: ISO 8601 in Vietnam time, ``+07:00`` offset.
-
-    Every instant a command prints (text and JSON) goes through this function, so that a
-    value stored or received in UTC (``…Z``) is shown as the wall-clock time of the one-stop
-    office (Asia/Ho_Chi_Minh), e.g. ``2026-02-13T10:00:00+07:00``.
-
-    Raises:
-        InvalidInputError: ``value`` is naive (it has no offset to convert from).
-    """
-    if value.utcoffset() is None:
-        raise InvalidInputError(
-            "instant: a naive date-time cannot be shown in Vietnam time", field="instant"
-        )
-    return value.astimezone(VN_TZ).isoformat()
-
-
 def _json_default(value: object) -> str:
     if isinstance(value, dt.datetime) and value.utcoffset() is not None:
         return format_instant(value)
@@ -341,32 +345,66 @@ def _json_default(value: object) -> str:
 
 
 def print_json(obj: Any) -> None:
-    """Print one JSON object (UTF-8, Vietnamese kept readable) on standard output.
+    """Print one JSON document (UTF-8, Vietnamese kept readable) on standard output.
 
-    Aware date-times left in ``obj`` are printed with :func:`format_instant` (Vietnam time,
-    ``+07:00``), dates and times in ISO 8601, any other value with ``str()``.
+    Aware date-times left in ``obj`` are printed with :func:`onestop.tz.format_instant`
+    (Vietnam time, ``+07:00``), dates and times in ISO 8601, any other value with ``str()``.
+    Commands print their ``--json`` output with :func:`print_envelope`, which calls this.
     """
     sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=2, default=_json_default) + "\n")
     sys.stdout.flush()
 
 
+#: The keys every ``--json`` output starts with; a payload must not use them.
+_ENVELOPE_KEYS = frozenset({"ok", "error"})
+
+
+def print_envelope(
+    payload: Mapping[str, Any],
+    *,
+    ok: bool = True,
+    error: Mapping[str, Any] | None = None,
+) -> None:
+    """Print a command's ``--json`` output: ``{"ok", "error", ...payload}``.
+
+    Args:
+        payload: the command's own keys (top level of the object).
+        ok: whether the command exits with status 0.
+        error: ``{"code", "message", "field"}`` when the command could not do its job.
+
+    Raises:
+        ValueError: ``payload`` uses ``ok`` or ``error`` (a programming error).
+    """
+    clash = _ENVELOPE_KEYS & set(payload)
+    if clash:
+        raise ValueError(f"payload keys {sorted(clash)} are reserved by the envelope")
+    print_json({"ok": ok, "error": None if error is None else dict(error), **payload})
+
+
 def fail(exc: BaseException, *, as_json: bool) -> typer.Exit:
     """Report an error the onestop way and return the ``typer.Exit`` to raise.
 
-    Bad input exits with 2, every other failure with 1. With ``as_json``, prints
-    ``{"ok": false, "error": {"code", "message", "field"}}`` on standard output; otherwise one
+    Bad input or settings exit with 2, every other failure with 1. With ``as_json``, prints
+    the envelope ``{"ok": false, "error": {"code", "message", "field"}}`` on standard output
+    (the error's own extra keys too, e.g. ``reason`` of an identifier error); otherwise one
     line ``error[<code>]: <message>`` on standard error.
     """
-    field: str | None = None
+    report: dict[str, Any]
     if isinstance(exc, OneStopError):
-        code, message, field = exc.code, exc.message, exc.field
+        report = dict(exc.to_dict())
     else:
-        code, message = "internal_error", f"{type(exc).__name__}: {exc}"
+        report = {
+            "code": "internal_error",
+            "message": f"{type(exc).__name__}: {exc}",
+            "field": None,
+        }
     status = 2 if isinstance(exc, BAD_INPUT_ERRORS) else 1
     if as_json:
-        print_json({"ok": False, "error": {"code": code, "message": message, "field": field}})
+        print_envelope({}, ok=False, error=report)
     else:
-        err_console.print(f"error[{code}]: {message}", markup=False, soft_wrap=True)
+        err_console.print(
+            f"error[{report['code']}]: {report['message']}", markup=False, soft_wrap=True
+        )
     return typer.Exit(status)
 
 

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from enum import StrEnum
 from typing import Annotated, Any
 
 import typer
 
-from onestop.cli._app import JsonOption, app, console, handle_errors, print_json, text_value
+from onestop.cli._app import JsonOption, console, handle_errors, print_envelope, text_value
 from onestop.deadlines.lunar import LunarDate, from_lunar, to_lunar
 from onestop.errors import InvalidInputError
+from onestop.tz import parse_date
 
 __all__ = ["CalendarChoice", "lunar", "lunar_payload"]
 
@@ -29,6 +29,8 @@ _YMD = re.compile(r"(-?[0-9]{1,4})-([0-9]{1,2})-([0-9]{1,2})")
 
 
 def _parse_ymd(text: str, *, field: str) -> tuple[int, int, int]:
+    # A lunar date is not a Gregorian date (day 30 of a lunar month, a leap month): it is
+    # read as three numbers, not with onestop.tz.parse_date.
     match = _YMD.fullmatch(text.strip())
     if match is None:
         msg = f"{field}: expected YEAR-MONTH-DAY (e.g. 2026-01-01), got {text!r}"
@@ -48,12 +50,13 @@ def lunar_payload(ld: LunarDate) -> dict[str, Any]:
     }
 
 
-@app.command("lunar")
 @handle_errors
 def lunar(
     date: Annotated[
         str | None,
-        typer.Argument(help="Gregorian date YYYY-MM-DD to convert to the lunar calendar."),
+        typer.Argument(
+            help="Gregorian date to convert to the lunar calendar: YYYY-MM-DD or dd/mm/yyyy."
+        ),
     ] = None,
     to_solar: Annotated[
         str | None,
@@ -90,16 +93,11 @@ def lunar(
             msg = "leap: --leap only applies to --to-solar"
             raise InvalidInputError(msg, field="leap")
         assert date is not None  # noqa: S101 - checked above, for the type checker
-        year, month, day = _parse_ymd(date, field="date")
-        try:
-            solar = dt.date(year, month, day)
-        except ValueError as exc:
-            msg = f"date: {date!r} is not a Gregorian date ({exc})"
-            raise InvalidInputError(msg, field="date") from None
+        solar = parse_date(date, field="date")
     ld = to_lunar(solar, calendar=calendar.value)
     payload = lunar_payload(ld)
     if json_:
-        print_json(payload)
+        print_envelope(payload)
         return
     leap_text = " (nhuận)" if ld.leap else ""
     console.print(f"Dương lịch: {solar.isoformat()}", markup=False)

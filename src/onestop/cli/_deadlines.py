@@ -9,14 +9,12 @@ import typer
 
 from onestop.cli._app import (
     JsonOption,
-    app,
     console,
-    format_instant,
     handle_errors,
-    print_json,
+    print_envelope,
     text_value,
 )
-from onestop.deadlines.calendar import VN_TZ, WorkCalendar, civil_service_calendar
+from onestop.deadlines.calendar import WorkCalendar, civil_service_calendar
 from onestop.deadlines.hours import OfficeHours
 from onestop.deadlines.policies import (
     CountingPolicy,
@@ -27,39 +25,11 @@ from onestop.deadlines.policies import (
 )
 from onestop.errors import InvalidInputError
 from onestop.models import ProcessingTime, TimeUnit
+from onestop.tz import VN_TZ, format_instant, parse_date, parse_instant
 
 __all__ = ["due_command", "working_days_command"]
 
 _UNITS = {u.value.replace("_", "-"): u for u in TimeUnit}
-
-
-def _parse_instant(text: str, field: str) -> dt.datetime:
-    """An aware instant; converted to Vietnam time by the library (which reports overflow)."""
-    try:
-        value = dt.datetime.fromisoformat(text.strip())
-    except ValueError:
-        raise InvalidInputError(
-            f"{field}: {text!r} is not an ISO 8601 date-time; expected e.g. "
-            "2026-02-13T10:00:00+07:00",
-            field=field,
-        ) from None
-    if value.utcoffset() is None:
-        raise InvalidInputError(
-            f"{field}: {text!r} has no UTC offset; add one, e.g. 2026-02-13T10:00:00+07:00 "
-            "(Vietnam local time)",
-            field=field,
-        )
-    return value
-
-
-def _parse_date(text: str, field: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text.strip())
-    except ValueError:
-        raise InvalidInputError(
-            f"{field}: {text!r} is not a date; expected YYYY-MM-DD, e.g. 2026-02-13",
-            field=field,
-        ) from None
 
 
 def _parse_unit(text: str) -> TimeUnit:
@@ -89,7 +59,6 @@ def _calendar(office_hours: str | None = None) -> WorkCalendar:
     return civil_service_calendar(office_hours=hours, warn_provisional=False)
 
 
-@app.command("due")
 @handle_errors
 def due_command(
     received: Annotated[
@@ -98,7 +67,8 @@ def due_command(
             "--received",
             parser=text_value,
             metavar="INSTANT",
-            help="Receipt instant, ISO 8601 with offset: 2026-02-13T10:00:00+07:00.",
+            help="Receipt instant: ISO 8601 (2026-02-13T10:00:00+07:00; without an offset, "
+            "Vietnam time) or dd/mm/yyyy HH:MM.",
         ),
     ],
     amount: Annotated[int, typer.Option("--amount", help="Processing time amount (>= 0).")] = 0,
@@ -156,7 +126,7 @@ def due_command(
     With --json, print one object: due (ISO 8601 with offset), received, amount, unit, policy,
     provisional and explanation (vi, en, steps).
     """
-    when = _parse_instant(received, "received")
+    when = parse_instant(received, field="received")
     time_unit = TimeUnit.WORKING_DAYS if unit is None else _parse_unit(unit)
     if unit is None and policy is not None:
         named = policy_by_name(policy)
@@ -198,7 +168,7 @@ def due_command(
         out["due"] = format_instant(deadline.due)
         out["received"] = format_instant(deadline.received)
         out["explanation"] = explanation
-        print_json(out)
+        print_envelope(out)
         return
     local = deadline.due.astimezone(VN_TZ)
     console.print(
@@ -223,42 +193,52 @@ def due_command(
         console.print(explanation["en"], markup=False, soft_wrap=True)
 
 
-@app.command("working-days")
 @handle_errors
 def working_days_command(
-    start: Annotated[str, typer.Argument(metavar="FROM", help="First date, YYYY-MM-DD.")],
-    end: Annotated[str, typer.Argument(metavar="TO", help="Last date, YYYY-MM-DD.")],
+    start: Annotated[
+        str, typer.Argument(metavar="FROM", help="First date: YYYY-MM-DD or dd/mm/yyyy.")
+    ],
+    end: Annotated[str, typer.Argument(metavar="TO", help="Last date: YYYY-MM-DD or dd/mm/yyyy.")],
     include_start: Annotated[
         bool,
-        typer.Option("--include-start", metavar="", help="Count FROM too (default: excluded)."),
+        typer.Option(
+            "--include-start/--exclude-start",
+            metavar="",
+            help="Count FROM too, or not.",
+        ),
     ] = False,
-    exclude_end: Annotated[
-        bool, typer.Option("--exclude-end", metavar="", help="Do not count TO (default: included).")
-    ] = False,
+    include_end: Annotated[
+        bool,
+        typer.Option(
+            "--include-end/--exclude-end",
+            metavar="",
+            help="Count TO too, or not.",
+        ),
+    ] = True,
     json_: JsonOption = False,
 ) -> None:
     """Count the civil-service working days from FROM to TO: (FROM, TO] by default."""
-    a = _parse_date(start, "from")
-    b = _parse_date(end, "to")
+    a = parse_date(start, field="from")
+    b = parse_date(end, field="to")
     calendar = _calendar()
     count = calendar.working_days_between(
-        a, b, include_start=include_start, include_end=not exclude_end
+        a, b, include_start=include_start, include_end=include_end
     )
     provisional = bool(calendar.provisional_years(a, b))
     if json_:
-        print_json(
+        print_envelope(
             {
                 "from": a.isoformat(),
                 "to": b.isoformat(),
                 "working_days": count,
                 "include_start": include_start,
-                "include_end": not exclude_end,
+                "include_end": include_end,
                 "provisional": provisional,
             }
         )
         return
     left = "[" if include_start else "("
-    right = ")" if exclude_end else "]"
+    right = "]" if include_end else ")"
     console.print(
         f"{count} working days in {left}{a.isoformat()}, {b.isoformat()}{right}"
         + (" (provisional year involved)" if provisional else ""),

@@ -22,23 +22,21 @@ from rich.table import Table
 
 from onestop.cli._app import (
     JsonOption,
-    app,
     console,
-    format_instant,
     handle_errors,
     path_value,
-    print_json,
+    print_envelope,
 )
 from onestop.errors import InvalidInputError, mask_id
+from onestop.tz import VN_TZ, format_instant
 
 __all__ = ["run_demo"]
 
-VN = dt.timezone(dt.timedelta(hours=7), "ICT")
 OFFICER = "Cán bộ Bộ phận Một cửa"
 
 
 def _at(day: str, hhmm: str) -> dt.datetime:
-    return dt.datetime.fromisoformat(f"{day}T{hhmm}:00").replace(tzinfo=VN)
+    return dt.datetime.fromisoformat(f"{day}T{hhmm}:00").replace(tzinfo=VN_TZ)
 
 
 def run_demo(*, workdir: Path, procedure_seed: int = 3) -> dict[str, Any]:
@@ -269,7 +267,6 @@ def _usable_workdir(workdir: Path) -> Path:
     return workdir
 
 
-@app.command("demo")
 @handle_errors
 def demo(
     json_: JsonOption = False,
@@ -290,6 +287,6 @@ def demo(
     else:
         result = run_demo(workdir=_usable_workdir(workdir))
     if json_:
-        print_json({"ok": True, **result})
+        print_envelope(result)
     else:
         _render(result)

@@ -20,12 +20,13 @@ import typer
 
 from onestop.cli._app import (
     JsonOption,
-    app,
     console,
     handle_errors,
-    print_json,
+    path_value,
+    print_envelope,
     read_input_bytes,
     read_input_text,
+    text_value,
 )
 from onestop.errors import ConfigurationError, FormError, InvalidInputError
 
@@ -101,7 +102,6 @@ def _signer(
     )
 
 
-@app.command("form")
 @handle_errors
 def form_command(
     kind: Annotated[
@@ -113,7 +113,7 @@ def form_command(
     dossier_file: Annotated[
         Path, typer.Argument(help="The dossier, as JSON (onestop schema Dossier).")
     ],
-    out: Annotated[Path, typer.Option("--out", help="Where to write the PDF.")],
+    out: Annotated[Path, typer.Option("--out", parser=path_value, help="Where to write the PDF.")],
     html: Annotated[
         bool,
         typer.Option("--html", metavar="", help="Also write the form as HTML beside the PDF."),
@@ -122,6 +122,7 @@ def form_command(
         Path | None,
         typer.Option(
             "--procedure",
+            parser=path_value,
             help="The procedure, as JSON: the list of papers, legal basis, competent body.",
         ),
     ] = None,
@@ -129,44 +130,61 @@ def form_command(
         Path | None,
         typer.Option(
             "--office",
+            parser=path_value,
             help="The issuing office as JSON: agency_name, governing_body, desk_name, place, "
             "lookup_url (with {code}), phone.",
         ),
     ] = None,
     officer: Annotated[
-        str | None, typer.Option("--officer", help="Name of the officer who signs the form.")
+        str | None,
+        typer.Option(
+            "--officer", parser=text_value, help="Name of the officer who signs the form."
+        ),
     ] = None,
     number: Annotated[
-        str | None, typer.Option("--number", help="Document number and symbol (số, ký hiệu).")
+        str | None,
+        typer.Option(
+            "--number", parser=text_value, help="Document number and symbol (số, ký hiệu)."
+        ),
     ] = None,
     item: Annotated[
         list[str] | None,
-        typer.Option("--item", help="supplement: one item to complete; repeatable."),
+        typer.Option(
+            "--item", parser=text_value, help="supplement: one item to complete; repeatable."
+        ),
     ] = None,
     office_hours: Annotated[
         str | None,
         typer.Option(
             "--office-hours",
+            parser=text_value,
             help="The agency's office sessions, e.g. '07:30-11:30,13:00-17:00' (default), for "
             "the appointment.",
         ),
     ] = None,
     sign_key: Annotated[
-        Path | None, typer.Option("--sign-key", help="Sign: private key, PEM or DER.")
+        Path | None,
+        typer.Option("--sign-key", parser=path_value, help="Sign: private key, PEM or DER."),
     ] = None,
     sign_cert: Annotated[
-        Path | None, typer.Option("--sign-cert", help="Sign: the key's certificate.")
+        Path | None,
+        typer.Option("--sign-cert", parser=path_value, help="Sign: the key's certificate."),
     ] = None,
     sign_chain: Annotated[
-        Path | None, typer.Option("--sign-chain", help="Sign: intermediate certificates, PEM.")
+        Path | None,
+        typer.Option(
+            "--sign-chain", parser=path_value, help="Sign: intermediate certificates, PEM."
+        ),
     ] = None,
     sign_p12: Annotated[
-        Path | None, typer.Option("--sign-p12", help="Sign: a PKCS#12 file (key and chain).")
+        Path | None,
+        typer.Option("--sign-p12", parser=path_value, help="Sign: a PKCS#12 file (key and chain)."),
     ] = None,
     password_env: Annotated[
         str | None,
         typer.Option(
             "--password-env",
+            parser=text_value,
             help="Name of an environment variable holding the key or PKCS#12 password.",
         ),
     ] = None,
@@ -226,9 +244,8 @@ def form_command(
     if page is not None and html_path is not None:
         _write_atomically(html_path, page.encode("utf-8"), "out")
     if json_:
-        print_json(
+        print_envelope(
             {
-                "ok": True,
                 "form": record.kind.value,
                 "edition": record.edition.value,
                 "reference": record.reference,

@@ -11,12 +11,11 @@ from rich.text import Text
 
 from onestop.cli._app import (
     JsonOption,
-    app,
     console,
     err_console,
     handle_errors,
     path_value,
-    print_json,
+    print_envelope,
     read_input_text,
 )
 from onestop.deadlines._ics import to_ics
@@ -47,7 +46,6 @@ def holiday_to_json(holiday: Holiday) -> dict[str, Any]:
     }
 
 
-@app.command("holidays")
 @handle_errors
 def holidays_command(
     year: Annotated[int, typer.Argument(help="Gregorian year, 1995–2199.")],
@@ -97,7 +95,7 @@ def holidays_command(
                 field="ics",
             ) from exc
     if json_:
-        print_json(
+        print_envelope(
             {
                 "year": year,
                 "provisional": provisional,

@@ -12,8 +12,8 @@ from typing import Annotated, Any
 
 import typer
 
-from onestop.cli._app import JsonOption, app, console, err_console, handle_errors, print_json
-from onestop.errors import InvalidIdentifierError
+from onestop.cli._app import JsonOption, console, handle_errors, print_envelope, text_value
+from onestop.errors import IdentifierReason, InvalidIdentifierError
 from onestop.models._agency import AgencyCode, DossierCode, ProcedureCode
 from onestop.models._identity import CitizenId, LegacyId, TaxCode
 from onestop.models._provinces import (
@@ -142,51 +142,33 @@ def _print_parts(parts: dict[str, Any], indent: str = "  ") -> None:
             console.print(f"{indent}{key}: {'-' if shown is None else shown}", markup=False)
 
 
-@app.command("check-id")
 @handle_errors
 def check_id(
-    value: Annotated[str, typer.Argument(help="The identifier to check.")],
+    value: Annotated[str, typer.Argument(parser=text_value, help="The identifier to check.")],
     kind: Annotated[
         IdKind | None,
         typer.Option("--kind", help="The kind of identifier; detected from its shape if omitted."),
     ] = None,
     json_: JsonOption = False,
 ) -> None:
-    """Check a CCCD, CMND, MST, agency, dossier or procedure code and show its parts."""
+    """Check a CCCD, CMND, MST, agency, dossier or procedure code and show its parts.
+
+    An invalid identifier exits with status 2; with --json the error object carries the
+    machine ``reason`` (length, characters, checksum, province...).
+    """
     chosen = kind if kind is not None else detect_kind(value)
-    try:
-        if chosen is None:
-            raise InvalidIdentifierError(
-                "value: not recognisable as any identifier; expected a 12-digit CCCD, 9-digit "
-                "CMND, 10/13-digit MST, agency code ('000.00.00.H56', 'H56.14'), dossier code "
-                "('<agency>-YYMMDD-NNNN') or procedure code ('1.000894')",
-                field="value",
-            )
-        normalized, parts = describe_identifier(value, chosen)
-    except InvalidIdentifierError as exc:
-        kind_name = None if chosen is None else chosen.value
-        if json_:
-            print_json(
-                {
-                    "valid": False,
-                    "kind": kind_name,
-                    "normalized": None,
-                    "parts": None,
-                    "error": {"code": exc.code, "message": exc.message, "field": exc.field},
-                }
-            )
-        else:
-            err_console.print(f"error[{exc.code}]: {exc.message}", markup=False, soft_wrap=True)
-        raise typer.Exit(2) from None
+    if chosen is None:
+        raise InvalidIdentifierError(
+            "value: not recognisable as any identifier; expected a 12-digit CCCD, 9-digit "
+            "CMND, 10/13-digit MST, agency code ('000.00.00.H56', 'H56.14'), dossier code "
+            "('<agency>-YYMMDD-NNNN') or procedure code ('1.000894')",
+            field="value",
+            reason=IdentifierReason.FORMAT,
+        )
+    normalized, parts = describe_identifier(value, chosen)
     if json_:
-        print_json(
-            {
-                "valid": True,
-                "kind": chosen.value,
-                "normalized": normalized,
-                "parts": parts,
-                "error": None,
-            }
+        print_envelope(
+            {"valid": True, "kind": chosen.value, "normalized": normalized, "parts": parts}
         )
         return
     console.print(f"valid {chosen.value}: {normalized}", markup=False)
@@ -218,7 +200,6 @@ def _province_row(p: Province) -> dict[str, Any]:
     return row
 
 
-@app.command("provinces")
 @handle_errors
 def list_provinces(
     era: Annotated[
@@ -230,7 +211,7 @@ def list_provinces(
     """List the provinces of an era with their GSO, CCCD and agency (H-) codes."""
     rows = [_province_row(p) for p in provinces(era.value)]
     if json_:
-        print_json({"era": era.value, "count": len(rows), "provinces": rows})
+        print_envelope({"era": era.value, "count": len(rows), "provinces": rows})
         return
     from rich.table import Table
 

@@ -4,12 +4,12 @@
 * ``onestop schema Dossier`` prints the schema itself (pretty JSON), so that
   ``onestop schema Dossier > dossier.schema.json`` gives a file other languages can use.
 * ``onestop schema Dossier --json`` prints the envelope
-  ``{"ok": true, "model": "Dossier", "mode": "validation", "schema": {...}}``; without a model,
-  ``{"ok": true, "models": [...]}``. Errors follow the CLI convention
-  (``{"ok": false, "error": {"code", "message", "field"}}``, exit status 2; also for an
-  ``--out`` directory that cannot be written).
+  ``{"ok": true, "error": null, "model": "Dossier", "mode": "validation", "schema": {...}}``;
+  without a model, ``{"ok": true, "error": null, "models": [...]}``. Errors follow the CLI
+  convention (``{"ok": false, "error": {"code", "message", "field"}}``, exit status 2; also
+  for an ``--out`` directory that cannot be written).
 * ``onestop schema --out DIR`` writes ``DIR/<Model>.schema.json`` for every model (or MODEL);
-  with ``--json`` it prints ``{"ok": true, "mode": ..., "written": [paths]}``.
+  with ``--json`` it prints ``{"ok": true, "error": null, "mode": ..., "written": [paths]}``.
 """
 
 from __future__ import annotations
@@ -22,10 +22,10 @@ import typer
 
 from onestop.cli._app import (
     JsonOption,
-    app,
     console,
     handle_errors,
     path_value,
+    print_envelope,
     print_json,
     text_value,
 )
@@ -38,7 +38,6 @@ if TYPE_CHECKING:
 __all__ = ["schema"]
 
 
-@app.command("schema")
 @handle_errors
 def schema(
     model: Annotated[
@@ -85,13 +84,13 @@ def schema(
                 field="out",
             ) from exc
         if json_:
-            print_json({"ok": True, "mode": mode, "written": written})
+            print_envelope({"mode": mode, "written": written})
         else:
             console.print(f"wrote {len(written)} schema file(s) to {out}", markup=False)
         return
     if model is None:
         if json_:
-            print_json({"ok": True, "models": list(MODEL_NAMES)})
+            print_envelope({"models": list(MODEL_NAMES)})
         else:
             for name in MODEL_NAMES:
                 console.print(name, markup=False)
@@ -99,6 +98,6 @@ def schema(
     # json_schema() checks the mode and raises InvalidInputError naming it.
     result = json_schema(model, mode=cast("SchemaMode", mode))
     if json_:
-        print_json({"ok": True, "model": result["title"], "mode": mode, "schema": result})
+        print_envelope({"model": result["title"], "mode": mode, "schema": result})
     else:
         print_json(result)

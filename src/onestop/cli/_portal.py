@@ -1,11 +1,12 @@
-"""The ``onestop portal`` and ``onestop fake-portal`` commands.
+"""The ``onestop portal`` commands.
 
 * ``onestop portal push DOSSIER.json``: upsert one domain dossier (JSON) on the portal.
 * ``onestop portal enqueue DOSSIER.json --outbox PATH``: record it in the durable outbox.
 * ``onestop portal sync --outbox PATH [--follow] [--concurrency N]``: drain the outbox.
 * ``onestop portal status --outbox PATH [--json]``: counters, retrying entries with their last
   error, and dead letters (read-only).
-* ``onestop fake-portal --port 8765``: serve the shipped fake portal on loopback.
+* ``onestop portal fake --port 8765``: serve the shipped fake portal on loopback
+  (``onestop fake-portal`` is its deprecated name, kept for one release).
 
 Connection settings come from the options or the ``ONESTOP_PORTAL_*`` environment variables
 (:class:`onestop.connectors.PortalSettings`); options win.
@@ -14,7 +15,8 @@ Exit status of ``portal sync`` (for monitoring): 0 when the outbox holds nothing
 (everything due was delivered, or there was nothing to do); 1 when entries are waiting for a
 retry or are dead letters after the run (the portal unreachable, a refused login, an answer
 that will never be accepted), with ``"ok": false`` and an ``error`` object of code
-``delivery_failed`` in the ``--json`` report; 2 for bad input or settings.
+``delivery_failed`` in the ``--json`` report (the counts are still there); 2 for bad input or
+settings.
 """
 
 from __future__ import annotations
@@ -31,37 +33,50 @@ import typer
 
 from onestop.cli._app import (
     JsonOption,
-    app,
     console,
     err_console,
     handle_errors,
-    print_json,
+    path_value,
+    print_envelope,
     read_input_text,
+    text_value,
 )
 from onestop.errors import InvalidInputError
 
-__all__ = ["fake_portal", "portal_app"]
+__all__ = [
+    "PORTAL_HELP",
+    "enqueue",
+    "fake_portal",
+    "fake_portal_deprecated",
+    "push",
+    "status",
+    "sync",
+]
 
-portal_app = typer.Typer(
-    name="portal",
-    help="Synchronise dossiers with the national public service portal (Cổng DVCQG).",
-    no_args_is_help=True,
-)
-app.add_typer(portal_app, name="portal")
+#: Help of the ``onestop portal`` group.
+PORTAL_HELP = "Synchronise dossiers with the national public service portal (Cổng DVCQG)."
 
 UrlOption = Annotated[
-    str | None, typer.Option("--url", help="Adapter/gateway base URL [ONESTOP_PORTAL_URL].")
+    str | None,
+    typer.Option("--url", parser=text_value, help="Adapter/gateway base URL [ONESTOP_PORTAL_URL]."),
 ]
 UnitOption = Annotated[
     str | None,
-    typer.Option("--unit-code", help="Unit code sent as madonvi [ONESTOP_PORTAL_UNIT_CODE]."),
+    typer.Option(
+        "--unit-code",
+        parser=text_value,
+        help="Unit code sent as madonvi [ONESTOP_PORTAL_UNIT_CODE].",
+    ),
 ]
 AuthOption = Annotated[
-    str | None, typer.Option("--auth", help="'adapter' or 'gateway' [ONESTOP_PORTAL_AUTH].")
+    str | None,
+    typer.Option("--auth", parser=text_value, help="'adapter' or 'gateway' [ONESTOP_PORTAL_AUTH]."),
 ]
 UserOption = Annotated[
     str | None,
-    typer.Option("--username", help="Adapter account [ONESTOP_PORTAL_USERNAME]."),
+    typer.Option(
+        "--username", parser=text_value, help="Adapter account [ONESTOP_PORTAL_USERNAME]."
+    ),
 ]
 TimeoutOption = Annotated[
     float | None,
@@ -80,12 +95,17 @@ MaxResponseOption = Annotated[
 ]
 ConsumerKeyOption = Annotated[
     str | None,
-    typer.Option("--consumer-key", help="Gateway consumer key [ONESTOP_PORTAL_CONSUMER_KEY]."),
+    typer.Option(
+        "--consumer-key",
+        parser=text_value,
+        help="Gateway consumer key [ONESTOP_PORTAL_CONSUMER_KEY].",
+    ),
 ]
 ServicePathOption = Annotated[
     str | None,
     typer.Option(
         "--service-path",
+        parser=text_value,
         help="Integration (write) service path [ONESTOP_PORTAL_SERVICE_PATH, default /service].",
     ),
 ]
@@ -93,23 +113,37 @@ SharePathOption = Annotated[
     str | None,
     typer.Option(
         "--share-path",
+        parser=text_value,
         help="Share (read) service path [ONESTOP_PORTAL_SHARE_PATH, default: service path].",
     ),
 ]
 LoginPathOption = Annotated[
     str | None,
-    typer.Option("--login-path", help="Adapter login path or URL [ONESTOP_PORTAL_LOGIN_PATH]."),
+    typer.Option(
+        "--login-path",
+        parser=text_value,
+        help="Adapter login path or URL [ONESTOP_PORTAL_LOGIN_PATH].",
+    ),
 ]
 TokenUrlOption = Annotated[
     str | None,
-    typer.Option("--token-url", help="Gateway token path or URL [ONESTOP_PORTAL_TOKEN_URL]."),
+    typer.Option(
+        "--token-url",
+        parser=text_value,
+        help="Gateway token path or URL [ONESTOP_PORTAL_TOKEN_URL].",
+    ),
 ]
 DstcodeOption = Annotated[
     str | None,
-    typer.Option("--dstcode", help="Value of the dstcode header [ONESTOP_PORTAL_DSTCODE]."),
+    typer.Option(
+        "--dstcode", parser=text_value, help="Value of the dstcode header [ONESTOP_PORTAL_DSTCODE]."
+    ),
 ]
 OutboxOption = Annotated[
-    Path, typer.Option("--outbox", help="Path of the SQLite outbox file.", dir_okay=False)
+    Path, typer.Option("--outbox", parser=path_value, help="Path of the SQLite outbox file.")
+]
+DossierFileArgument = Annotated[
+    Path, typer.Argument(parser=path_value, help="A domain Dossier as JSON.")
 ]
 
 
@@ -165,11 +199,10 @@ def _read_dossier(path: Path) -> Any:
     return Dossier.from_json(read_input_text(path, field="dossier_file"))
 
 
-@portal_app.command("push")
 @handle_errors
 @_with_connection_options
 def push(
-    dossier_file: Annotated[Path, typer.Argument(help="A domain Dossier as JSON.")],
+    dossier_file: DossierFileArgument,
     *,
     overrides: dict[str, Any],
     json_: JsonOption = False,
@@ -185,16 +218,15 @@ def push(
     with PortalClient.from_env(**overrides) as client:
         result = client.upsert_dossier(dossier)
     if json_:
-        print_json({"ok": True, "code": result.code, "created": result.created})
+        print_envelope({"code": result.code, "created": result.created})
     else:
         verb = "created" if result.created else "updated"
         console.print(f"{result.code}: {verb} on the portal", markup=False)
 
 
-@portal_app.command("enqueue")
 @handle_errors
 def enqueue(
-    dossier_file: Annotated[Path, typer.Argument(help="A domain Dossier as JSON.")],
+    dossier_file: DossierFileArgument,
     outbox: OutboxOption,
     json_: JsonOption = False,
 ) -> None:
@@ -206,12 +238,11 @@ def enqueue(
         entry_id = box.enqueue(dossier)
         stats = box.stats()
     if json_:
-        print_json({"ok": True, "entry_id": entry_id, "stats": stats.to_dict()})
+        print_envelope({"entry_id": entry_id, "stats": stats.to_dict()})
     else:
         console.print(f"enqueued as entry {entry_id}; {stats.pending} pending", markup=False)
 
 
-@portal_app.command("sync")
 @handle_errors
 @_with_connection_options
 def sync(
@@ -289,10 +320,12 @@ def sync(
     counts = report.to_dict()
     problem = _delivery_problem(stats.retrying, stats.dead)
     if json_:
-        body: dict[str, Any] = {"ok": problem is None, **counts, "stats": stats.to_dict()}
-        if problem is not None:
-            body["error"] = {"code": "delivery_failed", "message": problem, "field": None}
-        print_json(body)
+        error = (
+            None
+            if problem is None
+            else {"code": "delivery_failed", "message": problem, "field": None}
+        )
+        print_envelope({**counts, "stats": stats.to_dict()}, ok=problem is None, error=error)
     else:
         console.print(
             f"delivered {counts['delivered']}, retried {counts['retried']}, "
@@ -327,7 +360,6 @@ def _require_outbox(outbox: Path) -> None:
         )
 
 
-@portal_app.command("status")
 @handle_errors
 def status(
     outbox: OutboxOption,
@@ -381,9 +413,8 @@ def status(
         for d in dead
     ]
     if json_:
-        print_json(
+        print_envelope(
             {
-                "ok": True,
                 "outbox": str(outbox),
                 "stats": stats.to_dict(),
                 "retrying": retrying,
@@ -423,13 +454,14 @@ def status(
         console.print(dead_table)
 
 
-@app.command("fake-portal")
 @handle_errors
 def fake_portal(
     port: Annotated[
         int, typer.Option("--port", min=0, max=65535, help="TCP port (0: any).")
     ] = 8765,
-    host: Annotated[str, typer.Option("--host", help="Loopback address to bind.")] = "127.0.0.1",
+    host: Annotated[
+        str, typer.Option("--host", parser=text_value, help="Loopback address to bind.")
+    ] = "127.0.0.1",
     latency: Annotated[
         float, typer.Option("--latency", help="Seconds added to every answer.")
     ] = 0.0,
@@ -482,7 +514,6 @@ def fake_portal(
             portal.set_fault_rate(fault_rate, seed=seed)
         server = FakePortalServer(portal, host=host, port=port)
         info = {
-            "ok": True,
             "url": server.url,
             "service_path": "/service",
             "login_path": portal.login_path,
@@ -494,7 +525,7 @@ def fake_portal(
         if stop_requested.is_set():  # a signal came before the handler could see the server
             server.close()
         if json_:
-            print_json(info)
+            print_envelope(info)
         else:
             console.print(
                 f"fake portal on {info['url']} (service /service, login /login, token /token; "
@@ -506,3 +537,15 @@ def fake_portal(
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+
+
+@functools.wraps(fake_portal)
+def fake_portal_deprecated(*args: Any, **kwargs: Any) -> None:
+    """Deprecated name of ``onestop portal fake`` (kept for one release)."""
+    err_console.print(
+        "note: 'onestop fake-portal' is deprecated and will be removed in the next release; "
+        "use 'onestop portal fake'",
+        markup=False,
+        soft_wrap=True,
+    )
+    fake_portal(*args, **kwargs)

@@ -1,8 +1,10 @@
 """The ``onestop sign`` and ``onestop verify`` commands (detached CMS, DER ``.p7s``).
 
 ``verify`` exits with 0 only for a valid signature, 1 for a signature that is not valid and 2
-for malformed input; with ``--json`` it always prints one object with ``valid``, ``intact``,
-``trusted``, ``signer``, ``problems`` and ``error`` (``null`` unless the input was malformed).
+for malformed input. With ``--json`` a verdict is the envelope ``{"ok": <valid>, "error":
+null, "valid", "intact", "trusted", "signer", "problems", ...}``: a signature that does not
+verify is a negative answer (``ok`` false, ``error`` null), not an error. Malformed input is
+``{"ok": false, "error": {...}}`` with exit status 2. Every instant is printed in Vietnam time.
 """
 
 from __future__ import annotations
@@ -14,34 +16,31 @@ import logging
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
-from zoneinfo import ZoneInfo
 
 import typer
-from typer.core import TyperCommand
 
 from onestop.cli._app import (
     MAX_DOCUMENT_BYTES,
     JsonOption,
-    UsageError,
-    app,
     console,
     err_console,
     handle_errors,
-    print_json,
+    path_value,
+    print_envelope,
     read_input_bytes,
     state,
-    usage_error_report,
+    text_value,
 )
-from onestop.errors import OneStopError, SignatureError
-from onestop.signatures.status import SignatureStatus
+from onestop.errors import SignatureError
+from onestop.tz import format_instant, parse_instant
 
 if TYPE_CHECKING:
     from onestop.signatures.certificates import Certificate
     from onestop.signatures.pdf import AllowedChanges
+    from onestop.signatures.status import SignatureStatus, SignerIdentity
 
-__all__ = ["cert_info_command", "parse_at", "sign_command", "verify_command"]
+__all__ = ["cert_info_command", "sign_command", "verify_command"]
 
-_VN = ZoneInfo("Asia/Ho_Chi_Minh")
 #: ``--allow-changes`` values (hyphens or underscores) -> ``verify_pdf(allowed_changes=...)``.
 _ALLOWED_CHANGES: dict[str, AllowedChanges] = {
     "signatures": "signatures",
@@ -50,20 +49,26 @@ _ALLOWED_CHANGES: dict[str, AllowedChanges] = {
 }
 
 
-def parse_at(text: str) -> dt.datetime:
-    """Parse ``--at``: ISO 8601; a time without offset is Vietnam time (UTC+7).
+def _instant(value: dt.datetime | None) -> str | None:
+    return None if value is None else format_instant(value)
 
-    Raises:
-        SignatureError: when the text is not an ISO 8601 date or date-time.
-    """
-    try:
-        value = dt.datetime.fromisoformat(text.strip())
-    except ValueError as exc:
-        raise SignatureError(
-            f"--at: {text!r} is not an ISO 8601 time; expected e.g. 2025-03-01T09:30:00+07:00",
-            field="at",
-        ) from exc
-    return value if value.tzinfo is not None else value.replace(tzinfo=_VN)
+
+def _identity_payload(identity: SignerIdentity) -> dict[str, Any]:
+    """A signer's ``to_dict()`` with its validity instants in Vietnam time."""
+    payload = identity.to_dict()
+    payload["not_before"] = format_instant(identity.not_before)
+    payload["not_after"] = format_instant(identity.not_after)
+    return payload
+
+
+def _status_payload(status: SignatureStatus) -> dict[str, Any]:
+    """A status's ``to_dict()`` with every instant in Vietnam time (``+07:00``)."""
+    payload = status.to_dict()
+    payload["signer"] = None if status.signer is None else _identity_payload(status.signer)
+    payload["signing_time"] = _instant(status.signing_time)
+    payload["timestamp_time"] = _instant(status.timestamp_time)
+    payload["validated_at"] = format_instant(status.validated_at)
+    return payload
 
 
 #: Loggers of the libraries PDF signing and verification run: pyHanko logs (with a traceback)
@@ -111,23 +116,32 @@ def _document(path: Path, field: str) -> bytes:
     return read_input_bytes(path, field=field, max_bytes=MAX_DOCUMENT_BYTES)
 
 
-@app.command("sign")
 @handle_errors
 def sign_command(
-    file: Annotated[Path, typer.Argument(help="The file to sign.")],
-    key: Annotated[Path, typer.Option("--key", help="Private key, PEM or DER.")],
-    cert: Annotated[Path, typer.Option("--cert", help="Signer certificate, PEM or DER.")],
+    file: Annotated[Path, typer.Argument(parser=path_value, help="The file to sign.")],
+    key: Annotated[Path, typer.Option("--key", parser=path_value, help="Private key, PEM or DER.")],
+    cert: Annotated[
+        Path, typer.Option("--cert", parser=path_value, help="Signer certificate, PEM or DER.")
+    ],
     out: Annotated[
         Path,
-        typer.Option("--out", help="Where to write the DER .p7s signature (or the signed PDF)."),
+        typer.Option(
+            "--out",
+            parser=path_value,
+            help="Where to write the DER .p7s signature (or the signed PDF).",
+        ),
     ],
     chain: Annotated[
-        Path | None, typer.Option("--chain", help="Intermediate (and root) certificates, PEM.")
+        Path | None,
+        typer.Option(
+            "--chain", parser=path_value, help="Intermediate (and root) certificates, PEM."
+        ),
     ] = None,
     password_env: Annotated[
         str | None,
         typer.Option(
             "--password-env",
+            parser=text_value,
             help="Name of an environment variable holding the key password (never on the "
             "command line).",
         ),
@@ -141,11 +155,14 @@ def sign_command(
     visible: Annotated[
         bool, typer.Option("--visible", metavar="", help="With --pades: stamp the signer and time.")
     ] = False,
-    reason: Annotated[str | None, typer.Option("--reason", help="With --pades: /Reason.")] = None,
+    reason: Annotated[
+        str | None, typer.Option("--reason", parser=text_value, help="With --pades: /Reason.")
+    ] = None,
     field: Annotated[
         str | None,
         typer.Option(
             "--field",
+            parser=text_value,
             help="With --pades: the signature field to create or fill (default: a free "
             "name, Signature1, Signature2...).",
         ),
@@ -154,6 +171,7 @@ def sign_command(
         Path | None,
         typer.Option(
             "--font",
+            parser=path_value,
             help="With --visible: a TrueType/OpenType font with Vietnamese glyphs for the "
             "stamp (default: a standard font, diacritics removed).",
         ),
@@ -162,6 +180,7 @@ def sign_command(
         str | None,
         typer.Option(
             "--tsa",
+            parser=text_value,
             help="RFC 3161 timestamp authority URL: adds a signature timestamp (CAdES-B-T, "
             "or PAdES B-T with --pades).",
         ),
@@ -242,15 +261,14 @@ def sign_command(
             )
     _write(out, signature)
     result: dict[str, Any] = {
-        "ok": True,
         "out": str(out),
         "bytes": len(signature),
         "signature_sha256": hashlib.sha256(signature).hexdigest(),
-        "signer": certificate.identity.to_dict(),
+        "signer": _identity_payload(certificate.identity),
         "warnings": _signing_warnings(certificate),
     }
     if json_:
-        print_json(result)
+        print_envelope(result)
     else:
         kind = "signed PDF" if pades else "DER CMS"
         _out(f"Signed {file.name} -> {out} ({len(signature)} bytes, {kind})")
@@ -279,12 +297,12 @@ def _signing_warnings(certificate: Certificate) -> list[str]:
     state_now = certificate.validity_at(now)
     if state_now == "expired":
         warnings.append(
-            f"the certificate expired at {certificate.not_after.isoformat()}; verifiers will "
+            f"the certificate expired at {format_instant(certificate.not_after)}; verifiers will "
             "report 'expired' (renew the certificate with the CA)"
         )
     elif state_now == "not_yet_valid":
         warnings.append(
-            f"the certificate is valid only from {certificate.not_before.isoformat()}; "
+            f"the certificate is valid only from {format_instant(certificate.not_before)}; "
             "verifiers will report 'not_yet_valid' until then"
         )
     usage = certificate.key_usage
@@ -310,77 +328,55 @@ def _combine(statuses: tuple[SignatureStatus, ...]) -> SignatureStatus:
     )
 
 
-def _malformed(error: dict[str, str | None]) -> dict[str, Any]:
-    return {
-        "valid": False,
-        "intact": False,
-        "trusted": False,
-        "signer": None,
-        "signing_time": None,
-        "timestamp_time": None,
-        "validated_at": None,
-        "digest_algorithm": None,
-        "problems": [],
-        "chain": [],
-        "details": {},
-        "error": error,
-    }
-
-
-class _VerifyCommand(TyperCommand):
-    """``verify`` keeps its JSON contract for command-line mistakes too.
-
-    With ``--json``, a missing argument, an unknown option or an option without its value
-    still prints one object with ``valid: false`` and ``error.code == "usage_error"``, and
-    exits with 2, so that scripts can always parse the output.
-    """
-
-    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
-        as_json = "--json" in args
-        try:
-            rest: list[str] = super().parse_args(ctx, args)
-        except UsageError as exc:
-            if not as_json:
-                raise
-            print_json(_malformed(usage_error_report(exc)))
-            raise typer.Exit(2) from None
-        return rest
-
-
-@app.command("verify", cls=_VerifyCommand)
 @handle_errors
 def verify_command(
-    file: Annotated[Path, typer.Argument(help="The signed file.")],
+    file: Annotated[Path, typer.Argument(parser=path_value, help="The signed file.")],
     signature: Annotated[
         Path | None,
         typer.Option(
             "--signature",
+            parser=path_value,
             help="Detached CMS signature (.p7s, DER or PEM); omit to verify the signatures "
             "embedded in a PDF.",
         ),
     ] = None,
     trust: Annotated[
         list[Path] | None,
-        typer.Option("--trust", help="Trusted root certificates (PEM/DER); repeatable."),
+        typer.Option(
+            "--trust",
+            parser=path_value,
+            help="Trusted root certificates (PEM/DER); repeatable.",
+        ),
     ] = None,
     at: Annotated[
         str | None,
-        typer.Option("--at", help="Validation time, ISO 8601 (no offset: Vietnam time)."),
+        typer.Option(
+            "--at",
+            parser=text_value,
+            help="Validation time: ISO 8601 (no offset: Vietnam time) or dd/mm/yyyy HH:MM.",
+        ),
     ] = None,
     crl: Annotated[
         list[Path] | None,
-        typer.Option("--crl", help="CRL file for offline revocation checking; repeatable."),
+        typer.Option(
+            "--crl",
+            parser=path_value,
+            help="CRL file for offline revocation checking; repeatable.",
+        ),
     ] = None,
     ocsp: Annotated[
         list[Path] | None,
         typer.Option(
-            "--ocsp", help="DER OCSP response for offline revocation checking; repeatable."
+            "--ocsp",
+            parser=path_value,
+            help="DER OCSP response for offline revocation checking; repeatable.",
         ),
     ] = None,
     allow_changes: Annotated[
         str,
         typer.Option(
             "--allow-changes",
+            parser=text_value,
             help="PDF: what may change after an approval signature: 'signatures' (result "
             "documents: only more signatures), 'form-filling' (a form filled in after "
             "signing) or 'annotations' (also comments).",
@@ -396,80 +392,62 @@ def verify_command(
     relaxes that for forms); a certified PDF allows what its certification allows.
     """
     _library_logs()
-    try:
-        from onestop.signatures.certificates import load_certificates
-        from onestop.signatures.cms import verify_bytes
-        from onestop.signatures.trust import RevocationPolicy, TrustStore
+    from onestop.signatures.certificates import load_certificates
+    from onestop.signatures.cms import verify_bytes
+    from onestop.signatures.trust import RevocationPolicy, TrustStore
 
-        changes = _ALLOWED_CHANGES.get(allow_changes.strip().lower().replace("-", "_"))
-        if changes is None:
+    changes = _ALLOWED_CHANGES.get(allow_changes.strip().lower().replace("-", "_"))
+    if changes is None:
+        raise SignatureError(
+            f"--allow-changes: {allow_changes!r} is not one of signatures, form-filling, "
+            "annotations",
+            field="allow_changes",
+        )
+    when = parse_instant(at, field="at") if at is not None else None
+    store = (
+        TrustStore(
+            tuple(c for p in trust for c in load_certificates(_read(p, "trust"), field="trust"))
+        )
+        if trust
+        else None
+    )
+    revocation = (
+        RevocationPolicy.offline(
+            crls=[_read(p, "crl") for p in crl or ()],
+            ocsp_responses=[_read(p, "ocsp") for p in ocsp or ()],
+        )
+        if crl or ocsp
+        else None
+    )
+    content = _document(file, "file")
+    pdf_statuses: tuple[SignatureStatus, ...] | None = None
+    if signature is not None:
+        status = verify_bytes(
+            content, _read(signature, "signature"), trust=store, at=when, revocation=revocation
+        )
+    else:
+        if content.lstrip()[:5] != b"%PDF-":
             raise SignatureError(
-                f"--allow-changes: {allow_changes!r} is not one of signatures, form-filling, "
-                "annotations",
-                field="allow_changes",
+                "--signature: required unless FILE is a PDF with embedded signatures",
+                field="signature",
             )
-        when = parse_at(at) if at is not None else None
-        store = (
-            TrustStore(
-                tuple(c for p in trust for c in load_certificates(_read(p, "trust"), field="trust"))
-            )
-            if trust
-            else None
-        )
-        revocation = (
-            RevocationPolicy.offline(
-                crls=[_read(p, "crl") for p in crl or ()],
-                ocsp_responses=[_read(p, "ocsp") for p in ocsp or ()],
-            )
-            if crl or ocsp
-            else None
-        )
-        content = _document(file, "file")
-        if signature is not None:
-            status = verify_bytes(
-                content, _read(signature, "signature"), trust=store, at=when, revocation=revocation
-            )
-            pdf_statuses: tuple[SignatureStatus, ...] | None = None
-        else:
-            if content.lstrip()[:5] != b"%PDF-":
-                raise SignatureError(
-                    "--signature: required unless FILE is a PDF with embedded signatures",
-                    field="signature",
-                )
-            from onestop.signatures.pdf import verify_pdf
+        from onestop.signatures.pdf import verify_pdf
 
-            pdf_statuses = verify_pdf(
-                content,
-                trust=store,
-                at=when,
-                revocation=revocation,
-                allowed_changes=changes,
-            )
-            if not pdf_statuses:
-                raise SignatureError("file: the PDF has no signature", field="file")
-            status = _combine(pdf_statuses)
-    except OneStopError as exc:
-        if json_:
-            print_json(_malformed(exc.to_dict()))
-        else:
-            err_console.print(f"error[{exc.code}]: {exc.message}", markup=False, soft_wrap=True)
-        raise typer.Exit(2) from None
-    except Exception as exc:  # a bug, not bad input: still one JSON object, exit 1
-        if state["debug"]:
-            raise
-        error = {"code": "internal_error", "message": type(exc).__name__, "field": None}
-        if json_:
-            print_json(_malformed(error))
-        else:
-            err_console.print(
-                f"error[internal_error]: {type(exc).__name__}: {exc}", markup=False, soft_wrap=True
-            )
-        raise typer.Exit(1) from None
+        pdf_statuses = verify_pdf(
+            content,
+            trust=store,
+            at=when,
+            revocation=revocation,
+            allowed_changes=changes,
+        )
+        if not pdf_statuses:
+            raise SignatureError("file: the PDF has no signature", field="file")
+        status = _combine(pdf_statuses)
     if json_:
-        extra: dict[str, Any] = {"error": None}
+        payload = _status_payload(status)
         if pdf_statuses is not None:
-            extra["signatures"] = [st.to_dict() for st in pdf_statuses]
-        print_json({**status.to_dict(), **extra})
+            payload["signatures"] = [_status_payload(st) for st in pdf_statuses]
+        print_envelope(payload, ok=status.valid)
     else:
         _out(status.summary())
         if status.signer is not None:
@@ -479,42 +457,51 @@ def verify_command(
                 _out(f"  {ident.prefix or 'UID'}: {ident.value}")
             _out(f"  issuer: {signer.issuer}")
         if status.signing_time is not None:
-            _out(f"  signing time (claimed): {status.signing_time.isoformat()}")
+            _out(f"  signing time (claimed): {format_instant(status.signing_time)}")
         if status.timestamp_time is not None:
-            _out(f"  timestamp: {status.timestamp_time.isoformat()}")
+            _out(f"  timestamp: {format_instant(status.timestamp_time)}")
         for problem in status.problems:
             _out(f"  - [{problem.code.value}] {problem.message}")
     raise typer.Exit(0 if status.valid else 1)
 
 
-@app.command("cert-info")
 @handle_errors
 def cert_info_command(
-    cert: Annotated[Path, typer.Argument(help="Certificate file(s): PEM, DER or PKCS#7.")],
+    cert: Annotated[
+        Path, typer.Argument(parser=path_value, help="Certificate file(s): PEM, DER or PKCS#7.")
+    ],
     at: Annotated[
         str | None,
-        typer.Option("--at", help="Report validity at this ISO 8601 time (default: now)."),
+        typer.Option(
+            "--at",
+            parser=text_value,
+            help="Report validity at this time (default: now): ISO 8601 (no offset: Vietnam "
+            "time) or dd/mm/yyyy HH:MM.",
+        ),
     ] = None,
     json_: JsonOption = False,
 ) -> None:
     """Show a certificate's holder (CN, O, MST/CCCD UIDs...), issuer, validity and usages."""
     from onestop.signatures.certificates import load_certificates
 
-    when = parse_at(at) if at is not None else dt.datetime.now(dt.UTC)
+    when = parse_instant(at, field="at") if at is not None else dt.datetime.now(dt.UTC)
     items: list[dict[str, Any]] = []
     for certificate in load_certificates(_read(cert, "cert"), field="cert"):
         items.append(
             {
                 "subject": certificate.subject.rfc4514,
-                "identity": certificate.identity.to_dict(),
+                "identity": _identity_payload(certificate.identity),
                 "is_ca": certificate.is_ca,
                 "key_usage": sorted(certificate.key_usage or ()),
                 "extended_key_usage": sorted(certificate.extended_key_usage or ()),
-                "validity_at": {"time": when.isoformat(), "state": certificate.validity_at(when)},
+                "validity_at": {
+                    "time": format_instant(when),
+                    "state": certificate.validity_at(when),
+                },
             }
         )
     if json_:
-        print_json({"ok": True, "certificates": items})
+        print_envelope({"certificates": items})
         return
     for item in items:
         identity = item["identity"]
@@ -524,7 +511,7 @@ def cert_info_command(
         _out(f"  issuer: {identity['issuer']}")
         _out(
             f"  valid {identity['not_before']} .. {identity['not_after']} "
-            f"({item['validity_at']['state']} at {when.isoformat()})"
+            f"({item['validity_at']['state']} at {format_instant(when)})"
         )
         _out(
             f"  key usage: {', '.join(item['key_usage']) or '-'}; "

@@ -14,74 +14,7 @@ Names load lazily: ``import onestop.connectors`` imports neither httpx nor SQLit
 name that needs it is used.
 """
 
-from __future__ import annotations
+from onestop._lazy import attach_stub
 
-from typing import TYPE_CHECKING
-
-from onestop._lazy import lazy_names
-
-if TYPE_CHECKING:  # the names as mypy and IDEs see them; at run time they load lazily
-    from onestop.connectors._mapping import dossier_to_record as dossier_to_record
-    from onestop.connectors._mapping import procedure_from_record as procedure_from_record
-    from onestop.connectors._mapping import progress_rows as progress_rows
-    from onestop.connectors._mapping import status_of_record as status_of_record
-    from onestop.connectors._protocol import UpsertResult as UpsertResult
-    from onestop.connectors._retry import RetryPolicy as RetryPolicy
-    from onestop.connectors._retry import set_testing as set_testing
-    from onestop.connectors._retry import should_retry as should_retry
-    from onestop.connectors._settings import PortalSettings as PortalSettings
-    from onestop.connectors._wire import DictionaryEntry as DictionaryEntry
-    from onestop.connectors._wire import DossierRecord as DossierRecord
-    from onestop.connectors._wire import Envelope as Envelope
-    from onestop.connectors._wire import PortalStatus as PortalStatus
-    from onestop.connectors._wire import ProcedureRecord as ProcedureRecord
-    from onestop.connectors._wire import ProcedureSummary as ProcedureSummary
-    from onestop.connectors._wire import ProgressRecord as ProgressRecord
-    from onestop.connectors._wire import format_portal_datetime as format_portal_datetime
-    from onestop.connectors._wire import parse_portal_datetime as parse_portal_datetime
-    from onestop.connectors.auth import AdapterAuth as AdapterAuth
-    from onestop.connectors.auth import GatewayAuth as GatewayAuth
-    from onestop.connectors.outbox import AsyncOutboxWorker as AsyncOutboxWorker
-    from onestop.connectors.outbox import DeadLetter as DeadLetter
-    from onestop.connectors.outbox import Outbox as Outbox
-    from onestop.connectors.outbox import OutboxStats as OutboxStats
-    from onestop.connectors.outbox import OutboxWorker as OutboxWorker
-    from onestop.connectors.outbox import RetryingEntry as RetryingEntry
-    from onestop.connectors.portal import AsyncPortalClient as AsyncPortalClient
-    from onestop.connectors.portal import PortalClient as PortalClient
-
-#: Public name -> private or public module that defines it.
-_LAZY: dict[str, str] = {
-    "AdapterAuth": "onestop.connectors.auth",
-    "AsyncOutboxWorker": "onestop.connectors.outbox",
-    "AsyncPortalClient": "onestop.connectors.portal",
-    "DeadLetter": "onestop.connectors.outbox",
-    "DictionaryEntry": "onestop.connectors._wire",
-    "DossierRecord": "onestop.connectors._wire",
-    "Envelope": "onestop.connectors._wire",
-    "GatewayAuth": "onestop.connectors.auth",
-    "Outbox": "onestop.connectors.outbox",
-    "OutboxStats": "onestop.connectors.outbox",
-    "OutboxWorker": "onestop.connectors.outbox",
-    "PortalClient": "onestop.connectors.portal",
-    "PortalSettings": "onestop.connectors._settings",
-    "PortalStatus": "onestop.connectors._wire",
-    "ProcedureRecord": "onestop.connectors._wire",
-    "ProcedureSummary": "onestop.connectors._wire",
-    "ProgressRecord": "onestop.connectors._wire",
-    "RetryPolicy": "onestop.connectors._retry",
-    "RetryingEntry": "onestop.connectors.outbox",
-    "UpsertResult": "onestop.connectors._protocol",
-    "dossier_to_record": "onestop.connectors._mapping",
-    "format_portal_datetime": "onestop.connectors._wire",
-    "parse_portal_datetime": "onestop.connectors._wire",
-    "procedure_from_record": "onestop.connectors._mapping",
-    "progress_rows": "onestop.connectors._mapping",
-    "set_testing": "onestop.connectors._retry",
-    "should_retry": "onestop.connectors._retry",
-    "status_of_record": "onestop.connectors._mapping",
-}
-
-__all__ = sorted(_LAZY)
-
-__getattr__, __dir__ = lazy_names(__name__, _LAZY)
+# The public names are declared once, in __init__.pyi; they load on first use.
+__getattr__, __dir__ = attach_stub(__name__, __file__)

@@ -7,13 +7,12 @@ again) in every PDF, so no font needs to be installed where the forms are made o
 
 from __future__ import annotations
 
-import importlib
-import warnings
 from pathlib import Path
 from types import ModuleType
 from typing import Literal
 
-from onestop.errors import FormError, MissingExtraError
+from onestop._lazy import import_quietly, load_module
+from onestop.errors import FormError
 
 __all__ = ["FontStyle", "font_file", "require"]
 
@@ -25,9 +24,6 @@ _FILES: dict[str, str] = {
     "bold": "Tinos-Bold.ttf",
     "italic": "Tinos-Italic.ttf",
 }
-
-#: Import name -> the distribution, for the install hint.
-_DISTRIBUTIONS = {"fpdf": "fpdf2", "segno": "segno", "fontTools": "fonttools"}
 
 
 def font_file(style: FontStyle = "regular") -> Path:
@@ -51,23 +47,10 @@ def font_file(style: FontStyle = "regular") -> Path:
 def require(module: str) -> ModuleType:
     """Import an optional dependency of the ``forms`` extra, or say how to install it.
 
-    Third-party deprecation notices emitted while importing are not shown.
+    Third-party deprecation notices emitted while importing are not shown
+    (:func:`onestop._lazy.import_quietly`).
 
     Raises:
-        MissingExtraError: the module is not installed.
+        MissingExtraError: the module is not installed (the message names the extra).
     """
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", DeprecationWarning)
-            warnings.simplefilter("ignore", PendingDeprecationWarning)
-            return importlib.import_module(module)
-    except ImportError as exc:
-        top = (exc.name or module).split(".")[0]
-        dist = _DISTRIBUTIONS.get(top, top)
-        error = MissingExtraError(
-            f"forms: the official forms need the optional dependency {dist!r}; install it with "
-            "pip install 'onestop-vn[forms]'",
-            field="forms",
-        )
-        error.name = top
-        raise error from exc
+    return load_module(module, feature="the official forms", importer=import_quietly)

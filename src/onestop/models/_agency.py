@@ -22,7 +22,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, Literal, Protocol, Self, final, runtime_checkable
 from zoneinfo import ZoneInfo
 
-from onestop.errors import ConfigurationError, InvalidIdentifierError, StorageError
+from onestop.errors import (
+    ConfigurationError,
+    IdentifierReason,
+    InvalidIdentifierError,
+    StorageError,
+)
 from onestop.models._data.provinces import DISPUTED_H, MINISTRIES
 from onestop.models._identity import _Identifier, _reason, today_vn
 from onestop.models._provinces import _BY_AGENCY, Province, successor_province
@@ -184,7 +189,7 @@ class AgencyCode(_Identifier):
     def __init__(self, value: str) -> None:
         text = self._text(value).upper()
         if not text:
-            raise self._error(text, "it is empty")
+            raise self._error(text, IdentifierReason.EMPTY, "it is empty")
         legacy = _LEGACY_RE.fullmatch(text)
         if legacy is not None:
             v, z, y, m = legacy.groups()
@@ -196,26 +201,38 @@ class AgencyCode(_Identifier):
             self._set("_levels", tuple(levels))
             return
         if len(text) > _MAX_QD20_LENGTH:
-            raise self._error(text, f"it has {len(text)} characters, more than 35")
+            raise self._error(
+                text, IdentifierReason.LENGTH, f"it has {len(text)} characters, more than 35"
+            )
         if _QD20_RE.fullmatch(text) is None:
-            raise self._error(text, self._why_not_qd20(text))
+            raise self._error(text, *self._why_not_qd20(text))
         self._set("_value", text)
         self._set("_form", "qd20")
         self._set("_levels", tuple(text.split(".")))
 
     @staticmethod
-    def _why_not_qd20(text: str) -> str:
+    def _why_not_qd20(text: str) -> tuple[IdentifierReason, str]:
         bad = sorted({ch for ch in text if not (ch.isascii() and (ch.isalnum() or ch == "."))})
         if bad:
-            return f"it contains characters outside [0-9A-Z.]: {''.join(bad)!r}"
+            return (
+                IdentifierReason.CHARACTERS,
+                f"it contains characters outside [0-9A-Z.]: {''.join(bad)!r}",
+            )
         if "" in text.split("."):
-            return "it has an empty group (two dots in a row, or a leading/trailing dot)"
+            return (
+                IdentifierReason.FORMAT,
+                "it has an empty group (two dots in a row, or a leading/trailing dot)",
+            )
         if text[:1].isdigit():
             return (
+                IdentifierReason.FORMAT,
                 "it starts with a digit but is not the 4-group legacy form 'VVV.ZZ.YY.MXX' "
-                "(3, 2, 2 digits and a letter with 2 digits)"
+                "(3, 2, 2 digits and a letter with 2 digits)",
             )
-        return "its first group is not a level-1 code: a letter A–Y followed by 2 digits"
+        return (
+            IdentifierReason.FORMAT,
+            "its first group is not a level-1 code: a letter A–Y followed by 2 digits",
+        )
 
     @classmethod
     def parse(cls, value: str) -> Self:
@@ -311,12 +328,16 @@ class ProcedureCode(_Identifier):
     def __init__(self, value: str) -> None:
         text = self._text(value).upper()
         if _PROCEDURE_RE.match(text) is None:
-            raise self._error(text, "it does not start with a national code 'D.DDDDDD'")
+            raise self._error(
+                text, IdentifierReason.FORMAT, "it does not start with a national code 'D.DDDDDD'"
+            )
         rest = text[8:]
         agency: AgencyCode | None = None
         if rest and rest[0] != ".":
             raise self._error(
-                text, "the national code must be followed by nothing or by '.' and an agency code"
+                text,
+                IdentifierReason.FORMAT,
+                "the national code must be followed by nothing or by '.' and an agency code",
             )
         if rest:
             try:
@@ -324,7 +345,9 @@ class ProcedureCode(_Identifier):
             except InvalidIdentifierError as exc:
                 reason = _reason(exc)
                 raise self._error(
-                    text, f"its agency part is not an agency code: {reason}"
+                    text,
+                    IdentifierReason.AGENCY,
+                    f"its agency part is not an agency code: {reason}",
                 ) from None
         self._set("_value", text)
         self._set("_agency", agency)
@@ -393,23 +416,33 @@ class DossierCode(_Identifier):
         text = self._text(value).upper()
         parts = text.rsplit("-", 2)
         if len(parts) != 3:
-            raise self._error(text, "it does not have the three parts separated by '-'")
+            raise self._error(
+                text, IdentifierReason.FORMAT, "it does not have the three parts separated by '-'"
+            )
         agency_text, day_text, seq_text = parts
         try:
             agency = AgencyCode(agency_text)
         except InvalidIdentifierError as exc:
             reason = _reason(exc)
-            raise self._error(text, f"its agency part is not an agency code: {reason}") from None
+            raise self._error(
+                text, IdentifierReason.AGENCY, f"its agency part is not an agency code: {reason}"
+            ) from None
         if not (len(day_text) == 6 and day_text.isascii() and day_text.isdigit()):
-            raise self._error(text, "its date part is not 6 digits YYMMDD")
+            raise self._error(text, IdentifierReason.DATE, "its date part is not 6 digits YYMMDD")
         try:
             received = date(2000 + int(day_text[:2]), int(day_text[2:4]), int(day_text[4:]))
         except ValueError:
-            raise self._error(text, f"its date part {day_text!r} is not a real date") from None
+            raise self._error(
+                text, IdentifierReason.DATE, f"its date part {day_text!r} is not a real date"
+            ) from None
         if not (len(seq_text) == 4 and seq_text.isascii() and seq_text.isdigit()):
-            raise self._error(text, "its number part is not 4 digits")
+            raise self._error(text, IdentifierReason.SEQUENCE, "its number part is not 4 digits")
         if seq_text == "0000":
-            raise self._error(text, "its daily number is 0000; numbering starts at 0001")
+            raise self._error(
+                text,
+                IdentifierReason.SEQUENCE,
+                "its daily number is 0000; numbering starts at 0001",
+            )
         self._set("_value", text)
         self._set("_agency", agency)
         self._set("_received_on", received)
@@ -442,18 +475,21 @@ class DossierCode(_Identifier):
             raise InvalidIdentifierError(
                 f"received_on: {day!r} cannot be written YYMMDD; expected a date in 2000–2099",
                 field="received_on",
+                reason=IdentifierReason.DATE,
             )
         number: object = sequence
         if isinstance(number, bool) or not isinstance(number, int):
             raise InvalidIdentifierError(
                 f"sequence: expected an int 1–9999, got a {type(sequence).__name__}",
                 field="sequence",
+                reason=IdentifierReason.TYPE,
             )
         if not 1 <= sequence <= _MAX_SEQUENCE:
             raise InvalidIdentifierError(
                 f"sequence: {sequence} is out of range; expected 1–9999 (4 digits, "
                 "Thông tư 01/2018/TT-VPCP Art. 19)",
                 field="sequence",
+                reason=IdentifierReason.SEQUENCE,
             )
         return cls._from_parts(unit, day, sequence)
 
@@ -757,6 +793,7 @@ class DossierCodeGenerator:
                 f"received_on: {given!r} cannot be written YYMMDD; expected a date in 2000–2099 "
                 "(Vietnam time)",
                 field="received_on",
+                reason=IdentifierReason.DATE,
             )
         received = date(when.year, when.month, when.day)
         value = self._checked(self._store.next_value(str(unit), received))
@@ -766,6 +803,7 @@ class DossierCodeGenerator:
                 f"{received.isoformat()}; the daily number has 4 digits (Thông tư "
                 "01/2018/TT-VPCP Art. 19), so no further code can be issued that day",
                 field="sequence",
+                reason=IdentifierReason.SEQUENCE,
             )
         return DossierCode._from_parts(unit, received, value)
 

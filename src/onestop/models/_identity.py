@@ -16,7 +16,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, Self, final
 from zoneinfo import ZoneInfo
 
-from onestop.errors import InvalidIdentifierError, mask_id
+from onestop.errors import IdentifierReason, InvalidIdentifierError, mask_id
 from onestop.models._provinces import (
     _BY_CCCD,
     Province,
@@ -54,6 +54,7 @@ def _reference_day(today: object) -> date:
             f"today: expected a datetime.date (or None for today in Asia/Ho_Chi_Minh), got a "
             f"{type(today).__name__}",
             field="today",
+            reason=IdentifierReason.TYPE,
         )
     return today
 
@@ -113,17 +114,18 @@ class _Identifier:
         return repr(raw if len(raw) <= 60 else raw[:57] + "...")
 
     @classmethod
-    def _error(cls, raw: object, reason: str) -> InvalidIdentifierError:
+    def _error(cls, raw: object, reason: IdentifierReason, detail: str) -> InvalidIdentifierError:
         shown = cls._shown(raw) if isinstance(raw, str) else f"a value of type {type(raw).__name__}"
         return InvalidIdentifierError(
-            f"{cls._FIELD}: {shown} is invalid: {reason}; expected {cls._EXPECTED}",
+            f"{cls._FIELD}: {shown} is invalid: {detail}; expected {cls._EXPECTED}",
             field=cls._FIELD,
+            reason=reason,
         )
 
     @classmethod
     def _text(cls, raw: object) -> str:
         if not isinstance(raw, str):
-            raise cls._error(raw, "not a string")
+            raise cls._error(raw, IdentifierReason.TYPE, "not a string")
         return raw.strip()
 
     def __str__(self) -> str:
@@ -211,18 +213,26 @@ class CitizenId(_Identifier):
     def __init__(self, value: str, *, today: date | None = None) -> None:
         text = self._text(value)
         if len(text) != 12:
-            raise self._error(text, f"it has {len(text)} characters, not 12")
+            raise self._error(
+                text, IdentifierReason.LENGTH, f"it has {len(text)} characters, not 12"
+            )
         if not _digits(text):
-            raise self._error(text, "it contains a character that is not a digit 0–9")
+            raise self._error(
+                text, IdentifierReason.CHARACTERS, "it contains a character that is not a digit 0–9"
+            )
         province = _BY_CCCD.get(text[:3])
         if province is None:
             raise self._error(
-                text, f"{text[:3]!r} is not the birth-registration code of a province"
+                text,
+                IdentifierReason.PROVINCE,
+                f"{text[:3]!r} is not the birth-registration code of a province",
             )
         year = 1900 + 100 * (int(text[3]) // 2) + int(text[4:6])
         now = _reference_day(today)
         if year > now.year:
-            raise self._error(text, f"its birth year {year} is in the future")
+            raise self._error(
+                text, IdentifierReason.BIRTH_YEAR, f"its birth year {year} is in the future"
+            )
         self._set("_value", text)
         self._set("_province", province)
 
@@ -272,6 +282,7 @@ class CitizenId(_Identifier):
                     f"province: {province.name_vi} is a 2025-era province; CCCD numbers carry a "
                     "2008-era province (see successor_province/predecessor_provinces)",
                     field="province",
+                    reason=IdentifierReason.PROVINCE,
                 )
             code = province.cccd_code
         else:
@@ -279,18 +290,23 @@ class CitizenId(_Identifier):
             code = found.cccd_code or ""
         if sex not in ("male", "female"):
             raise InvalidIdentifierError(
-                f"sex: {sex!r} cannot be encoded; expected 'male' or 'female'", field="sex"
+                f"sex: {sex!r} cannot be encoded; expected 'male' or 'female'",
+                field="sex",
+                reason=IdentifierReason.SEX,
             )
         year: object = birth_year
         if isinstance(year, bool) or not isinstance(year, int) or not 1900 <= year <= 2399:
             raise InvalidIdentifierError(
                 f"birth_year: {birth_year!r} cannot be encoded; expected an int 1900–2399",
                 field="birth_year",
+                reason=IdentifierReason.BIRTH_YEAR,
             )
         number: object = serial
         if isinstance(number, bool) or not isinstance(number, int) or not 0 <= number <= 999_999:
             raise InvalidIdentifierError(
-                "serial: expected an int 0–999999 (the last six digits)", field="serial"
+                "serial: expected an int 0–999999 (the last six digits)",
+                field="serial",
+                reason=IdentifierReason.SERIAL,
             )
         digit = 2 * ((year - 1900) // 100) + (0 if sex == "male" else 1)
         return cls(f"{code}{digit}{year % 100:02d}{number:06d}", today=today)
@@ -359,9 +375,13 @@ class LegacyId(_Identifier):
     def __init__(self, value: str) -> None:
         text = self._text(value)
         if len(text) != 9:
-            raise self._error(text, f"it has {len(text)} characters, not 9")
+            raise self._error(
+                text, IdentifierReason.LENGTH, f"it has {len(text)} characters, not 9"
+            )
         if not _digits(text):
-            raise self._error(text, "it contains a character that is not a digit 0–9")
+            raise self._error(
+                text, IdentifierReason.CHARACTERS, "it contains a character that is not a digit 0–9"
+            )
         self._set("_value", text)
 
     @classmethod
@@ -435,35 +455,57 @@ class TaxCode(_Identifier):
         text = self._text(value)
         compact = _MST_SEPARATORS.sub("", text)
         if not _digits(compact):
-            raise self._error(text, "it contains a character other than digits and one '-'")
+            raise self._error(
+                text,
+                IdentifierReason.CHARACTERS,
+                "it contains a character other than digits and one '-'",
+            )
         if len(compact) == 12:
             if compact != text:
-                raise self._error(text, "a 12-digit personal ID is written without separators")
+                raise self._error(
+                    text,
+                    IdentifierReason.FORMAT,
+                    "a 12-digit personal ID is written without separators",
+                )
             try:
                 citizen = CitizenId(compact, today=today)
             except InvalidIdentifierError as exc:
-                raise self._error(text, f"as a 12-digit personal ID, {_reason(exc)}") from None
+                raise self._error(
+                    text, exc.reason, f"as a 12-digit personal ID, {_reason(exc)}"
+                ) from None
             self._set("_value", compact)
             self._set("_citizen_id", citizen)
             return
         if len(compact) not in (10, 13):
-            raise self._error(text, f"it has {len(compact)} digits, not 10, 12 or 13")
+            raise self._error(
+                text, IdentifierReason.LENGTH, f"it has {len(compact)} digits, not 10, 12 or 13"
+            )
         if len(text) != len(compact) and not (
             len(compact) == 13 and re.fullmatch(r"[0-9]{10}(?:\s*-\s*|\s+)[0-9]{3}", text)
         ):
             raise self._error(
-                text, "a separator is only allowed (one '-' or spaces) before the branch"
+                text,
+                IdentifierReason.FORMAT,
+                "a separator is only allowed (one '-' or spaces) before the branch",
             )
         if compact[2:9] == "0000000":
-            raise self._error(text, "digits 3 to 9 must not all be zero")
+            raise self._error(text, IdentifierReason.FORMAT, "digits 3 to 9 must not all be zero")
         check = mst_check_digit(compact[:9])
         if check is None:
-            raise self._error(text, "no check digit is possible for its first nine digits")
+            raise self._error(
+                text,
+                IdentifierReason.CHECKSUM,
+                "no check digit is possible for its first nine digits",
+            )
         if int(compact[9]) != check:
-            raise self._error(text, "its check digit (10th digit) is wrong")
+            raise self._error(
+                text, IdentifierReason.CHECKSUM, "its check digit (10th digit) is wrong"
+            )
         if len(compact) == 13:
             if compact[10:] == "000":
-                raise self._error(text, "the branch number must be 001–999, not 000")
+                raise self._error(
+                    text, IdentifierReason.BRANCH, "the branch number must be 001–999, not 000"
+                )
             self._set("_value", f"{compact[:10]}-{compact[10:]}")
         else:
             self._set("_value", compact)
@@ -503,7 +545,9 @@ class TaxCode(_Identifier):
         raw: object = first_nine
         if not isinstance(raw, str) or len(raw) != 9 or not _digits(raw):
             raise InvalidIdentifierError(
-                "first_nine: expected a string of 9 digits 0–9", field="first_nine"
+                "first_nine: expected a string of 9 digits 0–9",
+                field="first_nine",
+                reason=IdentifierReason.FORMAT,
             )
         check = mst_check_digit(raw)
         if check is None:
@@ -511,13 +555,16 @@ class TaxCode(_Identifier):
                 "first_nine: no check digit exists for these digits (weighted sum ≡ 0 mod 11); "
                 "expected the first nine digits of an issuable MST",
                 field="first_nine",
+                reason=IdentifierReason.CHECKSUM,
             )
         value = f"{raw}{check}"
         if branch is not None:
             number: object = branch
             if isinstance(number, bool) or not isinstance(number, int) or not 1 <= number <= 999:
                 raise InvalidIdentifierError(
-                    f"branch: {branch!r} is out of range; expected an int 1–999", field="branch"
+                    f"branch: {branch!r} is out of range; expected an int 1–999",
+                    field="branch",
+                    reason=IdentifierReason.BRANCH,
                 )
             value = f"{value}-{number:03d}"
         return cls(value)

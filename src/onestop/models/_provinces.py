@@ -17,7 +17,7 @@ import unicodedata
 from collections.abc import Iterable
 from typing import Literal, final
 
-from onestop.errors import InvalidIdentifierError
+from onestop.errors import IdentifierReason, InvalidIdentifierError
 from onestop.models._data.provinces import (
     DISPUTED_H,
     ENGLISH_NAMES,
@@ -202,6 +202,7 @@ def _check_era(era: str) -> dict[str, Province]:
         raise InvalidIdentifierError(
             f"era: unknown era {shown}; expected '2008' (63 provinces) or '2025' (34 provinces)",
             field="era",
+            reason=IdentifierReason.ERA,
         )
     return table
 
@@ -258,6 +259,7 @@ def province_by_code(code: str, *, era: Era = "2025") -> Province:
             "2-digit GSO code such as '79', a 3-digit CCCD code such as '079' (2008 era) or "
             "an H-code such as 'H29'",
             field="province_code",
+            reason=IdentifierReason.PROVINCE,
         )
     return found
 
@@ -301,6 +303,7 @@ def predecessor_provinces(new: Province | str) -> tuple[Province, ...]:
         raise InvalidIdentifierError(
             f"province: {province.name_vi} is a 2008-era province; expected a 2025 province",
             field="province",
+            reason=IdentifierReason.PROVINCE,
         )
     members: Iterable[Province] = (
         p for p in _ORDERED["2008"] if _SUCCESSOR_CODE[p.code] == province.code
