@@ -1,0 +1,180 @@
+"""The deadline kernel: Arrow record batch in, the same batch with deadline columns out.
+
+This is the only non-relational step of a report. It is a pure function of one batch (plus the
+calendar), so DuckDB runs it over a table here and a cluster engine can run it per batch (for
+example Spark's ``mapInArrow``) before the same indicator queries.
+
+Columns added (instants are Vietnam local wall-clock ``timestamp[us]``):
+
+* ``computed_due_at``: the due instant onestop computes from ``received_at`` and the
+  processing time (``processing_amount`` in ``processing_unit``, default working days), with
+  the unit's default counting policy; null without a processing time, or when the dates fall
+  outside the calendar's years.
+* ``due_used`` and ``due_source``: the due instant the indicators judge against, and
+  ``"stored"`` or ``"computed"``. With ``due="stored"`` (the default) the exporting system's
+  own ``due_at`` is trusted and the computed one fills the gaps; with ``due="recompute"`` the
+  computed one is used and the stored one fills the gaps.
+* ``end_at``: when a resolved dossier was finished: ``finished_at``, else ``returned_at``
+  (Decision 766 indicator 2.1's order: completion, else return of the result); null for open
+  dossiers and for those refused, withdrawn, stopped or never accepted.
+* ``outcome``: 0 early, 1 on time, 2 late (the date rule of Circular 01/2018/TT-VPCP
+  Art. 13) for rows with ``end_at`` and ``due_used``.
+* ``working_days_taken``: working days from the receipt date (excluded) to ``end_at``'s date
+  (included).
+* ``elapsed_days``: ``end_at - received_at`` in days (fractional, calendar time).
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any, Literal
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from onestop.errors import ProvisionalCalendarWarning
+from onestop.models import DossierStatus, TimeUnit
+from onestop.reports import _engine
+
+__all__ = ["KERNEL_FIELDS", "NOT_RESOLVED", "DueMode", "deadline_columns"]
+
+DueMode = Literal["stored", "recompute"]
+
+#: Statuses whose finish date does not make the dossier resolved.
+NOT_RESOLVED = frozenset(
+    {
+        DossierStatus.NEW,
+        DossierStatus.REFUSED,
+        DossierStatus.WITHDRAWN,
+        DossierStatus.STOPPED,
+    }
+)
+
+_TS = pa.timestamp("us")
+#: The columns :func:`deadline_columns` appends.
+KERNEL_FIELDS = (
+    pa.field("computed_due_at", _TS),
+    pa.field("due_used", _TS),
+    pa.field("due_source", pa.string()),
+    pa.field("end_at", _TS),
+    pa.field("outcome", pa.int8()),
+    pa.field("working_days_taken", pa.int64()),
+    pa.field("elapsed_days", pa.float64()),
+)
+
+
+def _ts(values: np.ndarray[Any, Any]) -> pa.Array:
+    """A ``timestamp[us]`` array with ``NaT`` as null."""
+    return pa.array(values.astype("datetime64[us]"), _TS, mask=np.isnat(values))
+
+
+def _np(column: Any) -> np.ndarray[Any, Any]:
+    out: np.ndarray[Any, Any] = np.asarray(column.to_numpy(zero_copy_only=False))
+    return out
+
+
+def _computed_due(
+    calendar: _engine.WorkCalendar,
+    received: np.ndarray[Any, Any],
+    amounts: pa.Array,
+    units: pa.Array,
+) -> np.ndarray[Any, Any]:
+    n = len(received)
+    due = np.full(n, np.datetime64("NaT", "us"))
+    if amounts.null_count == n:
+        return due
+    amount = _np(pc.fill_null(amounts, -1)).astype(np.int64)
+    unit = _np(pc.fill_null(units, TimeUnit.WORKING_DAYS.value)).astype(object)
+    years = received.astype("datetime64[Y]").astype(np.int64) + 1970
+    # leave a year of room: a deadline may run into the year after the receipt
+    usable = (amount >= 0) & (years >= calendar.first_year) & (years < calendar.last_year)
+    for value in np.unique(unit[usable]):
+        time_unit = TimeUnit(str(value))
+        rows = usable & (unit == value)
+        if time_unit is TimeUnit.SAME_DAY:
+            rows &= amount == 0  # a same-day deadline has amount 0
+        elif time_unit is TimeUnit.MONTHS:
+            rows &= amount <= 12 * 5
+        if rows.any():
+            due[rows] = _engine.due_dates(calendar, received[rows], amount[rows], time_unit)
+    return due
+
+
+def deadline_columns(
+    batch: pa.Table | pa.RecordBatch,
+    *,
+    calendar: _engine.WorkCalendar | None = None,
+    due: DueMode = "stored",
+) -> tuple[pa.Table, bool]:
+    """Append the deadline columns to a batch of validated records.
+
+    Args:
+        batch: rows in the schema of :attr:`onestop.records.Records.table`.
+        calendar: the working calendar (default the civil-service calendar).
+        due: ``"stored"`` trusts the export's due dates, ``"recompute"`` uses onestop's.
+
+    Returns:
+        ``(table, provisional)``: the rows with :data:`KERNEL_FIELDS` appended, and whether a
+        computed date depends on a year without an official civil-service notice.
+    """
+    table = batch if isinstance(batch, pa.Table) else pa.Table.from_batches([batch])
+    calendar = calendar or _engine.default_calendar()
+    received = _np(table.column("received_at")).astype("datetime64[us]")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ProvisionalCalendarWarning)
+        computed = _computed_due(
+            calendar,
+            received,
+            table.column("processing_amount").combine_chunks(),
+            table.column("processing_unit").combine_chunks(),
+        )
+        stored = _np(table.column("due_at")).astype("datetime64[us]")
+        first, second = (stored, computed) if due == "stored" else (computed, stored)
+        used = np.where(np.isnat(first), second, first)
+        source = np.full(len(used), None, dtype=object)
+        source[~np.isnat(second)] = "computed" if due == "stored" else "stored"
+        source[~np.isnat(first)] = "stored" if due == "stored" else "computed"
+        status = _np(table.column("status")).astype(object)
+        finished = _np(table.column("finished_at")).astype("datetime64[us]")
+        returned = _np(table.column("returned_at")).astype("datetime64[us]")
+        end = np.where(np.isnat(finished), returned, finished)
+        closed = np.isin(status, [s.value for s in NOT_RESOLVED])
+        end[closed] = np.datetime64("NaT")
+        judged = ~np.isnat(end) & ~np.isnat(used)
+        outcome = np.full(len(end), -1, dtype=np.int8)
+        if judged.any():
+            outcome[judged] = _engine.outcomes(end[judged], used[judged])
+        taken = np.full(len(end), -1, dtype=np.int64)
+        done = ~np.isnat(end)
+        in_years = (
+            done
+            & ((received.astype("datetime64[Y]").astype(np.int64) + 1970) >= calendar.first_year)
+            & ((end.astype("datetime64[Y]").astype(np.int64) + 1970) <= calendar.last_year)
+        )
+        if in_years.any():
+            taken[in_years] = _engine.working_days_taken(
+                calendar,
+                received[in_years].astype("datetime64[D]"),
+                end[in_years].astype("datetime64[D]"),
+            )
+    provisional = any(issubclass(w.category, ProvisionalCalendarWarning) for w in caught)
+    for w in caught:
+        if not issubclass(w.category, ProvisionalCalendarWarning):
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    added = [
+        _ts(computed),
+        _ts(used),
+        pa.array(source, pa.string()),
+        _ts(end),
+        pa.array(np.where(outcome >= 0, outcome, 0), pa.int8(), mask=outcome < 0),
+        pa.array(np.where(taken >= 0, taken, 0), pa.int64(), mask=taken < 0),
+        pa.array(
+            (end - received).astype("timedelta64[us]").astype(np.float64) / 86_400e6,
+            pa.float64(),
+            mask=np.isnat(end),
+        ),
+    ]
+    for spec, column in zip(KERNEL_FIELDS, added, strict=True):
+        table = table.append_column(spec, column)
+    return table, provisional
