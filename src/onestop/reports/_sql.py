@@ -143,7 +143,7 @@ def indicator_sql(groups: Sequence[str] = (), *, records: str = "r", periods: st
     )
     keys = ", ".join(["period", *groups])
     # identifiers come from GROUP_COLUMNS and constants only; no value is interpolated
-    return f"""  # noqa: S608
+    return f"""
 WITH base AS (
   SELECT {gsel}status, channel, received_at, end_at, due_used, outcome, working_days_taken,
     elapsed_days, paid_online, fee_bearing, digitised, e_result, reused,
@@ -183,4 +183,4 @@ SELECT period, period_start, period_end, {gsel}{", ".join(_COUNTS)},
   {rates}
 FROM agg
 ORDER BY {keys}
-"""
+"""  # noqa: S608
