@@ -35,9 +35,7 @@ def _compare(rep, reference, by, *, due="stored", month_start_day=1):
         for label, first, last in spans
     ]
     expected = reference(rep.records.table.to_pylist(), periods, groups, due_mode=due)
-    got = {
-        (row["period"], *(row[g] for g in groups)): row for row in table.to_pylist()
-    }
+    got = {(row["period"], *(row[g] for g in groups)): row for row in table.to_pylist()}
     assert set(got) == set(expected)
     for key, want in expected.items():
         have = got[key]

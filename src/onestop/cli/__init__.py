@@ -26,6 +26,7 @@ COMMAND_MODULES = (
     "onestop.cli._deadlines",
     "onestop.cli._signatures",
     "onestop.cli._portal",
+    "onestop.cli._reports",
 )
 
 
