@@ -8,6 +8,7 @@ period and group is counted in plain loops. The DuckDB report must give the same
 from __future__ import annotations
 
 import base64
+import contextlib
 import datetime as dt
 import json
 import os
@@ -251,10 +252,8 @@ class Chromium:
         self.events = []
 
     def close(self):
-        try:
+        with contextlib.suppress(OSError):
             self.send("Browser.close")
-        except OSError:
-            pass
         try:
             self.proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
