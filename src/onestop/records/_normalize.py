@@ -47,7 +47,6 @@ FIRST_YEAR, LAST_YEAR = 1990, 2199
 _VN_OFFSET_US = 7 * 3_600_000_000  # Vietnam: UTC+7 all year (no DST since 1975)
 _VN_FIXED = dt.timezone(dt.timedelta(hours=7))
 _TS = pa.timestamp("us")
-_FALSE = pa.scalar(value=False)
 
 _ARROW_TYPES: dict[str, pa.DataType] = {
     "text": pa.string(),
@@ -148,7 +147,7 @@ class _Problems:
 
 def _mask(arr: pa.Array | pa.ChunkedArray) -> np.ndarray[Any, Any]:
     """A boolean Arrow array as a NumPy mask (null = False)."""
-    filled = pc.fill_null(arr, _FALSE)
+    filled = pc.fill_null(arr, fill_value=False)
     out: np.ndarray[Any, Any] = np.asarray(filled.to_numpy(zero_copy_only=False), dtype=bool)
     return out
 
@@ -272,7 +271,7 @@ def _instants(arr: pa.ChunkedArray) -> tuple[pa.Array, np.ndarray[Any, Any]]:
         parsed = pc.coalesce(parsed, pa.array(full, _TS))
     year = pc.year(parsed)
     in_range = pc.and_(pc.greater_equal(year, FIRST_YEAR), pc.less_equal(year, LAST_YEAR))
-    parsed = pc.if_else(pc.fill_null(in_range, _FALSE), parsed, None)
+    parsed = pc.if_else(pc.fill_null(in_range, fill_value=False), parsed, None)
     bad = _mask(pc.and_(pc.is_valid(text), pc.is_null(parsed)))
     return parsed, bad
 
@@ -284,7 +283,7 @@ def _integers(arr: pa.ChunkedArray) -> tuple[pa.Array, np.ndarray[Any, Any]]:
         text = _as_text(arr).combine_chunks()
         ok = pc.match_substring_regex(text, r"^\+?\d{1,6}(\.0+)?$")
         digits = pc.replace_substring_regex(text, r"\.0+$", "")
-        out = pc.cast(pc.if_else(pc.fill_null(ok, _FALSE), digits, None), pa.int64())
+        out = pc.cast(pc.if_else(pc.fill_null(ok, fill_value=False), digits, None), pa.int64())
         bad = _mask(pc.and_(pc.is_valid(text), pc.is_null(out)))
         out = pc.if_else(pc.less(out, 0), None, out)
         return out, bad
