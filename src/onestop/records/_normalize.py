@@ -216,8 +216,13 @@ def _as_text(arr: pa.ChunkedArray) -> pa.ChunkedArray:
     elif not pa.types.is_string(arr.type):  # dictionary, large string, numbers, booleans…
         arr = pc.cast(arr, pa.string())
     trimmed = pc.utf8_trim_whitespace(arr)
-    out: pa.ChunkedArray = pc.if_else(pc.equal(trimmed, ""), None, trimmed)
-    return pa.chunked_array(out.chunks if isinstance(out, pa.ChunkedArray) else [out], pa.string())
+    empty = pc.equal(pc.utf8_length(trimmed), 0)
+    if pc.any(empty).as_py():  # rare: most readers give null for an empty cell already
+        trimmed = pc.if_else(empty, None, trimmed)
+    if isinstance(trimmed, pa.Array):
+        return pa.chunked_array([trimmed], pa.string())
+    out: pa.ChunkedArray = trimmed
+    return out
 
 
 def _parse_slow(text: str) -> dt.datetime | None:
@@ -235,6 +240,28 @@ def _parse_slow(text: str) -> dt.datetime | None:
     return value.replace(tzinfo=None)
 
 
+_NAT = np.datetime64("NaT", "us")
+_LOWEST = np.datetime64(f"{FIRST_YEAR}-01-01", "us")
+_BEYOND = np.datetime64(f"{LAST_YEAR + 1}-01-01", "us")
+
+
+def _np_ts(arr: Any) -> np.ndarray[Any, Any]:
+    """A timestamp Arrow array as ``datetime64[us]`` with ``NaT`` for nulls."""
+    out: np.ndarray[Any, Any] = np.asarray(arr.to_numpy(zero_copy_only=False)).astype(
+        "datetime64[us]"
+    )
+    return out
+
+
+def _day_digits(text: pa.ChunkedArray, rows: np.ndarray[Any, Any], span: tuple[int, int]) -> Any:
+    """The day-of-month written in ``text`` at ``rows`` (``span`` = the digits' position)."""
+    picked = text.take(pa.array(rows))
+    digits = pc.utf8_rtrim(pc.utf8_slice_codeunits(picked, span[0], span[1]), characters="/")
+    return np.asarray(
+        pc.cast(digits, pa.int64(), safe=False).to_numpy(zero_copy_only=False), dtype=np.int64
+    )
+
+
 def _instants(arr: pa.ChunkedArray) -> tuple[pa.Array, np.ndarray[Any, Any]]:
     """(local wall-clock timestamps, mask of unreadable values) for one column."""
     t = arr.type
@@ -242,64 +269,77 @@ def _instants(arr: pa.ChunkedArray) -> tuple[pa.Array, np.ndarray[Any, Any]]:
         raw = pc.cast(pc.cast(arr, pa.timestamp("us", tz=t.tz)), pa.int64())
         if t.tz is not None:  # an instant: Vietnam wall-clock time is UTC + 7 h
             raw = pc.add(raw, _VN_OFFSET_US)
-        out = pc.cast(raw, _TS).combine_chunks()
+        out = pc.cast(raw, _TS)
         return out, np.zeros(len(out), dtype=bool)
     if pa.types.is_date(t):
-        out = pc.cast(pc.cast(arr, pa.timestamp("s")), _TS).combine_chunks()
+        out = pc.cast(pc.cast(arr, pa.timestamp("s")), _TS)
         return out, np.zeros(len(out), dtype=bool)
-    text = _as_text(arr).combine_chunks()
-    parsed = pa.nulls(len(text), _TS)
-    todo = text
+    text = _as_text(arr)
+    given = _mask(pc.is_valid(text))
+    parsed = np.full(len(text), _NAT)
+    todo = given.copy()
     for fmt, day in _FAST_FORMATS:
-        if todo.null_count == len(todo):
+        if not todo.any():
             break
-        got = pc.strptime(todo, format=fmt, unit="us", error_is_null=True)
-        if got.null_count == len(got):
+        got_arrow = pc.strptime(text, format=fmt, unit="us", error_is_null=True)
+        got = _np_ts(got_arrow)
+        new = todo & ~np.isnat(got)
+        if not new.any():
             continue
-        if day is not None:  # strptime rolls 31/02 over to 03/03: check the day digits
-            digits = pc.utf8_rtrim(pc.utf8_slice_codeunits(todo, day[0], day[1]), characters="/")
-            typed = pc.cast(pc.if_else(pc.is_null(got), None, digits), pa.int64(), safe=False)
-            got = pc.if_else(pc.equal(pc.day(got), typed), got, None)
-        parsed = pc.coalesce(parsed, got)
-        todo = pc.if_else(pc.is_null(got), todo, None)
-    if todo.null_count != len(todo):  # the rare leftovers, one by one
-        idx = np.flatnonzero(~np.asarray(pc.is_null(todo).to_numpy(zero_copy_only=False)))
-        texts = todo.take(pa.array(idx)).to_pylist()
-        slow = pa.array([_parse_slow(s) for s in texts], _TS)
-        full = np.full(len(todo), None, dtype=object)
-        full[idx] = slow.to_pylist()
-        parsed = pc.coalesce(parsed, pa.array(full, _TS))
-    year = pc.year(parsed)
-    in_range = pc.and_(pc.greater_equal(year, FIRST_YEAR), pc.less_equal(year, LAST_YEAR))
-    parsed = pc.if_else(pc.fill_null(in_range, fill_value=False), parsed, None)
-    bad = _mask(pc.and_(pc.is_valid(text), pc.is_null(parsed)))
-    return parsed, bad
+        if day is not None:
+            # strptime rolls 31/02 over to 03/03: a value read as day 1-3 may be a rollover,
+            # so compare the day digits written with the day read (on those rows only)
+            read = np.asarray(
+                pc.fill_null(pc.day(got_arrow), 99).to_numpy(zero_copy_only=False), np.int64
+            )
+            suspect = np.flatnonzero(new & (read <= 3))
+            if suspect.size:
+                wrong = suspect[_day_digits(text, suspect, day) != read[suspect]]
+                new[wrong] = False
+        parsed[new] = got[new]
+        todo &= ~new
+    if todo.any():  # the rare leftovers, one by one
+        rows = np.flatnonzero(todo)
+        values = [_parse_slow(v) for v in text.take(pa.array(rows)).to_pylist()]
+        for i, value in zip(rows, values, strict=True):
+            if value is not None:
+                parsed[i] = np.datetime64(value, "us")
+    parsed[(parsed < _LOWEST) | (parsed >= _BEYOND)] = _NAT
+    missing = np.isnat(parsed)
+    return pa.array(parsed, _TS, mask=missing), given & missing
 
 
 def _integers(arr: pa.ChunkedArray) -> tuple[pa.Array, np.ndarray[Any, Any]]:
     if pa.types.is_integer(arr.type):
-        out = pc.cast(arr, pa.int64()).combine_chunks()
+        out = pc.cast(arr, pa.int64())
     else:
-        text = _as_text(arr).combine_chunks()
-        ok = pc.match_substring_regex(text, r"^\+?\d{1,6}(\.0+)?$")
-        digits = pc.replace_substring_regex(text, r"\.0+$", "")
-        out = pc.cast(pc.if_else(pc.fill_null(ok, fill_value=False), digits, None), pa.int64())
+        text = _as_text(arr)
+        try:
+            out = pc.cast(text, pa.int64())  # the common case: clean digits
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            ok = pc.match_substring_regex(text, r"^\+?\d{1,6}(\.0+)?$")
+            digits = pc.replace_substring_regex(text, r"\.0+$", "")
+            out = pc.cast(pc.if_else(pc.fill_null(ok, fill_value=False), digits, None), pa.int64())
         bad = _mask(pc.and_(pc.is_valid(text), pc.is_null(out)))
+        negative = _mask(pc.less(out, 0))
+        if negative.any():
+            out = pc.if_else(pc.less(out, 0), None, out)
+        return out, bad | negative
+    negative = _mask(pc.less(out, 0))
+    if negative.any():
         out = pc.if_else(pc.less(out, 0), None, out)
-        return out, bad
-    bad = _mask(pc.less(out, 0))
-    return pc.if_else(pc.less(out, 0), None, out), bad
+    return out, negative
 
 
 def _lookup(
     arr: pa.ChunkedArray, table: Mapping[str, object], out_type: pa.DataType
 ) -> tuple[pa.Array, np.ndarray[Any, Any]]:
     """Map values through ``table`` (folded spelling -> value), once per distinct value."""
-    text = _as_text(arr).combine_chunks()
-    encoded = text.dictionary_encode()
-    values = [table.get(fold(v)) for v in encoded.dictionary.to_pylist()]
-    plain = [v.value if hasattr(v, "value") else v for v in values]
-    mapped = pa.array(plain, out_type).take(encoded.indices)
+    text = _as_text(arr)
+    distinct = pc.unique(text).drop_null()
+    values = [table.get(fold(v)) for v in distinct.to_pylist()]
+    plain = pa.array([v.value if hasattr(v, "value") else v for v in values], out_type)
+    mapped = plain.take(pc.index_in(text, value_set=distinct))
     bad = _mask(pc.and_(pc.is_valid(text), pc.is_null(mapped)))
     return mapped, bad
 
@@ -308,8 +348,7 @@ def _flags(
     arr: pa.ChunkedArray, true: frozenset[str], false: frozenset[str]
 ) -> tuple[pa.Array, np.ndarray[Any, Any]]:
     if pa.types.is_boolean(arr.type):
-        out = arr.combine_chunks()
-        return out, np.zeros(len(out), dtype=bool)
+        return arr, np.zeros(len(arr), dtype=bool)
     table = {**dict.fromkeys(false, False), **dict.fromkeys(true, True)}
     return _lookup(arr, table, pa.bool_())
 
@@ -330,7 +369,7 @@ _REASONS = {
 def _convert(spec: RecordField, arr: pa.ChunkedArray) -> tuple[pa.Array, np.ndarray[Any, Any]]:
     kind = spec.kind
     if kind == "text":
-        out = _as_text(arr).combine_chunks()
+        out = _as_text(arr)
         return out, np.zeros(len(out), dtype=bool)
     if kind == "instant":
         return _instants(arr)
@@ -422,16 +461,18 @@ def normalize_table(
         problems.add(early, source, name, "earlier than the received date", table.column(source))
 
     # status: given, else read from the dates
-    derived = pc.if_else(
-        pc.is_valid(cols["returned_at"]),
-        DossierStatus.RETURNED.value,
-        pc.if_else(
-            pc.is_valid(cols["finished_at"]),
-            DossierStatus.COMPLETED.value,
-            DossierStatus.PROCESSING.value,
-        ),
-    )
-    cols["status"] = pc.coalesce(cols["status"], derived)
+    if cols["status"].null_count:
+        returned = _mask(pc.is_valid(cols["returned_at"]))
+        finished = _mask(pc.is_valid(cols["finished_at"]))
+        names = pa.array(
+            [
+                DossierStatus.RETURNED.value,
+                DossierStatus.COMPLETED.value,
+                DossierStatus.PROCESSING.value,
+            ]
+        )
+        derived = names.take(pa.array(np.where(returned, 0, np.where(finished, 1, 2))))
+        cols["status"] = pc.coalesce(cols["status"], derived)
     no_end = pc.and_(
         pc.is_in(cols["status"], pa.array(_FINISHED)),
         pc.and_(pc.is_null(cols["finished_at"]), pc.is_null(cols["returned_at"])),
@@ -454,6 +495,9 @@ def normalize_table(
 
 def _duplicates(codes: pa.Array, problems: _Problems, source: str) -> None:
     """Report every repeat of a dossier code after its first row."""
+    if len(pc.unique(codes)) >= len(codes) - codes.null_count + (1 if codes.null_count else 0):
+        return  # every code distinct: the common case, one hash pass
+    codes = codes.combine_chunks() if isinstance(codes, pa.ChunkedArray) else codes
     encoded = codes.dictionary_encode()
     indices = np.asarray(encoded.indices.to_numpy(zero_copy_only=False))
     valid = ~np.asarray(pc.is_null(codes).to_numpy(zero_copy_only=False))

@@ -70,28 +70,31 @@ def _ts(values: np.ndarray[Any, Any]) -> pa.Array:
 
 
 def _np(column: Any) -> np.ndarray[Any, Any]:
-    out: np.ndarray[Any, Any] = np.asarray(column.to_numpy(zero_copy_only=False))
+    """A timestamp column as ``datetime64[us]`` (``NaT`` for nulls)."""
+    out: np.ndarray[Any, Any] = np.asarray(column.to_numpy(zero_copy_only=False)).astype(
+        "datetime64[us]", copy=False
+    )
     return out
 
 
 def _computed_due(
     calendar: _engine.WorkCalendar,
     received: np.ndarray[Any, Any],
-    amounts: pa.Array,
-    units: pa.Array,
+    amounts: pa.ChunkedArray,
+    units: pa.ChunkedArray,
 ) -> np.ndarray[Any, Any]:
     n = len(received)
     due = np.full(n, np.datetime64("NaT", "us"))
     if amounts.null_count == n:
         return due
-    amount = _np(pc.fill_null(amounts, -1)).astype(np.int64)
-    unit = _np(pc.fill_null(units, TimeUnit.WORKING_DAYS.value)).astype(object)
-    years = received.astype("datetime64[Y]").astype(np.int64) + 1970
+    amount = np.asarray(pc.fill_null(amounts, -1).to_numpy(zero_copy_only=False), np.int64)
+    unit = pc.fill_null(units, TimeUnit.WORKING_DAYS.value)
     # leave a year of room: a deadline may run into the year after the receipt
-    usable = (amount >= 0) & (years >= calendar.first_year) & (years < calendar.last_year)
-    for value in np.unique(unit[usable]):
+    first, last = _year_bounds(calendar)
+    usable = (amount >= 0) & (received >= first) & (received < last - np.timedelta64(366, "D"))
+    for value in pc.unique(unit).to_pylist():
         time_unit = TimeUnit(str(value))
-        rows = usable & (unit == value)
+        rows = usable & _flag(pc.equal(unit, value))
         if time_unit is TimeUnit.SAME_DAY:
             rows &= amount == 0  # a same-day deadline has amount 0
         elif time_unit is TimeUnit.MONTHS:
@@ -99,6 +102,22 @@ def _computed_due(
         if rows.any():
             due[rows] = _engine.due_dates(calendar, received[rows], amount[rows], time_unit)
     return due
+
+
+def _year_bounds(calendar: _engine.WorkCalendar) -> tuple[np.datetime64, np.datetime64]:
+    """The first instant the calendar covers and the first one after it (local)."""
+    return (
+        np.datetime64(f"{calendar.first_year:04d}-01-01", "us"),
+        np.datetime64(f"{calendar.last_year + 1:04d}-01-01", "us"),
+    )
+
+
+def _flag(values: Any) -> np.ndarray[Any, Any]:
+    """A boolean Arrow array as a NumPy mask (null = False)."""
+    out: np.ndarray[Any, Any] = np.asarray(
+        pc.fill_null(values, fill_value=False).to_numpy(zero_copy_only=False), dtype=bool
+    )
+    return out
 
 
 def deadline_columns(
@@ -120,26 +139,25 @@ def deadline_columns(
     """
     table = batch if isinstance(batch, pa.Table) else pa.Table.from_batches([batch])
     calendar = calendar or _engine.default_calendar()
-    received = _np(table.column("received_at")).astype("datetime64[us]")
+    received = _np(table.column("received_at"))
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", ProvisionalCalendarWarning)
         computed = _computed_due(
             calendar,
             received,
-            table.column("processing_amount").combine_chunks(),
-            table.column("processing_unit").combine_chunks(),
+            table.column("processing_amount"),
+            table.column("processing_unit"),
         )
-        stored = _np(table.column("due_at")).astype("datetime64[us]")
+        stored = _np(table.column("due_at"))
         first, second = (stored, computed) if due == "stored" else (computed, stored)
         used = np.where(np.isnat(first), second, first)
         source = np.full(len(used), None, dtype=object)
         source[~np.isnat(second)] = "computed" if due == "stored" else "stored"
         source[~np.isnat(first)] = "stored" if due == "stored" else "computed"
-        status = _np(table.column("status")).astype(object)
-        finished = _np(table.column("finished_at")).astype("datetime64[us]")
-        returned = _np(table.column("returned_at")).astype("datetime64[us]")
+        finished = _np(table.column("finished_at"))
+        returned = _np(table.column("returned_at"))
         end = np.where(np.isnat(finished), returned, finished)
-        closed = np.isin(status, [s.value for s in NOT_RESOLVED])
+        closed = _flag(pc.is_in(table.column("status"), pa.array([s.value for s in NOT_RESOLVED])))
         end[closed] = np.datetime64("NaT")
         judged = ~np.isnat(end) & ~np.isnat(used)
         outcome = np.full(len(end), -1, dtype=np.int8)
@@ -147,11 +165,8 @@ def deadline_columns(
             outcome[judged] = _engine.outcomes(end[judged], used[judged])
         taken = np.full(len(end), -1, dtype=np.int64)
         done = ~np.isnat(end)
-        in_years = (
-            done
-            & ((received.astype("datetime64[Y]").astype(np.int64) + 1970) >= calendar.first_year)
-            & ((end.astype("datetime64[Y]").astype(np.int64) + 1970) <= calendar.last_year)
-        )
+        first, beyond = _year_bounds(calendar)
+        in_years = done & (received >= first) & (end < beyond)
         if in_years.any():
             taken[in_years] = _engine.working_days_taken(
                 calendar,
