@@ -21,7 +21,7 @@ from onestop.records._records import Records, read_records, require_rows
 from onestop.reports import _engine
 from onestop.reports._decision766 import ITEMS, Item766, score_766
 from onestop.reports._kernel import DueMode, deadline_columns
-from onestop.reports._sql import GROUP_COLUMNS, INDICATOR_COLUMNS, indicator_sql
+from onestop.reports._sql import GROUP_COLUMNS, INDICATOR_COLUMNS, PeriodSpec, indicator_sql
 
 if TYPE_CHECKING:
     import pandas
@@ -34,10 +34,8 @@ BY_CHOICES: tuple[str, ...] = (*GROUP_COLUMNS, "month")
 
 _PERIODS_SCHEMA = pa.schema(
     [
+        ("idx", pa.int64()),
         ("period", pa.string()),
-        ("p_start", pa.timestamp("us")),
-        ("p_end", pa.timestamp("us")),
-        ("judge_at", pa.timestamp("us")),
         ("first_day", pa.date32()),
         ("last_day", pa.date32()),
     ]
@@ -144,26 +142,25 @@ class Report:
 
     # ------------------------------------------------------------------ queries
 
-    def _periods(self, *, monthly: bool) -> pa.Table:
+    def _periods(self, *, monthly: bool) -> tuple[pa.Table, PeriodSpec]:
         spans = (
             monthly_periods(self.start, self.end, month_start_day=self.month_start_day)
             if monthly
             else [(f"{self.start.isoformat()}/{self.end.isoformat()}", self.start, self.end)]
         )
-        rows = []
-        for label, first, last in spans:
-            p_end = _instant(last + dt.timedelta(days=1))
-            rows.append(
-                {
-                    "period": label,
-                    "p_start": _instant(first),
-                    "p_end": p_end,
-                    "judge_at": min(p_end - _TICK, self.as_of),
-                    "first_day": first,
-                    "last_day": last,
-                }
-            )
-        return pa.Table.from_pylist(rows, schema=_PERIODS_SCHEMA)
+        rows = [
+            {"idx": i, "period": label, "first_day": first, "last_day": last}
+            for i, (label, first, last) in enumerate(spans)
+        ]
+        spec = PeriodSpec(
+            start=_instant(self.start),
+            end=_instant(self.end + dt.timedelta(days=1)),
+            count=len(spans),
+            monthly=monthly,
+            month_start_day=self.month_start_day,
+            as_of=self.as_of,
+        )
+        return pa.Table.from_pylist(rows, schema=_PERIODS_SCHEMA), spec
 
     def indicators(self, by: Iterable[str] = ()) -> pa.Table:
         """The indicators broken down by ``by`` (any of :data:`BY_CHOICES`; ``()``: overall).
@@ -181,8 +178,9 @@ class Report:
         if con is None:
             con = self._con = _duckdb().connect()
             con.register("r", self.data)
-        con.register("p", self._periods(monthly="month" in key))
-        table = _to_arrow(con.sql(indicator_sql(groups)))
+        periods, spec = self._periods(monthly="month" in key)
+        con.register("p", periods)
+        table = _to_arrow(con.sql(indicator_sql(groups, spec)))
         self._cache[key] = table
         return table
 

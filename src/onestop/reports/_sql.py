@@ -1,12 +1,16 @@
 """The indicator query, written once in portable SQL (DuckDB here; Spark SQL runs it as is).
 
 Inputs are two relations: the records with the deadline kernel's columns (``r``) and the
-reporting periods (``p``: ``period`` label, ``p_start`` inclusive and ``p_end`` exclusive
-timestamps, ``first_day`` and ``last_day`` dates, and ``judge_at``, the instant open dossiers
-are judged at). Only standard constructs are used:
-``CASE``, ``COALESCE``, ``GREATEST``, ``NULLIF``, ``SUM``/``AVG``/``MIN``, an inequality join.
+reporting periods (``p``: ``idx`` 0..K-1, ``period`` label, ``first_day``, ``last_day``), plus
+the literals of :class:`PeriodSpec`. Only standard constructs are used: ``CASE``, ``COALESCE``,
+``GREATEST``, ``NULLIF``, ``EXTRACT``, ``SUM``/``MIN``, ``GROUP BY``, a join on integers.
 
-Definitions, per period ``[p_start, p_end)`` (Vietnam local time):
+How it runs: every instant of a record is first turned into the index of the period holding it
+(−1 before the first period, K after the last), by arithmetic on the year and month; the
+records are then reduced to classes that share those indexes (a few thousand rows for a
+province's year), and only the classes are joined with the periods.
+
+Definitions, per period ``[start, end)`` (Vietnam local time):
 
 * **received** (tiếp nhận): accepted dossiers (status not 1 *new* and not 3 *refused*) whose
   ``received_at`` is in the period, by channel; **not_accepted**: the others received then.
@@ -18,19 +22,26 @@ Definitions, per period ``[p_start, p_end)`` (Vietnam local time):
 * **returned** (đã trả kết quả): ``returned_at`` (else, for status 10, ``end_at``) in the period.
 * **closed**: withdrawn (7) or stopped (8) in the period.
 * **in progress** (đang giải quyết) at the end of the period: accepted, not closed, not finished
-  by ``p_end``; **overdue** when ``judge_at`` is after ``due_used``.
+  by the period's end; **overdue** when the instant it is judged at — the period's last
+  microsecond, or ``as_of`` if earlier — is after ``due_used``.
 * **online payment**: dossiers paid online (``DuocThanhToanTrucTuyen`` 1 or 2) among those that
   bear a fee (``fee_bearing``; without that column, those whose payment flag is known);
   **digitised**: with digitised components (and an electronic result where that column
   exists); **reused**: with a component reused from digitised data; each among the received
   dossiers for which the export has the flag.
+
+A group (period, department, …) appears when some record is active in the period: received
+before its end and with a last event (or still open) after its start.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
-__all__ = ["GROUP_COLUMNS", "INDICATOR_COLUMNS", "indicator_sql"]
+import attrs
+
+__all__ = ["GROUP_COLUMNS", "INDICATOR_COLUMNS", "PeriodSpec", "indicator_sql", "month_key"]
 
 #: Record columns a report can be grouped by (besides the period).
 GROUP_COLUMNS = ("department", "procedure", "field", "channel")
@@ -73,30 +84,102 @@ INDICATOR_COLUMNS = (
     "rate_766_on_time",
 )
 
+
+def month_key(day: dt.date, month_start_day: int) -> int:
+    """The month number (year × 12 + month) of the reporting month holding ``day``."""
+    return (
+        day.year * 12 + day.month + (1 if month_start_day > 1 and day.day >= month_start_day else 0)
+    )
+
+
+@attrs.frozen(slots=True)
+class PeriodSpec:
+    """The periods of a query, as the literals the SQL needs.
+
+    Attributes:
+        start: the first instant of the first period (local).
+        end: the first instant after the last period (local).
+        count: the number of periods (K).
+        monthly: periods are months (else one period, the whole span).
+        month_start_day: 1 for calendar months, else the day a reporting month starts.
+        as_of: open dossiers are judged at ``min(period's last microsecond, as_of)``.
+    """
+
+    start: dt.datetime
+    end: dt.datetime
+    count: int
+    monthly: bool
+    month_start_day: int
+    as_of: dt.datetime
+
+
+def _ts(value: dt.datetime) -> str:
+    return f"TIMESTAMP '{value.isoformat(sep=' ', timespec='microseconds')}'"
+
+
+def _bucket(expr: str, spec: PeriodSpec) -> str:
+    """SQL for the index of the period holding ``expr`` (−1 before, K after, NULL for NULL)."""
+    if spec.monthly:
+        key = f"EXTRACT(YEAR FROM {expr}) * 12 + EXTRACT(MONTH FROM {expr})"
+        if spec.month_start_day > 1:
+            key += (
+                f" + CASE WHEN EXTRACT(DAY FROM {expr}) >= {spec.month_start_day} THEN 1 ELSE 0 END"
+            )
+        inside = f"{key} - {month_key(spec.start.date(), spec.month_start_day)}"
+    else:
+        inside = "0"
+    return (
+        f"CASE WHEN {expr} IS NULL THEN NULL WHEN {expr} < {_ts(spec.start)} THEN -1 "
+        f"WHEN {expr} >= {_ts(spec.end)} THEN {spec.count} ELSE {inside} END"
+    )
+
+
+_SUMS = {
+    "n": "1",
+    "n_direct": "CASE WHEN channel = 'direct' THEN 1 ELSE 0 END",
+    "n_online": "CASE WHEN channel = 'online' THEN 1 ELSE 0 END",
+    "n_postal": "CASE WHEN channel = 'postal' THEN 1 ELSE 0 END",
+    "n_unknown_channel": "CASE WHEN channel IS NULL THEN 1 ELSE 0 END",
+    "n_early": "CASE WHEN outcome = 0 THEN 1 ELSE 0 END",
+    "n_on_time": "CASE WHEN outcome = 1 THEN 1 ELSE 0 END",
+    "n_late": "CASE WHEN outcome = 2 THEN 1 ELSE 0 END",
+    "n_paid": "CASE WHEN pay_base AND paid_online THEN 1 ELSE 0 END",
+    "n_pay_base": "CASE WHEN pay_base THEN 1 ELSE 0 END",
+    "n_digitised": "CASE WHEN digitised AND COALESCE(e_result, TRUE) THEN 1 ELSE 0 END",
+    "n_digitised_base": "CASE WHEN digitised IS NOT NULL THEN 1 ELSE 0 END",
+    "n_reused": "CASE WHEN reused THEN 1 ELSE 0 END",
+    "n_reused_base": "CASE WHEN reused IS NOT NULL THEN 1 ELSE 0 END",
+    "w_sum": "CASE WHEN end_at IS NOT NULL THEN working_days_taken END",
+    "w_count": "CASE WHEN end_at IS NOT NULL AND working_days_taken IS NOT NULL THEN 1 ELSE 0 END",
+    "e_sum": "CASE WHEN end_at IS NOT NULL THEN elapsed_days END",
+    "e_count": "CASE WHEN end_at IS NOT NULL THEN 1 ELSE 0 END",
+}
+
+# indicator -> (condition on a class at period idx, the class sum it adds)
 _COUNTS = {
-    "received_total": "rcv",
-    "received_direct": "rcv AND channel = 'direct'",
-    "received_online": "rcv AND channel = 'online'",
-    "received_postal": "rcv AND channel = 'postal'",
-    "received_unknown_channel": "rcv AND channel IS NULL",
-    "not_accepted": "NOT accepted AND received_at >= p_start",
-    "carried_over": "carried",
-    "resolved_total": "res",
-    "resolved_early": "res AND outcome = 0",
-    "resolved_on_time": "res AND outcome = 1",
-    "resolved_late": "res AND outcome = 2",
-    "resolved_no_due": "res AND outcome IS NULL",
-    "returned": "returned_instant >= p_start AND returned_instant < p_end",
-    "closed": "closed AND closed_instant >= p_start AND closed_instant < p_end",
-    "in_progress_on_time": "open_at_end AND due_used >= judge_at",
-    "in_progress_overdue": "open_at_end AND due_used < judge_at",
-    "in_progress_no_due": "open_at_end AND due_used IS NULL",
-    "paid_online": "rcv AND pay_base AND paid_online",
-    "payment_base": "rcv AND pay_base",
-    "digitised": "rcv AND digitised AND COALESCE(e_result, TRUE)",
-    "digitised_base": "rcv AND digitised IS NOT NULL",
-    "reused": "rcv AND reused",
-    "reused_base": "rcv AND reused IS NOT NULL",
+    "received_total": ("rcv", "n"),
+    "received_direct": ("rcv", "n_direct"),
+    "received_online": ("rcv", "n_online"),
+    "received_postal": ("rcv", "n_postal"),
+    "received_unknown_channel": ("rcv", "n_unknown_channel"),
+    "not_accepted": ("NOT accepted AND recv_k = idx", "n"),
+    "carried_over": ("accepted AND NOT closed AND recv_k < idx AND end_k >= idx", "n"),
+    "resolved_total": ("end_k = idx", "n"),
+    "resolved_early": ("end_k = idx", "n_early"),
+    "resolved_on_time": ("end_k = idx", "n_on_time"),
+    "resolved_late": ("end_k = idx", "n_late"),
+    "resolved_no_due": ("end_k = idx", "n - n_early - n_on_time - n_late"),
+    "returned": ("ret_k = idx", "n"),
+    "closed": ("closed AND closed_k = idx", "n"),
+    "in_progress_on_time": ("open_at_end AND due_k > idx", "n"),
+    "in_progress_overdue": ("open_at_end AND due_k <= idx", "n"),
+    "in_progress_no_due": ("open_at_end AND due_k IS NULL", "n"),
+    "paid_online": ("rcv", "n_paid"),
+    "payment_base": ("rcv", "n_pay_base"),
+    "digitised": ("rcv", "n_digitised"),
+    "digitised_base": ("rcv", "n_digitised_base"),
+    "reused": ("rcv", "n_reused"),
+    "reused_base": ("rcv", "n_reused_base"),
 }
 
 _RATES = {
@@ -119,9 +202,12 @@ _RATES = {
 }
 
 _OPEN_END = "TIMESTAMP '9999-12-31 00:00:00'"
+_STATUS_NOT_RESOLVED = "('new', 'refused', 'withdrawn', 'stopped')"
 
 
-def indicator_sql(groups: Sequence[str] = (), *, records: str = "r", periods: str = "p") -> str:
+def indicator_sql(
+    groups: Sequence[str], spec: PeriodSpec, *, records: str = "r", periods: str = "p"
+) -> str:
     """The indicator query grouped by period and ``groups`` (names from :data:`GROUP_COLUMNS`).
 
     Returns one row per period and group with the columns ``period``, ``period_start``,
@@ -134,53 +220,71 @@ def indicator_sql(groups: Sequence[str] = (), *, records: str = "r", periods: st
         if g not in GROUP_COLUMNS:
             raise ValueError(f"unknown group column {g!r}")
     gsel = "".join(f"{g}, " for g in groups)
+    k = spec.count
+    sums = ",\n    ".join(f"SUM({expr}) AS {name}" for name, expr in _SUMS.items())
     counts = ",\n    ".join(
-        f"CAST(SUM(CASE WHEN {cond} THEN 1 ELSE 0 END) AS BIGINT) AS {name}"
-        for name, cond in _COUNTS.items()
+        f"CAST(SUM(CASE WHEN {cond} THEN {value} ELSE 0 END) AS BIGINT) AS {name}"
+        for name, (cond, value) in _COUNTS.items()
     )
     rates = ",\n  ".join(
         f"CAST({num} AS DOUBLE) / NULLIF({den}, 0) AS {name}" for name, (num, den) in _RATES.items()
     )
-    keys = ", ".join(["period", *groups])
-    # identifiers come from GROUP_COLUMNS and constants only; no value is interpolated
+    keys = ", ".join(["idx", "period", *groups])
+    order = ", ".join(["agg.period", *(f"agg.{g}" for g in groups)])
+    due_k = (
+        f"CASE WHEN due_used IS NULL THEN NULL WHEN due_used >= {_ts(spec.as_of)} THEN {k + 1} "
+        f"ELSE {_bucket('due_used + INTERVAL 1 MICROSECOND', spec)} END"
+    )
     return f"""
 WITH base AS (
-  SELECT {gsel}status, channel, received_at, end_at, due_used, outcome, working_days_taken,
-    elapsed_days, paid_online, fee_bearing, digitised, e_result, reused,
+  SELECT {gsel}channel, end_at, outcome, working_days_taken, elapsed_days, paid_online,
+    digitised, e_result, reused, due_used,
     status NOT IN ('new', 'refused') AS accepted,
     status IN ('withdrawn', 'stopped') AS closed,
-    COALESCE(returned_at, CASE WHEN status = 'returned' THEN end_at END) AS returned_instant,
-    COALESCE(finished_at, returned_at, received_at) AS closed_instant,
     COALESCE(fee_bearing, paid_online IS NOT NULL) AS pay_base,
-    CASE WHEN status NOT IN ('new', 'refused', 'withdrawn', 'stopped') AND end_at IS NULL
-      THEN {_OPEN_END}
-      ELSE GREATEST(received_at, COALESCE(end_at, received_at), COALESCE(finished_at,
-        received_at), COALESCE(returned_at, received_at))
-    END AS last_event
+    {_bucket("received_at", spec)} AS recv_k,
+    COALESCE({_bucket("end_at", spec)}, {k + 1}) AS end_k,
+    {_bucket("COALESCE(returned_at, CASE WHEN status = 'returned' THEN end_at END)", spec)}
+      AS ret_k,
+    {_bucket("COALESCE(finished_at, returned_at, received_at)", spec)} AS closed_k,
+    {
+        _bucket(
+            f"CASE WHEN status NOT IN {_STATUS_NOT_RESOLVED} AND end_at IS NULL THEN {_OPEN_END} "
+            "ELSE GREATEST(received_at, COALESCE(end_at, received_at), COALESCE(finished_at, "
+            "received_at), COALESCE(returned_at, received_at)) END",
+            spec,
+        )
+    } AS last_k,
+    {due_k} AS due_k
   FROM {records}
 ),
+classes AS (
+  SELECT {gsel}accepted, closed, recv_k, end_k, ret_k, closed_k, last_k, due_k,
+    {sums}
+  FROM base
+  GROUP BY {gsel}accepted, closed, recv_k, end_k, ret_k, closed_k, last_k, due_k
+),
 f AS (
-  SELECT {periods}.period, {periods}.p_start, {periods}.p_end, {periods}.judge_at,
-    {periods}.first_day, {periods}.last_day, base.*,
-    accepted AND received_at >= p_start AS rcv,
-    accepted AND NOT closed AND received_at < p_start
-      AND (end_at IS NULL OR end_at >= p_start) AS carried,
-    end_at >= p_start AND end_at < p_end AS res,
-    accepted AND NOT closed AND (end_at IS NULL OR end_at >= p_end) AS open_at_end
-  FROM base JOIN {periods}
-    ON base.received_at < {periods}.p_end AND base.last_event >= {periods}.p_start
+  SELECT {periods}.idx, {periods}.period, classes.*,
+    accepted AND recv_k = {periods}.idx AS rcv,
+    accepted AND NOT closed AND end_k > {periods}.idx AS open_at_end
+  FROM classes JOIN {periods}
+    ON classes.recv_k <= {periods}.idx AND classes.last_k >= {periods}.idx
 ),
 agg AS (
-  SELECT {keys}, MIN(first_day) AS period_start, MIN(last_day) AS period_end,
+  SELECT {keys},
     {counts},
-    AVG(CASE WHEN res THEN working_days_taken END) AS mean_working_days,
-    AVG(CASE WHEN res THEN elapsed_days END) AS mean_elapsed_days
+    CAST(SUM(CASE WHEN end_k = idx THEN w_sum END) AS DOUBLE)
+      / NULLIF(SUM(CASE WHEN end_k = idx THEN w_count ELSE 0 END), 0) AS mean_working_days,
+    SUM(CASE WHEN end_k = idx THEN e_sum END)
+      / NULLIF(SUM(CASE WHEN end_k = idx THEN e_count ELSE 0 END), 0) AS mean_elapsed_days
   FROM f
   GROUP BY {keys}
 )
-SELECT period, period_start, period_end, {gsel}{", ".join(_COUNTS)},
+SELECT agg.period, {periods}.first_day AS period_start, {periods}.last_day AS period_end,
+  {"".join(f"agg.{g}, " for g in groups)}{", ".join(_COUNTS)},
   mean_working_days, mean_elapsed_days,
   {rates}
-FROM agg
-ORDER BY {keys}
-"""  # noqa: S608
+FROM agg JOIN {periods} ON agg.idx = {periods}.idx
+ORDER BY {order}
+"""  # noqa: S608 - identifiers and literals come from code, never from input
