@@ -223,3 +223,23 @@ def test_open_dossier_is_overdue_only_after_its_due_instant():
         0,
     )
     assert after.overall["in_progress_overdue"] == 1
+
+
+def test_due_at_the_last_microsecond_of_a_month(reference):
+    # a calendar-day deadline ends at 23:59:59.999999; judged at that very instant (the end of
+    # November) the dossier is still within its due date, in December it is overdue
+    rows = [
+        {"code": "M1", "procedure": "1", "department": "TP", "channel": "direct",
+         "status": "processing", "received_at": D(2026, 11, 20, 9),
+         "due_at": D(2026, 11, 30, 23, 59, 59, 999999)},
+        {"code": "M2", "procedure": "1", "department": "TP", "channel": "direct",
+         "status": "received", "received_at": D(2026, 12, 3, 9)},
+    ]  # fmt: skip
+    rep = report(_table(rows), by=("month",))
+    table = {r["period"]: r for r in rep.table.to_pylist()}
+    assert (table["2026-11"]["in_progress_on_time"], table["2026-11"]["in_progress_overdue"]) == (
+        1,
+        0,
+    )
+    assert table["2026-12"]["in_progress_overdue"] == 1
+    _compare(rep, reference, ("month",))
