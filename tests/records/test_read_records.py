@@ -286,3 +286,25 @@ def test_unreadable_inputs(tmp_path):
     )
     with pytest.raises(InvalidInputError, match="no usable row among 2 rows"):
         require_rows(empty)
+
+
+def test_spaces_around_values_and_blank_cells():
+    recs = read_records(
+        pa.table(
+            {
+                "code": [" A ", "B"],
+                "procedure": ["1", "1"],
+                "received_at": [" 06/12/2026 14:35 ", "2026-12-06 08:00:00.250"],
+                "due_at": ["   ", ""],
+                "channel": [" Trực tuyến ", None],
+            }
+        )
+    )
+    assert recs.rows_rejected == 0
+    assert recs.table.column("code").to_pylist() == ["A", "B"]
+    assert recs.table.column("received_at").to_pylist() == [
+        D(2026, 12, 6, 14, 35),
+        D(2026, 12, 6, 8, 0, 0, 250000),
+    ]
+    assert recs.table.column("due_at").to_pylist() == [None, None]
+    assert recs.table.column("channel").to_pylist() == ["online", None]

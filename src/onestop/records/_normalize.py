@@ -92,7 +92,14 @@ _FAST_FORMATS: tuple[tuple[str, tuple[int, int] | None], ...] = (
     ("%Y-%m-%d", (8, 10)),
     ("%Y%m%d", (6, 8)),
 )
-_SLOW_FORMATS = ("%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%d.%m.%Y", "%d-%m-%Y %H:%M", "%d-%m-%Y")
+_SLOW_FORMATS = (
+    *(fmt for fmt, _ in _FAST_FORMATS),
+    "%d.%m.%Y %H:%M:%S",
+    "%d.%m.%Y %H:%M",
+    "%d.%m.%Y",
+    "%d-%m-%Y %H:%M",
+    "%d-%m-%Y",
+)
 _DATE_HINT = "dd/mm/yyyy HH:MM[:SS], yyyyMMddHHmmss or ISO 8601 (Vietnam local time)"
 
 
@@ -226,6 +233,7 @@ def _as_text(arr: pa.ChunkedArray) -> pa.ChunkedArray:
 
 
 def _parse_slow(text: str) -> dt.datetime | None:
+    text = text.strip()
     try:
         value = dt.datetime.fromisoformat(text)
     except ValueError:
@@ -274,8 +282,10 @@ def _instants(arr: pa.ChunkedArray) -> tuple[pa.Array, np.ndarray[Any, Any]]:
     if pa.types.is_date(t):
         out = pc.cast(pc.cast(arr, pa.timestamp("s")), _TS)
         return out, np.zeros(len(out), dtype=bool)
-    text = _as_text(arr)
-    given = _mask(pc.is_valid(text))
+    # no trimming copy: a value with spaces around it fails the fast formats and is read
+    # (stripped) by the slow path; an empty string is a missing value
+    text = arr if pa.types.is_string(t) else pc.cast(arr, pa.string())
+    given = _mask(pc.greater(pc.utf8_length(text), 0))
     parsed = np.full(len(text), _NAT)
     todo = given.copy()
     for fmt, day in _FAST_FORMATS:
@@ -300,8 +310,11 @@ def _instants(arr: pa.ChunkedArray) -> tuple[pa.Array, np.ndarray[Any, Any]]:
         todo &= ~new
     if todo.any():  # the rare leftovers, one by one
         rows = np.flatnonzero(todo)
-        values = [_parse_slow(v) for v in text.take(pa.array(rows)).to_pylist()]
-        for i, value in zip(rows, values, strict=True):
+        for i, raw in zip(rows, text.take(pa.array(rows)).to_pylist(), strict=True):
+            if not raw.strip():
+                given[i] = False  # only spaces: a missing value
+                continue
+            value = _parse_slow(raw)
             if value is not None:
                 parsed[i] = np.datetime64(value, "us")
     parsed[(parsed < _LOWEST) | (parsed >= _BEYOND)] = _NAT

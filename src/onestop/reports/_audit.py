@@ -73,7 +73,7 @@ class Audit:
     @property
     def matching(self) -> int:
         """Rows whose stored due date agrees with onestop's."""
-        return self.checked - self.mismatches.num_rows
+        return self.checked - int(self.mismatches.num_rows)
 
     def by_difference(self) -> list[tuple[int, int]]:
         """``(difference in working days, rows)``, most frequent first."""

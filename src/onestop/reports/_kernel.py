@@ -165,8 +165,8 @@ def deadline_columns(
             outcome[judged] = _engine.outcomes(end[judged], used[judged])
         taken = np.full(len(end), -1, dtype=np.int64)
         done = ~np.isnat(end)
-        first, beyond = _year_bounds(calendar)
-        in_years = done & (received >= first) & (end < beyond)
+        lowest, beyond = _year_bounds(calendar)
+        in_years = done & (received >= lowest) & (end < beyond)
         if in_years.any():
             taken[in_years] = _engine.working_days_taken(
                 calendar,
