@@ -28,14 +28,18 @@ if TYPE_CHECKING:
     from onestop.reports._report import Report as Report
     from onestop.reports._report import monthly_periods as monthly_periods
     from onestop.reports._report import report as report
+    from onestop.reports._sql import PeriodSpec as PeriodSpec
+    from onestop.reports._sql import classes_sql as classes_sql
     from onestop.reports._sql import indicator_sql as indicator_sql
 
 __all__ = [
     "ITEMS",
     "Audit",
     "Item766",
+    "PeriodSpec",
     "Report",
     "audit",
+    "classes_sql",
     "deadline_columns",
     "indicator_sql",
     "monthly_periods",
@@ -51,6 +55,8 @@ _LAZY = {
     "Report": "onestop.reports._report",
     "monthly_periods": "onestop.reports._report",
     "report": "onestop.reports._report",
+    "PeriodSpec": "onestop.reports._sql",
+    "classes_sql": "onestop.reports._sql",
     "indicator_sql": "onestop.reports._sql",
 }
 

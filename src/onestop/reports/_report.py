@@ -21,7 +21,13 @@ from onestop.records._records import Records, read_records, require_rows
 from onestop.reports import _engine
 from onestop.reports._decision766 import ITEMS, Item766, score_766
 from onestop.reports._kernel import DueMode, deadline_columns
-from onestop.reports._sql import GROUP_COLUMNS, INDICATOR_COLUMNS, PeriodSpec, indicator_sql
+from onestop.reports._sql import (
+    GROUP_COLUMNS,
+    INDICATOR_COLUMNS,
+    PeriodSpec,
+    classes_sql,
+    indicator_sql,
+)
 
 if TYPE_CHECKING:
     import pandas
@@ -142,25 +148,26 @@ class Report:
 
     # ------------------------------------------------------------------ queries
 
-    def _periods(self, *, monthly: bool) -> tuple[pa.Table, PeriodSpec]:
-        spans = (
-            monthly_periods(self.start, self.end, month_start_day=self.month_start_day)
-            if monthly
-            else [(f"{self.start.isoformat()}/{self.end.isoformat()}", self.start, self.end)]
-        )
-        rows = [
-            {"idx": i, "period": label, "first_day": first, "last_day": last}
-            for i, (label, first, last) in enumerate(spans)
-        ]
-        spec = PeriodSpec(
-            start=_instant(self.start),
-            end=_instant(self.end + dt.timedelta(days=1)),
-            count=len(spans),
-            monthly=monthly,
-            month_start_day=self.month_start_day,
-            as_of=self.as_of,
-        )
-        return pa.Table.from_pylist(rows, schema=_PERIODS_SCHEMA), spec
+    def _months(self) -> list[tuple[str, dt.date, dt.date]]:
+        return monthly_periods(self.start, self.end, month_start_day=self.month_start_day)
+
+    def _connection(self) -> Any:
+        """DuckDB with the records' classes (one pass over the records, on first use)."""
+        if self._con is None:
+            con = _duckdb().connect()
+            con.register("r", self.data)
+            spec = PeriodSpec(
+                start=_instant(self.start),
+                end=_instant(self.end + dt.timedelta(days=1)),
+                count=len(self._months()),
+                monthly=True,
+                month_start_day=self.month_start_day,
+                as_of=self.as_of,
+            )
+            con.execute(f"CREATE TEMP TABLE c AS {classes_sql(spec)}")
+            con.unregister("r")
+            self._con = con
+        return self._con
 
     def indicators(self, by: Iterable[str] = ()) -> pa.Table:
         """The indicators broken down by ``by`` (any of :data:`BY_CHOICES`; ``()``: overall).
@@ -174,13 +181,24 @@ class Report:
         if cached is not None:
             return cached
         groups = [g for g in key if g != "month"]
-        con = self._con
-        if con is None:
-            con = self._con = _duckdb().connect()
-            con.register("r", self.data)
-        periods, spec = self._periods(monthly="month" in key)
+        con = self._connection()
+        months = self._months()
+        monthly = "month" in key
+        spans = (
+            months
+            if monthly
+            else [(f"{self.start.isoformat()}/{self.end.isoformat()}", self.start, self.end)]
+        )
+        periods = pa.Table.from_pylist(
+            [
+                {"idx": i, "period": label, "first_day": first, "last_day": last}
+                for i, (label, first, last) in enumerate(spans)
+            ],
+            schema=_PERIODS_SCHEMA,
+        )
         con.register("p", periods)
-        table = _to_arrow(con.sql(indicator_sql(groups, spec)))
+        sql = indicator_sql(groups, len(months), single=not monthly)
+        table = _to_arrow(con.sql(sql))
         self._cache[key] = table
         return table
 

@@ -41,7 +41,14 @@ from collections.abc import Sequence
 
 import attrs
 
-__all__ = ["GROUP_COLUMNS", "INDICATOR_COLUMNS", "PeriodSpec", "indicator_sql", "month_key"]
+__all__ = [
+    "GROUP_COLUMNS",
+    "INDICATOR_COLUMNS",
+    "PeriodSpec",
+    "classes_sql",
+    "indicator_sql",
+    "month_key",
+]
 
 #: Record columns a report can be grouped by (besides the period).
 GROUP_COLUMNS = ("department", "procedure", "field", "channel")
@@ -205,10 +212,80 @@ _OPEN_END = "TIMESTAMP '9999-12-31 00:00:00'"
 _STATUS_NOT_RESOLVED = "('new', 'refused', 'withdrawn', 'stopped')"
 
 
+_KEYS = "accepted, closed, recv_k, end_k, ret_k, closed_k, last_k, due_k"
+
+
+def classes_sql(spec: PeriodSpec, *, records: str = "r") -> str:
+    """One pass over the records: every instant turned into a period index, rows reduced to classes.
+
+    The classes are keyed by every group column and the period indexes of :data:`spec`, with
+    the sums the indicators need; :func:`indicator_sql` then works on them alone. Indexes
+    are −1 before the first period and K after the last; ``end_k`` and ``due_k`` are K + 1
+    for "never" (not finished; due after ``as_of``).
+    """
+    k = spec.count
+    groups = ", ".join(GROUP_COLUMNS)
+    sums = ",\n  ".join(f"SUM({expr}) AS {name}" for name, expr in _SUMS.items())
+    last = _bucket(
+        f"CASE WHEN status NOT IN {_STATUS_NOT_RESOLVED} AND end_at IS NULL THEN {_OPEN_END} "
+        "ELSE GREATEST(received_at, COALESCE(end_at, received_at), COALESCE(finished_at, "
+        "received_at), COALESCE(returned_at, received_at)) END",
+        spec,
+    )
+    returned = "COALESCE(returned_at, CASE WHEN status = 'returned' THEN end_at END)"
+    due_k = (
+        f"CASE WHEN due_used IS NULL THEN NULL WHEN due_used >= {_ts(spec.as_of)} THEN {k + 1} "
+        f"ELSE {_bucket('due_used + INTERVAL 1 MICROSECOND', spec)} END"
+    )
+    return f"""
+WITH base AS (
+  SELECT {groups}, end_at, outcome, working_days_taken, elapsed_days, paid_online,
+    digitised, e_result, reused,
+    status NOT IN ('new', 'refused') AS accepted,
+    status IN ('withdrawn', 'stopped') AS closed,
+    COALESCE(fee_bearing, paid_online IS NOT NULL) AS pay_base,
+    {_bucket("received_at", spec)} AS recv_k,
+    COALESCE({_bucket("end_at", spec)}, {k + 1}) AS end_k,
+    {_bucket(returned, spec)} AS ret_k,
+    {_bucket("COALESCE(finished_at, returned_at, received_at)", spec)} AS closed_k,
+    {last} AS last_k,
+    {due_k} AS due_k
+  FROM {records}
+)
+SELECT {groups}, {_KEYS},
+  {sums}
+FROM base
+GROUP BY {groups}, {_KEYS}
+"""  # noqa: S608 - identifiers and literals come from code, never from input
+
+
+def _coarsen(column: str, count: int, *, single: bool) -> str:
+    """A class's period index re-read for one period spanning all ``count`` (or unchanged)."""
+    if not single:
+        return column
+    return (
+        f"CASE WHEN {column} IS NULL THEN NULL WHEN {column} < 0 THEN -1 "
+        f"WHEN {column} >= {count} THEN {column} - {count} + 1 ELSE 0 END"
+    )
+
+
 def indicator_sql(
-    groups: Sequence[str], spec: PeriodSpec, *, records: str = "r", periods: str = "p"
+    groups: Sequence[str],
+    count: int,
+    *,
+    single: bool = False,
+    classes: str = "c",
+    periods: str = "p",
 ) -> str:
-    """The indicator query grouped by period and ``groups`` (names from :data:`GROUP_COLUMNS`).
+    """The indicator query over the classes of :func:`classes_sql`.
+
+    Args:
+        groups: break-down columns (from :data:`GROUP_COLUMNS`).
+        count: the number of periods the classes were built for.
+        single: one period spanning all of them (the periods relation then has one row),
+            instead of each period on its own.
+        classes: the relation holding the classes.
+        periods: the relation of periods (``idx``, ``period``, ``first_day``, ``last_day``).
 
     Returns one row per period and group with the columns ``period``, ``period_start``,
     ``period_end``, the group columns, then :data:`INDICATOR_COLUMNS`.
@@ -220,8 +297,6 @@ def indicator_sql(
         if g not in GROUP_COLUMNS:
             raise ValueError(f"unknown group column {g!r}")
     gsel = "".join(f"{g}, " for g in groups)
-    k = spec.count
-    sums = ",\n    ".join(f"SUM({expr}) AS {name}" for name, expr in _SUMS.items())
     counts = ",\n    ".join(
         f"CAST(SUM(CASE WHEN {cond} THEN {value} ELSE 0 END) AS BIGINT) AS {name}"
         for name, (cond, value) in _COUNTS.items()
@@ -229,47 +304,32 @@ def indicator_sql(
     rates = ",\n  ".join(
         f"CAST({num} AS DOUBLE) / NULLIF({den}, 0) AS {name}" for name, (num, den) in _RATES.items()
     )
+    sums = ", ".join(f"SUM({name}) AS {name}" for name in _SUMS)
     keys = ", ".join(["idx", "period", *groups])
     order = ", ".join(["agg.period", *(f"agg.{g}" for g in groups)])
-    due_k = (
-        f"CASE WHEN due_used IS NULL THEN NULL WHEN due_used >= {_ts(spec.as_of)} THEN {k + 1} "
-        f"ELSE {_bucket('due_used + INTERVAL 1 MICROSECOND', spec)} END"
+    coarse = ",\n    ".join(
+        f"{_coarsen(col.strip(), count, single=single)} AS {col.strip()}"
+        for col in _KEYS.split(",")
+        if col.strip() not in ("accepted", "closed")
     )
     return f"""
-WITH base AS (
-  SELECT {gsel}channel, end_at, outcome, working_days_taken, elapsed_days, paid_online,
-    digitised, e_result, reused, due_used,
-    status NOT IN ('new', 'refused') AS accepted,
-    status IN ('withdrawn', 'stopped') AS closed,
-    COALESCE(fee_bearing, paid_online IS NOT NULL) AS pay_base,
-    {_bucket("received_at", spec)} AS recv_k,
-    COALESCE({_bucket("end_at", spec)}, {k + 1}) AS end_k,
-    {_bucket("COALESCE(returned_at, CASE WHEN status = 'returned' THEN end_at END)", spec)}
-      AS ret_k,
-    {_bucket("COALESCE(finished_at, returned_at, received_at)", spec)} AS closed_k,
-    {
-        _bucket(
-            f"CASE WHEN status NOT IN {_STATUS_NOT_RESOLVED} AND end_at IS NULL THEN {_OPEN_END} "
-            "ELSE GREATEST(received_at, COALESCE(end_at, received_at), COALESCE(finished_at, "
-            "received_at), COALESCE(returned_at, received_at)) END",
-            spec,
-        )
-    } AS last_k,
-    {due_k} AS due_k
-  FROM {records}
+WITH cc AS (
+  SELECT {gsel}accepted, closed,
+    {coarse},
+    {", ".join(_SUMS)}
+  FROM {classes}
 ),
-classes AS (
-  SELECT {gsel}accepted, closed, recv_k, end_k, ret_k, closed_k, last_k, due_k,
-    {sums}
-  FROM base
-  GROUP BY {gsel}accepted, closed, recv_k, end_k, ret_k, closed_k, last_k, due_k
+cls AS (
+  SELECT {gsel}{_KEYS}, {sums}
+  FROM cc
+  GROUP BY {gsel}{_KEYS}
 ),
 f AS (
-  SELECT {periods}.idx, {periods}.period, classes.*,
+  SELECT {periods}.idx, {periods}.period, cls.*,
     accepted AND recv_k = {periods}.idx AS rcv,
     accepted AND NOT closed AND end_k > {periods}.idx AS open_at_end
-  FROM classes JOIN {periods}
-    ON classes.recv_k <= {periods}.idx AND classes.last_k >= {periods}.idx
+  FROM cls JOIN {periods}
+    ON cls.recv_k <= {periods}.idx AND cls.last_k >= {periods}.idx
 ),
 agg AS (
   SELECT {keys},
