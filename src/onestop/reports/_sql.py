@@ -5,10 +5,11 @@ reporting periods (``p``: ``idx`` 0..K-1, ``period`` label, ``first_day``, ``las
 the literals of :class:`PeriodSpec`. Only standard constructs are used: ``CASE``, ``COALESCE``,
 ``GREATEST``, ``NULLIF``, ``EXTRACT``, ``SUM``/``MIN``, ``GROUP BY``, a join on integers.
 
-How it runs: every instant of a record is first turned into the index of the period holding it
-(−1 before the first period, K after the last), by arithmetic on the year and month; the
-records are then reduced to classes that share those indexes (a few thousand rows for a
-province's year), and only the classes are joined with the periods.
+How it runs: :func:`classes_sql` turns every instant of a record into the index of the month
+holding it (−1 before the first, K after the last) by arithmetic on the year and month, once;
+:func:`indicator_sql` then reduces those rows to classes sharing the indexes of its
+break-down (re-read for one whole-period span when asked), and only the classes are joined
+with the periods.
 
 Definitions, per period ``[start, end)`` (Vietnam local time):
 
@@ -216,16 +217,17 @@ _KEYS = "accepted, closed, recv_k, end_k, ret_k, closed_k, last_k, due_k"
 
 
 def classes_sql(spec: PeriodSpec, *, records: str = "r") -> str:
-    """One pass over the records: every instant turned into a period index, rows reduced to classes.
+    """One pass over the records: every instant turned into a period index, one row per record.
 
-    The classes are keyed by every group column and the period indexes of :data:`spec`, with
-    the sums the indicators need; :func:`indicator_sql` then works on them alone. Indexes
-    are −1 before the first period and K after the last; ``end_k`` and ``due_k`` are K + 1
-    for "never" (not finished; due after ``as_of``).
+    Each output row has the group columns, the period indexes of ``spec`` and the per-record
+    counts the indicators add up (``n``, ``n_direct``, ``n_late``, …); :func:`indicator_sql`
+    reduces them to classes per break-down. Indexes are −1 before the first period and K
+    after the last; ``end_k`` and ``due_k`` are K + 1 for "never" (not finished; due after
+    ``as_of``). Materialise it once (a temporary table) and run any number of break-downs.
     """
     k = spec.count
     groups = ", ".join(GROUP_COLUMNS)
-    sums = ",\n  ".join(f"SUM({expr}) AS {name}" for name, expr in _SUMS.items())
+    per_row = ",\n  ".join(f"{expr} AS {name}" for name, expr in _SUMS.items())
     last = _bucket(
         f"CASE WHEN status NOT IN {_STATUS_NOT_RESOLVED} AND end_at IS NULL THEN {_OPEN_END} "
         "ELSE GREATEST(received_at, COALESCE(end_at, received_at), COALESCE(finished_at, "
@@ -239,8 +241,8 @@ def classes_sql(spec: PeriodSpec, *, records: str = "r") -> str:
     )
     return f"""
 WITH base AS (
-  SELECT {groups}, end_at, outcome, working_days_taken, elapsed_days, paid_online,
-    digitised, e_result, reused,
+  SELECT {groups}, end_at, outcome, working_days_taken, elapsed_days, paid_online, digitised,
+    e_result, reused,
     status NOT IN ('new', 'refused') AS accepted,
     status IN ('withdrawn', 'stopped') AS closed,
     COALESCE(fee_bearing, paid_online IS NOT NULL) AS pay_base,
@@ -253,9 +255,8 @@ WITH base AS (
   FROM {records}
 )
 SELECT {groups}, {_KEYS},
-  {sums}
+  {per_row}
 FROM base
-GROUP BY {groups}, {_KEYS}
 """  # noqa: S608 - identifiers and literals come from code, never from input
 
 
