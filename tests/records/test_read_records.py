@@ -49,6 +49,8 @@ def test_vendor_flat_rows_need_no_configuration(tmp_path):
     assert rows[1]["procedure"] == "1.000490"  # read as text: the trailing zero stays
     assert [r["processing_amount"] for r in rows] == [5, 3, 3]
     assert [r["row"] for r in rows] == [1, 2, 3]
+    assert recs.to_pandas()["channel"].tolist() == ["direct", "online", "postal"]
+    assert recs.to_polars()["code"].to_list()[0] == "000.00.53.H48-261206-0001"
 
 
 def test_portal_field_names_and_codes_from_parquet(tmp_path):

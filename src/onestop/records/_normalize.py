@@ -285,7 +285,7 @@ def _instants(arr: pa.ChunkedArray) -> tuple[pa.Array, np.ndarray[Any, Any]]:
     # no trimming copy: a value with spaces around it fails the fast formats and is read
     # (stripped) by the slow path; an empty string is a missing value
     text = arr if pa.types.is_string(t) else pc.cast(arr, pa.string())
-    given = _mask(pc.greater(pc.utf8_length(text), 0))
+    given = _mask(pc.is_valid(text))
     parsed = np.full(len(text), _NAT)
     todo = given.copy()
     for fmt, day in _FAST_FORMATS:
@@ -308,12 +308,13 @@ def _instants(arr: pa.ChunkedArray) -> tuple[pa.Array, np.ndarray[Any, Any]]:
                 new[wrong] = False
         parsed[new] = got[new]
         todo &= ~new
-    if todo.any():  # the rare leftovers, one by one
+    if todo.any():
         rows = np.flatnonzero(todo)
-        for i, raw in zip(rows, text.take(pa.array(rows)).to_pylist(), strict=True):
-            if not raw.strip():
-                given[i] = False  # only spaces: a missing value
-                continue
+        left = text.take(pa.array(rows))
+        blank = _mask(pc.equal(pc.utf8_length(pc.utf8_trim_whitespace(left)), 0))
+        given[rows[blank]] = False  # empty or only spaces: a missing value
+        rows, left = rows[~blank], left.filter(pa.array(~blank))
+        for i, raw in zip(rows, left.to_pylist(), strict=True):  # the rare others, one by one
             value = _parse_slow(raw)
             if value is not None:
                 parsed[i] = np.datetime64(value, "us")
@@ -347,13 +348,22 @@ def _integers(arr: pa.ChunkedArray) -> tuple[pa.Array, np.ndarray[Any, Any]]:
 def _lookup(
     arr: pa.ChunkedArray, table: Mapping[str, object], out_type: pa.DataType
 ) -> tuple[pa.Array, np.ndarray[Any, Any]]:
-    """Map values through ``table`` (folded spelling -> value), once per distinct value."""
-    text = _as_text(arr)
+    """Map values through ``table`` (folded spelling -> value), once per distinct value.
+
+    Spaces and punctuation fold away, so the values are not trimmed first; a blank value is
+    missing, not wrong.
+    """
+    text = arr if pa.types.is_string(arr.type) else _as_text(arr)
     distinct = pc.unique(text).drop_null()
-    values = [table.get(fold(v)) for v in distinct.to_pylist()]
+    folded = [fold(v) for v in distinct.to_pylist()]
+    values = [table.get(f) for f in folded]
     plain = pa.array([v.value if hasattr(v, "value") else v for v in values], out_type)
-    mapped = plain.take(pc.index_in(text, value_set=distinct))
-    bad = _mask(pc.and_(pc.is_valid(text), pc.is_null(mapped)))
+    where = pc.index_in(text, value_set=distinct)
+    mapped = plain.take(where)
+    unknown = pa.array(
+        [v is None and f != "" for v, f in zip(values, folded, strict=True)], pa.bool_()
+    )
+    bad = _mask(unknown.take(where))
     return mapped, bad
 
 

@@ -54,13 +54,6 @@ class Records:
             return 0
         return len(pc.unique(self.errors.column("row")))
 
-    @property
-    def fields(self) -> frozenset[str]:
-        """The record fields the export has a column for."""
-        return frozenset(self.columns) | (
-            {"received_at"} if "submitted_at" in self.columns else frozenset()
-        )
-
     def __len__(self) -> int:
         return int(self.table.num_rows)
 
