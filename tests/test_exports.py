@@ -17,6 +17,8 @@ PUBLIC_PACKAGES = [
     "onestop.signatures",
     "onestop.connectors",
     "onestop.testing",
+    "onestop.records",
+    "onestop.reports",
 ]
 
 

@@ -17,7 +17,14 @@ import pytest
 
 from onestop._lazy import lazy_names
 
-PACKAGES = ["onestop", "onestop.connectors", "onestop.signatures", "onestop.testing"]
+PACKAGES = [
+    "onestop",
+    "onestop.connectors",
+    "onestop.signatures",
+    "onestop.testing",
+    "onestop.records",
+    "onestop.reports",
+]
 
 
 def _type_checking_imports(package: str) -> dict[str, str]:

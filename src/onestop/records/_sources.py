@@ -168,11 +168,13 @@ def _read_excel(data: Path | bytes, sheet: str | int | None) -> pa.Table:
     try:
         import python_calamine
     except ImportError as exc:
-        raise MissingExtraError(
+        error = MissingExtraError(
             "excel: reading Excel workbooks needs python-calamine; install it with "
             "pip install 'onestop-vn[excel]'",
             field="excel",
-        ) from exc
+        )
+        error.name = "python_calamine"
+        raise error from exc
     try:
         book = (
             python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
