@@ -25,24 +25,24 @@ if TYPE_CHECKING:
     from onestop.reports._decision766 import ITEMS as ITEMS
     from onestop.reports._decision766 import Item766 as Item766
     from onestop.reports._kernel import deadline_columns as deadline_columns
+    from onestop.reports._periods import PeriodGrid as PeriodGrid
+    from onestop.reports._periods import monthly_periods as monthly_periods
+    from onestop.reports._periods import period_columns as period_columns
     from onestop.reports._report import Report as Report
-    from onestop.reports._report import monthly_periods as monthly_periods
     from onestop.reports._report import report as report
-    from onestop.reports._sql import PeriodSpec as PeriodSpec
-    from onestop.reports._sql import classes_sql as classes_sql
     from onestop.reports._sql import indicator_sql as indicator_sql
 
 __all__ = [
     "ITEMS",
     "Audit",
     "Item766",
-    "PeriodSpec",
+    "PeriodGrid",
     "Report",
     "audit",
-    "classes_sql",
     "deadline_columns",
     "indicator_sql",
     "monthly_periods",
+    "period_columns",
     "report",
 ]
 
@@ -53,10 +53,10 @@ _LAZY = {
     "Item766": "onestop.reports._decision766",
     "deadline_columns": "onestop.reports._kernel",
     "Report": "onestop.reports._report",
-    "monthly_periods": "onestop.reports._report",
+    "PeriodGrid": "onestop.reports._periods",
+    "monthly_periods": "onestop.reports._periods",
+    "period_columns": "onestop.reports._periods",
     "report": "onestop.reports._report",
-    "PeriodSpec": "onestop.reports._sql",
-    "classes_sql": "onestop.reports._sql",
     "indicator_sql": "onestop.reports._sql",
 }
 

@@ -21,13 +21,8 @@ from onestop.records._records import Records, read_records, require_rows
 from onestop.reports import _engine
 from onestop.reports._decision766 import ITEMS, Item766, score_766
 from onestop.reports._kernel import DueMode, deadline_columns
-from onestop.reports._sql import (
-    GROUP_COLUMNS,
-    INDICATOR_COLUMNS,
-    PeriodSpec,
-    classes_sql,
-    indicator_sql,
-)
+from onestop.reports._periods import PeriodGrid, monthly_periods, period_columns
+from onestop.reports._sql import GROUP_COLUMNS, INDICATOR_COLUMNS, indicator_sql
 
 if TYPE_CHECKING:
     import pandas
@@ -47,45 +42,6 @@ _PERIODS_SCHEMA = pa.schema(
     ]
 )
 _TICK = dt.timedelta(microseconds=1)
-
-
-def monthly_periods(
-    start: dt.date, end: dt.date, *, month_start_day: int = 1
-) -> list[tuple[str, dt.date, dt.date]]:
-    """The months covering ``start .. end`` (inclusive), clipped to it, as ``(label, first, last)``.
-
-    With ``month_start_day=1`` these are calendar months. With another day ``d`` a month runs
-    from day ``d`` of the previous month to day ``d - 1`` of the month it is labelled with:
-    ``month_start_day=15`` gives the monthly reporting period of the state administration,
-    the 15th of the previous month to the 14th of the month (Decree 09/2019/NĐ-CP Art. 12(1)).
-
-    Raises:
-        InvalidInputError: ``month_start_day`` outside 1..28, or ``end`` before ``start``.
-    """
-    if not 1 <= month_start_day <= 28:
-        raise InvalidInputError(
-            f"month_start_day: expected 1 to 28, got {month_start_day}", field="month_start_day"
-        )
-    if end < start:
-        raise InvalidInputError("to: the end date is before the start date", field="to")
-    out: list[tuple[str, dt.date, dt.date]] = []
-    # the label month of ``start``
-    year, month = start.year, start.month
-    if month_start_day > 1 and start.day >= month_start_day:
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    while True:
-        prev_y, prev_m = (year - 1, 12) if month == 1 else (year, month - 1)
-        next_y, next_m = (year + 1, 1) if month == 12 else (year, month + 1)
-        if month_start_day == 1:
-            first = dt.date(year, month, 1)
-            last = dt.date(next_y, next_m, 1) - dt.timedelta(days=1)
-        else:
-            first = dt.date(prev_y, prev_m, month_start_day)
-            last = dt.date(year, month, month_start_day - 1)
-        if first > end:
-            return out
-        out.append((f"{year:04d}-{month:02d}", max(first, start), min(last, end)))
-        year, month = next_y, next_m
 
 
 def _duckdb() -> Any:
@@ -145,6 +101,7 @@ class Report:
     items_766: tuple[Item766, ...] = attrs.field(repr=False, default=ITEMS)
     _con: Any = attrs.field(repr=False, default=None, alias="con")
     _cache: dict[tuple[str, ...], pa.Table] = attrs.field(repr=False, factory=dict, init=False)
+    _indexed: pa.Table | None = attrs.field(repr=False, default=None, init=False)
 
     # ------------------------------------------------------------------ queries
 
@@ -152,20 +109,12 @@ class Report:
         return monthly_periods(self.start, self.end, month_start_day=self.month_start_day)
 
     def _connection(self) -> Any:
-        """DuckDB with the records' classes (one pass over the records, on first use)."""
+        """DuckDB over the records with their month indexes (computed on first use)."""
         if self._con is None:
             con = _duckdb().connect()
-            con.register("r", self.data)
-            spec = PeriodSpec(
-                start=_instant(self.start),
-                end=_instant(self.end + dt.timedelta(days=1)),
-                count=len(self._months()),
-                monthly=True,
-                month_start_day=self.month_start_day,
-                as_of=self.as_of,
-            )
-            con.execute(f"CREATE TEMP TABLE c AS {classes_sql(spec)}")
-            con.unregister("r")
+            grid = PeriodGrid(spans=tuple(self._months()), as_of=self.as_of)
+            self._indexed = period_columns(self.data, grid)
+            con.register("r", self._indexed)
             self._con = con
         return self._con
 

@@ -1,15 +1,13 @@
 """The indicator query, written once in portable SQL (DuckDB here; Spark SQL runs it as is).
 
-Inputs are two relations: the records with the deadline kernel's columns (``r``) and the
-reporting periods (``p``: ``idx`` 0..K-1, ``period`` label, ``first_day``, ``last_day``), plus
-the literals of :class:`PeriodSpec`. Only standard constructs are used: ``CASE``, ``COALESCE``,
-``GREATEST``, ``NULLIF``, ``EXTRACT``, ``SUM``/``MIN``, ``GROUP BY``, a join on integers.
+Inputs are two relations: the records with the deadline kernel's columns and their period
+indexes (``r``, see :func:`onestop.reports._periods.period_columns`) and the reporting periods
+(``p``: ``idx``, ``period`` label, ``first_day``, ``last_day``). Only standard constructs are
+used: ``CASE``, ``COALESCE``, ``NULLIF``, ``SUM``, ``GROUP BY``, a join on integers.
 
-How it runs: :func:`classes_sql` turns every instant of a record into the index of the month
-holding it (−1 before the first, K after the last) by arithmetic on the year and month, once;
-:func:`indicator_sql` then reduces those rows to classes sharing the indexes of its
-break-down (re-read for one whole-period span when asked), and only the classes are joined
-with the periods.
+How it runs: the records are reduced to classes sharing the period indexes of the
+break-down (re-read for one whole-period span when asked), and only the classes, a few
+thousand rows, are joined with the periods; no range join touches every record.
 
 Definitions, per period ``[start, end)`` (Vietnam local time):
 
@@ -37,19 +35,9 @@ before its end and with a last event (or still open) after its start.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 
-import attrs
-
-__all__ = [
-    "GROUP_COLUMNS",
-    "INDICATOR_COLUMNS",
-    "PeriodSpec",
-    "classes_sql",
-    "indicator_sql",
-    "month_key",
-]
+__all__ = ["GROUP_COLUMNS", "INDICATOR_COLUMNS", "indicator_sql"]
 
 #: Record columns a report can be grouped by (besides the period).
 GROUP_COLUMNS = ("department", "procedure", "field", "channel")
@@ -93,55 +81,6 @@ INDICATOR_COLUMNS = (
 )
 
 
-def month_key(day: dt.date, month_start_day: int) -> int:
-    """The month number (year × 12 + month) of the reporting month holding ``day``."""
-    return (
-        day.year * 12 + day.month + (1 if month_start_day > 1 and day.day >= month_start_day else 0)
-    )
-
-
-@attrs.frozen(slots=True)
-class PeriodSpec:
-    """The periods of a query, as the literals the SQL needs.
-
-    Attributes:
-        start: the first instant of the first period (local).
-        end: the first instant after the last period (local).
-        count: the number of periods (K).
-        monthly: periods are months (else one period, the whole span).
-        month_start_day: 1 for calendar months, else the day a reporting month starts.
-        as_of: open dossiers are judged at ``min(period's last microsecond, as_of)``.
-    """
-
-    start: dt.datetime
-    end: dt.datetime
-    count: int
-    monthly: bool
-    month_start_day: int
-    as_of: dt.datetime
-
-
-def _ts(value: dt.datetime) -> str:
-    return f"TIMESTAMP '{value.isoformat(sep=' ', timespec='microseconds')}'"
-
-
-def _bucket(expr: str, spec: PeriodSpec) -> str:
-    """SQL for the index of the period holding ``expr`` (−1 before, K after, NULL for NULL)."""
-    if spec.monthly:
-        key = f"EXTRACT(YEAR FROM {expr}) * 12 + EXTRACT(MONTH FROM {expr})"
-        if spec.month_start_day > 1:
-            key += (
-                f" + CASE WHEN EXTRACT(DAY FROM {expr}) >= {spec.month_start_day} THEN 1 ELSE 0 END"
-            )
-        inside = f"{key} - {month_key(spec.start.date(), spec.month_start_day)}"
-    else:
-        inside = "0"
-    return (
-        f"CASE WHEN {expr} IS NULL THEN NULL WHEN {expr} < {_ts(spec.start)} THEN -1 "
-        f"WHEN {expr} >= {_ts(spec.end)} THEN {spec.count} ELSE {inside} END"
-    )
-
-
 _SUMS = {
     "n": "1",
     "n_direct": "CASE WHEN channel = 'direct' THEN 1 ELSE 0 END",
@@ -151,8 +90,9 @@ _SUMS = {
     "n_early": "CASE WHEN outcome = 0 THEN 1 ELSE 0 END",
     "n_on_time": "CASE WHEN outcome = 1 THEN 1 ELSE 0 END",
     "n_late": "CASE WHEN outcome = 2 THEN 1 ELSE 0 END",
-    "n_paid": "CASE WHEN pay_base AND paid_online THEN 1 ELSE 0 END",
-    "n_pay_base": "CASE WHEN pay_base THEN 1 ELSE 0 END",
+    "n_paid": "CASE WHEN COALESCE(fee_bearing, paid_online IS NOT NULL) AND paid_online "
+    "THEN 1 ELSE 0 END",
+    "n_pay_base": "CASE WHEN COALESCE(fee_bearing, paid_online IS NOT NULL) THEN 1 ELSE 0 END",
     "n_digitised": "CASE WHEN digitised AND COALESCE(e_result, TRUE) THEN 1 ELSE 0 END",
     "n_digitised_base": "CASE WHEN digitised IS NOT NULL THEN 1 ELSE 0 END",
     "n_reused": "CASE WHEN reused THEN 1 ELSE 0 END",
@@ -209,55 +149,8 @@ _RATES = {
     ),
 }
 
-_OPEN_END = "TIMESTAMP '9999-12-31 00:00:00'"
-_STATUS_NOT_RESOLVED = "('new', 'refused', 'withdrawn', 'stopped')"
-
 
 _KEYS = "accepted, closed, recv_k, end_k, ret_k, closed_k, last_k, due_k"
-
-
-def classes_sql(spec: PeriodSpec, *, records: str = "r") -> str:
-    """One pass over the records: every instant turned into a period index, one row per record.
-
-    Each output row has the group columns, the period indexes of ``spec`` and the per-record
-    counts the indicators add up (``n``, ``n_direct``, ``n_late``, …); :func:`indicator_sql`
-    reduces them to classes per break-down. Indexes are −1 before the first period and K
-    after the last; ``end_k`` and ``due_k`` are K + 1 for "never" (not finished; due after
-    ``as_of``). Materialise it once (a temporary table) and run any number of break-downs.
-    """
-    k = spec.count
-    groups = ", ".join(GROUP_COLUMNS)
-    per_row = ",\n  ".join(f"{expr} AS {name}" for name, expr in _SUMS.items())
-    last = _bucket(
-        f"CASE WHEN status NOT IN {_STATUS_NOT_RESOLVED} AND end_at IS NULL THEN {_OPEN_END} "
-        "ELSE GREATEST(received_at, COALESCE(end_at, received_at), COALESCE(finished_at, "
-        "received_at), COALESCE(returned_at, received_at)) END",
-        spec,
-    )
-    returned = "COALESCE(returned_at, CASE WHEN status = 'returned' THEN end_at END)"
-    due_k = (
-        f"CASE WHEN due_used IS NULL THEN NULL WHEN due_used >= {_ts(spec.as_of)} THEN {k + 1} "
-        f"ELSE {_bucket('due_used + INTERVAL 1 MICROSECOND', spec)} END"
-    )
-    return f"""
-WITH base AS (
-  SELECT {groups}, end_at, outcome, working_days_taken, elapsed_days, paid_online, digitised,
-    e_result, reused,
-    status NOT IN ('new', 'refused') AS accepted,
-    status IN ('withdrawn', 'stopped') AS closed,
-    COALESCE(fee_bearing, paid_online IS NOT NULL) AS pay_base,
-    {_bucket("received_at", spec)} AS recv_k,
-    COALESCE({_bucket("end_at", spec)}, {k + 1}) AS end_k,
-    {_bucket(returned, spec)} AS ret_k,
-    {_bucket("COALESCE(finished_at, returned_at, received_at)", spec)} AS closed_k,
-    {last} AS last_k,
-    {due_k} AS due_k
-  FROM {records}
-)
-SELECT {groups}, {_KEYS},
-  {per_row}
-FROM base
-"""  # noqa: S608 - identifiers and literals come from code, never from input
 
 
 def _coarsen(column: str, count: int, *, single: bool) -> str:
@@ -275,17 +168,17 @@ def indicator_sql(
     count: int,
     *,
     single: bool = False,
-    classes: str = "c",
+    records: str = "r",
     periods: str = "p",
 ) -> str:
-    """The indicator query over the classes of :func:`classes_sql`.
+    """The indicator query over records carrying their period indexes.
 
     Args:
         groups: break-down columns (from :data:`GROUP_COLUMNS`).
-        count: the number of periods the classes were built for.
+        count: the number of periods the indexes refer to.
         single: one period spanning all of them (the periods relation then has one row),
             instead of each period on its own.
-        classes: the relation holding the classes.
+        records: the relation of records with the kernel's and the period columns.
         periods: the relation of periods (``idx``, ``period``, ``first_day``, ``last_day``).
 
     Returns one row per period and group with the columns ``period``, ``period_start``,
@@ -306,6 +199,7 @@ def indicator_sql(
         f"CAST({num} AS DOUBLE) / NULLIF({den}, 0) AS {name}" for name, (num, den) in _RATES.items()
     )
     sums = ", ".join(f"SUM({name}) AS {name}" for name in _SUMS)
+    per_row = ",\n    ".join(f"{expr} AS {name}" for name, expr in _SUMS.items())
     keys = ", ".join(["idx", "period", *groups])
     order = ", ".join(["agg.period", *(f"agg.{g}" for g in groups)])
     coarse = ",\n    ".join(
@@ -315,10 +209,11 @@ def indicator_sql(
     )
     return f"""
 WITH cc AS (
-  SELECT {gsel}accepted, closed,
+  SELECT {gsel}status NOT IN ('new', 'refused') AS accepted,
+    status IN ('withdrawn', 'stopped') AS closed,
     {coarse},
-    {", ".join(_SUMS)}
-  FROM {classes}
+    {per_row}
+  FROM {records}
 ),
 cls AS (
   SELECT {gsel}{_KEYS}, {sums}
