@@ -270,6 +270,38 @@ def _day_digits(text: pa.ChunkedArray, rows: np.ndarray[Any, Any], span: tuple[i
     )
 
 
+def _one_format(text: pa.ChunkedArray) -> pa.ChunkedArray | None:
+    """The column read whole by the first fast format that reads its first value, if it can.
+
+    The common case (one export, one date format) stays in Arrow: one ``strptime``, a check
+    that every value was read, that no day 1-3 came from a rollover and that the years are in
+    range. ``None`` sends the column to the general path.
+    """
+    valid = text.drop_null()
+    if not len(valid):
+        return None
+    sample = pa.array([valid[0].as_py()], pa.string())
+    for fmt, day in _FAST_FORMATS:
+        if pc.strptime(sample, format=fmt, unit="us", error_is_null=True).null_count:
+            continue
+        got = pc.strptime(text, format=fmt, unit="us", error_is_null=True)
+        if got.null_count != text.null_count:
+            return None  # some values need another format, or are wrong
+        if day is not None:
+            low = _mask(pc.less_equal(pc.day(got), 3))
+            if low.any():
+                rows = np.flatnonzero(low)
+                read = np.asarray(pc.day(got.take(pa.array(rows))).to_numpy(), np.int64)
+                if (_day_digits(text, rows, day) != read).any():
+                    return None
+        bounds = pc.min_max(got)
+        lo, hi = bounds["min"].as_py(), bounds["max"].as_py()
+        if lo is not None and (lo.year < FIRST_YEAR or hi.year > LAST_YEAR):
+            return None
+        return got
+    return None
+
+
 def _instants(arr: pa.ChunkedArray) -> tuple[pa.Array, np.ndarray[Any, Any]]:
     """(local wall-clock timestamps, mask of unreadable values) for one column."""
     t = arr.type
@@ -285,6 +317,9 @@ def _instants(arr: pa.ChunkedArray) -> tuple[pa.Array, np.ndarray[Any, Any]]:
     # no trimming copy: a value with spaces around it fails the fast formats and is read
     # (stripped) by the slow path; an empty string is a missing value
     text = arr if pa.types.is_string(t) else pc.cast(arr, pa.string())
+    quick = _one_format(text)
+    if quick is not None:
+        return quick, np.zeros(len(text), dtype=bool)
     given = _mask(pc.is_valid(text))
     parsed = np.full(len(text), _NAT)
     todo = given.copy()
