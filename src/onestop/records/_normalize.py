@@ -388,18 +388,30 @@ def _lookup(
     Spaces and punctuation fold away, so the values are not trimmed first; a blank value is
     missing, not wrong.
     """
+
+    def mapping(distinct: pa.Array) -> tuple[pa.Array, pa.Array]:
+        folded = [fold(v) if v is not None else "" for v in distinct.to_pylist()]
+        values = [table.get(f) for f in folded]
+        plain = pa.array([v.value if hasattr(v, "value") else v for v in values], out_type)
+        unknown = pa.array(
+            [v is None and f != "" for v, f in zip(values, folded, strict=True)], pa.bool_()
+        )
+        return plain, unknown
+
+    if pa.types.is_dictionary(arr.type) and pa.types.is_string(arr.type.value_type):
+        # read dictionary-encoded: map the dictionary, then take by the indices
+        unified = arr.unify_dictionaries()
+        if not unified.num_chunks:
+            return pa.chunked_array([], out_type), np.zeros(0, dtype=bool)
+        plain, unknown = mapping(unified.chunk(0).dictionary)
+        mapped = pa.chunked_array([plain.take(c.indices) for c in unified.chunks], out_type)
+        flags = pa.chunked_array([unknown.take(c.indices) for c in unified.chunks], pa.bool_())
+        return mapped, _mask(flags)
     text = arr if pa.types.is_string(arr.type) else _as_text(arr)
     distinct = pc.unique(text).drop_null()
-    folded = [fold(v) for v in distinct.to_pylist()]
-    values = [table.get(f) for f in folded]
-    plain = pa.array([v.value if hasattr(v, "value") else v for v in values], out_type)
+    plain, unknown = mapping(distinct)
     where = pc.index_in(text, value_set=distinct)
-    mapped = plain.take(where)
-    unknown = pa.array(
-        [v is None and f != "" for v, f in zip(values, folded, strict=True)], pa.bool_()
-    )
-    bad = _mask(unknown.take(where))
-    return mapped, bad
+    return plain.take(where), _mask(unknown.take(where))
 
 
 def _flags(

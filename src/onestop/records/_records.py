@@ -11,13 +11,33 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from onestop.errors import InvalidInputError
+from onestop.records._fields import FIELDS
 from onestop.records._normalize import ERRORS_SCHEMA, normalize_table, resolve_columns
 from onestop.records._sources import SourceFormat, kept_rows, to_arrow
 
 if TYPE_CHECKING:
     import pandas
 
-__all__ = ["Records", "read_records"]
+__all__ = ["Records", "read_records", "require_rows"]
+
+#: Fields with few distinct values, read dictionary-encoded from files (cheaper than text).
+_FEW_VALUES = frozenset(
+    {
+        "procedure",
+        "procedure_name",
+        "field",
+        "field_name",
+        "department",
+        "channel",
+        "status",
+        "processing_unit",
+        "paid_online",
+        "fee_bearing",
+        "digitised",
+        "e_result",
+        "reused",
+    }
+)
 
 
 @attrs.frozen(slots=True)
@@ -139,8 +159,20 @@ def read_records(
             missing column; a required field (code, procedure, received date) has no column.
         MissingExtraError: Excel input without the ``excel`` extra.
     """
-    raw, skipped = to_arrow(source, format=format, sheet=sheet)
-    chosen, ignored = resolve_columns(raw.column_names, columns)
+    resolved: list[tuple[dict[str, str], list[str]]] = []
+
+    def plan(names: list[str]) -> tuple[list[str], set[str]]:
+        chosen, ignored = resolve_columns(names, columns)
+        resolved.append((chosen, ignored))
+        wanted = set(chosen.values())
+        encoded = {chosen[f.name] for f in FIELDS if f.name in chosen and f.name in _FEW_VALUES}
+        return [n for n in names if n in wanted], encoded
+
+    raw, skipped = to_arrow(source, format=format, sheet=sheet, plan=plan)
+    if resolved:  # a file read through the plan: only the record columns were read
+        chosen, ignored = resolved[0]
+    else:
+        chosen, ignored = resolve_columns(raw.column_names, columns)
     numbers = kept_rows(raw.num_rows, skipped) if skipped else None
     table, errors = normalize_table(raw, chosen, row_numbers=numbers)
     if skipped:

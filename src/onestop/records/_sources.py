@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal
 
@@ -18,9 +19,15 @@ import pyarrow as pa
 
 from onestop.errors import InvalidInputError, MissingExtraError
 
-__all__ = ["SourceFormat", "detect_format", "to_arrow"]
+__all__ = ["ReadPlan", "SourceFormat", "detect_format", "kept_rows", "to_arrow"]
 
 SourceFormat = Literal["csv", "parquet", "excel"]
+
+#: Given a file's column names: the columns to read, and those to read dictionary-encoded
+#: (few distinct values: channels, statuses, departments…), or ``None`` to read everything.
+ReadPlan = Callable[[list[str]], tuple[list[str], set[str]]]
+
+_DICT = pa.dictionary(pa.int32(), pa.string())
 
 _SUFFIXES: dict[str, SourceFormat] = {
     ".csv": "csv",
@@ -88,7 +95,7 @@ def _sniff_delimiter(head: bytes) -> str:
         return ","
 
 
-def _read_csv(data: Path | bytes) -> tuple[pa.Table, CsvRowProblems]:
+def _read_csv(data: Path | bytes, plan: ReadPlan | None) -> tuple[pa.Table, CsvRowProblems]:
     import pyarrow.csv as pcsv
 
     head = data[:65536] if isinstance(data, bytes) else _head(data)
@@ -100,6 +107,8 @@ def _read_csv(data: Path | bytes) -> tuple[pa.Table, CsvRowProblems]:
     if not header:
         raise InvalidInputError("file: the CSV file is empty (no header line)", field="file")
 
+    wanted, encoded = plan(header) if plan is not None else (header, set())
+
     def attempt(*, threads: bool) -> tuple[pa.Table, CsvRowProblems]:
         problems = CsvRowProblems()
         source = pa.BufferReader(data) if isinstance(data, bytes) else str(data)
@@ -110,7 +119,8 @@ def _read_csv(data: Path | bytes) -> tuple[pa.Table, CsvRowProblems]:
                 delimiter=delimiter, newlines_in_values=True, invalid_row_handler=problems
             ),
             convert_options=pcsv.ConvertOptions(
-                column_types={name: pa.string() for name in header},
+                column_types={name: _DICT if name in encoded else pa.string() for name in header},
+                include_columns=wanted,
                 strings_can_be_null=True,
                 null_values=[""],
             ),
@@ -140,12 +150,20 @@ def _head(path: Path) -> bytes:
         return handle.read(65536)
 
 
-def _read_parquet(data: Path | bytes) -> pa.Table:
+def _read_parquet(data: Path | bytes, plan: ReadPlan | None) -> pa.Table:
     import pyarrow.parquet as pq
 
     source = pa.BufferReader(data) if isinstance(data, bytes) else str(data)
     try:
-        return pq.read_table(source)
+        if plan is None:
+            return pq.read_table(source)
+        names = list(pq.read_schema(source).names)
+        wanted, encoded = plan(names)
+        if isinstance(source, pa.BufferReader):
+            source.seek(0)
+        return pq.read_table(
+            source, columns=wanted, read_dictionary=[n for n in wanted if n in encoded]
+        )
     except (pa.ArrowInvalid, OSError) as exc:
         raise InvalidInputError(
             f"file: cannot read the Parquet file ({str(exc)[:200]})", field="file"
@@ -213,6 +231,7 @@ def to_arrow(
     *,
     format: SourceFormat | None = None,
     sheet: str | int | None = None,
+    plan: ReadPlan | None = None,
 ) -> tuple[pa.Table, list[tuple[int, str]]]:
     """Read ``source`` into an Arrow table of its raw columns.
 
@@ -222,6 +241,8 @@ def to_arrow(
             ``RecordBatchReader``.
         format: ``"csv"``, ``"parquet"`` or ``"excel"``; default from the file extension.
         sheet: the worksheet (name or 0-based index) of an Excel workbook; default the first.
+        plan: for CSV and Parquet files, chooses the columns to read and those to read
+            dictionary-encoded (see :data:`ReadPlan`); default every column, as text.
 
     Returns:
         ``(table, skipped)``: the columns, and the CSV records that could not be split into
@@ -260,14 +281,14 @@ def to_arrow(
             field="source",
         )
     if format == "parquet":
-        return _read_parquet(data), []
+        return _read_parquet(data, plan), []
     if format == "excel":
         return _read_excel(data, sheet), []
     if format != "csv":
         raise InvalidInputError(
             f"format: {format!r} is not a format; expected csv, parquet or excel", field="format"
         )
-    table, problems = _read_csv(data)
+    table, problems = _read_csv(data, plan)
     skipped = [
         (int(number) - 1, f"the line has {actual} fields; the header has {expected}")
         for number, expected, actual in problems.rows
