@@ -1,9 +1,10 @@
 """Indicators for a period: :func:`report` and :class:`Report` (DuckDB, embedded).
 
-The pipeline is three steps, each replaceable by a cluster engine without changing the others:
-records (Arrow columns, :mod:`onestop.records`) → the deadline kernel (a function of one Arrow
-batch, :mod:`onestop.reports._kernel`) → the indicator query (portable SQL,
-:mod:`onestop.reports._sql`), run here by DuckDB in-process over the Arrow table without a copy.
+The pipeline is four steps, each replaceable by a cluster engine without changing the others:
+records (Arrow columns, :mod:`onestop.records`) → the deadline kernel and the month indexes
+(functions of one Arrow batch, :mod:`onestop.reports._kernel`, :mod:`onestop.reports._periods`)
+→ the indicator query (portable SQL, :mod:`onestop.reports._sql`), run here by DuckDB
+in-process over the Arrow table without a copy.
 """
 
 from __future__ import annotations
