@@ -46,7 +46,8 @@ rep = report(recs, by=("department", "month"), due="recompute")
 table = rep.table
 data = rep.to_dict()
 t3 = time.perf_counter()
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # before the extra read below
+usage = resource.getrusage(resource.RUSAGE_SELF)  # before the extra read below
+peak, cpu = usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
 del rep, recs, table
 # the date parsing alone, on the same raw columns (not part of the timed run)
 from onestop.records._sources import to_arrow
@@ -58,7 +59,7 @@ for c in ("NgayTiepNhan", "NgayHenTra", "NgayKetThucXuLy"):
 t5 = time.perf_counter()
 print(json.dumps({
     "seconds": t3 - t0, "import_s": t2 - t1, "report_s": t3 - t2, "dates_s": t5 - t4,
-    "maxrss_mb": peak,
+    "maxrss_mb": peak, "cpu_s": cpu,
     "received": data["received"]["total"], "late": data["resolved"]["late"],
     "resolved": data["resolved"]["total"],
 }))
@@ -142,8 +143,10 @@ while month.start_time < stop:
     month += 1
 table = pd.concat(frames)
 t1 = time.perf_counter()
+usage = resource.getrusage(resource.RUSAGE_SELF)
 print(json.dumps({
-    "seconds": t1 - t0, "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    "seconds": t1 - t0, "maxrss_mb": usage.ru_maxrss / 1024,
+    "cpu_s": usage.ru_utime + usage.ru_stime,
     "received": int(table.received_total.sum()), "late": int(table.resolved_late.sum()),
     "resolved": int(table.resolved_total.sum()), "groups": len(table),
 }))
@@ -233,6 +236,7 @@ def main() -> None:
         print("| input | pandas (anchor) | onestop | ratio | of which date parsing | peak memory"
               " pandas / onestop |")  # fmt: skip
         print("|---|---|---|---|---|---|")
+        cpu: list[tuple[str, float, float]] = []
         for kind, path in paths.items():
             ours = [run(ONESTOP, path) for _ in range(args.repeat)]
             theirs = [run(PANDAS, path) for _ in range(args.repeat)]
@@ -249,7 +253,12 @@ def main() -> None:
                 f"({100 * dates / b:.0f} %) | {max(r['maxrss_mb'] for r in theirs):.0f} MB / "
                 f"{max(r['maxrss_mb'] for r in ours):.0f} MB |"
             )
+            cpu.append((kind, statistics.median(r["cpu_s"] for r in theirs),
+                        statistics.median(r["cpu_s"] for r in ours)))  # fmt: skip
         print()
+        for kind, a, b in cpu:
+            print(f"CPU time (user + system, all threads), {kind}: pandas {a:.2f} s, "
+                  f"onestop {b:.2f} s, ratio {a / b:.1f}x")  # fmt: skip
         print(f"(onestop: import {statistics.median(r['import_s'] for r in ours):.2f} s, "
               f"report {statistics.median(r['report_s'] for r in ours):.2f} s on the last input; "
               f"{ours[0]['received']:,} received, {ours[0]['resolved']:,} resolved, "
