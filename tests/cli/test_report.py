@@ -114,3 +114,22 @@ def test_audit_lists_disagreements_with_explanations(app, runner, tmp_path):
     assert "B" in out.read_text(encoding="utf-8")
     text = runner.invoke(app, ["audit", str(path)])
     assert text.exit_code == 0 and "1 disagree" in text.stdout
+
+
+def test_report_reads_parquet_and_excel(app, runner, export, tmp_path):
+    import openpyxl
+    import pyarrow.csv as pcsv
+    import pyarrow.parquet as pq
+
+    table = pcsv.read_csv(export)  # typed columns: status and channel as integers
+    pq.write_table(table, tmp_path / "export.parquet")
+    book = openpyxl.Workbook()
+    for line in CSV.splitlines():
+        book.active.append(line.split(","))
+    book.save(tmp_path / "export.xlsx")
+    for name in ("export.parquet", "export.xlsx"):
+        result = runner.invoke(app, ["report", str(tmp_path / name), "--json"])
+        assert result.exit_code == 0, result.output
+        data = json.loads(result.stdout)
+        assert data["received"]["total"] == 4 and data["rows_rejected"] == 1, name
+        assert data["resolved"]["late"] == 1, name
