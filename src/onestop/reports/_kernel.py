@@ -37,19 +37,24 @@ from onestop.errors import ProvisionalCalendarWarning
 from onestop.models import DossierStatus, TimeUnit
 from onestop.reports import _engine
 
-__all__ = ["KERNEL_FIELDS", "NOT_RESOLVED", "DueMode", "deadline_columns"]
+__all__ = [
+    "CLOSED",
+    "KERNEL_FIELDS",
+    "NOT_ACCEPTED",
+    "NOT_RESOLVED",
+    "DueMode",
+    "deadline_columns",
+]
 
 DueMode = Literal["stored", "recompute"]
 
+#: Statuses of a dossier never accepted (submitted online or by post, then refused or not yet
+#: accepted): not counted as received.
+NOT_ACCEPTED = frozenset({DossierStatus.NEW, DossierStatus.REFUSED})
+#: Statuses of a dossier closed without a result: withdrawn by the applicant, or stopped.
+CLOSED = frozenset({DossierStatus.WITHDRAWN, DossierStatus.STOPPED})
 #: Statuses whose finish date does not make the dossier resolved.
-NOT_RESOLVED = frozenset(
-    {
-        DossierStatus.NEW,
-        DossierStatus.REFUSED,
-        DossierStatus.WITHDRAWN,
-        DossierStatus.STOPPED,
-    }
-)
+NOT_RESOLVED = NOT_ACCEPTED | CLOSED
 
 _TS = pa.timestamp("us")
 #: The columns :func:`deadline_columns` appends.

@@ -35,7 +35,12 @@ before its end and with a last event (or still open) after its start.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from enum import Enum
+
+from onestop.models import Channel
+from onestop.reports._engine import EARLY, LATE, ON_TIME
+from onestop.reports._kernel import CLOSED, NOT_ACCEPTED
 
 __all__ = ["GROUP_COLUMNS", "INDICATOR_COLUMNS", "indicator_sql"]
 
@@ -83,13 +88,14 @@ INDICATOR_COLUMNS = (
 
 _SUMS = {
     "n": "1",
-    "n_direct": "CASE WHEN channel = 'direct' THEN 1 ELSE 0 END",
-    "n_online": "CASE WHEN channel = 'online' THEN 1 ELSE 0 END",
-    "n_postal": "CASE WHEN channel = 'postal' THEN 1 ELSE 0 END",
+    **{
+        f"n_{c.value}": f"CASE WHEN channel = '{c.value}' THEN 1 ELSE 0 END"
+        for c in (Channel.DIRECT, Channel.ONLINE, Channel.POSTAL)
+    },
     "n_unknown_channel": "CASE WHEN channel IS NULL THEN 1 ELSE 0 END",
-    "n_early": "CASE WHEN outcome = 0 THEN 1 ELSE 0 END",
-    "n_on_time": "CASE WHEN outcome = 1 THEN 1 ELSE 0 END",
-    "n_late": "CASE WHEN outcome = 2 THEN 1 ELSE 0 END",
+    "n_early": f"CASE WHEN outcome = {EARLY} THEN 1 ELSE 0 END",
+    "n_on_time": f"CASE WHEN outcome = {ON_TIME} THEN 1 ELSE 0 END",
+    "n_late": f"CASE WHEN outcome = {LATE} THEN 1 ELSE 0 END",
     "n_paid": "CASE WHEN COALESCE(fee_bearing, paid_online IS NOT NULL) AND paid_online "
     "THEN 1 ELSE 0 END",
     "n_pay_base": "CASE WHEN COALESCE(fee_bearing, paid_online IS NOT NULL) THEN 1 ELSE 0 END",
@@ -148,6 +154,11 @@ _RATES = {
         " + in_progress_overdue",
     ),
 }
+
+
+def _values(members: Iterable[Enum]) -> str:
+    """An SQL list of enum values, e.g. ``('new', 'refused')`` (sorted: stable text)."""
+    return "(" + ", ".join(sorted(f"'{m.value}'" for m in members)) + ")"
 
 
 _KEYS = "accepted, closed, recv_k, end_k, ret_k, closed_k, last_k, due_k"
@@ -209,8 +220,8 @@ def indicator_sql(
     )
     return f"""
 WITH cc AS (
-  SELECT {gsel}status NOT IN ('new', 'refused') AS accepted,
-    status IN ('withdrawn', 'stopped') AS closed,
+  SELECT {gsel}status NOT IN {_values(NOT_ACCEPTED)} AS accepted,
+    status IN {_values(CLOSED)} AS closed,
     {coarse},
     {per_row}
   FROM {records}
