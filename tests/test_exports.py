@@ -19,6 +19,8 @@ PUBLIC_PACKAGES = [
     "onestop.connectors",
     "onestop.testing",
     "onestop.forms",
+    "onestop.records",
+    "onestop.reports",
 ]
 
 

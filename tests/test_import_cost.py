@@ -19,6 +19,9 @@ HEAVY = [
     "segno",
     "fontTools",
     "PIL",
+    "pyarrow",
+    "matplotlib",
+    "python_calamine",
 ]
 
 
@@ -40,6 +43,15 @@ def test_import_onestop_is_light():
 def test_import_subpackages_is_light():
     loaded = _modules_after(
         "import onestop, onestop.models, onestop.deadlines, onestop.testing, onestop.errors, "
-        "onestop.forms"
+        "onestop.forms, onestop.records, onestop.reports"
     )
     assert [m for m in HEAVY if m in loaded] == []
+
+
+def test_reports_load_charts_and_pandas_only_on_demand():
+    loaded = _modules_after(
+        "import onestop.reports, onestop.records\n"
+        "onestop.reports.report, onestop.reports.audit, onestop.records.read_records"
+    )
+    assert "pyarrow" in loaded
+    assert [m for m in ("matplotlib", "pandas", "polars", "python_calamine") if m in loaded] == []

@@ -67,6 +67,10 @@ EXTRA_OF: dict[str, str] = {
     "fpdf": "forms",
     "segno": "forms",
     "fontTools": "forms",
+    "pyarrow": "records",
+    "duckdb": "reports",
+    "python_calamine": "excel",
+    "matplotlib": "charts",
 }
 
 

@@ -109,6 +109,17 @@ CASES: list[tuple[str, str, list[str], int, set[str] | str]] = [
         {"form", "edition", "out", "signed", "record"},
     ),
     ("form", "bad", ["receipt", "{missing}", "--out", "{tmp}/x.pdf"], 2, "invalid_input"),
+    (
+        "report",
+        "success",
+        ["{export}"],
+        0,
+        {"received", "resolved", "rows_rejected", "in_progress"},
+    ),
+    ("report", "bad", ["{missing}"], 2, "invalid_input"),
+    ("audit", "success", ["{export_agreeing}"], 0, {"checked", "mismatched", "mismatches"}),
+    ("audit", "negative", ["{export}"], 1, "agreed"),
+    ("audit", "bad", ["{doc}"], 2, "invalid_input"),
     ("portal push", "success", ["{dossier}"], 0, {"code", "created"}),
     ("portal push", "bad", ["{missing}"], 2, "invalid_input"),
     ("portal enqueue", "success", ["{dossier}", "--outbox", "{tmp}/new.sqlite"], 0, {"entry_id"}),
@@ -123,6 +134,16 @@ CASES: list[tuple[str, str, list[str], int, set[str] | str]] = [
     ("fake-portal", "success", [], 0, {"url", "service_path"}),
     ("fake-portal", "bad", ["--latency", "99"], 2, "invalid_input"),
 ]
+
+
+#: A portal-style export: the first dossier's stored due date is onestop's (3 working days from
+#: Tue 01/12/2026 08:00 -> Fri 04/12/2026 17:00); the second's is a day early.
+EXPORT = (
+    "MaHoSo,MaTTHC,NgayTiepNhan,NgayHenTra,NgayKetThucXuLy,KenhThucHien,TrangThaiHoSo,"
+    "DonViXuLy,so_ngay_xu_ly\n"
+    "H-1,1.000894,01/12/2026 08:00,04/12/2026 17:00,03/12/2026 10:00,1,9,Sở Tư pháp,3\n"
+    "H-2,1.000894,02/12/2026 14:35,08/12/2026 17:00,04/12/2026 10:00,2,10,Sở Tư pháp,5\n"
+)
 
 
 def test_every_command_is_walked(app):
@@ -155,7 +176,13 @@ def paths(tmp_path, test_pki, served_portal):
     outbox = tmp_path / "outbox.sqlite"
     with Outbox(str(outbox)) as box:
         box.enqueue(make_dossier(seed=9))
+    export = tmp_path / "export.csv"
+    export.write_text(EXPORT, encoding="utf-8")
+    agreeing = tmp_path / "export-agreeing.csv"
+    agreeing.write_text(EXPORT.splitlines(keepends=True)[0] + EXPORT.splitlines(keepends=True)[1])
     found |= {
+        "export": str(export),
+        "export_agreeing": str(agreeing),
         "tmp": str(tmp_path),
         "doc": str(doc),
         "tampered": str(tampered),

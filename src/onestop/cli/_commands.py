@@ -9,7 +9,17 @@ from __future__ import annotations
 
 import typer
 
-from onestop.cli import _calendar, _deadlines, _demo, _forms, _holidays, _ids, _models, _portal
+from onestop.cli import (
+    _calendar,
+    _deadlines,
+    _demo,
+    _forms,
+    _holidays,
+    _ids,
+    _models,
+    _portal,
+    _reports,
+)
 from onestop.cli import _signatures as _sign
 from onestop.cli._app import make_app
 
@@ -31,6 +41,8 @@ def build_app() -> typer.Typer:
     app.command("verify")(_sign.verify_command)
     app.command("cert-info")(_sign.cert_info_command)
     app.command("form")(_forms.form_command)
+    app.command("report")(_reports.report_command)
+    app.command("audit")(_reports.audit_command)
 
     portal = typer.Typer(name="portal", help=_portal.PORTAL_HELP, no_args_is_help=True)
     portal.command("push")(_portal.push)

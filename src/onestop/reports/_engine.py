@@ -1,0 +1,84 @@
+"""The one place where reports call the deadline engine.
+
+Every call :mod:`onestop.reports` makes into :mod:`onestop.deadlines` goes through this module
+(bulk due dates, bulk early/on-time/late, working days taken, and the scalar deadline with its
+explanation for the audit), so that a change of the engine's signatures is absorbed here.
+
+The bulk and scalar paths are given the same counting policy for a unit: the policy registered
+under the unit's own name (``working_days`` -> ``"working-days"``, ``same_day`` ->
+``"same-day"`` with its 15:00 cut-off, …), so the audit's explanation always describes the
+date the bulk path computed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import numpy as np
+
+from onestop.deadlines import WorkCalendar, bulk, civil_service_calendar, compute_due
+from onestop.deadlines.timeliness import VN_TZ
+from onestop.models import ProcessingTime, TimeUnit
+
+__all__ = [
+    "EARLY",
+    "LATE",
+    "ON_TIME",
+    "VN_TZ",
+    "WorkCalendar",
+    "default_calendar",
+    "due_dates",
+    "explain_due",
+    "outcomes",
+    "policy_name",
+    "working_days_taken",
+]
+
+#: Outcome codes of a finished dossier (Circular 01/2018/TT-VPCP Art. 13 date rule).
+EARLY, ON_TIME, LATE = bulk.EARLY, bulk.ON_TIME, bulk.LATE
+
+
+def default_calendar() -> WorkCalendar:
+    """The civil-service calendar with the official notices (the engine's default)."""
+    return civil_service_calendar()
+
+
+def policy_name(unit: TimeUnit) -> str:
+    """The registered counting policy used for ``unit`` (bulk and scalar alike)."""
+    return unit.value.replace("_", "-")
+
+
+def due_dates(
+    calendar: WorkCalendar,
+    received: np.ndarray[Any, Any],
+    amounts: np.ndarray[Any, Any],
+    unit: TimeUnit,
+) -> np.ndarray[Any, Any]:
+    """Due instants (local ``datetime64[us]``) for local receipts and amounts of one unit."""
+    return bulk.due_dates(calendar, received, amounts, unit, policy=policy_name(unit))
+
+
+def outcomes(end: np.ndarray[Any, Any], due: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
+    """Early / on-time / late codes of finished rows (local instants, no ``NaT``)."""
+    return bulk.classify(end, due)
+
+
+def working_days_taken(
+    calendar: WorkCalendar, start: np.ndarray[Any, Any], end: np.ndarray[Any, Any]
+) -> np.ndarray[Any, Any]:
+    """Working days from each start date (excluded) to each end date (included)."""
+    return bulk.working_days_between(calendar, start, end)
+
+
+def explain_due(
+    calendar: WorkCalendar, received: dt.datetime, amount: int, unit: TimeUnit
+) -> tuple[dt.datetime, str, str]:
+    """``(due, explanation in Vietnamese, in English)`` of one deadline (aware ``received``)."""
+    deadline = compute_due(
+        calendar,
+        received,
+        ProcessingTime(amount=amount, unit=unit),
+        policy=policy_name(unit),
+    )
+    return deadline.due, deadline.explain("vi"), deadline.explain("en")

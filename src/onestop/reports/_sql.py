@@ -1,0 +1,257 @@
+"""The indicator query, written once in portable SQL (DuckDB here; Spark SQL runs it as is).
+
+Inputs are two relations: the records with the deadline kernel's columns and their period
+indexes (``r``, see :func:`onestop.reports._periods.period_columns`) and the reporting periods
+(``p``: ``idx``, ``period`` label, ``first_day``, ``last_day``). Only standard constructs are
+used: ``CASE``, ``COALESCE``, ``NULLIF``, ``SUM``, ``GROUP BY``, a join on integers.
+
+How it runs: the records are reduced to classes sharing the period indexes of the
+break-down (re-read for one whole-period span when asked), and only the classes, a few
+thousand rows, are joined with the periods; no range join touches every record.
+
+Definitions, per period ``[start, end)`` (Vietnam local time):
+
+* **received** (tiếp nhận): accepted dossiers (status not 1 *new* and not 3 *refused*) whose
+  ``received_at`` is in the period, by channel; **not_accepted**: the others received then.
+* **carried_over** (kỳ trước chuyển sang): accepted before the period, not finished, withdrawn or
+  stopped before it.
+* **resolved** (đã giải quyết): ``end_at`` in the period; **early / on_time / late** by the
+  kernel's ``outcome`` (Circular 01/2018/TT-VPCP Art. 13), **no_due** when neither a stored
+  nor a computed due date exists.
+* **returned** (đã trả kết quả): ``returned_at`` (else, for status 10, ``end_at``) in the period.
+* **closed**: withdrawn (7) or stopped (8) in the period.
+* **in progress** (đang giải quyết) at the end of the period: accepted, not closed, not finished
+  by the period's end; **overdue** when the instant it is judged at — the period's last
+  microsecond, or ``as_of`` if earlier — is after ``due_used``.
+* **online payment**: dossiers paid online (``DuocThanhToanTrucTuyen`` 1 or 2) among those that
+  bear a fee (``fee_bearing``; without that column, those whose payment flag is known);
+  **digitised**: with digitised components (and an electronic result where that column
+  exists); **reused**: with a component reused from digitised data; each among the received
+  dossiers for which the export has the flag.
+
+A group (period, department, …) appears when some record is active in the period: received
+before its end and with a last event (or still open) after its start.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from enum import Enum
+
+from onestop.models import Channel
+from onestop.reports._engine import EARLY, LATE, ON_TIME
+from onestop.reports._kernel import CLOSED, NOT_ACCEPTED
+
+__all__ = ["GROUP_COLUMNS", "INDICATOR_COLUMNS", "indicator_sql"]
+
+#: Record columns a report can be grouped by (besides the period).
+GROUP_COLUMNS = ("department", "procedure", "field", "channel")
+
+#: The count and rate columns of the indicator query, in order.
+INDICATOR_COLUMNS = (
+    "received_total",
+    "received_direct",
+    "received_online",
+    "received_postal",
+    "received_unknown_channel",
+    "not_accepted",
+    "carried_over",
+    "resolved_total",
+    "resolved_early",
+    "resolved_on_time",
+    "resolved_late",
+    "resolved_no_due",
+    "returned",
+    "closed",
+    "in_progress_on_time",
+    "in_progress_overdue",
+    "in_progress_no_due",
+    "paid_online",
+    "payment_base",
+    "digitised",
+    "digitised_base",
+    "reused",
+    "reused_base",
+    "mean_working_days",
+    "mean_elapsed_days",
+    "share_direct",
+    "share_online",
+    "share_postal",
+    "on_time_rate",
+    "online_rate",
+    "online_payment_rate",
+    "digitisation_rate",
+    "reuse_rate",
+    "rate_766_on_time",
+)
+
+
+_SUMS = {
+    "n": "1",
+    **{
+        f"n_{c.value}": f"CASE WHEN channel = '{c.value}' THEN 1 ELSE 0 END"
+        for c in (Channel.DIRECT, Channel.ONLINE, Channel.POSTAL)
+    },
+    "n_unknown_channel": "CASE WHEN channel IS NULL THEN 1 ELSE 0 END",
+    "n_early": f"CASE WHEN outcome = {EARLY} THEN 1 ELSE 0 END",
+    "n_on_time": f"CASE WHEN outcome = {ON_TIME} THEN 1 ELSE 0 END",
+    "n_late": f"CASE WHEN outcome = {LATE} THEN 1 ELSE 0 END",
+    "n_paid": "CASE WHEN COALESCE(fee_bearing, paid_online IS NOT NULL) AND paid_online "
+    "THEN 1 ELSE 0 END",
+    "n_pay_base": "CASE WHEN COALESCE(fee_bearing, paid_online IS NOT NULL) THEN 1 ELSE 0 END",
+    "n_digitised": "CASE WHEN digitised AND COALESCE(e_result, TRUE) THEN 1 ELSE 0 END",
+    "n_digitised_base": "CASE WHEN digitised IS NOT NULL THEN 1 ELSE 0 END",
+    "n_reused": "CASE WHEN reused THEN 1 ELSE 0 END",
+    "n_reused_base": "CASE WHEN reused IS NOT NULL THEN 1 ELSE 0 END",
+    "w_sum": "CASE WHEN end_at IS NOT NULL THEN working_days_taken END",
+    "w_count": "CASE WHEN end_at IS NOT NULL AND working_days_taken IS NOT NULL THEN 1 ELSE 0 END",
+    "e_sum": "CASE WHEN end_at IS NOT NULL THEN elapsed_days END",
+    "e_count": "CASE WHEN end_at IS NOT NULL THEN 1 ELSE 0 END",
+}
+
+# indicator -> (condition on a class at period idx, the class sum it adds)
+_COUNTS = {
+    "received_total": ("rcv", "n"),
+    "received_direct": ("rcv", "n_direct"),
+    "received_online": ("rcv", "n_online"),
+    "received_postal": ("rcv", "n_postal"),
+    "received_unknown_channel": ("rcv", "n_unknown_channel"),
+    "not_accepted": ("NOT accepted AND recv_k = idx", "n"),
+    "carried_over": ("accepted AND NOT closed AND recv_k < idx AND end_k >= idx", "n"),
+    "resolved_total": ("end_k = idx", "n"),
+    "resolved_early": ("end_k = idx", "n_early"),
+    "resolved_on_time": ("end_k = idx", "n_on_time"),
+    "resolved_late": ("end_k = idx", "n_late"),
+    "resolved_no_due": ("end_k = idx", "n - n_early - n_on_time - n_late"),
+    "returned": ("ret_k = idx", "n"),
+    "closed": ("closed AND closed_k = idx", "n"),
+    "in_progress_on_time": ("open_at_end AND due_k > idx", "n"),
+    "in_progress_overdue": ("open_at_end AND due_k <= idx", "n"),
+    "in_progress_no_due": ("open_at_end AND due_k IS NULL", "n"),
+    "paid_online": ("rcv", "n_paid"),
+    "payment_base": ("rcv", "n_pay_base"),
+    "digitised": ("rcv", "n_digitised"),
+    "digitised_base": ("rcv", "n_digitised_base"),
+    "reused": ("rcv", "n_reused"),
+    "reused_base": ("rcv", "n_reused_base"),
+}
+
+_RATES = {
+    "share_direct": ("received_direct", "received_total"),
+    "share_online": ("received_online", "received_total"),
+    "share_postal": ("received_postal", "received_total"),
+    "on_time_rate": (
+        "resolved_early + resolved_on_time",
+        "resolved_early + resolved_on_time + resolved_late",
+    ),
+    "online_rate": ("received_online", "received_total"),
+    "online_payment_rate": ("paid_online", "payment_base"),
+    "digitisation_rate": ("digitised", "digitised_base"),
+    "reuse_rate": ("reused", "reused_base"),
+    "rate_766_on_time": (
+        "resolved_early + resolved_on_time + in_progress_on_time",
+        "resolved_early + resolved_on_time + resolved_late + in_progress_on_time"
+        " + in_progress_overdue",
+    ),
+}
+
+
+def _values(members: Iterable[Enum]) -> str:
+    """An SQL list of enum values, e.g. ``('new', 'refused')`` (sorted: stable text)."""
+    return "(" + ", ".join(sorted(f"'{m.value}'" for m in members)) + ")"
+
+
+_KEYS = "accepted, closed, recv_k, end_k, ret_k, closed_k, last_k, due_k"
+
+
+def _coarsen(column: str, count: int, *, single: bool) -> str:
+    """A class's period index re-read for one period spanning all ``count`` (or unchanged)."""
+    if not single:
+        return column
+    return (
+        f"CASE WHEN {column} IS NULL THEN NULL WHEN {column} < 0 THEN -1 "
+        f"WHEN {column} >= {count} THEN {column} - {count} + 1 ELSE 0 END"
+    )
+
+
+def indicator_sql(
+    groups: Sequence[str],
+    count: int,
+    *,
+    single: bool = False,
+    records: str = "r",
+    periods: str = "p",
+) -> str:
+    """The indicator query over records carrying their period indexes.
+
+    Args:
+        groups: break-down columns (from :data:`GROUP_COLUMNS`).
+        count: the number of periods the indexes refer to.
+        single: one period spanning all of them (the periods relation then has one row),
+            instead of each period on its own.
+        records: the relation of records with the kernel's and the period columns.
+        periods: the relation of periods (``idx``, ``period``, ``first_day``, ``last_day``).
+
+    Returns one row per period and group with the columns ``period``, ``period_start``,
+    ``period_end``, the group columns, then :data:`INDICATOR_COLUMNS`.
+
+    Raises:
+        ValueError: a group name that is not in :data:`GROUP_COLUMNS` (never user text in SQL).
+    """
+    for g in groups:
+        if g not in GROUP_COLUMNS:
+            raise ValueError(f"unknown group column {g!r}")
+    gsel = "".join(f"{g}, " for g in groups)
+    counts = ",\n    ".join(
+        f"CAST(SUM(CASE WHEN {cond} THEN {value} ELSE 0 END) AS BIGINT) AS {name}"
+        for name, (cond, value) in _COUNTS.items()
+    )
+    rates = ",\n  ".join(
+        f"CAST({num} AS DOUBLE) / NULLIF({den}, 0) AS {name}" for name, (num, den) in _RATES.items()
+    )
+    sums = ", ".join(f"SUM({name}) AS {name}" for name in _SUMS)
+    per_row = ",\n    ".join(f"{expr} AS {name}" for name, expr in _SUMS.items())
+    keys = ", ".join(["idx", "period", *groups])
+    order = ", ".join(["agg.period", *(f"agg.{g}" for g in groups)])
+    coarse = ",\n    ".join(
+        f"{_coarsen(col.strip(), count, single=single)} AS {col.strip()}"
+        for col in _KEYS.split(",")
+        if col.strip() not in ("accepted", "closed")
+    )
+    return f"""
+WITH cc AS (
+  SELECT {gsel}status NOT IN {_values(NOT_ACCEPTED)} AS accepted,
+    status IN {_values(CLOSED)} AS closed,
+    {coarse},
+    {per_row}
+  FROM {records}
+),
+cls AS (
+  SELECT {gsel}{_KEYS}, {sums}
+  FROM cc
+  GROUP BY {gsel}{_KEYS}
+),
+f AS (
+  SELECT {periods}.idx, {periods}.period, cls.*,
+    accepted AND recv_k = {periods}.idx AS rcv,
+    accepted AND NOT closed AND end_k > {periods}.idx AS open_at_end
+  FROM cls JOIN {periods}
+    ON cls.recv_k <= {periods}.idx AND cls.last_k >= {periods}.idx
+),
+agg AS (
+  SELECT {keys},
+    {counts},
+    CAST(SUM(CASE WHEN end_k = idx THEN w_sum END) AS DOUBLE)
+      / NULLIF(SUM(CASE WHEN end_k = idx THEN w_count ELSE 0 END), 0) AS mean_working_days,
+    SUM(CASE WHEN end_k = idx THEN e_sum END)
+      / NULLIF(SUM(CASE WHEN end_k = idx THEN e_count ELSE 0 END), 0) AS mean_elapsed_days
+  FROM f
+  GROUP BY {keys}
+)
+SELECT agg.period, {periods}.first_day AS period_start, {periods}.last_day AS period_end,
+  {"".join(f"agg.{g}, " for g in groups)}{", ".join(_COUNTS)},
+  mean_working_days, mean_elapsed_days,
+  {rates}
+FROM agg JOIN {periods} ON agg.idx = {periods}.idx
+ORDER BY {order}
+"""  # noqa: S608 - identifiers and literals come from code, never from input
