@@ -210,7 +210,7 @@ def _policy() -> Any:
         if not (added or removed or changed):
             return  # the page was rewritten for another reason: not ours to explain
         for ref in added:
-            if not old.is_ref_unassignable(ref) or not _is_markup(new(ref)):
+            if not _is_new(old, ref) or not _is_markup(new(ref)):
                 raise SuspiciousModification(f"{ref} is not a new markup annotation")
         for ref in removed:
             if not _is_markup(old(ref)):
@@ -222,7 +222,7 @@ def _policy() -> Any:
             compare_dicts(old_page, new_page, frozenset({"/Annots"}))
             yield ReferenceUpdate(page_ref)
         if annots_written:
-            if new_annots_ref != old_annots_ref and not old.is_ref_unassignable(new_annots_ref):
+            if new_annots_ref != old_annots_ref and not _is_new(old, new_annots_ref):
                 raise SuspiciousModification("/Annots array moved onto an existing object")
             yield ReferenceUpdate(
                 new_annots_ref,
@@ -238,6 +238,18 @@ def _policy() -> Any:
         global_rules=[*DEFAULT_DIFF_POLICY.global_rules, MarkupAnnotationRule()],
         form_rule=DEFAULT_DIFF_POLICY.form_rule,
     )
+
+
+def _is_new(old: Any, ref: Any) -> bool:
+    """Whether ``ref`` names an object number the revision ``old`` could not have assigned.
+
+    An object added later must not reuse a number the signed revision had in scope. pyHanko
+    0.37 renamed its answer from ``is_ref_available`` to ``is_ref_unassignable`` (same body:
+    the number is at least the revision's ``/Size``) without keeping the old name; both are
+    supported.
+    """
+    check = getattr(old, "is_ref_unassignable", None) or old.is_ref_available
+    return bool(check(ref))
 
 
 def _resolve(reference: Any) -> Any:
