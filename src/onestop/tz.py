@@ -74,8 +74,9 @@ def require_aware(value: object, *, field: str) -> dt.datetime:
         )
     if value.utcoffset() is None:
         raise InvalidInputError(
-            f"{field}: naive datetime (no time zone); give an aware one such as {_EXAMPLE} "
-            "(Vietnam local time, tzinfo=onestop.tz.VN_TZ)",
+            f"{field}: naive datetime (no time zone, or a tzinfo without an offset); expected a "
+            f"timezone-aware datetime such as {_EXAMPLE} (Vietnam local time: "
+            "tzinfo=onestop.tz.VN_TZ)",
             field=field,
         )
     return value

@@ -11,7 +11,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from onestop.deadlines import bulk
-from onestop.deadlines.calendar import VN_TZ
 from onestop.deadlines.hours import DEFAULT_OFFICE_HOURS, OfficeHours, OfficeHoursSchedule
 from onestop.deadlines.policies import (
     CalendarDaysPolicy,
@@ -24,6 +23,7 @@ from onestop.deadlines.timeliness import Timeliness
 from onestop.deadlines.timeliness import classify as classify_one
 from onestop.errors import CalendarDataMissingError, DeadlineError, InvalidInputError
 from onestop.models import TimeUnit
+from onestop.tz import VN_TZ
 from tests.deadlines.test_calendar import CAL
 
 # a calendar whose office hours change during the period (effective-dated)

@@ -17,10 +17,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from onestop.deadlines import DossierClock, bulk
-from onestop.deadlines.calendar import VN_TZ
 from onestop.deadlines.policies import WorkingDaysPolicy
 from onestop.errors import InvalidInputError
 from onestop.models import ProcessingTime
+from onestop.tz import VN_TZ
 from tests.deadlines.test_calendar import CAL
 
 NAT = np.datetime64("NaT")

@@ -17,13 +17,13 @@ from hypothesis import strategies as st
 
 from onestop.deadlines._types import Holiday, HolidayKind
 from onestop.deadlines.calendar import (
-    VN_TZ,
     DayKind,
     StaticHolidaySource,
     WorkCalendar,
 )
 from onestop.deadlines.hours import OfficeHours
 from onestop.errors import CalendarDataMissingError, InvalidInputError, ProvisionalCalendarWarning
+from onestop.tz import VN_TZ
 
 D = dt.date
 OFF = HolidayKind.STATUTORY

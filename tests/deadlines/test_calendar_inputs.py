@@ -34,7 +34,7 @@ from onestop.deadlines.policies import (
     format_day,
 )
 from onestop.deadlines.timeliness import classify_766
-from onestop.errors import CalendarDataMissingError, InvalidInputError
+from onestop.errors import InvalidInputError
 from onestop.models import ProcessingTime
 from tests.deadlines.test_calendar import CAL, SOURCE
 
@@ -124,13 +124,15 @@ def test_bad_input_names_the_field(call, field):
     assert field.split(".")[-1] in str(err.value)
 
 
-def test_instant_at_the_end_of_time_is_a_calendar_error():
-    # 9999-12-31 23:00 UTC is 10000-01-01 in Vietnam: outside every calendar.
+def test_instant_at_the_end_of_time_is_bad_input():
+    # 9999-12-31 23:00 UTC is 10000-01-01 in Vietnam: not a date Python (or any calendar) has;
+    # onestop.tz.to_vn refuses it as a bad value, naming the argument
     late = dt.datetime(9999, 12, 31, 23, tzinfo=dt.UTC)
-    with pytest.raises(CalendarDataMissingError) as err:
+    with pytest.raises(InvalidInputError) as err:
         WorkingDaysPolicy().due(CAL, late, 5)
     assert err.value.field == "received"
-    with pytest.raises(CalendarDataMissingError):
+    assert "Vietnam time" in err.value.message
+    with pytest.raises(InvalidInputError):
         CAL.is_working_time(late)
 
 

@@ -7,9 +7,10 @@ import datetime as dt
 import pytest
 
 from onestop.deadlines import civil_service_calendar
-from onestop.deadlines.calendar import VN_TZ, DayKind
+from onestop.deadlines.calendar import DayKind
 from onestop.deadlines.policies import SameDayPolicy, WorkingDaysPolicy
 from onestop.errors import CalendarDataMissingError, ProvisionalCalendarWarning
+from onestop.tz import VN_TZ
 
 D = dt.date
 CAL = civil_service_calendar()

@@ -9,8 +9,9 @@ from hypothesis import strategies as st
 
 from onestop.deadlines.calendar import civil_service_calendar
 from onestop.deadlines.clock import PAUSE, RESTART, DossierClock, FlagCode
-from onestop.deadlines.timeliness import VN_TZ, SupplementSpan, Timeliness
+from onestop.deadlines.timeliness import SupplementSpan, Timeliness
 from onestop.models import ProcessingTime, TimeUnit
+from onestop.tz import VN_TZ
 
 TZ = dt.timezone(dt.timedelta(hours=7))
 CAL = civil_service_calendar()

@@ -13,7 +13,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from onestop.deadlines.calendar import VN_TZ
 from onestop.deadlines.policies import (
     POLICIES,
     CalendarDaysPolicy,
@@ -30,6 +29,7 @@ from onestop.deadlines.policies import (
 )
 from onestop.errors import DeadlineError, InvalidInputError
 from onestop.models import ProcessingTime, TimeUnit
+from onestop.tz import VN_TZ
 from tests.deadlines.test_calendar import CAL
 
 

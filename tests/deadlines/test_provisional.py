@@ -24,11 +24,11 @@ from onestop.deadlines import (
     due_for_procedure,
     to_ics,
 )
-from onestop.deadlines.calendar import VN_TZ
 from onestop.deadlines.policies import POLICIES, StepKind
 from onestop.errors import ProvisionalCalendarWarning
 from onestop.models import Channel, ProcessingTime
 from onestop.testing import make_dossier, make_procedure
+from onestop.tz import VN_TZ
 
 SOURCE = StaticHolidaySource((), first_year=2026, last_year=2028, provisional_years={2027})
 CAL = WorkCalendar(SOURCE)

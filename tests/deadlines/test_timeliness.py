@@ -9,16 +9,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from onestop.deadlines.timeliness import (
-    VN_TZ,
     EndKind,
     SupplementSpan,
     Timeliness,
     classify,
     classify_766,
     end_instant_766,
-    local_date,
 )
 from onestop.errors import InvalidInputError, OneStopError
+from onestop.tz import VN_TZ, vn_date
 
 TZ = dt.timezone(dt.timedelta(hours=7))
 UTC = dt.UTC
@@ -131,7 +130,7 @@ def test_classification_is_consistent_with_the_due_date(due, finished):
 )
 def test_local_date_matches_a_fixed_utc_plus_7(instant):
     # Vietnam has used UTC+7 without DST since 1975.
-    assert local_date(instant) == (instant + dt.timedelta(hours=7)).date()
+    assert vn_date(instant, field="instant") == (instant + dt.timedelta(hours=7)).date()
 
 
 class TestEndInstant766:

@@ -18,7 +18,6 @@ from rich.console import Console
 from typer.core import TyperGroup, TyperOption
 
 from onestop._version import __version__
-from onestop.deadlines.calendar import VN_TZ
 from onestop.errors import (
     CalendarError,
     DeadlineError,
@@ -26,6 +25,7 @@ from onestop.errors import (
     OneStopError,
     SignatureError,
 )
+from onestop.tz import VN_TZ
 
 __all__ = [
     "BAD_INPUT_ERRORS",

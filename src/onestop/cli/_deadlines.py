@@ -16,7 +16,7 @@ from onestop.cli._app import (
     print_json,
     text_value,
 )
-from onestop.deadlines.calendar import VN_TZ, WorkCalendar, civil_service_calendar
+from onestop.deadlines.calendar import WorkCalendar, civil_service_calendar
 from onestop.deadlines.hours import OfficeHours
 from onestop.deadlines.policies import (
     CountingPolicy,
@@ -27,6 +27,7 @@ from onestop.deadlines.policies import (
 )
 from onestop.errors import InvalidInputError
 from onestop.models import ProcessingTime, TimeUnit
+from onestop.tz import VN_TZ
 
 __all__ = ["due_command", "working_days_command"]
 

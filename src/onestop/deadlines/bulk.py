@@ -53,9 +53,10 @@ from onestop.deadlines.policies import (
     _unit,
     policy_by_name,
 )
-from onestop.deadlines.timeliness import VN_TZ, Timeliness
+from onestop.deadlines.timeliness import Timeliness
 from onestop.errors import CalendarDataMissingError, DeadlineError, InvalidInputError
 from onestop.models import TimeUnit
+from onestop.tz import to_vn
 
 if TYPE_CHECKING:
     from onestop.deadlines.calendar import WorkCalendar
@@ -146,15 +147,9 @@ def _local_one(value: object, field: str) -> np.datetime64:
                 field=field,
             ) from None
     if isinstance(value, dt.datetime):
-        if value.tzinfo is not None and value.utcoffset() is not None:
-            try:
-                value = value.astimezone(VN_TZ)
-            except OverflowError:
-                raise CalendarDataMissingError(
-                    f"{field}: a date-time is outside the calendar data once converted to "
-                    "Vietnam time",
-                    field=field,
-                ) from None
+        if value.tzinfo is not None:
+            # aware (or a tzinfo without an offset: refused, never read as local time)
+            value = to_vn(value, field=field)
         return np.datetime64(value.replace(tzinfo=None), "us")
     if isinstance(value, dt.date):
         day: np.datetime64 = np.datetime64(value, "D").astype("datetime64[us]")

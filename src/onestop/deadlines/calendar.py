@@ -35,7 +35,6 @@ import warnings
 from collections.abc import Iterable, Sequence
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Protocol, overload, runtime_checkable
-from zoneinfo import ZoneInfo
 
 import attrs
 from dateutil.relativedelta import relativedelta
@@ -56,6 +55,7 @@ from onestop.errors import (
     InvalidInputError,
     ProvisionalCalendarWarning,
 )
+from onestop.tz import VN_TZ, to_vn, vn_date
 
 if TYPE_CHECKING:
     import numpy as np
@@ -63,7 +63,6 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CIVIL_SERVICE_REST_DAYS",
-    "VN_TZ",
     "DayInfo",
     "DayKind",
     "HolidaySource",
@@ -71,9 +70,6 @@ __all__ = [
     "WorkCalendar",
     "civil_service_calendar",
 ]
-
-#: Vietnam's time zone (UTC+7, no daylight saving time since 1975).
-VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 #: Weekly rest days of the civil service, Saturday (5) and Sunday (6): QĐ 188/1999/QĐ-TTg Art. 1.
 CIVIL_SERVICE_REST_DAYS: frozenset[int] = frozenset({5, 6})
@@ -266,6 +262,20 @@ class _Cache:
         self.entries: dict[int, dict[dt.date, Holiday]] = {}
         self.provisional: frozenset[int] | None = None
         self.lock = threading.RLock()
+
+
+def _date_arg(value: object, field: str) -> dt.date:
+    """A local date: a ``date`` as is, an aware ``datetime`` as its date in Vietnam time."""
+    if type(value) is dt.date:
+        return value
+    if isinstance(value, dt.datetime):
+        return vn_date(value, field=field)
+    if isinstance(value, dt.date):
+        return dt.date(value.year, value.month, value.day)
+    raise InvalidInputError(
+        f"{field} must be a datetime.date (or an aware datetime), got {type(value).__name__}",
+        field=field,
+    )
 
 
 def _year_arg(year: object, field: str = "year") -> int:
@@ -512,7 +522,7 @@ class WorkCalendar:
 
         Intended for the bulk path and for tools that need the raw cumulative counts.
         """
-        a, b = self._date_arg(first, "first"), self._date_arg(last, "last")
+        a, b = _date_arg(first, "first"), _date_arg(last, "last")
         return self._index(min(a, b).year, max(a, b).year)
 
     def _provisional_years(self) -> frozenset[int]:
@@ -544,8 +554,8 @@ class WorkCalendar:
         Raises:
             InvalidInputError: an argument is not a date.
         """
-        a = first if type(first) is dt.date else self._date_arg(first, "first")
-        b = last if type(last) is dt.date else self._date_arg(last, "last")
+        a = first if type(first) is dt.date else _date_arg(first, "first")
+        b = last if type(last) is dt.date else _date_arg(last, "last")
         prov = self._cache.provisional
         if prov is None:
             prov = self._provisional_years()
@@ -576,46 +586,11 @@ class WorkCalendar:
 
     # ------------------------------------------------------------------ inputs
 
-    @staticmethod
-    def _date_arg(value: object, field: str) -> dt.date:
-        if type(value) is dt.date:
-            return value
-        if isinstance(value, dt.datetime):
-            return WorkCalendar._local(value, field).date()
-        if isinstance(value, dt.date):
-            return dt.date(value.year, value.month, value.day)
-        raise InvalidInputError(
-            f"{field} must be a datetime.date (or an aware datetime), got {type(value).__name__}",
-            field=field,
-        )
-
-    @staticmethod
-    def _local(value: object, field: str) -> dt.datetime:
-        if not isinstance(value, dt.datetime):
-            raise InvalidInputError(
-                f"{field} must be a timezone-aware datetime.datetime, got {type(value).__name__}",
-                field=field,
-            )
-        if value.tzinfo is None or value.utcoffset() is None:
-            raise InvalidInputError(
-                f"{field} is a naive datetime; give an aware one such as "
-                "2026-02-13T10:00:00+07:00 (Vietnam local time, Asia/Ho_Chi_Minh)",
-                field=field,
-            )
-        try:
-            return value.astimezone(VN_TZ)
-        except OverflowError:
-            raise CalendarDataMissingError(
-                f"{field}: {value.isoformat()} is outside the calendar data once converted to "
-                "Vietnam time",
-                field=field,
-            ) from None
-
     # ------------------------------------------------------------------ days
 
     def day_info(self, day: dt.date) -> DayInfo:
         """The status of ``day`` and the entry (holiday, make-up day) that decided it."""
-        day = self._date_arg(day, "day")
+        day = _date_arg(day, "day")
         idx = self._index_for(day.toordinal())
         kind = _KIND_OF_CODE[idx.status[day.toordinal() - idx.base]]
         return DayInfo(day, kind, self._cache.entries.get(day.year, {}).get(day))
@@ -627,7 +602,7 @@ class WorkCalendar:
             CalendarDataMissingError: when the year is not covered.
         """
         if type(day) is not dt.date:
-            day = self._date_arg(day, "day")
+            day = _date_arg(day, "day")
         o = day.toordinal()
         idx = self._index_for(o)
         code = idx.status[o - idx.base]
@@ -680,7 +655,7 @@ class WorkCalendar:
                 from onestop.deadlines import bulk
 
                 return bulk.add_working_days(self, day, n)
-            day = self._date_arg(day, "day")
+            day = _date_arg(day, "day")
         if type(n) is not int:
             n_ndim: int = getattr(n, "ndim", 0)
             if n_ndim:
@@ -790,8 +765,8 @@ class WorkCalendar:
             return bulk.working_days_between(
                 self, start, end, include_start=include_start, include_end=include_end
             )
-        a = self._date_arg(start, "start")
-        b = self._date_arg(end, "end")
+        a = _date_arg(start, "start")
+        b = _date_arg(end, "end")
         if b < a:
             return -self.working_days_between(
                 b, a, include_start=include_start, include_end=include_end
@@ -809,7 +784,7 @@ class WorkCalendar:
 
         A stable absolute numbering, convenient for storing or comparing positions.
         """
-        day = self._date_arg(day, "day")
+        day = _date_arg(day, "day")
         o = day.toordinal()
         idx = self._index(self.first_year, day.year)
         return idx.cum_days[o - idx.base + 1]
@@ -818,7 +793,7 @@ class WorkCalendar:
 
     def roll_forward(self, day: dt.date) -> dt.date:
         """``day`` itself if it is a working day, else the next working day (Art. 148(5))."""
-        day = self._date_arg(day, "day")
+        day = _date_arg(day, "day")
         return day if self.is_working_day(day) else self.add_working_days(day, 1)
 
     def add_calendar_days(self, day: dt.date, n: int) -> dt.date:
@@ -835,7 +810,7 @@ class WorkCalendar:
         Returns:
             The last day of the period.
         """
-        day = self._date_arg(day, "day")
+        day = _date_arg(day, "day")
         n = self._int_arg(n, "n")
         if n < 0:
             raise InvalidInputError("n must be >= 0 calendar days", field="n")
@@ -862,7 +837,7 @@ class WorkCalendar:
         Returns:
             The last day of the period.
         """
-        day = self._date_arg(day, "day")
+        day = _date_arg(day, "day")
         n = self._int_arg(n, "n")
         if n < 0:
             raise InvalidInputError("n must be >= 0 months", field="n")
@@ -878,16 +853,16 @@ class WorkCalendar:
 
     def hours_on(self, day: dt.date) -> OfficeHours:
         """The office hours in force on ``day`` (whether or not it is a working day)."""
-        return self.office_hours.for_date(self._date_arg(day, "day"))
+        return self.office_hours.for_date(_date_arg(day, "day"))
 
     def closing_time(self, day: dt.date) -> dt.datetime:
         """The aware instant at which office hours close on ``day``."""
-        day = self._date_arg(day, "day")
+        day = _date_arg(day, "day")
         return dt.datetime.combine(day, self.office_hours.for_date(day).closing, VN_TZ)
 
     def opening_time(self, day: dt.date) -> dt.datetime:
         """The aware instant at which office hours open on ``day``."""
-        day = self._date_arg(day, "day")
+        day = _date_arg(day, "day")
         return dt.datetime.combine(day, self.office_hours.for_date(day).opening, VN_TZ)
 
     def is_working_time(self, instant: dt.datetime) -> bool:
@@ -895,7 +870,7 @@ class WorkCalendar:
 
         Session starts count as working time, session ends do not.
         """
-        local = self._local(instant, "instant")
+        local = to_vn(instant, field="instant")
         day = local.date()
         return self.is_working_day(day) and self.office_hours.for_date(day).is_open(
             local.timetz().replace(tzinfo=None)
@@ -908,7 +883,7 @@ class WorkCalendar:
         time (see :meth:`working_time_between`). Equal to
         :func:`onestop.deadlines.bulk.working_position`.
         """
-        local = self._local(instant, "instant")
+        local = to_vn(instant, field="instant")
         return self._position(local, self._index(self.first_year, local.year))
 
     def _position(self, local: dt.datetime, idx: CalendarIndex) -> int:
@@ -945,7 +920,7 @@ class WorkCalendar:
         Returns:
             The aware instant (in Asia/Ho_Chi_Minh).
         """
-        local = self._local(instant, "instant")
+        local = to_vn(instant, field="instant")
         if isinstance(amount, dt.timedelta):
             us = (amount.days * 86_400 + amount.seconds) * 1_000_000 + amount.microseconds
         else:
@@ -973,8 +948,8 @@ class WorkCalendar:
 
         Negative when ``end`` is before ``start``.
         """
-        a = self._local(start, "start")
-        b = self._local(end, "end")
+        a = to_vn(start, field="start")
+        b = to_vn(end, field="end")
         lo, hi = (a, b) if a <= b else (b, a)
         idx = self._index(lo.year, hi.year)
         us = self._position(b, idx) - self._position(a, idx)
@@ -983,7 +958,7 @@ class WorkCalendar:
 
     def next_working_instant(self, instant: dt.datetime) -> dt.datetime:
         """``instant`` itself if it is working time, else the next opening of office hours."""
-        local = self._local(instant, "instant")
+        local = to_vn(instant, field="instant")
         if self.is_working_time(local):
             return local
         day = local.date()
@@ -1001,7 +976,7 @@ class WorkCalendar:
         The result of a closed office is the end of the last session (e.g. 17:00), the instant
         at which the last working time elapsed.
         """
-        local = self._local(instant, "instant")
+        local = to_vn(instant, field="instant")
         if self.is_working_time(local):
             return local
         day = local.date()
@@ -1015,8 +990,8 @@ class WorkCalendar:
 
     def days(self, first: dt.date, last: dt.date) -> Iterable[DayInfo]:
         """Each date from ``first`` to ``last`` (inclusive) with its status."""
-        a = self._date_arg(first, "first")
-        b = self._date_arg(last, "last")
+        a = _date_arg(first, "first")
+        b = _date_arg(last, "last")
         for o in range(a.toordinal(), b.toordinal() + 1):
             yield self.day_info(dt.date.fromordinal(o))
 

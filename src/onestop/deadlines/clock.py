@@ -55,14 +55,11 @@ from onestop.deadlines.policies import (
     policy_by_name,
 )
 from onestop.deadlines.timeliness import (
-    VN_TZ,
     SupplementSpan,
     Timeliness,
-    _require_aware,
     classify,
     classify_766,
     end_instant_766,
-    local_date,
 )
 from onestop.errors import DeadlineError, InvalidInputError
 from onestop.models import (
@@ -75,6 +72,7 @@ from onestop.models import (
     SupplementStage,
     TimeUnit,
 )
+from onestop.tz import VN_TZ, require_aware, vn_date
 
 __all__ = [
     "PAUSE",
@@ -220,7 +218,7 @@ def due_for_procedure(
         InvalidInputError: naive ``received_at``, an unknown channel, or one the procedure
             does not accept.
     """
-    _require_aware(received_at, "received_at")
+    require_aware(received_at, field="received_at")
     if not callable(getattr(procedure, "processing_time_for", None)):
         raise InvalidInputError(
             f"procedure: expected a Procedure (with processing_time_for(channel)), got "
@@ -344,9 +342,9 @@ class ExtensionSpan:
     apology_at: dt.datetime | None = None
 
     def __attrs_post_init__(self) -> None:
-        _require_aware(self.new_due_at, "extension.new_due_at")
+        require_aware(self.new_due_at, field="extension.new_due_at")
         if self.apology_at is not None:
-            _require_aware(self.apology_at, "extension.apology_at")
+            require_aware(self.apology_at, field="extension.apology_at")
 
 
 @attrs.frozen(slots=True)
@@ -378,7 +376,7 @@ class LienThongSpan:
                 f"{type(agency).__name__ if not isinstance(agency, str) else 'empty text'}",
                 field="steps.agency",
             )
-        _require_aware(self.started_at, "steps.started_at")
+        require_aware(self.started_at, field="steps.started_at")
         if self.share is not None and not isinstance(self.share, ProcessingTime):
             raise InvalidInputError(
                 "steps.share: expected a ProcessingTime such as ProcessingTime.working_days(3), "
@@ -392,10 +390,10 @@ class LienThongSpan:
                 field="steps.share",
             )
         if self.due_at is not None:
-            _require_aware(self.due_at, "steps.due_at")
+            require_aware(self.due_at, field="steps.due_at")
         if (
             self.finished_at is not None
-            and _require_aware(self.finished_at, "steps.finished_at") < self.started_at
+            and require_aware(self.finished_at, field="steps.finished_at") < self.started_at
         ):
             raise InvalidInputError(
                 "steps.finished_at: earlier than the step's started_at", field="steps.finished_at"
@@ -518,7 +516,9 @@ def _paused_working_days(cal: WorkCalendar, spans: Sequence[SupplementSpan]) -> 
     total = 0
     for s in spans:
         assert s.resubmitted_at is not None  # noqa: S101 - guaranteed by the caller
-        total += cal.working_days_between(local_date(s.requested_at), local_date(s.resubmitted_at))
+        total += cal.working_days_between(
+            vn_date(s.requested_at, field="instant"), vn_date(s.resubmitted_at, field="instant")
+        )
     return total
 
 
@@ -527,7 +527,9 @@ def _paused_calendar_days(spans: Sequence[SupplementSpan]) -> int:
     total = 0
     for s in spans:
         assert s.resubmitted_at is not None  # noqa: S101 - guaranteed by the caller
-        total += (local_date(s.resubmitted_at) - local_date(s.requested_at)).days
+        total += (
+            vn_date(s.resubmitted_at, field="instant") - vn_date(s.requested_at, field="instant")
+        ).days
     return total
 
 
@@ -554,8 +556,8 @@ def _days_added(
 
     Explains a due date moved by a pause, day by day.
     """
-    first = local_date(before) + dt.timedelta(days=1)
-    return tuple(day_steps(cal, first, local_date(after), number_days=False))
+    first = vn_date(before, field="instant") + dt.timedelta(days=1)
+    return tuple(day_steps(cal, first, vn_date(after, field="instant"), number_days=False))
 
 
 class _ExtendWorkingDays(_PauseMeasure):
@@ -605,7 +607,7 @@ class _ShiftWorkingDays(_PauseMeasure):
         base = ctx.base.due
         if days == 0:
             return _Shifted(base, None, "0 ngày làm việc", "0 working days")
-        day = ctx.calendar.add_working_days(local_date(base), days)
+        day = ctx.calendar.add_working_days(vn_date(base, field="instant"), days)
         due = _on_day_like(ctx.calendar, base, day)
         return _Shifted(due, None, f"{days} ngày làm việc", f"{days} working days")
 
@@ -620,7 +622,7 @@ class _ShiftMonthPeriod(_PauseMeasure):
         base = ctx.base.due
         if days == 0:
             return _Shifted(base, None, "0 ngày", "0 calendar days")
-        received = local_date(ctx.base.received)
+        received = vn_date(ctx.base.received, field="instant")
         nominal = received + relativedelta(months=ctx.base.amount)
         day = ctx.calendar.roll_forward(nominal + dt.timedelta(days=days))
         due = _on_day_like(ctx.calendar, base, day)
@@ -851,8 +853,8 @@ class DossierClock:
                 f"'working-hours', got {type(self.counting_policy).__name__}",
                 field="counting_policy",
             )
-        _require_aware(self.received_at, "received_at")
-        if self.finished_at is not None and _require_aware(self.finished_at, "finished_at") < (
+        require_aware(self.received_at, field="received_at")
+        if self.finished_at is not None and require_aware(self.finished_at, field="finished_at") < (
             self.received_at
         ):
             raise InvalidInputError(
@@ -1004,7 +1006,7 @@ class DossierClock:
         due = self.original_due_at
         if due is None:
             return None
-        return self.calendar.previous_working_day(local_date(due))
+        return self.calendar.previous_working_day(vn_date(due, field="instant"))
 
     def _state_at(
         self, at: dt.datetime, *, use_extension: bool = True
@@ -1013,7 +1015,7 @@ class DossierClock:
 
         The clock instant is frozen at the request while a supplement is awaited.
         """
-        at = _require_aware(at, "at")
+        at = require_aware(at, field="at")
         if at < self.received_at:
             raise InvalidInputError(
                 "at: before the dossier was received; the clock starts at received_at",
@@ -1131,7 +1133,7 @@ class DossierClock:
             at: for unfinished steps, the instant to judge "over its share" at.
         """
         if at is not None:
-            _require_aware(at, "at")
+            require_aware(at, field="at")
         out = []
         for step in self.steps:
             deadline = None
@@ -1159,8 +1161,8 @@ class DossierClock:
         cal = self.calendar
         start = self.received_at
         for i, span in enumerate(self.supplements):
-            limit = cal.add_working_days(local_date(start), SUPPLEMENT_REQUEST_WINDOW)
-            requested = local_date(span.requested_at)
+            limit = cal.add_working_days(vn_date(start, field="instant"), SUPPLEMENT_REQUEST_WINDOW)
+            requested = vn_date(span.requested_at, field="instant")
             if requested > limit:
                 out.append(
                     ClockFlag(
@@ -1251,7 +1253,7 @@ class DossierClock:
                     _BASIS_EXTENSION,
                 ),
             ]
-        issued = local_date(ext.apology_at)
+        issued = vn_date(ext.apology_at, field="instant")
         if issued <= latest:
             return out
         return [
@@ -1363,7 +1365,7 @@ class DossierClock:
             )
         if self.finished_at is not None and self.original_due_at is not None:
             result = self.timeliness()
-            due_day = local_date(self.original_due_at)
+            due_day = vn_date(self.original_due_at, field="instant")
             text_vi = (
                 f"Có kết quả lúc {_fmt(self.finished_at, 'vi')}, so với ngày hẹn "
                 f"{_fmt_day(due_day, 'vi')}: {result.label_vi}"
@@ -1374,7 +1376,7 @@ class DossierClock:
             )
             if ext is not None:
                 again = self.timeliness(against="extended")
-                new_day = local_date(ext.new_due_at)
+                new_day = vn_date(ext.new_due_at, field="instant")
                 text_vi += f"; so với ngày hẹn lại {_fmt_day(new_day, 'vi')}: {again.label_vi}"
                 text_en += f"; against the new date {_fmt_day(new_day, 'en')}: {again.label_en}"
             steps.append(

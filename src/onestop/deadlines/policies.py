@@ -34,9 +34,10 @@ from typing import Any, ClassVar, Literal
 import attrs
 
 from onestop.deadlines._warn import warn_caller, warns_for_its_calls
-from onestop.deadlines.calendar import VN_TZ, DayInfo, DayKind, WorkCalendar
+from onestop.deadlines.calendar import DayInfo, DayKind, WorkCalendar
 from onestop.errors import DeadlineError, InvalidInputError, ProvisionalCalendarWarning
 from onestop.models import ProcessingTime, TimeUnit
+from onestop.tz import VN_TZ, to_vn
 
 __all__ = [
     "POLICIES",
@@ -553,7 +554,7 @@ class CountingPolicy(abc.ABC):
         """
         if not isinstance(calendar, WorkCalendar):  # inline: due() is the hot path
             raise _not_a_calendar(calendar)
-        local = WorkCalendar._local(received, "received")
+        local = to_vn(received, field="received")
         if type(amount) is not int or amount < 0:
             raise InvalidInputError(
                 f"amount must be a non-negative integer, got {amount!r}", field="amount"

@@ -17,15 +17,20 @@ import operator
 import os
 import re
 import threading
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, Literal, Protocol, Self, final, runtime_checkable
-from zoneinfo import ZoneInfo
 
-from onestop.errors import ConfigurationError, InvalidIdentifierError, StorageError
+from onestop.errors import (
+    ConfigurationError,
+    InvalidIdentifierError,
+    InvalidInputError,
+    StorageError,
+)
 from onestop.models._data.provinces import DISPUTED_H, MINISTRIES
 from onestop.models._identity import _Identifier, _reason, today_vn
 from onestop.models._provinces import _BY_AGENCY, Province, successor_province
+from onestop.tz import is_aware, to_vn
 
 if TYPE_CHECKING:
     import sqlite3
@@ -49,7 +54,6 @@ AgencyForm = Literal["legacy", "qd20"]
 #: What a level-1 code designates.
 AuthorityKind = Literal["provincial_committee", "provincial_council", "ministry", "other"]
 
-_VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 _LEGACY_RE = re.compile(r"([0-9]{3})\.([0-9]{2})\.([0-9]{2})\.([A-Y][0-9]{2})")
 _QD20_RE = re.compile(r"[A-Y][0-9]{2}(?:\.[0-9A-Z]+)*")
 _MAX_QD20_LENGTH = 35
@@ -746,10 +750,10 @@ class DossierCodeGenerator:
         when: object = today_vn() if day is None else day
         # a datetime counts for its calendar date in Vietnam (counters are per day): convert
         # first, then check the year (2099-12-31T20:00Z is already 2100 in Vietnam)
-        if isinstance(when, datetime) and when.utcoffset() is not None:
+        if is_aware(when):
             try:
-                when = when.astimezone(_VN_TZ)
-            except OverflowError:
+                when = to_vn(when, field="received_on")
+            except InvalidInputError:
                 when = None  # within hours of year 1 or 9999: far outside 2000–2099
         if not isinstance(when, date) or not 2000 <= when.year <= 2099:
             given = day if day is not None else when

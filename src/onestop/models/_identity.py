@@ -14,7 +14,6 @@ import functools
 import re
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, Self, final
-from zoneinfo import ZoneInfo
 
 from onestop.errors import InvalidIdentifierError, mask_id
 from onestop.models._provinces import (
@@ -23,6 +22,7 @@ from onestop.models._provinces import (
     province_by_code,
     successor_province,
 )
+from onestop.tz import VN_TZ
 
 if TYPE_CHECKING:
     from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
@@ -37,12 +37,10 @@ Sex = Literal["male", "female"]
 #: ``"citizen_id"`` = a 12-digit personal ID used as MST (from 1 July 2025).
 TaxCodeKind = Literal["base", "branch", "citizen_id"]
 
-_VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
-
 
 def today_vn() -> date:
     """Today's date in Vietnam (Asia/Ho_Chi_Minh), whatever the system time zone."""
-    return datetime.now(_VN_TZ).date()
+    return datetime.now(VN_TZ).date()
 
 
 def _reference_day(today: object) -> date:

@@ -23,7 +23,6 @@ import random
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
 
 from onestop.deadlines.calendar import WorkCalendar, civil_service_calendar
 from onestop.deadlines.policies import compute_due
@@ -61,13 +60,12 @@ from onestop.models import (
     TaxCode,
     TimeUnit,
 )
+from onestop.tz import VN_TZ
 
 if TYPE_CHECKING:
     from hypothesis.strategies import SearchStrategy
 
 __all__ = ["dossiers", "make_dossier", "make_procedure", "procedures"]
-
-VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 _S = DossierStatus
 _ALL_CHANNELS = (Channel.DIRECT, Channel.ONLINE, Channel.POSTAL)
