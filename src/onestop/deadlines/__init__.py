@@ -7,7 +7,8 @@ schedules, office hours, and the deadline engine.
 from __future__ import annotations
 
 from onestop.deadlines._ics import to_ics
-from onestop.deadlines._types import Holiday, HolidayKind
+from onestop.deadlines._statutes import CIVIL_SERVICE_REST_DAYS
+from onestop.deadlines._types import Holiday, HolidayKind, RestDayRule, WeeklyRest
 from onestop.deadlines.calendar import (
     DayInfo,
     DayKind,
@@ -80,6 +81,7 @@ from onestop.deadlines.timeliness import (
 )
 
 __all__ = [
+    "CIVIL_SERVICE_REST_DAYS",
     "PAUSE",
     "POLICIES",
     "RESTART",
@@ -110,6 +112,7 @@ __all__ = [
     "OfficeHours",
     "OfficeHoursSchedule",
     "PauseDuringSupplement",
+    "RestDayRule",
     "RestartOnResubmission",
     "SameDayPolicy",
     "Session",
@@ -119,6 +122,7 @@ __all__ = [
     "SupplementPolicy",
     "SupplementSpan",
     "Timeliness",
+    "WeeklyRest",
     "WorkCalendar",
     "WorkingDaysPolicy",
     "WorkingHoursPolicy",

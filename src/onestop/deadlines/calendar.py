@@ -2,7 +2,9 @@
 
 A :class:`WorkCalendar` combines
 
-* the weekly rest days — Saturday and Sunday for the civil service (QĐ 188/1999/QĐ-TTg Art. 1);
+* the weekly rest days, effective-dated (:class:`~onestop.deadlines.WeeklyRest`): for the civil
+  service Sunday, then Saturday and Sunday from 2 October 1999 (QĐ 188/1999/QĐ-TTg Art. 1) —
+  the same rule the holiday schedule follows (:data:`CIVIL_SERVICE_REST_DAYS`);
 * the days off and make-up working days of a :class:`HolidaySource` (by default the official
   schedule of :mod:`onestop.deadlines.holidays`: Labor Code holidays, compensatory days, the
   yearly swaps and make-up Saturdays with their notices);
@@ -47,7 +49,8 @@ from onestop.deadlines._index import (
     CalendarIndex,
     build_index,
 )
-from onestop.deadlines._types import Holiday, HolidayKind
+from onestop.deadlines._statutes import CIVIL_SERVICE_REST_DAYS
+from onestop.deadlines._types import Holiday, HolidayKind, WeeklyRest
 from onestop.deadlines._warn import warn_caller
 from onestop.deadlines.hours import DEFAULT_OFFICE_HOURS, OfficeHours, OfficeHoursSchedule
 from onestop.errors import (
@@ -71,11 +74,6 @@ __all__ = [
     "civil_service_calendar",
 ]
 
-#: Weekly rest days of the civil service, Saturday (5) and Sunday (6): QĐ 188/1999/QĐ-TTg Art. 1.
-CIVIL_SERVICE_REST_DAYS: frozenset[int] = frozenset({5, 6})
-
-#: Legal basis of the weekly rest days, cited by explanations.
-REST_DAY_BASIS = "QĐ 188/1999/QĐ-TTg Điều 1"
 
 _US_PER_MINUTE = 60_000_000
 _WINDOW = 10  # years per index block
@@ -204,7 +202,7 @@ class DayKind(StrEnum):
     WORKING = "working"
     """An ordinary working day."""
     REST = "rest"
-    """A weekly rest day (Saturday or Sunday, QĐ 188/1999/QĐ-TTg)."""
+    """A weekly rest day (Saturday and Sunday since QĐ 188/1999/QĐ-TTg; Sunday before)."""
     DAY_OFF = "day_off"
     """A holiday, compensatory or swapped day off, or another official closure."""
     MAKE_UP = "make_up"
@@ -232,11 +230,14 @@ class DayInfo:
         date: the local date.
         kind: working, weekly rest, day off or make-up working day.
         holiday: the calendar entry that decided the status (``None`` for ordinary days).
+        rest_basis: the text setting the weekly rest days in force on ``date`` (e.g.
+            ``"QĐ 188/1999/QĐ-TTg Điều 1"``), from the calendar's :class:`WeeklyRest`.
     """
 
     date: dt.date
     kind: DayKind
     holiday: Holiday | None = None
+    rest_basis: str = ""
 
     @property
     def is_working(self) -> bool:
@@ -245,10 +246,14 @@ class DayInfo:
 
     @property
     def basis(self) -> str:
-        """The rule or notice behind the status (empty for an ordinary working day)."""
+        """The rule or notice behind the status (empty for an ordinary working day).
+
+        The holiday's notice, or for a weekly rest day the text that sets the rest days in
+        force on that date (:attr:`rest_basis`).
+        """
         if self.holiday is not None:
             return self.holiday.basis
-        return REST_DAY_BASIS if self.kind is DayKind.REST else ""
+        return self.rest_basis if self.kind is DayKind.REST else ""
 
 
 class _Cache:
@@ -314,23 +319,10 @@ def _check_source(_inst: object, _attr: object, value: Any) -> None:
         )
 
 
-def _rest_days_converter(value: Iterable[int]) -> frozenset[int]:
-    try:
-        return frozenset(value)
-    except TypeError:
-        raise InvalidInputError(
-            "rest_days must be a set of weekday numbers 0 (Monday) .. 6 (Sunday), e.g. {5, 6}; "
-            f"got {type(value).__name__}",
-            field="rest_days",
-        ) from None
-
-
-def _check_rest_days(_inst: object, _attr: object, value: frozenset[int]) -> None:
-    if not all(_is_int(d) for d in value) or not value <= frozenset(range(7)) or len(value) == 7:
-        raise InvalidInputError(
-            "rest_days must be a set of weekday numbers 0 (Monday) .. 6 (Sunday), not all seven",
-            field="rest_days",
-        )
+def _rest_days_converter(value: WeeklyRest | Iterable[int]) -> WeeklyRest:
+    if isinstance(value, WeeklyRest):
+        return value
+    return WeeklyRest.constant(value)
 
 
 @attrs.frozen(eq=False)
@@ -344,8 +336,11 @@ class WorkCalendar:
         source: where days off and make-up working days come from.
         office_hours: the agency's office hours, effective-dated (an :class:`OfficeHours`, or
             text such as ``"07:30-11:30, 13:00-17:00"``, is accepted and made constant).
-        rest_days: weekly rest days, ``0`` = Monday … ``6`` = Sunday (default Saturday and
-            Sunday, QĐ 188/1999/QĐ-TTg Art. 1).
+        rest_days: the weekly rest days, effective-dated (:class:`WeeklyRest`; default
+            :data:`CIVIL_SERVICE_REST_DAYS`: Sunday, then Saturday and Sunday from 2 October
+            1999, QĐ 188/1999/QĐ-TTg Art. 1 — the same rule the holiday schedule follows). A set
+            of weekday numbers (``0`` = Monday … ``6`` = Sunday) is accepted and applies on
+            every date.
         extra_holidays: entries that override the source on their dates (a province's notice).
         warn_provisional: emit :class:`~onestop.errors.ProvisionalCalendarWarning` when an
             answer depends on a year that has no official notice yet.
@@ -361,10 +356,9 @@ class WorkCalendar:
     office_hours: OfficeHoursSchedule = attrs.field(
         default=None, converter=_hours_converter, kw_only=True
     )
-    rest_days: frozenset[int] = attrs.field(
+    rest_days: WeeklyRest = attrs.field(
         default=CIVIL_SERVICE_REST_DAYS,
         converter=_rest_days_converter,
-        validator=_check_rest_days,
         kw_only=True,
     )
     extra_holidays: tuple[Holiday, ...] = attrs.field(
@@ -447,10 +441,13 @@ class WorkCalendar:
             return status
         self._check_year(year, "date")
         start = dt.date(year, 1, 1).toordinal()
-        n = dt.date(year, 12, 31).toordinal() - start + 1
-        rest = self.rest_days
-        first_weekday = dt.date(year, 1, 1).weekday()
-        codes = bytearray(REST if (first_weekday + i) % 7 in rest else WORKING for i in range(n))
+        codes = bytearray()
+        for first, last, rule in self.rest_days.segments(
+            dt.date(year, 1, 1), dt.date(year, 12, 31)
+        ):
+            rest, weekday = rule.weekdays, first.weekday()
+            n = last.toordinal() - first.toordinal() + 1
+            codes += bytes(REST if (weekday + i) % 7 in rest else WORKING for i in range(n))
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ProvisionalCalendarWarning)
             entries = self.holidays(year)
@@ -593,7 +590,9 @@ class WorkCalendar:
         day = _date_arg(day, "day")
         idx = self._index_for(day.toordinal())
         kind = _KIND_OF_CODE[idx.status[day.toordinal() - idx.base]]
-        return DayInfo(day, kind, self._cache.entries.get(day.year, {}).get(day))
+        holiday = self._cache.entries.get(day.year, {}).get(day)
+        rest = self.rest_days.basis_on(day) if kind is DayKind.REST else ""
+        return DayInfo(day, kind, holiday, rest)
 
     def is_working_day(self, day: dt.date) -> bool:
         """Whether ``day`` is a working day (not a rest day or day off, or a make-up day).
@@ -1001,12 +1000,13 @@ def civil_service_calendar(
     schedule: HolidaySource | None = None,
     office_hours: OfficeHours | OfficeHoursSchedule | str | None = None,
     extra_holidays: Iterable[Holiday] = (),
-    rest_days: Iterable[int] = CIVIL_SERVICE_REST_DAYS,
+    rest_days: WeeklyRest | Iterable[int] = CIVIL_SERVICE_REST_DAYS,
     warn_provisional: bool = True,
 ) -> WorkCalendar:
     """The working calendar of Vietnam's civil service (state agencies).
 
-    Saturday and Sunday rest (QĐ 188/1999/QĐ-TTg Art. 1), the public holidays of the Labor Code
+    The weekly rest days by era (:data:`CIVIL_SERVICE_REST_DAYS`: Saturday and Sunday since
+    QĐ 188/1999/QĐ-TTg Art. 1, Sunday before), the public holidays of the Labor Code
     with compensatory days, and each year's official swaps and make-up Saturdays (by default from
     :func:`onestop.deadlines.holidays.official_schedule`).
 
@@ -1016,7 +1016,9 @@ def civil_service_calendar(
             :class:`OfficeHours`, an effective-dated :class:`OfficeHoursSchedule` or text such as
             ``"07:00-11:30, 13:30-17:00"``.
         extra_holidays: entries overriding the schedule on their dates (a province's closure).
-        rest_days: weekly rest days, ``0`` = Monday … ``6`` = Sunday.
+        rest_days: the weekly rest days (default :data:`CIVIL_SERVICE_REST_DAYS`, the
+            effective-dated civil-service rule the holiday schedule follows too); a set of
+            weekday numbers applies on every date.
         warn_provisional: warn when an answer depends on a year without an official notice.
 
     Returns:

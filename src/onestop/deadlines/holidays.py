@@ -41,6 +41,7 @@ from typing import Any, Literal
 import attrs
 
 from onestop.deadlines._statutes import (
+    CIVIL_SERVICE_REST_DAYS,
     FIRST_YEAR,
     HOLIDAY_NAMES,
     LAST_YEAR,
@@ -48,7 +49,6 @@ from onestop.deadlines._statutes import (
     Entry,
     entry_names,
     statutory_entries,
-    weekly_rest_weekdays,
 )
 from onestop.deadlines._types import Holiday, HolidayKind
 from onestop.deadlines._warn import warn_caller
@@ -270,7 +270,7 @@ def _parse_day(origin: str, where: str, raw: object, year: int) -> NoticeDay:
         raise _bad(
             origin, f"{where}.pair", f"only swapped and make-up days have a pair, not {kind}"
         )
-    rest = weekly_rest_weekdays(day)
+    rest = CIVIL_SERVICE_REST_DAYS.weekdays_on(day)
     if kind is HolidayKind.MAKE_UP_WORKING_DAY and day.weekday() not in rest:
         raise _bad(origin, f"{where}.date", f"make-up working day {day} is not a weekly rest day")
     if kind in (HolidayKind.SWAPPED_DAY_OFF, HolidayKind.COMPENSATORY) and day.weekday() in rest:
@@ -776,7 +776,7 @@ class HolidaySchedule:
         rest = {
             d
             for d in (first + dt.timedelta(days=i) for i in range(366))
-            if d.year == year and d.weekday() in weekly_rest_weekdays(d)
+            if d.year == year and CIVIL_SERVICE_REST_DAYS.is_rest_day(d)
         }
         self._off[year] = table.days_off
         self._closed[year] = frozenset((rest - table.make_up) | table.days_off)

@@ -36,7 +36,7 @@ import attrs
 from onestop.deadlines._warn import warn_caller, warns_for_its_calls
 from onestop.deadlines.calendar import DayInfo, DayKind, WorkCalendar
 from onestop.errors import DeadlineError, InvalidInputError, ProvisionalCalendarWarning
-from onestop.models import ProcessingTime, TimeUnit
+from onestop.models import SAME_DAY_CUTOFF, ProcessingTime, TimeUnit
 from onestop.tz import VN_TZ, to_vn
 
 __all__ = [
@@ -808,7 +808,7 @@ class SameDayPolicy(CountingPolicy):
     name: ClassVar[str] = "same-day"
     units: ClassVar[frozenset[TimeUnit]] = frozenset({TimeUnit.SAME_DAY})
     basis: ClassVar[str] = BASIS_SAME_DAY
-    cutoff: dt.time | None = attrs.field(default=dt.time(15), kw_only=True)
+    cutoff: dt.time | None = attrs.field(default=SAME_DAY_CUTOFF, kw_only=True)
 
     def __attrs_post_init__(self) -> None:
         if self.cutoff is not None and (

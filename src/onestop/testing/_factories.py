@@ -103,7 +103,7 @@ _CATALOGUE: tuple[_Entry, ...] = (
         name_vi="Đăng ký kết hôn",
         name_en="Marriage registration",
         field=_HO_TICH,
-        time=ProcessingTime(amount=0, unit=TimeUnit.SAME_DAY, cutoff=dt.time(15, 0)),
+        time=ProcessingTime.same_day(),
         fees=(("Lệ phí đăng ký kết hôn", 0, FeeKind.CHARGE),),
         documents=(
             ("Tờ khai đăng ký kết hôn", 1, 0, "Tờ khai đăng ký kết hôn (TT 04/2020/TT-BTP)"),
@@ -120,7 +120,7 @@ _CATALOGUE: tuple[_Entry, ...] = (
         name_vi="Đăng ký khai sinh",
         name_en="Birth registration",
         field=_HO_TICH,
-        time=ProcessingTime(amount=0, unit=TimeUnit.SAME_DAY, cutoff=dt.time(15, 0)),
+        time=ProcessingTime.same_day(),
         fees=(("Lệ phí đăng ký khai sinh (miễn, đăng ký đúng hạn)", 0, FeeKind.CHARGE),),
         documents=(
             ("Tờ khai đăng ký khai sinh", 1, 0, "Tờ khai đăng ký khai sinh (TT 04/2020/TT-BTP)"),
@@ -137,7 +137,7 @@ _CATALOGUE: tuple[_Entry, ...] = (
         name_vi="Đăng ký khai tử",
         name_en="Death registration",
         field=_HO_TICH,
-        time=ProcessingTime(amount=0, unit=TimeUnit.SAME_DAY, cutoff=dt.time(15, 0)),
+        time=ProcessingTime.same_day(),
         fees=(("Lệ phí đăng ký khai tử", 0, FeeKind.CHARGE),),
         documents=(
             ("Tờ khai đăng ký khai tử", 1, 0, "Tờ khai đăng ký khai tử (TT 04/2020/TT-BTP)"),
@@ -188,7 +188,7 @@ _CATALOGUE: tuple[_Entry, ...] = (
         name_vi="Chứng thực bản sao từ bản chính giấy tờ, văn bản",
         name_en="Certification of copies from originals",
         field=_CHUNG_THUC,
-        time=ProcessingTime(amount=0, unit=TimeUnit.SAME_DAY, cutoff=dt.time(15, 0)),
+        time=ProcessingTime.same_day(),
         fees=(("Phí chứng thực bản sao (2.000 đồng/trang)", 2_000, FeeKind.FEE),),
         documents=(("Bản chính giấy tờ cần chứng thực", 1, 1, None),),
         result="Bản sao được chứng thực",
