@@ -46,7 +46,8 @@ CASES: list[tuple[list[str], str]] = [
         ["due", "--received", "0001-01-01T00:00:00+00:00", "--unit", "months"],
         "calendar_data_missing",
     ),
-    (["due", "--received", RECEIVED, "--amount", "99999999999999999999"], "calendar_data_missing"),
+    # an amount no procedure publishes: refused by the processing time itself
+    (["due", "--received", RECEIVED, "--amount", "99999999999999999999"], "invalid_input"),
     (["working-days", "0001-01-01", "9999-12-31"], "calendar_data_missing"),
     (["lunar", "9999-12-31"], "calendar_data_missing"),
     (["lunar", "--to-solar", "9999-12-30"], "calendar_data_missing"),

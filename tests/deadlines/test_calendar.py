@@ -15,6 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from onestop.deadlines import WorkingTime
 from onestop.deadlines._types import Holiday, HolidayKind
 from onestop.deadlines.calendar import (
     DayKind,
@@ -201,11 +202,11 @@ def test_office_hours_instants():
     )
     # a full day from opening ends at closing the same day
     assert CAL.add_working_time(t(mon, 7, 30), 480) == t(mon, 17)
-    assert CAL.working_time_between(t(mon, 7, 30), t(mon, 17)) == dt.timedelta(hours=8)
-    assert CAL.working_time_between(t(mon, 17), t(mon, 7, 30)) == dt.timedelta(hours=-8)
+    assert CAL.working_time_between(t(mon, 7, 30), t(mon, 17)) == WorkingTime.of(hours=8)
+    assert CAL.working_time_between(t(mon, 17), t(mon, 7, 30)) == WorkingTime.of(hours=-8)
     # over the Tết break: Fri 13 Feb 16:00 -> Mon 23 Feb 08:30 is 2 hours
     assert CAL.working_time_between(t(D(2026, 2, 13), 16), t(D(2026, 2, 23), 8, 30)) == (
-        dt.timedelta(hours=2)
+        WorkingTime.of(hours=2)
     )
 
 

@@ -19,12 +19,16 @@ from hypothesis import strategies as st
 from onestop.deadlines import (
     CIVIL_SERVICE_REST_DAYS,
     RestDayRule,
+    SameDayPolicy,
     WeeklyRest,
     bulk,
     civil_service_calendar,
+    compute_due,
     official_schedule,
 )
 from onestop.errors import InvalidInputError, ProvisionalCalendarWarning
+from onestop.models import ProcessingTime, TimeUnit
+from onestop.tz import VN_TZ
 
 FIRST = dt.date(1995, 1, 1)
 LAST = dt.date(2199, 12, 31)
@@ -43,7 +47,7 @@ def answers():
             "WorkCalendar.is_working_day": [CAL.is_working_day(d) for d in days],
             "HolidaySchedule.is_working_day": [schedule.is_working_day(d) for d in days],
             "bulk.is_working_day": bulk.is_working_day(
-                CAL, np.array(days, dtype="datetime64[D]")
+                np.array(days, dtype="datetime64[D]"), calendar=CAL
             ).tolist(),
             "day_info().is_working": [info.is_working for info in CAL.days(FIRST, LAST)],
         }
@@ -76,7 +80,9 @@ def test_saturdays_before_the_40_hour_week_were_worked(answers):
 def test_working_day_counts_agree_with_the_day_answers(answers):
     cumulative = np.cumsum(answers["WorkCalendar.is_working_day"])
     days = np.array(answers["days"], dtype="datetime64[D]")
-    counts = bulk.working_days_between(CAL, np.datetime64(FIRST, "D"), days, include_start=True)
+    counts = bulk.working_days_between(
+        np.datetime64(FIRST, "D"), days, calendar=CAL, include_start=True
+    )
     assert (counts == cumulative).all()
     for i in range(0, len(answers["days"]), 997):
         day = answers["days"][i]
@@ -95,7 +101,9 @@ def test_counts_are_sums_of_day_answers(a, b):
         hi = lo + dt.timedelta(days=800)
     expected = sum(info.is_working for info in CAL.days(lo + dt.timedelta(days=1), hi))
     assert CAL.working_days_between(lo, hi) == expected
-    assert int(bulk.working_days_between(CAL, np.datetime64(lo), np.datetime64(hi))) == expected
+    assert int(bulk.working_days_between(np.datetime64(lo), np.datetime64(hi), calendar=CAL)) == (
+        expected
+    )
 
 
 def test_an_agency_week_is_effective_dated_too():
@@ -119,3 +127,23 @@ def test_bad_rest_days_name_the_field(bad):
     with pytest.raises(InvalidInputError) as info:
         civil_service_calendar(rest_days=bad)
     assert info.value.field == "rest_days"
+
+
+def test_a_same_day_time_without_a_cutoff_counts_with_the_15h_cutoff():
+    # Mon 2 Mar 2026 15:30: after the cut-off, so due the next working day (before, a same-day
+    # ProcessingTime built without its cut-off was counted with none: due the same day)
+    received = dt.datetime(2026, 3, 2, 15, 30, tzinfo=VN_TZ)
+    implicit = ProcessingTime(amount=0, unit=TimeUnit.SAME_DAY)
+    next_day = dt.datetime(2026, 3, 3, 17, tzinfo=VN_TZ)
+    assert compute_due(received, implicit, calendar=CAL).due_at == next_day
+    assert bulk.due_dates(
+        np.array(["2026-03-02T15:30"], "datetime64[m]"), 0, unit="same_day", calendar=CAL
+    )[0] == np.datetime64(next_day.replace(tzinfo=None), "us")
+    none = ProcessingTime(amount=0, unit=TimeUnit.SAME_DAY, cutoff=None)
+    assert compute_due(received, none, calendar=CAL).due_at == dt.datetime(
+        2026, 3, 2, 17, tzinfo=VN_TZ
+    )
+    # a policy name keeps the processing time's own cut-off; a policy object is itself
+    later = ProcessingTime.same_day(dt.time(16))
+    assert compute_due(received, later, calendar=CAL, policy="same-day").due_at.day == 2
+    assert compute_due(received, later, calendar=CAL, policy=SameDayPolicy()).due_at.day == 3

@@ -15,7 +15,7 @@ import warnings
 from typing import TYPE_CHECKING
 
 from onestop.deadlines._types import Holiday, HolidayKind
-from onestop.deadlines.holidays import HolidaySchedule, _warn_provisional
+from onestop.deadlines.holidays import HolidaySchedule, warn_provisional_year
 from onestop.errors import InvalidInputError, ProvisionalCalendarWarning
 from onestop.tz import require_aware
 
@@ -112,7 +112,7 @@ def _entries(schedule: object, year: object, *, warn: bool) -> tuple[bool, list[
     if isinstance(schedule, HolidaySchedule):
         provisional = schedule.is_provisional(year)
         if warn and provisional:
-            _warn_provisional(year)
+            warn_provisional_year(year)
         return provisional, schedule.holidays(year, warn=False)
     is_provisional = getattr(schedule, "is_provisional", None)
     holidays = getattr(schedule, "holidays", None)
@@ -135,7 +135,7 @@ def _entries(schedule: object, year: object, *, warn: bool) -> tuple[bool, list[
                 field="schedule",
             )
     if warn and provisional:
-        _warn_provisional(year)
+        warn_provisional_year(year)
     return provisional, entries
 
 

@@ -9,9 +9,10 @@ from enum import StrEnum
 
 import attrs
 
+from onestop.deadlines._text import Lang, formatter
 from onestop.errors import InvalidInputError
 
-__all__ = ["Holiday", "HolidayKind", "RestDayRule", "WeeklyRest"]
+__all__ = ["Holiday", "HolidayKind", "RestDayRule", "WeeklyRest", "WorkingTime"]
 
 
 class HolidayKind(StrEnum):
@@ -188,3 +189,106 @@ class WeeklyRest:
             end = hi if k + 1 == len(self.rules) else min(hi, self._starts[k + 1] - 1)
             if start <= end:
                 yield dt.date.fromordinal(start), dt.date.fromordinal(end), rule
+
+
+_US_PER_SECOND = 1_000_000
+_US_PER_MINUTE = 60_000_000
+
+
+def _int_us(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidInputError(
+            "working time: expected an integer number of microseconds, got "
+            f"{type(value).__name__}; use WorkingTime.of(hours=..., minutes=...)",
+            field="working_time",
+        )
+    return value
+
+
+@attrs.frozen(slots=True, order=True, repr=False)
+class WorkingTime:
+    """An exact, signed duration of office time (giờ làm việc).
+
+    Office time counts only the sessions of working days: from Friday 16:00 to Monday 08:30 there
+    is 1 h 30 min of it under the usual timetable. Returned by
+    :meth:`WorkCalendar.working_time_between <onestop.deadlines.WorkCalendar.working_time_between>`,
+    :meth:`Deadline.remaining <onestop.deadlines.Deadline.remaining>` and the dossier clock;
+    accepted (as is a :class:`datetime.timedelta`) by ``add_working_time``. It is not a
+    :class:`~datetime.timedelta`, whose text ("1 day, 22:30:00") would read as elapsed time.
+
+    Attributes:
+        microseconds: the duration in microseconds (negative once a deadline is overdue).
+
+    Example:
+        >>> WorkingTime.of(hours=2, minutes=30).text("vi")
+        '2 giờ 30 phút làm việc'
+        >>> WorkingTime.of(hours=2, minutes=30).text("en")
+        '2 h 30 min of office time'
+    """
+
+    microseconds: int = attrs.field(converter=_int_us)
+
+    @classmethod
+    def of(cls, *, hours: int = 0, minutes: int = 0, seconds: int = 0) -> WorkingTime:
+        """A duration from whole hours, minutes and seconds (each may be negative)."""
+        total = (_int_us(hours) * 60 + _int_us(minutes)) * 60 + _int_us(seconds)
+        return cls(total * _US_PER_SECOND)
+
+    @classmethod
+    def from_timedelta(cls, value: dt.timedelta) -> WorkingTime:
+        """The same length as ``value``, read as office time."""
+        if not isinstance(value, dt.timedelta):
+            raise InvalidInputError(
+                f"working time: expected a datetime.timedelta, got {type(value).__name__}",
+                field="working_time",
+            )
+        return cls((value.days * 86_400 + value.seconds) * _US_PER_SECOND + value.microseconds)
+
+    def total_seconds(self) -> float:
+        """The duration in seconds (as :meth:`datetime.timedelta.total_seconds`)."""
+        return self.microseconds / _US_PER_SECOND
+
+    def total_minutes(self) -> int:
+        """The duration in whole minutes, rounded down (``-1`` for -30 seconds)."""
+        return self.microseconds // _US_PER_MINUTE
+
+    def to_timedelta(self) -> dt.timedelta:
+        """The same length as a :class:`datetime.timedelta`."""
+        return dt.timedelta(microseconds=self.microseconds)
+
+    def text(self, lang: Lang = "vi") -> str:
+        """The duration in words: ``2 giờ 30 phút làm việc`` / ``2 h 30 min of office time``."""
+        return formatter(lang).working_time(self.microseconds)
+
+    def __add__(self, other: object) -> WorkingTime:
+        if not isinstance(other, WorkingTime):
+            return NotImplemented
+        return WorkingTime(self.microseconds + other.microseconds)
+
+    def __sub__(self, other: object) -> WorkingTime:
+        if not isinstance(other, WorkingTime):
+            return NotImplemented
+        return WorkingTime(self.microseconds - other.microseconds)
+
+    def __mul__(self, factor: object) -> WorkingTime:
+        """Scaled by a number (rounded to the microsecond, as :class:`datetime.timedelta`)."""
+        if isinstance(factor, bool) or not isinstance(factor, int | float):
+            return NotImplemented
+        return WorkingTime(round(self.microseconds * factor))
+
+    __rmul__ = __mul__
+
+    def __neg__(self) -> WorkingTime:
+        return WorkingTime(-self.microseconds)
+
+    def __abs__(self) -> WorkingTime:
+        return WorkingTime(abs(self.microseconds))
+
+    def __bool__(self) -> bool:
+        return self.microseconds != 0
+
+    def __str__(self) -> str:
+        return self.text("en")
+
+    def __repr__(self) -> str:
+        return f"<WorkingTime {self.text('en')}>"

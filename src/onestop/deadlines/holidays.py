@@ -70,6 +70,7 @@ __all__ = [
     "load_notice",
     "official_schedule",
     "parse_notice",
+    "warn_provisional_year",
 ]
 
 NoticeMode = Literal["complete", "amend"]
@@ -683,7 +684,7 @@ class HolidaySchedule:
         """
         table = self._table(year)
         if warn and table.provisional:
-            _warn_provisional(year)
+            warn_provisional_year(year)
         return list(table.entries)
 
     def days_off(self, year: int, *, warn: bool = True) -> frozenset[dt.date]:
@@ -697,7 +698,7 @@ class HolidaySchedule:
         """
         table = self._table(year)
         if warn and table.provisional:
-            _warn_provisional(year)
+            warn_provisional_year(year)
         return table.days_off
 
     def make_up_days(self, year: int, *, warn: bool = True) -> frozenset[dt.date]:
@@ -709,7 +710,7 @@ class HolidaySchedule:
         """
         table = self._table(year)
         if warn and table.provisional:
-            _warn_provisional(year)
+            warn_provisional_year(year)
         return table.make_up
 
     # ------------------------------------------------------------------ per-day queries
@@ -771,7 +772,7 @@ class HolidaySchedule:
         year = checked.year
         table = self._table(year)
         if table.provisional:
-            _warn_provisional(year)
+            warn_provisional_year(year)
         first = dt.date(year, 1, 1)
         rest = {
             d
@@ -843,7 +844,7 @@ def _check_date(day: object) -> dt.date:
     return day
 
 
-def _warn_provisional(year: int) -> None:
+def warn_provisional_year(year: int) -> None:
     """Warn that ``year`` is provisional, in the name of the first caller outside onestop."""
     warn_caller(
         f"{year} has no official civil-service notice in the data: its days off are computed "

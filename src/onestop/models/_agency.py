@@ -28,8 +28,8 @@ from onestop.errors import (
     StorageError,
 )
 from onestop.models._data.provinces import DISPUTED_H, MINISTRIES
-from onestop.models._identity import _Identifier, _reason, today_vn
-from onestop.models._provinces import _BY_AGENCY, Province, successor_province
+from onestop.models._identity import Identifier, reason_of, today_vn
+from onestop.models._provinces import Province, find_province, successor_province
 from onestop.tz import is_aware, to_vn
 
 if TYPE_CHECKING:
@@ -122,7 +122,7 @@ class Authority:
 def _authority(level1: str) -> Authority:
     letter, number = level1[0], level1[1:]
     if letter in "HK":
-        province = _BY_AGENCY["2008"].get("H" + number)
+        province = find_province("H" + number, era="2008")
         if province is not None:
             if letter == "H":
                 return Authority(
@@ -150,7 +150,7 @@ def _authority(level1: str) -> Authority:
 
 
 @final
-class AgencyCode(_Identifier):
+class AgencyCode(Identifier):
     """An agency's electronic identifier (mã định danh điện tử).
 
     Two written forms are accepted:
@@ -292,7 +292,7 @@ _PROCEDURE_RE = re.compile(r"[0-9]\.[0-9]{6}")
 
 
 @final
-class ProcedureCode(_Identifier):
+class ProcedureCode(Identifier):
     """The code of an administrative procedure (mã thủ tục hành chính).
 
     ``national``: the code in the national database of procedures (CSDLQG về TTHC),
@@ -326,7 +326,7 @@ class ProcedureCode(_Identifier):
             try:
                 agency = AgencyCode(rest[1:])
             except InvalidIdentifierError as exc:
-                reason = _reason(exc)
+                reason = reason_of(exc)
                 raise self._error(
                     text, f"its agency part is not an agency code: {reason}"
                 ) from None
@@ -371,7 +371,7 @@ _MAX_SEQUENCE = 9999
 
 
 @final
-class DossierCode(_Identifier):
+class DossierCode(Identifier):
     """A dossier number (mã số hồ sơ): ``<agency code>-YYMMDD-NNNN``.
 
     Nghị định 61/2018/NĐ-CP Art. 26 and Thông tư 01/2018/TT-VPCP Art. 19: the receiving
@@ -402,7 +402,7 @@ class DossierCode(_Identifier):
         try:
             agency = AgencyCode(agency_text)
         except InvalidIdentifierError as exc:
-            reason = _reason(exc)
+            reason = reason_of(exc)
             raise self._error(text, f"its agency part is not an agency code: {reason}") from None
         if not (len(day_text) == 6 and day_text.isascii() and day_text.isdigit()):
             raise self._error(text, "its date part is not 6 digits YYMMDD")

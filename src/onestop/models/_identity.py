@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal, Self, final
 
 from onestop.errors import InvalidIdentifierError, mask_id
 from onestop.models._provinces import (
-    _BY_CCCD,
     Province,
+    find_province,
     province_by_code,
     successor_province,
 )
@@ -29,7 +29,16 @@ if TYPE_CHECKING:
     from pydantic.json_schema import JsonSchemaValue
     from pydantic_core import CoreSchema
 
-__all__ = ["CitizenId", "LegacyId", "Sex", "TaxCode", "TaxCodeKind"]
+__all__ = [
+    "CitizenId",
+    "Identifier",
+    "LegacyId",
+    "Sex",
+    "TaxCode",
+    "TaxCodeKind",
+    "reason_of",
+    "today_vn",
+]
 
 #: Sex encoded in the century digit of a CCCD number.
 Sex = Literal["male", "female"]
@@ -64,13 +73,13 @@ def _digits(value: str) -> bool:
     return value.isascii() and value.isdigit()
 
 
-def _reason(exc: InvalidIdentifierError) -> str:
-    """The reason part of a message built by ``_Identifier._error`` (to nest it in another)."""
+def reason_of(exc: InvalidIdentifierError) -> str:
+    """The reason part of a message built by ``Identifier._error`` (to nest it in another)."""
     return exc.message.split(" is invalid: ", 1)[-1].split("; expected", 1)[0]
 
 
 @functools.total_ordering
-class _Identifier:
+class Identifier:
     """Shared behaviour of onestop's identifier value types (private base class).
 
     Subclasses set the class constants and parse in ``__init__`` (storing the canonical string
@@ -177,7 +186,7 @@ class _Identifier:
 
 
 @final
-class CitizenId(_Identifier):
+class CitizenId(Identifier):
     """A 12-digit personal identification number (số định danh cá nhân, printed on the CCCD).
 
     Layout ``PPP G YY NNNNNN`` (Thông tư 07/2016/TT-BCA Art. 7, kept by Thông tư
@@ -212,7 +221,7 @@ class CitizenId(_Identifier):
             raise self._error(text, f"it has {len(text)} characters, not 12")
         if not _digits(text):
             raise self._error(text, "it contains a character that is not a digit 0–9")
-        province = _BY_CCCD.get(text[:3])
+        province = find_province(text[:3], era="2008")
         if province is None:
             raise self._error(
                 text, f"{text[:3]!r} is not the birth-registration code of a province"
@@ -339,7 +348,7 @@ class CitizenId(_Identifier):
 
 
 @final
-class LegacyId(_Identifier):
+class LegacyId(Identifier):
     """A 9-digit identity card number (chứng minh nhân dân, CMND).
 
     CMND were issued under Nghị định 05/1999/NĐ-CP and stopped being valid on 1 January 2025
@@ -398,7 +407,7 @@ _MST_SEPARATORS = re.compile(r"[\s\-]")
 
 
 @final
-class TaxCode(_Identifier):
+class TaxCode(Identifier):
     """A tax identification number (mã số thuế, MST).
 
     Three forms (structure as in Thông tư 105/2020/TT-BTC; Thông tư 86/2024/TT-BTC):
@@ -440,7 +449,7 @@ class TaxCode(_Identifier):
             try:
                 citizen = CitizenId(compact, today=today)
             except InvalidIdentifierError as exc:
-                raise self._error(text, f"as a 12-digit personal ID, {_reason(exc)}") from None
+                raise self._error(text, f"as a 12-digit personal ID, {reason_of(exc)}") from None
             self._set("_value", compact)
             self._set("_citizen_id", citizen)
             return

@@ -17,14 +17,13 @@ policy of the procedure's unit).
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import hashlib
 import random
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from onestop.deadlines.calendar import WorkCalendar, civil_service_calendar
+from onestop.deadlines.calendar import default_calendar
 from onestop.deadlines.policies import compute_due
 from onestop.errors import InvalidIdentifierError, InvalidInputError
 from onestop.models import (
@@ -384,15 +383,10 @@ def _contact(rng: random.Random) -> Contact:
     )
 
 
-@functools.cache
-def _calendar() -> WorkCalendar:
-    return civil_service_calendar()
-
-
 def _weekday_at(rng: random.Random, start: dt.date) -> dt.datetime:
     """A time within office hours on a working day of the official calendar."""
     day = start + dt.timedelta(days=rng.randrange(_DAYS_SPAN))
-    calendar = _calendar()
+    calendar = default_calendar()
     if not calendar.is_working_day(day):
         day = calendar.next_working_day(day)
     minutes = rng.randint(7 * 60 + 30, 16 * 60 + 30)
@@ -401,7 +395,7 @@ def _weekday_at(rng: random.Random, start: dt.date) -> dt.datetime:
 
 def _approx_due(received: dt.datetime, time: ProcessingTime) -> dt.datetime:
     """The due date by the default counting policy on the official civil-service calendar."""
-    return compute_due(_calendar(), received, time).due
+    return compute_due(received, time).due_at
 
 
 def _later(rng: random.Random, at: dt.datetime, low: int, high: int) -> dt.datetime:
