@@ -124,7 +124,7 @@ def _dossier():
 def _end():
     from onestop.deadlines.timeliness import end_instant_766
 
-    return end_instant_766(period_end=R)
+    return end_instant_766(period_end_at=R)
 
 
 @pytest.mark.parametrize(("call", "field"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])

@@ -695,21 +695,21 @@ class DossierClock:
         clock_at, due_then, _ = self._state_at(at, use_extension=use_extension)
         return classify(due_then, at=clock_at)
 
-    def timeliness_766(self, period_end: dt.datetime) -> Timeliness:
+    def timeliness_766(self, period_end_at: dt.datetime) -> Timeliness:
         """Classification for Decision 766/QĐ-TTg indicator 2.1 at the end of a period.
 
         Judged against the deadline counted at receipt (``NgayHenTra``), with the waiting time
         for supplements subtracted and more than one request counted as overdue
         (:func:`onestop.deadlines.timeliness.classify_766`). The end is ``finished_at``, else a
-        pending request's instant, else ``period_end``.
+        pending request's instant, else ``period_end_at``.
         """
         pending = None
         if self.supplements and self.supplements[-1].resubmitted_at is None:
             pending = self.supplements[-1].requested_at
         end = end_instant_766(
-            period_end=period_end,
+            period_end_at=period_end_at,
             completed_at=self.finished_at,
-            supplement_pending_since=pending,
+            pending_supplement_at=pending,
         )
         return classify_766(self.base.due_at, end, self.supplements)
 

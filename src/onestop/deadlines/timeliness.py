@@ -214,41 +214,41 @@ class EndInstant:
 
 def end_instant_766(
     *,
-    period_end: dt.datetime,
+    period_end_at: dt.datetime,
     completed_at: dt.datetime | None = None,
     returned_at: dt.datetime | None = None,
     closed_at: dt.datetime | None = None,
-    supplement_pending_since: dt.datetime | None = None,
+    pending_supplement_at: dt.datetime | None = None,
 ) -> EndInstant:
     """Choose the end instant of a dossier for Decision 766 indicator 2.1.
 
     Order (VPCP formula note for 766, 2.1): completion (Đã xử lý xong), else return of the
     result (Đã trả kết quả), else stop / refusal / withdrawal; an unfinished dossier waiting
     for a supplement ends at the request instant; any other unfinished dossier ends at the end
-    of the reporting period. Events after ``period_end`` are ignored (the dossier is judged
+    of the reporting period. Events after ``period_end_at`` are ignored (the dossier is judged
     as it stood at the period end).
 
     Args:
-        period_end: end of the reporting period (aware).
+        period_end_at: end of the reporting period (aware).
         completed_at: when the status became "completed", if it did.
         returned_at: when the result was returned, if it was.
         closed_at: when the dossier was stopped, refused or withdrawn, if it was.
-        supplement_pending_since: the request instant of a still-pending supplement.
+        pending_supplement_at: the request instant of a still-pending supplement.
 
     Raises:
         InvalidInputError: a naive datetime.
     """
-    require_aware(period_end, field="period_end")
+    require_aware(period_end_at, field="period_end_at")
     candidates = (
         (completed_at, EndKind.COMPLETED, "completed_at"),
         (returned_at, EndKind.RETURNED, "returned_at"),
         (closed_at, EndKind.CLOSED, "closed_at"),
-        (supplement_pending_since, EndKind.SUPPLEMENT_PENDING, "supplement_pending_since"),
+        (pending_supplement_at, EndKind.SUPPLEMENT_PENDING, "pending_supplement_at"),
     )
     for instant, kind, field in candidates:
-        if instant is not None and require_aware(instant, field=field) <= period_end:
+        if instant is not None and require_aware(instant, field=field) <= period_end_at:
             return EndInstant(at=instant, kind=kind)
-    return EndInstant(at=period_end, kind=EndKind.PERIOD_END)
+    return EndInstant(at=period_end_at, kind=EndKind.PERIOD_END)
 
 
 def classify_766(
