@@ -55,8 +55,8 @@ class Deadline:
     processing_time: ProcessingTime
     policy: CountingPolicy
     calendar: WorkCalendar = attrs.field(eq=False, repr=False)
-    provisional: bool = attrs.field(default=False, kw_only=True)
-    trace: Trace = attrs.field(kw_only=True, eq=False, repr=False)
+    provisional: bool
+    trace: Trace = attrs.field(eq=False, repr=False)
 
     @property
     def due_date(self) -> dt.date:

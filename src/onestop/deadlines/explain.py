@@ -1114,19 +1114,16 @@ class Trace(NamedTuple):
 
     Attributes:
         kind: the counting rule applied.
-        first_day: the first day counted (working-day counts), else ``None``.
         nominal_last: a period's last day before it moved to a working day (calendar days,
             months), else ``None``.
-        start_at: the instant office time started counting (working-time counts).
-        minutes: the office minutes counted (working-time counts).
+        minutes: the office minutes counted (working-time counts, from the receipt instant,
+            or from the next opening when received outside office hours).
         per_day: minutes per working day of a days-to-hours conversion; ``0`` when none.
         cutoff: the same-day cut-off applied (``None``: none).
     """
 
     kind: Count
-    first_day: dt.date | None = None
     nominal_last: dt.date | None = None
-    start_at: dt.datetime | None = None
     minutes: int = 0
     per_day: int = 0
     cutoff: dt.time | None = None
@@ -1333,8 +1330,9 @@ def count_explanation(
         steps.append(ExplanationStep(StepKind.RULE, Topic.ZERO_PERIOD, day))
         days(day, due_day, listed=True)
     elif count is Count.WORKING_TIME:
-        start = trace.start_at
-        assert start is not None  # noqa: S101 - recorded by every working-time count
+        # the instant counting started: the receipt, or the next opening (the rule of the
+        # count, read from the calendar; the count itself recorded only the amount)
+        start = calendar.next_working_instant(received_at)
         if trace.per_day:
             steps.append(
                 ExplanationStep(

@@ -231,9 +231,13 @@ class CountingPolicy(abc.ABC):
         years = cal.provisional_years(local.date(), due_at.date())
         if years and cal.warn_provisional:
             _warn_provisional(years)
-        return Deadline(
-            due_at, local, processing_time, self, cal, provisional=bool(years), trace=trace
-        )
+        return Deadline(due_at, local, processing_time, self, cal, bool(years), trace)
+
+
+# The traces that record nothing but the rule (built once: due() is the hot path).
+_WORKING_DAYS = Trace(Count.WORKING_DAYS)
+_FROM_RECEIPT = Trace(Count.WORKING_DAYS_FROM_RECEIPT)
+_ZERO_WORKING_DAYS = Trace(Count.ZERO_WORKING_DAYS)
 
 
 @attrs.frozen(slots=True)
@@ -265,15 +269,11 @@ class WorkingDaysPolicy(CountingPolicy):
     ) -> tuple[dt.datetime, Trace]:
         day = received.date()
         if amount == 0:
-            last = calendar.roll_forward(day)
-            trace = Trace(Count.ZERO_WORKING_DAYS)
-        elif self.receipt_day_counts and calendar.is_working_day(day):
+            return calendar.closing_time(calendar.roll_forward(day)), _ZERO_WORKING_DAYS
+        if self.receipt_day_counts and calendar.is_working_day(day):
             last = calendar.add_working_days(day, amount - 1)
-            trace = Trace(Count.WORKING_DAYS_FROM_RECEIPT, first_day=day)
-        else:
-            last = calendar.add_working_days(day, amount)
-            trace = Trace(Count.WORKING_DAYS)
-        return calendar.closing_time(last), trace
+            return calendar.closing_time(last), _FROM_RECEIPT
+        return calendar.closing_time(calendar.add_working_days(day, amount)), _WORKING_DAYS
 
 
 @attrs.frozen(slots=True)
@@ -324,9 +324,9 @@ class WorkingHoursPolicy(CountingPolicy):
         else:
             per_day = self.minutes_per_day(calendar, received.date())
             minutes = amount * per_day
-        start = calendar.next_working_instant(received)
-        due_at = calendar.add_working_time(start, minutes)
-        return due_at, Trace(Count.WORKING_TIME, start_at=start, minutes=minutes, per_day=per_day)
+        # counting starts at the receipt, or at the next opening outside office hours
+        due_at = calendar.add_working_time(received, minutes)
+        return due_at, Trace(Count.WORKING_TIME, None, minutes, per_day)
 
 
 def _check_cutoff(_inst: object, _attr: object, value: object) -> None:
@@ -378,9 +378,11 @@ class SameDayPolicy(CountingPolicy):
         elif t >= calendar.hours_on(day).closing:
             count = Count.SAME_DAY_AFTER_HOURS
         else:
-            return calendar.closing_time(day), Trace(Count.SAME_DAY_IN_TIME, cutoff=self.cutoff)
+            return calendar.closing_time(day), Trace(
+                Count.SAME_DAY_IN_TIME, None, 0, 0, self.cutoff
+            )
         due_at = calendar.closing_time(calendar.add_working_days(day, 1))
-        return due_at, Trace(count, cutoff=self.cutoff)
+        return due_at, Trace(count, None, 0, 0, self.cutoff)
 
 
 def _check_day_end(_inst: object, _attr: object, value: object) -> None:
@@ -415,7 +417,7 @@ class _PeriodPolicy(CountingPolicy):
         else:
             due_at = dt.datetime.combine(last, dt.time(23, 59, 59, 999_999), VN_TZ)
         count = Count.CALENDAR_DAYS if isinstance(self, CalendarDaysPolicy) else Count.MONTHS
-        return due_at, Trace(count, nominal_last=nominal)
+        return due_at, Trace(count, nominal)
 
 
 @attrs.frozen(slots=True)
