@@ -1,7 +1,7 @@
 """WorkCalendar: golden days from the 2026 civil-service notices, and calendar properties.
 
-The hand-built source below transcribes the civil-service schedule of 2025–2026 from
-``domain/rules.md`` §4.2 (notices 6150/TB-BLĐTBXH, 12729/VPCP-KGVX, 9441/TB-BNV), so that these
+The hand-built source below transcribes the civil-service schedule of 2025–2026 from the
+notices 6150/TB-BLĐTBXH, 12729/VPCP-KGVX and 9441/TB-BNV, so that these
 tests do not depend on the shipped holiday data; ``test_calendar_official.py`` repeats the
 golden checks against :func:`civil_service_calendar`.
 """

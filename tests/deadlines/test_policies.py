@@ -1,7 +1,8 @@
 """Counting policies: golden scenarios written from the legal texts, and properties.
 
 Scenarios use the hand-built 2025–2026 civil-service source of ``test_calendar.py``
-(transcribed from ``domain/rules.md`` §4.2): the Tết 2026 break (Sat 14 – Sun 22 Feb), the
+(transcribed from the notices 6150/TB-BLĐTBXH, 12729/VPCP-KGVX and 9441/TB-BNV): the Tết 2026
+break (Sat 14 – Sun 22 Feb), the
 2 January 2026 swap and the 10 January 2026 make-up Saturday (Công văn 12729/VPCP-KGVX).
 """
 

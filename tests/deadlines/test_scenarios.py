@@ -1,6 +1,6 @@
 """Golden scenarios of the dossier clock, worked out by hand from the legal texts.
 
-Calendar facts used (official civil-service schedule, rules.md §4.2):
+Calendar facts used (the official civil-service schedule, from the notices cited below):
 
 * 2026 New Year: Thu 1 Jan (BLLĐ 2019 Art. 112) and Fri 2 Jan off (swap), worked back on
   Sat 10 Jan 2026 (Công văn 12729/VPCP-KGVX, 25/12/2025).

@@ -34,7 +34,7 @@ def test_processing_time_units():
         "months",
         "same_day",
     }
-    # 766 spec DonViTinh = Giờ / Ngày / Ngày làm việc / Tháng (rules.md §1.2).
+    # the 766 data specification's DonViTinh = Giờ / Ngày / Ngày làm việc / Tháng.
     assert TimeUnit.WORKING_DAYS.label_vi == "Ngày làm việc"
     assert TimeUnit.MONTHS.label_vi == "Tháng"
 
@@ -114,7 +114,7 @@ def test_processing_time_is_frozen():
 # ------------------------------------------------------------------ ServiceLevel
 
 
-# NĐ 43/2011 Art. 3 levels 1-4 against NĐ 42/2022 toàn trình / một phần (rules.md §3).
+# NĐ 43/2011 Art. 3 levels 1-4 against NĐ 42/2022 toàn trình / một phần.
 @pytest.mark.parametrize(
     ("legacy", "level"),
     [

@@ -89,10 +89,10 @@ IntArray = npt.NDArray[np.int64]
 #: Codes returned by :func:`classify` for a judged row, indexes into :data:`TIMELINESS`.
 EARLY, ON_TIME, LATE, IN_PROGRESS_ON_TIME, IN_PROGRESS_OVERDUE = 0, 1, 2, 3, 4
 #: :func:`classify`'s code for a row that cannot be judged: its due instant is missing
-#: (``NaT``, e.g. the receipt time was missing), or its receipt when ``received=`` is given.
+#: (``NaT``, e.g. the receipt time was missing), or its receipt when ``received_at=`` is given.
 MISSING = 5
 #: :func:`classify`'s code for a row that finished before it was received (or, unfinished, is
-#: judged at an ``at`` before its receipt), when ``received=`` is given. The scalar
+#: judged at an ``at`` before its receipt), when ``received_at=`` is given. The scalar
 #: :class:`~onestop.deadlines.clock.DossierClock` refuses such a dossier with
 #: :class:`~onestop.errors.InvalidInputError`; the bulk path marks the row instead, so that one
 #: bad row of an export does not stop the batch. Find them with ``codes == BEFORE_RECEIPT``.
