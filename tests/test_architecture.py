@@ -167,12 +167,17 @@ def test_no_import_cycle_in_the_whole_package():
 
 #: What each layer may import from onestop (besides its own modules). ``onestop`` itself
 #: (the lazy top-level package) and ``onestop.cli`` sit on top of everything.
+_BASE = {"onestop.errors", "onestop.tz", "onestop._lazy", "onestop._version", "onestop._http"}
 LAYERS: dict[str, set[str]] = {
     "onestop.errors": set(),
     "onestop._version": set(),
     "onestop.tz": {"onestop.errors"},
     "onestop.models": {"onestop.errors", "onestop.tz"},
     "onestop.deadlines": {"onestop.errors", "onestop.tz", "onestop.models"},
+    "onestop.signatures": _BASE | {"onestop.models", "onestop.deadlines"},
+    "onestop.connectors": _BASE | {"onestop.models", "onestop.deadlines"},
+    "onestop.testing": _BASE
+    | {"onestop.models", "onestop.deadlines", "onestop.signatures", "onestop.connectors"},
 }
 
 
