@@ -127,7 +127,7 @@ def main() -> None:
     ref_arr = np.array(reference, dtype="datetime64[D]")
 
     def run_bulk() -> np.ndarray:
-        return bulk.add_working_days(cal, arr, narr)
+        return bulk.add_working_days(arr, narr, calendar=cal)
 
     assert (run_bulk() == ref_arr).all()
     np_holidays = np.array(off_weekdays, dtype="datetime64[D]")
@@ -150,9 +150,11 @@ def main() -> None:
     t_pyh = median_time(run_pyholidays, 3) * N_PAIRS / N_SLOW
     t_bulk = median_time(run_bulk, 11)
     t_busday = median_time(run_busday, 11)
-    t_big_add = median_time(lambda: bulk.add_working_days(cal, big, big_n), 5)
-    t_big_due = median_time(lambda: bulk.due_dates(cal, received, big_n, "working_days"), 5)
-    t_big_hours = median_time(lambda: bulk.due_dates(cal, received, big_n * 8, "working_hours"), 5)
+    t_big_add = median_time(lambda: bulk.add_working_days(big, big_n, calendar=cal), 5)
+    t_big_due = median_time(lambda: bulk.due_dates(received, big_n, calendar=cal), 5)
+    t_big_hours = median_time(
+        lambda: bulk.due_dates(received, big_n * 8, unit="working_hours", calendar=cal), 5
+    )
 
     rows = [
         ("onestop scalar add_working_days", t_onestop, "1.0x (anchor)"),

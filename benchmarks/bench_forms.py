@@ -6,7 +6,7 @@ civil-service calendar):
 
 * the due date alone: ``compute_due`` for the dossier's processing time, the one computation
   a receipt cannot do without;
-* the dossier's clock (``clock_for``), which the forms read the appointment from.
+* the dossier's clock (``DossierClock.from_dossier``), which the forms read the appointment from.
 
 Then, per receipt: the record (``build_form``: the clock, the papers, the header), the HTML,
 the unsigned PDF/A (fpdf2: layout, fonts subset and embedded, QR code), and the PDF signed with
@@ -24,7 +24,7 @@ import statistics
 import time
 from collections.abc import Callable
 
-from onestop.deadlines import civil_service_calendar, clock_for, compute_due
+from onestop.deadlines import DossierClock, civil_service_calendar, compute_due
 from onestop.forms import FormSigner, build_form, render_html, render_pdf
 from onestop.models import DossierStatus
 from onestop.testing import build_test_pki, make_dossier, make_procedure
@@ -59,11 +59,16 @@ def main() -> None:
 
     def due(d: object) -> object:
         dossier = d  # a Dossier
-        return compute_due(calendar, dossier.received_at, dossier.procedure.processing_time)
+        return compute_due(
+            dossier.received_at, dossier.procedure.processing_time, calendar=calendar
+        )
 
     rows = [
         ("due date (compute_due), anchor", _median_ms(due, dossiers)),
-        ("dossier clock (clock_for)", _median_ms(lambda d: clock_for(d, procedure), dossiers)),
+        (
+            "dossier clock (from_dossier)",
+            _median_ms(lambda d: DossierClock.from_dossier(d, procedure=procedure), dossiers),
+        ),
         (
             "receipt record (build_form)",
             _median_ms(lambda d: build_form("receipt", d, procedure=procedure), dossiers),

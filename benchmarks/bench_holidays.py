@@ -101,9 +101,11 @@ def main() -> None:
             for d in dates[:1000]:
                 f_cal(d)
             array = np.array(dates, dtype="datetime64[D]")
-            bulk.is_working_day(cal, array)
+            bulk.is_working_day(array, calendar=cal)
         cases["WorkCalendar.is_working_day (scalar)"] = lambda: [f_cal(d) for d in dates]
-        cases["bulk.is_working_day (datetime64[D] array)"] = lambda: bulk.is_working_day(cal, array)
+        cases["bulk.is_working_day (datetime64[D] array)"] = lambda: bulk.is_working_day(
+            array, calendar=cal
+        )
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

@@ -88,7 +88,7 @@ status = pd.to_numeric(df["TrangThaiHoSo"], errors="coerce")
 amount = pd.to_numeric(df["so_ngay_xu_ly"], errors="coerce").fillna(0).astype("int64")
 ok = received.notna() & df["MaHoSo"].notna()
 cal = civil_service_calendar()
-due = pd.Series(due_dates(cal, received.values.astype("datetime64[us]"), amount.values),
+due = pd.Series(due_dates(received.values.astype("datetime64[us]"), amount.values, calendar=cal),
                 index=df.index)
 due = due.where(due.notna(), stored_due)
 accepted = ~status.isin([1, 3])
@@ -99,8 +99,8 @@ outcome = pd.Series(np.nan, index=df.index)
 outcome[done] = classify(end[done].values.astype("datetime64[us]"),
                          due[done].values.astype("datetime64[us]"))
 taken = pd.Series(np.nan, index=df.index)
-taken[done] = working_days_between(cal, received[done].values.astype("datetime64[D]"),
-                                   end[done].values.astype("datetime64[D]"))
+taken[done] = working_days_between(received[done].values.astype("datetime64[D]"),
+                                   end[done].values.astype("datetime64[D]"), calendar=cal)
 last_event = pd.concat([received, end, finished, returned], axis=1).max(axis=1)
 last_event = last_event.where(~(accepted & ~closed & end.isna()), pd.Timestamp.max)
 start = received[ok].min().normalize()
@@ -179,7 +179,7 @@ def generate(rows: int, folder: Path) -> dict[str, Path]:
         "datetime64[us]"
     )
     amount = rng.choice([1, 3, 5, 7, 10, 15, 20], rows)
-    due = due_dates(civil_service_calendar(), received, amount)
+    due = due_dates(received, amount, calendar=civil_service_calendar())
     # most finish on time, a few late: the seed province's 99 % on time
     spent = rng.gamma(2.0, 0.3, rows) * amount * 1.1
     finish = received + (spent * 86400e6).astype("timedelta64[us]")

@@ -74,8 +74,9 @@ def require_aware(value: object, *, field: str) -> dt.datetime:
         )
     if value.utcoffset() is None:
         raise InvalidInputError(
-            f"{field}: naive datetime (no time zone); give an aware one such as {_EXAMPLE} "
-            "(Vietnam local time, tzinfo=onestop.tz.VN_TZ)",
+            f"{field}: naive datetime (no time zone, or a tzinfo without an offset); expected a "
+            f"timezone-aware datetime such as {_EXAMPLE} (Vietnam local time: "
+            "tzinfo=onestop.tz.VN_TZ)",
             field=field,
         )
     return value
@@ -88,7 +89,10 @@ def to_vn(value: object, *, field: str) -> dt.datetime:
         InvalidInputError: ``value`` is not an aware datetime, or cannot be represented in
             Vietnam time (``datetime.max`` with a negative offset overflows).
     """
-    instant = require_aware(value, field=field)
+    if isinstance(value, dt.datetime) and value.utcoffset() is not None:
+        instant = value  # the hot path: one check, no second call
+    else:
+        instant = require_aware(value, field=field)  # raises, saying what is wrong
     if instant.tzinfo is VN_TZ:
         return instant
     try:

@@ -38,14 +38,16 @@ def _files(tmp: Path) -> dict[str, str]:
 
 #: (argv, expected error code); "{name}" is replaced by the path of a bad file above.
 CASES: list[tuple[list[str], str]] = [
-    # instants that overflow once converted to Vietnam time (were internal_error, exit 1)
-    (["due", "--received", "0001-01-01T00:00:00+07:00"], "calendar_data_missing"),
-    (["due", "--received", "9999-12-31T23:59:59-12:00"], "calendar_data_missing"),
+    # instants that overflow once converted to Vietnam time (were internal_error, exit 1): not
+    # representable in Vietnam time at all (onestop.tz.to_vn), a bad value
+    (["due", "--received", "0001-01-01T00:00:00+07:00"], "invalid_input"),
+    (["due", "--received", "9999-12-31T23:59:59-12:00"], "invalid_input"),
     (
         ["due", "--received", "0001-01-01T00:00:00+00:00", "--unit", "months"],
         "calendar_data_missing",
     ),
-    (["due", "--received", RECEIVED, "--amount", "99999999999999999999"], "calendar_data_missing"),
+    # an amount no procedure publishes: refused by the processing time itself
+    (["due", "--received", RECEIVED, "--amount", "99999999999999999999"], "invalid_input"),
     (["working-days", "0001-01-01", "9999-12-31"], "calendar_data_missing"),
     (["lunar", "9999-12-31"], "calendar_data_missing"),
     (["lunar", "--to-solar", "9999-12-30"], "calendar_data_missing"),

@@ -305,7 +305,7 @@ def test_due_provisional_comes_from_the_deadline(app, runner):
     assert result.exit_code == 0, result.output
     data = _json(result)
     assert data["provisional"] is True
-    assert data["explanation"]["steps"][-1]["kind"] == "provisional"
+    assert [s["kind"] for s in data["explanation"]["steps"][-2:]] == ["provisional", "due"]
     assert f"Ngày hẹn là dự kiến: năm {year}" in data["explanation"]["vi"]
     assert "The due date is provisional" in data["explanation"]["en"]
     text = runner.invoke(app, ["due", "--received", received, "--amount", "5", "--explain"])
@@ -337,3 +337,44 @@ def test_due_prints_instants_in_vietnam_time(app, runner):
         assert data["due"] == "2026-02-23T17:00:00+07:00"
         text = runner.invoke(app, ["due", "--received", received, "--amount", "1"])
         assert text.stdout.startswith("due: 2026-02-23T17:00:00+07:00 ")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--amount", "5"],
+        ["--amount", "5", "--unit", "working-hours"],
+        ["--amount", "2", "--policy", "working-hours"],
+        ["--unit", "same-day"],
+        ["--unit", "same-day", "--cutoff", "16:00"],
+        ["--policy", "same-day", "--cutoff", "14:00"],
+        ["--policy", "months", "--amount", "1"],
+        ["--amount", "3", "--unit", "calendar-days", "--office-hours", "07:00-11:30,13:30-17:00"],
+    ],
+)
+def test_due_is_the_librarys_answer(app, runner, args):
+    """The command resolves nothing itself: parse_processing_time, then compute_due."""
+    import datetime as dt
+
+    from onestop.deadlines import civil_service_calendar, compute_due, parse_processing_time
+
+    received = "2026-01-09T15:30:00+07:00"
+    data = _json(runner.invoke(app, ["due", "--received", received, *args, "--json"]))
+    options = dict(zip(args[::2], args[1::2], strict=True))
+    pt = parse_processing_time(
+        int(options.get("--amount", 0)),
+        options.get("--unit"),
+        policy=options.get("--policy"),
+        cutoff=options.get("--cutoff"),
+    )
+    cal = civil_service_calendar(office_hours=options.get("--office-hours"))
+    deadline = compute_due(
+        dt.datetime.fromisoformat(received), pt, calendar=cal, policy=options.get("--policy")
+    )
+    assert data["due"] == deadline.due_at.isoformat()
+    assert (data["amount"], data["unit"], data["policy"]) == (
+        pt.amount,
+        pt.unit.value,
+        deadline.policy.name,
+    )
+    assert data["explanation"] == deadline.explanation.to_dict()

@@ -17,10 +17,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from onestop.deadlines import DossierClock, bulk
-from onestop.deadlines.calendar import VN_TZ
 from onestop.deadlines.policies import WorkingDaysPolicy
 from onestop.errors import InvalidInputError
 from onestop.models import ProcessingTime
+from onestop.tz import VN_TZ
 from tests.deadlines.test_calendar import CAL
 
 NAT = np.datetime64("NaT")
@@ -32,35 +32,42 @@ def _local(value: dt.datetime | None) -> np.datetime64:
 
 def test_a_missing_receipt_gives_a_missing_due_date_for_that_row_only():
     received = np.array(["2026-02-13T10:00", "NaT", "2026-01-09T15:30"], "datetime64[m]")
-    due = bulk.due_dates(CAL, received, [5, 10**9, 1])  # a missing row's amount is not used
+    due = bulk.due_dates(
+        received, [5, 10**9, 1], calendar=CAL
+    )  # a missing row's amount is not used
     assert np.isnat(due).tolist() == [False, True, False]
     assert due[[0, 2]].astype("datetime64[m]").tolist() == [
         dt.datetime(2026, 2, 27, 17),
         dt.datetime(2026, 1, 10, 17),  # the make-up Saturday (Công văn 12729/VPCP-KGVX)
     ]
     # lists with None and all-missing batches too
-    assert np.isnat(bulk.due_dates(CAL, [None, "2026-02-13T10:00"], 5)).tolist() == [True, False]
-    assert np.isnat(bulk.due_dates(CAL, [None, None], 5)).all()
+    assert np.isnat(bulk.due_dates([None, "2026-02-13T10:00"], 5, calendar=CAL)).tolist() == [
+        True,
+        False,
+    ]
+    assert np.isnat(bulk.due_dates([None, None], 5, calendar=CAL)).all()
     for unit in ("working_hours", "calendar_days", "months"):
-        got = bulk.due_dates(CAL, received, [5, 5, 1], unit)
+        got = bulk.due_dates(received, [5, 5, 1], calendar=CAL, unit=unit)
         assert np.isnat(got).tolist() == [False, True, False]
     with pytest.raises(InvalidInputError):  # a negative amount is an error on any row
-        bulk.due_dates(CAL, received, [5, -1, 1])
+        bulk.due_dates(received, [5, -1, 1], calendar=CAL)
 
 
 def test_missing_dates_pass_through_add_working_days_and_remaining_time():
     days = np.array(["2026-01-09", "NaT"], "datetime64[D]")
-    assert bulk.add_working_days(CAL, days, [1, 10**9]).astype(str).tolist() == [
+    assert bulk.add_working_days(days, [1, 10**9], calendar=CAL).astype(str).tolist() == [
         "2026-01-10",
         "NaT",
     ]
     at = np.array(["2026-01-05T08:00", "NaT", "2026-01-05T08:00"], "datetime64[m]")
     due = np.array(["2026-01-05T17:00", "2026-01-05T17:00", "NaT"], "datetime64[m]")
-    left = bulk.remaining_working_time(CAL, at, due)
+    left = bulk.remaining_working_time(at, due, calendar=CAL)
     assert left.dtype == np.dtype("timedelta64[us]")
     assert left[0] == np.timedelta64(450, "m") and np.isnat(left[1:]).all()  # 08:00-17:00
     with pytest.raises(InvalidInputError, match="select the present rows"):
-        bulk.working_days_between(CAL, days, np.array(["2026-01-12", "2026-01-12"], "M8[D]"))
+        bulk.working_days_between(
+            days, np.array(["2026-01-12", "2026-01-12"], "M8[D]"), calendar=CAL
+        )
 
 
 def test_classify_marks_rows_it_cannot_judge():
@@ -68,13 +75,13 @@ def test_classify_marks_rows_it_cannot_judge():
         ["2026-01-05T08:00", "2026-01-05T08:00", "NaT", "2026-01-05T08:00", "2026-01-05T08:00"],
         "datetime64[m]",
     )
-    due = bulk.due_dates(CAL, received, 3)
+    due = bulk.due_dates(received, 3, calendar=CAL)
     finished = np.array(
         ["2026-01-06T09:00", "2026-01-02T09:00", "2026-01-06T09:00", "NaT", "NaT"],
         "datetime64[m]",
     )
     at = np.array(["NaT", "NaT", "NaT", "2026-01-04T09:00", "2026-01-07T09:00"], "datetime64[m]")
-    codes = bulk.classify(finished, due, at=at, received=received)
+    codes = bulk.classify(finished, due, at=at, received_at=received)
     assert [bulk.CODE_NAMES[c] for c in codes] == [
         "early",
         "before_receipt",  # finished 2 Jan, received 5 Jan: the clock refuses it
@@ -82,7 +89,7 @@ def test_classify_marks_rows_it_cannot_judge():
         "before_receipt",  # judged on 4 Jan, before the receipt
         "in_progress_on_time",
     ]
-    # without received=, the pre-receipt result is judged on its date, as before
+    # without received_at=, the pre-receipt result is judged on its date, as before
     assert bulk.classify(finished[:2], due[:2])[1] == bulk.EARLY
     # TIMELINESS does not name the two markers: indexing it with them fails loudly
     with pytest.raises(IndexError):
@@ -98,7 +105,7 @@ def _scalar(
         return bulk.MISSING
     try:
         clock = DossierClock(
-            CAL, ProcessingTime.working_days(amount), received, finished_at=finished
+            received, ProcessingTime.working_days(amount), calendar=CAL, finished_at=finished
         )
         verdict = clock.timeliness(at)
     except InvalidInputError as exc:
@@ -131,17 +138,22 @@ def test_bulk_classify_agrees_with_the_scalar_clock(rows):
         for b, (_, _, f, _) in zip(base, rows, strict=True)
     ]
     at = [b + dt.timedelta(minutes=a) for b, (*_, a) in zip(base, rows, strict=True)]
-    due = bulk.due_dates(CAL, [_local(r) for r in received], amounts)
+    due = bulk.due_dates([_local(r) for r in received], amounts, calendar=CAL)
     for r, n, d in zip(received, amounts, due, strict=True):
         if r is None:
             assert np.isnat(d)
         else:
-            assert _local(WorkingDaysPolicy().due(CAL, r, n).due) == d
+            assert (
+                _local(
+                    WorkingDaysPolicy().due(r, ProcessingTime.working_days(n), calendar=CAL).due_at
+                )
+                == d
+            )
     codes = bulk.classify(
         np.array([_local(f) for f in finished]),
         due,
         at=np.array([_local(a) for a in at]),
-        received=np.array([_local(r) for r in received]),
+        received_at=np.array([_local(r) for r in received]),
     )
     want = [_scalar(*row) for row in zip(received, amounts, finished, at, strict=True)]
     assert codes.tolist() == want

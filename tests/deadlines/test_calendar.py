@@ -1,7 +1,7 @@
 """WorkCalendar: golden days from the 2026 civil-service notices, and calendar properties.
 
-The hand-built source below transcribes the civil-service schedule of 2025–2026 from
-``domain/rules.md`` §4.2 (notices 6150/TB-BLĐTBXH, 12729/VPCP-KGVX, 9441/TB-BNV), so that these
+The hand-built source below transcribes the civil-service schedule of 2025–2026 from the
+notices 6150/TB-BLĐTBXH, 12729/VPCP-KGVX and 9441/TB-BNV, so that these
 tests do not depend on the shipped holiday data; ``test_calendar_official.py`` repeats the
 golden checks against :func:`civil_service_calendar`.
 """
@@ -15,15 +15,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from onestop.deadlines import WorkingTime
 from onestop.deadlines._types import Holiday, HolidayKind
 from onestop.deadlines.calendar import (
-    VN_TZ,
     DayKind,
     StaticHolidaySource,
     WorkCalendar,
 )
 from onestop.deadlines.hours import OfficeHours
 from onestop.errors import CalendarDataMissingError, InvalidInputError, ProvisionalCalendarWarning
+from onestop.tz import VN_TZ
 
 D = dt.date
 OFF = HolidayKind.STATUTORY
@@ -201,11 +202,11 @@ def test_office_hours_instants():
     )
     # a full day from opening ends at closing the same day
     assert CAL.add_working_time(t(mon, 7, 30), 480) == t(mon, 17)
-    assert CAL.working_time_between(t(mon, 7, 30), t(mon, 17)) == dt.timedelta(hours=8)
-    assert CAL.working_time_between(t(mon, 17), t(mon, 7, 30)) == dt.timedelta(hours=-8)
+    assert CAL.working_time_between(t(mon, 7, 30), t(mon, 17)) == WorkingTime.of(hours=8)
+    assert CAL.working_time_between(t(mon, 17), t(mon, 7, 30)) == WorkingTime.of(hours=-8)
     # over the Tết break: Fri 13 Feb 16:00 -> Mon 23 Feb 08:30 is 2 hours
     assert CAL.working_time_between(t(D(2026, 2, 13), 16), t(D(2026, 2, 23), 8, 30)) == (
-        dt.timedelta(hours=2)
+        WorkingTime.of(hours=2)
     )
 
 

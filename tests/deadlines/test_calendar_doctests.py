@@ -1,4 +1,4 @@
-"""The docstring examples of the calendar, office-hours, policies and bulk modules run."""
+"""The docstring examples of the deadline modules run, and so do the docs page's."""
 
 from __future__ import annotations
 
@@ -8,10 +8,13 @@ import importlib
 import pytest
 
 MODULES = [
+    "onestop.deadlines._types",
     "onestop.deadlines.calendar",
     "onestop.deadlines.hours",
+    "onestop.deadlines.explain",
     "onestop.deadlines.policies",
     "onestop.deadlines.bulk",
+    "onestop.tz",
 ]
 
 

@@ -16,25 +16,20 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from onestop.deadlines import bulk
-from onestop.deadlines.calendar import StaticHolidaySource, WorkCalendar, civil_service_calendar
-from onestop.deadlines.clock import (
+from onestop.deadlines import (
     DossierClock,
     LienThongSpan,
-    clock_for,
-    due_for_procedure,
-    supplement_policy_by_name,
-)
-from onestop.deadlines.hours import OfficeHours, OfficeHoursSchedule
-from onestop.deadlines.policies import (
-    SameDayPolicy,
     WorkingDaysPolicy,
     WorkingHoursPolicy,
+    bulk,
+    classify_766,
     compute_due,
-    format_day,
+    parse_processing_time,
+    supplement_policy_by_name,
 )
-from onestop.deadlines.timeliness import classify_766
-from onestop.errors import CalendarDataMissingError, InvalidInputError
+from onestop.deadlines.calendar import StaticHolidaySource, WorkCalendar, civil_service_calendar
+from onestop.deadlines.hours import OfficeHours, OfficeHoursSchedule
+from onestop.errors import InvalidInputError
 from onestop.models import ProcessingTime
 from tests.deadlines.test_calendar import CAL, SOURCE
 
@@ -48,7 +43,7 @@ NAT1 = np.array(["NaT"], "datetime64[m]")
 T3 = np.array(["2026-02-13T10:00", "2026-02-16T10:00", "2026-02-17T10:00"], "datetime64[m]")
 
 Y2026 = {"first_year": 2026, "last_year": 2026}
-DONE = DossierClock(CAL, WD5, R, finished_at=R)
+DONE = DossierClock(R, WD5, calendar=CAL, finished_at=R)
 
 CASES: list[tuple[str, Callable[[], object], str]] = [
     ("parse a number", lambda: OfficeHours.parse(5), "office_hours"),
@@ -79,41 +74,57 @@ CASES: list[tuple[str, Callable[[], object], str]] = [
     ("covers a text year", lambda: CAL.covers("2026"), "year"),
     ("replace an unknown attribute", lambda: CAL.replace(office="x"), "office"),
     ("index of text", lambda: CAL.index("a", "b"), "first"),
-    ("policy without a calendar", lambda: WorkingDaysPolicy().due(None, R, 5), "calendar"),
+    (
+        "policy with a text calendar",
+        lambda: WorkingDaysPolicy().due(R, WD5, calendar="x"),
+        "calendar",
+    ),
     ("hours_per_day as text", lambda: WorkingHoursPolicy(hours_per_day="8"), "hours_per_day"),
-    ("same-day with an amount", lambda: SameDayPolicy().due(CAL, R, 5), "amount"),
-    ("compute_due with text", lambda: compute_due(CAL, R, "5 days"), "processing_time"),
-    ("compute_due policy int", lambda: compute_due(CAL, R, WD5, policy=5), "policy"),
-    ("format_day of text", lambda: format_day("2026-01-01"), "day"),
-    ("bulk lengths differ", lambda: bulk.add_working_days(CAL, DAYS2, np.array([1, 2, 3])), "n"),
-    ("bulk between lengths", lambda: bulk.working_days_between(CAL, DAYS2, DAYS3), "end"),
-    ("bulk remaining lengths", lambda: bulk.remaining_working_time(CAL, T2, T3), "due"),
-    ("bulk due lengths", lambda: bulk.due_dates(CAL, T2, np.array([1, 2, 3])), "amounts"),
-    ("bulk same-day amount", lambda: bulk.due_dates(CAL, T2, 2, "same_day"), "amounts"),
-    ("bulk calendar None", lambda: bulk.due_dates(None, T2, 2), "calendar"),
+    ("same-day with an amount", lambda: parse_processing_time(5, "same-day"), "amount"),
+    ("a cut-off of another unit", lambda: parse_processing_time(5, cutoff="15:00"), "cutoff"),
+    ("a unit that is not one", lambda: parse_processing_time(5, "weeks"), "unit"),
+    ("compute_due with text", lambda: compute_due(R, "5 days"), "processing_time"),
+    ("compute_due policy int", lambda: compute_due(R, WD5, calendar=CAL, policy=5), "policy"),
+    ("bulk lengths differ", lambda: bulk.add_working_days(DAYS2, np.array([1, 2, 3])), "n"),
+    ("bulk between lengths", lambda: bulk.working_days_between(DAYS2, DAYS3), "end"),
+    ("bulk remaining lengths", lambda: bulk.remaining_working_time(T2, T3), "due_at"),
+    ("bulk due lengths", lambda: bulk.due_dates(T2, np.array([1, 2, 3])), "amounts"),
+    ("bulk same-day amount", lambda: bulk.due_dates(T2, 2, unit="same_day"), "amounts"),
+    ("bulk calendar text", lambda: bulk.due_dates(T2, 2, calendar="x"), "calendar"),
     ("bulk classify at text", lambda: bulk.classify(NAT1, T2[:1], at="zz"), "at"),
     ("classify_766 end text", lambda: classify_766(R, "2026-03-01"), "end"),
     ("classify_766 supplements ints", lambda: classify_766(R, _end(), [1]), "supplements"),
-    ("clock supplements None", lambda: DossierClock(CAL, WD5, R, supplements=None), "supplements"),
-    ("clock steps None", lambda: DossierClock(CAL, WD5, R, steps=None), "steps"),
+    ("clock supplements None", lambda: DossierClock(R, WD5, supplements=None), "supplements"),
+    ("clock steps None", lambda: DossierClock(R, WD5, steps=None), "steps"),
+    ("clock calendar text", lambda: DossierClock(R, WD5, calendar="x"), "calendar"),
     (
         "clock counting policy int",
-        lambda: DossierClock(CAL, WD5, R, counting_policy=5),
+        lambda: DossierClock(R, WD5, counting_policy=5),
         "counting_policy",
     ),
     ("clock timeliness against", lambda: DONE.timeliness(against="new"), "against"),
     ("step share as text", lambda: LienThongSpan("Sở Tư pháp", R, share="3 days"), "steps.share"),
     ("step agency None", lambda: LienThongSpan(None, R, share=WD5), "steps.agency"),
     ("supplement policy list", lambda: supplement_policy_by_name([]), "supplement_policy"),
-    ("procedure as text", lambda: due_for_procedure("1.001", "online", R), "procedure"),
-    ("dossier as text", lambda: clock_for("G22.99-260213-0001"), "dossier"),
+    (
+        "procedure as text",
+        lambda: DossierClock.from_dossier(_dossier(), procedure="1.001"),
+        "procedure",
+    ),
+    ("dossier as text", lambda: DossierClock.from_dossier("G22.99-260213-0001"), "dossier"),
 ]
+
+
+def _dossier():
+    from onestop.testing import make_dossier
+
+    return make_dossier(0, status="processing")
 
 
 def _end():
     from onestop.deadlines.timeliness import end_instant_766
 
-    return end_instant_766(period_end=R)
+    return end_instant_766(period_end_at=R)
 
 
 @pytest.mark.parametrize(("call", "field"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
@@ -124,13 +135,15 @@ def test_bad_input_names_the_field(call, field):
     assert field.split(".")[-1] in str(err.value)
 
 
-def test_instant_at_the_end_of_time_is_a_calendar_error():
-    # 9999-12-31 23:00 UTC is 10000-01-01 in Vietnam: outside every calendar.
+def test_instant_at_the_end_of_time_is_bad_input():
+    # 9999-12-31 23:00 UTC is 10000-01-01 in Vietnam: not a date Python (or any calendar) has;
+    # onestop.tz.to_vn refuses it as a bad value, naming the argument
     late = dt.datetime(9999, 12, 31, 23, tzinfo=dt.UTC)
-    with pytest.raises(CalendarDataMissingError) as err:
-        WorkingDaysPolicy().due(CAL, late, 5)
-    assert err.value.field == "received"
-    with pytest.raises(CalendarDataMissingError):
+    with pytest.raises(InvalidInputError) as err:
+        WorkingDaysPolicy().due(late, WD5, calendar=CAL)
+    assert err.value.field == "received_at"
+    assert "Vietnam time" in err.value.message
+    with pytest.raises(InvalidInputError):
         CAL.is_working_time(late)
 
 
@@ -164,15 +177,18 @@ def test_bulk_random_input_raises_only_onestop_errors(a, b, c):
     from onestop.errors import OneStopError
 
     for call in (
-        lambda: bulk.add_working_days(CAL, a, b),
-        lambda: bulk.working_days_between(CAL, a, b),
-        lambda: bulk.is_working_day(CAL, a),
-        lambda: bulk.due_dates(CAL, a, b),
-        lambda: bulk.due_dates(CAL, a, 1, "same_day", policy=c if isinstance(c, str) else None),
-        lambda: bulk.remaining_working_time(CAL, a, b),
+        lambda: bulk.add_working_days(a, b, calendar=CAL),
+        lambda: bulk.working_days_between(a, b, calendar=CAL),
+        lambda: bulk.is_working_day(a, calendar=CAL),
+        lambda: bulk.due_dates(a, b, calendar=CAL),
+        lambda: bulk.due_dates(
+            a, 1, unit="same_day", calendar=CAL, policy=c if isinstance(c, str) else None
+        ),
+        lambda: bulk.remaining_working_time(a, b, calendar=CAL),
         lambda: bulk.classify(a, b, at=c),
         lambda: CAL.add_working_days(a, b),
-        lambda: WorkingHoursPolicy().due(CAL, a, b),
+        lambda: WorkingHoursPolicy().due(a, b, calendar=CAL),
+        lambda: compute_due(a, WD5, calendar=CAL, policy=c if isinstance(c, str) else None),
     ):
         with contextlib.suppress(OneStopError):
             call()

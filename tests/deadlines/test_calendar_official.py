@@ -7,9 +7,11 @@ import datetime as dt
 import pytest
 
 from onestop.deadlines import civil_service_calendar
-from onestop.deadlines.calendar import VN_TZ, DayKind
+from onestop.deadlines.calendar import DayKind
 from onestop.deadlines.policies import SameDayPolicy, WorkingDaysPolicy
 from onestop.errors import CalendarDataMissingError, ProvisionalCalendarWarning
+from onestop.models import ProcessingTime
+from onestop.tz import VN_TZ
 
 D = dt.date
 CAL = civil_service_calendar()
@@ -31,9 +33,13 @@ def test_official_2026_golden_days():
 
 def test_official_policies_golden():
     received = dt.datetime(2026, 1, 9, 15, 30, tzinfo=VN_TZ)
-    assert SameDayPolicy().due(CAL, received, 0).due == dt.datetime(2026, 1, 10, 17, tzinfo=VN_TZ)
-    d = WorkingDaysPolicy().due(CAL, dt.datetime(2025, 12, 31, 10, tzinfo=VN_TZ), 7)
-    assert d.due == dt.datetime(2026, 1, 12, 17, tzinfo=VN_TZ)
+    assert SameDayPolicy().due(
+        received, ProcessingTime.same_day(), calendar=CAL
+    ).due_at == dt.datetime(2026, 1, 10, 17, tzinfo=VN_TZ)
+    d = WorkingDaysPolicy().due(
+        dt.datetime(2025, 12, 31, 10, tzinfo=VN_TZ), ProcessingTime.working_days(7), calendar=CAL
+    )
+    assert d.due_at == dt.datetime(2026, 1, 12, 17, tzinfo=VN_TZ)
     assert "Thứ Bảy 10/01/2026 là ngày làm việc bù theo Công văn 12729/VPCP-KGVX" in d.explain()
 
 
@@ -51,8 +57,10 @@ def test_plugin_fixture_is_the_official_calendar(work_calendar):
 
 
 def test_zero_days_on_a_day_off_explains_without_numbering():
-    d = WorkingDaysPolicy().due(CAL, dt.datetime(2026, 1, 1, 9, tzinfo=VN_TZ), 0)
-    assert d.due == dt.datetime(2026, 1, 5, 17, tzinfo=VN_TZ)
+    d = WorkingDaysPolicy().due(
+        dt.datetime(2026, 1, 1, 9, tzinfo=VN_TZ), ProcessingTime.working_days(0), calendar=CAL
+    )
+    assert d.due_at == dt.datetime(2026, 1, 5, 17, tzinfo=VN_TZ)
     text = d.explain("en")
     assert "working day 1" not in text
     assert "New Year" in text

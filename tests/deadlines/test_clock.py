@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+import attrs
 import pytest
 
-from onestop.deadlines.calendar import StaticHolidaySource, WorkCalendar, civil_service_calendar
-from onestop.deadlines.clock import (
+from onestop.deadlines import (
     PAUSE,
     RESTART,
     SUPPLEMENT_POLICIES,
@@ -16,26 +16,31 @@ from onestop.deadlines.clock import (
     ExtensionSpan,
     FlagCode,
     LienThongSpan,
-    clock_for,
-    due_for_procedure,
+    StaticHolidaySource,
+    SupplementSpan,
+    Timeliness,
+    WorkCalendar,
+    WorkingTime,
+    civil_service_calendar,
+    compute_due,
     supplement_policy_by_name,
 )
-from onestop.deadlines.timeliness import SupplementSpan, Timeliness
 from onestop.errors import DeadlineError, InvalidInputError, OneStopError
 from onestop.models import (
     AgencyRef,
     Channel,
     DossierStatus,
+    LienThongParticipant,
     LienThongStep,
     ProcessingTime,
     ServiceLevel,
     TimeUnit,
 )
-from onestop.models._procedure import LienThongParticipant
 from onestop.testing import make_dossier, make_procedure
 
 TZ = dt.timezone(dt.timedelta(hours=7))
-H = dt.timedelta(hours=1)
+H = WorkingTime.of(hours=1)
+HOUR = dt.timedelta(hours=1)
 
 
 def at(m, d, hh=0, mm=0, y=2026):
@@ -71,13 +76,13 @@ def test_supplement_policies_by_name():
 
 
 def test_policy_given_by_name(cal):
-    c = DossierClock(cal, WD10, RECEIVED, supplement_policy="pause")
+    c = DossierClock(RECEIVED, WD10, calendar=cal, supplement_policy="pause")
     assert c.supplement_policy is PAUSE
 
 
 def test_unknown_counting_policy(cal):
     with pytest.raises(InvalidInputError) as exc:
-        DossierClock(cal, WD10, RECEIVED, counting_policy="lunar-days")
+        DossierClock(RECEIVED, WD10, calendar=cal, counting_policy="lunar-days")
     assert exc.value.field == "policy"
 
 
@@ -86,13 +91,13 @@ def test_unknown_counting_policy(cal):
 
 def test_naive_receipt(cal):
     with pytest.raises(InvalidInputError) as exc:
-        DossierClock(cal, WD10, dt.datetime(2026, 3, 2, 9))
+        DossierClock(dt.datetime(2026, 3, 2, 9), WD10, calendar=cal)
     assert exc.value.field == "received_at"
     assert "naive" in str(exc.value)
 
 
 def test_question_before_receipt(cal):
-    c = DossierClock(cal, WD10, RECEIVED)
+    c = DossierClock(RECEIVED, WD10, calendar=cal)
     with pytest.raises(InvalidInputError) as exc:
         c.remaining(at(3, 1, 9))
     assert exc.value.field == "at"
@@ -102,19 +107,21 @@ def test_question_before_receipt(cal):
 
 def test_supplement_before_receipt(cal):
     with pytest.raises(InvalidInputError) as exc:
-        DossierClock(cal, WD10, RECEIVED, supplements=[SupplementSpan(at(3, 1, 9), at(3, 3, 9))])
+        DossierClock(
+            RECEIVED, WD10, calendar=cal, supplements=[SupplementSpan(at(3, 1, 9), at(3, 3, 9))]
+        )
     assert exc.value.field == "supplements[0].requested_at"
 
 
 def test_overlapping_supplements(cal):
     spans = [SupplementSpan(at(3, 3, 9), at(3, 5, 9)), SupplementSpan(at(3, 4, 9), at(3, 6, 9))]
     with pytest.raises(InvalidInputError) as exc:
-        DossierClock(cal, WD10, RECEIVED, supplements=spans)
+        DossierClock(RECEIVED, WD10, calendar=cal, supplements=spans)
     assert exc.value.field == "supplements[1].requested_at"
 
 
 def test_request_while_one_is_pending(cal):
-    c = DossierClock(cal, WD10, RECEIVED).with_supplement(at(3, 3, 9))
+    c = DossierClock(RECEIVED, WD10, calendar=cal).with_supplement(at(3, 3, 9))
     with pytest.raises(InvalidInputError) as exc:
         c.with_supplement(at(3, 4, 9))
     assert exc.value.field == "supplements[1].requested_at"
@@ -122,18 +129,20 @@ def test_request_while_one_is_pending(cal):
 
 def test_resubmission_without_request(cal):
     with pytest.raises(DeadlineError) as exc:
-        DossierClock(cal, WD10, RECEIVED).with_resubmission(at(3, 4, 9))
+        DossierClock(RECEIVED, WD10, calendar=cal).with_resubmission(at(3, 4, 9))
     assert exc.value.field == "resubmitted_at"
 
 
 def test_extension_must_move_the_date_later(cal):
     with pytest.raises(DeadlineError) as exc:
-        DossierClock(cal, WD10, RECEIVED).with_extension(at(3, 16, 17), apology_at=at(3, 13, 9))
+        DossierClock(RECEIVED, WD10, calendar=cal).with_extension(
+            at(3, 16, 17), apology_at=at(3, 13, 9)
+        )
     assert exc.value.field == "extension.new_due_at"
 
 
 def test_extension_while_supplement_pending(cal):
-    c = DossierClock(cal, WD10, RECEIVED).with_supplement(at(3, 3, 9))
+    c = DossierClock(RECEIVED, WD10, calendar=cal).with_supplement(at(3, 3, 9))
     with pytest.raises(DeadlineError) as exc:
         c.with_extension(at(3, 30, 17))
     assert exc.value.field == "extension"
@@ -141,12 +150,12 @@ def test_extension_while_supplement_pending(cal):
 
 def test_finish_before_receipt(cal):
     with pytest.raises(InvalidInputError) as exc:
-        DossierClock(cal, WD10, RECEIVED, finished_at=at(3, 1, 9))
+        DossierClock(RECEIVED, WD10, calendar=cal, finished_at=at(3, 1, 9))
     assert exc.value.field == "finished_at"
 
 
 def test_finish_copy_is_checked_like_the_constructor(cal):
-    c = DossierClock(cal, WD10, RECEIVED)
+    c = DossierClock(RECEIVED, WD10, calendar=cal)
     with pytest.raises(InvalidInputError) as exc:
         c.finish(at(3, 1, 9))
     assert exc.value.field == "finished_at"
@@ -162,7 +171,7 @@ def test_finish_copy_is_checked_like_the_constructor(cal):
 def test_with_copies_equal_a_clock_built_whole(cal, policy):
     """finish / with_extension / with_step give the clock the constructor gives from scratch."""
     step = LienThongSpan("UBND xã", at(3, 3, 9), due_at=at(3, 5, 17), finished_at=at(3, 5, 16))
-    start = DossierClock(cal, WD10, RECEIVED, supplement_policy=policy).with_supplement(
+    start = DossierClock(RECEIVED, WD10, calendar=cal, supplement_policy=policy).with_supplement(
         at(3, 3, 10), at(3, 9, 8)
     )
     new_due = start.due_at + dt.timedelta(days=7)
@@ -170,9 +179,9 @@ def test_with_copies_equal_a_clock_built_whole(cal, policy):
         start.with_step(step).with_extension(new_due, apology_at=at(3, 12, 9)).finish(at(3, 25, 15))
     )
     whole = DossierClock(
-        cal,
-        WD10,
         RECEIVED,
+        WD10,
+        calendar=cal,
         supplement_policy=policy,
         supplements=start.supplements,
         extension=ExtensionSpan(new_due, at(3, 12, 9)),
@@ -194,7 +203,7 @@ def test_lien_thong_step_needs_a_limit():
 
 def test_errors_are_onestop_errors_and_value_errors(cal):
     with pytest.raises(ValueError) as exc:
-        DossierClock(cal, WD10, RECEIVED).timeliness()
+        DossierClock(RECEIVED, WD10, calendar=cal).timeliness()
     assert isinstance(exc.value, OneStopError)
     assert exc.value.field == "at"
 
@@ -209,9 +218,11 @@ def test_independent_plain_calendar_arithmetic(plain_cal):
     # (Fri 3) -> Thu 16 Jul 17:00.
     received = at(7, 1, 10)
     span = SupplementSpan(at(7, 2, 9), at(7, 3, 15))
-    restart = DossierClock(plain_cal, WD10, received, supplements=[span])
-    pause = DossierClock(plain_cal, WD10, received, supplements=[span], supplement_policy=PAUSE)
-    assert restart.base.due == at(7, 15, 17)
+    restart = DossierClock(received, WD10, calendar=plain_cal, supplements=[span])
+    pause = DossierClock(
+        received, WD10, calendar=plain_cal, supplements=[span], supplement_policy=PAUSE
+    )
+    assert restart.base.due_at == at(7, 15, 17)
     assert restart.due_at == at(7, 17, 17)
     assert pause.due_at == at(7, 16, 17)
 
@@ -221,8 +232,10 @@ def test_calendar_day_pause_uses_the_civil_code(plain_cal):
     # 4 calendar days -> 19 days -> Mon 20 Jul (Sun 19 Jul moves to Monday, BLDS Art. 148(5)).
     pt = ProcessingTime.calendar_days(15)
     span = SupplementSpan(at(7, 6, 9), at(7, 10, 9))
-    c = DossierClock(plain_cal, pt, at(7, 1, 10), supplements=[span], supplement_policy=PAUSE)
-    assert c.base.due.date() == dt.date(2026, 7, 16)
+    c = DossierClock(
+        at(7, 1, 10), pt, calendar=plain_cal, supplements=[span], supplement_policy=PAUSE
+    )
+    assert c.base.due_at.date() == dt.date(2026, 7, 16)
     assert c.due_at.date() == dt.date(2026, 7, 20)
 
 
@@ -230,8 +243,10 @@ def test_month_pause(plain_cal):
     # 1 month from Fri 31 Jul 2026 -> 31 Aug (Mon). Pause of 2 calendar days -> Wed 2 Sep.
     pt = ProcessingTime.months(1)
     span = SupplementSpan(at(8, 3, 9), at(8, 5, 9))
-    c = DossierClock(plain_cal, pt, at(7, 31, 10), supplements=[span], supplement_policy=PAUSE)
-    assert c.base.due.date() == dt.date(2026, 8, 31)
+    c = DossierClock(
+        at(7, 31, 10), pt, calendar=plain_cal, supplements=[span], supplement_policy=PAUSE
+    )
+    assert c.base.due_at.date() == dt.date(2026, 8, 31)
     assert c.due_at.date() == dt.date(2026, 9, 2)
 
 
@@ -240,19 +255,21 @@ def test_same_day_pause(plain_cal):
     # requested Mon 11:00, back Tue 09:00: one working day paused -> Tue 7 Jul 17:00.
     pt = ProcessingTime(amount=0, unit=TimeUnit.SAME_DAY, cutoff=dt.time(15))
     span = SupplementSpan(at(7, 6, 11), at(7, 7, 9))
-    c = DossierClock(plain_cal, pt, at(7, 6, 10), supplements=[span], supplement_policy=PAUSE)
-    assert c.base.due == at(7, 6, 17)
+    c = DossierClock(
+        at(7, 6, 10), pt, calendar=plain_cal, supplements=[span], supplement_policy=PAUSE
+    )
+    assert c.base.due_at == at(7, 6, 17)
     assert c.due_at == at(7, 7, 17)
 
 
 def test_lien_thong_with_explicit_due(cal):
     step = LienThongSpan("UBND xã", at(3, 3, 9), due_at=at(3, 5, 17), finished_at=at(3, 5, 16))
-    (sd,) = DossierClock(cal, WD10, RECEIVED, steps=[step]).step_deadlines()
-    assert (sd.due, sd.deadline, sd.over_share) == (at(3, 5, 17), None, False)
+    (sd,) = DossierClock(RECEIVED, WD10, calendar=cal, steps=[step]).step_deadlines()
+    assert (sd.due_at, sd.deadline, sd.over_share) == (at(3, 5, 17), None, False)
 
 
 def test_missing_apology_is_flagged(cal):
-    c = DossierClock(cal, WD10, RECEIVED, extension=ExtensionSpan(at(3, 20, 17)))
+    c = DossierClock(RECEIVED, WD10, calendar=cal, extension=ExtensionSpan(at(3, 20, 17)))
     assert [f.code for f in c.flags()] == [FlagCode.MISSING_APOLOGY]
     # Without the letter's date the extension applies from the start.
     assert c.remaining(RECEIVED) == c.calendar.working_time_between(RECEIVED, at(3, 20, 17))
@@ -260,7 +277,10 @@ def test_missing_apology_is_flagged(cal):
 
 def test_extension_applies_from_the_letter(cal):
     c = DossierClock(
-        cal, WD10, RECEIVED, extension=ExtensionSpan(at(3, 20, 17), apology_at=at(3, 13, 10))
+        RECEIVED,
+        WD10,
+        calendar=cal,
+        extension=ExtensionSpan(at(3, 20, 17), apology_at=at(3, 13, 10)),
     )
     # Before the letter, the original appointment: Fri 13 Mar 09:00 -> Mon 16 Mar 17:00 =
     # 2.5 h + 4 h + 8 h = 14.5 h. After it, Fri 20 Mar: + 4 days x 8 h = 46.5 h.
@@ -269,7 +289,7 @@ def test_extension_applies_from_the_letter(cal):
 
 
 def test_unfinished_timeliness(cal):
-    c = DossierClock(cal, WD10, RECEIVED)
+    c = DossierClock(RECEIVED, WD10, calendar=cal)
     assert c.timeliness(at(3, 10, 9)) is Timeliness.IN_PROGRESS_ON_TIME
     assert c.timeliness(at(3, 17, 9)) is Timeliness.IN_PROGRESS_OVERDUE
     assert c.timeliness_766(at(3, 31, 23)) is Timeliness.IN_PROGRESS_OVERDUE
@@ -284,21 +304,26 @@ def test_unfinished_timeliness(cal):
 
 def test_explain_bilingual_and_cites_rules(cal):
     c = (
-        DossierClock(cal, WD10, RECEIVED)
+        DossierClock(RECEIVED, WD10, calendar=cal)
         .with_supplement(at(3, 4, 10), at(3, 9, 14))
         .with_extension(at(3, 27, 17), apology_at=at(3, 20, 9))
         .finish(at(3, 26, 9))
     )
     vi, en = c.explain("vi"), c.explain("en")
-    assert vi.startswith("1. Tiếp nhận hồ sơ đầy đủ lúc 09:00 ngày 02/03/2026")
-    assert "NĐ 61/2018/NĐ-CP Điều 19(4)" in vi
-    assert "NĐ 61/2018/NĐ-CP Điều 19(9)" in vi
-    assert "TT 01/2018/TT-VPCP Điều 13" in vi
+    assert vi.startswith("1. Tiếp nhận hồ sơ đầy đủ lúc 09:00 Thứ Hai 02/03/2026")
+    # the legal bases, in both languages
+    for text in (vi, en):
+        assert "NĐ 61/2018/NĐ-CP Điều 19(4)" in text
+        assert "NĐ 61/2018/NĐ-CP Điều 19(9)" in text
+        assert "TT 01/2018/TT-VPCP Điều 13" in text
     assert "counted again" in en
     # 26 Mar is after the restarted due date of 23 Mar, before the new date of 27 Mar.
-    assert "so với ngày hẹn 23/03/2026: Quá hạn; so với ngày hẹn lại 27/03/2026: Trước hạn" in vi
-    assert "against the new date 27 Mar 2026: Early" in en
-    assert "received at 09:00 on 02 Mar 2026" in en
+    assert (
+        "so với ngày hẹn Thứ Hai 23/03/2026: Quá hạn; so với ngày hẹn lại Thứ Sáu 27/03/2026: "
+        "Trước hạn"
+    ) in vi
+    assert "against the new date Friday 27/03/2026: Early" in en
+    assert "received at 09:00 Monday 02/03/2026" in en
     kinds = [s.kind.value for s in c.explanation()]
     assert kinds == ["receipt", "supplement", "extension", "result"]
     with pytest.raises(InvalidInputError) as exc:
@@ -307,7 +332,7 @@ def test_explain_bilingual_and_cites_rules(cal):
 
 
 def test_to_dict_is_json_with_stable_keys(cal):
-    c = DossierClock(cal, WD10, RECEIVED).with_supplement(at(3, 4, 10), at(3, 9, 14))
+    c = DossierClock(RECEIVED, WD10, calendar=cal).with_supplement(at(3, 4, 10), at(3, 9, 14))
     data = json.loads(json.dumps(c.to_dict(at=at(3, 10, 9))))
     assert set(data) == {
         "received_at",
@@ -328,11 +353,11 @@ def test_to_dict_is_json_with_stable_keys(cal):
     }
     assert data["due_at"] == "2026-03-23T17:00:00+07:00"
     assert data["base_due_at"] == "2026-03-16T17:00:00+07:00"
-    assert data["processing_time"] == {"amount": 10, "unit": "working_days"}
+    assert data["processing_time"] == {"amount": 10, "unit": "working_days", "cutoff": None}
     assert data["supplement_policy"] == "restart"
     assert data["timeliness"] == "in_progress_on_time"
     assert data["flags"] == []
-    assert set(data["explanation"]) == {"vi", "en"}
+    assert set(data["explanation"]) == {"vi", "en", "steps"}
     # Tue 10 Mar 09:00 -> Mon 23 Mar 17:00: 6.5 h + 8 days x 8 h (11–13, 16–20 Mar) + 8 h.
     assert data["remaining_minutes"] == (6.5 + 64 + 8) * 60
 
@@ -340,14 +365,14 @@ def test_to_dict_is_json_with_stable_keys(cal):
 # ----------------------------------------------------------------------------- from models
 
 
-def test_due_for_procedure(cal):
+def test_compute_due_for_a_procedure(cal):
     procedure = make_procedure(3)
     pt = procedure.processing_time_for(Channel.ONLINE)
-    deadline = due_for_procedure(procedure, Channel.ONLINE, RECEIVED, calendar=cal)
-    assert deadline.due == cal.closing_time(cal.add_working_days(RECEIVED.date(), pt.amount))
-    assert due_for_procedure(procedure, "online", RECEIVED, calendar=cal) == deadline
+    deadline = compute_due(RECEIVED, procedure.processing_time_for(Channel.ONLINE), calendar=cal)
+    assert deadline.due_at == cal.closing_time(cal.add_working_days(RECEIVED.date(), pt.amount))
+    assert compute_due(RECEIVED, procedure.processing_time_for("online"), calendar=cal) == deadline
     with pytest.raises(InvalidInputError) as exc:
-        due_for_procedure(procedure, "fax", RECEIVED, calendar=cal)
+        compute_due(RECEIVED, procedure.processing_time_for("fax"), calendar=cal)
     assert exc.value.field == "channel"
 
 
@@ -362,11 +387,11 @@ def test_clock_for_dossier_matches_the_facts(cal):
     d = d.receive_supplement(at=at(3, 9, 14), by="cb1", due_at=at(3, 23, 17))
     d = d.extend(at=at(3, 20, 9), by="cb1", new_due_at=at(3, 27, 17), reason="Chờ xác minh")
     d = d.complete(at=at(3, 26, 9), by="cb1")
-    c = clock_for(d, calendar=cal)
+    c = DossierClock.from_dossier(d, calendar=cal)
     manual = DossierClock(
-        cal,
-        WD10,
         received,
+        WD10,
+        calendar=cal,
         supplements=[SupplementSpan(at(3, 4, 10), at(3, 9, 14))],
         extension=ExtensionSpan(at(3, 27, 17), apology_at=at(3, 20, 9)),
         finished_at=at(3, 26, 9),
@@ -375,20 +400,24 @@ def test_clock_for_dossier_matches_the_facts(cal):
     # The restart policy gives the date the dossier recorded on resubmission.
     assert c.original_due_at == at(3, 23, 17)
     assert c.due_at == d.due_at
-    assert clock_for(d, calendar=cal, supplement_policy="pause").original_due_at == at(3, 19, 17)
+    assert DossierClock.from_dossier(
+        d, calendar=cal, supplement_policy="pause"
+    ).original_due_at == at(3, 19, 17)
 
 
 def test_clock_for_closed_dossier(cal):
     d = make_dossier(8, status=DossierStatus.PROCESSING)
     stopped = d.stop(at=d.received_at + dt.timedelta(days=1), by="cb1", reason="Theo yêu cầu")
-    assert clock_for(stopped, calendar=cal).finished_at == d.received_at + dt.timedelta(days=1)
-    assert clock_for(d, calendar=cal).finished_at is None
+    assert DossierClock.from_dossier(
+        stopped, calendar=cal
+    ).finished_at == d.received_at + dt.timedelta(days=1)
+    assert DossierClock.from_dossier(d, calendar=cal).finished_at is None
 
 
 def test_clock_for_unreceived_dossier(cal):
     d = make_dossier(9, status=DossierStatus.NEW)
     with pytest.raises(DeadlineError) as exc:
-        clock_for(d, calendar=cal)
+        DossierClock.from_dossier(d, calendar=cal)
     assert exc.value.field == "received_at"
 
 
@@ -407,12 +436,12 @@ def test_clock_for_lien_thong(cal):
     d = make_dossier(4, status=DossierStatus.PROCESSING, procedure=procedure)
     start = d.received_at
     steps = (
-        LienThongStep(agency=land, task="Đo đạc", started_at=start, finished_at=start + 10 * H),
-        LienThongStep(agency=tax, task="Xác định thuế", started_at=start + 10 * H),
+        LienThongStep(agency=land, task="Đo đạc", started_at=start, finished_at=start + 10 * HOUR),
+        LienThongStep(agency=tax, task="Xác định thuế", started_at=start + 10 * HOUR),
         LienThongStep(agency=AgencyRef(name="Khác"), task="Không có hạn", started_at=start),
     )
     d = d.model_copy(update={"lien_thong": steps})
-    c = clock_for(d, procedure, calendar=cal)
+    c = DossierClock.from_dossier(d, procedure=procedure, calendar=cal)
     assert [s.agency for s in c.steps] == ["Văn phòng đăng ký đất đai", "Chi cục Thuế"]
     assert [s.share.amount for s in c.steps] == [3, 2]
     assert c.processing_time == procedure.processing_time_for(d.channel)
@@ -434,11 +463,11 @@ def test_docs_examples_run():
 
 def test_clock_stops_at_the_finish(cal):
     # Finished Fri 13 Mar 15:00, due Mon 16 Mar 17:00: 2 h + 8 h left, frozen afterwards.
-    c = DossierClock(cal, WD10, RECEIVED, finished_at=at(3, 13, 15))
+    c = DossierClock(RECEIVED, WD10, calendar=cal, finished_at=at(3, 13, 15))
     assert c.remaining(at(3, 13, 15)) == 10 * H
     assert c.remaining(at(3, 30, 9)) == 10 * H
     assert not c.is_overdue(at(3, 30, 9))
-    late = DossierClock(cal, WD10, RECEIVED, finished_at=at(3, 17, 9))
+    late = DossierClock(RECEIVED, WD10, calendar=cal, finished_at=at(3, 17, 9))
     assert late.remaining(at(4, 1, 9)) == -1.5 * H  # Tue 17 Mar 07:30 -> 09:00
     assert late.is_overdue(at(4, 1, 9))
 
@@ -448,7 +477,11 @@ def test_closed_while_a_supplement_is_awaited(cal):
     # withdraws on Mon 30 Mar. The agency's time stopped at the request, before the due date
     # (Mon 16 Mar): early by the date rule. The 766 note takes the withdrawal as the end
     # instant before a pending supplement, and 30 Mar is after the due date: late.
-    c = DossierClock(cal, WD10, RECEIVED).with_supplement(at(3, 13, 10)).finish(at(3, 30, 9))
+    c = (
+        DossierClock(RECEIVED, WD10, calendar=cal)
+        .with_supplement(at(3, 13, 10))
+        .finish(at(3, 30, 9))
+    )
     assert c.due_at is None
     assert c.timeliness() is Timeliness.EARLY
     assert c.timeliness_766(at(3, 31, 23)) is Timeliness.LATE
@@ -459,7 +492,7 @@ def test_closed_while_a_supplement_is_awaited(cal):
     assert c.to_dict()["timeliness"] == "early"
 
 
-def test_due_for_procedure_refuses_a_channel_the_procedure_lacks(cal):
+def test_a_procedure_refuses_a_channel_it_lacks(cal):
     procedure = make_procedure(3)
     only_direct = procedure.model_copy(
         update={
@@ -470,7 +503,7 @@ def test_due_for_procedure_refuses_a_channel_the_procedure_lacks(cal):
     )
     assert only_direct.processing_times[0].channel is Channel.DIRECT
     with pytest.raises(InvalidInputError) as exc:
-        due_for_procedure(only_direct, Channel.ONLINE, RECEIVED, calendar=cal)
+        compute_due(RECEIVED, only_direct.processing_time_for(Channel.ONLINE), calendar=cal)
     assert exc.value.field == "channel"
 
 
@@ -489,22 +522,22 @@ def test_recorded_extension_not_later_is_flagged_not_refused(cal):
     d = d.accept(at=at(2, 13, 10), by="cb1", due_at=at(2, 20, 17))
     d = d.start_processing(at=at(2, 13, 11), by="cb1")
     d = d.extend(at=at(2, 19, 9), by="cb1", new_due_at=at(2, 24, 17), reason="Chờ xác minh")
-    c = clock_for(d, calendar=cal)
+    c = DossierClock.from_dossier(d, calendar=cal)
     assert c.original_due_at == at(2, 27, 17)
     assert c.due_at == at(2, 24, 17)
     assert FlagCode.EXTENSION_NOT_LATER in [f.code for f in c.flags()]
     # The interactive path refuses it.
     with pytest.raises(DeadlineError):
-        DossierClock(cal, ProcessingTime.working_days(5), at(2, 13, 10)).with_extension(
+        DossierClock(at(2, 13, 10), ProcessingTime.working_days(5), calendar=cal).with_extension(
             at(2, 24, 17)
         )
 
 
 def test_recorded_extension_while_supplement_pending(cal):
     c = DossierClock(
-        cal,
-        WD10,
         RECEIVED,
+        WD10,
+        calendar=cal,
         supplements=[SupplementSpan(at(3, 4, 9))],
         extension=ExtensionSpan(at(3, 27, 17), apology_at=at(3, 5, 9)),
     )
@@ -518,11 +551,62 @@ def test_recorded_extension_while_supplement_pending(cal):
 def test_english_dates_do_not_depend_on_the_locale():
     import datetime as _dt
 
-    from onestop.deadlines.clock import _fmt, _fmt_day
+    from onestop.deadlines._text import formatter
 
-    # The C locale's %b names, written out, so a test run under another locale still checks.
-    assert _fmt_day(_dt.date(2026, 2, 9), "en") == "09 Feb 2026"
-    assert _fmt_day(_dt.date(2026, 12, 31), "vi") == "31/12/2026"
+    # weekday names written out, dd/mm/yyyy: a run under another locale checks the same text
+    assert formatter("en").day(_dt.date(2026, 2, 9)) == "Monday 09/02/2026"
+    assert formatter("vi").day(_dt.date(2026, 12, 31)) == "Thứ Năm 31/12/2026"
     instant = _dt.datetime(2026, 3, 9, 10, 0, tzinfo=_dt.UTC)  # 17:00 in Vietnam
-    assert _fmt(instant, "en") == "17:00 on 09 Mar 2026"
-    assert _fmt(instant, "vi") == "17:00 ngày 09/03/2026"
+    assert formatter("en").instant(instant) == "17:00 Monday 09/03/2026"
+    assert formatter("vi").instant(instant) == "17:00 Thứ Hai 09/03/2026"
+
+
+# ----------------------------------------------------------------------------- boundaries
+
+
+def test_a_step_finished_exactly_at_its_due_time_is_within_its_share(cal):
+    # 3 working days from Mon 2 Mar 09:00: due Thu 5 Mar 17:00
+    share = ProcessingTime.working_days(3)
+    due = at(3, 5, 17)
+    on_time = LienThongSpan("Sở Tư pháp", at(3, 2, 9), share=share, finished_at=due)
+    c = DossierClock(RECEIVED, WD10, calendar=cal).with_step(on_time)
+    (sd,) = c.step_deadlines()
+    assert (sd.due_at, sd.over_share) == (due, False)
+    assert FlagCode.STEP_OVER_SHARE not in [f.code for f in c.flags()]
+    # judged unfinished at the due instant itself: not over either
+    running = LienThongSpan("Sở Tư pháp", at(3, 2, 9), share=share)
+    (sd,) = DossierClock(RECEIVED, WD10, calendar=cal).with_step(running).step_deadlines(due)
+    assert sd.over_share is False
+    # a microsecond later it is
+    late = attrs.evolve(on_time, finished_at=due + dt.timedelta(microseconds=1))
+    c = DossierClock(RECEIVED, WD10, calendar=cal).with_step(late)
+    assert c.step_deadlines()[0].over_share is True
+    assert [f.code for f in c.flags()] == [FlagCode.STEP_OVER_SHARE]
+    assert "vượt thời gian được giao (3 ngày làm việc, hạn 17:00 Thứ Năm 05/03/2026)" in (
+        c.flags()[0].message_vi
+    )
+
+
+def test_a_zero_length_step(cal):
+    # an agency that answers the moment it receives its part (an automatic registry check)
+    start = at(3, 3, 10)
+    instant = LienThongSpan(
+        "Cơ sở dữ liệu quốc gia về dân cư", start, due_at=start, finished_at=start
+    )
+    c = DossierClock(RECEIVED, WD10, calendar=cal).with_step(instant)
+    (sd,) = c.step_deadlines()
+    assert (sd.due_at, sd.over_share, sd.deadline) == (start, False, None)
+    assert c.flags() == ()
+    counted = LienThongSpan(
+        "Sở Tư pháp", start, share=ProcessingTime.working_days(0), finished_at=start
+    )
+    (sd,) = DossierClock(RECEIVED, WD10, calendar=cal).with_step(counted).step_deadlines()
+    assert sd.over_share is False and sd.due_at == at(3, 3, 17)
+    with pytest.raises(InvalidInputError) as err:
+        LienThongSpan(
+            "Sở Tư pháp",
+            start,
+            share=ProcessingTime.working_days(1),
+            finished_at=start - dt.timedelta(microseconds=1),
+        )
+    assert err.value.field == "steps.finished_at"

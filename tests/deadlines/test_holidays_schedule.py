@@ -10,10 +10,10 @@ from hypothesis import strategies as st
 
 from onestop.deadlines import HolidayKind, HolidaySchedule, official_schedule
 from onestop.deadlines._statutes import (
+    CIVIL_SERVICE_REST_DAYS,
     national_day_second_day,
     statutory_entries,
     tet_days_off,
-    weekly_rest_weekdays,
 )
 from onestop.deadlines.lunar import from_lunar
 from onestop.errors import (
@@ -237,11 +237,11 @@ def test_statutes_give_the_paid_days_of_the_law(year, culture_day):
     dates = [e.holiday.date for e in entries]
     assert dates == sorted(set(dates)) and all(d.year == year for d in dates)
     assert all(e.holiday.provisional for e in entries)
-    working_off = [d for d in dates if d.weekday() not in weekly_rest_weekdays(d)]
+    working_off = [d for d in dates if not CIVIL_SERVICE_REST_DAYS.is_rest_day(d)]
     assert len(working_off) == _paid_days(year, culture_day=culture_day)
     for e in entries:
         if e.holiday.kind is HolidayKind.COMPENSATORY:
-            assert e.holiday.date.weekday() not in weekly_rest_weekdays(e.holiday.date)
+            assert not CIVIL_SERVICE_REST_DAYS.is_rest_day(e.holiday.date)
     # fixed-date holidays are always listed, on their own date
     for m, d in ((1, 1), (4, 30), (5, 1), (9, 2)):
         assert D(year, m, d) in dates

@@ -14,21 +14,21 @@ import numpy as np
 import pytest
 
 from onestop.deadlines import (
+    POLICIES,
+    DossierClock,
     HolidaySchedule,
     StaticHolidaySource,
+    StepKind,
     WorkCalendar,
     bulk,
     civil_service_calendar,
-    clock_for,
     compute_due,
-    due_for_procedure,
     to_ics,
 )
-from onestop.deadlines.calendar import VN_TZ
-from onestop.deadlines.policies import POLICIES, StepKind
 from onestop.errors import ProvisionalCalendarWarning
 from onestop.models import Channel, ProcessingTime
 from onestop.testing import make_dossier, make_procedure
+from onestop.tz import VN_TZ
 
 SOURCE = StaticHolidaySource((), first_year=2026, last_year=2028, provisional_years={2027})
 CAL = WorkCalendar(SOURCE)
@@ -49,56 +49,70 @@ def _quietly(fn):
 def test_flag_follows_the_days_counted(name):
     policy = POLICIES[name]
     amount = 0 if name == "same-day" else 3
-    inside_2026 = QUIET and policy.due(QUIET, at(2026, 6, 1), amount)
+    pt = ProcessingTime(amount=amount, unit=policy.default_unit)
+    inside_2026 = policy.due(at(2026, 6, 1), pt, calendar=QUIET)
     assert inside_2026.provisional is False
     assert inside_2026.provisional_years == ()
     assert "dự kiến" not in inside_2026.explain("vi")
-    across = policy.due(QUIET, at(2026, 12, 31, 16), amount)  # counted into 2027
-    assert across.due.year == 2027
+    across = policy.due(at(2026, 12, 31, 16), pt, calendar=QUIET)  # counted into 2027
+    assert across.due_at.year == 2027
     assert across.provisional is True and across.provisional_years == (2027,)
-    inside_2028 = policy.due(QUIET, at(2028, 3, 1), amount)
+    inside_2028 = policy.due(at(2028, 3, 1), pt, calendar=QUIET)
     assert inside_2028.provisional is False
 
 
 def test_a_deadline_spanning_a_provisional_year_is_provisional():
-    d = POLICIES["calendar-days"].due(QUIET, at(2026, 12, 1), 400)  # 2026 -> 2028
-    assert d.due.year == 2028
+    d = POLICIES["calendar-days"].due(
+        at(2026, 12, 1), ProcessingTime.calendar_days(400), calendar=QUIET
+    )  # 2026 -> 2028
+    assert d.due_at.year == 2028
     assert d.provisional_years == (2027,)
 
 
 def test_flag_does_not_depend_on_warning_filters():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        d = POLICIES["working-days"].due(CAL, at(2027, 3, 1), 5)
+        d = POLICIES["working-days"].due(
+            at(2027, 3, 1), ProcessingTime.working_days(5), calendar=CAL
+        )
     assert d.provisional is True
     assert QUIET.is_provisional(2027)
 
 
 def test_explanations_say_provisional():
-    d = POLICIES["working-days"].due(QUIET, at(2027, 3, 1), 5)
-    last = d.steps[-1]
-    assert last.kind is StepKind.PROVISIONAL
+    d = POLICIES["working-days"].due(at(2027, 3, 1), ProcessingTime.working_days(5), calendar=QUIET)
+    steps = d.explanation.steps
+    # the note comes just before the due instant, which stays the last step
+    assert [s.kind for s in steps[-2:]] == [StepKind.PROVISIONAL, StepKind.DUE]
     assert (
         d.explain("vi")
-        .splitlines()[-1]
-        .startswith(f"{len(d.steps)}. Ngày hẹn là dự kiến: năm 2027 chưa có thông báo chính thức")
+        .splitlines()[-2]
+        .startswith(f"{len(steps) - 1}. Ngày hẹn là dự kiến: năm 2027 chưa có thông báo chính thức")
     )
     assert "The due date is provisional: 2027 has no official notice" in d.explain("en")
     payload = d.to_dict(explain=True)
     assert payload["provisional"] is True
-    assert payload["explanation"]["steps"][-1]["kind"] == "provisional"
-    assert POLICIES["working-days"].due(QUIET, at(2026, 3, 2), 5).to_dict()["provisional"] is False
+    assert [s["kind"] for s in payload["explanation"]["steps"][-2:]] == ["provisional", "due"]
+    assert (
+        POLICIES["working-days"]
+        .due(at(2026, 3, 2), ProcessingTime.working_days(5), calendar=QUIET)
+        .to_dict()["provisional"]
+        is False
+    )
 
 
 def test_official_calendar_flags_the_first_year_without_a_notice():
     cal = civil_service_calendar(warn_provisional=False)
     year = next(y for y in range(2026, 2200) if cal.is_provisional(y))
     last_official = at(year - 1, 12, 28)
-    d = compute_due(cal, last_official, ProcessingTime.working_days(10))
-    assert d.due.year == year
+    d = compute_due(last_official, ProcessingTime.working_days(10), calendar=cal)
+    assert d.due_at.year == year
     assert d.provisional is True
     assert "dự kiến" in d.explain("vi") and "provisional" in d.explain("en")
-    assert compute_due(cal, at(year - 1, 6, 1), ProcessingTime.working_days(3)).provisional is False
+    assert (
+        compute_due(at(year - 1, 6, 1), ProcessingTime.working_days(3), calendar=cal).provisional
+        is False
+    )
 
 
 # ---------------------------------------------------------------- where warnings point
@@ -122,13 +136,24 @@ def test_policies_warn_at_the_callers_line():
     for name, policy in POLICIES.items():
         amount = 0 if name == "same-day" else 5
         # one warning per deadline, whichever calendar methods the policy used
-        _warned_here(lambda p=policy, a=amount: p.due(CAL, at(2027, 3, 1), a), times=1)
-    _warned_here(lambda: compute_due(CAL, at(2027, 3, 1), ProcessingTime.working_days(5)), times=1)
+        _warned_here(
+            lambda p=policy, a=amount: p.due(
+                at(2027, 3, 1), ProcessingTime(amount=a, unit=p.default_unit), calendar=CAL
+            ),
+            times=1,
+        )
+    _warned_here(
+        lambda: compute_due(at(2027, 3, 1), ProcessingTime.working_days(5), calendar=CAL), times=1
+    )
 
 
 def test_clock_and_procedure_helpers_warn_at_the_callers_line():
     procedure = make_procedure(seed=3)
-    _warned_here(lambda: due_for_procedure(procedure, Channel.DIRECT, at(2027, 3, 1), calendar=CAL))
+    _warned_here(
+        lambda: compute_due(
+            at(2027, 3, 1), procedure.processing_time_for(Channel.DIRECT), calendar=CAL
+        )
+    )
     dossier = _quietly(lambda: make_dossier(seed=3, procedure=procedure))
     received = dossier.received_at
     assert received is not None
@@ -140,7 +165,7 @@ def test_clock_and_procedure_helpers_warn_at_the_callers_line():
             provisional_years={received.year},
         )
     )
-    _warned_here(lambda: clock_for(dossier, procedure, calendar=cal))
+    _warned_here(lambda: DossierClock.from_dossier(dossier, procedure=procedure, calendar=cal))
 
 
 def test_holiday_schedule_warns_at_the_callers_line():
@@ -153,5 +178,5 @@ def test_holiday_schedule_warns_at_the_callers_line():
 
 def test_bulk_warns_at_the_callers_line():
     days = np.array(["2027-03-01", "2026-03-02"], dtype="datetime64[D]")
-    _warned_here(lambda: bulk.add_working_days(CAL, days, 3))
-    _warned_here(lambda: bulk.due_dates(CAL, days.astype("datetime64[us]"), 3))
+    _warned_here(lambda: bulk.add_working_days(days, 3, calendar=CAL))
+    _warned_here(lambda: bulk.due_dates(days.astype("datetime64[us]"), 3, calendar=CAL))

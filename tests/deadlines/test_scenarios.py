@@ -1,6 +1,6 @@
 """Golden scenarios of the dossier clock, worked out by hand from the legal texts.
 
-Calendar facts used (official civil-service schedule, rules.md §4.2):
+Calendar facts used (the official civil-service schedule, from the notices cited below):
 
 * 2026 New Year: Thu 1 Jan (BLLĐ 2019 Art. 112) and Fri 2 Jan off (swap), worked back on
   Sat 10 Jan 2026 (Công văn 12729/VPCP-KGVX, 25/12/2025).
@@ -18,14 +18,21 @@ import datetime as dt
 
 import pytest
 
-from onestop.deadlines.calendar import civil_service_calendar
-from onestop.deadlines.clock import PAUSE, RESTART, DossierClock, FlagCode, LienThongSpan
-from onestop.deadlines.timeliness import Timeliness
+from onestop.deadlines import (
+    PAUSE,
+    RESTART,
+    DossierClock,
+    FlagCode,
+    LienThongSpan,
+    Timeliness,
+    WorkingTime,
+    civil_service_calendar,
+)
 from onestop.errors import DeadlineError
 from onestop.models import ProcessingTime, TimeUnit
 
 TZ = dt.timezone(dt.timedelta(hours=7))
-H = dt.timedelta(hours=1)
+H = WorkingTime.of(hours=1)
 
 
 def at(m, d, hh=0, mm=0, y=2026):
@@ -38,7 +45,7 @@ def cal():
 
 
 def clock(cal, received, amount=10, unit=TimeUnit.WORKING_DAYS, **kw):
-    return DossierClock(cal, ProcessingTime(amount=amount, unit=unit), received, **kw)
+    return DossierClock(received, ProcessingTime(amount=amount, unit=unit), calendar=cal, **kw)
 
 
 def codes(flags):
@@ -112,7 +119,7 @@ SAME_DAY_15 = ProcessingTime(amount=0, unit=TimeUnit.SAME_DAY, cutoff=dt.time(15
 )
 def test_same_day_after_15h(cal, received, due):
     # Luật Hộ tịch 2014 Art. 5(3); NĐ 23/2015 Art. 7; NĐ 99/2022 Art. 16(1).
-    c = DossierClock(cal, SAME_DAY_15, received)
+    c = DossierClock(received, SAME_DAY_15, calendar=cal)
     assert c.due_at == due
 
 
@@ -130,7 +137,7 @@ def test_supplement_restart(cal):
     # NĐ 61/2018 Art. 19(4): counted again from Mon 9 Mar: 10–13 Mar (1–4), 16–20 Mar (5–9),
     # Mon 23 Mar (10) -> due Mon 23 Mar 17:00.
     c = clock(cal, RECEIVED, supplement_policy=RESTART).with_supplement(REQUESTED, RESUBMITTED)
-    assert c.base.due == at(3, 16, 17)
+    assert c.base.due_at == at(3, 16, 17)
     assert c.due_at == at(3, 23, 17)
     assert FlagCode.LATE_SUPPLEMENT_REQUEST not in codes(c.flags())
     assert "tính lại từ đầu" in c.explain("vi")
@@ -283,8 +290,8 @@ def test_lien_thong_step_over_its_share(cal):
     step2 = LienThongSpan("Chi cục Thuế", at(3, 9, 8), share=ProcessingTime.working_days(5))
     c = clock(cal, RECEIVED).with_step(step1).with_step(step2)
     first, second = c.step_deadlines(at(3, 13, 10))
-    assert (first.due, first.over_share) == (at(3, 6, 17), True)
-    assert (second.due, second.over_share) == (at(3, 16, 17), False)
+    assert (first.due_at, first.over_share) == (at(3, 6, 17), True)
+    assert (second.due_at, second.over_share) == (at(3, 16, 17), False)
     assert c.step_deadlines()[1].over_share is None
     assert c.step_deadlines(at(3, 17, 8))[1].over_share is True
     assert codes(c.flags()) == [FlagCode.STEP_OVER_SHARE]
@@ -316,10 +323,13 @@ def test_pause_across_tet_explains_the_days_added(cal):
     c = c.with_supplement(at(2, 6, 9), at(2, 11, 14))
     assert c.due_at == at(2, 24, 15)
     supplement = next(s for s in c.explanation() if s.kind == "supplement")
-    assert "27 giờ 30 phút" in supplement.text_vi
+    assert "27 giờ 30 phút làm việc" in supplement.text("vi")
+    assert "27 h 30 min of office time" in supplement.text("en")
+    assert supplement.values["paused"] == WorkingTime.of(hours=27, minutes=30)
     # the days between the old and the new due date are listed, each Tết day with its notice
-    assert supplement.detail_vi.count("Thông báo 9441/TB-BNV") == 5
-    assert "Thứ Hai 16/02/2026: Tết Nguyên đán" in supplement.detail_vi
-    assert supplement.detail_en.splitlines()[-1].endswith(
-        "Monday 23/02/2026 – Tuesday 24/02/2026: working day, counted"
+    detail_vi, detail_en = supplement.detail.text("vi"), supplement.detail.text("en")
+    assert detail_vi.count("Thông báo 9441/TB-BNV") == 5
+    assert "Thứ Hai 16/02/2026: Tết Nguyên đán" in detail_vi
+    assert detail_en.splitlines()[-1].endswith(
+        "Monday 23/02/2026 – Tuesday 24/02/2026: working days, counted"
     )

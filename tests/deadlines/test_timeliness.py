@@ -9,16 +9,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from onestop.deadlines.timeliness import (
-    VN_TZ,
     EndKind,
     SupplementSpan,
     Timeliness,
     classify,
     classify_766,
     end_instant_766,
-    local_date,
 )
 from onestop.errors import InvalidInputError, OneStopError
+from onestop.tz import VN_TZ, vn_date
 
 TZ = dt.timezone(dt.timedelta(hours=7))
 UTC = dt.UTC
@@ -131,15 +130,15 @@ def test_classification_is_consistent_with_the_due_date(due, finished):
 )
 def test_local_date_matches_a_fixed_utc_plus_7(instant):
     # Vietnam has used UTC+7 without DST since 1975.
-    assert local_date(instant) == (instant + dt.timedelta(hours=7)).date()
+    assert vn_date(instant, field="instant") == (instant + dt.timedelta(hours=7)).date()
 
 
 class TestEndInstant766:
-    PERIOD_END = at(2026, 3, 31, 23, 59)
+    PERIOD_END_AT = at(2026, 3, 31, 23, 59)
 
     def test_completion_first(self):
         end = end_instant_766(
-            period_end=self.PERIOD_END,
+            period_end_at=self.PERIOD_END_AT,
             completed_at=at(2026, 3, 2, 9),
             returned_at=at(2026, 3, 3, 9),
             closed_at=at(2026, 3, 4, 9),
@@ -147,27 +146,27 @@ class TestEndInstant766:
         assert (end.at, end.kind) == (at(2026, 3, 2, 9), EndKind.COMPLETED)
 
     def test_returned_when_no_completion(self):
-        end = end_instant_766(period_end=self.PERIOD_END, returned_at=at(2026, 3, 3, 9))
+        end = end_instant_766(period_end_at=self.PERIOD_END_AT, returned_at=at(2026, 3, 3, 9))
         assert end.kind is EndKind.RETURNED
 
     def test_closed(self):
-        end = end_instant_766(period_end=self.PERIOD_END, closed_at=at(2026, 3, 4, 9))
+        end = end_instant_766(period_end_at=self.PERIOD_END_AT, closed_at=at(2026, 3, 4, 9))
         assert end.kind is EndKind.CLOSED
         assert end.kind.is_finished
 
     def test_pending_supplement_ends_at_request(self):
         end = end_instant_766(
-            period_end=self.PERIOD_END, supplement_pending_since=at(2026, 3, 5, 10)
+            period_end_at=self.PERIOD_END_AT, pending_supplement_at=at(2026, 3, 5, 10)
         )
         assert (end.at, end.kind) == (at(2026, 3, 5, 10), EndKind.SUPPLEMENT_PENDING)
         assert not end.kind.is_finished
 
     def test_unfinished_ends_at_period_end(self):
-        end = end_instant_766(period_end=self.PERIOD_END)
-        assert (end.at, end.kind) == (self.PERIOD_END, EndKind.PERIOD_END)
+        end = end_instant_766(period_end_at=self.PERIOD_END_AT)
+        assert (end.at, end.kind) == (self.PERIOD_END_AT, EndKind.PERIOD_END)
 
     def test_events_after_the_period_are_ignored(self):
-        end = end_instant_766(period_end=self.PERIOD_END, completed_at=at(2026, 4, 2, 9))
+        end = end_instant_766(period_end_at=self.PERIOD_END_AT, completed_at=at(2026, 4, 2, 9))
         assert end.kind is EndKind.PERIOD_END
 
 
@@ -175,10 +174,10 @@ class TestClassify766:
     # Received Mon 2 Mar 2026 09:00, 5 working days -> due Mon 9 Mar 2026 17:00
     # (3, 4, 5, 6 Mar and Mon 9 Mar; no holiday in that week).
     DUE = at(2026, 3, 9, 17)
-    PERIOD_END = at(2026, 3, 31, 23, 59)
+    PERIOD_END_AT = at(2026, 3, 31, 23, 59)
 
     def test_no_supplement_same_as_date_rule(self):
-        end = end_instant_766(period_end=self.PERIOD_END, completed_at=at(2026, 3, 9, 16))
+        end = end_instant_766(period_end_at=self.PERIOD_END_AT, completed_at=at(2026, 3, 9, 16))
         assert classify_766(self.DUE, end) is Timeliness.ON_TIME
 
     def test_waiting_time_is_subtracted(self):
@@ -186,7 +185,7 @@ class TestClassify766:
         # 48 hours of waiting. Finished Wed 11 Mar 15:00 -> adjusted end Mon 9 Mar 15:00,
         # the due date: on time (it would be late without the subtraction).
         supplements = [SupplementSpan(at(2026, 3, 3, 10), at(2026, 3, 5, 10))]
-        end = end_instant_766(period_end=self.PERIOD_END, completed_at=at(2026, 3, 11, 15))
+        end = end_instant_766(period_end_at=self.PERIOD_END_AT, completed_at=at(2026, 3, 11, 15))
         assert classify_766(self.DUE, end, supplements) is Timeliness.ON_TIME
         assert classify_766(self.DUE, end) is Timeliness.LATE
 
@@ -196,22 +195,22 @@ class TestClassify766:
             SupplementSpan(at(2026, 3, 3, 9), at(2026, 3, 3, 10)),
             SupplementSpan(at(2026, 3, 4, 9), at(2026, 3, 4, 10)),
         ]
-        end = end_instant_766(period_end=self.PERIOD_END, completed_at=at(2026, 3, 5, 15))
+        end = end_instant_766(period_end_at=self.PERIOD_END_AT, completed_at=at(2026, 3, 5, 15))
         assert classify_766(self.DUE, end, supplements[:1]) is Timeliness.EARLY
         assert classify_766(self.DUE, end, supplements) is Timeliness.LATE
-        pending = end_instant_766(period_end=self.PERIOD_END)
+        pending = end_instant_766(period_end_at=self.PERIOD_END_AT)
         assert classify_766(self.DUE, pending, supplements) is Timeliness.IN_PROGRESS_OVERDUE
 
     def test_pending_supplement_is_judged_at_the_request(self):
         # Requested Fri 6 Mar, still pending at the end of March: judged at 6 Mar -> on time.
         supplements = [SupplementSpan(at(2026, 3, 6, 10))]
         end = end_instant_766(
-            period_end=self.PERIOD_END, supplement_pending_since=at(2026, 3, 6, 10)
+            period_end_at=self.PERIOD_END_AT, pending_supplement_at=at(2026, 3, 6, 10)
         )
         assert classify_766(self.DUE, end, supplements) is Timeliness.IN_PROGRESS_ON_TIME
 
     def test_unfinished_at_period_end(self):
-        end = end_instant_766(period_end=self.PERIOD_END)
+        end = end_instant_766(period_end_at=self.PERIOD_END_AT)
         assert classify_766(self.DUE, end) is Timeliness.IN_PROGRESS_OVERDUE
 
 

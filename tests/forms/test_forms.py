@@ -10,7 +10,7 @@ import re
 import jsonschema
 import pytest
 
-from onestop.deadlines import civil_service_calendar, clock_for, due_for_procedure
+from onestop.deadlines import DossierClock, civil_service_calendar, compute_due
 from onestop.errors import FormError, InvalidInputError
 from onestop.forms import (
     EDITION_BOUNDARY,
@@ -131,7 +131,7 @@ def test_receipt_reads_back_every_field_from_the_dossier_and_the_engine(dossiers
     assert "3. Thời gian giải quyết hồ sơ theo quy định là: 07 ngày làm việc." in text
     assert f"4. Thời gian nhận hồ sơ: {_instant(dossier.received_at)}." in text
     # The appointment is the engine's, computed here on its own.
-    due = due_for_procedure(procedure, dossier.channel, dossier.received_at).due
+    due = compute_due(dossier.received_at, procedure.processing_time_for(dossier.channel)).due_at
     assert due == dossier.due_at
     assert f"5. Thời gian trả kết quả giải quyết hồ sơ: {_instant(due)}." in text
     assert OFFICER in text
@@ -225,7 +225,7 @@ def test_the_agency_calendar_is_used_for_the_appointment(dossiers, procedure):
 
     dossier = dossiers["2025"]["receipt"]
     calendar = civil_service_calendar(office_hours=OfficeHours.parse("07:00-11:30,13:30-16:30"))
-    due = clock_for(dossier, procedure, calendar=calendar).base.due
+    due = DossierClock.from_dossier(dossier, procedure=procedure, calendar=calendar).base.due_at
     local = dossier.model_copy(update={"due_at": due})
     record = build_form("receipt", local, procedure=procedure, calendar=calendar)
     assert record.body.appointment_at == due
@@ -303,7 +303,7 @@ def test_supplement_items_and_appraisal_clock(dossiers, procedure):
 def test_apology_carries_the_engine_latest_letter_date(dossiers):
     dossier = dossiers["2025"]["apology"]
     record = build_form("apology", dossier)
-    clock = clock_for(dossier)
+    clock = DossierClock.from_dossier(dossier)
     assert record.body.letter_due_by == clock.apology_due_date
     assert record.header.issued_at == dossier.extension.letter_at
 

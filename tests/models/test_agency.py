@@ -30,7 +30,8 @@ from onestop.models import (
 
 # ---------------------------------------------------------------- AgencyCode
 
-# Published examples (domain/rules.md §2): portals of Thanh Hóa, Quảng Ngãi, TP HCM, Lào Cai,
+# Published examples (QĐ 20/2020/QĐ-TTg codes as seen on the portals of Thanh Hóa, Quảng Ngãi,
+# TP HCM, Lào Cai,
 # Huế (QĐ 09/2025), a 2026 third-party spec, ministries (QĐ 09/2025).
 AGENCY_VALID = [
     # value, canonical, form, level1, levels, authority kind, authority name (prefix)

@@ -191,13 +191,16 @@ def test_events_must_be_in_time_order():
 
 
 def test_naive_datetimes_rejected():
+    # a naive argument is refused by the one aware check of onestop.tz (InvalidInputError, not a
+    # model error: the dossier itself is fine)
     d = submitted()
-    with pytest.raises(InvalidDossierError) as info:
+    with pytest.raises(InvalidInputError) as info:
         d.accept(at=dt.datetime(2026, 3, 2, 10), by="cb1", due_at=at(11, 17))
-    assert info.value.field == "at"
-    with pytest.raises(InvalidDossierError) as info:
+    assert (info.value.code, info.value.field) == ("invalid_input", "at")
+    assert "naive" in info.value.message
+    with pytest.raises(InvalidInputError) as info:
         d.accept(at=at(2, 10), by="cb1", due_at=dt.datetime(2026, 3, 11, 17))
-    assert info.value.field == "due_at"
+    assert (info.value.code, info.value.field) == ("invalid_input", "due_at")
     data = json.loads(d.to_json())
     data["submitted_at"] = "2026-03-02T09:00:00"
     with pytest.raises(InvalidDossierError) as info:

@@ -11,6 +11,7 @@ from pydantic import ValidationError
 
 from onestop.errors import InvalidDossierError, InvalidInputError
 from onestop.models import (
+    SAME_DAY_CUTOFF,
     AgencyRef,
     Channel,
     ChannelProcessingTime,
@@ -33,7 +34,7 @@ def test_processing_time_units():
         "months",
         "same_day",
     }
-    # 766 spec DonViTinh = Giờ / Ngày / Ngày làm việc / Tháng (rules.md §1.2).
+    # the 766 data specification's DonViTinh = Giờ / Ngày / Ngày làm việc / Tháng.
     assert TimeUnit.WORKING_DAYS.label_vi == "Ngày làm việc"
     assert TimeUnit.MONTHS.label_vi == "Tháng"
 
@@ -71,6 +72,32 @@ def test_processing_time_rejects(data, field):
     assert field in info.value.message
 
 
+def test_same_day_cutoff_has_one_default():
+    # one constant (15:00) whatever way a same-day time is built; None means no cut-off
+    from onestop.deadlines import SameDayPolicy
+
+    assert dt.time(15, 0) == SAME_DAY_CUTOFF
+    built = [
+        ProcessingTime(amount=0, unit=TimeUnit.SAME_DAY),
+        ProcessingTime(amount=0, unit="same_day"),
+        ProcessingTime.model_validate({"amount": 0, "unit": "same_day"}),
+        ProcessingTime.model_validate_json('{"amount": 0, "unit": "same_day"}'),
+        ProcessingTime.same_day(),
+    ]
+    assert {pt.cutoff for pt in built} == {SAME_DAY_CUTOFF}
+    assert SameDayPolicy().cutoff == SAME_DAY_CUTOFF
+    assert ProcessingTime(amount=0, unit=TimeUnit.SAME_DAY, cutoff=None).cutoff is None
+    no_cutoff = ProcessingTime.model_validate_json(
+        '{"amount": 0, "unit": "same_day", "cutoff": null}'
+    )
+    assert no_cutoff.cutoff is None
+    # the dumped form keeps the meaning both ways
+    for pt in (built[0], no_cutoff):
+        assert ProcessingTime.model_validate_json(pt.model_dump_json()) == pt
+    # another unit has no cut-off
+    assert ProcessingTime(amount=5, unit="working_days").cutoff is None
+
+
 def test_processing_time_rejects_aware_cutoff():
     with pytest.raises(InvalidDossierError) as info:
         ProcessingTime(amount=0, unit="same_day", cutoff=dt.time(15, tzinfo=dt.UTC))
@@ -87,7 +114,7 @@ def test_processing_time_is_frozen():
 # ------------------------------------------------------------------ ServiceLevel
 
 
-# NĐ 43/2011 Art. 3 levels 1-4 against NĐ 42/2022 toàn trình / một phần (rules.md §3).
+# NĐ 43/2011 Art. 3 levels 1-4 against NĐ 42/2022 toàn trình / một phần.
 @pytest.mark.parametrize(
     ("legacy", "level"),
     [

@@ -79,7 +79,7 @@ MERGED_2025 = {
     "An Giang": {"An Giang", "Kiên Giang"},
 }
 
-# H-codes seen on official portals or in their URLs (domain/rules.md §2.2, docs/identifiers.md).
+# H-codes seen on official portals or in their URLs (docs/identifiers.md).
 CONFIRMED_H = {
     "H29": "Hồ Chí Minh",
     "H38": "Lào Cai",

@@ -17,7 +17,7 @@ from onestop.models import MODEL_NAMES, DossierStatus, json_schema
 from onestop.testing import make_dossier, make_procedure
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
-MST_WEIGHTS = (31, 29, 23, 19, 17, 13, 7, 5, 3)  # rules.md §7 (python-stdnum stdnum.vn.mst)
+MST_WEIGHTS = (31, 29, 23, 19, 17, 13, 7, 5, 3)  # as python-stdnum's stdnum.vn.mst documents
 
 # ------------------------------------------------------------------ strategies
 

@@ -23,7 +23,8 @@ from onestop.testing import make_dossier
 
 S = DossierStatus
 
-# rules.md §3 / integrations.md §1.4: TrangThaiHoSo as pushed to Cổng DVCQG (TD HoSoEventUtils.cs).
+# TrangThaiHoSo as pushed to Cổng DVCQG (the status codes of the national portal's integration
+# specification, QĐ 766/QĐ-TTg data; TD HoSoEventUtils.cs).
 NATIONAL_STATUSES = [
     (1, "Mới đăng ký", S.NEW),
     (2, "Được tiếp nhận", S.RECEIVED),
@@ -62,7 +63,7 @@ def test_status_from_bad_code(bad):
     assert "1" in info.value.message and "10" in info.value.message
 
 
-# rules.md §3: KenhThucHien 1 trực tiếp, 2 trực tuyến, 3 bưu chính công ích.
+# KenhThucHien 1 trực tiếp, 2 trực tuyến, 3 bưu chính công ích (the three channels of NĐ 118/2025).
 @pytest.mark.parametrize(
     ("code", "channel"), [(1, Channel.DIRECT), (2, Channel.ONLINE), (3, Channel.POSTAL)]
 )

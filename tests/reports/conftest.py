@@ -22,9 +22,10 @@ from collections import defaultdict
 import pytest
 
 from onestop.deadlines import civil_service_calendar, compute_due
-from onestop.deadlines.timeliness import VN_TZ, Timeliness, classify
+from onestop.deadlines.timeliness import Timeliness, classify
 from onestop.errors import ProvisionalCalendarWarning
 from onestop.models import ProcessingTime, TimeUnit
+from onestop.tz import VN_TZ
 
 NOT_RESOLVED = {"new", "refused", "withdrawn", "stopped"}
 OPEN_END = dt.datetime(9999, 12, 31)
@@ -53,12 +54,12 @@ def computed_due(row, calendar):
     if unit is TimeUnit.MONTHS and amount > 60:
         return None
     deadline = compute_due(
-        calendar,
         _aware(received),
         ProcessingTime(amount=amount, unit=unit),
+        calendar=calendar,
         policy=unit.value.replace("_", "-"),
     )
-    return _local(deadline.due)
+    return _local(deadline.due_at)
 
 
 def judge_row(row, calendar, due_mode):

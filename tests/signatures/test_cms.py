@@ -10,7 +10,7 @@ from asn1crypto import cms as asn1_cms
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from onestop.errors import SignatureError
+from onestop.errors import InvalidInputError, SignatureError
 from onestop.signatures import (
     ProblemCode,
     prepare_signature,
@@ -178,7 +178,7 @@ def test_signer_arguments(test_pki):
         sign_bytes(CONTENT, certificate=s.certificate, key=s.key, signer=s.signer)
     with pytest.raises(SignatureError, match="32-byte"):
         prepare_signature(b"short", certificate=s.certificate)
-    with pytest.raises(SignatureError, match="naive"):
+    with pytest.raises(InvalidInputError, match="naive"):  # the one aware check (onestop.tz)
         sign_bytes(
             CONTENT, certificate=s.certificate, key=s.key, signing_time=dt.datetime(2025, 1, 1)
         )

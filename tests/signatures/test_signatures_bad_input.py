@@ -11,7 +11,13 @@ import datetime as dt
 
 import pytest
 
-from onestop.errors import CertificateError, ConfigurationError, OneStopError, SignatureError
+from onestop.errors import (
+    CertificateError,
+    ConfigurationError,
+    InvalidInputError,
+    OneStopError,
+    SignatureError,
+)
 from onestop.signatures import (
     RevocationPolicy,
     VisibleStamp,
@@ -84,11 +90,11 @@ def test_signature_given_as_text_is_parsed_not_crashed(test_pki, signed):
 
 @pytest.mark.parametrize("at", ["2026-01-01", dt.date(2026, 1, 1), 1700000000])
 def test_validation_time_must_be_a_datetime(test_pki, signed, at):
-    err = _raises(SignatureError, "at", lambda: verify_bytes(b"abc", signed, at=at))
+    err = _raises(InvalidInputError, "at", lambda: verify_bytes(b"abc", signed, at=at))
     assert "timezone-aware datetime" in err.message
     s = test_pki.signer
     _raises(
-        SignatureError,
+        InvalidInputError,
         "at",
         lambda: validate_chain(s.certificate, trust=test_pki.trust_store(), at=at),
     )
@@ -97,16 +103,16 @@ def test_validation_time_must_be_a_datetime(test_pki, signed, at):
 def test_naive_times_are_refused_everywhere(test_pki, signed, pdf):
     naive = dt.datetime(2026, 1, 1, 9, 0)
     s = test_pki.signer
-    _raises(SignatureError, "at", lambda: verify_bytes(b"abc", signed, at=naive))
-    _raises(SignatureError, "at", lambda: verify_digest(bytes(32), signed, at=naive))
-    _raises(SignatureError, "at", lambda: verify_pdf(pdf, at=naive))
+    _raises(InvalidInputError, "at", lambda: verify_bytes(b"abc", signed, at=naive))
+    _raises(InvalidInputError, "at", lambda: verify_digest(bytes(32), signed, at=naive))
+    _raises(InvalidInputError, "at", lambda: verify_pdf(pdf, at=naive))
     _raises(
-        SignatureError,
+        InvalidInputError,
         "signing_time",
         lambda: sign_bytes(b"abc", certificate=s.certificate, key=s.key, signing_time=naive),
     )
     _raises(
-        SignatureError,
+        InvalidInputError,
         "now",
         lambda: prepare_pdf_signature(
             pdf, certificate=s.certificate, stamp=VisibleStamp(), now=naive
@@ -318,9 +324,10 @@ def test_build_test_pki_options():
         build_test_pki(key_type="dsa")
     assert info.value.field == "key_type"
     for now in (dt.datetime(2026, 1, 1, 9, 0), "2026-01-01"):
-        with pytest.raises(ConfigurationError) as info:
+        # the one aware check of onestop.tz
+        with pytest.raises(InvalidInputError) as info:
             build_test_pki(now=now)
-        assert info.value.field == "now"
+        assert (info.value.code, info.value.field) == ("invalid_input", "now")
     vn = dt.timezone(dt.timedelta(hours=7))
     pki = build_test_pki(now=dt.datetime(2026, 1, 1, 9, 0, 30, 123, tzinfo=vn))
     assert pki.now == dt.datetime(2026, 1, 1, 2, 0, 30, tzinfo=dt.UTC)

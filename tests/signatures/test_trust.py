@@ -8,7 +8,7 @@ import httpx
 import pytest
 from cryptography.x509 import verification
 
-from onestop.errors import SignatureError
+from onestop.errors import InvalidInputError, SignatureError
 from onestop.signatures import ProblemCode, RevocationPolicy, TrustStore, validate_chain
 from onestop.signatures.trust import http_crl_fetcher, http_ocsp_fetcher
 
@@ -140,7 +140,8 @@ def test_timestamping_usage(test_pki):
 
 
 def test_naive_time_raises(test_pki):
-    with pytest.raises(SignatureError, match="naive"):
+    # the one aware check of onestop.tz: InvalidInputError, as for every other naive argument
+    with pytest.raises(InvalidInputError, match="naive"):
         validate_chain(test_pki.signer.certificate, trust=None, at=dt.datetime(2025, 1, 1))
 
 

@@ -74,7 +74,7 @@ def test_realistic_values(seed):
     assert dt.time(7, 30) <= local.time() <= dt.time(16, 30)
     if d.due_at is not None and d.received_at is not None:
         # The appointment is the one the deadline engine computes for the procedure.
-        expected = compute_due(CALENDAR, d.received_at, d.procedure.processing_time).due
+        expected = compute_due(d.received_at, d.procedure.processing_time, calendar=CALENDAR).due_at
         assert d.due_at == expected or d.extension is not None
     assert d.submitted_at.utcoffset() == dt.timedelta(hours=7)
     applicant = d.applicant
@@ -233,3 +233,33 @@ def test_strategies_reject_a_non_iterable(statuses):
     with pytest.raises(InvalidInputError) as info:
         dossiers(statuses=statuses)
     assert info.value.field == "statuses"
+
+
+def test_tax_code_generation_is_bounded():
+    """The factory's retry for tax codes stops: after its draws it builds one from a prefix."""
+    import random
+
+    from onestop.testing import _factories
+
+    class NoLuck(random.Random):
+        # every 10-digit draw is "X000000000" (digits 3 to 9 all zero: never a tax code), so
+        # the old loop never ended; the bound is reached and a code is built instead
+        def randrange(self, *args, **kwargs):
+            if args == (10**9,):
+                return 0
+            return super().randrange(*args, **kwargs)
+
+    rng = NoLuck(3)
+    draws = 0
+    original = rng.choice
+
+    def counting_choice(seq):
+        nonlocal draws
+        draws += 1
+        return original(seq)
+
+    rng.choice = counting_choice
+    tax_code = _factories._tax_code(rng)
+    assert draws == _factories._TAX_CODE_DRAWS
+    assert TaxCode.parse(str(tax_code)) == tax_code
+    assert tax_code.kind == "base"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any
 
 import typer
@@ -14,44 +13,13 @@ from onestop.cli._app import (
     print_envelope,
     text_value,
 )
+from onestop.deadlines._text import formatter
 from onestop.deadlines.calendar import WorkCalendar, civil_service_calendar
 from onestop.deadlines.hours import OfficeHours
-from onestop.deadlines.policies import (
-    CountingPolicy,
-    SameDayPolicy,
-    format_day,
-    policy_by_name,
-    policy_for,
-)
-from onestop.errors import InvalidInputError
-from onestop.models import ProcessingTime, TimeUnit
-from onestop.tz import VN_TZ, format_instant, parse_date, parse_instant
+from onestop.deadlines.policies import compute_due, parse_processing_time
+from onestop.tz import format_instant, parse_date, parse_instant
 
 __all__ = ["due_command", "working_days_command"]
-
-_UNITS = {u.value.replace("_", "-"): u for u in TimeUnit}
-
-
-def _parse_unit(text: str) -> TimeUnit:
-    unit = _UNITS.get(text.strip().lower().replace("_", "-"))
-    if unit is None:
-        raise InvalidInputError(
-            f"unit: {text!r} is not a unit; expected one of {', '.join(sorted(_UNITS))}",
-            field="unit",
-        )
-    return unit
-
-
-def _parse_cutoff(text: str) -> dt.time:
-    try:
-        value = dt.time.fromisoformat(text.strip())
-    except ValueError:
-        raise InvalidInputError(
-            f"cutoff: {text!r} is not a time; expected HH:MM, e.g. 15:00", field="cutoff"
-        ) from None
-    if value.tzinfo is not None:
-        raise InvalidInputError("cutoff: give a local time without offset", field="cutoff")
-    return value
 
 
 def _calendar(office_hours: str | None = None) -> WorkCalendar:
@@ -124,73 +92,42 @@ def due_command(
     """Compute the due instant of a dossier (hạn trả kết quả) on the civil-service calendar.
 
     With --json, print one object: due (ISO 8601 with offset), received, amount, unit, policy,
-    provisional and explanation (vi, en, steps).
+    provisional and explanation (vi, en, steps). Unit, policy and cut-off are resolved by the
+    library (onestop.deadlines.parse_processing_time, compute_due).
     """
     when = parse_instant(received, field="received")
-    time_unit = TimeUnit.WORKING_DAYS if unit is None else _parse_unit(unit)
-    if unit is None and policy is not None:
-        named = policy_by_name(policy)
-        if TimeUnit.WORKING_DAYS not in named.units:
-            time_unit = named.default_unit
-    if amount < 0:
-        raise InvalidInputError(f"amount: must be >= 0, got {amount}", field="amount")
-    rule: CountingPolicy
-    if policy is not None:
-        rule = policy_by_name(policy)
-        if cutoff is not None:
-            if not isinstance(rule, SameDayPolicy):
-                raise InvalidInputError(
-                    "cutoff: --cutoff applies to the same-day policy only", field="cutoff"
-                )
-            rule = SameDayPolicy(cutoff=_parse_cutoff(cutoff))
-    elif time_unit is TimeUnit.SAME_DAY:
-        rule = SameDayPolicy(cutoff=dt.time(15) if cutoff is None else _parse_cutoff(cutoff))
-    else:
-        if cutoff is not None:
-            raise InvalidInputError(
-                "cutoff: --cutoff applies to --unit same-day only", field="cutoff"
-            )
-        rule = policy_for(ProcessingTime(amount=0, unit=time_unit))
+    # the library resolves unit, policy and cut-off (parse_processing_time, compute_due)
+    processing_time = parse_processing_time(amount, unit, policy=policy, cutoff=cutoff)
     # The calendar does not warn: the deadline's own flag says whether it is provisional.
-    calendar = _calendar(office_hours)
-    deadline = rule.due(calendar, when, amount, time_unit)
-    provisional = deadline.provisional
-    explanation: dict[str, Any] | None = None
-    if explain or json_:
-        steps = deadline.steps
-        explanation = {
-            "vi": deadline.explain("vi"),
-            "en": deadline.explain("en"),
-            "steps": [s.to_dict() for s in steps],
-        }
+    deadline = compute_due(when, processing_time, calendar=_calendar(office_hours), policy=policy)
     if json_:
-        out = deadline.to_dict()
-        out["due"] = format_instant(deadline.due)
-        out["received"] = format_instant(deadline.received)
-        out["explanation"] = explanation
+        out: dict[str, Any] = {
+            "due": format_instant(deadline.due_at),
+            "received": format_instant(deadline.received_at),
+            "amount": deadline.amount,
+            "unit": deadline.unit.value,
+            "policy": deadline.policy.name,
+            "provisional": deadline.provisional,
+            "explanation": deadline.explanation.to_dict(),
+        }
         print_envelope(out)
         return
-    local = deadline.due.astimezone(VN_TZ)
     console.print(
-        f"due: {format_instant(local)}  ({local:%H:%M} {format_day(local.date(), 'vi')})",
+        f"due: {format_instant(deadline.due_at)}  ({formatter('vi').instant(deadline.due_at)})",
         markup=False,
     )
-    if isinstance(rule, SameDayPolicy):
-        period = "same day" + (f", cut-off {rule.cutoff:%H:%M}" if rule.cutoff else "")
-    else:
-        words = deadline.unit.value.replace("_", " ")
-        period = f"{deadline.amount} {words.removesuffix('s') if deadline.amount == 1 else words}"
-    console.print(f"policy: {deadline.policy}; {period}", markup=False)
-    if provisional:
+    period = formatter("en").processing_time(deadline.processing_time)
+    console.print(f"policy: {deadline.policy.name}; {period}", markup=False)
+    if deadline.provisional:
         console.print(
             "warning: depends on a year without an official civil-service notice (provisional)",
             markup=False,
         )
-    if explain and explanation is not None:
+    if explain:
         console.print("", markup=False)
-        console.print(explanation["vi"], markup=False, soft_wrap=True)
+        console.print(deadline.explain("vi"), markup=False, soft_wrap=True)
         console.print("", markup=False)
-        console.print(explanation["en"], markup=False, soft_wrap=True)
+        console.print(deadline.explain("en"), markup=False, soft_wrap=True)
 
 
 @handle_errors

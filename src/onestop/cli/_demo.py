@@ -52,7 +52,7 @@ def run_demo(*, workdir: Path, procedure_seed: int = 3) -> dict[str, Any]:
         ``clock``, ``portal``, ``outbox`` and ``signature``.
     """
     from onestop.connectors import AdapterAuth, Outbox, OutboxWorker, PortalClient, RetryPolicy
-    from onestop.deadlines import RESTART, civil_service_calendar, clock_for, due_for_procedure
+    from onestop.deadlines import RESTART, DossierClock, civil_service_calendar, compute_due
     from onestop.models import (
         AgencyCode,
         Channel,
@@ -70,7 +70,9 @@ def run_demo(*, workdir: Path, procedure_seed: int = 3) -> dict[str, Any]:
     # 1. Receipt on the Friday before the Tết 2026 break (14-22 Feb 2026).
     received = _at("2026-02-13", "10:00")
     code = DossierCodeGenerator(InMemorySequenceStore()).next(agency, received.date())
-    deadline = due_for_procedure(procedure, Channel.DIRECT, received, calendar=calendar)
+    deadline = compute_due(
+        received, procedure.processing_time_for(Channel.DIRECT), calendar=calendar
+    )
     dossier = Dossier.submit(
         code=code,
         procedure=procedure,
@@ -78,7 +80,7 @@ def run_demo(*, workdir: Path, procedure_seed: int = 3) -> dict[str, Any]:
         channel=Channel.DIRECT,
         at=received,
         by=OFFICER,
-        due_at=deadline.due,
+        due_at=deadline.due_at,
     )
 
     outbox = Outbox(workdir / "outbox.sqlite", synchronous="NORMAL")
@@ -109,7 +111,9 @@ def run_demo(*, workdir: Path, procedure_seed: int = 3) -> dict[str, Any]:
     outbox.enqueue(dossier)
     reports.append(worker.run(stop_when="empty", max_seconds=30).to_dict())
     resubmitted = _at("2026-02-26", "14:00")
-    clock = clock_for(dossier, procedure, calendar=calendar, supplement_policy=RESTART)
+    clock = DossierClock.from_dossier(
+        dossier, procedure=procedure, calendar=calendar, supplement_policy=RESTART
+    )
     clock = clock.with_resubmission(resubmitted)
     dossier = dossier.receive_supplement(at=resubmitted, by=OFFICER, due_at=clock.due_at)
     outbox.enqueue(dossier)
@@ -123,7 +127,9 @@ def run_demo(*, workdir: Path, procedure_seed: int = 3) -> dict[str, Any]:
     client.close()
     stats = outbox.stats()
     outbox.close()
-    final_clock = clock_for(dossier, procedure, calendar=calendar, supplement_policy=RESTART)
+    final_clock = DossierClock.from_dossier(
+        dossier, procedure=procedure, calendar=calendar, supplement_policy=RESTART
+    )
 
     result: dict[str, Any] = {
         "dossier": {
@@ -136,8 +142,8 @@ def run_demo(*, workdir: Path, procedure_seed: int = 3) -> dict[str, Any]:
         },
         "applicant": _applicant_summary(applicant),
         "deadline": {
-            "due": format_instant(deadline.due),
-            "policy": deadline.policy,
+            "due": format_instant(deadline.due_at),
+            "policy": deadline.policy.name,
             "explanation_vi": deadline.explain("vi"),
             "explanation_en": deadline.explain("en"),
         },
@@ -162,7 +168,7 @@ def run_demo(*, workdir: Path, procedure_seed: int = 3) -> dict[str, Any]:
             "faults_injected": dict(portal.faults_injected),
         },
         "outbox": {"worker_runs": reports, "stats": stats.to_dict()},
-        "signature": _sign_receipt(str(dossier.code), received, deadline.due),
+        "signature": _sign_receipt(str(dossier.code), received, deadline.due_at),
     }
     return result
 

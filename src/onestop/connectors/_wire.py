@@ -17,15 +17,14 @@ from __future__ import annotations
 import datetime as dt
 from enum import IntEnum
 from typing import Any, Self
-from zoneinfo import ZoneInfo
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from onestop.errors import InvalidInputError
 from onestop.models._base import describe_validation_error
+from onestop.tz import VN_TZ, to_vn
 
 __all__ = [
-    "VN_TZ",
     "ConnectedDatabase",
     "DictionaryEntry",
     "DossierRecord",
@@ -44,9 +43,6 @@ __all__ = [
     "format_portal_datetime",
     "parse_portal_datetime",
 ]
-
-#: Vietnam's time zone; the portal's date strings are local times in it.
-VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 _PORTAL_FORMAT = "%Y%m%d%H%M%S"
 
@@ -67,18 +63,8 @@ def format_portal_datetime(value: dt.datetime | None) -> str:
     """
     if value is None:
         return ""
-    if not isinstance(value, dt.datetime):
-        raise InvalidInputError(
-            f"datetime: expected a timezone-aware datetime.datetime, got {type(value).__name__}",
-            field="datetime",
-        )
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise InvalidInputError(
-            "datetime: a naive datetime cannot be sent to the portal; "
-            "expected a timezone-aware datetime (e.g. tzinfo=ZoneInfo('Asia/Ho_Chi_Minh'))",
-            field="datetime",
-        )
-    return value.astimezone(VN_TZ).strftime(_PORTAL_FORMAT)
+    # a naive datetime is refused: its time zone would be a guess (the portal reads local time)
+    return to_vn(value, field="datetime").strftime(_PORTAL_FORMAT)
 
 
 def parse_portal_datetime(value: str | None, *, field: str = "datetime") -> dt.datetime | None:

@@ -1,13 +1,18 @@
 """Calendars and deadlines.
 
 The Vietnamese lunar calendar (UTC+7), public holidays and the official civil-service
-schedules, office hours, and the deadline engine.
+schedules, office hours, the deadline engine (:func:`compute_due`), the dossier clock
+(:class:`DossierClock`) and the explanations of both (:mod:`onestop.deadlines.explain`). The
+NumPy twins of the calendar and the engine are in :mod:`onestop.deadlines.bulk` (``numpy``
+extra).
 """
 
 from __future__ import annotations
 
 from onestop.deadlines._ics import to_ics
-from onestop.deadlines._types import Holiday, HolidayKind
+from onestop.deadlines._index import CalendarIndex
+from onestop.deadlines._statutes import CIVIL_SERVICE_REST_DAYS
+from onestop.deadlines._types import Holiday, HolidayKind, RestDayRule, WeeklyRest, WorkingTime
 from onestop.deadlines.calendar import (
     DayInfo,
     DayKind,
@@ -15,24 +20,27 @@ from onestop.deadlines.calendar import (
     StaticHolidaySource,
     WorkCalendar,
     civil_service_calendar,
+    default_calendar,
 )
 from onestop.deadlines.clock import (
-    PAUSE,
-    RESTART,
-    SUPPLEMENT_POLICIES,
     ClockFlag,
-    ClockStep,
     DossierClock,
     ExtensionSpan,
     FlagCode,
     LienThongSpan,
-    PauseDuringSupplement,
-    RestartOnResubmission,
     StepDeadline,
-    SupplementPolicy,
-    clock_for,
-    due_for_procedure,
-    supplement_policy_by_name,
+)
+from onestop.deadlines.deadline import Deadline
+from onestop.deadlines.explain import (
+    RULES_61_2018,
+    Citation,
+    Explanation,
+    ExplanationStep,
+    Rule,
+    RuleSet,
+    StepKind,
+    Topic,
+    rules_for,
 )
 from onestop.deadlines.holidays import (
     HolidaySchedule,
@@ -58,16 +66,24 @@ from onestop.deadlines.policies import (
     POLICIES,
     CalendarDaysPolicy,
     CountingPolicy,
-    Deadline,
-    ExplanationStep,
     MonthsPolicy,
     SameDayPolicy,
-    StepKind,
     WorkingDaysPolicy,
     WorkingHoursPolicy,
     compute_due,
+    parse_processing_time,
     policy_by_name,
     policy_for,
+    resolve_policy,
+)
+from onestop.deadlines.supplements import (
+    PAUSE,
+    RESTART,
+    SUPPLEMENT_POLICIES,
+    PauseDuringSupplement,
+    RestartOnResubmission,
+    SupplementPolicy,
+    supplement_policy_by_name,
 )
 from onestop.deadlines.timeliness import (
     EndInstant,
@@ -80,13 +96,16 @@ from onestop.deadlines.timeliness import (
 )
 
 __all__ = [
+    "CIVIL_SERVICE_REST_DAYS",
     "PAUSE",
     "POLICIES",
     "RESTART",
+    "RULES_61_2018",
     "SUPPLEMENT_POLICIES",
     "CalendarDaysPolicy",
+    "CalendarIndex",
+    "Citation",
     "ClockFlag",
-    "ClockStep",
     "CountingPolicy",
     "DayInfo",
     "DayKind",
@@ -94,6 +113,7 @@ __all__ = [
     "DossierClock",
     "EndInstant",
     "EndKind",
+    "Explanation",
     "ExplanationStep",
     "ExtensionSpan",
     "FlagCode",
@@ -110,7 +130,10 @@ __all__ = [
     "OfficeHours",
     "OfficeHoursSchedule",
     "PauseDuringSupplement",
+    "RestDayRule",
     "RestartOnResubmission",
+    "Rule",
+    "RuleSet",
     "SameDayPolicy",
     "Session",
     "StaticHolidaySource",
@@ -119,15 +142,17 @@ __all__ = [
     "SupplementPolicy",
     "SupplementSpan",
     "Timeliness",
+    "Topic",
+    "WeeklyRest",
     "WorkCalendar",
     "WorkingDaysPolicy",
     "WorkingHoursPolicy",
+    "WorkingTime",
     "civil_service_calendar",
     "classify",
     "classify_766",
-    "clock_for",
     "compute_due",
-    "due_for_procedure",
+    "default_calendar",
     "end_instant_766",
     "from_lunar",
     "hung_kings_day",
@@ -137,8 +162,11 @@ __all__ = [
     "month_starts",
     "official_schedule",
     "parse_notice",
+    "parse_processing_time",
     "policy_by_name",
     "policy_for",
+    "resolve_policy",
+    "rules_for",
     "supplement_policy_by_name",
     "to_ics",
     "to_lunar",

@@ -15,8 +15,9 @@ import warnings
 from typing import TYPE_CHECKING
 
 from onestop.deadlines._types import Holiday, HolidayKind
-from onestop.deadlines.holidays import HolidaySchedule, _warn_provisional
+from onestop.deadlines.holidays import HolidaySchedule, warn_provisional_year
 from onestop.errors import InvalidInputError, ProvisionalCalendarWarning
+from onestop.tz import require_aware
 
 if TYPE_CHECKING:
     from onestop.deadlines.calendar import HolidaySource
@@ -69,16 +70,8 @@ _DOMAIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?")
 
 
 def _stamp(value: object) -> str:
-    if not isinstance(value, dt.datetime):
-        raise InvalidInputError(
-            f"dtstamp: expected a timezone-aware datetime, got {type(value).__name__}",
-            field="dtstamp",
-        )
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise InvalidInputError(
-            "dtstamp: expected a timezone-aware datetime (it is written in UTC)", field="dtstamp"
-        )
-    return value.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    # written in UTC, so it must be an instant (aware), never a guessed local time
+    return require_aware(value, field="dtstamp").astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
 def _event(holiday: Holiday, stamp: str, domain: str) -> list[str]:
@@ -119,7 +112,7 @@ def _entries(schedule: object, year: object, *, warn: bool) -> tuple[bool, list[
     if isinstance(schedule, HolidaySchedule):
         provisional = schedule.is_provisional(year)
         if warn and provisional:
-            _warn_provisional(year)
+            warn_provisional_year(year)
         return provisional, schedule.holidays(year, warn=False)
     is_provisional = getattr(schedule, "is_provisional", None)
     holidays = getattr(schedule, "holidays", None)
@@ -142,7 +135,7 @@ def _entries(schedule: object, year: object, *, warn: bool) -> tuple[bool, list[
                 field="schedule",
             )
     if warn and provisional:
-        _warn_provisional(year)
+        warn_provisional_year(year)
     return provisional, entries
 
 

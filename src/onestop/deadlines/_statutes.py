@@ -41,9 +41,10 @@ from collections.abc import Callable, Iterable
 
 import attrs
 
-from onestop.deadlines._types import Holiday, HolidayKind
+from onestop.deadlines._types import Holiday, HolidayKind, RestDayRule, WeeklyRest
 
 __all__ = [
+    "CIVIL_SERVICE_REST_DAYS",
     "CULTURE_DAY_EFFECTIVE",
     "FIRST_YEAR",
     "HOLIDAY_NAMES",
@@ -59,7 +60,6 @@ __all__ = [
     "national_day_second_day",
     "statutory_entries",
     "tet_days_off",
-    "weekly_rest_weekdays",
 ]
 
 #: First year onestop covers: the 1994 Labor Code took effect on 1 January 1995.
@@ -75,6 +75,18 @@ LABOR_CODE_2019_FROM = dt.date(2021, 1, 1)
 TWO_DAY_WEEKEND_FROM = dt.date(1999, 10, 2)
 #: NQ 28/2026/QH16 Art. 2 as reported: 24/11 is a paid day off from 1 July 2026 [S].
 CULTURE_DAY_EFFECTIVE = dt.date(2026, 7, 1)
+
+#: The weekly rest days of the civil service, by era: the one source that the holiday schedule
+#: (compensatory days, make-up days, the placement of Tết) and every civil-service
+#: :class:`~onestop.deadlines.WorkCalendar` read. Sunday only while state agencies worked a
+#: six-day week (the weekly rest day of BLLĐ 1994 Art. 72); Saturday and Sunday from 2 October
+#: 1999, the 40-hour week of QĐ 188/1999/QĐ-TTg Art. 1.
+CIVIL_SERVICE_REST_DAYS = WeeklyRest(
+    (
+        RestDayRule(dt.date(FIRST_YEAR, 1, 1), frozenset({6}), "BLLĐ 1994 Điều 72"),
+        RestDayRule(TWO_DAY_WEEKEND_FROM, frozenset({5, 6}), "QĐ 188/1999/QĐ-TTg Điều 1"),
+    )
+)
 
 #: Holiday key -> (Vietnamese name, English name).
 HOLIDAY_NAMES: dict[str, tuple[str, str]] = {
@@ -186,16 +198,8 @@ def entry_names(key: str, kind: HolidayKind, *, other: dt.date | None = None) ->
     return vi, en
 
 
-def weekly_rest_weekdays(day: dt.date) -> tuple[int, ...]:
-    """The civil-service weekly rest days in force on ``day``, as ``date.weekday()`` numbers.
-
-    Saturday and Sunday from 2 October 1999 (QĐ 188/1999/QĐ-TTg Art. 1), Sunday only before.
-    """
-    return (5, 6) if day >= TWO_DAY_WEEKEND_FROM else (6,)
-
-
 def _is_rest(day: dt.date) -> bool:
-    return day.weekday() in weekly_rest_weekdays(day)
+    return CIVIL_SERVICE_REST_DAYS.is_rest_day(day)
 
 
 #: Weekday of mùng 1 Tết -> working days off placed before it (usual pattern of 2016–2026;

@@ -1,9 +1,13 @@
 """The vectorized (NumPy) path: due dates, working-day counts and timeliness for arrays.
 
 Needs the ``numpy`` extra (``pip install 'onestop-vn[numpy]'``); :mod:`onestop.deadlines` never
-imports this module by itself. Every function reads the same cumulative index as the scalar
-methods of :class:`~onestop.deadlines.calendar.WorkCalendar` (``numpy.frombuffer`` over the
-index's arrays, no copy), so both paths give identical answers; the test-suite checks it.
+imports this module by itself. Every kernel here reads the calendar's precomputed index (the
+:class:`~onestop.deadlines.CalendarIndex` of :meth:`WorkCalendar.index
+<onestop.deadlines.WorkCalendar.index>`, ``numpy.frombuffer`` over its arrays, no copy) — the
+same numbers the scalar methods of :class:`~onestop.deadlines.WorkCalendar` read — so both paths
+give identical answers; the test-suite checks it. The functions take the same arguments in the
+same order as their scalar twins (:func:`due_dates` as :func:`~onestop.deadlines.compute_due`),
+with ``calendar=None`` meaning the shared civil-service calendar.
 
 NumPy datetimes carry no time zone: every ``datetime64`` given to or returned by this module
 is a **Vietnam local wall-clock time** (Asia/Ho_Chi_Minh, UTC+7, no DST). Convert UTC
@@ -22,11 +26,11 @@ no missing value to return and refuse ``NaT`` with :class:`~onestop.errors.Inval
 
 Example:
     >>> import numpy as np
-    >>> from onestop.deadlines import civil_service_calendar
-    >>> from onestop.deadlines.bulk import add_working_days
-    >>> cal = civil_service_calendar()
-    >>> add_working_days(cal, np.array(["2026-02-13", "2026-01-09"], "datetime64[D]"), 5)
+    >>> from onestop.deadlines.bulk import add_working_days, due_dates
+    >>> add_working_days(np.array(["2026-02-13", "2026-01-09"], "datetime64[D]"), 5)
     array(['2026-02-27', '2026-01-15'], dtype='datetime64[D]')
+    >>> due_dates(np.array(["2026-02-13T10:00"], "datetime64[m]"), [5])
+    array(['2026-02-27T17:00:00.000000'], dtype='datetime64[us]')
 """
 
 from __future__ import annotations
@@ -38,24 +42,24 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
-from onestop.deadlines._index import MAKE_UP, WORKING, CalendarIndex
+from onestop.deadlines._index import MAKE_UP, US_PER_DAY, US_PER_MINUTE, WORKING, CalendarIndex
 from onestop.deadlines.hours import OfficeHours
 from onestop.deadlines.policies import (
-    _DEFAULT_BY_UNIT,
-    POLICIES,
     CalendarDaysPolicy,
     CountingPolicy,
     MonthsPolicy,
     SameDayPolicy,
     WorkingDaysPolicy,
     WorkingHoursPolicy,
-    _check_calendar,
-    _unit,
-    policy_by_name,
+    check_calendar,
+    parse_unit,
+    policy_for,
+    resolve_policy,
 )
-from onestop.deadlines.timeliness import VN_TZ, Timeliness
+from onestop.deadlines.timeliness import Timeliness
 from onestop.errors import CalendarDataMissingError, DeadlineError, InvalidInputError
-from onestop.models import TimeUnit
+from onestop.models import ProcessingTime, TimeUnit
+from onestop.tz import to_vn
 
 if TYPE_CHECKING:
     from onestop.deadlines.calendar import WorkCalendar
@@ -85,10 +89,10 @@ IntArray = npt.NDArray[np.int64]
 #: Codes returned by :func:`classify` for a judged row, indexes into :data:`TIMELINESS`.
 EARLY, ON_TIME, LATE, IN_PROGRESS_ON_TIME, IN_PROGRESS_OVERDUE = 0, 1, 2, 3, 4
 #: :func:`classify`'s code for a row that cannot be judged: its due instant is missing
-#: (``NaT``, e.g. the receipt time was missing), or its receipt when ``received=`` is given.
+#: (``NaT``, e.g. the receipt time was missing), or its receipt when ``received_at=`` is given.
 MISSING = 5
 #: :func:`classify`'s code for a row that finished before it was received (or, unfinished, is
-#: judged at an ``at`` before its receipt), when ``received=`` is given. The scalar
+#: judged at an ``at`` before its receipt), when ``received_at=`` is given. The scalar
 #: :class:`~onestop.deadlines.clock.DossierClock` refuses such a dossier with
 #: :class:`~onestop.errors.InvalidInputError`; the bulk path marks the row instead, so that one
 #: bad row of an export does not stop the batch. Find them with ``codes == BEFORE_RECEIPT``.
@@ -109,8 +113,8 @@ TIMELINESS: tuple[Timeliness, ...] = (
 CODE_NAMES: tuple[str, ...] = (*(t.value for t in TIMELINESS), "missing", "before_receipt")
 
 _EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
-_US_PER_MINUTE = 60_000_000
-_US_PER_DAY = 86_400_000_000
+_US_PER_MINUTE = US_PER_MINUTE
+_US_PER_DAY = US_PER_DAY
 
 
 # ---------------------------------------------------------------------- inputs
@@ -146,15 +150,9 @@ def _local_one(value: object, field: str) -> np.datetime64:
                 field=field,
             ) from None
     if isinstance(value, dt.datetime):
-        if value.tzinfo is not None and value.utcoffset() is not None:
-            try:
-                value = value.astimezone(VN_TZ)
-            except OverflowError:
-                raise CalendarDataMissingError(
-                    f"{field}: a date-time is outside the calendar data once converted to "
-                    "Vietnam time",
-                    field=field,
-                ) from None
+        if value.tzinfo is not None:
+            # aware (or a tzinfo without an offset: refused, never read as local time)
+            value = to_vn(value, field=field)
         return np.datetime64(value.replace(tzinfo=None), "us")
     if isinstance(value, dt.date):
         day: np.datetime64 = np.datetime64(value, "D").astype("datetime64[us]")
@@ -292,9 +290,20 @@ def _to_instants(ordinals: IntArray, tod_us: IntArray) -> DateArray:
 
 
 class _View:
-    """NumPy views over one :class:`CalendarIndex` (no copies)."""
+    """NumPy views over one :class:`CalendarIndex` (no copies but the µs positions)."""
 
-    __slots__ = ("base", "cum_days", "cum_us", "day_minutes", "idx", "status", "workdays")
+    __slots__ = (
+        "base",
+        "closing_us",
+        "cum_days",
+        "cum_us",
+        "day_minutes",
+        "hours",
+        "hours_of_day",
+        "idx",
+        "status",
+        "workdays",
+    )
 
     def __init__(self, idx: CalendarIndex) -> None:
         self.idx = idx
@@ -304,12 +313,24 @@ class _View:
         self.workdays = np.frombuffer(idx.workdays, dtype=np.int64)
         self.day_minutes = np.frombuffer(idx.day_minutes, dtype=np.int64)
         self.cum_us = np.frombuffer(idx.cum_minutes, dtype=np.int64) * _US_PER_MINUTE
+        self.hours = idx.hours
+        self.hours_of_day = np.frombuffer(idx.hours_of_day, dtype=np.uint8)
+        self.closing_us = np.array(
+            [(h.closing.hour * 60 + h.closing.minute) * _US_PER_MINUTE for h in idx.hours],
+            np.int64,
+        )
+
+    def which_hours(self, o: IntArray) -> IntArray:
+        """Per ordinal, the position of its office hours in :attr:`hours`."""
+        if len(self.hours) == 1:
+            return np.zeros(o.shape, dtype=np.int64)
+        which: IntArray = self.hours_of_day[o - self.base].astype(np.int64)
+        return which
 
 
 def _view(calendar: WorkCalendar, lo: int, hi: int) -> _View:
-    """A view of an index covering ordinals ``lo .. hi``."""
-    first, last = dt.date.fromordinal(int(lo)).year, dt.date.fromordinal(int(hi)).year
-    return _View(calendar._index(first, last))
+    """A view of the calendar's index covering ordinals ``lo .. hi``."""
+    return _View(calendar.index(dt.date.fromordinal(int(lo)), dt.date.fromordinal(int(hi))))
 
 
 def _bounds(*arrays: IntArray) -> tuple[int, int]:
@@ -321,35 +342,37 @@ def _bounds(*arrays: IntArray) -> tuple[int, int]:
 
 
 def _grow(calendar: WorkCalendar, view: _View, *, forward: bool) -> _View:
-    return _View(calendar._grow(view.idx, forward=forward))
+    return _View(calendar.grow_index(view.idx, forward=forward))
 
 
 def _warn(calendar: WorkCalendar, *ordinals: IntArray) -> None:
+    """Warn once when the rows looked at a year without an official notice."""
     if not calendar.warn_provisional:
         return
-    prov = calendar._provisional_years()
-    if not prov:
-        return
-    years: set[int] = set()
-    for arr in ordinals:
-        if arr.size:
-            lo = dt.date.fromordinal(int(arr.min())).year
-            hi = dt.date.fromordinal(int(arr.max())).year
-            years.update(y for y in range(lo, hi + 1) if y in prov)
-    if years:
-        calendar._warn_if_provisional(*(dt.date(y, 1, 1) for y in sorted(years)))
+    present = [a for a in ordinals if a.size]
+    if present:
+        lo, hi = _bounds(*present)
+        calendar.warn_if_provisional(dt.date.fromordinal(lo), dt.date.fromordinal(hi))
 
 
 # ---------------------------------------------------------------------- days
 
 
-def is_working_day(calendar: WorkCalendar, days: Any) -> npt.NDArray[np.bool_]:
-    """Whether each date is a working day (vectorized :meth:`WorkCalendar.is_working_day`)."""
-    _check_calendar(calendar)
+def is_working_day(days: Any, *, calendar: WorkCalendar | None = None) -> npt.NDArray[np.bool_]:
+    """Whether each date is a working day (vectorized :meth:`WorkCalendar.is_working_day`).
+
+    Args:
+        days: local dates.
+        calendar: the working calendar; ``None`` is the civil-service calendar.
+    """
+    calendar = check_calendar(calendar)
     o = _days(days, "days")
     if not o.size:
         return np.zeros(o.shape, dtype=bool)
-    view = _view(calendar, *_bounds(o))
+    return _is_working(_view(calendar, *_bounds(o)), o)
+
+
+def _is_working(view: _View, o: IntArray) -> npt.NDArray[np.bool_]:
     code = view.status[o - view.base]
     result: npt.NDArray[np.bool_] = (code == WORKING) | (code == MAKE_UP)
     return result
@@ -374,22 +397,22 @@ def _add_ordinals(calendar: WorkCalendar, o: IntArray, n: IntArray) -> IntArray:
     return result
 
 
-def add_working_days(calendar: WorkCalendar, days: Any, n: Any) -> DateArray:
+def add_working_days(days: Any, n: Any, *, calendar: WorkCalendar | None = None) -> DateArray:
     """The ``n``-th working day strictly after each date (vectorized).
 
     Same rules as :meth:`WorkCalendar.add_working_days`: the start day is not counted,
     ``n == 0`` returns the date unchanged, negative ``n`` counts backwards.
 
     Args:
-        calendar: the working calendar.
         days: local dates (``datetime64[D]`` array or anything NumPy converts to one);
             ``NaT`` rows give ``NaT``.
         n: an integer or an integer array broadcastable with ``days``.
+        calendar: the working calendar; ``None`` is the civil-service calendar.
 
     Returns:
         A ``datetime64[D]`` array of the broadcast shape.
     """
-    _check_calendar(calendar)
+    calendar = check_calendar(calendar)
     o, missing = _days_or_missing(days, "days")
     o, missing, amounts = _broadcast("n", o, missing, _ints(n, "n"))
     if missing.size and missing.all():
@@ -400,18 +423,25 @@ def add_working_days(calendar: WorkCalendar, days: Any, n: Any) -> DateArray:
 
 
 def working_days_between(
-    calendar: WorkCalendar,
     start: Any,
     end: Any,
     *,
+    calendar: WorkCalendar | None = None,
     include_start: bool = False,
     include_end: bool = True,
 ) -> IntArray:
     """Working days between paired dates (vectorized :meth:`WorkCalendar.working_days_between`).
 
     ``(start, end]`` by default; negative where ``end < start`` (antisymmetric).
+
+    Args:
+        start: local dates.
+        end: local dates, broadcast with ``start``.
+        calendar: the working calendar; ``None`` is the civil-service calendar.
+        include_start: count ``start`` when it is a working day.
+        include_end: count ``end`` when it is a working day.
     """
-    _check_calendar(calendar)
+    calendar = check_calendar(calendar)
     a, b = _broadcast("end", _days(start, "start"), _days(end, "end"))
     if not a.size:
         return np.zeros(a.shape, dtype=np.int64)
@@ -428,41 +458,27 @@ def working_days_between(
 # ---------------------------------------------------------------------- office hours
 
 
-def _hours_for(calendar: WorkCalendar, o: IntArray) -> tuple[list[OfficeHours], IntArray]:
-    """The distinct office hours and, per ordinal, the position of its hours in that list."""
-    sched = calendar.office_hours
-    hours = list(sched.distinct())
-    if len(hours) == 1:
-        return hours, np.zeros(o.shape, dtype=np.int64)
-    starts = np.array([d.toordinal() for d, _ in sched.entries], dtype=np.int64)
-    entry = np.maximum(np.searchsorted(starts, o, side="right") - 1, 0)
-    which = np.array([hours.index(h) for _, h in sched.entries], dtype=np.int64)
-    return hours, which[entry]
-
-
-def _closing_us(calendar: WorkCalendar, o: IntArray) -> IntArray:
-    hours, which = _hours_for(calendar, o)
-    closing = np.array(
-        [(h.closing.hour * 60 + h.closing.minute) * _US_PER_MINUTE for h in hours], np.int64
-    )
-    result: IntArray = closing[which]
+def _closing_us(view: _View, o: IntArray) -> IntArray:
+    """Per ordinal, the closing time of its office hours (µs after midnight)."""
+    result: IntArray = view.closing_us[view.which_hours(o)]
     return result
 
 
 def _by_hours(
-    calendar: WorkCalendar,
+    view: _View,
     o: IntArray,
     values: IntArray,
     fn: Callable[[OfficeHours, IntArray], IntArray],
 ) -> IntArray:
     """Apply ``fn(hours, values)`` per group of rows sharing the same office hours."""
-    hours, which = _hours_for(calendar, o)
-    if len(hours) == 1:
-        return fn(hours[0], values)
+    if len(view.hours) == 1:
+        return fn(view.hours[0], values)
+    which = view.which_hours(o)
     out = np.zeros(o.shape, dtype=np.int64)
-    for k, h in enumerate(hours):
+    for k, h in enumerate(view.hours):
         mask = which == k
-        out[mask] = fn(h, values[mask])
+        if mask.any():
+            out[mask] = fn(h, values[mask])
     return out
 
 
@@ -494,27 +510,26 @@ def _time_in(hours: OfficeHours, worked: IntArray) -> IntArray:
     return result
 
 
-def _worked_before(calendar: WorkCalendar, o: IntArray, tod: IntArray) -> IntArray:
-    return _by_hours(calendar, o, tod, _worked_in)
+def _worked_before(view: _View, o: IntArray, tod: IntArray) -> IntArray:
+    return _by_hours(view, o, tod, _worked_in)
 
 
-def _time_at(calendar: WorkCalendar, o: IntArray, worked: IntArray) -> IntArray:
+def _time_at(view: _View, o: IntArray, worked: IntArray) -> IntArray:
     """Local time of day (µs) at which ``worked`` µs of day ``o`` have been worked."""
-    return _by_hours(calendar, o, worked, _time_in)
+    return _by_hours(view, o, worked, _time_in)
 
 
-def _positions(calendar: WorkCalendar, view: _View, o: IntArray, tod: IntArray) -> IntArray:
+def _positions(view: _View, o: IntArray, tod: IntArray) -> IntArray:
     i = o - view.base
     pos = view.cum_us[i]
     working = view.day_minutes[i] > 0
     if working.any():
-        pos = pos + np.where(working, _worked_before(calendar, o, tod), 0)
+        pos = pos + np.where(working, _worked_before(view, o, tod), 0)
     result: IntArray = pos
     return result
 
 
 def _instant_at(
-    calendar: WorkCalendar,
     view: _View,
     pos: IntArray,
     guess: IntArray | None = None,
@@ -539,38 +554,49 @@ def _instant_at(
     if j is None:  # no guess, or uneven day lengths: binary search
         j = np.searchsorted(view.cum_us, pos, side="left") - 1
     o = view.base + j
-    return o, _time_at(calendar, o, pos - view.cum_us[j])
+    return o, _time_at(view, o, pos - view.cum_us[j])
 
 
-def working_position(calendar: WorkCalendar, instants: Any) -> IntArray:
+def working_position(instants: Any, *, calendar: WorkCalendar | None = None) -> IntArray:
     """Working time (µs) from the start of the calendar's first covered year to each instant.
 
     Differences of positions are working time; see :func:`remaining_working_time`.
+
+    Args:
+        instants: local wall-clock instants.
+        calendar: the working calendar; ``None`` is the civil-service calendar.
     """
-    _check_calendar(calendar)
+    calendar = check_calendar(calendar)
     o, tod = _instants(instants, "instants")
     if not o.size:
         return np.zeros(o.shape, dtype=np.int64)
-    lo, hi = _bounds(o)
-    view = _View(calendar._index(calendar.first_year, dt.date.fromordinal(hi).year))
-    del lo
-    return _positions(calendar, view, o, tod)
+    _, hi = _bounds(o)
+    first = dt.date(calendar.first_year, 1, 1)
+    view = _View(calendar.index(first, dt.date.fromordinal(hi)))
+    return _positions(view, o, tod)
 
 
-def remaining_working_time(calendar: WorkCalendar, at: Any, due: Any) -> npt.NDArray[Any]:
-    """Office time from each ``at`` to each ``due`` (negative once overdue).
+def remaining_working_time(
+    at: Any, due_at: Any, *, calendar: WorkCalendar | None = None
+) -> npt.NDArray[Any]:
+    """Office time from each ``at`` to each ``due_at`` (negative once overdue).
 
     Vectorized :meth:`WorkCalendar.working_time_between`. Both are local wall-clock
     ``datetime64`` arrays (broadcast together); a row where either is ``NaT`` gives ``NaT``.
 
+    Args:
+        at: local wall-clock instants.
+        due_at: local wall-clock due instants.
+        calendar: the working calendar; ``None`` is the civil-service calendar.
+
     Returns:
-        A ``timedelta64[us]`` array.
+        A ``timedelta64[us]`` array (office time, in microseconds).
     """
-    _check_calendar(calendar)
+    calendar = check_calendar(calendar)
     ao, at_tod, at_missing = _instants_or_missing(at, "at")
-    do, due_tod, due_missing = _instants_or_missing(due, "due")
+    do, due_tod, due_missing = _instants_or_missing(due_at, "due_at")
     ao, at_tod, do, due_tod, at_missing, due_missing = _broadcast(
-        "due", ao, at_tod, do, due_tod, at_missing, due_missing
+        "due_at", ao, at_tod, do, due_tod, at_missing, due_missing
     )
     missing = at_missing | due_missing
     if not ao.size:
@@ -579,7 +605,7 @@ def remaining_working_time(calendar: WorkCalendar, at: Any, due: Any) -> npt.NDA
         return np.full(ao.shape, np.timedelta64("NaT"), dtype="timedelta64[us]")
     ao, do = _fill(ao, missing), _fill(do, missing)
     view = _view(calendar, *_bounds(ao, do))
-    diff = _positions(calendar, view, do, due_tod) - _positions(calendar, view, ao, at_tod)
+    diff = _positions(view, do, due_tod) - _positions(view, ao, at_tod)
     _warn(calendar, ao[~missing], do[~missing])
     return _with_nat(diff.astype("timedelta64[us]"), missing)
 
@@ -588,27 +614,26 @@ def remaining_working_time(calendar: WorkCalendar, at: Any, due: Any) -> npt.NDA
 
 
 def _resolve(policy: CountingPolicy | str | None, unit: TimeUnit) -> CountingPolicy:
-    if isinstance(policy, CountingPolicy):
+    """The policy counting ``unit`` (the same resolution as :func:`~onestop.deadlines.compute_due`).
+
+    Raises:
+        DeadlineError: the policy does not count in ``unit``.
+    """
+    if policy is None:
+        rule = policy_for(unit)
+    elif isinstance(policy, CountingPolicy):
         rule = policy
-    elif policy is not None:
-        rule = policy_by_name(policy)
     else:
-        rule = POLICIES[_DEFAULT_BY_UNIT[unit]]
-    if unit not in rule.units:
-        raise DeadlineError(
-            f"unit: the {rule.name} policy counts in "
-            f"{', '.join(sorted(u.value for u in rule.units))}, not {unit.value}",
-            field="unit",
-        )
+        amount = 0  # any amount of the unit: only its kind matters to the resolution
+        rule = resolve_policy(policy, ProcessingTime(amount=amount, unit=unit))
+    rule.check_unit(unit)
     return rule
 
 
 def _roll_forward(calendar: WorkCalendar, o: IntArray) -> IntArray:
     if not o.size:
         return o
-    view = _view(calendar, *_bounds(o))
-    code = view.status[o - view.base]
-    working = (code == WORKING) | (code == MAKE_UP)
+    working = _is_working(_view(calendar, *_bounds(o)), o)
     if working.all():
         return o
     nxt = _add_ordinals(calendar, o, np.ones_like(o))
@@ -630,33 +655,33 @@ def _add_months(o: IntArray, n: IntArray) -> IntArray:
 
 
 def due_dates(
-    calendar: WorkCalendar,
-    received: Any,
+    received_at: Any,
     amounts: Any,
-    unit: TimeUnit | str = TimeUnit.WORKING_DAYS,
     *,
+    unit: TimeUnit | str = TimeUnit.WORKING_DAYS,
+    calendar: WorkCalendar | None = None,
     policy: CountingPolicy | str | None = None,
 ) -> DateArray:
-    """Due instants for arrays of receipts (vectorized :meth:`CountingPolicy.due`).
+    """Due instants for arrays of receipts: the vectorized :func:`~onestop.deadlines.compute_due`.
 
     Args:
-        calendar: the working calendar.
-        received: receipt instants, local wall-clock ``datetime64`` (any unit); a missing
-            receipt (``NaT`` or ``None``) gives a missing due instant (``NaT``) for that row
-            only.
-        amounts: processing-time amounts (integers, broadcast with ``received``).
-        unit: the unit of the amounts.
+        received_at: receipt instants, local wall-clock ``datetime64`` (any unit), or aware
+            datetimes / ISO strings with an offset (read in Vietnam time); a missing receipt
+            (``NaT`` or ``None``) gives a missing due instant (``NaT``) for that row only.
+        amounts: processing-time amounts (integers, broadcast with ``received_at``).
+        unit: the unit of the amounts (a :class:`~onestop.models.TimeUnit` or its name).
+        calendar: the working calendar; ``None`` is the civil-service calendar.
         policy: a policy object or name; default the unit's default policy (as
-            :func:`~onestop.deadlines.policies.policy_for`; for ``same_day`` the default
-            cut-off 15:00).
+            :func:`~onestop.deadlines.policy_for`; for ``same_day`` the cut-off
+            :data:`~onestop.models.SAME_DAY_CUTOFF`).
 
     Returns:
         Local wall-clock due instants, ``datetime64[us]``.
     """
-    _check_calendar(calendar)
-    unit = _unit(unit)
+    calendar = check_calendar(calendar)
+    unit = parse_unit(unit)
     rule = _resolve(policy, unit)
-    o, tod, missing = _instants_or_missing(received, "received")
+    o, tod, missing = _instants_or_missing(received_at, "received_at")
     n = _ints(amounts, "amounts")
     o, tod, n, missing = _broadcast("amounts", o, tod, n, missing)
     if not o.size:
@@ -690,7 +715,7 @@ def _due_rows(
         return _due_hours(calendar, rule, o, tod, n, unit)
     if isinstance(rule, WorkingDaysPolicy):
         if rule.receipt_day_counts:
-            working = is_working_day(calendar, _to_dates(o))
+            working = _is_working(_view(calendar, *_bounds(o)), o)
             steps = np.where(working & (n > 0), n - 1, n)
         else:
             steps = n
@@ -698,8 +723,8 @@ def _due_rows(
         if (n == 0).any():
             last = np.where(n == 0, _roll_forward(calendar, o), last)
     elif isinstance(rule, SameDayPolicy):
-        working = is_working_day(calendar, _to_dates(o))
-        in_time = working & (tod < _closing_us(calendar, o))
+        view = _view(calendar, *_bounds(o))
+        in_time = _is_working(view, o) & (tod < _closing_us(view, o))
         if rule.cutoff is not None:
             c = rule.cutoff
             cut = ((c.hour * 60 + c.minute) * 60 + c.second) * 1_000_000 + c.microsecond
@@ -717,7 +742,7 @@ def _due_rows(
             field="policy",
         )
     _warn(calendar, o, last)
-    return _to_instants(last, _closing_us(calendar, last))
+    return _to_instants(last, _closing_us(_view(calendar, *_bounds(last)), last))
 
 
 def _due_hours(
@@ -728,17 +753,16 @@ def _due_hours(
     n: IntArray,
     unit: TimeUnit,
 ) -> DateArray:
+    view = _view(calendar, *_bounds(o))
     if unit is TimeUnit.WORKING_HOURS:
         minutes = n * 60
     elif rule.hours_per_day is not None:
         minutes = n * rule.hours_per_day * 60
-    else:
-        hours, which = _hours_for(calendar, o)
-        per_day = np.array([h.minutes for h in hours], np.int64)[which]
+    else:  # the office hours in force on the receipt day (WorkingHoursPolicy.minutes_per_day)
+        per_day = np.array([h.minutes for h in view.hours], np.int64)[view.which_hours(o)]
         minutes = n * per_day
-    view = _view(calendar, *_bounds(o))
     while True:
-        start = _positions(calendar, view, o, tod)
+        start = _positions(view, o, tod)
         # amount 0 means "the next working instant": reach start + 1 µs, then step back 1 µs
         target = start + np.where(minutes == 0, 1, minutes * _US_PER_MINUTE)
         if target.max() > view.cum_us[-1]:
@@ -749,7 +773,7 @@ def _due_hours(
     i = o - view.base
     mean_day = max(1, int(view.cum_us[-1]) // max(1, view.workdays.size))
     guess = view.cum_days[i] + (target - view.cum_us[i] - 1) // mean_day
-    do, dtod = _instant_at(calendar, view, target, guess)
+    do, dtod = _instant_at(view, target, guess)
     dtod = dtod - (minutes == 0)
     _warn(calendar, o, do)
     return _to_instants(do, dtod)
@@ -759,41 +783,41 @@ def _due_hours(
 
 
 def classify(
-    finished: Any, due: Any, *, at: Any = None, received: Any = None
+    finished_at: Any, due_at: Any, *, at: Any = None, received_at: Any = None
 ) -> npt.NDArray[np.int8]:
     """Early / on-time / late codes for arrays (Circular 01/2018/TT-VPCP Art. 13).
 
     Finished rows compare **local dates**: finish date before the due date → :data:`EARLY`,
-    the same date → :data:`ON_TIME`, a later date → :data:`LATE`. Rows whose ``finished`` is
+    the same date → :data:`ON_TIME`, a later date → :data:`LATE`. Rows whose ``finished_at`` is
     ``NaT`` are unfinished: :data:`IN_PROGRESS_OVERDUE` when ``at`` is strictly after the due
     instant, else :data:`IN_PROGRESS_ON_TIME` (``at`` is then required). Same rules as
     :func:`onestop.deadlines.timeliness.classify`; ``TIMELINESS[code]`` gives the enum.
 
     Rows that cannot be judged get codes outside :data:`TIMELINESS`, so that one bad row does
     not stop a batch: :data:`MISSING` when the due instant is ``NaT`` (e.g. from
-    :func:`due_dates` on a missing receipt); with ``received=``, :data:`MISSING` when the
+    :func:`due_dates` on a missing receipt); with ``received_at=``, :data:`MISSING` when the
     receipt is ``NaT`` and :data:`BEFORE_RECEIPT` when the finish (or, for an unfinished
     row, ``at``) is before the receipt, which the scalar
-    :class:`~onestop.deadlines.clock.DossierClock` refuses. Pass ``received=`` whenever the
+    :class:`~onestop.deadlines.DossierClock` refuses. Pass ``received_at=`` whenever the
     receipts are known: without it a result recorded before its receipt (a data-entry error)
     would be judged :data:`EARLY`.
 
     Args:
-        finished: local wall-clock finish instants (``NaT`` = unfinished).
-        due: local wall-clock due instants (``NaT`` = unknown: :data:`MISSING`).
+        finished_at: local wall-clock finish instants (``NaT`` = unfinished).
+        due_at: local wall-clock due instants (``NaT`` = unknown: :data:`MISSING`).
         at: the local instant(s) at which unfinished rows are judged.
-        received: the local receipt instants, to find rows finished (or judged) before their
-            receipt; optional.
+        received_at: the local receipt instants, to find rows finished (or judged) before
+            their receipt; optional.
 
     Returns:
         An ``int8`` array of codes (``CODE_NAMES[code]`` names each one).
     """
-    f = _as_local(finished, "finished").astype("datetime64[us]")
-    d = _as_local(due, "due").astype("datetime64[us]")
+    f = _as_local(finished_at, "finished_at").astype("datetime64[us]")
+    d = _as_local(due_at, "due_at").astype("datetime64[us]")
     arrays = [f, d]
-    if received is not None:
-        arrays.append(_as_local(received, "received").astype("datetime64[us]"))
-    f, d, *rest = _broadcast("due", *arrays)
+    if received_at is not None:
+        arrays.append(_as_local(received_at, "received_at").astype("datetime64[us]"))
+    f, d, *rest = _broadcast("due_at", *arrays)
     fd = f.astype("datetime64[D]")
     dd = d.astype("datetime64[D]")
     codes = np.where(fd < dd, EARLY, np.where(fd == dd, ON_TIME, LATE)).astype(np.int8)
@@ -806,7 +830,7 @@ def classify(
     if open_rows.any():
         if at is None:
             raise InvalidInputError(
-                "at: unfinished rows (finished = NaT) are judged at an instant; pass at=",
+                "at: unfinished rows (finished_at = NaT) are judged at an instant; pass at=",
                 field="at",
             )
         at_local = _as_local(at, "at").astype("datetime64[us]")

@@ -2,7 +2,9 @@
 
 A :class:`WorkCalendar` combines
 
-* the weekly rest days — Saturday and Sunday for the civil service (QĐ 188/1999/QĐ-TTg Art. 1);
+* the weekly rest days, effective-dated (:class:`~onestop.deadlines.WeeklyRest`): for the civil
+  service Sunday, then Saturday and Sunday from 2 October 1999 (QĐ 188/1999/QĐ-TTg Art. 1) —
+  the same rule the holiday schedule follows (:data:`CIVIL_SERVICE_REST_DAYS`);
 * the days off and make-up working days of a :class:`HolidaySource` (by default the official
   schedule of :mod:`onestop.deadlines.holidays`: Labor Code holidays, compensatory days, the
   yearly swaps and make-up Saturdays with their notices);
@@ -30,12 +32,13 @@ Conventions (Civil Code 2015, 91/2015/QH13, Arts. 147–148):
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import operator
 import threading
 import warnings
 from collections.abc import Iterable, Sequence
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any, Protocol, overload, runtime_checkable
-from zoneinfo import ZoneInfo
+from typing import Any, Protocol, runtime_checkable
 
 import attrs
 from dateutil.relativedelta import relativedelta
@@ -44,11 +47,13 @@ from onestop.deadlines._index import (
     DAY_OFF,
     MAKE_UP,
     REST,
+    US_PER_MINUTE,
     WORKING,
     CalendarIndex,
     build_index,
 )
-from onestop.deadlines._types import Holiday, HolidayKind
+from onestop.deadlines._statutes import CIVIL_SERVICE_REST_DAYS
+from onestop.deadlines._types import Holiday, HolidayKind, WeeklyRest, WorkingTime
 from onestop.deadlines._warn import warn_caller
 from onestop.deadlines.hours import DEFAULT_OFFICE_HOURS, OfficeHours, OfficeHoursSchedule
 from onestop.errors import (
@@ -56,32 +61,21 @@ from onestop.errors import (
     InvalidInputError,
     ProvisionalCalendarWarning,
 )
-
-if TYPE_CHECKING:
-    import numpy as np
-    import numpy.typing as npt
+from onestop.tz import VN_TZ, to_vn, vn_date
 
 __all__ = [
-    "CIVIL_SERVICE_REST_DAYS",
-    "VN_TZ",
     "DayInfo",
     "DayKind",
     "HolidaySource",
     "StaticHolidaySource",
     "WorkCalendar",
     "civil_service_calendar",
+    "days_after",
+    "default_calendar",
+    "months_after",
 ]
 
-#: Vietnam's time zone (UTC+7, no daylight saving time since 1975).
-VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
-#: Weekly rest days of the civil service, Saturday (5) and Sunday (6): QĐ 188/1999/QĐ-TTg Art. 1.
-CIVIL_SERVICE_REST_DAYS: frozenset[int] = frozenset({5, 6})
-
-#: Legal basis of the weekly rest days, cited by explanations.
-REST_DAY_BASIS = "QĐ 188/1999/QĐ-TTg Điều 1"
-
-_US_PER_MINUTE = 60_000_000
 _WINDOW = 10  # years per index block
 
 
@@ -208,7 +202,7 @@ class DayKind(StrEnum):
     WORKING = "working"
     """An ordinary working day."""
     REST = "rest"
-    """A weekly rest day (Saturday or Sunday, QĐ 188/1999/QĐ-TTg)."""
+    """A weekly rest day (Saturday and Sunday since QĐ 188/1999/QĐ-TTg; Sunday before)."""
     DAY_OFF = "day_off"
     """A holiday, compensatory or swapped day off, or another official closure."""
     MAKE_UP = "make_up"
@@ -236,11 +230,14 @@ class DayInfo:
         date: the local date.
         kind: working, weekly rest, day off or make-up working day.
         holiday: the calendar entry that decided the status (``None`` for ordinary days).
+        rest_basis: the text setting the weekly rest days in force on ``date`` (e.g.
+            ``"QĐ 188/1999/QĐ-TTg Điều 1"``), from the calendar's :class:`WeeklyRest`.
     """
 
     date: dt.date
     kind: DayKind
     holiday: Holiday | None = None
+    rest_basis: str = ""
 
     @property
     def is_working(self) -> bool:
@@ -249,10 +246,14 @@ class DayInfo:
 
     @property
     def basis(self) -> str:
-        """The rule or notice behind the status (empty for an ordinary working day)."""
+        """The rule or notice behind the status (empty for an ordinary working day).
+
+        The holiday's notice, or for a weekly rest day the text that sets the rest days in
+        force on that date (:attr:`rest_basis`).
+        """
         if self.holiday is not None:
             return self.holiday.basis
-        return REST_DAY_BASIS if self.kind is DayKind.REST else ""
+        return self.rest_basis if self.kind is DayKind.REST else ""
 
 
 class _Cache:
@@ -266,6 +267,91 @@ class _Cache:
         self.entries: dict[int, dict[dt.date, Holiday]] = {}
         self.provisional: frozenset[int] | None = None
         self.lock = threading.RLock()
+
+
+def _date_arg(value: object, field: str) -> dt.date:
+    """A local date: a ``date`` as is, an aware ``datetime`` as its date in Vietnam time."""
+    if type(value) is dt.date:
+        return value
+    if isinstance(value, dt.datetime):
+        return vn_date(value, field=field)
+    if isinstance(value, dt.date):
+        return dt.date(value.year, value.month, value.day)
+    raise InvalidInputError(
+        f"{field} must be a datetime.date (or an aware datetime), got {type(value).__name__}",
+        field=field,
+    )
+
+
+def days_after(day: dt.date, n: int) -> dt.date:
+    """The nominal last day of a period of ``n`` calendar days starting after ``day``.
+
+    Civil Code 2015 Art. 147(2), 148(1): ``day + n``, before Art. 148(5) moves a last day that
+    is not a working day (:meth:`WorkCalendar.add_calendar_days` does both).
+
+    Raises:
+        InvalidInputError: ``n < 0``.
+        CalendarDataMissingError: the day is past the end of the calendar (year 9999).
+    """
+    if n < 0:
+        raise InvalidInputError("n must be >= 0 calendar days", field="n")
+    try:
+        return day + dt.timedelta(days=n)
+    except OverflowError:
+        raise CalendarDataMissingError("day + n is outside the calendar data", field="n") from None
+
+
+def months_after(day: dt.date, n: int) -> dt.date:
+    """The nominal last day of a period of ``n`` months starting after ``day``.
+
+    Civil Code 2015 Art. 148(3): the same day-number of the ``n``-th month, or that month's
+    last day when the day-number does not exist (31 January + 1 month = 28 or 29 February);
+    before Art. 148(5) (:meth:`WorkCalendar.add_months` does both).
+
+    Raises:
+        InvalidInputError: ``n < 0``.
+        CalendarDataMissingError: the day is past the end of the calendar (year 9999).
+    """
+    if n < 0:
+        raise InvalidInputError("n must be >= 0 months", field="n")
+    try:
+        return day + relativedelta(months=n)
+    except (OverflowError, ValueError):
+        raise CalendarDataMissingError(
+            "day + n months is outside the calendar data", field="n"
+        ) from None
+
+
+def _position(local: dt.datetime, idx: CalendarIndex) -> int:
+    """The working position of a Vietnam local instant on the index."""
+    return idx.position(
+        local.toordinal(),
+        ((local.hour * 60 + local.minute) * 60 + local.second) * 1_000_000 + local.microsecond,
+    )
+
+
+def _instant(ordinal: int, time_us: int) -> dt.datetime:
+    """The aware Vietnam instant ``time_us`` microseconds after midnight of ``ordinal``."""
+    seconds, micro = divmod(time_us, 1_000_000)
+    return dt.datetime.combine(
+        dt.date.fromordinal(ordinal),
+        dt.time(seconds // 3600, seconds // 60 % 60, seconds % 60, micro),
+        VN_TZ,
+    )
+
+
+def _int_arg(value: object, field: str) -> int:
+    """An integer argument (``bool`` refused; NumPy integer scalars accepted)."""
+    if not isinstance(value, bool):
+        try:
+            return operator.index(value)  # type: ignore[arg-type]
+        except TypeError:
+            pass
+    raise InvalidInputError(
+        f"{field} must be an integer, got {type(value).__name__} (for arrays, use "
+        "onestop.deadlines.bulk)",
+        field=field,
+    )
 
 
 def _year_arg(year: object, field: str = "year") -> int:
@@ -304,23 +390,10 @@ def _check_source(_inst: object, _attr: object, value: Any) -> None:
         )
 
 
-def _rest_days_converter(value: Iterable[int]) -> frozenset[int]:
-    try:
-        return frozenset(value)
-    except TypeError:
-        raise InvalidInputError(
-            "rest_days must be a set of weekday numbers 0 (Monday) .. 6 (Sunday), e.g. {5, 6}; "
-            f"got {type(value).__name__}",
-            field="rest_days",
-        ) from None
-
-
-def _check_rest_days(_inst: object, _attr: object, value: frozenset[int]) -> None:
-    if not all(_is_int(d) for d in value) or not value <= frozenset(range(7)) or len(value) == 7:
-        raise InvalidInputError(
-            "rest_days must be a set of weekday numbers 0 (Monday) .. 6 (Sunday), not all seven",
-            field="rest_days",
-        )
+def _rest_days_converter(value: WeeklyRest | Iterable[int]) -> WeeklyRest:
+    if isinstance(value, WeeklyRest):
+        return value
+    return WeeklyRest.constant(value)
 
 
 @attrs.frozen(eq=False)
@@ -334,8 +407,11 @@ class WorkCalendar:
         source: where days off and make-up working days come from.
         office_hours: the agency's office hours, effective-dated (an :class:`OfficeHours`, or
             text such as ``"07:30-11:30, 13:00-17:00"``, is accepted and made constant).
-        rest_days: weekly rest days, ``0`` = Monday … ``6`` = Sunday (default Saturday and
-            Sunday, QĐ 188/1999/QĐ-TTg Art. 1).
+        rest_days: the weekly rest days, effective-dated (:class:`WeeklyRest`; default
+            :data:`CIVIL_SERVICE_REST_DAYS`: Sunday, then Saturday and Sunday from 2 October
+            1999, QĐ 188/1999/QĐ-TTg Art. 1 — the same rule the holiday schedule follows). A set
+            of weekday numbers (``0`` = Monday … ``6`` = Sunday) is accepted and applies on
+            every date.
         extra_holidays: entries that override the source on their dates (a province's notice).
         warn_provisional: emit :class:`~onestop.errors.ProvisionalCalendarWarning` when an
             answer depends on a year that has no official notice yet.
@@ -351,10 +427,9 @@ class WorkCalendar:
     office_hours: OfficeHoursSchedule = attrs.field(
         default=None, converter=_hours_converter, kw_only=True
     )
-    rest_days: frozenset[int] = attrs.field(
+    rest_days: WeeklyRest = attrs.field(
         default=CIVIL_SERVICE_REST_DAYS,
         converter=_rest_days_converter,
-        validator=_check_rest_days,
         kw_only=True,
     )
     extra_holidays: tuple[Holiday, ...] = attrs.field(
@@ -437,10 +512,13 @@ class WorkCalendar:
             return status
         self._check_year(year, "date")
         start = dt.date(year, 1, 1).toordinal()
-        n = dt.date(year, 12, 31).toordinal() - start + 1
-        rest = self.rest_days
-        first_weekday = dt.date(year, 1, 1).weekday()
-        codes = bytearray(REST if (first_weekday + i) % 7 in rest else WORKING for i in range(n))
+        codes = bytearray()
+        for first, last, rule in self.rest_days.segments(
+            dt.date(year, 1, 1), dt.date(year, 12, 31)
+        ):
+            rest, weekday = rule.weekdays, first.weekday()
+            n = last.toordinal() - first.toordinal() + 1
+            codes += bytes(REST if (weekday + i) % 7 in rest else WORKING for i in range(n))
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ProvisionalCalendarWarning)
             entries = self.holidays(year)
@@ -457,9 +535,6 @@ class WorkCalendar:
         cache.status[year] = status
         return status
 
-    def _minutes_of_day(self, day: dt.date) -> int:
-        return self.office_hours.for_date(day).minutes
-
     def _index(self, lo_year: int, hi_year: int) -> CalendarIndex:
         """The index, grown if needed so that it covers ``lo_year .. hi_year``."""
         idx = self._cache.index
@@ -475,7 +550,7 @@ class WorkCalendar:
             hi = min(self.last_year, hi_year - hi_year % _WINDOW + _WINDOW - 1)
             if idx is not None:
                 lo, hi = min(lo, idx.first_year), max(hi, idx.last_year)
-            idx = build_index(lo, hi, self._year_status, self._minutes_of_day)
+            idx = build_index(lo, hi, self._year_status, self.office_hours)
             self._cache.index = idx
             return idx
 
@@ -490,8 +565,15 @@ class WorkCalendar:
         year = dt.date.fromordinal(ordinal).year
         return self._index(year, year)
 
-    def _grow(self, idx: CalendarIndex, *, forward: bool) -> CalendarIndex:
-        """Extend the index one block past its end (or before its start)."""
+    def grow_index(self, idx: CalendarIndex, *, forward: bool) -> CalendarIndex:
+        """The index extended one block (ten years) past the end of ``idx``, or before its start.
+
+        For arithmetic on the index (the bulk kernels) whose result falls outside the window.
+
+        Raises:
+            CalendarDataMissingError: the window already reaches the calendar's last (or first)
+                covered year.
+        """
         if forward:
             if idx.last_year >= self.last_year:
                 raise CalendarDataMissingError(
@@ -510,9 +592,13 @@ class WorkCalendar:
     def index(self, first: dt.date, last: dt.date) -> CalendarIndex:
         """The precomputed index, built (or grown) to cover ``first .. last``.
 
-        Intended for the bulk path and for tools that need the raw cumulative counts.
+        The one source of the arithmetic: the scalar methods and the NumPy kernels of
+        :mod:`onestop.deadlines.bulk` read it. For tools that need the raw cumulative counts.
+
+        Raises:
+            CalendarDataMissingError: a year outside the calendar data.
         """
-        a, b = self._date_arg(first, "first"), self._date_arg(last, "last")
+        a, b = _date_arg(first, "first"), _date_arg(last, "last")
         return self._index(min(a, b).year, max(a, b).year)
 
     def _provisional_years(self) -> frozenset[int]:
@@ -544,8 +630,8 @@ class WorkCalendar:
         Raises:
             InvalidInputError: an argument is not a date.
         """
-        a = first if type(first) is dt.date else self._date_arg(first, "first")
-        b = last if type(last) is dt.date else self._date_arg(last, "last")
+        a = first if type(first) is dt.date else _date_arg(first, "first")
+        b = last if type(last) is dt.date else _date_arg(last, "last")
         prov = self._cache.provisional
         if prov is None:
             prov = self._provisional_years()
@@ -556,16 +642,18 @@ class WorkCalendar:
             return (lo,) if lo in prov else ()
         return tuple(y for y in range(lo, hi + 1) if y in prov)
 
-    def _warn_if_provisional(self, *days: dt.date) -> None:
-        """Warn when any year spanned by ``days`` (first to last, inclusive) is provisional.
+    def warn_if_provisional(self, first: dt.date, last: dt.date) -> None:
+        """Warn when a year from ``first``'s to ``last``'s (inclusive) is provisional.
 
-        The warning is attributed to the first caller outside onestop (the user's line),
-        whichever path led here; under a counting policy's ``due()`` it is left to the
-        policy, which warns once for the whole deadline.
+        Emits :class:`~onestop.errors.ProvisionalCalendarWarning` unless
+        :attr:`warn_provisional` is off. The warning is attributed to the first caller outside
+        onestop (the user's line), whichever path led here; under a counting policy's ``due()``
+        it is left to the policy, which warns once for the whole deadline. The calendar's own
+        methods and the bulk functions call it; so can tools that compute on :meth:`index`.
         """
-        if not self.warn_provisional or not days:
+        if not self.warn_provisional:
             return
-        years = self.provisional_years(min(days), max(days))
+        years = self.provisional_years(first, last)
         if years:
             warn_caller(
                 f"the answer depends on {', '.join(map(str, years))}, which has no official "
@@ -576,49 +664,16 @@ class WorkCalendar:
 
     # ------------------------------------------------------------------ inputs
 
-    @staticmethod
-    def _date_arg(value: object, field: str) -> dt.date:
-        if type(value) is dt.date:
-            return value
-        if isinstance(value, dt.datetime):
-            return WorkCalendar._local(value, field).date()
-        if isinstance(value, dt.date):
-            return dt.date(value.year, value.month, value.day)
-        raise InvalidInputError(
-            f"{field} must be a datetime.date (or an aware datetime), got {type(value).__name__}",
-            field=field,
-        )
-
-    @staticmethod
-    def _local(value: object, field: str) -> dt.datetime:
-        if not isinstance(value, dt.datetime):
-            raise InvalidInputError(
-                f"{field} must be a timezone-aware datetime.datetime, got {type(value).__name__}",
-                field=field,
-            )
-        if value.tzinfo is None or value.utcoffset() is None:
-            raise InvalidInputError(
-                f"{field} is a naive datetime; give an aware one such as "
-                "2026-02-13T10:00:00+07:00 (Vietnam local time, Asia/Ho_Chi_Minh)",
-                field=field,
-            )
-        try:
-            return value.astimezone(VN_TZ)
-        except OverflowError:
-            raise CalendarDataMissingError(
-                f"{field}: {value.isoformat()} is outside the calendar data once converted to "
-                "Vietnam time",
-                field=field,
-            ) from None
-
     # ------------------------------------------------------------------ days
 
     def day_info(self, day: dt.date) -> DayInfo:
         """The status of ``day`` and the entry (holiday, make-up day) that decided it."""
-        day = self._date_arg(day, "day")
+        day = _date_arg(day, "day")
         idx = self._index_for(day.toordinal())
         kind = _KIND_OF_CODE[idx.status[day.toordinal() - idx.base]]
-        return DayInfo(day, kind, self._cache.entries.get(day.year, {}).get(day))
+        holiday = self._cache.entries.get(day.year, {}).get(day)
+        rest = self.rest_days.basis_on(day) if kind is DayKind.REST else ""
+        return DayInfo(day, kind, holiday, rest)
 
     def is_working_day(self, day: dt.date) -> bool:
         """Whether ``day`` is a working day (not a rest day or day off, or a make-up day).
@@ -627,7 +682,7 @@ class WorkCalendar:
             CalendarDataMissingError: when the year is not covered.
         """
         if type(day) is not dt.date:
-            day = self._date_arg(day, "day")
+            day = _date_arg(day, "day")
         o = day.toordinal()
         idx = self._index_for(o)
         code = idx.status[o - idx.base]
@@ -641,74 +696,39 @@ class WorkCalendar:
         """The last working day strictly before ``day``."""
         return self.add_working_days(day, -1)
 
-    @overload
-    def add_working_days(self, day: dt.date, n: int) -> dt.date: ...
-
-    @overload
-    def add_working_days(
-        self, day: npt.NDArray[np.datetime64], n: int | npt.NDArray[np.integer[Any]]
-    ) -> npt.NDArray[np.datetime64]: ...
-
-    @overload
-    def add_working_days(
-        self, day: dt.date, n: npt.NDArray[np.integer[Any]]
-    ) -> npt.NDArray[np.datetime64]: ...
-
-    def add_working_days(self, day: Any, n: Any) -> Any:
+    def add_working_days(self, day: dt.date, n: int) -> dt.date:
         """The ``n``-th working day strictly after ``day`` (the start day is not counted).
 
         ``n = 0`` returns ``day`` unchanged, even when it is not a working day. A negative
         ``n`` counts backwards: ``add_working_days(d, -1)`` is the last working day strictly
         before ``d``. Follows Civil Code 2015 Art. 147(2) (the first day of a period is not
-        counted).
+        counted). For arrays, use :func:`onestop.deadlines.bulk.add_working_days`.
 
         Args:
-            day: a local date (an aware datetime is converted to its Vietnam local date), or a
-                NumPy ``datetime64[D]`` array.
-            n: number of working days, or an integer array broadcastable with ``day`` (a
-                single date with an integer array gives one result per amount).
+            day: a local date (an aware datetime is converted to its Vietnam local date).
+            n: number of working days.
 
         Returns:
-            The date (or an array of ``datetime64[D]`` for array input).
+            The date.
 
         Raises:
             CalendarDataMissingError: when the start or the result is outside the data.
             InvalidInputError: when an argument has the wrong type.
         """
         if type(day) is not dt.date:
-            if hasattr(day, "dtype"):
-                from onestop.deadlines import bulk
-
-                return bulk.add_working_days(self, day, n)
-            day = self._date_arg(day, "day")
+            day = _date_arg(day, "day")
         if type(n) is not int:
-            n_ndim: int = getattr(n, "ndim", 0)
-            if n_ndim:
-                # a date with an integer array: the array path, one result per amount
-                from onestop.deadlines import bulk
-
-                return bulk.add_working_days(self, day, n)
-            n = self._int_arg(n, "n")
+            n = _int_arg(n, "n")
         if n == 0:
             return day
         o = day.toordinal()
         idx = self._cache.index
         if idx is None or not idx.base <= o < idx.base + len(idx.status):
             idx = self._index_for(o)
-        i = o - idx.base
-        if n > 0:
-            k = idx.cum_days[i + 1] + n - 1
-            while k >= len(idx.workdays):
-                idx = self._grow(idx, forward=True)
-                i = o - idx.base
-                k = idx.cum_days[i + 1] + n - 1
-        else:
-            k = idx.cum_days[i] + n
-            while k < 0:
-                idx = self._grow(idx, forward=False)
-                i = o - idx.base
-                k = idx.cum_days[i] + n
-        result = idx.workday_dates[k]
+        result = idx.working_day_at(o, n)
+        while result is None:
+            idx = self.grow_index(idx, forward=n > 0)
+            result = idx.working_day_at(o, n)
         if self.warn_provisional:
             prov = self._cache.provisional
             if prov is None:
@@ -716,19 +736,9 @@ class WorkCalendar:
             if prov and (
                 result.year in prov or day.year in prov or abs(result.year - day.year) > 1
             ):
-                self._warn_if_provisional(day, result)
+                self.warn_if_provisional(day, result)
         return result
 
-    @staticmethod
-    def _int_arg(value: object, field: str) -> int:
-        if isinstance(value, bool) or not hasattr(value, "__index__"):
-            raise InvalidInputError(
-                f"{field} must be an integer number of days, got {type(value).__name__}",
-                field=field,
-            )
-        return int(value)  # type: ignore[call-overload,unused-ignore]
-
-    @overload
     def working_days_between(
         self,
         start: dt.date,
@@ -736,36 +746,7 @@ class WorkCalendar:
         *,
         include_start: bool = False,
         include_end: bool = True,
-    ) -> int: ...
-
-    @overload
-    def working_days_between(
-        self,
-        start: npt.NDArray[np.datetime64] | dt.date,
-        end: npt.NDArray[np.datetime64],
-        *,
-        include_start: bool = False,
-        include_end: bool = True,
-    ) -> npt.NDArray[np.int64]: ...
-
-    @overload
-    def working_days_between(
-        self,
-        start: npt.NDArray[np.datetime64],
-        end: npt.NDArray[np.datetime64] | dt.date,
-        *,
-        include_start: bool = False,
-        include_end: bool = True,
-    ) -> npt.NDArray[np.int64]: ...
-
-    def working_days_between(
-        self,
-        start: Any,
-        end: Any,
-        *,
-        include_start: bool = False,
-        include_end: bool = True,
-    ) -> Any:
+    ) -> int:
         """Count the working days between two dates.
 
         By default the start is excluded and the end included — ``(start, end]`` — which makes
@@ -774,42 +755,35 @@ class WorkCalendar:
         negative ``n`` when ``d`` is a working day). The count is antisymmetric: when
         ``end < start`` the result is ``-working_days_between(end, start)`` with the same flags.
 
+        For arrays, use :func:`onestop.deadlines.bulk.working_days_between`.
+
         Args:
-            start: first date (local), or a NumPy ``datetime64[D]`` array.
-            end: last date (local), or a NumPy ``datetime64[D]`` array.
+            start: first date (local).
+            end: last date (local).
             include_start: count ``start`` when it is a working day.
             include_end: count ``end`` when it is a working day.
 
         Returns:
-            The number of working days (negative when ``end < start``); an ``int64`` array when
-            either argument is an array.
+            The number of working days (negative when ``end < start``).
         """
-        if hasattr(start, "dtype") or hasattr(end, "dtype"):
-            from onestop.deadlines import bulk
-
-            return bulk.working_days_between(
-                self, start, end, include_start=include_start, include_end=include_end
-            )
-        a = self._date_arg(start, "start")
-        b = self._date_arg(end, "end")
+        a = _date_arg(start, "start")
+        b = _date_arg(end, "end")
         if b < a:
             return -self.working_days_between(
                 b, a, include_start=include_start, include_end=include_end
             )
-        ao, bo = a.toordinal(), b.toordinal()
         idx = self._index(a.year, b.year)
-        cum = idx.cum_days
-        lo = ao - idx.base + (0 if include_start else 1)
-        hi = bo - idx.base + (1 if include_end else 0)
-        self._warn_if_provisional(a, b)
-        return max(0, cum[hi] - cum[lo]) if hi >= lo else 0
+        self.warn_if_provisional(a, b)
+        return idx.working_days_between(
+            a.toordinal(), b.toordinal(), include_start=include_start, include_end=include_end
+        )
 
     def working_day_number(self, day: dt.date) -> int:
         """Working days from 1 January of the first covered year through ``day`` (inclusive).
 
         A stable absolute numbering, convenient for storing or comparing positions.
         """
-        day = self._date_arg(day, "day")
+        day = _date_arg(day, "day")
         o = day.toordinal()
         idx = self._index(self.first_year, day.year)
         return idx.cum_days[o - idx.base + 1]
@@ -818,7 +792,7 @@ class WorkCalendar:
 
     def roll_forward(self, day: dt.date) -> dt.date:
         """``day`` itself if it is a working day, else the next working day (Art. 148(5))."""
-        day = self._date_arg(day, "day")
+        day = _date_arg(day, "day")
         return day if self.is_working_day(day) else self.add_working_days(day, 1)
 
     def add_calendar_days(self, day: dt.date, n: int) -> dt.date:
@@ -835,17 +809,7 @@ class WorkCalendar:
         Returns:
             The last day of the period.
         """
-        day = self._date_arg(day, "day")
-        n = self._int_arg(n, "n")
-        if n < 0:
-            raise InvalidInputError("n must be >= 0 calendar days", field="n")
-        try:
-            last = day + dt.timedelta(days=n)
-        except OverflowError:
-            raise CalendarDataMissingError(
-                "day + n is outside the calendar data", field="n"
-            ) from None
-        return self.roll_forward(last)
+        return self.roll_forward(days_after(_date_arg(day, "day"), _int_arg(n, "n")))
 
     def add_months(self, day: dt.date, n: int) -> dt.date:
         """Last day of a period of ``n`` months starting after ``day``.
@@ -862,32 +826,22 @@ class WorkCalendar:
         Returns:
             The last day of the period.
         """
-        day = self._date_arg(day, "day")
-        n = self._int_arg(n, "n")
-        if n < 0:
-            raise InvalidInputError("n must be >= 0 months", field="n")
-        try:
-            last = day + relativedelta(months=n)
-        except (OverflowError, ValueError):
-            raise CalendarDataMissingError(
-                "day + n months is outside the calendar data", field="n"
-            ) from None
-        return self.roll_forward(last)
+        return self.roll_forward(months_after(_date_arg(day, "day"), _int_arg(n, "n")))
 
     # ------------------------------------------------------------------ instants
 
     def hours_on(self, day: dt.date) -> OfficeHours:
         """The office hours in force on ``day`` (whether or not it is a working day)."""
-        return self.office_hours.for_date(self._date_arg(day, "day"))
+        return self.office_hours.for_date(_date_arg(day, "day"))
 
     def closing_time(self, day: dt.date) -> dt.datetime:
         """The aware instant at which office hours close on ``day``."""
-        day = self._date_arg(day, "day")
+        day = _date_arg(day, "day")
         return dt.datetime.combine(day, self.office_hours.for_date(day).closing, VN_TZ)
 
     def opening_time(self, day: dt.date) -> dt.datetime:
         """The aware instant at which office hours open on ``day``."""
-        day = self._date_arg(day, "day")
+        day = _date_arg(day, "day")
         return dt.datetime.combine(day, self.office_hours.for_date(day).opening, VN_TZ)
 
     def is_working_time(self, instant: dt.datetime) -> bool:
@@ -895,7 +849,7 @@ class WorkCalendar:
 
         Session starts count as working time, session ends do not.
         """
-        local = self._local(instant, "instant")
+        local = to_vn(instant, field="instant")
         day = local.date()
         return self.is_working_day(day) and self.office_hours.for_date(day).is_open(
             local.timetz().replace(tzinfo=None)
@@ -908,29 +862,12 @@ class WorkCalendar:
         time (see :meth:`working_time_between`). Equal to
         :func:`onestop.deadlines.bulk.working_position`.
         """
-        local = self._local(instant, "instant")
-        return self._position(local, self._index(self.first_year, local.year))
+        local = to_vn(instant, field="instant")
+        return _position(local, self._index(self.first_year, local.year))
 
-    def _position(self, local: dt.datetime, idx: CalendarIndex) -> int:
-        day = local.date()
-        i = day.toordinal() - idx.base
-        pos = idx.cum_minutes[i] * _US_PER_MINUTE
-        if idx.day_minutes[i]:
-            pos += self.office_hours.for_date(day).worked_before(local.time())
-        return pos
-
-    def _instant_at(self, pos: int, idx: CalendarIndex) -> dt.datetime:
-        """The earliest instant at which working position ``pos`` is reached (pos > 0)."""
-        import bisect
-
-        target_min, rem = divmod(pos, _US_PER_MINUTE)
-        # the day j with cum_minutes[j] < pos <= cum_minutes[j + 1]
-        j = bisect.bisect_left(idx.cum_minutes, target_min + (1 if rem else 0)) - 1
-        day = dt.date.fromordinal(idx.base + j)
-        worked = pos - idx.cum_minutes[j] * _US_PER_MINUTE
-        return dt.datetime.combine(day, self.office_hours.for_date(day).time_at(worked), VN_TZ)
-
-    def add_working_time(self, instant: dt.datetime, amount: dt.timedelta | int) -> dt.datetime:
+    def add_working_time(
+        self, instant: dt.datetime, amount: WorkingTime | dt.timedelta | int
+    ) -> dt.datetime:
         """The instant at which ``amount`` of office time has elapsed after ``instant``.
 
         Only time inside office hours of working days counts: an instant outside office hours
@@ -940,50 +877,50 @@ class WorkCalendar:
 
         Args:
             instant: an aware start instant.
-            amount: a :class:`datetime.timedelta`, or an integer number of minutes; ``>= 0``.
+            amount: a :class:`WorkingTime`, a :class:`datetime.timedelta` (read as office time),
+                or an integer number of minutes; ``>= 0``.
 
         Returns:
             The aware instant (in Asia/Ho_Chi_Minh).
         """
-        local = self._local(instant, "instant")
-        if isinstance(amount, dt.timedelta):
-            us = (amount.days * 86_400 + amount.seconds) * 1_000_000 + amount.microseconds
+        local = to_vn(instant, field="instant")
+        if isinstance(amount, WorkingTime):
+            us = amount.microseconds
+        elif isinstance(amount, dt.timedelta):
+            us = WorkingTime.from_timedelta(amount).microseconds
         else:
-            us = self._int_arg(amount, "amount") * _US_PER_MINUTE
+            us = _int_arg(amount, "amount") * US_PER_MINUTE
         if us < 0:
             raise InvalidInputError(
                 "amount must be a non-negative duration of working time", field="amount"
             )
-        o = local.date().toordinal()
-        idx = self._index_for(o)
-        start = self._position(local, idx)
         if us == 0:
             return self.next_working_instant(local)
-        target = start + us
-        while target > idx.cum_minutes[len(idx.cum_minutes) - 1] * _US_PER_MINUTE:
-            idx = self._grow(idx, forward=True)
-            start = self._position(local, idx)
-            target = start + us
-        result = self._instant_at(target, idx)
-        self._warn_if_provisional(local.date(), result.date())
+        idx = self._index_for(local.toordinal())
+        target = _position(local, idx) + us
+        while target > idx.end_position:
+            idx = self.grow_index(idx, forward=True)
+            target = _position(local, idx) + us
+        result = _instant(*idx.instant_at(target))
+        self.warn_if_provisional(local.date(), result.date())
         return result
 
-    def working_time_between(self, start: dt.datetime, end: dt.datetime) -> dt.timedelta:
+    def working_time_between(self, start: dt.datetime, end: dt.datetime) -> WorkingTime:
         """Office time (working days, inside sessions) elapsed from ``start`` to ``end``.
 
         Negative when ``end`` is before ``start``.
         """
-        a = self._local(start, "start")
-        b = self._local(end, "end")
+        a = to_vn(start, field="start")
+        b = to_vn(end, field="end")
         lo, hi = (a, b) if a <= b else (b, a)
         idx = self._index(lo.year, hi.year)
-        us = self._position(b, idx) - self._position(a, idx)
-        self._warn_if_provisional(a.date(), b.date())
-        return dt.timedelta(microseconds=us)
+        us = _position(b, idx) - _position(a, idx)
+        self.warn_if_provisional(a.date(), b.date())
+        return WorkingTime(us)
 
     def next_working_instant(self, instant: dt.datetime) -> dt.datetime:
         """``instant`` itself if it is working time, else the next opening of office hours."""
-        local = self._local(instant, "instant")
+        local = to_vn(instant, field="instant")
         if self.is_working_time(local):
             return local
         day = local.date()
@@ -1001,7 +938,7 @@ class WorkCalendar:
         The result of a closed office is the end of the last session (e.g. 17:00), the instant
         at which the last working time elapsed.
         """
-        local = self._local(instant, "instant")
+        local = to_vn(instant, field="instant")
         if self.is_working_time(local):
             return local
         day = local.date()
@@ -1015,10 +952,23 @@ class WorkCalendar:
 
     def days(self, first: dt.date, last: dt.date) -> Iterable[DayInfo]:
         """Each date from ``first`` to ``last`` (inclusive) with its status."""
-        a = self._date_arg(first, "first")
-        b = self._date_arg(last, "last")
+        a = _date_arg(first, "first")
+        b = _date_arg(last, "last")
         for o in range(a.toordinal(), b.toordinal() + 1):
             yield self.day_info(dt.date.fromordinal(o))
+
+
+@functools.cache
+def default_calendar() -> WorkCalendar:
+    """The shared official civil-service calendar (built once, then reused).
+
+    What every ``calendar=None`` in onestop means (:func:`~onestop.deadlines.compute_due`,
+    :class:`~onestop.deadlines.DossierClock`, the bulk functions...): the
+    :func:`civil_service_calendar` with its defaults. Its index is built on first use and kept,
+    instead of being rebuilt (milliseconds) on every call; it is immutable, so sharing it is
+    safe, also across threads.
+    """
+    return civil_service_calendar()
 
 
 def civil_service_calendar(
@@ -1026,12 +976,13 @@ def civil_service_calendar(
     schedule: HolidaySource | None = None,
     office_hours: OfficeHours | OfficeHoursSchedule | str | None = None,
     extra_holidays: Iterable[Holiday] = (),
-    rest_days: Iterable[int] = CIVIL_SERVICE_REST_DAYS,
+    rest_days: WeeklyRest | Iterable[int] = CIVIL_SERVICE_REST_DAYS,
     warn_provisional: bool = True,
 ) -> WorkCalendar:
     """The working calendar of Vietnam's civil service (state agencies).
 
-    Saturday and Sunday rest (QĐ 188/1999/QĐ-TTg Art. 1), the public holidays of the Labor Code
+    The weekly rest days by era (:data:`CIVIL_SERVICE_REST_DAYS`: Saturday and Sunday since
+    QĐ 188/1999/QĐ-TTg Art. 1, Sunday before), the public holidays of the Labor Code
     with compensatory days, and each year's official swaps and make-up Saturdays (by default from
     :func:`onestop.deadlines.holidays.official_schedule`).
 
@@ -1041,7 +992,9 @@ def civil_service_calendar(
             :class:`OfficeHours`, an effective-dated :class:`OfficeHoursSchedule` or text such as
             ``"07:00-11:30, 13:30-17:00"``.
         extra_holidays: entries overriding the schedule on their dates (a province's closure).
-        rest_days: weekly rest days, ``0`` = Monday … ``6`` = Sunday.
+        rest_days: the weekly rest days (default :data:`CIVIL_SERVICE_REST_DAYS`, the
+            effective-dated civil-service rule the holiday schedule follows too); a set of
+            weekday numbers applies on every date.
         warn_provisional: warn when an answer depends on a year without an official notice.
 
     Returns:

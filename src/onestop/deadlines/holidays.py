@@ -41,6 +41,7 @@ from typing import Any, Literal
 import attrs
 
 from onestop.deadlines._statutes import (
+    CIVIL_SERVICE_REST_DAYS,
     FIRST_YEAR,
     HOLIDAY_NAMES,
     LAST_YEAR,
@@ -48,7 +49,6 @@ from onestop.deadlines._statutes import (
     Entry,
     entry_names,
     statutory_entries,
-    weekly_rest_weekdays,
 )
 from onestop.deadlines._types import Holiday, HolidayKind
 from onestop.deadlines._warn import warn_caller
@@ -70,6 +70,7 @@ __all__ = [
     "load_notice",
     "official_schedule",
     "parse_notice",
+    "warn_provisional_year",
 ]
 
 NoticeMode = Literal["complete", "amend"]
@@ -270,7 +271,7 @@ def _parse_day(origin: str, where: str, raw: object, year: int) -> NoticeDay:
         raise _bad(
             origin, f"{where}.pair", f"only swapped and make-up days have a pair, not {kind}"
         )
-    rest = weekly_rest_weekdays(day)
+    rest = CIVIL_SERVICE_REST_DAYS.weekdays_on(day)
     if kind is HolidayKind.MAKE_UP_WORKING_DAY and day.weekday() not in rest:
         raise _bad(origin, f"{where}.date", f"make-up working day {day} is not a weekly rest day")
     if kind in (HolidayKind.SWAPPED_DAY_OFF, HolidayKind.COMPENSATORY) and day.weekday() in rest:
@@ -683,7 +684,7 @@ class HolidaySchedule:
         """
         table = self._table(year)
         if warn and table.provisional:
-            _warn_provisional(year)
+            warn_provisional_year(year)
         return list(table.entries)
 
     def days_off(self, year: int, *, warn: bool = True) -> frozenset[dt.date]:
@@ -697,7 +698,7 @@ class HolidaySchedule:
         """
         table = self._table(year)
         if warn and table.provisional:
-            _warn_provisional(year)
+            warn_provisional_year(year)
         return table.days_off
 
     def make_up_days(self, year: int, *, warn: bool = True) -> frozenset[dt.date]:
@@ -709,7 +710,7 @@ class HolidaySchedule:
         """
         table = self._table(year)
         if warn and table.provisional:
-            _warn_provisional(year)
+            warn_provisional_year(year)
         return table.make_up
 
     # ------------------------------------------------------------------ per-day queries
@@ -771,12 +772,12 @@ class HolidaySchedule:
         year = checked.year
         table = self._table(year)
         if table.provisional:
-            _warn_provisional(year)
+            warn_provisional_year(year)
         first = dt.date(year, 1, 1)
         rest = {
             d
             for d in (first + dt.timedelta(days=i) for i in range(366))
-            if d.year == year and d.weekday() in weekly_rest_weekdays(d)
+            if d.year == year and CIVIL_SERVICE_REST_DAYS.is_rest_day(d)
         }
         self._off[year] = table.days_off
         self._closed[year] = frozenset((rest - table.make_up) | table.days_off)
@@ -843,7 +844,7 @@ def _check_date(day: object) -> dt.date:
     return day
 
 
-def _warn_provisional(year: int) -> None:
+def warn_provisional_year(year: int) -> None:
     """Warn that ``year`` is provisional, in the name of the first caller outside onestop."""
     warn_caller(
         f"{year} has no official civil-service notice in the data: its days off are computed "

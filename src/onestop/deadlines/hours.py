@@ -204,12 +204,17 @@ class OfficeHours:
 
         ``0`` before the opening; :attr:`minutes` × 60,000,000 from the closing on.
         """
-        us = ((t.hour * 60 + t.minute) * 60 + t.second) * 1_000_000 + t.microsecond
+        return self.worked_before_us(
+            ((t.hour * 60 + t.minute) * 60 + t.second) * 1_000_000 + t.microsecond
+        )
+
+    def worked_before_us(self, time_us: int) -> int:
+        """:meth:`worked_before` of a time of day given in microseconds after midnight."""
         total = 0
         for start, end in self._bounds:
-            if us <= start:
+            if time_us <= start:
                 break
-            total += min(us, end) - start
+            total += min(time_us, end) - start
         return total
 
     def time_at(self, worked: int) -> dt.time:
@@ -224,20 +229,21 @@ class OfficeHours:
         Returns:
             The local wall-clock time.
         """
+        # a session ends at 23:59 at the latest (Session refuses an end not after its start)
+        seconds, micro = divmod(self.time_at_us(worked), 1_000_000)
+        return dt.time(seconds // 3600, seconds // 60 % 60, seconds % 60, micro)
+
+    def time_at_us(self, worked: int) -> int:
+        """:meth:`time_at` as microseconds after midnight."""
         remaining = worked
         for start, end in self._bounds:
             if remaining <= end - start:
-                us = start + remaining
-                break
+                return start + remaining
             remaining -= end - start
-        else:
-            raise InvalidInputError(
-                f"worked time {worked} µs exceeds the {self.minutes} minutes of the day",
-                field="worked",
-            )
-        # a session ends at 23:59 at the latest (Session refuses an end not after its start)
-        seconds, micro = divmod(us, 1_000_000)
-        return dt.time(seconds // 3600, seconds // 60 % 60, seconds % 60, micro)
+        raise InvalidInputError(
+            f"worked time {worked} µs exceeds the {self.minutes} minutes of the day",
+            field="worked",
+        )
 
     def __str__(self) -> str:
         return ", ".join(str(s) for s in self.sessions)

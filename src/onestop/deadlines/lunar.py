@@ -48,6 +48,7 @@ from onestop.errors import (
     InvalidInputError,
     LunarDateError,
 )
+from onestop.tz import require_aware
 
 if TYPE_CHECKING:
     import numpy as np
@@ -369,13 +370,8 @@ def to_lunar(date: dt.date, *, calendar: LunarCalendar = "vn") -> LunarDate:
 def _civil_date(value: object, calendar: str) -> dt.date:
     """The civil date of ``value`` in the calendar's time zone (slow path of :func:`to_lunar`)."""
     if isinstance(value, dt.datetime):
-        if value.tzinfo is None or value.utcoffset() is None:
-            msg = (
-                "date: got a naive datetime; pass a datetime.date (the local civil date) or a "
-                "timezone-aware datetime (converted to "
-                f"UTC+{_UTC_OFFSET.get(calendar, 7)} for calendar {calendar!r})"
-            )
-            raise InvalidInputError(msg, field="date")
+        # a naive datetime has no zone: refused rather than guessed (a date is the civil date)
+        require_aware(value, field="date")
         zone = dt.timezone(dt.timedelta(hours=_UTC_OFFSET.get(calendar, 7)))
         try:
             return value.astimezone(zone).date()

@@ -27,14 +27,13 @@ import datetime as dt
 from collections.abc import Sequence
 from enum import StrEnum
 from typing import Protocol
-from zoneinfo import ZoneInfo
 
 import attrs
 
 from onestop.errors import InvalidInputError
+from onestop.tz import require_aware, vn_date
 
 __all__ = [
-    "VN_TZ",
     "EndInstant",
     "EndKind",
     "SupplementSpan",
@@ -42,11 +41,7 @@ __all__ = [
     "classify",
     "classify_766",
     "end_instant_766",
-    "local_date",
 ]
-
-#: Vietnam's time zone; every date comparison of this module is made in it.
-VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 class Timeliness(StrEnum):
@@ -102,35 +97,6 @@ _FINISHED = frozenset({Timeliness.EARLY, Timeliness.ON_TIME, Timeliness.LATE})
 _ON_TIME = frozenset({Timeliness.EARLY, Timeliness.ON_TIME, Timeliness.IN_PROGRESS_ON_TIME})
 
 
-def _require_aware(value: object, field: str) -> dt.datetime:
-    """``value`` itself when it is an aware datetime; else an error naming ``field``."""
-    if not isinstance(value, dt.datetime):
-        raise InvalidInputError(
-            f"{field}: expected a timezone-aware datetime, got {type(value).__name__}",
-            field=field,
-        )
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise InvalidInputError(
-            f"{field}: naive datetime; expected a timezone-aware datetime "
-            "such as 2026-02-13T10:00:00+07:00",
-            field=field,
-        )
-    return value
-
-
-def local_date(instant: dt.datetime, *, field: str = "instant") -> dt.date:
-    """The calendar date of an aware instant in Vietnam time (Asia/Ho_Chi_Minh).
-
-    Args:
-        instant: a timezone-aware datetime.
-        field: the argument name used in the error message.
-
-    Raises:
-        InvalidInputError: ``instant`` is naive or not a datetime.
-    """
-    return _require_aware(instant, field).astimezone(VN_TZ).date()
-
-
 def classify(
     due_at: dt.datetime,
     *,
@@ -155,10 +121,10 @@ def classify(
     Raises:
         InvalidInputError: a naive datetime, or neither ``finished_at`` nor ``at`` given.
     """
-    _require_aware(due_at, "due_at")
+    require_aware(due_at, field="due_at")
     if finished_at is not None:
-        finish = local_date(finished_at, field="finished_at")
-        due = local_date(due_at, field="due_at")
+        finish = vn_date(finished_at, field="finished_at")
+        due = vn_date(due_at, field="due_at")
         if finish < due:
             return Timeliness.EARLY
         if finish == due:
@@ -170,7 +136,7 @@ def classify(
             "pass at= as an aware datetime",
             field="at",
         )
-    if _require_aware(at, "at") > due_at:
+    if require_aware(at, field="at") > due_at:
         return Timeliness.IN_PROGRESS_OVERDUE
     return Timeliness.IN_PROGRESS_ON_TIME
 
@@ -202,9 +168,9 @@ class SupplementSpan:
     resubmitted_at: dt.datetime | None = None
 
     def __attrs_post_init__(self) -> None:
-        _require_aware(self.requested_at, "requested_at")
+        require_aware(self.requested_at, field="requested_at")
         if self.resubmitted_at is not None:
-            _require_aware(self.resubmitted_at, "resubmitted_at")
+            require_aware(self.resubmitted_at, field="resubmitted_at")
             if self.resubmitted_at < self.requested_at:
                 raise InvalidInputError(
                     "resubmitted_at: earlier than requested_at; the completed dossier is "
@@ -248,41 +214,41 @@ class EndInstant:
 
 def end_instant_766(
     *,
-    period_end: dt.datetime,
+    period_end_at: dt.datetime,
     completed_at: dt.datetime | None = None,
     returned_at: dt.datetime | None = None,
     closed_at: dt.datetime | None = None,
-    supplement_pending_since: dt.datetime | None = None,
+    pending_supplement_at: dt.datetime | None = None,
 ) -> EndInstant:
     """Choose the end instant of a dossier for Decision 766 indicator 2.1.
 
     Order (VPCP formula note for 766, 2.1): completion (Đã xử lý xong), else return of the
     result (Đã trả kết quả), else stop / refusal / withdrawal; an unfinished dossier waiting
     for a supplement ends at the request instant; any other unfinished dossier ends at the end
-    of the reporting period. Events after ``period_end`` are ignored (the dossier is judged
+    of the reporting period. Events after ``period_end_at`` are ignored (the dossier is judged
     as it stood at the period end).
 
     Args:
-        period_end: end of the reporting period (aware).
+        period_end_at: end of the reporting period (aware).
         completed_at: when the status became "completed", if it did.
         returned_at: when the result was returned, if it was.
         closed_at: when the dossier was stopped, refused or withdrawn, if it was.
-        supplement_pending_since: the request instant of a still-pending supplement.
+        pending_supplement_at: the request instant of a still-pending supplement.
 
     Raises:
         InvalidInputError: a naive datetime.
     """
-    _require_aware(period_end, "period_end")
+    require_aware(period_end_at, field="period_end_at")
     candidates = (
         (completed_at, EndKind.COMPLETED, "completed_at"),
         (returned_at, EndKind.RETURNED, "returned_at"),
         (closed_at, EndKind.CLOSED, "closed_at"),
-        (supplement_pending_since, EndKind.SUPPLEMENT_PENDING, "supplement_pending_since"),
+        (pending_supplement_at, EndKind.SUPPLEMENT_PENDING, "pending_supplement_at"),
     )
     for instant, kind, field in candidates:
-        if instant is not None and _require_aware(instant, field) <= period_end:
+        if instant is not None and require_aware(instant, field=field) <= period_end_at:
             return EndInstant(at=instant, kind=kind)
-    return EndInstant(at=period_end, kind=EndKind.PERIOD_END)
+    return EndInstant(at=period_end_at, kind=EndKind.PERIOD_END)
 
 
 def classify_766(
@@ -310,7 +276,7 @@ def classify_766(
     Raises:
         InvalidInputError: a naive datetime.
     """
-    _require_aware(due_at, "due_at")
+    require_aware(due_at, field="due_at")
     if not isinstance(end, EndInstant):
         raise InvalidInputError(
             f"end: expected an EndInstant from end_instant_766(), got {type(end).__name__}",
@@ -331,9 +297,9 @@ def classify_766(
                 f"SupplementSpan), got {type(s).__name__}",
                 field="supplements",
             )
-        _require_aware(s.requested_at, "supplements.requested_at")
+        require_aware(s.requested_at, field="supplements.requested_at")
         if s.resubmitted_at is not None:
-            _require_aware(s.resubmitted_at, "supplements.resubmitted_at")
+            require_aware(s.resubmitted_at, field="supplements.resubmitted_at")
     if len(supplements) > 1:
         return Timeliness.LATE if end.kind.is_finished else Timeliness.IN_PROGRESS_OVERDUE
     waited = dt.timedelta(0)

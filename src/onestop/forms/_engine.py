@@ -3,8 +3,8 @@
 Every date a form prints that is not a recorded event (the appointment on a receipt, the due
 date of a liên thông step, the last day for a supplement request or an apology letter, the
 early / on-time / late verdict) comes from here, through the dossier clock
-(:func:`onestop.deadlines.clock_for`). Keeping the calls in one module means a change of the
-engine's API is absorbed here and nowhere else.
+(:meth:`onestop.deadlines.DossierClock.from_dossier`). Keeping the calls in one module means a
+change of the engine's API is absorbed here and nowhere else.
 """
 
 from __future__ import annotations
@@ -14,13 +14,13 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from onestop.deadlines import RESTART, classify, clock_for
-from onestop.deadlines.timeliness import local_date
+from onestop.deadlines import RESTART, DossierClock, classify
 from onestop.errors import FormError
 from onestop.models import Dossier, Procedure, ProcessingTime
+from onestop.tz import vn_date
 
 if TYPE_CHECKING:
-    from onestop.deadlines import DossierClock, SupplementPolicy, WorkCalendar
+    from onestop.deadlines import SupplementPolicy, WorkCalendar
 
 __all__ = ["ClockView", "StepView", "read_clock", "verdict"]
 
@@ -89,7 +89,9 @@ class ClockView:
             if span.requested_at >= requested_at or span.resubmitted_at is None:
                 break
             start = span.resubmitted_at
-        return self._clock.calendar.add_working_days(local_date(start), _SUPPLEMENT_WINDOW)
+        return self._clock.calendar.add_working_days(
+            vn_date(start, field="received_at"), _SUPPLEMENT_WINDOW
+        )
 
     def overall_verdict(self) -> str | None:
         """``"Trước hạn"``, ``"Đúng hạn"`` or ``"Quá hạn"`` once finished, else ``None``."""
@@ -134,26 +136,30 @@ def read_clock(
             "received, so it has no appointment; this form needs an accepted dossier",
             field="dossier.received_at",
         )
-    clock = clock_for(dossier, procedure, calendar=calendar, supplement_policy=supplement_policy)
+    clock = DossierClock.from_dossier(
+        dossier, procedure=procedure, calendar=calendar, supplement_policy=supplement_policy
+    )
     base = clock.base
     due = clock.due_at
     if due is not None and dossier.due_at is not None and due != dossier.due_at:
         raise FormError(
             f"dossier.due_at: the dossier records {dossier.due_at.isoformat()} but the deadline "
             f"engine gives {due.isoformat()} ({base.amount} {base.unit.value} from "
-            f"{base.received.isoformat()}); pass the agency's calendar= or correct the dossier "
+            f"{base.received_at.isoformat()}); pass the agency's calendar= or correct the dossier "
             "(a form prints only dates the engine computed)",
             field="dossier.due_at",
         )
     steps = tuple(
-        StepView(sd.step.agency, sd.step.started_at, sd.due, sd.step.finished_at)
+        StepView(sd.step.agency, sd.step.started_at, sd.due_at, sd.step.finished_at)
         for sd in clock.step_deadlines()
     )
-    notes = tuple((str(f.code), f.message_vi, f.basis) for f in clock.flags())
+    notes = tuple(
+        (str(f.code), f.message_vi, "; ".join(c.text("vi") for c in f.basis)) for f in clock.flags()
+    )
     return ClockView(
         received_at=dossier.received_at,
         processing_time=clock.processing_time,
-        appointment_at=base.due,
+        appointment_at=base.due_at,
         appointment_basis=base.explain("vi"),
         original_due_at=clock.original_due_at,
         due_at=due,

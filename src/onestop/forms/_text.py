@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from onestop.deadlines.timeliness import VN_TZ
 from onestop.models import ProcessingTime, TimeUnit
+from onestop.tz import VN_TZ
 
 __all__ = ["date_line", "date_text", "duration_text", "instant_text", "local_day"]
 

@@ -41,6 +41,7 @@ from onestop.models._dossier import (
 )
 from onestop.models._identity import CitizenId, LegacyId, TaxCode
 from onestop.models._procedure import (
+    SAME_DAY_CUTOFF,
     AdministrativeLevel,
     AgencyRef,
     ChannelProcessingTime,
@@ -69,6 +70,7 @@ from onestop.models._status import TRANSITIONS, Channel, DossierStatus
 
 __all__: list[str] = [
     "MODEL_NAMES",
+    "SAME_DAY_CUTOFF",
     "SUPPLEMENT_EXITS",
     "TRANSITIONS",
     "AdministrativeLevel",

@@ -17,20 +17,21 @@ import operator
 import os
 import re
 import threading
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, Literal, Protocol, Self, final, runtime_checkable
-from zoneinfo import ZoneInfo
 
 from onestop.errors import (
     ConfigurationError,
     IdentifierReason,
     InvalidIdentifierError,
+    InvalidInputError,
     StorageError,
 )
 from onestop.models._data.provinces import DISPUTED_H, MINISTRIES
-from onestop.models._identity import _Identifier, _reason, today_vn
-from onestop.models._provinces import _BY_AGENCY, Province, successor_province
+from onestop.models._identity import Identifier, reason_of, today_vn
+from onestop.models._provinces import Province, find_province, successor_province
+from onestop.tz import is_aware, to_vn
 
 if TYPE_CHECKING:
     import sqlite3
@@ -54,7 +55,6 @@ AgencyForm = Literal["legacy", "qd20"]
 #: What a level-1 code designates.
 AuthorityKind = Literal["provincial_committee", "provincial_council", "ministry", "other"]
 
-_VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 _LEGACY_RE = re.compile(r"([0-9]{3})\.([0-9]{2})\.([0-9]{2})\.([A-Y][0-9]{2})")
 _QD20_RE = re.compile(r"[A-Y][0-9]{2}(?:\.[0-9A-Z]+)*")
 _MAX_QD20_LENGTH = 35
@@ -123,7 +123,7 @@ class Authority:
 def _authority(level1: str) -> Authority:
     letter, number = level1[0], level1[1:]
     if letter in "HK":
-        province = _BY_AGENCY["2008"].get("H" + number)
+        province = find_province("H" + number, era="2008")
         if province is not None:
             if letter == "H":
                 return Authority(
@@ -151,7 +151,7 @@ def _authority(level1: str) -> Authority:
 
 
 @final
-class AgencyCode(_Identifier):
+class AgencyCode(Identifier):
     """An agency's electronic identifier (mã định danh điện tử).
 
     Two written forms are accepted:
@@ -305,7 +305,7 @@ _PROCEDURE_RE = re.compile(r"[0-9]\.[0-9]{6}")
 
 
 @final
-class ProcedureCode(_Identifier):
+class ProcedureCode(Identifier):
     """The code of an administrative procedure (mã thủ tục hành chính).
 
     ``national``: the code in the national database of procedures (CSDLQG về TTHC),
@@ -343,7 +343,7 @@ class ProcedureCode(_Identifier):
             try:
                 agency = AgencyCode(rest[1:])
             except InvalidIdentifierError as exc:
-                reason = _reason(exc)
+                reason = reason_of(exc)
                 raise self._error(
                     text,
                     IdentifierReason.AGENCY,
@@ -390,7 +390,7 @@ _MAX_SEQUENCE = 9999
 
 
 @final
-class DossierCode(_Identifier):
+class DossierCode(Identifier):
     """A dossier number (mã số hồ sơ): ``<agency code>-YYMMDD-NNNN``.
 
     Nghị định 61/2018/NĐ-CP Art. 26 and Thông tư 01/2018/TT-VPCP Art. 19: the receiving
@@ -423,7 +423,7 @@ class DossierCode(_Identifier):
         try:
             agency = AgencyCode(agency_text)
         except InvalidIdentifierError as exc:
-            reason = _reason(exc)
+            reason = reason_of(exc)
             raise self._error(
                 text, IdentifierReason.AGENCY, f"its agency part is not an agency code: {reason}"
             ) from None
@@ -782,10 +782,10 @@ class DossierCodeGenerator:
         when: object = today_vn() if day is None else day
         # a datetime counts for its calendar date in Vietnam (counters are per day): convert
         # first, then check the year (2099-12-31T20:00Z is already 2100 in Vietnam)
-        if isinstance(when, datetime) and when.utcoffset() is not None:
+        if is_aware(when):
             try:
-                when = when.astimezone(_VN_TZ)
-            except OverflowError:
+                when = to_vn(when, field="received_on")
+            except InvalidInputError:
                 when = None  # within hours of year 1 or 9999: far outside 2000–2099
         if not isinstance(when, date) or not 2000 <= when.year <= 2099:
             given = day if day is not None else when

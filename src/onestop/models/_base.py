@@ -8,7 +8,6 @@ Every domain model of :mod:`onestop.models` derives from :class:`FrozenModel`: i
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping
 from typing import Annotated, Any, ClassVar, Self
 
@@ -24,7 +23,6 @@ __all__ = [
     "MultilineText",
     "Text",
     "describe_validation_error",
-    "ensure_aware",
 ]
 
 #: How many individual problems a converted error message lists before summarising.
@@ -114,28 +112,6 @@ def _no_timestamps(value: Any) -> Any:
 #: A timezone-aware datetime given as a ``datetime`` or an ISO 8601 string with an offset;
 #: numbers (Unix timestamps) are refused so that the model accepts what its JSON Schema says.
 Instant = Annotated[AwareDatetime, BeforeValidator(_no_timestamps)]
-
-
-def ensure_aware(value: object, *, field: str) -> dt.datetime:
-    """Check that a datetime argument carries a time zone.
-
-    Args:
-        value: the datetime to check.
-        field: the argument name, for the error.
-
-    Returns:
-        ``value`` unchanged.
-
-    Raises:
-        InvalidDossierError: ``value`` is naive (or not a datetime).
-    """
-    if not isinstance(value, dt.datetime) or value.utcoffset() is None:
-        raise InvalidDossierError(
-            f"{field} must be a timezone-aware datetime (e.g. with "
-            "ZoneInfo('Asia/Ho_Chi_Minh')); a naive datetime or other value was given",
-            field=field,
-        )
-    return value
 
 
 class FrozenModel(BaseModel):

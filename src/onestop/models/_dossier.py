@@ -13,13 +13,12 @@ import datetime as dt
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Annotated, Any, Self
-from zoneinfo import ZoneInfo
 
 from pydantic import Field, field_validator, model_validator
 
 from onestop.errors import InvalidDossierError, InvalidInputError, InvalidTransitionError
 from onestop.models._agency import DossierCode, ProcedureCode
-from onestop.models._base import FrozenModel, Instant, MultilineText, Text, ensure_aware
+from onestop.models._base import FrozenModel, Instant, MultilineText, Text
 from onestop.models._identity import CitizenId, LegacyId, TaxCode
 from onestop.models._procedure import (
     AgencyRef,
@@ -37,6 +36,7 @@ from onestop.models._status import (
     check_transition,
     transition_error,
 )
+from onestop.tz import require_aware, vn_date
 
 __all__ = [
     "SUPPLEMENT_EXITS",
@@ -61,7 +61,6 @@ __all__ = [
 ]
 
 _S = DossierStatus
-_VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 _Text = Annotated[Text, Field(min_length=1, max_length=2000)]
 _Reason = Annotated[MultilineText, Field(min_length=1, max_length=2000)]
 _Actor = Annotated[Text, Field(min_length=1, max_length=200)]
@@ -321,9 +320,9 @@ class Extension(FrozenModel):
         calendar dates in Vietnam (Asia/Ho_Chi_Minh): the letter's date must be before the
         previous due date's.
         """
-        letter = self.letter_at.astimezone(_VN_TZ).date()
-        due = self.previous_due_at.astimezone(_VN_TZ).date()
-        return letter < due
+        return vn_date(self.letter_at, field="letter_at") < vn_date(
+            self.previous_due_at, field="previous_due_at"
+        )
 
     @model_validator(mode="after")
     def _check_dates(self) -> Self:
@@ -727,7 +726,7 @@ class Dossier(FrozenModel):
         Raises:
             InvalidDossierError: a value is invalid or inconsistent.
         """
-        ensure_aware(at, field="at")
+        require_aware(at, field="at")
         if isinstance(procedure, Procedure):
             if fees is None:
                 fees = procedure.fees_for(channel)
@@ -768,7 +767,7 @@ class Dossier(FrozenModel):
         **changes: Any,
     ) -> Self:
         """Append an event (checking the transition and the time order) and apply changes."""
-        ensure_aware(at, field="at")
+        require_aware(at, field="at")
         if to is not self.status:
             self._check_move(to)
         last = self.events[-1].at if self.events else self.submitted_at
@@ -827,14 +826,15 @@ class Dossier(FrozenModel):
 
         Raises:
             InvalidTransitionError: the table does not allow the current status → ``to``.
-            InvalidDossierError: ``at`` is naive or out of order, or the result is inconsistent.
-            InvalidInputError: ``to`` is not a :class:`DossierStatus` (or its value).
+            InvalidDossierError: ``at`` is out of order, or the result is inconsistent.
+            InvalidInputError: ``at`` or ``due_at`` is naive (:func:`onestop.tz.require_aware`),
+                or ``to`` is not a :class:`DossierStatus` (or its value).
         """
         to = DossierStatus(to)
         self._check_move(to)
         changes: dict[str, Any] = {}
         if due_at is not None:
-            changes["due_at"] = ensure_aware(due_at, field="due_at")
+            changes["due_at"] = require_aware(due_at, field="due_at")
         return self._step(to, EventAction.TRANSITION, at=at, by=by, note=note, **changes)
 
     def accept(
@@ -858,8 +858,8 @@ class Dossier(FrozenModel):
             at=at,
             by=by,
             note=note,
-            received_at=ensure_aware(at, field="at"),
-            due_at=ensure_aware(due_at, field="due_at"),
+            received_at=require_aware(at, field="at"),
+            due_at=require_aware(due_at, field="due_at"),
         )
 
     def refuse(self, *, at: dt.datetime, by: str, reason: str) -> Self:
@@ -920,7 +920,7 @@ class Dossier(FrozenModel):
             raise transition_error(self.status, _S.PROCESSING)
         changes: dict[str, Any] = {}
         if due_at is not None:
-            changes["due_at"] = ensure_aware(due_at, field="due_at")
+            changes["due_at"] = require_aware(due_at, field="due_at")
         if request.stage is SupplementStage.INTAKE:
             if due_at is None:
                 raise InvalidDossierError(
@@ -928,7 +928,7 @@ class Dossier(FrozenModel):
                     "due date",
                     field="due_at",
                 )
-            changes["received_at"] = ensure_aware(at, field="at")
+            changes["received_at"] = require_aware(at, field="at")
             to = _S.RECEIVED
         else:
             to = _S.PROCESSING
@@ -1074,9 +1074,9 @@ class Dossier(FrozenModel):
                 field="status",
             )
         extension = Extension(
-            letter_at=ensure_aware(at, field="at"),
+            letter_at=require_aware(at, field="at"),
             previous_due_at=self.due_at,
-            new_due_at=ensure_aware(new_due_at, field="new_due_at"),
+            new_due_at=require_aware(new_due_at, field="new_due_at"),
             reason=reason,
         )
         return self._step(

@@ -14,22 +14,31 @@ import functools
 import re
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, Self, final
-from zoneinfo import ZoneInfo
 
 from onestop.errors import IdentifierReason, InvalidIdentifierError, mask_id
 from onestop.models._provinces import (
-    _BY_CCCD,
     Province,
+    find_province,
     province_by_code,
     successor_province,
 )
+from onestop.tz import VN_TZ
 
 if TYPE_CHECKING:
     from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
     from pydantic.json_schema import JsonSchemaValue
     from pydantic_core import CoreSchema
 
-__all__ = ["CitizenId", "LegacyId", "Sex", "TaxCode", "TaxCodeKind"]
+__all__ = [
+    "CitizenId",
+    "Identifier",
+    "LegacyId",
+    "Sex",
+    "TaxCode",
+    "TaxCodeKind",
+    "reason_of",
+    "today_vn",
+]
 
 #: Sex encoded in the century digit of a CCCD number.
 Sex = Literal["male", "female"]
@@ -37,12 +46,10 @@ Sex = Literal["male", "female"]
 #: ``"citizen_id"`` = a 12-digit personal ID used as MST (from 1 July 2025).
 TaxCodeKind = Literal["base", "branch", "citizen_id"]
 
-_VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
-
 
 def today_vn() -> date:
     """Today's date in Vietnam (Asia/Ho_Chi_Minh), whatever the system time zone."""
-    return datetime.now(_VN_TZ).date()
+    return datetime.now(VN_TZ).date()
 
 
 def _reference_day(today: object) -> date:
@@ -67,13 +74,13 @@ def _digits(value: str) -> bool:
     return value.isascii() and value.isdigit()
 
 
-def _reason(exc: InvalidIdentifierError) -> str:
-    """The reason part of a message built by ``_Identifier._error`` (to nest it in another)."""
+def reason_of(exc: InvalidIdentifierError) -> str:
+    """The reason part of a message built by ``Identifier._error`` (to nest it in another)."""
     return exc.message.split(" is invalid: ", 1)[-1].split("; expected", 1)[0]
 
 
 @functools.total_ordering
-class _Identifier:
+class Identifier:
     """Shared behaviour of onestop's identifier value types (private base class).
 
     Subclasses set the class constants and parse in ``__init__`` (storing the canonical string
@@ -181,7 +188,7 @@ class _Identifier:
 
 
 @final
-class CitizenId(_Identifier):
+class CitizenId(Identifier):
     """A 12-digit personal identification number (số định danh cá nhân, printed on the CCCD).
 
     Layout ``PPP G YY NNNNNN`` (Thông tư 07/2016/TT-BCA Art. 7, kept by Thông tư
@@ -220,7 +227,7 @@ class CitizenId(_Identifier):
             raise self._error(
                 text, IdentifierReason.CHARACTERS, "it contains a character that is not a digit 0–9"
             )
-        province = _BY_CCCD.get(text[:3])
+        province = find_province(text[:3], era="2008")
         if province is None:
             raise self._error(
                 text,
@@ -357,7 +364,7 @@ class CitizenId(_Identifier):
 
 
 @final
-class LegacyId(_Identifier):
+class LegacyId(Identifier):
     """A 9-digit identity card number (chứng minh nhân dân, CMND).
 
     CMND were issued under Nghị định 05/1999/NĐ-CP and stopped being valid on 1 January 2025
@@ -420,7 +427,7 @@ _MST_SEPARATORS = re.compile(r"[\s\-]")
 
 
 @final
-class TaxCode(_Identifier):
+class TaxCode(Identifier):
     """A tax identification number (mã số thuế, MST).
 
     Three forms (structure as in Thông tư 105/2020/TT-BTC; Thông tư 86/2024/TT-BTC):
@@ -471,7 +478,7 @@ class TaxCode(_Identifier):
                 citizen = CitizenId(compact, today=today)
             except InvalidIdentifierError as exc:
                 raise self._error(
-                    text, exc.reason, f"as a 12-digit personal ID, {_reason(exc)}"
+                    text, exc.reason, f"as a 12-digit personal ID, {reason_of(exc)}"
                 ) from None
             self._set("_value", compact)
             self._set("_citizen_id", citizen)

@@ -18,6 +18,7 @@ from onestop.models._base import FrozenModel, MultilineText, Text
 from onestop.models._status import Channel, ModelEnum
 
 __all__ = [
+    "SAME_DAY_CUTOFF",
     "AdministrativeLevel",
     "AgencyRef",
     "ChannelProcessingTime",
@@ -68,28 +69,50 @@ _UNIT_LABELS_VI: dict[TimeUnit, str] = {
 }
 
 
-class ProcessingTime(FrozenModel):
-    """A published processing time: an amount of a unit, with an optional same-day cut-off.
+#: The same-day cut-off, 15:00 local time. The sector rules of same-day ("trong ngày")
+#: procedures return a dossier received after 15:00 on the next working day (Luật Hộ tịch 2014
+#: Art. 5(3): "nếu nhận hồ sơ sau 15 giờ mà không giải quyết được ngay thì trả kết quả trong ngày
+#: làm việc tiếp theo"; NĐ 23/2015/NĐ-CP Art. 7; NĐ 99/2022/NĐ-CP Art. 16(1)), the hour the
+#: one-stop decrees use for the transfer of dossiers received at the counter (NĐ 61/2018/NĐ-CP
+#: and NĐ 118/2025/NĐ-CP Art. 18(2): "sau 15 giờ hàng ngày"). The one default of
+#: :class:`ProcessingTime`, :class:`~onestop.deadlines.SameDayPolicy`, the bulk path and the
+#: command line.
+SAME_DAY_CUTOFF = dt.time(15, 0)
 
-    ``ProcessingTime(amount=0, unit=TimeUnit.SAME_DAY, cutoff=time(15))`` is the rule "within
-    the day; a dossier received after 15:00 that cannot be settled at once is returned on the
-    next working day" (Luật Hộ tịch 2014 Art. 5(3); NĐ 23/2015/NĐ-CP Art. 7; NĐ 99/2022/NĐ-CP
-    Art. 16(1)). That rule is a sector rule, so it is carried by the procedure, not assumed.
+
+class ProcessingTime(FrozenModel):
+    """A published processing time: an amount of a unit, with the same-day cut-off.
+
+    ``ProcessingTime(amount=0, unit=TimeUnit.SAME_DAY)`` is the rule "within the day; a dossier
+    received after 15:00 that cannot be settled at once is returned on the next working day"
+    (:data:`SAME_DAY_CUTOFF`; Luật Hộ tịch 2014 Art. 5(3), NĐ 23/2015/NĐ-CP Art. 7, NĐ
+    99/2022/NĐ-CP Art. 16(1)). It is a sector rule, carried by the procedure: a procedure with
+    another hour sets ``cutoff``, one without any cut-off sets ``cutoff=None`` explicitly.
 
     Attributes:
         amount: how many units (≥ 0). Must be 0 for ``SAME_DAY``.
         unit: the unit of ``amount``.
         cutoff: for ``SAME_DAY`` only, the local (Asia/Ho_Chi_Minh) time of day after which a
-            dossier received counts as received the next working day; ``None`` means no
-            cut-off. A naive ``datetime.time``: it is a wall-clock hour, not an instant.
+            dossier received counts as received the next working day. Not given: 15:00
+            (:data:`SAME_DAY_CUTOFF`); ``None``: no cut-off. A naive ``datetime.time``: it is a
+            wall-clock hour, not an instant.
     """
 
     amount: Annotated[int, Field(ge=0, le=100_000, strict=True)]
     unit: TimeUnit
-    cutoff: dt.time | None = None
+    cutoff: dt.time | None = Field(
+        default=None,
+        description="Same-day cut-off, local time (same_day only). Omitted for same_day: 15:00; "
+        "null: no cut-off.",
+    )
 
     @model_validator(mode="after")
     def _check_unit(self) -> Self:
+        if self.unit is TimeUnit.SAME_DAY and "cutoff" not in self.model_fields_set:
+            # a same-day time given without its cut-off gets the one default; an explicit None
+            # stays None (no cut-off)
+            object.__setattr__(self, "cutoff", SAME_DAY_CUTOFF)
+            self.model_fields_set.add("cutoff")
         if self.unit is TimeUnit.SAME_DAY and self.amount != 0:
             raise InvalidDossierError(
                 "amount: a SAME_DAY processing time has amount 0 (the result is due the same "
@@ -132,8 +155,11 @@ class ProcessingTime(FrozenModel):
         return cls(amount=amount, unit=TimeUnit.MONTHS)
 
     @classmethod
-    def same_day(cls, cutoff: dt.time | None = dt.time(15, 0)) -> ProcessingTime:
-        """Within the day, with a cut-off hour (15:00 by default, Luật Hộ tịch 2014 Art. 5(3))."""
+    def same_day(cls, cutoff: dt.time | None = SAME_DAY_CUTOFF) -> ProcessingTime:
+        """Within the day, with a cut-off hour (default :data:`SAME_DAY_CUTOFF`, 15:00).
+
+        ``None`` means no cut-off (only the close of office hours matters).
+        """
         return cls(amount=0, unit=TimeUnit.SAME_DAY, cutoff=cutoff)
 
     def __str__(self) -> str:

@@ -29,6 +29,7 @@ __all__ = [
     "Era",
     "Province",
     "ProvinceKind",
+    "find_province",
     "predecessor_provinces",
     "province_by_code",
     "provinces",
@@ -224,6 +225,23 @@ def provinces(era: Era = "2025") -> tuple[Province, ...]:
     return _ORDERED[era]
 
 
+def find_province(code: str, *, era: Era = "2025") -> Province | None:
+    """The province with a GSO code, CCCD code or H-code (as :func:`province_by_code`), or None.
+
+    Args:
+        code: the code, stripped and upper-case.
+        era: which table to search; the CCCD codes are those of the 2008 era.
+    """
+    table = _TABLES.get(era, {})
+    if len(code) == 2:
+        return table.get(code)
+    if len(code) == 3 and code.isdigit() and era == "2008":
+        return _BY_CCCD.get(code)
+    if len(code) == 3 and code[0] == "H":
+        return _BY_AGENCY.get(era, {}).get(code)
+    return None
+
+
 def province_by_code(code: str, *, era: Era = "2025") -> Province:
     """Look a province up by its GSO code, CCCD code or H-code.
 
@@ -238,17 +256,10 @@ def province_by_code(code: str, *, era: Era = "2025") -> Province:
     Raises:
         InvalidIdentifierError: if no province of that era has the code.
     """
-    table = _check_era(era)
+    _check_era(era)
     raw: object = code
     value = raw.strip().upper() if isinstance(raw, str) else raw
-    found: Province | None = None
-    if isinstance(value, str):
-        if len(value) == 2:
-            found = table.get(value)
-        elif len(value) == 3 and value.isdigit() and era == "2008":
-            found = _BY_CCCD.get(value)
-        elif len(value) == 3 and value[0] == "H":
-            found = _BY_AGENCY[era].get(value)
+    found = find_province(value, era=era) if isinstance(value, str) else None
     if found is None:
         if isinstance(value, str):
             shown = repr(value) if len(value) <= 3 else f"a {len(value)}-character string"

@@ -17,9 +17,10 @@ from typing import Any
 
 import numpy as np
 
-from onestop.deadlines import WorkCalendar, bulk, civil_service_calendar, compute_due
-from onestop.deadlines.timeliness import VN_TZ
+from onestop.deadlines import WorkCalendar, bulk, compute_due
+from onestop.deadlines import default_calendar as _shared_calendar
 from onestop.models import ProcessingTime, TimeUnit
+from onestop.tz import VN_TZ
 
 __all__ = [
     "EARLY",
@@ -40,8 +41,8 @@ EARLY, ON_TIME, LATE = bulk.EARLY, bulk.ON_TIME, bulk.LATE
 
 
 def default_calendar() -> WorkCalendar:
-    """The civil-service calendar with the official notices (the engine's default)."""
-    return civil_service_calendar()
+    """The civil-service calendar with the official notices (the engine's shared default)."""
+    return _shared_calendar()
 
 
 def policy_name(unit: TimeUnit) -> str:
@@ -56,7 +57,7 @@ def due_dates(
     unit: TimeUnit,
 ) -> np.ndarray[Any, Any]:
     """Due instants (local ``datetime64[us]``) for local receipts and amounts of one unit."""
-    return bulk.due_dates(calendar, received, amounts, unit, policy=policy_name(unit))
+    return bulk.due_dates(received, amounts, unit=unit, calendar=calendar, policy=policy_name(unit))
 
 
 def outcomes(end: np.ndarray[Any, Any], due: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
@@ -68,7 +69,7 @@ def working_days_taken(
     calendar: WorkCalendar, start: np.ndarray[Any, Any], end: np.ndarray[Any, Any]
 ) -> np.ndarray[Any, Any]:
     """Working days from each start date (excluded) to each end date (included)."""
-    return bulk.working_days_between(calendar, start, end)
+    return bulk.working_days_between(start, end, calendar=calendar)
 
 
 def explain_due(
@@ -76,9 +77,9 @@ def explain_due(
 ) -> tuple[dt.datetime, str, str]:
     """``(due, explanation in Vietnamese, in English)`` of one deadline (aware ``received``)."""
     deadline = compute_due(
-        calendar,
         received,
         ProcessingTime(amount=amount, unit=unit),
+        calendar=calendar,
         policy=policy_name(unit),
     )
-    return deadline.due, deadline.explain("vi"), deadline.explain("en")
+    return deadline.due_at, deadline.explain("vi"), deadline.explain("en")

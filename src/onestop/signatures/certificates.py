@@ -35,6 +35,7 @@ from cryptography.x509.oid import AuthorityInformationAccessOID, ExtensionOID, N
 
 from onestop.errors import CertificateError, SignatureError, mask_id
 from onestop.signatures.status import IdentifierKind, SignerIdentity, SubjectIdentifier
+from onestop.tz import require_aware
 
 __all__ = [
     "UID_OID",
@@ -300,12 +301,7 @@ class Certificate:
 
     def validity_at(self, at: dt.datetime) -> Literal["valid", "expired", "not_yet_valid"]:
         """Whether ``at`` (timezone-aware) is inside the validity period (both ends inclusive)."""
-        if at.tzinfo is None:
-            raise SignatureError(
-                "at: a naive datetime was given; pass a timezone-aware datetime "
-                "(e.g. datetime(..., tzinfo=ZoneInfo('Asia/Ho_Chi_Minh')))",
-                field="at",
-            )
+        require_aware(at, field="at")
         if at < self.not_before:
             return "not_yet_valid"
         if at > self.not_after:
@@ -688,21 +684,14 @@ def as_certificates(
 
 
 def check_time(value: object, field: str) -> dt.datetime | None:
-    """``None`` or a timezone-aware datetime; anything else is a typed error (internal helper)."""
+    """``None``, or a timezone-aware datetime (:func:`onestop.tz.require_aware`).
+
+    Raises:
+        InvalidInputError: anything else, naming ``field``.
+    """
     if value is None:
         return None
-    if not isinstance(value, dt.datetime):
-        raise SignatureError(
-            f"{field}: expected a timezone-aware datetime, got {type(value).__name__}",
-            field=field,
-        )
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise SignatureError(
-            f"{field}: a naive datetime was given; pass a timezone-aware datetime "
-            "(e.g. datetime(..., tzinfo=ZoneInfo('Asia/Ho_Chi_Minh')))",
-            field=field,
-        )
-    return value
+    return require_aware(value, field=field)
 
 
 def as_certificate(value: object, *, field: str) -> Certificate:

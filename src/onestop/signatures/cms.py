@@ -960,8 +960,8 @@ def verify_bytes(
         The status: ``valid`` only when intact, trusted and without problems.
 
     Raises:
-        SignatureError: when ``signature`` is not a well-formed CMS SignedData, or ``at`` is
-            naive.
+        SignatureError: when ``signature`` is not a well-formed CMS SignedData.
+        InvalidInputError: ``at`` is naive (:func:`onestop.tz.require_aware`).
     """
     content = as_data(data, "data")
     parsed = parse_signed_data(signature, "signature")

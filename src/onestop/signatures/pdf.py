@@ -27,7 +27,6 @@ import unicodedata
 from collections.abc import Coroutine, Iterable
 from io import BytesIO
 from typing import Any, Literal, TypeAlias, TypeVar
-from zoneinfo import ZoneInfo
 
 import attrs
 
@@ -63,6 +62,7 @@ from onestop.signatures.cms import (
 )
 from onestop.signatures.status import Problem, ProblemCode, SignatureStatus
 from onestop.signatures.trust import RevocationPolicy, TrustInput
+from onestop.tz import VN_TZ
 
 __all__ = [
     "AllowedChanges",
@@ -73,7 +73,6 @@ __all__ = [
     "verify_pdf",
 ]
 
-_VN = ZoneInfo("Asia/Ho_Chi_Minh")
 
 #: What pyHanko raises, besides ``PdfError``, on a damaged PDF: structure checks are plain
 #: ``assert`` statements, a garbled number is a ``decimal.InvalidOperation`` (an
@@ -434,7 +433,7 @@ def _appearance(
     from pyhanko.sign import fields
     from pyhanko.stamp import TextStampStyle
 
-    when = (check_time(now, "now") or dt.datetime.now(dt.UTC)).astimezone(_VN)
+    when = (check_time(now, "now") or dt.datetime.now(dt.UTC)).astimezone(VN_TZ)
     subject = certificate.subject
     try:
         text = str(stamp.text).format(

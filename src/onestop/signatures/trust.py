@@ -583,7 +583,7 @@ def validate_chain(
         The path and every problem found; ``trusted`` only when there is none.
 
     Raises:
-        SignatureError: when ``at`` is not a timezone-aware datetime.
+        InvalidInputError: when ``at`` is not a timezone-aware datetime.
         CertificateError: when ``certificate``, ``trust`` or ``intermediates`` are not
             certificates.
     """

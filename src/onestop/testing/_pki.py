@@ -34,6 +34,7 @@ from onestop.errors import ConfigurationError, MissingExtraError
 from onestop.signatures.certificates import Certificate, PrivateKey
 from onestop.signatures.cms import HashSigner, Timestamper, key_signer, prepare_signature
 from onestop.signatures.trust import TrustStore
+from onestop.tz import require_aware
 
 __all__ = [
     "IssuedCertificate",
@@ -456,20 +457,17 @@ def build_test_pki(
             UTC time).
 
     Raises:
-        ConfigurationError: for another ``key_type`` or a naive ``now``.
+        ConfigurationError: for another ``key_type``.
+        InvalidInputError: a naive ``now`` (:func:`onestop.tz.require_aware`).
     """
     if key_type not in ("ec", "rsa"):
         raise ConfigurationError(
             f"key_type: {key_type!r} is not supported; expected 'ec' (P-256) or 'rsa' (2048)",
             field="key_type",
         )
-    given: object = now  # callers without type checking may pass anything
-    if given is not None and (not isinstance(given, dt.datetime) or given.utcoffset() is None):
-        raise ConfigurationError(
-            "now: expected a timezone-aware datetime (a naive one would be read in the "
-            "machine's time zone)",
-            field="now",
-        )
+    if now is not None:
+        # a naive one would be read in the machine's time zone
+        require_aware(now, field="now")
     ref = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).replace(microsecond=0)
 
     def new_key() -> PrivateKey:

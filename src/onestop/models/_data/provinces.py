@@ -138,7 +138,7 @@ ENGLISH_NAMES: dict[str, str] = {
 }
 
 #: Level-1 codes of ministries and ministry-level bodies (QĐ 20/2020/QĐ-TTg Phụ lục as amended
-#: by QĐ 09/2025/QĐ-TTg), as far as verified in domain/rules.md §2.2.
+#: by QĐ 09/2025/QĐ-TTg), as far as verified on the bodies' own portals.
 MINISTRIES: dict[str, str] = {
     "G01": "Bộ Công an",
     "G06": "Bộ Khoa học và Công nghệ",
