@@ -22,7 +22,7 @@ from onestop.connectors import (
     RetryPolicy,
     set_testing,
 )
-from onestop.connectors.outbox import OutboxPolicy
+from onestop.connectors.outbox import OUTBOX_RETRY, OutboxPolicy
 from onestop.errors import (
     ConfigurationError,
     InvalidInputError,
@@ -53,7 +53,9 @@ def clock():
 
 @pytest.fixture
 def box(tmp_path, clock):
-    policy = OutboxPolicy(max_attempts=3, initial_backoff=10, max_backoff=100, lease_seconds=60)
+    policy = OutboxPolicy(
+        retry=RetryPolicy(attempts=3, initial_backoff=10, max_backoff=100), lease_seconds=60
+    )
     with Outbox(tmp_path / "o.sqlite", policy=policy, clock=clock) as outbox:
         yield outbox
 
@@ -301,7 +303,7 @@ def test_async_worker_drains_concurrently(tmp_path, fake_portal):
 
 def test_worker_idle_mode_leaves_backoff_entries(tmp_path, fake_portal):
     set_testing(False)  # real backoff for the outbox: the entry must wait
-    policy = OutboxPolicy(initial_backoff=60)
+    policy = OutboxPolicy(retry=OUTBOX_RETRY.replace(initial_backoff=60))
     with Outbox(tmp_path / "o.sqlite", policy=policy) as outbox:
         outbox.enqueue(rec("A"))
         fake_portal.fail_next(100)

@@ -7,7 +7,8 @@
 * wire records (:class:`DossierRecord`, :class:`ProgressRecord`, …) and their mapping to and
   from the domain models (:func:`dossier_to_record`, :func:`progress_rows`,
   :func:`status_of_record`, :func:`procedure_from_record`), the retry rule
-  (:func:`should_retry`, :class:`RetryPolicy`, :func:`set_testing`) and settings from the
+  (:func:`should_retry`, :class:`RetryPolicy`, :func:`set_testing`, :class:`NoBackoff`; the
+  HTTP core shared with remote signing) and settings from the
   environment (:class:`PortalSettings`).
 
 Names load lazily: ``import onestop.connectors`` imports neither httpx nor SQLite code until a
@@ -21,14 +22,15 @@ from typing import TYPE_CHECKING
 from onestop._lazy import lazy_names
 
 if TYPE_CHECKING:  # the names as mypy and IDEs see them; at run time they load lazily
+    from onestop._http import NoBackoff as NoBackoff
+    from onestop._http import RetryPolicy as RetryPolicy
+    from onestop._http import set_testing as set_testing
+    from onestop._http import should_retry as should_retry
     from onestop.connectors._mapping import dossier_to_record as dossier_to_record
     from onestop.connectors._mapping import procedure_from_record as procedure_from_record
     from onestop.connectors._mapping import progress_rows as progress_rows
     from onestop.connectors._mapping import status_of_record as status_of_record
     from onestop.connectors._protocol import UpsertResult as UpsertResult
-    from onestop.connectors._retry import RetryPolicy as RetryPolicy
-    from onestop.connectors._retry import set_testing as set_testing
-    from onestop.connectors._retry import should_retry as should_retry
     from onestop.connectors._settings import PortalSettings as PortalSettings
     from onestop.connectors._wire import DictionaryEntry as DictionaryEntry
     from onestop.connectors._wire import DossierRecord as DossierRecord
@@ -60,6 +62,7 @@ _LAZY: dict[str, str] = {
     "DossierRecord": "onestop.connectors._wire",
     "Envelope": "onestop.connectors._wire",
     "GatewayAuth": "onestop.connectors.auth",
+    "NoBackoff": "onestop._http",
     "Outbox": "onestop.connectors.outbox",
     "OutboxStats": "onestop.connectors.outbox",
     "OutboxWorker": "onestop.connectors.outbox",
@@ -69,7 +72,7 @@ _LAZY: dict[str, str] = {
     "ProcedureRecord": "onestop.connectors._wire",
     "ProcedureSummary": "onestop.connectors._wire",
     "ProgressRecord": "onestop.connectors._wire",
-    "RetryPolicy": "onestop.connectors._retry",
+    "RetryPolicy": "onestop._http",
     "RetryingEntry": "onestop.connectors.outbox",
     "UpsertResult": "onestop.connectors._protocol",
     "dossier_to_record": "onestop.connectors._mapping",
@@ -77,8 +80,8 @@ _LAZY: dict[str, str] = {
     "parse_portal_datetime": "onestop.connectors._wire",
     "procedure_from_record": "onestop.connectors._mapping",
     "progress_rows": "onestop.connectors._mapping",
-    "set_testing": "onestop.connectors._retry",
-    "should_retry": "onestop.connectors._retry",
+    "set_testing": "onestop._http",
+    "should_retry": "onestop._http",
     "status_of_record": "onestop.connectors._mapping",
 }
 

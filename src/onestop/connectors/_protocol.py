@@ -14,15 +14,14 @@ success. A create of a dossier that exists answers with a message containing "đ
 
 from __future__ import annotations
 
-import datetime as dt
-import email.utils
 import json
-import re
 from collections.abc import Generator, Iterable, Mapping, Sequence
 from typing import Any
 
 import attrs
 
+from onestop._http import encode_json as encode_body
+from onestop._http import safe_text, status_error
 from onestop.connectors._wire import (
     DictionaryEntry,
     DossierRecord,
@@ -40,7 +39,6 @@ from onestop.errors import (
     RateLimitedError,
     ServerError,
     UnexpectedResponseError,
-    mask_id,
 )
 
 __all__ = [
@@ -68,7 +66,6 @@ __all__ = [
     "parse_procedure",
     "parse_procedure_list",
     "parse_response",
-    "parse_retry_after",
     "procedure_call",
     "procedure_list_call",
     "progress_calls",
@@ -143,11 +140,6 @@ def request_body(call: Call, *, unit_code: str) -> dict[str, Any]:
     body: dict[str, Any] = {"madonvi": unit_code, "service": call.service}
     body.update(call.params)
     return body
-
-
-def encode_body(body: Mapping[str, Any]) -> bytes:
-    """UTF-8 JSON, Vietnamese kept as is (the portal expects UTF-8)."""
-    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def create_call(records: Sequence[DossierRecord]) -> Call:
@@ -258,46 +250,9 @@ def progress_calls(
     ]
 
 
-def parse_retry_after(value: str | None, *, now: dt.datetime | None = None) -> float | None:
-    """Seconds to wait from a ``Retry-After`` header (delta-seconds or an HTTP date).
-
-    Args:
-        value: the header value, or ``None``.
-        now: the current time for the HTTP-date form (defaults to the system clock, UTC).
-
-    Returns:
-        Non-negative seconds, or ``None`` when absent or unreadable.
-    """
-    if value is None:
-        return None
-    text = value.strip()
-    try:
-        return max(0.0, float(text))
-    except ValueError:
-        pass
-    try:
-        when = email.utils.parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=dt.UTC)
-    current = now or dt.datetime.now(dt.UTC)
-    return max(0.0, (when - current).total_seconds())
-
-
-#: Runs of 9 or more digits: CMND (9), phone numbers (10-11), CCCD / personal ID (12), tax codes.
-#: Dossier and procedure codes have shorter runs (``H56.14-260315-0001``, ``1.003560``).
-_ID_LIKE = re.compile(r"\d{9,}")
-
-
 def _short(message: str) -> str:
-    """The portal's message, one line, bounded, with ID-like numbers masked.
-
-    The portal may echo what it was sent (an ID number, a phone number); those never reach
-    onestop's exception text (:func:`onestop.errors.mask_id`).
-    """
-    text = _ID_LIKE.sub(lambda m: mask_id(m.group()), " ".join(message.split()))
-    return text if len(text) <= _MESSAGE_LIMIT else text[: _MESSAGE_LIMIT - 1] + "…"
+    """The portal's message, one line, bounded, with ID-like numbers masked."""
+    return safe_text(message, limit=_MESSAGE_LIMIT)
 
 
 _SESSION_WORDS = ("session", "phiên", "token", "đăng nhập")
@@ -346,50 +301,32 @@ def envelope_error(env: Envelope, *, service: str, status_code: int = 200) -> AP
     return APIStatusError(detail, **kwargs)
 
 
+#: What to check after an HTTP error status of the adapter or gateway.
+_HTTP_HINTS = {
+    401: "credentials rejected; check the account or gateway subscription",
+    403: "no permission for this service; check the account or gateway subscription",
+    404: "not found; check the base URL and service path",
+}
+
+
 def _status_error(
     status_code: int, headers: Mapping[str, str], content: bytes, *, service: str
 ) -> APIStatusError:
-    hint = ""
+    """The typed error of an HTTP error status (the HTTP core's mapping), with the portal's text."""
     env: Envelope | None
     try:
         env = Envelope.model_validate_json(content)
     except InvalidInputError:
         env = None
-    if env is not None and env.message:
-        hint = f": {_short(env.message)}"
-    error_code = env.error_code if env is not None else None
-    where = f"{service}: HTTP {status_code}{hint}"
-    if status_code in (401, 403):
-        what = "credentials rejected" if status_code == 401 else "no permission for this service"
-        return AuthenticationError(
-            f"{where} ({what}; check the account or gateway subscription)",
-            status_code=status_code,
-            error_code=error_code,
-        )
-    if status_code == 404:
-        return NotFoundError(
-            f"{where} (check the base URL and service path)",
-            status_code=status_code,
-            error_code=error_code,
-        )
-    if status_code == 409:
-        return ConflictError(where, status_code=status_code, error_code=error_code)
-    if status_code == 429:
-        retry_after = parse_retry_after(_header(headers, "retry-after"))
-        return RateLimitedError(
-            f"{where} (rate limited; retry after {retry_after if retry_after is not None else '?'}"
-            " s)",
-            status_code=status_code,
-            error_code=error_code,
-            retry_after=retry_after,
-        )
-    if status_code >= 500:
-        return ServerError(
-            f"{where} (the portal failed; try again later)",
-            status_code=status_code,
-            error_code=error_code,
-        )
-    return APIStatusError(where, status_code=status_code, error_code=error_code)
+    return status_error(
+        status_code,
+        where=service,
+        who="the portal",
+        detail=_short(env.message) if env is not None and env.message else "",
+        error_code=env.error_code if env is not None else None,
+        headers=headers,
+        hints=_HTTP_HINTS,
+    )
 
 
 def _describe_body(content: bytes) -> str:
@@ -407,13 +344,6 @@ def _describe_body(content: bytes) -> str:
     if text[:1] == b"[":
         return "a JSON list"
     return f"starting {content[:40]!r}"
-
-
-def _header(headers: Mapping[str, str], name: str) -> str | None:
-    for key, value in headers.items():
-        if key.lower() == name:
-            return value
-    return None
 
 
 def parse_response(

@@ -29,16 +29,13 @@ from typing import TYPE_CHECKING, Literal
 
 import attrs
 
+from onestop._http import DEFAULT_MAX_RESPONSE_BYTES
 from onestop.errors import ConfigurationError
 
 if TYPE_CHECKING:
     import httpx
 
 __all__ = ["DEFAULT_MAX_RESPONSE_BYTES", "ENV_VARS", "PortalSettings"]
-
-#: The largest portal answer read by default: 32 MiB, far above the national catalogue's
-#: list (a few MiB), far below what would exhaust a worker's memory once parsed.
-DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024
 
 #: Environment variable per settings attribute.
 ENV_VARS: dict[str, str] = {

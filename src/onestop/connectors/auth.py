@@ -28,6 +28,7 @@ from typing import Any
 
 import httpx
 
+from onestop._http import encode_json
 from onestop.connectors._protocol import is_session_error, parse_login, parse_response
 from onestop.errors import AuthenticationError, ConfigurationError, UnexpectedResponseError
 
@@ -55,7 +56,7 @@ def _rebuild(
     new_headers = httpx.Headers(request.headers)
     content = request.content
     if body is not None:
-        content = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        content = encode_json(body)
         new_headers["Content-Length"] = str(len(content))
     for key, value in (headers or {}).items():
         new_headers[key] = value
