@@ -250,7 +250,7 @@ def should_retry(
     error: BaseException,
     *,
     attempt: int,
-    elapsed: float,
+    elapsed: float | None,
     idempotent: bool,
     policy: RetryPolicy,
     jitter: float = 0.5,
@@ -265,7 +265,9 @@ def should_retry(
     Args:
         error: the failure of try number ``attempt``.
         attempt: how many tries were made so far (1 after the first failure).
-        elapsed: seconds since the first try started.
+        elapsed: seconds since the first try started, or ``None`` for a caller that keeps no
+            such clock (the outbox, whose entries are bounded by their attempts): then
+            ``policy.total_timeout`` does not apply.
         idempotent: whether the call may be repeated safely.
         policy: the bounds.
         jitter: a number in ``[0, 1)`` for :meth:`RetryPolicy.backoff`.
@@ -291,7 +293,7 @@ def should_retry(
         delay = policy.backoff(attempt, jitter=jitter)
     if testing is not None:
         delay = 0.0
-    if elapsed + delay > policy.total_timeout:
+    if elapsed is not None and elapsed + delay > policy.total_timeout:
         return None
     return delay
 
@@ -704,7 +706,11 @@ class _Driver:
         self.retry = retry or RetryPolicy()
         self.headers = {"User-Agent": USER_AGENT, **(headers or {})}
         self._owns_http = True
+        self._plain_client = False
         self._rng = random.Random()
+        import httpx
+
+        self._httpx = httpx
 
     def derive(
         self,
@@ -778,6 +784,10 @@ class _Driver:
         headers: Mapping[str, str] | None,
     ) -> httpx.Request:
         merged = self.headers if not headers else {**self.headers, **headers}
+        if self._plain_client:
+            # The driver's own client has no default headers, cookies or parameters to merge
+            # (the call's timeout comes from its budget), so the request is built directly.
+            return self._httpx.Request(method, url, content=content, headers=merged)
         return http.build_request(method, url, content=content, headers=merged)
 
 
@@ -823,7 +833,7 @@ class SyncHttp(_Driver):
                 f"http_client: expected an httpx.Client, got {type(given).__name__}",
                 field="http_client",
             )
-        self._owns_http = http_client is None
+        self._owns_http = self._plain_client = http_client is None
         self.http = http_client or httpx.Client(transport=transport, timeout=self.timeout)
         _install_guard(self.http)
 
@@ -972,7 +982,7 @@ class AsyncHttp(_Driver):
                 f"max_connections: expected a positive integer, got {max_connections!r}",
                 field="max_connections",
             )
-        self._owns_http = http_client is None
+        self._owns_http = self._plain_client = http_client is None
         if http_client is not None:
             clients = [http_client]
         elif transport is not None:

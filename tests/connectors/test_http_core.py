@@ -50,6 +50,7 @@ POLICY = RetryPolicy(attempts=5, initial_backoff=0.5, max_backoff=4.0, total_tim
 SERVER = ServerError("x", status_code=503)
 LIMITED = RateLimitedError("x")
 WAIT_12 = RateLimitedError("x", retry_after=12.0)
+WAIT_59 = RateLimitedError("x", retry_after=59.0)
 WAIT_HOUR = RateLimitedError("x", retry_after=3600.0)
 AUTH = AuthenticationError("x", status_code=401)
 
@@ -63,6 +64,8 @@ TABLE = [
     ("attempts used up", SERVER, {"attempt": 5}, None),
     ("the total budget would pass", SERVER, {"elapsed": 59.8}, None),
     ("the total budget is just met", SERVER, {"elapsed": 59.5}, 0.5),
+    ("a 59 s wait 10 s in passes the budget", WAIT_59, {"elapsed": 10}, None),
+    ("no clock (the outbox): no total budget", WAIT_59, {"elapsed": None}, 59.0),
     ("read timeout", ReadTimeoutError("x"), {}, 0.5),
     ("dropped connection", NetworkError("x"), {}, 0.5),
     ("connect timeout", ConnectTimeoutError("x"), {}, 0.5),

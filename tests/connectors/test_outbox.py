@@ -303,7 +303,9 @@ def test_async_worker_drains_concurrently(tmp_path, fake_portal):
 
 def test_worker_idle_mode_leaves_backoff_entries(tmp_path, fake_portal):
     set_testing(False)  # real backoff for the outbox: the entry must wait
-    policy = OutboxPolicy(retry=OUTBOX_RETRY.replace(initial_backoff=60))
+    # A first wait of 100-300 s: longer than the retry policy's total_timeout (60 s), which
+    # bounds a client's call, not an outbox entry (bounded by its attempts).
+    policy = OutboxPolicy(retry=OUTBOX_RETRY.replace(initial_backoff=200))
     with Outbox(tmp_path / "o.sqlite", policy=policy) as outbox:
         outbox.enqueue(rec("A"))
         fake_portal.fail_next(100)
@@ -317,7 +319,7 @@ def test_worker_idle_mode_leaves_backoff_entries(tmp_path, fake_portal):
         report = OutboxWorker(outbox, client).run(stop_when="idle", max_seconds=10)
         assert report.retried == 1
         assert outbox.stats().pending == 1
-        assert outbox.next_due_in() > 20
+        assert outbox.next_due_in() > 90
 
 
 # ---------------------------------------------------------------- file permissions

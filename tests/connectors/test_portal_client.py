@@ -510,3 +510,31 @@ def test_adapter_session_renewed_before_expiry_when_its_lifetime_is_known():
     with pytest.raises(ConfigurationError) as info:
         AdapterAuth("u", "p", session_ttl=0)
     assert info.value.field == "session_ttl"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"{}",
+        b'{"a":1}',
+        b' { "a" : [1, "\xc4\x91"] } ',
+        b'{"session":"old","a":1}',
+        b'{"x":{"session":1}}',
+    ],
+)
+def test_adapter_session_is_set_in_any_json_object_body(body):
+    import json
+
+    seen = []
+
+    def handler(request):
+        if request.url.path == "/login":
+            return httpx.Response(200, json={"error_code": 0, "session": "S-1"})
+        seen.append(json.loads(request.content))
+        return httpx.Response(200, json={"error_code": 0})
+
+    with httpx.Client(
+        transport=httpx.MockTransport(handler), auth=AdapterAuth("onestop", "onestop")
+    ) as http:
+        http.post(f"{BASE}/service", content=body)
+    assert seen == [{**json.loads(body), "session": "S-1"}]

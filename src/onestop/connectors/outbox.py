@@ -197,9 +197,9 @@ class OutboxPolicy:
         retry: when a failed entry is tried again, by the same rule as a client's calls
             (:func:`~onestop.connectors.should_retry`): ``attempts`` tries of an entry before it
             becomes a dead letter, the exponential ``initial_backoff``/``max_backoff`` waits, a
-            ``Retry-After`` up to ``max_retry_after`` honoured. Its ``total_timeout`` is not
-            used: an entry is bounded by its attempts, and a re-queued dead letter starts
-            afresh.
+            ``Retry-After`` up to ``max_retry_after`` honoured. Its ``total_timeout`` does not
+            apply: an entry is bounded by its attempts (a re-queued dead letter starts
+            afresh), however long its waits.
         lease_seconds: how long a claimed entry belongs to its worker before another may take
             it over (a dead worker's entries on the same host are recovered at once).
     """
@@ -840,7 +840,7 @@ class Outbox:
         delay = should_retry(
             error,
             attempt=entry.attempts,
-            elapsed=0.0,
+            elapsed=None,
             idempotent=True,
             policy=self.policy.retry,
             jitter=self._rng.random(),
