@@ -10,6 +10,12 @@ from __future__ import annotations
 import datetime as dt
 import email.utils
 import hashlib
+import http.server
+import json
+import socket
+import threading
+import time
+from typing import ClassVar
 
 import anyio
 import httpx
@@ -346,3 +352,99 @@ def test_async_clients_share_the_rule(test_pki, fake_portal):
     # The fake_portal fixture switches test mode on: the portal's 2 s wait is skipped, and
     # the same switch reaches the signing client's retry through the shared driver.
     assert sleeps == [0.0]
+
+
+# ---------------------------------------------------------------- the async driver on real sockets
+
+
+class ClosingHandler(http.server.BaseHTTPRequestHandler):
+    """Answers every call (keep-alive announced), then closes the connection anyway."""
+
+    protocol_version = "HTTP/1.1"
+    connections: ClassVar[set[int]] = set()
+
+    def do_POST(self):
+        self.rfile.read(int(self.headers["Content-Length"]))
+        body = json.dumps({"status_code": 200, "data": {"user_certificates": []}}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Connection", "keep-alive")
+        self.end_headers()
+        self.wfile.write(body)
+        ClosingHandler.connections.add(self.client_address[1])
+        self.close_connection = True
+
+    def log_message(self, *args):
+        pass
+
+
+def test_async_driver_does_not_reuse_a_connection_the_server_closed():
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), ClosingHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/api"
+
+    async def main():
+        async with AsyncRemoteSigningClient(
+            base_url=url, sp_id="DVCQG", sp_password="pw", retry=ONCE
+        ) as client:
+            for _ in range(3):
+                assert await client.get_certificates("001090012345") == ()
+                await anyio.sleep(0.05)  # the server's close reaches the idle connection
+
+    try:
+        anyio.run(main)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert len(ClosingHandler.connections) == 3  # a new connection each time, no failure
+
+
+def test_async_driver_maps_a_refused_connection():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]  # nothing listens there once the probe is closed
+
+    async def main():
+        async with AsyncRemoteSigningClient(
+            base_url=f"http://127.0.0.1:{port}/api", sp_id="DVCQG", sp_password="pw", retry=ONCE
+        ) as client:
+            await client.get_certificates("001090012345")
+
+    with pytest.raises(NetworkError, match="failed or was dropped"):
+        anyio.run(main)
+
+
+def test_async_portal_client_over_loopback_survives_faults(fake_portal):
+    fake_portal.hang_seconds = 0.5
+
+    async def main():
+        async with AsyncPortalClient(
+            server.url, auth=AdapterAuth("onestop", "onestop"), unit_code="H56", timeout=0.3
+        ) as client:
+            assert (await client.upsert_dossier(record("L-1"))).created is True
+            fake_portal.timeout_next(1)
+            fake_portal.drop_next(1)
+            fake_portal.fail_next(1)
+            assert (await client.lookup_dossier("L-1")).status == "2"
+            strict = client.with_options(retry=ONCE)
+            fake_portal.timeout_next(1)
+            started = time.monotonic()
+            with pytest.raises(ReadTimeoutError, match=r"0\.3 s deadline"):
+                await strict.lookup_dossier("L-1")
+            assert time.monotonic() - started < 0.45  # cut at the deadline, not at the hang
+            fake_portal.drop_next(1)
+            with pytest.raises(NetworkError):
+                await strict.lookup_dossier("L-1")
+            assert (await client.lookup_dossier("L-1")).status == "2"
+
+    with fake_portal.serve() as server:
+        anyio.run(main)
+    assert fake_portal.faults_injected == {"timeout": 2, "drop": 2, "5xx": 1}
+
+
+def record(code):
+    from onestop.connectors import DossierRecord
+
+    return DossierRecord(MaHoSo=code, TrangThaiHoSo="2", MaTTHC="1.001193")

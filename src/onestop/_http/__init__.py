@@ -39,7 +39,6 @@ import contextvars
 import copy
 import datetime as dt
 import email.utils
-import functools
 import json
 import logging
 import math
@@ -47,8 +46,8 @@ import random
 import re
 import time
 import zlib
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
-from typing import TYPE_CHECKING, Any, Protocol, Self, TypeVar
+from collections.abc import Awaitable, Callable, Mapping, MutableMapping
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 import attrs
 
@@ -77,6 +76,7 @@ __all__ = [
     "DEFAULT_MAX_RESPONSE_BYTES",
     "USER_AGENT",
     "AsyncHttp",
+    "BodyMeter",
     "CallBudget",
     "NoBackoff",
     "Peer",
@@ -84,6 +84,7 @@ __all__ = [
     "SyncHttp",
     "check_max_response_bytes",
     "check_timeout",
+    "current_budget",
     "encode_json",
     "header",
     "is_retryable",
@@ -496,14 +497,18 @@ _CANCEL_GRACE = 0.05
 class CallBudget:
     """The deadline and the size cap of the call being sent (one per call, any thread/task)."""
 
-    __slots__ = ("deadline", "label", "max_bytes", "peer", "timeout")
+    __slots__ = ("deadline", "hard_stop", "label", "max_bytes", "peer", "timeout")
 
-    def __init__(self, label: str, peer: Peer, timeout: float, max_bytes: int) -> None:
+    def __init__(
+        self, label: str, peer: Peer, timeout: float, max_bytes: int, *, hard_stop: bool = False
+    ) -> None:
         self.label = label
         self.peer = peer
         self.timeout = timeout
         self.max_bytes = max_bytes
         self.deadline = time.monotonic() + timeout
+        self.hard_stop = hard_stop
+        """Whether the driver cancels the call at the deadline (the async one does)."""
 
     def remaining(self) -> float:
         """Seconds left before the deadline; raises :meth:`expired` once it has passed."""
@@ -532,14 +537,35 @@ class CallBudget:
         left = self.remaining()
         request.extensions["timeout"] = {"connect": left, "read": left, "write": left, "pool": left}
 
+    def meter(self, headers: MutableMapping[str, str]) -> BodyMeter:
+        """A meter for the body of an answer with ``headers``, or the error it deserves.
+
+        An announced length over the cap is refused before anything is read; a gzip body is
+        decoded within the cap (its ``Content-Encoding`` is removed from ``headers`` so that
+        httpx does not decode it a second time, without a bound); another encoding, which
+        onestop never asks for, is refused.
+        """
+        self.remaining()
+        length = headers.get("content-length", "").strip()
+        if length.isdigit() and int(length) > self.max_bytes:
+            raise self.too_large()
+        encoding = headers.get("content-encoding", "").strip().lower()
+        decoder = None
+        if encoding in ("gzip", "x-gzip"):
+            decoder = zlib.decompressobj(zlib.MAX_WBITS | 16)
+            del headers["content-encoding"]
+        elif encoding not in ("", "identity"):
+            raise UnexpectedResponseError(
+                f"{self.label}: the answer is compressed with {encoding[:20]!r}, which onestop "
+                "did not ask for (it accepts gzip)"
+            )
+        return BodyMeter(self, decoder)
+
     def guard(self, response: httpx.Response) -> None:
-        """Refuse an answer announced too large; read the others through a guarded stream."""
+        """Check an answer against the budget; an unread body is then read through a meter."""
         import httpx
 
         self.remaining()
-        length = response.headers.get("content-length", "").strip()
-        if length.isdigit() and int(length) > self.max_bytes:
-            raise self.too_large()
         try:
             content = response.content  # an in-memory transport answers with the body read
         except httpx.ResponseNotRead:
@@ -548,88 +574,41 @@ class CallBudget:
             if len(content) > self.max_bytes:
                 raise self.too_large()
             return
-        encoding = response.headers.get("content-encoding", "").strip().lower()
-        decoder = None
-        if encoding in ("gzip", "x-gzip"):
-            decoder = zlib.decompressobj(zlib.MAX_WBITS | 16)
-            # Decoded here, within the cap; httpx must not decode (unbounded) a second time.
-            del response.headers["content-encoding"]
-        elif encoding not in ("", "identity"):
+        from onestop._http._io import GuardedBody
+
+        response.stream = GuardedBody(response.stream, self.meter(response.headers))
+
+
+class BodyMeter:
+    """Counts the pieces of an answer's body against its call's deadline and size cap."""
+
+    __slots__ = ("_budget", "_decoded", "_decoder", "_received")
+
+    def __init__(self, budget: CallBudget, decoder: Any) -> None:
+        self._budget = budget
+        self._decoder = decoder
+        self._received = 0
+        self._decoded = 0
+
+    def take(self, chunk: bytes) -> bytes:
+        """The next piece of the body (decoded), or the error of a call over its budget."""
+        budget = self._budget
+        budget.remaining()
+        self._received += len(chunk)
+        if self._received > budget.max_bytes:
+            raise budget.too_large()
+        if self._decoder is None:
+            return chunk
+        try:
+            out: bytes = self._decoder.decompress(chunk, budget.max_bytes - self._decoded + 1)
+        except zlib.error:
             raise UnexpectedResponseError(
-                f"{self.label}: the answer is compressed with {encoding[:20]!r}, which onestop "
-                "did not ask for (it accepts gzip)"
-            )
-        response.stream = _guarded_body_type()(response.stream, self, decoder)
-
-
-class _Decoder(Protocol):
-    def decompress(self, data: bytes, max_length: int = ..., /) -> bytes: ...
-
-
-@functools.cache
-def _guarded_body_type() -> type[Any]:
-    """The guarded body stream class (built on first use: it subclasses httpx's streams)."""
-    import httpx
-
-    class GuardedBody(httpx.SyncByteStream, httpx.AsyncByteStream):
-        """An answer's body read under its call's deadline and size cap (gzip decoded within)."""
-
-        def __init__(
-            self,
-            inner: httpx.SyncByteStream | httpx.AsyncByteStream,
-            budget: CallBudget,
-            decoder: _Decoder | None,
-        ) -> None:
-            self._inner = inner
-            self._budget = budget
-            self._decoder = decoder
-            self._received = 0
-            self._decoded = 0
-
-        def _take(self, chunk: bytes) -> bytes:
-            budget = self._budget
-            budget.remaining()
-            self._received += len(chunk)
-            if self._received > budget.max_bytes:
-                raise budget.too_large()
-            if self._decoder is None:
-                return chunk
-            try:
-                out = self._decoder.decompress(chunk, budget.max_bytes - self._decoded + 1)
-            except zlib.error:
-                raise UnexpectedResponseError(
-                    f"{budget.label}: the gzip-compressed answer is corrupt"
-                ) from None
-            self._decoded += len(out)
-            if self._decoded > budget.max_bytes:
-                raise budget.too_large()
-            return out
-
-        def __iter__(self) -> Iterator[bytes]:
-            if not isinstance(self._inner, httpx.SyncByteStream):
-                raise TypeError("an async answer read by a sync client")
-            for chunk in self._inner:
-                out = self._take(chunk)
-                if out:
-                    yield out
-
-        async def __aiter__(self) -> AsyncIterator[bytes]:
-            if not isinstance(self._inner, httpx.AsyncByteStream):
-                raise TypeError("a sync answer read by an async client")
-            async for chunk in self._inner:
-                out = self._take(chunk)
-                if out:
-                    yield out
-
-        def close(self) -> None:
-            if isinstance(self._inner, httpx.SyncByteStream):
-                self._inner.close()
-
-        async def aclose(self) -> None:
-            if isinstance(self._inner, httpx.AsyncByteStream):
-                await self._inner.aclose()
-
-    return GuardedBody
+                f"{budget.label}: the gzip-compressed answer is corrupt"
+            ) from None
+        self._decoded += len(out)
+        if self._decoded > budget.max_bytes:
+            raise budget.too_large()
+        return out
 
 
 #: The call being sent in this thread or task (``None`` outside onestop's calls: the hooks then
@@ -637,6 +616,11 @@ def _guarded_body_type() -> type[Any]:
 _CURRENT_CALL: contextvars.ContextVar[CallBudget | None] = contextvars.ContextVar(
     "onestop_http_call", default=None
 )
+
+
+def current_budget() -> CallBudget | None:
+    """The budget of the onestop call being sent in this thread or task, if any."""
+    return _CURRENT_CALL.get()
 
 
 def _on_request(request: httpx.Request) -> None:
@@ -926,17 +910,13 @@ class SyncHttp(_Driver):
                 sleep(delay)
 
 
-#: The async driver's connections are spread over single-connection pools: httpcore inspects
-#: every pooled connection (a socket poll through anyio's attribute table) each time a request
-#: starts or ends, so one pool of N connections costs O(N) per request.
-_CONNECTIONS_PER_POOL = 1
-
-
 class AsyncHttp(_Driver):
     """The asynchronous driver; same arguments and behaviour as :class:`SyncHttp`.
 
     The deadline is also a hard stop: the call is cancelled when it passes, so a server that
-    trickles even its headers cannot hold it.
+    trickles even its headers cannot hold it. The client the driver builds sends through
+    :class:`~onestop._http._io.PoolTransport` (asyncio I/O without anyio's per-read cost, one
+    pool per connection).
 
     Args:
         peer: the service, for messages and logs.
@@ -983,30 +963,25 @@ class AsyncHttp(_Driver):
                 field="max_connections",
             )
         self._owns_http = self._plain_client = http_client is None
-        if http_client is not None:
-            clients = [http_client]
-        elif transport is not None:
-            clients = [httpx.AsyncClient(transport=transport, timeout=self.timeout)]
+        if http_client is None and transport is None:
+            from onestop._http._io import PoolTransport
+
+            ssl_context = httpx.create_ssl_context()
+            self.http = httpx.AsyncClient(
+                transport=PoolTransport(ssl_context=ssl_context, max_connections=max_connections),
+                verify=ssl_context,  # for the proxies the environment may set
+                timeout=self.timeout,
+            )
         else:
-            pools = math.ceil(max_connections / _CONNECTIONS_PER_POOL)
-            per_pool = math.ceil(max_connections / pools)
-            limits = httpx.Limits(max_connections=per_pool, max_keepalive_connections=per_pool)
-            ssl_context = httpx.create_ssl_context()  # loaded once, shared by the pools
-            clients = [
-                httpx.AsyncClient(verify=ssl_context, limits=limits, timeout=self.timeout)
-                for _ in range(pools)
-            ]
-        for client in clients:
-            _install_guard(client)
-        self.http = clients[0]
-        self._clients = clients
-        self._busy = [0] * len(clients)
+            self.http = http_client or httpx.AsyncClient(transport=transport, timeout=self.timeout)
+        # PoolTransport enforces the budget itself; the hooks still cover a proxy the
+        # environment sets (httpx then sends through its own transport), at little cost.
+        _install_guard(self.http)
 
     async def aclose(self) -> None:
         """Close the connection pools (unless the ``http_client`` was the caller's)."""
         if self._owns_http:
-            for client in self._clients:
-                await client.aclose()
+            await self.http.aclose()
 
     def build(
         self,
@@ -1031,18 +1006,15 @@ class AsyncHttp(_Driver):
         import anyio
         import httpx
 
-        busy = self._busy
-        index = busy.index(min(busy)) if len(busy) > 1 else 0
-        http = self._clients[index]
-        budget = CallBudget(label, self.peer, self.timeout, self.max_response_bytes)
+        budget = CallBudget(label, self.peer, self.timeout, self.max_response_bytes, hard_stop=True)
         started = time.perf_counter()
         response: httpx.Response | None = None
-        busy[index] += 1
         token = _CURRENT_CALL.set(budget)
         try:
             # The hard stop: a server trickling even its headers cannot pass the deadline.
             with anyio.move_on_after(budget.timeout + _CANCEL_GRACE):
                 try:
+                    http = self.http
                     response = (
                         await http.send(request, auth=auth) if auth else await http.send(request)
                     )
@@ -1050,7 +1022,6 @@ class AsyncHttp(_Driver):
                     raise self._failed(label, exc, started) from exc
         finally:
             _CURRENT_CALL.reset(token)
-            busy[index] -= 1
         if response is None:
             raise budget.expired()
         self._answered(label, response, started, attempt)
