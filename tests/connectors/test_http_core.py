@@ -380,6 +380,7 @@ class ClosingHandler(http.server.BaseHTTPRequestHandler):
 
 
 def test_async_driver_does_not_reuse_a_connection_the_server_closed():
+    ClosingHandler.connections.clear()
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), ClosingHandler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -448,3 +449,48 @@ def record(code):
     from onestop.connectors import DossierRecord
 
     return DossierRecord(MaHoSo=code, TrangThaiHoSo="2", MaTTHC="1.001193")
+
+
+def test_async_driver_speaks_tls(test_pki, tmp_path, monkeypatch):
+    import ipaddress
+    import ssl
+
+    from cryptography import x509
+    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+    from onestop.testing import issue_certificate
+
+    server_cert = issue_certificate(
+        x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")]),
+        issuer=test_pki.intermediate,
+        key_usage=["digital_signature"],
+        extended_key_usage=[ExtendedKeyUsageOID.SERVER_AUTH],
+        subject_alt_names=[x509.IPAddress(ipaddress.ip_address("127.0.0.1"))],
+    )
+    (tmp_path / "server.pem").write_bytes(server_cert.cert_pem() + server_cert.chain_pem())
+    (tmp_path / "server.key").write_bytes(server_cert.key_pem())
+    (tmp_path / "ca.pem").write_bytes(test_pki.root.cert_pem())
+    monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "ca.pem"))  # trusted by the client
+
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(tmp_path / "server.pem", tmp_path / "server.key")
+    ClosingHandler.connections.clear()
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), ClosingHandler)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+
+    async def main(base):
+        async with AsyncRemoteSigningClient(
+            base_url=base, sp_id="DVCQG", sp_password="pw", retry=ONCE
+        ) as client:
+            return await client.get_certificates("001090012345")
+
+    try:
+        assert anyio.run(main, f"https://127.0.0.1:{server.server_address[1]}/api") == ()
+        monkeypatch.delenv("SSL_CERT_FILE")  # the system's CAs do not know the test root
+        with pytest.raises(NetworkError):
+            anyio.run(main, f"https://127.0.0.1:{server.server_address[1]}/api")
+    finally:
+        server.shutdown()
+        server.server_close()
