@@ -30,7 +30,7 @@ import time
 import anyio
 import httpx
 
-from onestop.connectors import AdapterAuth, AsyncPortalClient, DossierRecord, PortalClient
+from onestop.connectors import AdapterAuth, AsyncPortalClient, HoSoRecord, PortalClient
 from onestop.connectors._mapping import dossier_to_record
 from onestop.testing import make_dossier
 
@@ -63,13 +63,13 @@ def start_server(latency: float) -> tuple[subprocess.Popen[str], str]:
     return proc, json.loads("".join(lines))["url"]
 
 
-def records(n: int, tag: str, base: list[DossierRecord]) -> list[DossierRecord]:
+def records(n: int, tag: str, base: list[HoSoRecord]) -> list[HoSoRecord]:
     return [
         base[i % len(base)].model_copy(update={"code": f"BENCH-{tag}-{i:05d}"}) for i in range(n)
     ]
 
 
-def run_anchor(url: str, batch: list[DossierRecord], auth: AdapterAuth) -> float:
+def run_anchor(url: str, batch: list[HoSoRecord], auth: AdapterAuth) -> float:
     start = time.perf_counter()
     for record in batch:
         http = httpx.Client(
@@ -81,7 +81,7 @@ def run_anchor(url: str, batch: list[DossierRecord], auth: AdapterAuth) -> float
     return len(batch) / (time.perf_counter() - start)
 
 
-def run_keepalive(url: str, batch: list[DossierRecord], auth: AdapterAuth) -> float:
+def run_keepalive(url: str, batch: list[HoSoRecord], auth: AdapterAuth) -> float:
     start = time.perf_counter()
     with PortalClient(url, auth=auth, unit_code="H56", timeout=30) as client:
         for record in batch:
@@ -89,7 +89,7 @@ def run_keepalive(url: str, batch: list[DossierRecord], auth: AdapterAuth) -> fl
     return len(batch) / (time.perf_counter() - start)
 
 
-def run_async(url: str, batch: list[DossierRecord], concurrency: int) -> float:
+def run_async(url: str, batch: list[HoSoRecord], concurrency: int) -> float:
     """``concurrency`` tasks take the next dossier as soon as they are free.
 
     The way :class:`~onestop.connectors.AsyncOutboxWorker` runs its deliveries (no more tasks

@@ -22,7 +22,7 @@ def _modules_after(code: str) -> set[str]:
 def test_outbox_wire_models_and_fake_do_not_import_httpx():
     loaded = _modules_after(
         "import onestop.connectors as c\n"
-        "c.Outbox, c.DossierRecord, c.should_retry, c.PortalSettings\n"
+        "c.Outbox, c.HoSoRecord, c.should_retry, c.PortalSettings\n"
         "from onestop.testing import FakePortal\nFakePortal()"
     )
     assert "httpx" not in loaded

@@ -446,9 +446,9 @@ def test_async_portal_client_over_loopback_survives_faults(fake_portal):
 
 
 def record(code):
-    from onestop.connectors import DossierRecord
+    from onestop.connectors import HoSoRecord
 
-    return DossierRecord(MaHoSo=code, TrangThaiHoSo="2", MaTTHC="1.001193")
+    return HoSoRecord(MaHoSo=code, TrangThaiHoSo="2", MaTTHC="1.001193")
 
 
 def test_async_driver_speaks_tls(test_pki, tmp_path, monkeypatch):

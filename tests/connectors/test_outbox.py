@@ -14,12 +14,12 @@ from onestop.connectors import (
     AdapterAuth,
     AsyncOutboxWorker,
     AsyncPortalClient,
-    DossierRecord,
+    HoSoRecord,
     Outbox,
     OutboxWorker,
     PortalClient,
-    ProgressRecord,
     RetryPolicy,
+    TienTrinhRecord,
     set_testing,
 )
 from onestop.connectors.outbox import OUTBOX_RETRY, OutboxPolicy
@@ -43,7 +43,7 @@ class Clock:
 
 
 def rec(code, status="2"):
-    return DossierRecord(MaHoSo=code, TrangThaiHoSo=status)
+    return HoSoRecord(MaHoSo=code, TrangThaiHoSo=status)
 
 
 @pytest.fixture
@@ -104,7 +104,9 @@ def test_coalesces_waiting_states_to_the_latest(box):
 
 def test_order_per_dossier_and_parallel_dossiers(box):
     box.enqueue(rec("A", "2"))
-    box.enqueue_progress([ProgressRecord(MaHoSo="A", ThoiDiemXuLy="20261128080000", TrangThai="2")])
+    box.enqueue_progress(
+        [TienTrinhRecord(MaHoSo="A", ThoiDiemXuLy="20261128080000", TrangThai="2")]
+    )
     box.enqueue(rec("A", "4"))  # after the progress entry: not merged into the first state
     box.enqueue(rec("B", "2"))
     assert box.stats().pending == 4
@@ -503,7 +505,7 @@ def test_retrying_lists_the_last_error(box, clock):
 
 def test_progress_is_enqueued_in_entries_of_one_call_each(box):
     rows = [
-        ProgressRecord(MaHoSo="A", ThoiDiemXuLy=f"202611280800{i:02d}", TrangThai="2")
+        TienTrinhRecord(MaHoSo="A", ThoiDiemXuLy=f"202611280800{i:02d}", TrangThai="2")
         for i in range(25)
     ]
     ids = box.enqueue_progress(rows)

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from onestop.connectors import DossierRecord, ProgressRecord
+from onestop.connectors import HoSoRecord, TienTrinhRecord
 from onestop.connectors._protocol import (
     PROGRESS_CHUNK,
     SERVICE_LOOKUP,
@@ -116,7 +116,7 @@ rows_strategy = st.lists(st.integers(0, 10**6), max_size=60)
 @settings(max_examples=60, deadline=None)
 @given(rows_strategy, st.integers(1, 15))
 def test_progress_chunking_preserves_rows_in_order(stamps, chunk):
-    rows = [ProgressRecord(MaHoSo="X", ThoiDiemXuLy=str(s), TrangThai="4") for s in stamps]
+    rows = [TienTrinhRecord(MaHoSo="X", ThoiDiemXuLy=str(s), TrangThai="4") for s in stamps]
     calls = progress_calls(rows, chunk_size=chunk)
     assert len(calls) == math.ceil(len(rows) / chunk)
     assert all(1 <= len(c.params["data"]) <= chunk for c in calls)
@@ -131,7 +131,7 @@ def test_progress_default_chunk_is_ten():
         progress_calls([], chunk_size=0)
 
 
-RECORD = DossierRecord(MaHoSo="H56-1", TrangThaiHoSo="2")
+RECORD = HoSoRecord(MaHoSo="H56-1", TrangThaiHoSo="2")
 OK_EMPTY = Envelope(error_code="0", result=[])
 OK_FOUND = Envelope(error_code="0", result=[RECORD.to_wire()])
 

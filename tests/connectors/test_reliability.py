@@ -20,7 +20,7 @@ import time
 
 import pytest
 
-from onestop.connectors import DossierRecord
+from onestop.connectors import HoSoRecord
 from onestop.connectors.outbox import Outbox
 from onestop.models import TRANSITIONS, DossierStatus
 from onestop.models._status import INITIAL_STATUSES
@@ -88,8 +88,8 @@ def _changes(rng: random.Random) -> list[tuple[str, str]]:
     return changes
 
 
-def _record(code: str, status: str) -> DossierRecord:
-    return DossierRecord(
+def _record(code: str, status: str) -> HoSoRecord:
+    return HoSoRecord(
         MaHoSo=code,
         MaTTHC="1.001193",
         TenTTHC="Đăng ký khai sinh",

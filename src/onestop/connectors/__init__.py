@@ -4,7 +4,7 @@
 * :mod:`onestop.connectors.auth`: :class:`AdapterAuth` (session login) and
   :class:`GatewayAuth` (OAuth2 client credentials);
 * :mod:`onestop.connectors.outbox`: the durable SQLite :class:`Outbox` and its workers;
-* wire records (:class:`DossierRecord`, :class:`ProgressRecord`, …) and their mapping to and
+* wire records (:class:`HoSoRecord`, :class:`TienTrinhRecord`, …) and their mapping to and
   from the domain models (:func:`dossier_to_record`, :func:`progress_rows`,
   :func:`status_of_record`, :func:`procedure_from_record`), the retry rule
   (:func:`should_retry`, :class:`RetryPolicy`, :func:`set_testing`, :class:`NoBackoff`; the
@@ -32,13 +32,13 @@ if TYPE_CHECKING:  # the names as mypy and IDEs see them; at run time they load 
     from onestop.connectors._mapping import status_of_record as status_of_record
     from onestop.connectors._protocol import UpsertResult as UpsertResult
     from onestop.connectors._settings import PortalSettings as PortalSettings
-    from onestop.connectors._wire import DictionaryEntry as DictionaryEntry
-    from onestop.connectors._wire import DossierRecord as DossierRecord
+    from onestop.connectors._wire import DanhMucRecord as DanhMucRecord
     from onestop.connectors._wire import Envelope as Envelope
+    from onestop.connectors._wire import HoSoRecord as HoSoRecord
     from onestop.connectors._wire import PortalStatus as PortalStatus
-    from onestop.connectors._wire import ProcedureRecord as ProcedureRecord
-    from onestop.connectors._wire import ProcedureSummary as ProcedureSummary
-    from onestop.connectors._wire import ProgressRecord as ProgressRecord
+    from onestop.connectors._wire import ThuTucRecord as ThuTucRecord
+    from onestop.connectors._wire import ThuTucTomTatRecord as ThuTucTomTatRecord
+    from onestop.connectors._wire import TienTrinhRecord as TienTrinhRecord
     from onestop.connectors._wire import format_portal_datetime as format_portal_datetime
     from onestop.connectors._wire import parse_portal_datetime as parse_portal_datetime
     from onestop.connectors.auth import AdapterAuth as AdapterAuth
@@ -58,8 +58,8 @@ _LAZY: dict[str, str] = {
     "AsyncOutboxWorker": "onestop.connectors.outbox",
     "AsyncPortalClient": "onestop.connectors.portal",
     "DeadLetter": "onestop.connectors.outbox",
-    "DictionaryEntry": "onestop.connectors._wire",
-    "DossierRecord": "onestop.connectors._wire",
+    "DanhMucRecord": "onestop.connectors._wire",
+    "HoSoRecord": "onestop.connectors._wire",
     "Envelope": "onestop.connectors._wire",
     "GatewayAuth": "onestop.connectors.auth",
     "NoBackoff": "onestop._http",
@@ -69,9 +69,9 @@ _LAZY: dict[str, str] = {
     "PortalClient": "onestop.connectors.portal",
     "PortalSettings": "onestop.connectors._settings",
     "PortalStatus": "onestop.connectors._wire",
-    "ProcedureRecord": "onestop.connectors._wire",
-    "ProcedureSummary": "onestop.connectors._wire",
-    "ProgressRecord": "onestop.connectors._wire",
+    "ThuTucRecord": "onestop.connectors._wire",
+    "ThuTucTomTatRecord": "onestop.connectors._wire",
+    "TienTrinhRecord": "onestop.connectors._wire",
     "RetryPolicy": "onestop._http",
     "RetryingEntry": "onestop.connectors.outbox",
     "UpsertResult": "onestop.connectors._protocol",

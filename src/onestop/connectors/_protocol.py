@@ -23,12 +23,12 @@ import attrs
 from onestop._http import encode_json as encode_body
 from onestop._http import safe_text, status_error
 from onestop.connectors._wire import (
-    DictionaryEntry,
-    DossierRecord,
+    DanhMucRecord,
     Envelope,
-    ProcedureRecord,
-    ProcedureSummary,
-    ProgressRecord,
+    HoSoRecord,
+    ThuTucRecord,
+    ThuTucTomTatRecord,
+    TienTrinhRecord,
 )
 from onestop.errors import (
     APIStatusError,
@@ -142,7 +142,7 @@ def request_body(call: Call, *, unit_code: str) -> dict[str, Any]:
     return body
 
 
-def create_call(records: Sequence[DossierRecord]) -> Call:
+def create_call(records: Sequence[HoSoRecord]) -> Call:
     """``DongBoHoSoMC`` with ``isUpdating: "False"``: not idempotent."""
     return Call(
         SERVICE_SYNC,
@@ -151,7 +151,7 @@ def create_call(records: Sequence[DossierRecord]) -> Call:
     )
 
 
-def update_call(records: Sequence[DossierRecord]) -> Call:
+def update_call(records: Sequence[HoSoRecord]) -> Call:
     """``DongBoHoSoMC`` with ``isUpdating: "True"``: full state, so idempotent."""
     return Call(SERVICE_SYNC, {"isUpdating": "True", "data": [r.to_wire() for r in records]})
 
@@ -214,7 +214,7 @@ def dictionary_call(service: str) -> Call:
 
 
 def progress_calls(
-    rows: Iterable[ProgressRecord], *, chunk_size: int = PROGRESS_CHUNK
+    rows: Iterable[TienTrinhRecord], *, chunk_size: int = PROGRESS_CHUNK
 ) -> list[Call]:
     """``CapNhatTienDoHoSoMC`` calls of at most ``chunk_size`` rows each.
 
@@ -223,7 +223,7 @@ def progress_calls(
 
     Raises:
         InvalidInputError: ``chunk_size`` is not a positive integer, or a row is not a
-            :class:`ProgressRecord`.
+            :class:`TienTrinhRecord`.
     """
     size: object = chunk_size
     if isinstance(size, bool) or not isinstance(size, int) or size < 1:
@@ -232,15 +232,15 @@ def progress_calls(
         )
     if isinstance(rows, str | bytes | Mapping) or not isinstance(rows, Iterable):
         raise InvalidInputError(
-            f"rows: expected an iterable of ProgressRecord, got {type(rows).__name__}",
+            f"rows: expected an iterable of TienTrinhRecord, got {type(rows).__name__}",
             field="rows",
         )
     items: list[dict[str, Any]] = []
     for i, row in enumerate(rows):
-        if not isinstance(row, ProgressRecord):
+        if not isinstance(row, TienTrinhRecord):
             raise InvalidInputError(
-                f"rows[{i}]: expected a ProgressRecord (e.g. from progress_rows(dossier) or "
-                f"ProgressRecord.model_validate(dict)), got {type(row).__name__}",
+                f"rows[{i}]: expected a TienTrinhRecord (e.g. from progress_rows(dossier) or "
+                f"TienTrinhRecord.model_validate(dict)), got {type(row).__name__}",
                 field=f"rows[{i}]",
             )
         items.append(row.to_wire())
@@ -385,13 +385,13 @@ def _items(env: Envelope, *, service: str) -> list[dict[str, Any]]:
         ) from exc
 
 
-def parse_lookup(env: Envelope) -> DossierRecord | None:
+def parse_lookup(env: Envelope) -> HoSoRecord | None:
     """The dossier a ``TraCuuHoSo`` answer holds, or ``None`` when the portal has none."""
     items = _items(env, service=SERVICE_LOOKUP)
     if not items:
         return None
     try:
-        return DossierRecord.model_validate(items[0])
+        return HoSoRecord.model_validate(items[0])
     except InvalidInputError as exc:
         raise UnexpectedResponseError(
             f"{SERVICE_LOOKUP}: the dossier in 'result' does not fit the DongBoHoSoMC record "
@@ -399,12 +399,12 @@ def parse_lookup(env: Envelope) -> DossierRecord | None:
         ) from exc
 
 
-def parse_procedure(env: Envelope, *, code: str) -> ProcedureRecord:
+def parse_procedure(env: Envelope, *, code: str) -> ThuTucRecord:
     """The procedure of a ``LayThuTuc`` answer.
 
     Raises:
         NotFoundError: the answer is empty.
-        UnexpectedResponseError: the item does not fit :class:`ProcedureRecord`.
+        UnexpectedResponseError: the item does not fit :class:`ThuTucRecord`.
     """
     items = _items(env, service=SERVICE_PROCEDURE)
     if not items:
@@ -415,18 +415,19 @@ def parse_procedure(env: Envelope, *, code: str) -> ProcedureRecord:
             field="code",
         )
     try:
-        return ProcedureRecord.model_validate(items[0])
+        return ThuTucRecord.model_validate(items[0])
     except InvalidInputError as exc:
         raise UnexpectedResponseError(
             f"{SERVICE_PROCEDURE}: the procedure does not fit the catalogue record ({exc.message})"
         ) from exc
 
 
-def parse_procedure_list(env: Envelope) -> list[ProcedureSummary]:
+def parse_procedure_list(env: Envelope) -> list[ThuTucTomTatRecord]:
     """The procedures of a ``LayDanhSachTTHC`` answer."""
     try:
         return [
-            ProcedureSummary.model_validate(i) for i in _items(env, service=SERVICE_PROCEDURE_LIST)
+            ThuTucTomTatRecord.model_validate(i)
+            for i in _items(env, service=SERVICE_PROCEDURE_LIST)
         ]
     except InvalidInputError as exc:
         raise UnexpectedResponseError(
@@ -434,10 +435,10 @@ def parse_procedure_list(env: Envelope) -> list[ProcedureSummary]:
         ) from exc
 
 
-def parse_dictionary(env: Envelope, *, service: str) -> list[DictionaryEntry]:
+def parse_dictionary(env: Envelope, *, service: str) -> list[DanhMucRecord]:
     """The entries of a dictionary answer."""
     try:
-        return [DictionaryEntry.model_validate(i) for i in _items(env, service=service)]
+        return [DanhMucRecord.model_validate(i) for i in _items(env, service=service)]
     except InvalidInputError as exc:
         raise UnexpectedResponseError(
             f"{service}: a dictionary entry does not fit ({exc.message})"
@@ -482,7 +483,7 @@ def parse_login(status_code: int, headers: Mapping[str, str], content: bytes) ->
 UpsertFlow = Generator[Call, Envelope, UpsertResult]
 
 
-def upsert_flow(record: DossierRecord, *, known_to_exist: bool = False) -> UpsertFlow:
+def upsert_flow(record: HoSoRecord, *, known_to_exist: bool = False) -> UpsertFlow:
     """Look the dossier up, then create it or update it; idempotent as a whole.
 
     The driver sends each yielded :class:`Call` and sends back its envelope, or throws a

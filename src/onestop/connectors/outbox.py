@@ -56,7 +56,7 @@ import attrs
 
 from onestop._http import RetryPolicy, is_retryable, should_retry, testing_mode
 from onestop.connectors._protocol import PROGRESS_CHUNK
-from onestop.connectors._wire import DossierRecord, ProgressRecord
+from onestop.connectors._wire import HoSoRecord, TienTrinhRecord
 from onestop.errors import (
     AuthenticationError,
     ConfigurationError,
@@ -247,13 +247,13 @@ class OutboxEntry:
     owner: str = ""
     lease_until: float = math.inf
 
-    def record(self) -> DossierRecord:
+    def record(self) -> HoSoRecord:
         """The dossier record of a ``"dossier"`` entry."""
-        return DossierRecord.model_validate_json(self.payload)
+        return HoSoRecord.model_validate_json(self.payload)
 
-    def progress_rows(self) -> list[ProgressRecord]:
+    def progress_rows(self) -> list[TienTrinhRecord]:
         """The rows of a ``"progress"`` entry."""
-        return [ProgressRecord.model_validate(r) for r in json.loads(self.payload)]
+        return [TienTrinhRecord.model_validate(r) for r in json.loads(self.payload)]
 
 
 @attrs.frozen
@@ -596,8 +596,8 @@ class Outbox:
     # ----------------------------------------------------------------- producer side
 
     @staticmethod
-    def _prepare(dossier: Dossier | DossierRecord) -> tuple[str, str, str | None]:
-        if isinstance(dossier, DossierRecord):
+    def _prepare(dossier: Dossier | HoSoRecord) -> tuple[str, str, str | None]:
+        if isinstance(dossier, HoSoRecord):
             return dossier.code, dossier.model_dump_json(by_alias=True), None
         from onestop.connectors._mapping import dossier_to_record
 
@@ -627,12 +627,12 @@ class Outbox:
         )
         return int(cursor.lastrowid or 0)
 
-    def enqueue(self, dossier: Dossier | DossierRecord) -> int:
+    def enqueue(self, dossier: Dossier | HoSoRecord) -> int:
         """Record the current state of a dossier for delivery (durable when this returns).
 
         Args:
             dossier: a domain dossier (mapped to the portal record now, so bad data fails here,
-                in the caller) or a ready :class:`~onestop.connectors.DossierRecord`.
+                in the caller) or a ready :class:`~onestop.connectors.HoSoRecord`.
 
         Returns:
             The id of the entry holding the state (an existing waiting entry when coalesced).
@@ -640,7 +640,7 @@ class Outbox:
         code, payload, source = self._prepare(dossier)
         return int(self._run("enqueue", lambda db: self._put(db, code, "dossier", payload, source)))
 
-    def enqueue_many(self, dossiers: Iterable[Dossier | DossierRecord]) -> list[int]:
+    def enqueue_many(self, dossiers: Iterable[Dossier | HoSoRecord]) -> list[int]:
         """Enqueue several dossier states in one transaction (in the given order)."""
         prepared = [self._prepare(d) for d in dossiers]
         return list(
@@ -650,7 +650,7 @@ class Outbox:
             )
         )
 
-    def enqueue_progress(self, rows: Sequence[ProgressRecord]) -> list[int]:
+    def enqueue_progress(self, rows: Sequence[TienTrinhRecord]) -> list[int]:
         """Record progress rows, kept in order after the dossier's states.
 
         Each entry holds the rows of one dossier, at most ``PROGRESS_CHUNK`` (10) of them, so
@@ -658,19 +658,19 @@ class Outbox:
 
         Raises:
             InvalidInputError: ``rows`` is empty or holds something else than
-                :class:`~onestop.connectors.ProgressRecord`.
+                :class:`~onestop.connectors.TienTrinhRecord`.
         """
         given: object = rows
         if isinstance(given, str | bytes) or not rows:
             raise InvalidInputError(
-                "rows: no progress rows given; expected at least one ProgressRecord",
+                "rows: no progress rows given; expected at least one TienTrinhRecord",
                 field="rows",
             )
         by_code: dict[str, list[dict[str, Any]]] = {}
         for i, row in enumerate(rows):
-            if not isinstance(row, ProgressRecord):
+            if not isinstance(row, TienTrinhRecord):
                 raise InvalidInputError(
-                    f"rows[{i}]: expected a ProgressRecord, got {type(row).__name__}",
+                    f"rows[{i}]: expected a TienTrinhRecord, got {type(row).__name__}",
                     field=f"rows[{i}]",
                 )
             by_code.setdefault(row.code, []).append(row.to_wire())

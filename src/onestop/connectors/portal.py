@@ -77,12 +77,12 @@ from onestop.connectors._protocol import (
 )
 from onestop.connectors._settings import ENV_VARS, PortalSettings
 from onestop.connectors._wire import (
-    DictionaryEntry,
-    DossierRecord,
+    DanhMucRecord,
     Envelope,
-    ProcedureRecord,
-    ProcedureSummary,
-    ProgressRecord,
+    HoSoRecord,
+    ThuTucRecord,
+    ThuTucTomTatRecord,
+    TienTrinhRecord,
 )
 from onestop.errors import ConfigurationError, ConflictError, NotFoundError
 
@@ -106,8 +106,8 @@ _HEADERS = {
 }
 
 
-def _to_record(dossier: Dossier | DossierRecord) -> DossierRecord:
-    if isinstance(dossier, DossierRecord):
+def _to_record(dossier: Dossier | HoSoRecord) -> HoSoRecord:
+    if isinstance(dossier, HoSoRecord):
         return dossier
     from onestop.connectors._mapping import dossier_to_record
 
@@ -347,7 +347,7 @@ class PortalClient(_ClientCore):
             flow.close()
 
     def upsert_dossier(
-        self, dossier: Dossier | DossierRecord, *, known_to_exist: bool = False
+        self, dossier: Dossier | HoSoRecord, *, known_to_exist: bool = False
     ) -> UpsertResult:
         """Create the dossier on the portal, or update it if it is there; idempotent.
 
@@ -371,7 +371,7 @@ class PortalClient(_ClientCore):
         )
 
     def push_progress(
-        self, rows: Iterable[ProgressRecord], *, chunk_size: int = PROGRESS_CHUNK
+        self, rows: Iterable[TienTrinhRecord], *, chunk_size: int = PROGRESS_CHUNK
     ) -> int:
         """Send processing steps (``CapNhatTienDoHoSoMC``) in chunks of ``chunk_size`` rows.
 
@@ -384,11 +384,11 @@ class PortalClient(_ClientCore):
             sent += len(call.params["data"])
         return sent
 
-    def lookup_dossier(self, code: str) -> DossierRecord | None:
+    def lookup_dossier(self, code: str) -> HoSoRecord | None:
         """The dossier as the portal holds it (``TraCuuHoSo``), or ``None`` if it has none."""
         return parse_lookup(self._call(lookup_call(code)))
 
-    def get_procedure(self, code: str) -> ProcedureRecord:
+    def get_procedure(self, code: str) -> ThuTucRecord:
         """One procedure of the national catalogue (``LayThuTuc``).
 
         Raises:
@@ -396,19 +396,19 @@ class PortalClient(_ClientCore):
         """
         return parse_procedure(self._call(procedure_call(code)), code=code)
 
-    def iter_procedures(self) -> Iterator[ProcedureSummary]:
+    def iter_procedures(self) -> Iterator[ThuTucTomTatRecord]:
         """The procedures of the catalogue (``LayDanhSachTTHC``), one by one."""
         yield from parse_procedure_list(self._call(procedure_list_call()))
 
-    def get_dictionary(self, service: str) -> list[DictionaryEntry]:
+    def get_dictionary(self, service: str) -> list[DanhMucRecord]:
         """The entries of a dictionary service, e.g. ``"LayDanhMucCoQuan"``."""
         return parse_dictionary(self._call(dictionary_call(service)), service=service)
 
-    def list_agencies(self) -> list[DictionaryEntry]:
+    def list_agencies(self) -> list[DanhMucRecord]:
         """The agency dictionary (``LayDanhMucCoQuan``)."""
         return self.get_dictionary(SERVICE_AGENCIES)
 
-    def list_fields(self) -> list[DictionaryEntry]:
+    def list_fields(self) -> list[DanhMucRecord]:
         """The field dictionary (``LayDanhMucLinhVuc``)."""
         return self.get_dictionary(SERVICE_FIELDS)
 
@@ -533,7 +533,7 @@ class AsyncPortalClient(_ClientCore):
             flow.close()
 
     async def upsert_dossier(
-        self, dossier: Dossier | DossierRecord, *, known_to_exist: bool = False
+        self, dossier: Dossier | HoSoRecord, *, known_to_exist: bool = False
     ) -> UpsertResult:
         """Create or update the dossier on the portal; see :meth:`PortalClient.upsert_dossier`."""
         record = _to_record(dossier)
@@ -544,7 +544,7 @@ class AsyncPortalClient(_ClientCore):
         )
 
     async def push_progress(
-        self, rows: Iterable[ProgressRecord], *, chunk_size: int = PROGRESS_CHUNK
+        self, rows: Iterable[TienTrinhRecord], *, chunk_size: int = PROGRESS_CHUNK
     ) -> int:
         """Send processing steps in chunks; see :meth:`PortalClient.push_progress`."""
         sent = 0
@@ -553,27 +553,27 @@ class AsyncPortalClient(_ClientCore):
             sent += len(call.params["data"])
         return sent
 
-    async def lookup_dossier(self, code: str) -> DossierRecord | None:
+    async def lookup_dossier(self, code: str) -> HoSoRecord | None:
         """The dossier as the portal holds it, or ``None``."""
         return parse_lookup(await self._call(lookup_call(code)))
 
-    async def get_procedure(self, code: str) -> ProcedureRecord:
+    async def get_procedure(self, code: str) -> ThuTucRecord:
         """One procedure of the national catalogue (raises ``NotFoundError`` if absent)."""
         return parse_procedure(await self._call(procedure_call(code)), code=code)
 
-    async def iter_procedures(self) -> AsyncIterator[ProcedureSummary]:
+    async def iter_procedures(self) -> AsyncIterator[ThuTucTomTatRecord]:
         """The procedures of the catalogue, one by one."""
         for item in parse_procedure_list(await self._call(procedure_list_call())):
             yield item
 
-    async def get_dictionary(self, service: str) -> list[DictionaryEntry]:
+    async def get_dictionary(self, service: str) -> list[DanhMucRecord]:
         """The entries of a dictionary service."""
         return parse_dictionary(await self._call(dictionary_call(service)), service=service)
 
-    async def list_agencies(self) -> list[DictionaryEntry]:
+    async def list_agencies(self) -> list[DanhMucRecord]:
         """The agency dictionary (``LayDanhMucCoQuan``)."""
         return await self.get_dictionary(SERVICE_AGENCIES)
 
-    async def list_fields(self) -> list[DictionaryEntry]:
+    async def list_fields(self) -> list[DanhMucRecord]:
         """The field dictionary (``LayDanhMucLinhVuc``)."""
         return await self.get_dictionary(SERVICE_FIELDS)
