@@ -17,8 +17,9 @@ What the drivers do, the same for every service:
 * **bounds of one call** (:class:`CallBudget`): ``timeout`` is a *total* deadline covering
   connecting, sending and receiving the whole answer (a login the call needs included), and
   ``max_response_bytes`` caps the answer as received and after gzip decoding. Both apply
-  through event hooks put first on the ``httpx`` client, so they also hold inside an auth
-  flow, and on a borrowed client only for onestop's own calls;
+  through event hooks put first on the ``httpx`` client (and, in the async driver's own
+  transport, in the transport itself), so they also hold inside an auth flow, and on a
+  borrowed client only for onestop's own calls;
 * **errors**: an ``httpx`` failure without an answer becomes a
   :class:`~onestop.errors.TransportError` (:func:`transport_error`); a protocol module turns
   an error status into the fitting :class:`~onestop.errors.APIStatusError` subclass with
@@ -30,11 +31,18 @@ What the drivers do, the same for every service:
   status and the elapsed milliseconds, never a body, a credential or personal data.
 
 Importing this module does not import ``httpx`` (the retry rule is used by the outbox, which
-works without the ``http`` extra); the drivers import it when they are built.
+works without the ``http`` extra); the drivers import it when they are built, and the pieces
+that subclass httpx and httpcore types live in :mod:`onestop._http._io`.
+
+A new service client (postal, payment) adds a protocol module and a client class; it passes
+its :class:`Peer` (how messages and logs name the service) to the drivers, builds requests
+with ``driver.build(...)``, sends them with ``driver.send(request, label=...)`` inside
+``driver.retrying(...)``, and turns an error status into an error with :func:`status_error`.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextvars
 import copy
 import datetime as dt
@@ -45,6 +53,7 @@ import math
 import random
 import re
 import time
+import urllib.request
 import zlib
 from collections.abc import Awaitable, Callable, Mapping, MutableMapping
 from typing import TYPE_CHECKING, Any, Self, TypeVar
@@ -88,6 +97,7 @@ __all__ = [
     "encode_json",
     "header",
     "is_retryable",
+    "on_asyncio",
     "parse_retry_after",
     "safe_text",
     "set_testing",
@@ -618,6 +628,15 @@ _CURRENT_CALL: contextvars.ContextVar[CallBudget | None] = contextvars.ContextVa
 )
 
 
+def on_asyncio() -> bool:
+    """Whether the calling code runs on an asyncio event loop (not trio, not sync)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
+
+
 def current_budget() -> CallBudget | None:
     """The budget of the onestop call being sent in this thread or task, if any."""
     return _CURRENT_CALL.get()
@@ -967,16 +986,18 @@ class AsyncHttp(_Driver):
             from onestop._http._io import PoolTransport
 
             ssl_context = httpx.create_ssl_context()
+            # The transport enforces each call's budget itself (no event hooks needed).
             self.http = httpx.AsyncClient(
                 transport=PoolTransport(ssl_context=ssl_context, max_connections=max_connections),
                 verify=ssl_context,  # for the proxies the environment may set
                 timeout=self.timeout,
             )
+            if urllib.request.getproxies():
+                # httpx sends through its own transport to a proxy the environment names.
+                _install_guard(self.http)
         else:
             self.http = http_client or httpx.AsyncClient(transport=transport, timeout=self.timeout)
-        # PoolTransport enforces the budget itself; the hooks still cover a proxy the
-        # environment sets (httpx then sends through its own transport), at little cost.
-        _install_guard(self.http)
+            _install_guard(self.http)
 
     async def aclose(self) -> None:
         """Close the connection pools (unless the ``http_client`` was the caller's)."""
@@ -1003,29 +1024,45 @@ class AsyncHttp(_Driver):
         attempt: int = 1,
     ) -> httpx.Response:
         """Send ``request`` within its deadline and size cap; see :meth:`SyncHttp.send`."""
-        import anyio
-        import httpx
-
         budget = CallBudget(label, self.peer, self.timeout, self.max_response_bytes, hard_stop=True)
         started = time.perf_counter()
         response: httpx.Response | None = None
         token = _CURRENT_CALL.set(budget)
         try:
             # The hard stop: a server trickling even its headers cannot pass the deadline.
-            with anyio.move_on_after(budget.timeout + _CANCEL_GRACE):
+            # asyncio's own timeout where it runs (a fraction of the cost of an anyio cancel
+            # scope), anyio's elsewhere (trio).
+            stop_at = budget.timeout + _CANCEL_GRACE
+            if on_asyncio():
                 try:
-                    http = self.http
-                    response = (
-                        await http.send(request, auth=auth) if auth else await http.send(request)
-                    )
-                except httpx.HTTPError as exc:
-                    raise self._failed(label, exc, started) from exc
+                    async with asyncio.timeout(stop_at) as scope:
+                        response = await self._exchange(request, label, auth, started)
+                except TimeoutError:
+                    if not scope.expired():
+                        raise  # an error of the call that is a TimeoutError too
+            else:  # pragma: no cover - trio
+                import anyio
+
+                with anyio.move_on_after(stop_at):
+                    response = await self._exchange(request, label, auth, started)
         finally:
             _CURRENT_CALL.reset(token)
         if response is None:
             raise budget.expired()
         self._answered(label, response, started, attempt)
         return response
+
+    async def _exchange(
+        self, request: httpx.Request, label: str, auth: httpx.Auth | None, started: float
+    ) -> httpx.Response:
+        import httpx
+
+        try:
+            return (
+                await self.http.send(request, auth=auth) if auth else await self.http.send(request)
+            )
+        except httpx.HTTPError as exc:
+            raise self._failed(label, exc, started) from exc
 
     async def retrying(
         self,

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 import httpcore
 import httpx
 
-from onestop._http import BodyMeter, current_budget
+from onestop._http import BodyMeter, current_budget, on_asyncio
 
 if TYPE_CHECKING:
     import socket
@@ -170,14 +170,6 @@ class AsyncioStream(httpcore.AsyncNetworkStream):
         return None
 
 
-def _on_asyncio() -> bool:
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return False
-    return True
-
-
 class AsyncioBackend(httpcore.AsyncNetworkBackend):
     """httpcore's network I/O on asyncio streams; anyio's backend under another event loop."""
 
@@ -193,7 +185,7 @@ class AsyncioBackend(httpcore.AsyncNetworkBackend):
         socket_options: Iterable[Any] | None = None,
     ) -> httpcore.AsyncNetworkStream:
         """Open a TCP connection to ``host:port``."""
-        if not _on_asyncio():
+        if not on_asyncio():
             return await self._fallback.connect_tcp(
                 host,
                 port,
@@ -227,7 +219,7 @@ class AsyncioBackend(httpcore.AsyncNetworkBackend):
 
     async def sleep(self, seconds: float) -> None:
         """Sleep on the running event loop."""
-        if _on_asyncio():
+        if on_asyncio():
             await asyncio.sleep(seconds)
         else:  # pragma: no cover - trio
             await self._fallback.sleep(seconds)

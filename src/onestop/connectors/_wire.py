@@ -6,8 +6,9 @@ portal documents strings. Each class is named after the portal's own object, in 
 words, with the suffix ``Record`` (:class:`HoSoRecord` for a ``HoSo``, :class:`TienTrinhRecord`,
 :class:`ThuTucRecord`, :class:`GiayToKetQuaRecord`…), so that a wire record is never mistaken
 for the domain model of the same thing (:class:`~onestop.models.Dossier`,
-:class:`~onestop.models.Procedure`, :class:`~onestop.models.ResultDocument`…). They never leave :mod:`onestop.connectors`; the one place that maps
-them to and from the domain models is :mod:`onestop.connectors._mapping`.
+:class:`~onestop.models.Procedure`, :class:`~onestop.models.ResultDocument`…). They never
+leave :mod:`onestop.connectors`; the one place that maps them to and from the domain models is
+:mod:`onestop.connectors._mapping`.
 
 Sources (see ``domain/integrations.md`` §1): the dossier record follows the field set of the
 production clients TD.DichVuCongApi (``HoSoDongBoDVC``) and OpenCPS

@@ -164,20 +164,27 @@ class _SingleFlightAuth(httpx.Auth):
     async def async_auth_flow(
         self, request: httpx.Request
     ) -> AsyncGenerator[httpx.Request, httpx.Response]:
-        """Fetch the credential once (anyio lock), then run :meth:`auth_flow`."""
+        """Fetch the credential once (anyio lock), then run :meth:`auth_flow`.
+
+        The flow is driven here rather than through ``httpx.Auth.async_auth_flow`` (the same
+        few lines), which spares one more async generator around every request.
+        """
         if self._cached() is None:
             async with self._async_lock():
                 if self._cached() is None:
                     response = yield self._fetch_request(request)
                     await response.aread()
                     self._store(response)
-        flow = super().async_auth_flow(request)
-        try:
-            response = yield await flow.__anext__()
-            while True:
-                response = yield await flow.asend(response)
-        except StopAsyncIteration:
-            return
+        await request.aread()  # requires_request_body
+        flow = self.auth_flow(request)
+        request = next(flow)
+        while True:
+            response = yield request
+            await response.aread()  # requires_response_body
+            try:
+                request = flow.send(response)
+            except StopIteration:
+                return
 
 
 class AdapterAuth(_SingleFlightAuth):
