@@ -30,8 +30,13 @@ import time
 import anyio
 import httpx
 
-from onestop.connectors import AdapterAuth, AsyncPortalClient, HoSoRecord, PortalClient
-from onestop.connectors._mapping import dossier_to_record
+from onestop.connectors import (
+    AdapterAuth,
+    AsyncPortalClient,
+    HoSoRecord,
+    PortalClient,
+    dossier_to_record,
+)
 from onestop.testing import make_dossier
 
 

@@ -92,6 +92,7 @@ __all__ = [
     "RetryPolicy",
     "SyncHttp",
     "check_max_response_bytes",
+    "check_seconds",
     "check_timeout",
     "current_budget",
     "encode_json",
@@ -121,17 +122,7 @@ _T = TypeVar("_T")
 
 
 def _seconds(_inst: object, attribute: attrs.Attribute[float], value: object) -> None:
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, int | float)
-        or not math.isfinite(value)
-        or value < 0
-    ):
-        raise ConfigurationError(
-            f"{attribute.name}: must be a finite number of seconds, zero or positive, "
-            f"got {value!r}",
-            field=attribute.name,
-        )
+    check_seconds(value, field=attribute.name)
 
 
 def _at_least_one(_inst: object, attribute: attrs.Attribute[int], value: object) -> None:
@@ -455,27 +446,38 @@ def transport_error(exc: BaseException, *, where: str, who: str) -> TransportErr
 # ------------------------------------------------------------------------------ settings
 
 
-def check_timeout(value: object, *, field: str = "timeout") -> float:
-    """A positive, finite number of seconds, or :class:`~onestop.errors.ConfigurationError`."""
+def check_seconds(value: object, *, field: str, positive: bool = False, hint: str = "") -> float:
+    """A finite number of seconds (at least 0, or above 0 when ``positive``), as a float.
+
+    Raises:
+        ConfigurationError: naming ``field``, with ``hint`` (where the value came from).
+    """
     if (
         isinstance(value, bool)
         or not isinstance(value, int | float)
         or not math.isfinite(value)
-        or value <= 0
+        or value < 0
+        or (positive and value == 0)
     ):
+        what = "a positive" if positive else "a finite, zero or positive"
         raise ConfigurationError(
-            f"{field}: expected a positive number of seconds (the total time of one HTTP "
-            f"call), got {value!r}",
-            field=field,
+            f"{field}: expected {what} number of seconds{hint}, got {value!r}", field=field
         )
     return float(value)
 
 
-def check_max_response_bytes(value: object) -> int:
+def check_timeout(value: object, *, field: str = "timeout", hint: str = "") -> float:
+    """The total seconds of one HTTP call: a positive, finite number."""
+    return check_seconds(
+        value, field=field, positive=True, hint=hint or " (the total time of one HTTP call)"
+    )
+
+
+def check_max_response_bytes(value: object, *, hint: str = "") -> int:
     """A positive whole number of bytes, or :class:`~onestop.errors.ConfigurationError`."""
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise ConfigurationError(
-            f"max_response_bytes: expected a positive number of bytes, got {value!r}",
+            f"max_response_bytes: expected a positive whole number of bytes{hint}, got {value!r}",
             field="max_response_bytes",
         )
     return value
@@ -684,6 +686,14 @@ def _install_guard(http: httpx.Client | httpx.AsyncClient) -> None:
 # ------------------------------------------------------------------------------ drivers
 
 
+def _check_client(given: object, expected: type) -> None:
+    if given is not None and not isinstance(given, expected):
+        raise ConfigurationError(
+            f"http_client: expected an httpx.{expected.__name__}, got {type(given).__name__}",
+            field="http_client",
+        )
+
+
 class _Driver:
     """What both drivers share: bounds, headers, retry decisions and logging (no I/O)."""
 
@@ -830,12 +840,7 @@ class SyncHttp(_Driver):
             retry=retry,
             headers=headers,
         )
-        given: object = http_client
-        if given is not None and not isinstance(given, httpx.Client):
-            raise ConfigurationError(
-                f"http_client: expected an httpx.Client, got {type(given).__name__}",
-                field="http_client",
-            )
+        _check_client(http_client, httpx.Client)
         self._owns_http = self._plain_client = http_client is None
         self.http = http_client or httpx.Client(transport=transport, timeout=self.timeout)
         _install_guard(self.http)
@@ -969,12 +974,7 @@ class AsyncHttp(_Driver):
             retry=retry,
             headers=headers,
         )
-        given: object = http_client
-        if given is not None and not isinstance(given, httpx.AsyncClient):
-            raise ConfigurationError(
-                f"http_client: expected an httpx.AsyncClient, got {type(given).__name__}",
-                field="http_client",
-            )
+        _check_client(http_client, httpx.AsyncClient)
         pool: object = max_connections
         if isinstance(pool, bool) or not isinstance(pool, int) or pool < 1:
             raise ConfigurationError(

@@ -22,14 +22,13 @@ variable                               meaning
 
 from __future__ import annotations
 
-import math
 import os
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Literal
 
 import attrs
 
-from onestop._http import DEFAULT_MAX_RESPONSE_BYTES
+from onestop._http import DEFAULT_MAX_RESPONSE_BYTES, check_max_response_bytes, check_timeout
 from onestop.errors import ConfigurationError
 
 if TYPE_CHECKING:
@@ -94,26 +93,13 @@ class PortalSettings:
 
     @max_response_bytes.validator
     def _check_max_response_bytes(self, _attribute: attrs.Attribute[int], value: object) -> None:
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ConfigurationError(
-                f"max_response_bytes: expected a positive whole number of bytes, got {value!r} "
-                f"({ENV_VARS['max_response_bytes']} or --max-response-bytes)",
-                field="max_response_bytes",
-            )
+        check_max_response_bytes(
+            value, hint=f" ({ENV_VARS['max_response_bytes']} or --max-response-bytes)"
+        )
 
     @timeout.validator
     def _check_timeout(self, _attribute: attrs.Attribute[float], value: object) -> None:
-        if (
-            isinstance(value, bool)
-            or not isinstance(value, int | float)
-            or not math.isfinite(value)
-            or value <= 0
-        ):
-            raise ConfigurationError(
-                f"timeout: expected a positive number of seconds, got {value!r} "
-                f"({ENV_VARS['timeout']} or --timeout)",
-                field="timeout",
-            )
+        check_timeout(value, hint=f" ({ENV_VARS['timeout']} or --timeout)")
 
     @classmethod
     def from_env(

@@ -12,7 +12,6 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-import math
 import threading
 import uuid
 from typing import Any
@@ -20,6 +19,7 @@ from typing import Any
 import attrs
 import httpx
 
+from onestop._http import check_seconds
 from onestop.errors import ConfigurationError
 from onestop.signatures.cms import key_signer
 from onestop.testing._pki import IssuedCertificate, ThrowawayPKI
@@ -101,17 +101,7 @@ class FakeRemoteSigner:
 
     def rate_limit_next(self, count: int = 1, *, retry_after: float = 1.0) -> None:
         """Answer the next ``count`` requests with HTTP 429 and ``Retry-After: retry_after``."""
-        seconds: object = retry_after
-        if (
-            isinstance(seconds, bool)
-            or not isinstance(seconds, int | float)
-            or not math.isfinite(seconds)
-            or seconds < 0
-        ):
-            raise ConfigurationError(
-                f"retry_after: expected seconds (0 or more), got {retry_after!r}",
-                field="retry_after",
-            )
+        check_seconds(retry_after, field="retry_after")
         body = {"code": "HTTP_429", "message": "Quá nhiều yêu cầu"}
         self._queue(count, _Fault(429, body, {"Retry-After": f"{retry_after:g}"}))
 
