@@ -588,7 +588,7 @@ class CallBudget:
             return
         from onestop._http._io import GuardedBody
 
-        response.stream = GuardedBody(response.stream, self.meter(response.headers))
+        response.stream = GuardedBody(response.stream, self.meter(response.headers).take)
 
 
 class BodyMeter:
@@ -988,7 +988,12 @@ class AsyncHttp(_Driver):
             ssl_context = httpx.create_ssl_context()
             # The transport enforces each call's budget itself (no event hooks needed).
             self.http = httpx.AsyncClient(
-                transport=PoolTransport(ssl_context=ssl_context, max_connections=max_connections),
+                transport=PoolTransport(
+                    ssl_context=ssl_context,
+                    max_connections=max_connections,
+                    current_budget=current_budget,
+                    on_asyncio=on_asyncio,
+                ),
                 verify=ssl_context,  # for the proxies the environment may set
                 timeout=self.timeout,
             )

@@ -24,28 +24,26 @@ import contextlib
 import select
 import ssl
 import sys
-from collections.abc import AsyncIterator, Iterable, Iterator
-from typing import TYPE_CHECKING, Any
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Protocol
 
 import httpcore
 import httpx
 
-from onestop._http import BodyMeter, current_budget, on_asyncio
-
 if TYPE_CHECKING:
     import socket
 
-__all__ = ["AsyncioBackend", "GuardedBody", "PoolTransport"]
+__all__ = ["AsyncioBackend", "Budget", "GuardedBody", "Meter", "PoolTransport"]
 
 
 class GuardedBody(httpx.SyncByteStream, httpx.AsyncByteStream):
-    """An answer's body read through its call's :class:`~onestop._http.BodyMeter`."""
+    """An answer's body read piece by piece through ``take`` (a call's ``BodyMeter.take``)."""
 
     def __init__(
-        self, inner: httpx.SyncByteStream | httpx.AsyncByteStream, meter: BodyMeter
+        self, inner: httpx.SyncByteStream | httpx.AsyncByteStream, take: Callable[[bytes], bytes]
     ) -> None:
         self._inner = inner
-        self._take = meter.take
+        self._take = take
 
     def __iter__(self) -> Iterator[bytes]:
         if not isinstance(self._inner, httpx.SyncByteStream):
@@ -171,9 +169,14 @@ class AsyncioStream(httpcore.AsyncNetworkStream):
 
 
 class AsyncioBackend(httpcore.AsyncNetworkBackend):
-    """httpcore's network I/O on asyncio streams; anyio's backend under another event loop."""
+    """httpcore's network I/O on asyncio streams; anyio's backend under another event loop.
 
-    def __init__(self) -> None:
+    Args:
+        on_asyncio: tells whether the caller runs on asyncio.
+    """
+
+    def __init__(self, on_asyncio: Callable[[], bool]) -> None:
+        self._on_asyncio = on_asyncio
         self._fallback = httpcore.AnyIOBackend()
 
     async def connect_tcp(
@@ -185,7 +188,7 @@ class AsyncioBackend(httpcore.AsyncNetworkBackend):
         socket_options: Iterable[Any] | None = None,
     ) -> httpcore.AsyncNetworkStream:
         """Open a TCP connection to ``host:port``."""
-        if not on_asyncio():
+        if not self._on_asyncio():
             return await self._fallback.connect_tcp(
                 host,
                 port,
@@ -219,7 +222,7 @@ class AsyncioBackend(httpcore.AsyncNetworkBackend):
 
     async def sleep(self, seconds: float) -> None:
         """Sleep on the running event loop."""
-        if on_asyncio():
+        if self._on_asyncio():
             await asyncio.sleep(seconds)
         else:  # pragma: no cover - trio
             await self._fallback.sleep(seconds)
@@ -260,19 +263,50 @@ def _as_is(part: bytes) -> bytes:
     return part
 
 
+class Meter(Protocol):
+    """Reads an answer's body piece by piece within its call's bounds."""
+
+    def take(self, chunk: bytes) -> bytes:
+        """The next piece (decoded), or raise once the call is over its bounds."""
+        ...
+
+
+class Budget(Protocol):
+    """What the transport needs of a call's budget (``onestop._http.CallBudget``)."""
+
+    hard_stop: bool
+
+    def remaining(self) -> float:
+        """Seconds left before the deadline (raises once it has passed)."""
+        ...
+
+    def meter(self, headers: httpx.Headers) -> Meter:
+        """The meter of an answer with ``headers`` (may remove its ``Content-Encoding``)."""
+        ...
+
+
 class PoolTransport(httpx.AsyncBaseTransport):
     """The async driver's transport: single-connection pools on :class:`AsyncioBackend`.
 
     Args:
         ssl_context: the TLS settings of every connection (loaded once).
         max_connections: connections kept open at most, one per pool.
+        current_budget: the budget of the onestop call being sent, if any.
+        on_asyncio: tells whether the caller runs on asyncio.
         keepalive_expiry: seconds an idle connection is kept.
     """
 
     def __init__(
-        self, *, ssl_context: ssl.SSLContext, max_connections: int, keepalive_expiry: float = 5.0
+        self,
+        *,
+        ssl_context: ssl.SSLContext,
+        max_connections: int,
+        current_budget: Callable[[], Budget | None],
+        on_asyncio: Callable[[], bool],
+        keepalive_expiry: float = 5.0,
     ) -> None:
-        backend = AsyncioBackend()
+        self._current_budget = current_budget
+        backend = AsyncioBackend(on_asyncio)
         self._pools = [
             httpcore.AsyncConnectionPool(
                 ssl_context=ssl_context,
@@ -296,7 +330,7 @@ class PoolTransport(httpx.AsyncBaseTransport):
         the driver's hard stop at the deadline, and the body is read through the call's
         :class:`~onestop._http.BodyMeter`.
         """
-        budget = current_budget()
+        budget = self._current_budget()
         extensions = request.extensions
         if budget is not None:
             left = budget.remaining()
