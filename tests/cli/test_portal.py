@@ -15,7 +15,7 @@ import time
 import httpx
 import pytest
 
-from onestop.connectors import DossierRecord, Outbox, set_testing
+from onestop.connectors import HoSoRecord, Outbox, set_testing
 from onestop.testing import make_dossier
 
 STATUS_KEYS = {"ok", "error", "outbox", "stats", "retrying", "dead_letters"}
@@ -117,7 +117,7 @@ def test_sync_concurrent_and_dead_letters_in_status(app, runner, served, tmp_pat
     outbox = str(tmp_path / "outbox.sqlite")
     with Outbox(outbox) as box:
         box.enqueue_many([make_dossier(seed=i) for i in range(12)])
-        box.enqueue(DossierRecord(MaHoSo="BAD-1", TrangThaiHoSo="not-a-status"))
+        box.enqueue(HoSoRecord(MaHoSo="BAD-1", TrangThaiHoSo="not-a-status"))
     code, data = invoke_json(
         app, runner, "portal", "sync", "--outbox", outbox, "--concurrency", "4", "--until-empty"
     )
@@ -259,7 +259,7 @@ def test_fake_portal_is_a_deprecated_alias_of_portal_fake(app, runner, fake_port
 def test_sync_follow_stops_on_signal(served, tmp_path, sig):
     outbox = str(tmp_path / "outbox.sqlite")
     with Outbox(outbox) as box:
-        box.enqueue(DossierRecord(MaHoSo="F-1", TrangThaiHoSo="2"))
+        box.enqueue(HoSoRecord(MaHoSo="F-1", TrangThaiHoSo="2"))
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -339,7 +339,7 @@ def test_status_refuses_a_database_that_is_not_an_outbox_and_writes_nothing(app,
 def test_status_works_while_a_worker_holds_the_write_lock(app, runner, tmp_path):
     path = tmp_path / "o.sqlite"
     with Outbox(path) as box:
-        box.enqueue(DossierRecord(MaHoSo="W-1", TrangThaiHoSo="2"))
+        box.enqueue(HoSoRecord(MaHoSo="W-1", TrangThaiHoSo="2"))
     writer = sqlite3.connect(path, isolation_level=None)
     writer.execute("BEGIN IMMEDIATE")
     writer.execute("UPDATE outbox SET attempts = attempts")
@@ -357,7 +357,7 @@ def test_status_works_while_a_worker_holds_the_write_lock(app, runner, tmp_path)
 def test_status_of_a_locked_outbox_says_so(app, runner, tmp_path):
     path = tmp_path / "o.sqlite"
     with Outbox(path) as box:
-        box.enqueue(DossierRecord(MaHoSo="L-1", TrangThaiHoSo="2"))
+        box.enqueue(HoSoRecord(MaHoSo="L-1", TrangThaiHoSo="2"))
     holder = sqlite3.connect(path, isolation_level=None)
     holder.execute("PRAGMA locking_mode = EXCLUSIVE")
     holder.execute("BEGIN EXCLUSIVE")
@@ -383,7 +383,7 @@ def test_status_of_a_locked_outbox_says_so(app, runner, tmp_path):
 def test_status_of_a_tampered_outbox_is_a_typed_error(app, runner, tmp_path, key, value, named):
     path = tmp_path / "o.sqlite"
     with Outbox(path) as box:
-        box.enqueue(DossierRecord(MaHoSo="T-1", TrangThaiHoSo="2"))
+        box.enqueue(HoSoRecord(MaHoSo="T-1", TrangThaiHoSo="2"))
     db = sqlite3.connect(path)
     db.execute("UPDATE outbox_meta SET value = ? WHERE key = ?", (value, key))
     db.commit()
@@ -447,7 +447,7 @@ def test_sync_exits_0_when_there_is_nothing_to_do(app, runner, served, tmp_path)
 def test_sync_refuses_a_timeout_that_can_outlive_the_outbox_lease(app, runner, served, tmp_path):
     outbox = str(tmp_path / "outbox.sqlite")
     with Outbox(outbox) as box:
-        box.enqueue(DossierRecord(MaHoSo="S-1", TrangThaiHoSo="2"))
+        box.enqueue(HoSoRecord(MaHoSo="S-1", TrangThaiHoSo="2"))
     code, data = invoke_json(app, runner, "portal", "sync", "--outbox", outbox, "--timeout", "100")
     assert code == 2
     assert data["error"]["code"] == "configuration_error"

@@ -18,14 +18,14 @@ from hypothesis import strategies as st
 from onestop.connectors import (
     AdapterAuth,
     AsyncPortalClient,
-    DossierRecord,
     GatewayAuth,
+    HoSoRecord,
     Outbox,
     OutboxWorker,
     PortalClient,
     PortalSettings,
-    ProgressRecord,
     RetryPolicy,
+    TienTrinhRecord,
     dossier_to_record,
     format_portal_datetime,
     parse_portal_datetime,
@@ -129,9 +129,10 @@ CONSTRUCTION_CASES = [
     (lambda: RetryPolicy(attempts=2.5), "attempts"),
     (lambda: PortalSettings(base_url=BASE, unit_code="H56", timeout=-1), "timeout"),
     (lambda: PortalSettings.from_env({}, base_url=BASE, unit_code="H", timeout=0), "timeout"),
-    (lambda: OutboxPolicy(max_attempts=0), "max_attempts"),
+    (lambda: OutboxPolicy(retry=RetryPolicy(attempts=0)), "attempts"),
+    (lambda: OutboxPolicy(retry={"attempts": 3}), "retry"),
     (lambda: OutboxPolicy(lease_seconds=0), "lease_seconds"),
-    (lambda: OutboxPolicy(initial_backoff=float("inf")), "initial_backoff"),
+    (lambda: OutboxPolicy(retry=RetryPolicy(initial_backoff=float("inf"))), "initial_backoff"),
     (lambda: Outbox(5), "path"),
     (lambda: Outbox(""), "path"),
     (lambda: Outbox(":memory:", policy={"max_attempts": 3}), "policy"),
@@ -216,16 +217,16 @@ def test_parse_portal_datetime_rejects_non_strings():
 
 def test_wire_records_raise_onestop_errors_naming_the_portal_field():
     with pytest.raises(InvalidInputError) as info:
-        DossierRecord(MaHoSo="H56-1")
+        HoSoRecord(MaHoSo="H56-1")
     assert info.value.field == "TrangThaiHoSo"
     assert "TrangThaiHoSo" in info.value.message
     with pytest.raises(InvalidInputError) as info:
-        DossierRecord.model_validate({"MaHoSo": "", "TrangThaiHoSo": "2"})
+        HoSoRecord.model_validate({"MaHoSo": "", "TrangThaiHoSo": "2"})
     assert info.value.field == "MaHoSo"
     with pytest.raises(InvalidInputError) as info:
-        DossierRecord.model_validate_json(b"{not json")
+        HoSoRecord.model_validate_json(b"{not json")
     with pytest.raises(InvalidInputError) as info:
-        ProgressRecord(
+        TienTrinhRecord(
             MaHoSo="X", ThoiDiemXuLy="20260101000000", TrangThai="4", NguoiXuLy="Nguyễn " * 10
         )
     assert info.value.field == "NguoiXuLy"
@@ -235,7 +236,7 @@ def test_wire_records_raise_onestop_errors_naming_the_portal_field():
 def test_record_errors_never_quote_personal_data():
     citizen_id = "001099012345"
     with pytest.raises(InvalidInputError) as info:
-        DossierRecord.model_validate(
+        HoSoRecord.model_validate(
             {"MaHoSo": "X", "TrangThaiHoSo": "2", "DinhDanhCHS": [{"SoDinhDanh": [citizen_id]}]}
         )
     assert citizen_id not in info.value.message
@@ -266,8 +267,8 @@ def test_random_values_give_results_or_onestop_errors(value):
         lambda v: RetryPolicy(initial_backoff=v),
         lambda v: PortalSettings(base_url=BASE, unit_code="H56", timeout=v),
         lambda v: PortalClient(BASE, auth=AUTH, unit_code=v),
-        lambda v: DossierRecord.model_validate(v),
-        lambda v: ProgressRecord.model_validate(
+        lambda v: HoSoRecord.model_validate(v),
+        lambda v: TienTrinhRecord.model_validate(
             {"MaHoSo": "X", "ThoiDiemXuLy": v, "TrangThai": "4"}
         ),
     ):

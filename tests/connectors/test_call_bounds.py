@@ -13,7 +13,7 @@ import pytest
 from onestop.connectors import (
     AdapterAuth,
     AsyncPortalClient,
-    DossierRecord,
+    HoSoRecord,
     PortalClient,
     PortalSettings,
     RetryPolicy,
@@ -179,7 +179,7 @@ def test_a_gzip_answer_within_the_cap_is_decoded(fake_portal):
         )
 
     with sync_client(transport=httpx.MockTransport(handler)) as client:
-        assert client.lookup_dossier("H56-1") == DossierRecord.model_validate(record)
+        assert client.lookup_dossier("H56-1") == HoSoRecord.model_validate(record)
     assert seen == ["gzip"]  # only what can be decoded within the cap is asked for
 
 

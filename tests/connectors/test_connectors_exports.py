@@ -22,7 +22,7 @@ def _modules_after(code: str) -> set[str]:
 def test_outbox_wire_models_and_fake_do_not_import_httpx():
     loaded = _modules_after(
         "import onestop.connectors as c\n"
-        "c.Outbox, c.DossierRecord, c.should_retry, c.PortalSettings\n"
+        "c.Outbox, c.HoSoRecord, c.should_retry, c.PortalSettings\n"
         "from onestop.testing import FakePortal\nFakePortal()"
     )
     assert "httpx" not in loaded
@@ -33,4 +33,6 @@ def test_all_is_sorted_and_resolves():
     names = onestop.connectors.__all__
     assert list(names) == sorted(set(names))
     for name in names:
-        assert getattr(onestop.connectors, name).__module__.startswith("onestop.connectors")
+        # The retry rule lives in the HTTP core shared with remote signing (onestop._http).
+        module = getattr(onestop.connectors, name).__module__
+        assert module.startswith("onestop.connectors") or module == "onestop._http"

@@ -187,7 +187,7 @@ def test_server_closed_before_serving_returns_at_once_and_frees_the_port():
 
 @pytest.mark.parametrize("delay", [0.0, 0.0005, 0.002, 0.01])
 def test_close_from_another_thread_at_any_moment_ends_serve_forever(delay):
-    # What `onestop fake-portal` does on SIGTERM: close() from a helper thread while the
+    # What `onestop portal fake` does on SIGTERM: close() from a helper thread while the
     # main thread starts serving. Whatever the interleaving, serving ends without error.
     import threading
     import time

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from onestop.connectors import (
     PortalStatus,
-    ProcedureRecord,
+    ThuTucRecord,
     parse_portal_datetime,
     procedure_from_record,
 )
@@ -162,7 +162,7 @@ def catalogue_record(proc):
 @given(seed=st.integers(0, 500))
 def test_catalogue_record_maps_back_to_the_procedure(seed):
     proc = make_procedure(seed=seed)
-    record = ProcedureRecord.model_validate(catalogue_record(proc))
+    record = ThuTucRecord.model_validate(catalogue_record(proc))
     got = procedure_from_record(record, service_level=proc.service_level)
     assert got.code == proc.code
     assert got.name_vi == proc.name_vi
@@ -216,7 +216,7 @@ def _base(**changes):
         ],
     }
     data.update(changes)
-    return ProcedureRecord.model_validate(data)
+    return ThuTucRecord.model_validate(data)
 
 
 def test_channel_codes_same_day_and_default_service_level():
@@ -299,15 +299,15 @@ def test_levels_can_be_given_and_wrong_objects_are_refused():
     [("processing", 4), ("done", 10), ("receiving", 1), ("4", 4), (7, 7), ("RELEASING", 9)],
 )
 def test_status_of_record_reads_codes_and_english_names(wire, code):
-    from onestop.connectors import DossierRecord
+    from onestop.connectors import HoSoRecord
 
-    record = DossierRecord(MaHoSo="H56-1", TrangThaiHoSo=wire)
+    record = HoSoRecord(MaHoSo="H56-1", TrangThaiHoSo=wire)
     assert status_of_record(record).code == code
 
 
 def test_status_of_record_rejects_unknown_statuses():
-    from onestop.connectors import DossierRecord
+    from onestop.connectors import HoSoRecord
 
     with pytest.raises(InvalidInputError) as info:
-        status_of_record(DossierRecord(MaHoSo="H56-1", TrangThaiHoSo="posting"))
+        status_of_record(HoSoRecord(MaHoSo="H56-1", TrangThaiHoSo="posting"))
     assert info.value.field == "TrangThaiHoSo"

@@ -14,15 +14,15 @@ from onestop.connectors import (
     AdapterAuth,
     AsyncOutboxWorker,
     AsyncPortalClient,
-    DossierRecord,
+    HoSoRecord,
     Outbox,
     OutboxWorker,
     PortalClient,
-    ProgressRecord,
     RetryPolicy,
+    TienTrinhRecord,
     set_testing,
 )
-from onestop.connectors.outbox import OutboxPolicy
+from onestop.connectors.outbox import OUTBOX_RETRY, OutboxPolicy
 from onestop.errors import (
     ConfigurationError,
     InvalidInputError,
@@ -43,7 +43,7 @@ class Clock:
 
 
 def rec(code, status="2"):
-    return DossierRecord(MaHoSo=code, TrangThaiHoSo=status)
+    return HoSoRecord(MaHoSo=code, TrangThaiHoSo=status)
 
 
 @pytest.fixture
@@ -53,7 +53,9 @@ def clock():
 
 @pytest.fixture
 def box(tmp_path, clock):
-    policy = OutboxPolicy(max_attempts=3, initial_backoff=10, max_backoff=100, lease_seconds=60)
+    policy = OutboxPolicy(
+        retry=RetryPolicy(attempts=3, initial_backoff=10, max_backoff=100), lease_seconds=60
+    )
     with Outbox(tmp_path / "o.sqlite", policy=policy, clock=clock) as outbox:
         yield outbox
 
@@ -102,7 +104,9 @@ def test_coalesces_waiting_states_to_the_latest(box):
 
 def test_order_per_dossier_and_parallel_dossiers(box):
     box.enqueue(rec("A", "2"))
-    box.enqueue_progress([ProgressRecord(MaHoSo="A", ThoiDiemXuLy="20261128080000", TrangThai="2")])
+    box.enqueue_progress(
+        [TienTrinhRecord(MaHoSo="A", ThoiDiemXuLy="20261128080000", TrangThai="2")]
+    )
     box.enqueue(rec("A", "4"))  # after the progress entry: not merged into the first state
     box.enqueue(rec("B", "2"))
     assert box.stats().pending == 4
@@ -301,7 +305,9 @@ def test_async_worker_drains_concurrently(tmp_path, fake_portal):
 
 def test_worker_idle_mode_leaves_backoff_entries(tmp_path, fake_portal):
     set_testing(False)  # real backoff for the outbox: the entry must wait
-    policy = OutboxPolicy(initial_backoff=60)
+    # A first wait of 100-300 s: longer than the retry policy's total_timeout (60 s), which
+    # bounds a client's call, not an outbox entry (bounded by its attempts).
+    policy = OutboxPolicy(retry=OUTBOX_RETRY.replace(initial_backoff=200))
     with Outbox(tmp_path / "o.sqlite", policy=policy) as outbox:
         outbox.enqueue(rec("A"))
         fake_portal.fail_next(100)
@@ -315,7 +321,7 @@ def test_worker_idle_mode_leaves_backoff_entries(tmp_path, fake_portal):
         report = OutboxWorker(outbox, client).run(stop_when="idle", max_seconds=10)
         assert report.retried == 1
         assert outbox.stats().pending == 1
-        assert outbox.next_due_in() > 20
+        assert outbox.next_due_in() > 90
 
 
 # ---------------------------------------------------------------- file permissions
@@ -499,7 +505,7 @@ def test_retrying_lists_the_last_error(box, clock):
 
 def test_progress_is_enqueued_in_entries_of_one_call_each(box):
     rows = [
-        ProgressRecord(MaHoSo="A", ThoiDiemXuLy=f"202611280800{i:02d}", TrangThai="2")
+        TienTrinhRecord(MaHoSo="A", ThoiDiemXuLy=f"202611280800{i:02d}", TrangThai="2")
         for i in range(25)
     ]
     ids = box.enqueue_progress(rows)

@@ -11,12 +11,12 @@ import pytest
 from onestop.connectors import (
     AdapterAuth,
     AsyncPortalClient,
-    DossierRecord,
     GatewayAuth,
+    HoSoRecord,
     PortalClient,
     PortalSettings,
-    ProgressRecord,
     RetryPolicy,
+    TienTrinhRecord,
 )
 from onestop.connectors._mapping import dossier_to_record
 from onestop.connectors.portal import USER_AGENT
@@ -80,7 +80,7 @@ def make_client(request, fake_portal):
 
 
 def rec(code="H56.14-261128-0001", status="2"):
-    return DossierRecord(MaHoSo=code, TrangThaiHoSo=status, MaTTHC="1.001193")
+    return HoSoRecord(MaHoSo=code, TrangThaiHoSo=status, MaTTHC="1.001193")
 
 
 def test_upsert_creates_then_updates(make_client, fake_portal):
@@ -120,7 +120,7 @@ def test_catalogue_and_dictionaries(make_client):
 def test_progress_is_chunked_by_ten_and_idempotent(make_client, fake_portal):
     client = make_client()
     rows = [
-        ProgressRecord(MaHoSo="X-1", ThoiDiemXuLy=f"202611280800{i:02d}", TrangThai="4")
+        TienTrinhRecord(MaHoSo="X-1", ThoiDiemXuLy=f"202611280800{i:02d}", TrangThai="4")
         for i in range(25)
     ]
     assert client.push_progress(rows) == 25
@@ -510,3 +510,31 @@ def test_adapter_session_renewed_before_expiry_when_its_lifetime_is_known():
     with pytest.raises(ConfigurationError) as info:
         AdapterAuth("u", "p", session_ttl=0)
     assert info.value.field == "session_ttl"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"{}",
+        b'{"a":1}',
+        b' { "a" : [1, "\xc4\x91"] } ',
+        b'{"session":"old","a":1}',
+        b'{"x":{"session":1}}',
+    ],
+)
+def test_adapter_session_is_set_in_any_json_object_body(body):
+    import json
+
+    seen = []
+
+    def handler(request):
+        if request.url.path == "/login":
+            return httpx.Response(200, json={"error_code": 0, "session": "S-1"})
+        seen.append(json.loads(request.content))
+        return httpx.Response(200, json={"error_code": 0})
+
+    with httpx.Client(
+        transport=httpx.MockTransport(handler), auth=AdapterAuth("onestop", "onestop")
+    ) as http:
+        http.post(f"{BASE}/service", content=body)
+    assert seen == [{**json.loads(body), "session": "S-1"}]

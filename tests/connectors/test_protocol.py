@@ -1,8 +1,7 @@
-"""The pure protocol: answers to typed errors, Retry-After, chunking, the upsert flow, retries."""
+"""The pure protocol: answers to typed errors, chunking, the upsert flow."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import math
 
@@ -10,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from onestop.connectors import DossierRecord, ProgressRecord, RetryPolicy, set_testing, should_retry
+from onestop.connectors import HoSoRecord, TienTrinhRecord
 from onestop.connectors._protocol import (
     PROGRESS_CHUNK,
     SERVICE_LOOKUP,
@@ -21,7 +20,6 @@ from onestop.connectors._protocol import (
     parse_lookup,
     parse_procedure,
     parse_response,
-    parse_retry_after,
     progress_calls,
     request_body,
     upsert_flow,
@@ -30,12 +28,9 @@ from onestop.errors import (
     APIStatusError,
     AuthenticationError,
     ConflictError,
-    ConnectTimeoutError,
     InvalidInputError,
-    NetworkError,
     NotFoundError,
     RateLimitedError,
-    ReadTimeoutError,
     ServerError,
     UnexpectedResponseError,
 )
@@ -105,15 +100,6 @@ def test_session_error_detection():
     assert not is_session_error(503, b"")
 
 
-def test_retry_after_forms():
-    now = dt.datetime(2026, 11, 28, 12, 0, 0, tzinfo=dt.UTC)
-    assert parse_retry_after("120") == 120.0
-    assert parse_retry_after("Sat, 28 Nov 2026 12:00:30 GMT", now=now) == 30.0
-    assert parse_retry_after("Sat, 28 Nov 2026 11:00:00 GMT", now=now) == 0.0
-    assert parse_retry_after("soon") is None
-    assert parse_retry_after(None) is None
-
-
 def test_request_body_and_encoding_keep_vietnamese():
     from onestop.connectors._protocol import lookup_call
 
@@ -130,7 +116,7 @@ rows_strategy = st.lists(st.integers(0, 10**6), max_size=60)
 @settings(max_examples=60, deadline=None)
 @given(rows_strategy, st.integers(1, 15))
 def test_progress_chunking_preserves_rows_in_order(stamps, chunk):
-    rows = [ProgressRecord(MaHoSo="X", ThoiDiemXuLy=str(s), TrangThai="4") for s in stamps]
+    rows = [TienTrinhRecord(MaHoSo="X", ThoiDiemXuLy=str(s), TrangThai="4") for s in stamps]
     calls = progress_calls(rows, chunk_size=chunk)
     assert len(calls) == math.ceil(len(rows) / chunk)
     assert all(1 <= len(c.params["data"]) <= chunk for c in calls)
@@ -145,7 +131,7 @@ def test_progress_default_chunk_is_ten():
         progress_calls([], chunk_size=0)
 
 
-RECORD = DossierRecord(MaHoSo="H56-1", TrangThaiHoSo="2")
+RECORD = HoSoRecord(MaHoSo="H56-1", TrangThaiHoSo="2")
 OK_EMPTY = Envelope(error_code="0", result=[])
 OK_FOUND = Envelope(error_code="0", result=[RECORD.to_wire()])
 
@@ -207,98 +193,6 @@ def test_parse_lookup_and_procedure():
     assert info.value.field == "code"
     with pytest.raises(UnexpectedResponseError):
         parse_lookup(Envelope(error_code="0", result=[{"no": "code"}]))
-
-
-# ---------------------------------------------------------------- should_retry
-
-POLICY = RetryPolicy(attempts=5, initial_backoff=0.5, max_backoff=4.0, total_timeout=60)
-RETRYABLE = [
-    ServerError("x", status_code=503),
-    ReadTimeoutError("x"),
-    NetworkError("x"),
-    ConnectTimeoutError("x"),
-    RateLimitedError("x"),
-]
-FINAL = [
-    AuthenticationError("x", status_code=401),
-    NotFoundError("x", status_code=404),
-    ConflictError("x", status_code=409),
-    APIStatusError("x", status_code=400),
-    UnexpectedResponseError("x"),
-    InvalidInputError("x"),
-]
-
-
-@pytest.mark.parametrize("error", FINAL, ids=lambda e: type(e).__name__)
-def test_final_errors_are_never_retried(error):
-    assert should_retry(error, attempt=1, elapsed=0, idempotent=True, policy=POLICY) is None
-
-
-@pytest.mark.parametrize("error", RETRYABLE, ids=lambda e: type(e).__name__)
-def test_retryable_errors_are_retried_for_idempotent_calls(error):
-    assert should_retry(error, attempt=1, elapsed=0, idempotent=True, policy=POLICY) == 0.5
-
-
-def test_non_idempotent_calls_retry_only_when_nothing_was_sent():
-    for error in RETRYABLE:
-        delay = should_retry(error, attempt=1, elapsed=0, idempotent=False, policy=POLICY)
-        assert (delay is not None) is isinstance(error, ConnectTimeoutError)
-
-
-@settings(max_examples=200, deadline=None)
-@given(
-    error=st.sampled_from(RETRYABLE[:4]),
-    attempt=st.integers(1, 10),
-    jitter=st.floats(0, 0.999),
-    elapsed=st.floats(0, 100),
-)
-def test_backoff_is_bounded_and_grows(error, attempt, jitter, elapsed):
-    delay = should_retry(
-        error, attempt=attempt, elapsed=elapsed, idempotent=True, policy=POLICY, jitter=jitter
-    )
-    if attempt >= POLICY.attempts:
-        assert delay is None
-        return
-    expected = min(POLICY.max_backoff, POLICY.initial_backoff * 2 ** (attempt - 1) * (0.5 + jitter))
-    if delay is None:
-        assert elapsed + expected > POLICY.total_timeout
-        return
-    assert delay == pytest.approx(expected)
-    assert 0 <= delay <= POLICY.max_backoff
-    assert elapsed + delay <= POLICY.total_timeout
-    nxt = should_retry(
-        error, attempt=attempt + 1, elapsed=0, idempotent=True, policy=POLICY, jitter=jitter
-    )
-    if nxt is not None:
-        assert nxt >= delay or nxt == POLICY.max_backoff
-
-
-def test_retry_after_is_honoured_and_capped():
-    err = RateLimitedError("slow down", retry_after=12.0)
-    assert should_retry(err, attempt=1, elapsed=0, idempotent=True, policy=POLICY) == 12.0
-    long_wait = RateLimitedError("slow down", retry_after=3600.0)
-    assert should_retry(long_wait, attempt=1, elapsed=0, idempotent=True, policy=POLICY) is None
-
-
-def test_testing_switch_removes_delays_and_caps_attempts():
-    err = ServerError("x", status_code=503)
-    try:
-        set_testing(True, attempts=2)
-        assert should_retry(err, attempt=1, elapsed=0, idempotent=True, policy=POLICY) == 0.0
-        assert should_retry(err, attempt=2, elapsed=0, idempotent=True, policy=POLICY) is None
-    finally:
-        set_testing(False)
-    assert should_retry(err, attempt=2, elapsed=0, idempotent=True, policy=POLICY) == 1.0
-
-
-def test_policy_validation():
-    from onestop.errors import ConfigurationError
-
-    with pytest.raises(ConfigurationError):
-        RetryPolicy(attempts=0)
-    with pytest.raises(ConfigurationError):
-        RetryPolicy(initial_backoff=-1)
-    assert RetryPolicy.no_retry().attempts == 1
 
 
 # ---------------------------------------------------------------- fuzzing

@@ -20,7 +20,7 @@ import time
 
 import pytest
 
-from onestop.connectors import DossierRecord
+from onestop.connectors import HoSoRecord
 from onestop.connectors.outbox import Outbox
 from onestop.models import TRANSITIONS, DossierStatus
 from onestop.models._status import INITIAL_STATUSES
@@ -36,7 +36,7 @@ FAULT_RATE = 0.2
 WORKER = r"""
 import sys
 import anyio
-from onestop.connectors._retry import RetryPolicy
+from onestop.connectors import RetryPolicy
 from onestop.connectors.auth import AdapterAuth
 from onestop.connectors.outbox import AsyncOutboxWorker, Outbox, OutboxPolicy
 from onestop.connectors.portal import AsyncPortalClient
@@ -44,7 +44,9 @@ from onestop.connectors.portal import AsyncPortalClient
 db, url, stop_when = sys.argv[1:4]
 
 async def main():
-    policy = OutboxPolicy(max_attempts=25, initial_backoff=0.01, max_backoff=0.1, lease_seconds=60)
+    policy = OutboxPolicy(
+        retry=RetryPolicy(attempts=25, initial_backoff=0.01, max_backoff=0.1), lease_seconds=60
+    )
     retry = RetryPolicy(attempts=3, initial_backoff=0.01, max_backoff=0.05, total_timeout=5)
     with Outbox(db, policy=policy, synchronous="NORMAL") as box:
         async with AsyncPortalClient(
@@ -86,8 +88,8 @@ def _changes(rng: random.Random) -> list[tuple[str, str]]:
     return changes
 
 
-def _record(code: str, status: str) -> DossierRecord:
-    return DossierRecord(
+def _record(code: str, status: str) -> HoSoRecord:
+    return HoSoRecord(
         MaHoSo=code,
         MaTTHC="1.001193",
         TenTTHC="Đăng ký khai sinh",

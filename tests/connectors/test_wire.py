@@ -10,10 +10,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from onestop.connectors import (
-    DossierRecord,
     Envelope,
+    HoSoRecord,
     PortalStatus,
-    ProgressRecord,
+    TienTrinhRecord,
     format_portal_datetime,
     parse_portal_datetime,
 )
@@ -134,7 +134,7 @@ def test_record_is_tolerant_and_round_trips_with_portal_names():
         "DinhDanhCHS": [{"LoaiDinhDanh": 1, "SoDinhDanh": "001099012345"}],
         "NgayHenTra": None,
     }
-    record = DossierRecord.model_validate(raw)
+    record = HoSoRecord.model_validate(raw)
     assert record.status == "4"
     assert record.channel == "2"
     assert record.due_at == ""
@@ -142,11 +142,11 @@ def test_record_is_tolerant_and_round_trips_with_portal_names():
     assert wire["MaHoSo"] == "H56.14-260315-0001"
     assert wire["DinhDanhCHS"] == [{"LoaiDinhDanh": "1", "SoDinhDanh": "001099012345"}]
     assert "UnknownField" not in wire
-    assert DossierRecord.model_validate(wire) == record
+    assert HoSoRecord.model_validate(wire) == record
 
 
 def test_record_repr_hides_personal_data():
-    record = DossierRecord(
+    record = HoSoRecord(
         MaHoSo="X-1",
         TrangThaiHoSo="2",
         ChuHoSo="Nguyễn Văn A",
@@ -161,8 +161,10 @@ def test_record_repr_hides_personal_data():
 
 def test_progress_handler_limit_and_key():
     with pytest.raises(InvalidInputError) as info:
-        ProgressRecord(MaHoSo="X", ThoiDiemXuLy="20260101000000", TrangThai="4", NguoiXuLy="a" * 51)
+        TienTrinhRecord(
+            MaHoSo="X", ThoiDiemXuLy="20260101000000", TrangThai="4", NguoiXuLy="a" * 51
+        )
     assert info.value.field == "NguoiXuLy"
-    ProgressRecord(MaHoSo="X", ThoiDiemXuLy="20260101000000", TrangThai="4", NguoiXuLy="a" * 50)
-    row = ProgressRecord(MaHoSo="X", ThoiDiemXuLy="20260101000000", TrangThai="4")
+    TienTrinhRecord(MaHoSo="X", ThoiDiemXuLy="20260101000000", TrangThai="4", NguoiXuLy="a" * 50)
+    row = TienTrinhRecord(MaHoSo="X", ThoiDiemXuLy="20260101000000", TrangThai="4")
     assert row.key == ("X", "20260101000000", "4")

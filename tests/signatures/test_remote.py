@@ -7,12 +7,14 @@ import hashlib
 import httpx
 import pytest
 
+from onestop.connectors import RetryPolicy
 from onestop.errors import (
     APIStatusError,
     AuthenticationError,
     ConfigurationError,
     NetworkError,
     NotFoundError,
+    RateLimitedError,
     ReadTimeoutError,
     ServerError,
     SignatureError,
@@ -45,10 +47,9 @@ def _client(fake, **options):
         base_url=BASE,
         sp_id="DVCQG",
         sp_password="fake-sp-password",
-        transport=fake.transport(),
         sleep=clock.sleep,
         clock=clock,
-        **options,
+        **{"transport": fake.transport(), **options},
     )
     return client, clock
 
@@ -130,9 +131,10 @@ def test_errors_are_typed_and_do_not_leak_secrets(test_pki):
     assert "079203009999" not in str(info.value)
     with pytest.raises(NotFoundError, match="0010"):
         client.get_certificate(USER, serial_number="ABCDEF")
-    fake.fail_next(status=503)
+    fake.fail_next(4, status=503)  # a read is tried 4 times (the default RetryPolicy)
     with pytest.raises(ServerError):
         client.get_certificates(USER)
+    assert fake.pending_faults() == 0
     fake.reject_next()
     with pytest.raises(AuthenticationError, match="từ chối"):
         client.sign_hash(
@@ -227,16 +229,73 @@ def test_async_client_maps_errors(test_pki):
     from onestop.signatures import AsyncRemoteSigningClient
 
     fake = FakeRemoteSigner.from_pki(test_pki)
-    fake.fail_next(status=502)
+    fake.fail_next(2, status=502)
+    sleeps = []
 
-    async def main():
+    async def sleep(seconds):
+        sleeps.append(seconds)
+
+    async def main(**options):
         async with AsyncRemoteSigningClient(
-            base_url=BASE, sp_id="DVCQG", sp_password="fake-sp-password", transport=fake.transport()
+            base_url=BASE,
+            sp_id="DVCQG",
+            sp_password="fake-sp-password",
+            transport=fake.transport(),
+            sleep=sleep,
+            **options,
         ) as ca:
-            await ca.get_certificates(USER)
+            return await ca.get_certificates(USER)
 
     with pytest.raises(ServerError):
-        asyncio.run(main())
+        asyncio.run(main(retry=RetryPolicy(attempts=2)))
+    assert len(sleeps) == 1
+    fake.fail_next(1, status=502)
+    assert asyncio.run(main())[0].certificate == test_pki.signer.certificate  # retried
+
+
+def test_retry_after_of_the_ca_is_waited_for(test_pki):
+    fake = FakeRemoteSigner.from_pki(test_pki)
+    client, clock = _client(fake)
+    fake.rate_limit_next(2, retry_after=5)
+    assert client.get_certificate(USER).certificate == test_pki.signer.certificate
+    assert clock.sleeps == [5.0, 5.0]
+    fake.rate_limit_next(1, retry_after=3600)  # longer than RetryPolicy.max_retry_after
+    with pytest.raises(RateLimitedError) as info:
+        client.get_certificate(USER)
+    assert info.value.retry_after == 3600.0
+    assert clock.sleeps == [5.0, 5.0]
+
+
+def faulty(fake, *, on, status=503):
+    """The fake behind a transport that answers the first call to ``on`` with ``status``."""
+    left = [1]
+
+    def handler(request):
+        if request.url.path.endswith("/" + on) and left[0]:
+            left[0] -= 1
+            return httpx.Response(status, json={"code": f"HTTP_{status}", "message": "bận"})
+        return fake.handler(request)
+
+    return httpx.MockTransport(handler)
+
+
+def test_polls_are_retried_but_sign_is_not(test_pki):
+    fake = FakeRemoteSigner.from_pki(test_pki, asynchronous=True, polls_before_ready=1)
+    digest = hashlib.sha256(b"x").digest()
+    serial = test_pki.signer.certificate.serial_hex
+
+    client, clock = _client(fake, poll_interval=2, transport=faulty(fake, on="sign"))
+    with pytest.raises(ServerError):  # a second sign would ask the user to confirm twice
+        client.sign_hash(digest, user_id=USER, serial_number=serial)
+    assert fake.requests == []
+    assert clock.sleeps == []
+
+    client, clock = _client(fake, poll_interval=2, transport=faulty(fake, on="get_sign_status"))
+    assert client.sign_hash(digest, user_id=USER, serial_number=serial)
+    assert [path for path, _ in fake.requests] == ["sign", "get_sign_status", "get_sign_status"]
+    poll, backoff, poll_again = clock.sleeps  # the 503 poll was retried after a backoff
+    assert (poll, poll_again) == (2, 2)
+    assert 0.125 <= backoff < 0.375
 
 
 def test_sign_is_the_neac_sign_call_with_a_hash(test_pki):

@@ -10,7 +10,8 @@ import subprocess
 import httpx
 import pytest
 
-from onestop.errors import NetworkError, SignatureError, UnexpectedResponseError
+from onestop.connectors import RetryPolicy, set_testing
+from onestop.errors import NetworkError, ServerError, SignatureError, UnexpectedResponseError
 from onestop.signatures import sign_bytes, verify_bytes
 from onestop.signatures.pdf import sign_pdf, verify_pdf
 from onestop.signatures.timestamps import (
@@ -23,7 +24,7 @@ from onestop.testing import make_test_pdf
 TSA_URL = "http://tsa.onestop-test.invalid/"
 
 
-def _tsa_client(pki, at=None, seen=None):
+def _tsa_handler(pki, at=None, seen=None):
     def handler(request: httpx.Request) -> httpx.Response:
         assert request.headers["content-type"] == "application/timestamp-query"
         if seen is not None:
@@ -33,7 +34,11 @@ def _tsa_client(pki, at=None, seen=None):
             200, content=body, headers={"content-type": "application/timestamp-reply"}
         )
 
-    return httpx.Client(transport=httpx.MockTransport(handler))
+    return handler
+
+
+def _tsa_client(pki, at=None, seen=None):
+    return httpx.Client(transport=httpx.MockTransport(_tsa_handler(pki, at, seen)))
 
 
 def test_cms_and_pdf_b_t_through_an_http_tsa(test_pki):
@@ -91,17 +96,37 @@ def test_response_checks(test_pki):
 
 
 def test_http_failures(test_pki):
+    once = RetryPolicy.no_retry()
+
     def down(request):
         raise httpx.ConnectError("refused")
 
     with httpx.Client(transport=httpx.MockTransport(down)) as client, pytest.raises(NetworkError):
-        http_timestamper(TSA_URL, client)(hashlib.sha256(b"x").digest())
+        http_timestamper(TSA_URL, client, retry=once)(hashlib.sha256(b"x").digest())
 
     def error(request):
         return httpx.Response(500)
 
     with (
         httpx.Client(transport=httpx.MockTransport(error)) as client,
-        pytest.raises(UnexpectedResponseError, match="HTTP 500"),
+        pytest.raises(ServerError, match="HTTP 500"),
     ):
-        http_timestamper(TSA_URL, client)(hashlib.sha256(b"x").digest())
+        http_timestamper(TSA_URL, client, retry=once)(hashlib.sha256(b"x").digest())
+
+
+def test_a_busy_tsa_is_asked_again(test_pki):
+    answers = [httpx.Response(503), httpx.Response(429, headers={"Retry-After": "1"})]
+    tsa = _tsa_handler(test_pki)
+
+    def busy_then_ok(request):
+        return answers.pop() if answers else tsa(request)
+
+    try:
+        set_testing(True)  # no real waits
+        with httpx.Client(transport=httpx.MockTransport(busy_then_ok)) as client:
+            imprint = hashlib.sha256(b"x").digest()
+            token = http_timestamper(TSA_URL, client)(imprint)
+    finally:
+        set_testing(False)
+    assert answers == []
+    assert token[:1] == b"\x30"  # a DER ContentInfo

@@ -4,10 +4,11 @@
 * :mod:`onestop.connectors.auth`: :class:`AdapterAuth` (session login) and
   :class:`GatewayAuth` (OAuth2 client credentials);
 * :mod:`onestop.connectors.outbox`: the durable SQLite :class:`Outbox` and its workers;
-* wire records (:class:`DossierRecord`, :class:`ProgressRecord`, …) and their mapping to and
+* wire records (:class:`HoSoRecord`, :class:`TienTrinhRecord`, …) and their mapping to and
   from the domain models (:func:`dossier_to_record`, :func:`progress_rows`,
   :func:`status_of_record`, :func:`procedure_from_record`), the retry rule
-  (:func:`should_retry`, :class:`RetryPolicy`, :func:`set_testing`) and settings from the
+  (:func:`should_retry`, :class:`RetryPolicy`, :func:`set_testing`, :class:`NoBackoff`; the
+  HTTP core shared with remote signing) and settings from the
   environment (:class:`PortalSettings`).
 
 Names load lazily: ``import onestop.connectors`` imports neither httpx nor SQLite code until a

@@ -1,21 +1,22 @@
 """Public names of :mod:`onestop.connectors`, declared once; ``__init__.py`` loads them lazily."""
 
+from .._http import NoBackoff as NoBackoff
+from .._http import RetryPolicy as RetryPolicy
+from .._http import set_testing as set_testing
+from .._http import should_retry as should_retry
 from ._mapping import dossier_to_record as dossier_to_record
 from ._mapping import procedure_from_record as procedure_from_record
 from ._mapping import progress_rows as progress_rows
 from ._mapping import status_of_record as status_of_record
 from ._protocol import UpsertResult as UpsertResult
-from ._retry import RetryPolicy as RetryPolicy
-from ._retry import set_testing as set_testing
-from ._retry import should_retry as should_retry
 from ._settings import PortalSettings as PortalSettings
-from ._wire import DictionaryEntry as DictionaryEntry
-from ._wire import DossierRecord as DossierRecord
+from ._wire import DanhMucRecord as DanhMucRecord
 from ._wire import Envelope as Envelope
+from ._wire import HoSoRecord as HoSoRecord
 from ._wire import PortalStatus as PortalStatus
-from ._wire import ProcedureRecord as ProcedureRecord
-from ._wire import ProcedureSummary as ProcedureSummary
-from ._wire import ProgressRecord as ProgressRecord
+from ._wire import ThuTucRecord as ThuTucRecord
+from ._wire import ThuTucTomTatRecord as ThuTucTomTatRecord
+from ._wire import TienTrinhRecord as TienTrinhRecord
 from ._wire import format_portal_datetime as format_portal_datetime
 from ._wire import parse_portal_datetime as parse_portal_datetime
 from .auth import AdapterAuth as AdapterAuth

@@ -41,14 +41,14 @@ from collections.abc import Iterable
 from typing import Any
 
 from onestop.connectors._wire import (
-    DossierRecord,
-    FeeRecord,
-    HolderIdentity,
-    ProcedureRecord,
-    ProgressRecord,
-    ResultDocument,
-    SubmittedFile,
-    SupplementRecord,
+    DinhDanhRecord,
+    GiayToKetQuaRecord,
+    HoSoBoSungRecord,
+    HoSoRecord,
+    LePhiRecord,
+    TaiLieuNopRecord,
+    ThuTucRecord,
+    TienTrinhRecord,
     format_portal_datetime,
 )
 from onestop.errors import InvalidInputError, OneStopError
@@ -74,7 +74,7 @@ _ONLINE_PAYMENT = {PaymentMethod.NATIONAL_PORTAL: "1", PaymentMethod.PROVINCIAL_
 def _check_dossier(dossier: object) -> None:
     if not isinstance(dossier, Dossier):
         raise InvalidInputError(
-            f"dossier: expected an onestop.models.Dossier (or a DossierRecord where accepted), "
+            f"dossier: expected an onestop.models.Dossier (or a HoSoRecord where accepted), "
             f"got {type(dossier).__name__}; read JSON with Dossier.from_json(text)",
             field="dossier",
         )
@@ -84,7 +84,7 @@ def _flag(value: bool) -> str:  # noqa: FBT001 - a value, not an option
     return "1" if value else "0"
 
 
-def dossier_to_record(dossier: Dossier) -> DossierRecord:
+def dossier_to_record(dossier: Dossier) -> HoSoRecord:
     """The ``DongBoHoSoMC`` record of a domain dossier (full state; idempotent to send).
 
     Args:
@@ -98,11 +98,11 @@ def dossier_to_record(dossier: Dossier) -> DossierRecord:
     """
     _check_dossier(dossier)
     applicant = dossier.applicant
-    identities: list[HolderIdentity] = []
+    identities: list[DinhDanhRecord] = []
     if applicant.citizen_id is not None:
-        identities.append(HolderIdentity(LoaiDinhDanh="1", SoDinhDanh=str(applicant.citizen_id)))
+        identities.append(DinhDanhRecord(LoaiDinhDanh="1", SoDinhDanh=str(applicant.citizen_id)))
     if applicant.legacy_id is not None:
-        identities.append(HolderIdentity(LoaiDinhDanh="2", SoDinhDanh=str(applicant.legacy_id)))
+        identities.append(DinhDanhRecord(LoaiDinhDanh="2", SoDinhDanh=str(applicant.legacy_id)))
     holder_number = next(
         (
             str(x)
@@ -120,7 +120,7 @@ def dossier_to_record(dossier: Dossier) -> DossierRecord:
     )
     delivery = dossier.result.delivery if dossier.result is not None else None
     field = dossier.procedure.field
-    return DossierRecord(
+    return HoSoRecord(
         MaHoSo=str(dossier.code),
         MaTTHC=str(dossier.procedure.code),
         TenTTHC=dossier.procedure.name,
@@ -148,7 +148,7 @@ def dossier_to_record(dossier: Dossier) -> DossierRecord:
         DuocThanhToanTrucTuyen=paid_online,
         DinhDanhCHS=tuple(identities),
         TaiLieuNop=tuple(
-            SubmittedFile(
+            TaiLieuNopRecord(
                 TepDinhKemId=doc.sha256[:32],
                 TenTepDinhKem=doc.name,
                 MaThanhPhanHoSo=doc.component_code or "",
@@ -158,7 +158,7 @@ def dossier_to_record(dossier: Dossier) -> DossierRecord:
             for doc in dossier.documents
         ),
         DanhSachLePhi=tuple(
-            FeeRecord(
+            LePhiRecord(
                 TenPhiLePhi=fee.name,
                 MaPhiLePhi=fee.code or "",
                 Gia=str(fee.amount),
@@ -167,7 +167,7 @@ def dossier_to_record(dossier: Dossier) -> DossierRecord:
             for fee in dossier.fees
         ),
         DanhSachHoSoBoSung=tuple(
-            SupplementRecord(
+            HoSoBoSungRecord(
                 HoSoBoSungId=str(i + 1),
                 NoiDungBoSung=s.reason,
                 NgayBoSung=format_portal_datetime(s.requested_at),
@@ -177,13 +177,15 @@ def dossier_to_record(dossier: Dossier) -> DossierRecord:
             for i, s in enumerate(dossier.supplements)
         ),
         DanhSachGiayToKetQua=tuple(
-            ResultDocument(TenGiayTo=r.name, GiayToId=r.number or "", MaGiayToKetQua=r.code or "")
+            GiayToKetQuaRecord(
+                TenGiayTo=r.name, GiayToId=r.number or "", MaGiayToKetQua=r.code or ""
+            )
             for r in (dossier.result.documents if dossier.result is not None else ())
         ),
     )
 
 
-def progress_rows(dossier: Dossier) -> list[ProgressRecord]:
+def progress_rows(dossier: Dossier) -> list[TienTrinhRecord]:
     """Progress rows (``CapNhatTienDoHoSoMC``) for every status-changing event, oldest first.
 
     ``NguoiXuLy`` is the event's actor cut to 50 characters (the portal's limit, as TD does),
@@ -195,13 +197,13 @@ def progress_rows(dossier: Dossier) -> list[ProgressRecord]:
     _check_dossier(dossier)
     code = str(dossier.code)
     due = format_portal_datetime(dossier.due_at)
-    rows: list[ProgressRecord] = []
+    rows: list[TienTrinhRecord] = []
     for event in dossier.events:
         if event.from_status is event.to_status:
             continue
         at = format_portal_datetime(event.at)
         rows.append(
-            ProgressRecord(
+            TienTrinhRecord(
                 MaHoSo=code,
                 NguoiXuLy=event.actor[:50],
                 ThoiDiemXuLy=at,
@@ -214,7 +216,7 @@ def progress_rows(dossier: Dossier) -> list[ProgressRecord]:
     return rows
 
 
-def status_of_record(record: DossierRecord) -> DossierStatus:
+def status_of_record(record: HoSoRecord) -> DossierStatus:
     """The domain status of a wire record (``TrangThaiHoSo`` code or English name)."""
     return DossierStatus.from_code(record.portal_status.value)
 
@@ -341,7 +343,7 @@ def _date(value: str) -> dt.date | None:
     return None
 
 
-def _levels(record: ProcedureRecord) -> tuple[AdministrativeLevel, ...]:
+def _levels(record: ThuTucRecord) -> tuple[AdministrativeLevel, ...]:
     found: list[AdministrativeLevel] = []
     for item in record.levels:
         name = _norm(item.name)
@@ -359,7 +361,7 @@ def _levels(record: ProcedureRecord) -> tuple[AdministrativeLevel, ...]:
 
 
 def procedure_from_record(
-    record: ProcedureRecord,
+    record: ThuTucRecord,
     *,
     levels: Iterable[AdministrativeLevel] | None = None,
     service_level: ServiceLevel | None = None,
@@ -398,10 +400,10 @@ def procedure_from_record(
         InvalidDossierError: the mapped procedure is inconsistent (e.g. an empty name).
     """
     given: object = record
-    if not isinstance(given, ProcedureRecord):
+    if not isinstance(given, ThuTucRecord):
         raise InvalidInputError(
-            f"record: expected a ProcedureRecord (from get_procedure or "
-            f"ProcedureRecord.model_validate), got {type(given).__name__}",
+            f"record: expected a ThuTucRecord (from get_procedure or "
+            f"ThuTucRecord.model_validate), got {type(given).__name__}",
             field="record",
         )
     if not record.fields or not record.fields[0].code.strip():

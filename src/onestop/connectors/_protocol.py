@@ -14,22 +14,21 @@ success. A create of a dossier that exists answers with a message containing "đ
 
 from __future__ import annotations
 
-import datetime as dt
-import email.utils
 import json
-import re
 from collections.abc import Generator, Iterable, Mapping, Sequence
 from typing import Any
 
 import attrs
 
+from onestop._http import encode_json as encode_body
+from onestop._http import safe_text, status_error
 from onestop.connectors._wire import (
-    DictionaryEntry,
-    DossierRecord,
+    DanhMucRecord,
     Envelope,
-    ProcedureRecord,
-    ProcedureSummary,
-    ProgressRecord,
+    HoSoRecord,
+    ThuTucRecord,
+    ThuTucTomTatRecord,
+    TienTrinhRecord,
 )
 from onestop.errors import (
     APIStatusError,
@@ -40,7 +39,6 @@ from onestop.errors import (
     RateLimitedError,
     ServerError,
     UnexpectedResponseError,
-    mask_id,
 )
 
 __all__ = [
@@ -68,7 +66,6 @@ __all__ = [
     "parse_procedure",
     "parse_procedure_list",
     "parse_response",
-    "parse_retry_after",
     "procedure_call",
     "procedure_list_call",
     "progress_calls",
@@ -145,12 +142,7 @@ def request_body(call: Call, *, unit_code: str) -> dict[str, Any]:
     return body
 
 
-def encode_body(body: Mapping[str, Any]) -> bytes:
-    """UTF-8 JSON, Vietnamese kept as is (the portal expects UTF-8)."""
-    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-
-
-def create_call(records: Sequence[DossierRecord]) -> Call:
+def create_call(records: Sequence[HoSoRecord]) -> Call:
     """``DongBoHoSoMC`` with ``isUpdating: "False"``: not idempotent."""
     return Call(
         SERVICE_SYNC,
@@ -159,7 +151,7 @@ def create_call(records: Sequence[DossierRecord]) -> Call:
     )
 
 
-def update_call(records: Sequence[DossierRecord]) -> Call:
+def update_call(records: Sequence[HoSoRecord]) -> Call:
     """``DongBoHoSoMC`` with ``isUpdating: "True"``: full state, so idempotent."""
     return Call(SERVICE_SYNC, {"isUpdating": "True", "data": [r.to_wire() for r in records]})
 
@@ -222,7 +214,7 @@ def dictionary_call(service: str) -> Call:
 
 
 def progress_calls(
-    rows: Iterable[ProgressRecord], *, chunk_size: int = PROGRESS_CHUNK
+    rows: Iterable[TienTrinhRecord], *, chunk_size: int = PROGRESS_CHUNK
 ) -> list[Call]:
     """``CapNhatTienDoHoSoMC`` calls of at most ``chunk_size`` rows each.
 
@@ -231,7 +223,7 @@ def progress_calls(
 
     Raises:
         InvalidInputError: ``chunk_size`` is not a positive integer, or a row is not a
-            :class:`ProgressRecord`.
+            :class:`TienTrinhRecord`.
     """
     size: object = chunk_size
     if isinstance(size, bool) or not isinstance(size, int) or size < 1:
@@ -240,15 +232,15 @@ def progress_calls(
         )
     if isinstance(rows, str | bytes | Mapping) or not isinstance(rows, Iterable):
         raise InvalidInputError(
-            f"rows: expected an iterable of ProgressRecord, got {type(rows).__name__}",
+            f"rows: expected an iterable of TienTrinhRecord, got {type(rows).__name__}",
             field="rows",
         )
     items: list[dict[str, Any]] = []
     for i, row in enumerate(rows):
-        if not isinstance(row, ProgressRecord):
+        if not isinstance(row, TienTrinhRecord):
             raise InvalidInputError(
-                f"rows[{i}]: expected a ProgressRecord (e.g. from progress_rows(dossier) or "
-                f"ProgressRecord.model_validate(dict)), got {type(row).__name__}",
+                f"rows[{i}]: expected a TienTrinhRecord (e.g. from progress_rows(dossier) or "
+                f"TienTrinhRecord.model_validate(dict)), got {type(row).__name__}",
                 field=f"rows[{i}]",
             )
         items.append(row.to_wire())
@@ -258,46 +250,9 @@ def progress_calls(
     ]
 
 
-def parse_retry_after(value: str | None, *, now: dt.datetime | None = None) -> float | None:
-    """Seconds to wait from a ``Retry-After`` header (delta-seconds or an HTTP date).
-
-    Args:
-        value: the header value, or ``None``.
-        now: the current time for the HTTP-date form (defaults to the system clock, UTC).
-
-    Returns:
-        Non-negative seconds, or ``None`` when absent or unreadable.
-    """
-    if value is None:
-        return None
-    text = value.strip()
-    try:
-        return max(0.0, float(text))
-    except ValueError:
-        pass
-    try:
-        when = email.utils.parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=dt.UTC)
-    current = now or dt.datetime.now(dt.UTC)
-    return max(0.0, (when - current).total_seconds())
-
-
-#: Runs of 9 or more digits: CMND (9), phone numbers (10-11), CCCD / personal ID (12), tax codes.
-#: Dossier and procedure codes have shorter runs (``H56.14-260315-0001``, ``1.003560``).
-_ID_LIKE = re.compile(r"\d{9,}")
-
-
 def _short(message: str) -> str:
-    """The portal's message, one line, bounded, with ID-like numbers masked.
-
-    The portal may echo what it was sent (an ID number, a phone number); those never reach
-    onestop's exception text (:func:`onestop.errors.mask_id`).
-    """
-    text = _ID_LIKE.sub(lambda m: mask_id(m.group()), " ".join(message.split()))
-    return text if len(text) <= _MESSAGE_LIMIT else text[: _MESSAGE_LIMIT - 1] + "…"
+    """The portal's message, one line, bounded, with ID-like numbers masked."""
+    return safe_text(message, limit=_MESSAGE_LIMIT)
 
 
 _SESSION_WORDS = ("session", "phiên", "token", "đăng nhập")
@@ -346,50 +301,32 @@ def envelope_error(env: Envelope, *, service: str, status_code: int = 200) -> AP
     return APIStatusError(detail, **kwargs)
 
 
+#: What to check after an HTTP error status of the adapter or gateway.
+_HTTP_HINTS = {
+    401: "credentials rejected; check the account or gateway subscription",
+    403: "no permission for this service; check the account or gateway subscription",
+    404: "not found; check the base URL and service path",
+}
+
+
 def _status_error(
     status_code: int, headers: Mapping[str, str], content: bytes, *, service: str
 ) -> APIStatusError:
-    hint = ""
+    """The typed error of an HTTP error status (the HTTP core's mapping), with the portal's text."""
     env: Envelope | None
     try:
         env = Envelope.model_validate_json(content)
     except InvalidInputError:
         env = None
-    if env is not None and env.message:
-        hint = f": {_short(env.message)}"
-    error_code = env.error_code if env is not None else None
-    where = f"{service}: HTTP {status_code}{hint}"
-    if status_code in (401, 403):
-        what = "credentials rejected" if status_code == 401 else "no permission for this service"
-        return AuthenticationError(
-            f"{where} ({what}; check the account or gateway subscription)",
-            status_code=status_code,
-            error_code=error_code,
-        )
-    if status_code == 404:
-        return NotFoundError(
-            f"{where} (check the base URL and service path)",
-            status_code=status_code,
-            error_code=error_code,
-        )
-    if status_code == 409:
-        return ConflictError(where, status_code=status_code, error_code=error_code)
-    if status_code == 429:
-        retry_after = parse_retry_after(_header(headers, "retry-after"))
-        return RateLimitedError(
-            f"{where} (rate limited; retry after {retry_after if retry_after is not None else '?'}"
-            " s)",
-            status_code=status_code,
-            error_code=error_code,
-            retry_after=retry_after,
-        )
-    if status_code >= 500:
-        return ServerError(
-            f"{where} (the portal failed; try again later)",
-            status_code=status_code,
-            error_code=error_code,
-        )
-    return APIStatusError(where, status_code=status_code, error_code=error_code)
+    return status_error(
+        status_code,
+        where=service,
+        who="the portal",
+        detail=_short(env.message) if env is not None and env.message else "",
+        error_code=env.error_code if env is not None else None,
+        headers=headers,
+        hints=_HTTP_HINTS,
+    )
 
 
 def _describe_body(content: bytes) -> str:
@@ -407,13 +344,6 @@ def _describe_body(content: bytes) -> str:
     if text[:1] == b"[":
         return "a JSON list"
     return f"starting {content[:40]!r}"
-
-
-def _header(headers: Mapping[str, str], name: str) -> str | None:
-    for key, value in headers.items():
-        if key.lower() == name:
-            return value
-    return None
 
 
 def parse_response(
@@ -455,13 +385,13 @@ def _items(env: Envelope, *, service: str) -> list[dict[str, Any]]:
         ) from exc
 
 
-def parse_lookup(env: Envelope) -> DossierRecord | None:
+def parse_lookup(env: Envelope) -> HoSoRecord | None:
     """The dossier a ``TraCuuHoSo`` answer holds, or ``None`` when the portal has none."""
     items = _items(env, service=SERVICE_LOOKUP)
     if not items:
         return None
     try:
-        return DossierRecord.model_validate(items[0])
+        return HoSoRecord.model_validate(items[0])
     except InvalidInputError as exc:
         raise UnexpectedResponseError(
             f"{SERVICE_LOOKUP}: the dossier in 'result' does not fit the DongBoHoSoMC record "
@@ -469,12 +399,12 @@ def parse_lookup(env: Envelope) -> DossierRecord | None:
         ) from exc
 
 
-def parse_procedure(env: Envelope, *, code: str) -> ProcedureRecord:
+def parse_procedure(env: Envelope, *, code: str) -> ThuTucRecord:
     """The procedure of a ``LayThuTuc`` answer.
 
     Raises:
         NotFoundError: the answer is empty.
-        UnexpectedResponseError: the item does not fit :class:`ProcedureRecord`.
+        UnexpectedResponseError: the item does not fit :class:`ThuTucRecord`.
     """
     items = _items(env, service=SERVICE_PROCEDURE)
     if not items:
@@ -485,18 +415,19 @@ def parse_procedure(env: Envelope, *, code: str) -> ProcedureRecord:
             field="code",
         )
     try:
-        return ProcedureRecord.model_validate(items[0])
+        return ThuTucRecord.model_validate(items[0])
     except InvalidInputError as exc:
         raise UnexpectedResponseError(
             f"{SERVICE_PROCEDURE}: the procedure does not fit the catalogue record ({exc.message})"
         ) from exc
 
 
-def parse_procedure_list(env: Envelope) -> list[ProcedureSummary]:
+def parse_procedure_list(env: Envelope) -> list[ThuTucTomTatRecord]:
     """The procedures of a ``LayDanhSachTTHC`` answer."""
     try:
         return [
-            ProcedureSummary.model_validate(i) for i in _items(env, service=SERVICE_PROCEDURE_LIST)
+            ThuTucTomTatRecord.model_validate(i)
+            for i in _items(env, service=SERVICE_PROCEDURE_LIST)
         ]
     except InvalidInputError as exc:
         raise UnexpectedResponseError(
@@ -504,10 +435,10 @@ def parse_procedure_list(env: Envelope) -> list[ProcedureSummary]:
         ) from exc
 
 
-def parse_dictionary(env: Envelope, *, service: str) -> list[DictionaryEntry]:
+def parse_dictionary(env: Envelope, *, service: str) -> list[DanhMucRecord]:
     """The entries of a dictionary answer."""
     try:
-        return [DictionaryEntry.model_validate(i) for i in _items(env, service=service)]
+        return [DanhMucRecord.model_validate(i) for i in _items(env, service=service)]
     except InvalidInputError as exc:
         raise UnexpectedResponseError(
             f"{service}: a dictionary entry does not fit ({exc.message})"
@@ -552,7 +483,7 @@ def parse_login(status_code: int, headers: Mapping[str, str], content: bytes) ->
 UpsertFlow = Generator[Call, Envelope, UpsertResult]
 
 
-def upsert_flow(record: DossierRecord, *, known_to_exist: bool = False) -> UpsertFlow:
+def upsert_flow(record: HoSoRecord, *, known_to_exist: bool = False) -> UpsertFlow:
     """Look the dossier up, then create it or update it; idempotent as a whole.
 
     The driver sends each yielded :class:`Call` and sends back its envelope, or throws a

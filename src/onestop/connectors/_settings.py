@@ -22,23 +22,19 @@ variable                               meaning
 
 from __future__ import annotations
 
-import math
 import os
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Literal
 
 import attrs
 
+from onestop._http import DEFAULT_MAX_RESPONSE_BYTES, check_max_response_bytes, check_timeout
 from onestop.errors import ConfigurationError
 
 if TYPE_CHECKING:
     import httpx
 
 __all__ = ["DEFAULT_MAX_RESPONSE_BYTES", "ENV_VARS", "PortalSettings"]
-
-#: The largest portal answer read by default: 32 MiB, far above the national catalogue's
-#: list (a few MiB), far below what would exhaust a worker's memory once parsed.
-DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024
 
 #: Environment variable per settings attribute.
 ENV_VARS: dict[str, str] = {
@@ -97,26 +93,13 @@ class PortalSettings:
 
     @max_response_bytes.validator
     def _check_max_response_bytes(self, _attribute: attrs.Attribute[int], value: object) -> None:
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ConfigurationError(
-                f"max_response_bytes: expected a positive whole number of bytes, got {value!r} "
-                f"({ENV_VARS['max_response_bytes']} or --max-response-bytes)",
-                field="max_response_bytes",
-            )
+        check_max_response_bytes(
+            value, hint=f" ({ENV_VARS['max_response_bytes']} or --max-response-bytes)"
+        )
 
     @timeout.validator
     def _check_timeout(self, _attribute: attrs.Attribute[float], value: object) -> None:
-        if (
-            isinstance(value, bool)
-            or not isinstance(value, int | float)
-            or not math.isfinite(value)
-            or value <= 0
-        ):
-            raise ConfigurationError(
-                f"timeout: expected a positive number of seconds, got {value!r} "
-                f"({ENV_VARS['timeout']} or --timeout)",
-                field="timeout",
-            )
+        check_timeout(value, hint=f" ({ENV_VARS['timeout']} or --timeout)")
 
     @classmethod
     def from_env(

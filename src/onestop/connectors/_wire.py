@@ -2,8 +2,13 @@
 
 These mirror what the portal sends and expects, field for field (``MaHoSo``, ``NgayHenTra``…),
 and are deliberately *tolerant*: unknown keys are ignored and numbers are accepted where the
-portal documents strings. They never leave :mod:`onestop.connectors`; the one place that maps
-them to and from the domain models is :mod:`onestop.connectors._mapping`.
+portal documents strings. Each class is named after the portal's own object, in the portal's
+words, with the suffix ``Record`` (:class:`HoSoRecord` for a ``HoSo``, :class:`TienTrinhRecord`,
+:class:`ThuTucRecord`, :class:`GiayToKetQuaRecord`…), so that a wire record is never mistaken
+for the domain model of the same thing (:class:`~onestop.models.Dossier`,
+:class:`~onestop.models.Procedure`, :class:`~onestop.models.ResultDocument`…). They never
+leave :mod:`onestop.connectors`; the one place that maps them to and from the domain models is
+:mod:`onestop.connectors._mapping`.
 
 Sources (see ``domain/integrations.md`` §1): the dossier record follows the field set of the
 production clients TD.DichVuCongApi (``HoSoDongBoDVC``) and OpenCPS
@@ -25,21 +30,21 @@ from onestop.models._base import describe_validation_error
 from onestop.tz import VN_TZ, to_vn
 
 __all__ = [
-    "ConnectedDatabase",
-    "DictionaryEntry",
-    "DossierRecord",
+    "CapThucHienRecord",
+    "DanhMucRecord",
+    "DinhDanhRecord",
     "Envelope",
-    "FeeRecord",
-    "HolderIdentity",
-    "OtherAttachment",
+    "GiayToKetQuaRecord",
+    "GiayToKhacRecord",
+    "HoSoBoSungRecord",
+    "HoSoRecord",
+    "KetNoiCSDLRecord",
+    "LePhiRecord",
     "PortalStatus",
-    "ProcedureLevel",
-    "ProcedureRecord",
-    "ProcedureSummary",
-    "ProgressRecord",
-    "ResultDocument",
-    "SubmittedFile",
-    "SupplementRecord",
+    "TaiLieuNopRecord",
+    "ThuTucRecord",
+    "ThuTucTomTatRecord",
+    "TienTrinhRecord",
     "format_portal_datetime",
     "parse_portal_datetime",
 ]
@@ -226,7 +231,7 @@ def _none_to_empty(value: Any) -> Any:
     return "" if value is None else value
 
 
-class HolderIdentity(WireModel):
+class DinhDanhRecord(WireModel):
     """One identity of the dossier holder (``DinhDanhCHS`` item).
 
     ``LoaiDinhDanh`` ``"1"`` is the 12-digit CCCD / personal ID, ``"2"`` the 9-digit CMND.
@@ -236,13 +241,13 @@ class HolderIdentity(WireModel):
     number: str = Field(default="", alias="SoDinhDanh", repr=False)
 
 
-class ConnectedDatabase(WireModel):
+class KetNoiCSDLRecord(WireModel):
     """A national database consulted for the dossier (``DSKetNoiCSDL`` item)."""
 
     code: str = Field(default="", alias="MaCSDL")
 
 
-class SubmittedFile(WireModel):
+class TaiLieuNopRecord(WireModel):
     """A submitted document (``TaiLieuNop`` item)."""
 
     file_id: str = Field(default="", alias="TepDinhKemId")
@@ -256,7 +261,7 @@ class SubmittedFile(WireModel):
     replacing_result_code: str = Field(default="", alias="MaKetQuaThayThe")
 
 
-class FeeRecord(WireModel):
+class LePhiRecord(WireModel):
     """A fee or charge (``DanhSachLePhi`` item); ``Gia`` is in VND."""
 
     name: str = Field(default="", alias="TenPhiLePhi")
@@ -266,7 +271,7 @@ class FeeRecord(WireModel):
     kind: str = Field(default="", alias="LoaiPhiLePhi")
 
 
-class OtherAttachment(WireModel):
+class GiayToKhacRecord(WireModel):
     """Another attached paper (``DanhSachTepDinhKemKhac`` item)."""
 
     name: str = Field(default="", alias="TenGiayTo")
@@ -274,7 +279,7 @@ class OtherAttachment(WireModel):
     kind: str = Field(default="", alias="LoaiGiayTo")
 
 
-class SupplementRecord(WireModel):
+class HoSoBoSungRecord(WireModel):
     """A supplement request and its answer (``DanhSachHoSoBoSung`` item)."""
 
     supplement_id: str = Field(default="", alias="HoSoBoSungId")
@@ -285,13 +290,13 @@ class SupplementRecord(WireModel):
     reception_info: str = Field(default="", alias="ThongTinTiepNhan")
     received_at: str = Field(default="", alias="NgayTiepNhanBoSung")
     status: str = Field(default="", alias="TrangThaiBoSung")
-    papers: tuple[OtherAttachment, ...] = Field(default=(), alias="DanhSachGiayToBoSung")
-    fees: tuple[FeeRecord, ...] = Field(default=(), alias="DanhSachLePhiBoSung")
+    papers: tuple[GiayToKhacRecord, ...] = Field(default=(), alias="DanhSachGiayToBoSung")
+    fees: tuple[LePhiRecord, ...] = Field(default=(), alias="DanhSachLePhiBoSung")
     previous_due_at: str = Field(default="", alias="NgayHenTraTruoc")
     new_due_at: str = Field(default="", alias="NgayHenTraMoi")
 
 
-class ResultDocument(WireModel):
+class GiayToKetQuaRecord(WireModel):
     """A result paper (``DanhSachGiayToKetQua`` item)."""
 
     name: str = Field(default="", alias="TenGiayTo")
@@ -301,7 +306,7 @@ class ResultDocument(WireModel):
     result_code: str = Field(default="", alias="MaGiayToKetQua")
 
 
-class DossierRecord(WireModel):
+class HoSoRecord(WireModel):
     """One dossier as sent with ``DongBoHoSoMC`` and returned by ``TraCuuHoSo``.
 
     Every scalar is a string as the portal expects; dates are ``yyyyMMddHHmmss`` in Vietnam
@@ -340,15 +345,15 @@ class DossierRecord(WireModel):
     has_digitized_components: str = Field(default="0", alias="HoSoCoThanhPhanSoHoa")
     vneid_verified: str = Field(default="0", alias="TaiKhoanDuocXacThucVoiVNeID")
     paid_online: str = Field(default="0", alias="DuocThanhToanTrucTuyen")
-    identities: tuple[HolderIdentity, ...] = Field(default=(), alias="DinhDanhCHS")
-    databases: tuple[ConnectedDatabase, ...] = Field(default=(), alias="DSKetNoiCSDL")
-    files: tuple[SubmittedFile, ...] = Field(default=(), alias="TaiLieuNop")
-    fees: tuple[FeeRecord, ...] = Field(default=(), alias="DanhSachLePhi")
-    other_attachments: tuple[OtherAttachment, ...] = Field(
+    identities: tuple[DinhDanhRecord, ...] = Field(default=(), alias="DinhDanhCHS")
+    databases: tuple[KetNoiCSDLRecord, ...] = Field(default=(), alias="DSKetNoiCSDL")
+    files: tuple[TaiLieuNopRecord, ...] = Field(default=(), alias="TaiLieuNop")
+    fees: tuple[LePhiRecord, ...] = Field(default=(), alias="DanhSachLePhi")
+    other_attachments: tuple[GiayToKhacRecord, ...] = Field(
         default=(), alias="DanhSachTepDinhKemKhac"
     )
-    supplements: tuple[SupplementRecord, ...] = Field(default=(), alias="DanhSachHoSoBoSung")
-    results: tuple[ResultDocument, ...] = Field(default=(), alias="DanhSachGiayToKetQua")
+    supplements: tuple[HoSoBoSungRecord, ...] = Field(default=(), alias="DanhSachHoSoBoSung")
+    results: tuple[GiayToKetQuaRecord, ...] = Field(default=(), alias="DanhSachGiayToKetQua")
 
     _empty_dates = field_validator(
         "submitted_at",
@@ -367,7 +372,7 @@ class DossierRecord(WireModel):
         return PortalStatus.parse(self.status)
 
 
-class ProgressRecord(WireModel):
+class TienTrinhRecord(WireModel):
     """One processing step (``CapNhatTienDoHoSoMC`` ``data`` item).
 
     ``NguoiXuLy`` is limited to 50 characters (TD truncates it); ``ThoiDiemXuLy``,
@@ -390,21 +395,21 @@ class ProgressRecord(WireModel):
         return (self.code, self.handled_at, self.status)
 
 
-class ProcedureField(WireModel):
+class LinhVucRecord(WireModel):
     """A field of the procedure (``LINHVUCTHUCHIEN`` item)."""
 
     code: str = Field(default="", alias="MALINHVUC")
     name: str = Field(default="", alias="TENLINHVUC")
 
 
-class ProcedureAgency(WireModel):
+class CoQuanRecord(WireModel):
     """An agency of the procedure (``COQUANTHUCHIEN`` and similar lists)."""
 
     code: str = Field(default="", alias="MADONVI")
     name: str = Field(default="", alias="TENDONVI")
 
 
-class ProcedureFee(WireModel):
+class PhiLePhiRecord(WireModel):
     """A fee of one channel (``PHILEPHI`` item); ``SOTIEN`` as sent (VND)."""
 
     code: str = Field(default="", alias="MAPHILEPHI")
@@ -413,23 +418,23 @@ class ProcedureFee(WireModel):
     description: str = Field(default="", alias="MOTA")
 
 
-class ProcessingTime(WireModel):
+class ThoiGianRecord(WireModel):
     """A processing time of one channel (``THOIGIAN`` item), e.g. ``15`` ``Ngày làm việc``."""
 
     amount: str = Field(default="", alias="THOIGIANGIAIQUYET")
     unit: str = Field(default="", alias="DONVITINH")
     description: str = Field(default="", alias="MOTA")
-    fees: tuple[ProcedureFee, ...] = Field(default=(), alias="PHILEPHI")
+    fees: tuple[PhiLePhiRecord, ...] = Field(default=(), alias="PHILEPHI")
 
 
-class ProcedureChannel(WireModel):
+class CachThucRecord(WireModel):
     """A way of carrying out the procedure (``CACHTHUCTHUCHIEN`` item)."""
 
     channel: str = Field(default="", alias="KENH")
-    times: tuple[ProcessingTime, ...] = Field(default=(), alias="THOIGIAN")
+    times: tuple[ThoiGianRecord, ...] = Field(default=(), alias="THOIGIAN")
 
 
-class ProcedurePaper(WireModel):
+class GiayToRecord(WireModel):
     """A required paper (``GIAYTO`` item)."""
 
     code: str = Field(default="", alias="MAGIAYTO")
@@ -439,21 +444,21 @@ class ProcedurePaper(WireModel):
     replacing_result_code: str = Field(default="", alias="MA_KQ_THAYTHE")
 
 
-class ProcedureComponents(WireModel):
+class ThanhPhanHoSoRecord(WireModel):
     """The papers of one case (``THANHPHANHOSO`` item)."""
 
     case: str = Field(default="", alias="TRUONGHOP")
-    papers: tuple[ProcedurePaper, ...] = Field(default=(), alias="GIAYTO")
+    papers: tuple[GiayToRecord, ...] = Field(default=(), alias="GIAYTO")
 
 
-class ProcedureResult(WireModel):
+class KetQuaRecord(WireModel):
     """A result of the procedure (``KETQUATHUCHIEN`` item)."""
 
     code: str = Field(default="", alias="MAKETQUA")
     name: str = Field(default="", alias="TENKETQUA")
 
 
-class LegalBasis(WireModel):
+class CanCuPhapLyRecord(WireModel):
     """A legal text the procedure rests on (``CANCUPHAPLY`` item)."""
 
     number: str = Field(default="", alias="SOVANBAN")
@@ -462,14 +467,14 @@ class LegalBasis(WireModel):
     issuer: str = Field(default="", alias="COQUANBANHANH")
 
 
-class ProcedureLevel(WireModel):
+class CapThucHienRecord(WireModel):
     """A level of government that carries out the procedure (``CAPTHUCHIEN`` item)."""
 
     code: str = Field(default="", alias="CAPTHUCHIEN")
     name: str = Field(default="", alias="TENCAP")
 
 
-class ProcedureRecord(WireModel):
+class ThuTucRecord(WireModel):
     """A procedure of the national catalogue (``LayThuTuc`` ``result`` item, UPPERCASE keys)."""
 
     code: str = Field(
@@ -481,17 +486,17 @@ class ProcedureRecord(WireModel):
     kind: str = Field(default="", alias="LOAITTHC")
     state: str = Field(default="", alias="TRANGTHAI")
     description: str = Field(default="", alias="MOTA")
-    fields: tuple[ProcedureField, ...] = Field(default=(), alias="LINHVUCTHUCHIEN")
-    channels: tuple[ProcedureChannel, ...] = Field(default=(), alias="CACHTHUCTHUCHIEN")
-    components: tuple[ProcedureComponents, ...] = Field(default=(), alias="THANHPHANHOSO")
-    results: tuple[ProcedureResult, ...] = Field(default=(), alias="KETQUATHUCHIEN")
-    legal_bases: tuple[LegalBasis, ...] = Field(default=(), alias="CANCUPHAPLY")
-    agencies: tuple[ProcedureAgency, ...] = Field(default=(), alias="COQUANTHUCHIEN")
-    competent_agencies: tuple[ProcedureAgency, ...] = Field(default=(), alias="COQUANCOTHAMQUYEN")
-    levels: tuple[ProcedureLevel, ...] = Field(default=(), alias="CAPTHUCHIEN")
+    fields: tuple[LinhVucRecord, ...] = Field(default=(), alias="LINHVUCTHUCHIEN")
+    channels: tuple[CachThucRecord, ...] = Field(default=(), alias="CACHTHUCTHUCHIEN")
+    components: tuple[ThanhPhanHoSoRecord, ...] = Field(default=(), alias="THANHPHANHOSO")
+    results: tuple[KetQuaRecord, ...] = Field(default=(), alias="KETQUATHUCHIEN")
+    legal_bases: tuple[CanCuPhapLyRecord, ...] = Field(default=(), alias="CANCUPHAPLY")
+    agencies: tuple[CoQuanRecord, ...] = Field(default=(), alias="COQUANTHUCHIEN")
+    competent_agencies: tuple[CoQuanRecord, ...] = Field(default=(), alias="COQUANCOTHAMQUYEN")
+    levels: tuple[CapThucHienRecord, ...] = Field(default=(), alias="CAPTHUCHIEN")
 
 
-class ProcedureSummary(WireModel):
+class ThuTucTomTatRecord(WireModel):
     """One line of the procedure list (``LayDanhSachTTHC`` ``result`` item)."""
 
     code: str = Field(
@@ -500,7 +505,7 @@ class ProcedureSummary(WireModel):
     name: str = Field(default="", alias="TENTTHC")
 
 
-class DictionaryEntry(WireModel):
+class DanhMucRecord(WireModel):
     """An entry of a dictionary service (``LayDanhMucCoQuan``, ``LayDanhMucLinhVuc``).
 
     The key names differ between dictionaries, so several spellings are accepted [inferred].

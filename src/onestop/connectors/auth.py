@@ -28,6 +28,7 @@ from typing import Any
 
 import httpx
 
+from onestop._http import encode_json
 from onestop.connectors._protocol import is_session_error, parse_login, parse_response
 from onestop.errors import AuthenticationError, ConfigurationError, UnexpectedResponseError
 
@@ -47,15 +48,15 @@ def _resolve(request: httpx.Request, target: str) -> httpx.URL:
 def _rebuild(
     request: httpx.Request,
     *,
-    body: dict[str, Any] | None = None,
+    content: bytes | None = None,
     url: httpx.URL | None = None,
     headers: dict[str, str] | None = None,
 ) -> httpx.Request:
-    """A copy of ``request`` with a new JSON body, URL or extra headers."""
+    """A copy of ``request`` with a new body, URL or extra headers."""
     new_headers = httpx.Headers(request.headers)
-    content = request.content
-    if body is not None:
-        content = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    if content is None:
+        content = request.content
+    else:
         new_headers["Content-Length"] = str(len(content))
     for key, value in (headers or {}).items():
         new_headers[key] = value
@@ -68,12 +69,33 @@ def _rebuild(
     )
 
 
-def _json_body(request: httpx.Request) -> dict[str, Any]:
+def _with_session(content: bytes, session: str) -> bytes:
+    """The JSON object ``content`` with ``"session"`` set.
+
+    The session is spliced in front of the other members, so the body (a whole dossier) is not
+    decoded and encoded again on every call; a body that already has a ``"session"`` member,
+    or is not an object, is decoded instead.
+    """
+    head = content.lstrip()
+    if head[:1] == b"{" and b'"session"' not in content:
+        rest = head[1:].lstrip()
+        member = b'"session":' + json.dumps(session, ensure_ascii=False).encode("utf-8")
+        return b"{" + member + (b"" if rest[:1] == b"}" else b",") + rest
+    body = _json_object(content)
+    body["session"] = session
+    return encode_json(body)
+
+
+def _json_object(content: bytes) -> dict[str, Any]:
     try:
-        body = json.loads(request.content or b"{}")
+        body = json.loads(content or b"{}")
     except ValueError:
         return {}
     return body if isinstance(body, dict) else {}
+
+
+def _json_body(request: httpx.Request) -> dict[str, Any]:
+    return _json_object(request.content)
 
 
 def _require(value: object, name: str) -> str:
@@ -142,20 +164,27 @@ class _SingleFlightAuth(httpx.Auth):
     async def async_auth_flow(
         self, request: httpx.Request
     ) -> AsyncGenerator[httpx.Request, httpx.Response]:
-        """Fetch the credential once (anyio lock), then run :meth:`auth_flow`."""
+        """Fetch the credential once (anyio lock), then run :meth:`auth_flow`.
+
+        The flow is driven here rather than through ``httpx.Auth.async_auth_flow`` (the same
+        few lines), which spares one more async generator around every request.
+        """
         if self._cached() is None:
             async with self._async_lock():
                 if self._cached() is None:
                     response = yield self._fetch_request(request)
                     await response.aread()
                     self._store(response)
-        flow = super().async_auth_flow(request)
-        try:
-            response = yield await flow.__anext__()
-            while True:
-                response = yield await flow.asend(response)
-        except StopAsyncIteration:
-            return
+        await request.aread()  # requires_request_body
+        flow = self.auth_flow(request)
+        request = next(flow)
+        while True:
+            response = yield request
+            await response.aread()  # requires_response_body
+            try:
+                request = flow.send(response)
+            except StopIteration:
+                return
 
 
 class AdapterAuth(_SingleFlightAuth):
@@ -262,9 +291,8 @@ class AdapterAuth(_SingleFlightAuth):
         return session
 
     def _signed(self, request: httpx.Request, session: str) -> httpx.Request:
-        body = _json_body(request)
-        body["session"] = session
-        return _rebuild(request, body=body, headers=self._extra_headers())
+        content = _with_session(request.content, session)
+        return _rebuild(request, content=content, headers=self._extra_headers())
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         """Log in when needed, add the session, and log in again once if it was rejected."""

@@ -10,8 +10,9 @@ the outbox to the portal. Guarantees:
   pending or in flight; different dossiers go in parallel;
 * **coalescing**: a new state of a dossier whose latest entry is still waiting replaces that
   entry's payload (the portal only needs the latest state; each entry carries the full state);
-* **bounded retries**: failures are retried with exponential backoff and jitter; after
-  ``max_attempts`` tries, or at once for an error that retrying cannot fix, the entry becomes a
+* **bounded retries**: failures are retried with exponential backoff and jitter, by the clients'
+  rule (:func:`~onestop.connectors.should_retry`, ``OutboxPolicy.retry``); after its
+  ``attempts``, or at once for an error that retrying cannot fix, the entry becomes a
   *dead letter* with the reason, listed by :meth:`~Outbox.dead_letters` and re-queued with
   :meth:`~Outbox.requeue_dead`;
 * **crash-safe without duplicates**: a claimed entry is leased to its worker (host, pid and a
@@ -53,9 +54,9 @@ from typing import TYPE_CHECKING, Any, Literal, Self, TypeVar
 
 import attrs
 
+from onestop._http import RetryPolicy, is_retryable, should_retry, testing_mode
 from onestop.connectors._protocol import PROGRESS_CHUNK
-from onestop.connectors._retry import is_retryable, testing_enabled
-from onestop.connectors._wire import DossierRecord, ProgressRecord
+from onestop.connectors._wire import HoSoRecord, TienTrinhRecord
 from onestop.errors import (
     AuthenticationError,
     ConfigurationError,
@@ -69,6 +70,7 @@ if TYPE_CHECKING:
     from onestop.models import Dossier
 
 __all__ = [
+    "OUTBOX_RETRY",
     "AsyncOutboxWorker",
     "DeadLetter",
     "Outbox",
@@ -179,49 +181,46 @@ def _is_seconds(value: object) -> bool:
     )
 
 
+#: The outbox's default retry bounds: ten tries per entry, waits from 2 s doubling up to 5 min
+#: (about 25 minutes of tries in all before an entry becomes a dead letter), and a
+#: ``Retry-After`` of up to an hour honoured.
+OUTBOX_RETRY = RetryPolicy(
+    attempts=10, initial_backoff=2.0, max_backoff=300.0, max_retry_after=3600.0
+)
+
+
 @attrs.frozen(kw_only=True)
 class OutboxPolicy:
     """Retry and lease bounds of the outbox.
 
     Attributes:
-        max_attempts: tries of one entry before it becomes a dead letter.
-        initial_backoff: seconds before the second try (before jitter).
-        max_backoff: cap of one wait, in seconds.
+        retry: when a failed entry is tried again, by the same rule as a client's calls
+            (:func:`~onestop.connectors.should_retry`): ``attempts`` tries of an entry before it
+            becomes a dead letter, the exponential ``initial_backoff``/``max_backoff`` waits, a
+            ``Retry-After`` up to ``max_retry_after`` honoured. Its ``total_timeout`` does not
+            apply: an entry is bounded by its attempts (a re-queued dead letter starts
+            afresh), however long its waits.
         lease_seconds: how long a claimed entry belongs to its worker before another may take
             it over (a dead worker's entries on the same host are recovered at once).
     """
 
-    max_attempts: int = attrs.field(default=10)
-    initial_backoff: float = attrs.field(default=2.0)
-    max_backoff: float = attrs.field(default=300.0)
+    retry: RetryPolicy = attrs.field(default=OUTBOX_RETRY)
     lease_seconds: float = attrs.field(default=300.0)
 
-    @max_attempts.validator
-    def _check_attempts(self, attribute: attrs.Attribute[int], value: object) -> None:
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+    @retry.validator
+    def _check_retry(self, _attribute: attrs.Attribute[RetryPolicy], value: object) -> None:
+        if not isinstance(value, RetryPolicy):
             raise ConfigurationError(
-                f"{attribute.name}: expected a positive integer, got {value!r}",
-                field=attribute.name,
+                f"retry: expected a RetryPolicy, got {type(value).__name__}", field="retry"
             )
 
-    @initial_backoff.validator
-    @max_backoff.validator
     @lease_seconds.validator
-    def _check_seconds(self, attribute: attrs.Attribute[float], value: float) -> None:
-        if not _is_seconds(value) or (attribute.name == "lease_seconds" and value == 0):
+    def _check_lease(self, attribute: attrs.Attribute[float], value: float) -> None:
+        if not _is_seconds(value) or value == 0:
             raise ConfigurationError(
-                f"{attribute.name}: expected a finite number of seconds "
-                f"({'above' if attribute.name == 'lease_seconds' else 'at least'} 0), "
-                f"got {value!r}",
+                f"{attribute.name}: expected a finite number of seconds (above 0), got {value!r}",
                 field=attribute.name,
             )
-
-    def backoff(self, attempts: int, jitter: float) -> float:
-        """Seconds to wait after the ``attempts``-th failure (zero in test mode)."""
-        if testing_enabled():
-            return 0.0
-        base = self.initial_backoff * 2.0 ** max(0, attempts - 1)
-        return min(self.max_backoff, base * (0.5 + jitter))
 
 
 @attrs.frozen
@@ -248,13 +247,13 @@ class OutboxEntry:
     owner: str = ""
     lease_until: float = math.inf
 
-    def record(self) -> DossierRecord:
+    def record(self) -> HoSoRecord:
         """The dossier record of a ``"dossier"`` entry."""
-        return DossierRecord.model_validate_json(self.payload)
+        return HoSoRecord.model_validate_json(self.payload)
 
-    def progress_rows(self) -> list[ProgressRecord]:
+    def progress_rows(self) -> list[TienTrinhRecord]:
         """The rows of a ``"progress"`` entry."""
-        return [ProgressRecord.model_validate(r) for r in json.loads(self.payload)]
+        return [TienTrinhRecord.model_validate(r) for r in json.loads(self.payload)]
 
 
 @attrs.frozen
@@ -597,8 +596,8 @@ class Outbox:
     # ----------------------------------------------------------------- producer side
 
     @staticmethod
-    def _prepare(dossier: Dossier | DossierRecord) -> tuple[str, str, str | None]:
-        if isinstance(dossier, DossierRecord):
+    def _prepare(dossier: Dossier | HoSoRecord) -> tuple[str, str, str | None]:
+        if isinstance(dossier, HoSoRecord):
             return dossier.code, dossier.model_dump_json(by_alias=True), None
         from onestop.connectors._mapping import dossier_to_record
 
@@ -628,12 +627,12 @@ class Outbox:
         )
         return int(cursor.lastrowid or 0)
 
-    def enqueue(self, dossier: Dossier | DossierRecord) -> int:
+    def enqueue(self, dossier: Dossier | HoSoRecord) -> int:
         """Record the current state of a dossier for delivery (durable when this returns).
 
         Args:
             dossier: a domain dossier (mapped to the portal record now, so bad data fails here,
-                in the caller) or a ready :class:`~onestop.connectors.DossierRecord`.
+                in the caller) or a ready :class:`~onestop.connectors.HoSoRecord`.
 
         Returns:
             The id of the entry holding the state (an existing waiting entry when coalesced).
@@ -641,7 +640,7 @@ class Outbox:
         code, payload, source = self._prepare(dossier)
         return int(self._run("enqueue", lambda db: self._put(db, code, "dossier", payload, source)))
 
-    def enqueue_many(self, dossiers: Iterable[Dossier | DossierRecord]) -> list[int]:
+    def enqueue_many(self, dossiers: Iterable[Dossier | HoSoRecord]) -> list[int]:
         """Enqueue several dossier states in one transaction (in the given order)."""
         prepared = [self._prepare(d) for d in dossiers]
         return list(
@@ -651,7 +650,7 @@ class Outbox:
             )
         )
 
-    def enqueue_progress(self, rows: Sequence[ProgressRecord]) -> list[int]:
+    def enqueue_progress(self, rows: Sequence[TienTrinhRecord]) -> list[int]:
         """Record progress rows, kept in order after the dossier's states.
 
         Each entry holds the rows of one dossier, at most ``PROGRESS_CHUNK`` (10) of them, so
@@ -659,19 +658,19 @@ class Outbox:
 
         Raises:
             InvalidInputError: ``rows`` is empty or holds something else than
-                :class:`~onestop.connectors.ProgressRecord`.
+                :class:`~onestop.connectors.TienTrinhRecord`.
         """
         given: object = rows
         if isinstance(given, str | bytes) or not rows:
             raise InvalidInputError(
-                "rows: no progress rows given; expected at least one ProgressRecord",
+                "rows: no progress rows given; expected at least one TienTrinhRecord",
                 field="rows",
             )
         by_code: dict[str, list[dict[str, Any]]] = {}
         for i, row in enumerate(rows):
-            if not isinstance(row, ProgressRecord):
+            if not isinstance(row, TienTrinhRecord):
                 raise InvalidInputError(
-                    f"rows[{i}]: expected a ProgressRecord, got {type(row).__name__}",
+                    f"rows[{i}]: expected a TienTrinhRecord, got {type(row).__name__}",
                     field=f"rows[{i}]",
                 )
             by_code.setdefault(row.code, []).append(row.to_wire())
@@ -825,8 +824,9 @@ class Outbox:
         """Record a failed delivery: schedule a retry, or make the entry a dead letter.
 
         Errors that retrying cannot fix (bad data, a 4xx, an unexpected answer) go to the dead
-        letters at once; transport errors, 5xx, 429 and authentication problems are retried
-        until ``policy.max_attempts``.
+        letters at once; transport errors, 5xx, 429 (after its ``Retry-After``) and
+        authentication problems are retried, by :func:`~onestop.connectors.should_retry` under
+        ``policy.retry``, until its ``attempts`` are used.
         """
         if isinstance(error, OneStopError):
             reason = f"{error.code}: {error.message}"
@@ -837,16 +837,32 @@ class Outbox:
             reason = f"internal_error: {type(error).__name__}"
             retryable = True
         reason = reason[:_REASON_LIMIT]
-        dead = not retryable or entry.attempts >= self.policy.max_attempts
+        delay = should_retry(
+            error,
+            attempt=entry.attempts,
+            elapsed=None,
+            idempotent=True,
+            policy=self.policy.retry,
+            jitter=self._rng.random(),
+            testing=testing_mode(),
+            retryable=retryable,
+        )
+        dead = delay is None
         now = self._clock()
-        delay = self.policy.backoff(entry.attempts, self._rng.random())
         self._run(
             "fail",
             lambda db: db.execute(
                 "UPDATE outbox SET state = ?, owner = NULL, lease_until = NULL, last_error = ?, "
                 "next_attempt_at = ?, updated_at = ? WHERE id = ? AND state = 'in_flight' "
                 "AND owner = ?",
-                ("dead" if dead else "pending", reason, now + delay, now, entry.id, entry.owner),
+                (
+                    "dead" if dead else "pending",
+                    reason,
+                    now + (delay or 0.0),
+                    now,
+                    entry.id,
+                    entry.owner,
+                ),
             ),
         )
         if dead:

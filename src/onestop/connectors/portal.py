@@ -17,9 +17,9 @@ differs. Example with the shipped fake::
     ) as client:
         client.lookup_dossier("H56-260315-0001")  # None: not synced yet
 
-Bounds of one call (one HTTP exchange, with the login or token request it may need), enforced
-in one place for both clients (event hooks on the httpx client and a guard around the answer's
-body):
+Both clients send through onestop's one HTTP core (the drivers shared with remote signing and
+the other service clients), which enforces the bounds of one call (one HTTP exchange, with the
+login or token request it may need):
 
 * ``timeout`` is a **total deadline**: connecting, sending and receiving the whole answer must
   end within it, so a server that trickles its answer a byte at a time cannot hold a call (or
@@ -38,21 +38,21 @@ attempt, never with bodies, credentials or personal data.
 
 from __future__ import annotations
 
-import contextvars
 import copy
-import itertools
 import logging
-import math
-import random
-import time
-import zlib
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
+from collections.abc import AsyncIterator, Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, Self, cast
 
-import anyio
 import httpx
 
-from onestop._version import __version__
+from onestop._http import (
+    DEFAULT_MAX_RESPONSE_BYTES,
+    USER_AGENT,
+    AsyncHttp,
+    Peer,
+    RetryPolicy,
+    SyncHttp,
+)
 from onestop.connectors._protocol import (
     PROGRESS_CHUNK,
     SERVICE_AGENCIES,
@@ -75,259 +75,49 @@ from onestop.connectors._protocol import (
     request_body,
     upsert_flow,
 )
-from onestop.connectors._retry import RetryPolicy, should_retry
-from onestop.connectors._settings import DEFAULT_MAX_RESPONSE_BYTES, ENV_VARS, PortalSettings
+from onestop.connectors._settings import ENV_VARS, PortalSettings
 from onestop.connectors._wire import (
-    DictionaryEntry,
-    DossierRecord,
+    DanhMucRecord,
     Envelope,
-    ProcedureRecord,
-    ProcedureSummary,
-    ProgressRecord,
+    HoSoRecord,
+    ThuTucRecord,
+    ThuTucTomTatRecord,
+    TienTrinhRecord,
 )
-from onestop.errors import (
-    ConfigurationError,
-    ConflictError,
-    ConnectTimeoutError,
-    NetworkError,
-    NotFoundError,
-    OneStopError,
-    ReadTimeoutError,
-    TransportError,
-    UnexpectedResponseError,
-)
+from onestop.errors import ConfigurationError, ConflictError, NotFoundError
 
 if TYPE_CHECKING:
     from onestop.models import Dossier
 
 __all__ = ["USER_AGENT", "AsyncPortalClient", "PortalClient", "UpsertResult"]
 
-logger = logging.getLogger("onestop.connectors.portal")
-_T = TypeVar("_T")
+#: The portal as the HTTP core names it in messages and logs.
+_PORTAL = Peer(
+    "the portal",
+    logging.getLogger("onestop.connectors.portal"),
+    size_hint=f"max_response_bytes / {ENV_VARS['max_response_bytes']}",
+)
 
-#: Connections per underlying httpx pool of the async client.
-_POOL_SHARD = 8
-
-#: ``User-Agent`` of every request.
-USER_AGENT = f"onestop/{__version__}"
-
-
-def translate_transport_error(exc: httpx.HTTPError, *, service: str) -> TransportError:
-    """The onestop error for an httpx failure that produced no HTTP answer."""
-    name = type(exc).__name__
-    if isinstance(exc, httpx.ConnectTimeout):
-        return ConnectTimeoutError(f"{service}: connecting to the portal timed out ({name})")
-    if isinstance(exc, httpx.TimeoutException):
-        return ReadTimeoutError(f"{service}: the portal did not answer in time ({name})")
-    return NetworkError(f"{service}: the connection failed or was dropped ({name})")
+#: Headers of every portal call besides ``User-Agent``.
+_HEADERS = {
+    "Accept": "application/json",
+    "Accept-Encoding": "gzip",
+    "Content-Type": "application/json; charset=utf-8",
+}
 
 
-def _to_record(dossier: Dossier | DossierRecord) -> DossierRecord:
-    if isinstance(dossier, DossierRecord):
+def _to_record(dossier: Dossier | HoSoRecord) -> HoSoRecord:
+    if isinstance(dossier, HoSoRecord):
         return dossier
     from onestop.connectors._mapping import dossier_to_record
 
     return dossier_to_record(dossier)  # checks that it is a Dossier
 
 
-def _check_timeout(timeout: object) -> float:
-    if (
-        isinstance(timeout, bool)
-        or not isinstance(timeout, int | float)
-        or not math.isfinite(timeout)
-        or timeout <= 0
-    ):
-        raise ConfigurationError(
-            f"timeout: expected a positive number of seconds (the total time of one HTTP "
-            f"call), got {timeout!r}",
-            field="timeout",
-        )
-    return float(timeout)
-
-
-def _check_max_bytes(value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ConfigurationError(
-            f"max_response_bytes: expected a positive number of bytes, got {value!r}",
-            field="max_response_bytes",
-        )
-    return value
-
-
-#: Seconds the async client lets httpx's own timeouts fire before it cancels a call (httpx's
-#: errors say which step timed out: a connect timeout is safe to retry even for a create).
-_CANCEL_GRACE = 0.05
-
-
-class _CallBudget:
-    """The deadline and the size cap of the call being sent (one per call, any thread/task)."""
-
-    __slots__ = ("deadline", "max_bytes", "service", "timeout")
-
-    def __init__(self, service: str, timeout: float, max_bytes: int) -> None:
-        self.service = service
-        self.timeout = timeout
-        self.max_bytes = max_bytes
-        self.deadline = time.monotonic() + timeout
-
-    def remaining(self) -> float:
-        """Seconds left before the deadline; raises once it has passed."""
-        left = self.deadline - time.monotonic()
-        if left <= 0:
-            raise self.expired()
-        return left
-
-    def expired(self) -> ReadTimeoutError:
-        return ReadTimeoutError(
-            f"{self.service}: the call did not complete within its {self.timeout:g} s "
-            "deadline (timeout covers connecting, sending and receiving the whole answer)"
-        )
-
-    def too_large(self) -> UnexpectedResponseError:
-        return UnexpectedResponseError(
-            f"{self.service}: the answer is larger than {self.max_bytes:,} bytes and was not "
-            f"read further (raise max_response_bytes / {ENV_VARS['max_response_bytes']} if "
-            "the portal really sends that much)"
-        )
-
-    def arm(self, request: httpx.Request) -> None:
-        """Give every network wait of ``request`` (login included) what is left of the deadline."""
-        left = self.remaining()
-        request.extensions["timeout"] = {"connect": left, "read": left, "write": left, "pool": left}
-
-    def guard(self, response: httpx.Response) -> None:
-        """Refuse an answer announced too large; read the others through :class:`_GuardedBody`."""
-        self.remaining()
-        length = response.headers.get("content-length", "").strip()
-        if length.isdigit() and int(length) > self.max_bytes:
-            raise self.too_large()
-        try:
-            content = response.content  # an in-memory transport answers with the body read
-        except httpx.ResponseNotRead:
-            pass
-        else:
-            if len(content) > self.max_bytes:
-                raise self.too_large()
-            return
-        encoding = response.headers.get("content-encoding", "").strip().lower()
-        decoder = None
-        if encoding in ("gzip", "x-gzip"):
-            decoder = zlib.decompressobj(zlib.MAX_WBITS | 16)
-            # Decoded here, within the cap; httpx must not decode (unbounded) a second time.
-            del response.headers["content-encoding"]
-        elif encoding not in ("", "identity"):
-            raise UnexpectedResponseError(
-                f"{self.service}: the answer is compressed with {encoding[:20]!r}, which onestop "
-                "did not ask for (it accepts gzip)"
-            )
-        response.stream = _GuardedBody(response.stream, self, decoder)
-
-
-class _GuardedBody(httpx.SyncByteStream, httpx.AsyncByteStream):
-    """An answer's body read under its call's deadline and size cap (gzip decoded within it)."""
-
-    def __init__(
-        self,
-        inner: httpx.SyncByteStream | httpx.AsyncByteStream,
-        budget: _CallBudget,
-        decoder: zlib._Decompress | None,
-    ) -> None:
-        self._inner = inner
-        self._budget = budget
-        self._decoder = decoder
-        self._received = 0
-        self._decoded = 0
-
-    def _take(self, chunk: bytes) -> bytes:
-        budget = self._budget
-        budget.remaining()
-        self._received += len(chunk)
-        if self._received > budget.max_bytes:
-            raise budget.too_large()
-        if self._decoder is None:
-            return chunk
-        try:
-            out = self._decoder.decompress(chunk, budget.max_bytes - self._decoded + 1)
-        except zlib.error:
-            raise UnexpectedResponseError(
-                f"{budget.service}: the gzip-compressed answer is corrupt"
-            ) from None
-        self._decoded += len(out)
-        if self._decoded > budget.max_bytes:
-            raise budget.too_large()
-        return out
-
-    def __iter__(self) -> Iterator[bytes]:
-        if not isinstance(self._inner, httpx.SyncByteStream):
-            raise TypeError("an async answer read by the sync client")
-        for chunk in self._inner:
-            out = self._take(chunk)
-            if out:
-                yield out
-
-    async def __aiter__(self) -> AsyncIterator[bytes]:
-        if not isinstance(self._inner, httpx.AsyncByteStream):
-            raise TypeError("a sync answer read by the async client")
-        async for chunk in self._inner:
-            out = self._take(chunk)
-            if out:
-                yield out
-
-    def close(self) -> None:
-        if isinstance(self._inner, httpx.SyncByteStream):
-            self._inner.close()
-
-    async def aclose(self) -> None:
-        if isinstance(self._inner, httpx.AsyncByteStream):
-            await self._inner.aclose()
-
-
-#: The call being sent in this thread or task (``None`` outside onestop's calls: the hooks then
-#: leave the requests of a caller-supplied ``http_client`` alone).
-_CURRENT_CALL: contextvars.ContextVar[_CallBudget | None] = contextvars.ContextVar(
-    "onestop_portal_call", default=None
-)
-
-
-def _on_request(request: httpx.Request) -> None:
-    budget = _CURRENT_CALL.get()
-    if budget is not None:
-        budget.arm(request)
-
-
-def _on_response(response: httpx.Response) -> None:
-    budget = _CURRENT_CALL.get()
-    if budget is not None:
-        budget.guard(response)
-
-
-async def _on_request_async(request: httpx.Request) -> None:
-    _on_request(request)
-
-
-async def _on_response_async(response: httpx.Response) -> None:
-    _on_response(response)
-
-
-def _install_guard(http: httpx.Client | httpx.AsyncClient) -> None:
-    """Put the deadline and size guard first among ``http``'s event hooks (once)."""
-    hooks = http.event_hooks
-    if isinstance(http, httpx.Client):
-        on_request: Callable[..., Any] = _on_request
-        on_response: Callable[..., Any] = _on_response
-    else:
-        on_request, on_response = _on_request_async, _on_response_async
-    if on_request in hooks.get("request", []):
-        return
-    http.event_hooks = {
-        **hooks,
-        "request": [on_request, *hooks.get("request", [])],
-        "response": [on_response, *hooks.get("response", [])],
-    }
-
-
 class _ClientCore:
-    """What both clients share: configuration, request building, retry decisions, logging."""
+    """What both clients share besides their driver: settings, URLs, bodies, answers (no I/O)."""
+
+    _http: SyncHttp | AsyncHttp
 
     def __init__(
         self,
@@ -337,14 +127,10 @@ class _ClientCore:
         unit_code: str,
         service_path: str,
         share_path: str | None,
-        retry: RetryPolicy | None,
-        timeout: float,
-        max_response_bytes: int,
     ) -> None:
         url: object = base_url
         unit: object = unit_code
         auth_obj: object = auth
-        retry_obj: object = retry
         if not isinstance(url, str) or not url.startswith(("http://", "https://")):
             raise ConfigurationError(
                 "base_url: expected an http:// or https:// URL of the adapter or gateway, "
@@ -362,29 +148,36 @@ class _ClientCore:
                 f"got {type(auth_obj).__name__}",
                 field="auth",
             )
-        if retry_obj is not None and not isinstance(retry_obj, RetryPolicy):
-            raise ConfigurationError(
-                f"retry: expected a RetryPolicy, got {type(retry_obj).__name__}", field="retry"
-            )
         self.base_url = base_url
         self.unit_code = unit_code.strip()
         self.service_path = service_path
         self.share_path = share_path or service_path
-        self.retry = retry or RetryPolicy()
-        self.timeout = _check_timeout(timeout)
-        """Total seconds of one HTTP call: connect, send and receive the whole answer."""
-        self.max_response_bytes = _check_max_bytes(max_response_bytes)
-        """The largest answer read, in bytes (as received and after gzip decoding)."""
-        self._owns_http = True
         self._auth = auth
-        self._rng = random.Random()
-        self._urls: dict[tuple[int, bool], httpx.URL] = {}
-        self.headers = {
-            "User-Agent": USER_AGENT,
-            "Accept": "application/json",
-            "Accept-Encoding": "gzip",
-            "Content-Type": "application/json; charset=utf-8",
-        }
+        self._urls = {False: self._join(self.service_path), True: self._join(self.share_path)}
+
+    def _join(self, path: str) -> httpx.URL:
+        """``path`` on the base URL (appended to its path, as httpx's ``base_url`` does)."""
+        target = httpx.URL(path)
+        if not target.is_relative_url:
+            return target
+        base = httpx.URL(self.base_url)
+        raw = base.raw_path if base.raw_path.endswith(b"/") else base.raw_path + b"/"
+        return base.copy_with(raw_path=raw + target.raw_path.lstrip(b"/"))
+
+    @property
+    def timeout(self) -> float:
+        """Total seconds of one HTTP call: connect, send and receive the whole answer."""
+        return self._http.timeout
+
+    @property
+    def retry(self) -> RetryPolicy:
+        """The retry bounds of every call."""
+        return self._http.retry
+
+    @property
+    def max_response_bytes(self) -> int:
+        """The largest answer read, in bytes (as received and after gzip decoding)."""
+        return self._http.max_response_bytes
 
     @property
     def max_upsert_seconds(self) -> float:
@@ -397,34 +190,9 @@ class _ClientCore:
         """
         return self.retry.total_timeout + UPSERT_MAX_CALLS * self.timeout
 
-    def _budget(self, call: Call) -> _CallBudget:
-        return _CallBudget(call.service, self.timeout, self.max_response_bytes)
-
-    def _url(self, http: httpx.Client | httpx.AsyncClient, *, share: bool) -> httpx.URL:
-        """The full URL of the service (or share) path on ``http``'s base URL, cached.
-
-        Same rule as httpx's own merge (the path is appended to the base URL's path), done
-        once per client instead of parsing the URL again on every call.
-        """
-        key = (id(http), share)
-        url = self._urls.get(key)
-        if url is None:
-            target = httpx.URL(self.share_path if share else self.service_path)
-            if target.is_relative_url:
-                base = http.base_url
-                target = base.copy_with(raw_path=base.raw_path + target.raw_path.lstrip(b"/"))
-            url = self._urls[key] = target
-        return url
-
-    def _build(self, http: httpx.Client | httpx.AsyncClient, call: Call) -> httpx.Request:
+    def _build(self, call: Call) -> httpx.Request:
         content = encode_body(request_body(call, unit_code=self.unit_code))
-        return http.build_request(
-            "POST",
-            self._url(http, share=call.share),
-            content=content,
-            headers=self.headers,
-            timeout=self.timeout,
-        )
+        return self._http.build("POST", self._urls[call.share], content=content)
 
     def with_options(
         self,
@@ -443,56 +211,16 @@ class _ClientCore:
             max_response_bytes: the largest answer the copy reads.
         """
         clone = copy.copy(self)
-        clone._owns_http = False
-        if timeout is not None:
-            clone.timeout = _check_timeout(timeout)
-        if retry is not None:
-            clone.retry = retry
-        if max_response_bytes is not None:
-            clone.max_response_bytes = _check_max_bytes(max_response_bytes)
+        clone._http = self._http.derive(
+            timeout=timeout, retry=retry, max_response_bytes=max_response_bytes
+        )
         return clone
 
-    def _parse(
-        self, call: Call, response: httpx.Response, started: float, attempt: int
-    ) -> Envelope:
-        logger.debug(
-            "portal %s -> HTTP %d in %.1f ms (attempt %d)",
-            call.service,
-            response.status_code,
-            (time.perf_counter() - started) * 1000,
-            attempt,
-        )
+    @staticmethod
+    def _parse(call: Call, response: httpx.Response) -> Envelope:
         return parse_response(
             response.status_code, response.headers, response.content, service=call.service
         )
-
-    def _failed(self, call: Call, exc: httpx.HTTPError, started: float) -> TransportError:
-        err = translate_transport_error(exc, service=call.service)
-        logger.debug(
-            "portal %s -> %s after %.1f ms",
-            call.service,
-            err.code,
-            (time.perf_counter() - started) * 1000,
-        )
-        return err
-
-    def _delay(
-        self, err: OneStopError, *, attempt: int, since: float, idempotent: bool, what: str
-    ) -> float | None:
-        delay = should_retry(
-            err,
-            attempt=attempt,
-            elapsed=time.monotonic() - since,
-            idempotent=idempotent,
-            policy=self.retry,
-            jitter=self._rng.random(),
-        )
-        if delay is None:
-            # DEBUG only: the error is raised to the caller, who reports it (once).
-            logger.debug("portal %s failed after %d attempt(s): %s", what, attempt, err.code)
-        else:
-            logger.debug("portal %s: %s, retrying in %.2f s", what, err.code, delay)
-        return delay
 
 
 def _step(flow: UpsertFlow, outcome: Envelope | ConflictError | NotFoundError) -> Call:
@@ -543,15 +271,16 @@ class PortalClient(_ClientCore):
             unit_code=unit_code,
             service_path=service_path,
             share_path=share_path,
-            retry=retry,
+        )
+        self._http: SyncHttp = SyncHttp(
+            _PORTAL,
+            transport=transport,
+            http_client=http_client,
             timeout=timeout,
             max_response_bytes=max_response_bytes,
+            retry=retry,
+            headers=_HEADERS,
         )
-        self._owns_http = http_client is None
-        self._http = http_client or httpx.Client(
-            base_url=base_url, transport=transport, timeout=self.timeout
-        )
-        _install_guard(self._http)
 
     @classmethod
     def from_env(
@@ -588,41 +317,19 @@ class PortalClient(_ClientCore):
 
     def close(self) -> None:
         """Close the connection pool (unless the ``http_client`` was given by the caller)."""
-        if self._owns_http:
-            self._http.close()
+        self._http.close()
 
     def _send(self, call: Call, attempt: int = 1) -> Envelope:
-        request = self._build(self._http, call)
-        started = time.perf_counter()
-        token = _CURRENT_CALL.set(self._budget(call))
-        try:
-            response = self._http.send(request, auth=self._auth)
-        except httpx.HTTPError as exc:
-            raise self._failed(call, exc, started) from exc
-        finally:
-            _CURRENT_CALL.reset(token)
-        return self._parse(call, response, started, attempt)
-
-    def _retrying(self, attempt: Callable[[int], _T], *, idempotent: bool, what: str) -> _T:
-        """Run ``attempt(1)``, ``attempt(2)``… until one succeeds or the retry rule says stop."""
-        since, number = time.monotonic(), 0
-        while True:
-            number += 1
-            try:
-                return attempt(number)
-            except OneStopError as err:
-                delay = self._delay(
-                    err, attempt=number, since=since, idempotent=idempotent, what=what
-                )
-                if delay is None:
-                    raise
-                time.sleep(delay)
+        response = self._http.send(
+            self._build(call), label=call.service, auth=self._auth, attempt=attempt
+        )
+        return self._parse(call, response)
 
     def _call(self, call: Call) -> Envelope:
-        return self._retrying(
+        return self._http.retrying(
             lambda number: self._send(call, number),
             idempotent=call.idempotent,
-            what=call.service,
+            label=call.service,
         )
 
     def _drive(self, flow: UpsertFlow) -> UpsertResult:
@@ -640,7 +347,7 @@ class PortalClient(_ClientCore):
             flow.close()
 
     def upsert_dossier(
-        self, dossier: Dossier | DossierRecord, *, known_to_exist: bool = False
+        self, dossier: Dossier | HoSoRecord, *, known_to_exist: bool = False
     ) -> UpsertResult:
         """Create the dossier on the portal, or update it if it is there; idempotent.
 
@@ -657,14 +364,14 @@ class PortalClient(_ClientCore):
             The dossier code and whether it was created.
         """
         record = _to_record(dossier)
-        return self._retrying(
+        return self._http.retrying(
             lambda _: self._drive(upsert_flow(record, known_to_exist=known_to_exist)),
             idempotent=True,
-            what="upsert",
+            label="upsert",
         )
 
     def push_progress(
-        self, rows: Iterable[ProgressRecord], *, chunk_size: int = PROGRESS_CHUNK
+        self, rows: Iterable[TienTrinhRecord], *, chunk_size: int = PROGRESS_CHUNK
     ) -> int:
         """Send processing steps (``CapNhatTienDoHoSoMC``) in chunks of ``chunk_size`` rows.
 
@@ -677,11 +384,11 @@ class PortalClient(_ClientCore):
             sent += len(call.params["data"])
         return sent
 
-    def lookup_dossier(self, code: str) -> DossierRecord | None:
+    def lookup_dossier(self, code: str) -> HoSoRecord | None:
         """The dossier as the portal holds it (``TraCuuHoSo``), or ``None`` if it has none."""
         return parse_lookup(self._call(lookup_call(code)))
 
-    def get_procedure(self, code: str) -> ProcedureRecord:
+    def get_procedure(self, code: str) -> ThuTucRecord:
         """One procedure of the national catalogue (``LayThuTuc``).
 
         Raises:
@@ -689,19 +396,19 @@ class PortalClient(_ClientCore):
         """
         return parse_procedure(self._call(procedure_call(code)), code=code)
 
-    def iter_procedures(self) -> Iterator[ProcedureSummary]:
+    def iter_procedures(self) -> Iterator[ThuTucTomTatRecord]:
         """The procedures of the catalogue (``LayDanhSachTTHC``), one by one."""
         yield from parse_procedure_list(self._call(procedure_list_call()))
 
-    def get_dictionary(self, service: str) -> list[DictionaryEntry]:
+    def get_dictionary(self, service: str) -> list[DanhMucRecord]:
         """The entries of a dictionary service, e.g. ``"LayDanhMucCoQuan"``."""
         return parse_dictionary(self._call(dictionary_call(service)), service=service)
 
-    def list_agencies(self) -> list[DictionaryEntry]:
+    def list_agencies(self) -> list[DanhMucRecord]:
         """The agency dictionary (``LayDanhMucCoQuan``)."""
         return self.get_dictionary(SERVICE_AGENCIES)
 
-    def list_fields(self) -> list[DictionaryEntry]:
+    def list_fields(self) -> list[DanhMucRecord]:
         """The field dictionary (``LayDanhMucLinhVuc``)."""
         return self.get_dictionary(SERVICE_FIELDS)
 
@@ -747,40 +454,17 @@ class AsyncPortalClient(_ClientCore):
             unit_code=unit_code,
             service_path=service_path,
             share_path=share_path,
-            retry=retry,
+        )
+        self._http: AsyncHttp = AsyncHttp(
+            _PORTAL,
+            transport=transport,
+            http_client=http_client,
             timeout=timeout,
             max_response_bytes=max_response_bytes,
+            retry=retry,
+            headers=_HEADERS,
+            max_connections=max_connections,
         )
-        pool: object = max_connections
-        if isinstance(pool, bool) or not isinstance(pool, int) or pool < 1:
-            raise ConfigurationError(
-                f"max_connections: expected a positive integer, got {max_connections!r}",
-                field="max_connections",
-            )
-        self._owns_http = http_client is None
-        if http_client is not None:
-            clients = [http_client]
-        else:
-            # httpcore inspects every pooled connection on each request (O(pool) per call),
-            # so a large pool is split into several small ones used in turn.
-            shards = 1 if transport is not None else math.ceil(max_connections / _POOL_SHARD)
-            per_pool = math.ceil(max_connections / shards)
-            clients = [
-                httpx.AsyncClient(
-                    base_url=base_url,
-                    transport=transport,
-                    timeout=self.timeout,
-                    limits=httpx.Limits(
-                        max_connections=per_pool, max_keepalive_connections=per_pool
-                    ),
-                )
-                for _ in range(shards)
-            ]
-        for client in clients:
-            _install_guard(client)
-        self._clients = clients
-        self._rotation = itertools.cycle(clients)
-        self._http = clients[0]
 
     @classmethod
     def from_env(
@@ -819,52 +503,19 @@ class AsyncPortalClient(_ClientCore):
 
     async def aclose(self) -> None:
         """Close the connection pools (unless the ``http_client`` was given by the caller)."""
-        if self._owns_http:
-            for client in self._clients:
-                await client.aclose()
+        await self._http.aclose()
 
     async def _send(self, call: Call, attempt: int = 1) -> Envelope:
-        http = next(self._rotation)
-        request = self._build(http, call)
-        started = time.perf_counter()
-        budget = self._budget(call)
-        token = _CURRENT_CALL.set(budget)
-        response: httpx.Response | None = None
-        try:
-            # The hard stop: a server trickling even its headers cannot pass the deadline.
-            with anyio.move_on_after(budget.timeout + _CANCEL_GRACE):
-                try:
-                    response = await http.send(request, auth=self._auth)
-                except httpx.HTTPError as exc:
-                    raise self._failed(call, exc, started) from exc
-        finally:
-            _CURRENT_CALL.reset(token)
-        if response is None:
-            raise budget.expired()
-        return self._parse(call, response, started, attempt)
-
-    async def _retrying(
-        self, attempt: Callable[[int], Awaitable[_T]], *, idempotent: bool, what: str
-    ) -> _T:
-        """Await ``attempt(1)``, ``attempt(2)``… until one succeeds or the retry rule says stop."""
-        since, number = time.monotonic(), 0
-        while True:
-            number += 1
-            try:
-                return await attempt(number)
-            except OneStopError as err:
-                delay = self._delay(
-                    err, attempt=number, since=since, idempotent=idempotent, what=what
-                )
-                if delay is None:
-                    raise
-                await anyio.sleep(delay)
+        response = await self._http.send(
+            self._build(call), label=call.service, auth=self._auth, attempt=attempt
+        )
+        return self._parse(call, response)
 
     async def _call(self, call: Call) -> Envelope:
-        return await self._retrying(
+        return await self._http.retrying(
             lambda number: self._send(call, number),
             idempotent=call.idempotent,
-            what=call.service,
+            label=call.service,
         )
 
     async def _drive(self, flow: UpsertFlow) -> UpsertResult:
@@ -882,18 +533,18 @@ class AsyncPortalClient(_ClientCore):
             flow.close()
 
     async def upsert_dossier(
-        self, dossier: Dossier | DossierRecord, *, known_to_exist: bool = False
+        self, dossier: Dossier | HoSoRecord, *, known_to_exist: bool = False
     ) -> UpsertResult:
         """Create or update the dossier on the portal; see :meth:`PortalClient.upsert_dossier`."""
         record = _to_record(dossier)
-        return await self._retrying(
+        return await self._http.retrying(
             lambda _: self._drive(upsert_flow(record, known_to_exist=known_to_exist)),
             idempotent=True,
-            what="upsert",
+            label="upsert",
         )
 
     async def push_progress(
-        self, rows: Iterable[ProgressRecord], *, chunk_size: int = PROGRESS_CHUNK
+        self, rows: Iterable[TienTrinhRecord], *, chunk_size: int = PROGRESS_CHUNK
     ) -> int:
         """Send processing steps in chunks; see :meth:`PortalClient.push_progress`."""
         sent = 0
@@ -902,27 +553,27 @@ class AsyncPortalClient(_ClientCore):
             sent += len(call.params["data"])
         return sent
 
-    async def lookup_dossier(self, code: str) -> DossierRecord | None:
+    async def lookup_dossier(self, code: str) -> HoSoRecord | None:
         """The dossier as the portal holds it, or ``None``."""
         return parse_lookup(await self._call(lookup_call(code)))
 
-    async def get_procedure(self, code: str) -> ProcedureRecord:
+    async def get_procedure(self, code: str) -> ThuTucRecord:
         """One procedure of the national catalogue (raises ``NotFoundError`` if absent)."""
         return parse_procedure(await self._call(procedure_call(code)), code=code)
 
-    async def iter_procedures(self) -> AsyncIterator[ProcedureSummary]:
+    async def iter_procedures(self) -> AsyncIterator[ThuTucTomTatRecord]:
         """The procedures of the catalogue, one by one."""
         for item in parse_procedure_list(await self._call(procedure_list_call())):
             yield item
 
-    async def get_dictionary(self, service: str) -> list[DictionaryEntry]:
+    async def get_dictionary(self, service: str) -> list[DanhMucRecord]:
         """The entries of a dictionary service."""
         return parse_dictionary(await self._call(dictionary_call(service)), service=service)
 
-    async def list_agencies(self) -> list[DictionaryEntry]:
+    async def list_agencies(self) -> list[DanhMucRecord]:
         """The agency dictionary (``LayDanhMucCoQuan``)."""
         return await self.get_dictionary(SERVICE_AGENCIES)
 
-    async def list_fields(self) -> list[DictionaryEntry]:
+    async def list_fields(self) -> list[DanhMucRecord]:
         """The field dictionary (``LayDanhMucLinhVuc``)."""
         return await self.get_dictionary(SERVICE_FIELDS)

@@ -16,6 +16,17 @@ that yield HTTP calls and pauses; :class:`RemoteSigningClient` and
 remote signature plugs straight into :func:`~onestop.signatures.cms.sign_bytes`,
 :func:`~onestop.signatures.pdf.sign_pdf` or the two-phase flows. Needs the ``http`` extra.
 
+Both clients send through onestop's one HTTP core, shared with the portal clients: the same
+``User-Agent``, a total deadline per call (``timeout``) and a cap on the answer's size
+(``max_response_bytes``), the same errors for the same statuses (401/403
+:class:`~onestop.errors.AuthenticationError`, 404 :class:`~onestop.errors.NotFoundError`, 429
+:class:`~onestop.errors.RateLimitedError`, 5xx :class:`~onestop.errors.ServerError`…, whether the
+status is the HTTP one or the ``status_code`` of the CA's envelope), and the same retry rule
+(:func:`onestop.connectors.should_retry` under ``retry``): the read calls (``get_certificate``,
+the status polls) are retried after a transport failure, a 5xx or a 429, which waits the
+``Retry-After`` the CA asked for; ``sign`` itself is not repeated (a second request would ask
+the user to confirm twice) unless the connection was never made.
+
 Neither the ``sp_password`` nor the user's identity number appears in logs or error messages.
 """
 
@@ -24,26 +35,30 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
+import functools
+import json
 import logging
-import re
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Generator
+from collections.abc import Awaitable, Callable, Generator, Mapping
 from typing import TYPE_CHECKING, Any, Literal, Self, TypeAlias, TypeVar
 
 import attrs
 
-from onestop._version import __version__
+from onestop._http import (
+    DEFAULT_MAX_RESPONSE_BYTES,
+    AsyncHttp,
+    Peer,
+    RetryPolicy,
+    SyncHttp,
+    encode_json,
+    safe_text,
+    status_error,
+)
 from onestop.errors import (
-    APIStatusError,
-    AuthenticationError,
     ConfigurationError,
-    ConnectTimeoutError,
-    NetworkError,
     NotFoundError,
-    RateLimitedError,
     ReadTimeoutError,
-    ServerError,
     SignatureError,
     UnexpectedResponseError,
     mask_id,
@@ -57,7 +72,10 @@ if TYPE_CHECKING:
 
 __all__ = ["AsyncRemoteSigningClient", "RemoteCertificate", "RemoteSigningClient"]
 
-_log = logging.getLogger("onestop.signatures.remote")
+#: The remote signing service as the HTTP core names it in messages and logs.
+_CA = Peer("the CA", logging.getLogger("onestop.signatures.remote"))
+
+_HEADERS = {"Accept": "application/json", "Content-Type": "application/json; charset=utf-8"}
 
 
 @attrs.frozen(slots=True)
@@ -87,16 +105,20 @@ def _b64(value: Any, field: str) -> bytes:
 
 
 FileType: TypeAlias = Literal["pdf", "xml", "json", "word", "excel"]
-_ID_RUN = re.compile(r"\d{9,}")
 T = TypeVar("T")
 
 
 @attrs.frozen(slots=True)
 class _Call:
-    """A request the protocol wants sent: ``POST {base}{path}`` with ``body``."""
+    """A request the protocol wants sent: ``POST {base}{path}`` with ``body``.
+
+    ``idempotent``: whether sending it twice cannot change the outcome (reads and polls; not
+    ``sign``, which would ask the user to confirm a second time).
+    """
 
     path: str
     body: dict[str, Any]
+    idempotent: bool = True
 
 
 @attrs.frozen(slots=True)
@@ -159,55 +181,47 @@ class _Protocol:
         self.max_wait = max_wait
         self.clock = clock
 
-    def payload(self, call: _Call) -> dict[str, Any]:
-        return {"sp_id": self.sp_id, "sp_password": self.sp_password, **call.body}
+    def payload(self, call: _Call) -> bytes:
+        """The JSON body of ``call`` with the service-provider credentials."""
+        return encode_json({"sp_id": self.sp_id, "sp_password": self.sp_password, **call.body})
 
-    def transport_error(self, path: str, exc: Exception) -> Exception:
-        import httpx
+    def parse(
+        self, path: str, status: int, headers: Mapping[str, str], content: bytes
+    ) -> dict[str, Any]:
+        """The CA's answer as a JSON object, or the typed error it stands for.
 
-        if isinstance(exc, httpx.ConnectTimeout):
-            return ConnectTimeoutError(f"{path}: connecting to the CA timed out")
-        if isinstance(exc, httpx.TimeoutException):
-            return ReadTimeoutError(f"{path}: the CA did not answer in time")
-        return NetworkError(f"{path}: network error ({type(exc).__name__})")
-
-    def parse(self, path: str, response: httpx.Response, elapsed: float) -> dict[str, Any]:
-        _log.debug("remote signing %s -> HTTP %s in %.3f s", path, response.status_code, elapsed)
+        An HTTP error status, a bare error envelope ``{code, message}`` and an envelope whose
+        ``status_code`` is not 200 all map like any service's status (the HTTP core's
+        :func:`~onestop._http.status_error`).
+        """
         try:
-            data = response.json()
+            data = json.loads(content)
         except ValueError:
             data = None
-        status = response.status_code
         if status >= 400 or not isinstance(data, dict):
-            raise self.error(path, status, data)
+            raise self.error(path, status, data, headers)
         if "code" in data and "status_code" not in data:  # bare error envelope {code, message}
-            raise self.error(path, status, data)
+            raise self.error(path, status, data, headers)
         body_status = data.get("status_code", 200)
         if body_status not in (200, "200", 0, "0"):
-            raise self.error(path, int(body_status) if str(body_status).isdigit() else 500, data)
+            code = int(body_status) if str(body_status).isdigit() else 500
+            raise self.error(path, code, data, headers)
         return data
 
     @staticmethod
-    def error(path: str, status: int, data: Any) -> Exception:
+    def error(path: str, status: int, data: Any, headers: Mapping[str, str]) -> Exception:
+        """The typed error of an error answer; the CA's text has ID numbers masked."""
         message = ""
         code: str | None = None
         if isinstance(data, dict):
-            # The CA's own text may echo the user's ID number: mask every run of 9+ digits
-            # (CMND, CCCD, MST) before it reaches an exception message or a log.
-            message = _ID_RUN.sub(lambda m: mask_id(m.group()), str(data.get("message", "")))
-            message = message[:200]
+            # The CA's own text may echo the user's ID number: every run of 9+ digits (CMND,
+            # CCCD, MST) is masked before it reaches an exception message or a log.
+            message = safe_text(data.get("message", ""), limit=200)
             code = None if data.get("code") is None else str(data.get("code"))
-        text = f"{path}: the CA answered {status}" + (f" ({message})" if message else "")
-        if status in (401, 403):
-            return AuthenticationError(text, status_code=status, error_code=code)
-        if status == 404:
-            return NotFoundError(text, status_code=status, error_code=code)
-        if status == 429:
-            return RateLimitedError(text, status_code=status, error_code=code)
-        if status >= 500:
-            return ServerError(text, status_code=status, error_code=code)
         if status >= 400 or code is not None:
-            return APIStatusError(text, status_code=status, error_code=code)
+            return status_error(
+                status, where=path, who=_CA.who, detail=message, error_code=code, headers=headers
+            )
         return UnexpectedResponseError(f"{path}: the answer is not a JSON object")
 
     # -- flows -------------------------------------------------------------------------------
@@ -277,7 +291,8 @@ class _Protocol:
         stamp = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).strftime("%Y%m%d%H%M%SZ")
         data = yield _Call(
             "sign",
-            {
+            idempotent=False,
+            body={
                 "user_id": user_id,
                 "serial_number": serial_number,
                 "transaction_id": transaction_id,
@@ -334,14 +349,18 @@ class RemoteSigningClient:
         sp_password: the service-provider password (never logged).
         transport: an ``httpx`` transport (inject :class:`onestop.testing.FakeRemoteSigner`'s
             ``transport()`` in tests).
-        http_client: a ready ``httpx.Client`` (proxies, mTLS); overrides ``transport``.
-        timeout: per-request timeout in seconds (the NEAC interface allows 60 s).
+        http_client: a ready ``httpx.Client`` (proxies, mTLS); overrides ``transport`` and is
+            not closed by :meth:`close`.
+        timeout: total seconds of one HTTP call: connecting, sending and receiving the whole
+            answer (the NEAC interface allows 60 s).
         poll_interval: seconds between polls in asynchronous mode.
         max_wait: total seconds to wait for the user to confirm before giving up.
         hash_encoding: how ``data_to_be_signed`` carries the hash (``"base64"`` or ``"hex"``).
         status_path: path of the polling endpoint.
-        sleep: the sleep function (tests pass a fake).
-        clock: a monotonic clock in seconds.
+        sleep: the sleep function, for polls and retries (tests pass a fake).
+        clock: a monotonic clock in seconds, for ``max_wait`` and the retry budget.
+        retry: bounds of retries (default :class:`~onestop.connectors.RetryPolicy`).
+        max_response_bytes: the largest answer read (default 32 MiB).
     """
 
     def __init__(
@@ -359,8 +378,10 @@ class RemoteSigningClient:
         status_path: str = "get_sign_status",
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
+        retry: RetryPolicy | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
-        httpx = require("httpx", feature="remote signing clients")
+        require("httpx", feature="remote signing clients")
 
         self._protocol = _Protocol(
             base_url=base_url,
@@ -373,11 +394,14 @@ class RemoteSigningClient:
             clock=clock,
         )
         self._sleep = sleep
-        self._owns_client = http_client is None
-        self._client = http_client or httpx.Client(
+        self._http = SyncHttp(
+            _CA,
             transport=transport,
+            http_client=http_client,
             timeout=timeout,
-            headers={"User-Agent": f"onestop/{__version__}"},
+            max_response_bytes=max_response_bytes,
+            retry=retry,
+            headers=_HEADERS,
         )
 
     def __enter__(self) -> Self:
@@ -388,13 +412,17 @@ class RemoteSigningClient:
 
     def close(self) -> None:
         """Close the HTTP client (when this object created it)."""
-        if self._owns_client:
-            self._client.close()
+        self._http.close()
+
+    def _exchange(self, step: _Call, attempt: int) -> dict[str, Any]:
+        protocol = self._protocol
+        request = self._http.build(
+            "POST", protocol.base + step.path, content=protocol.payload(step)
+        )
+        response = self._http.send(request, label=step.path, attempt=attempt)
+        return protocol.parse(step.path, response.status_code, response.headers, response.content)
 
     def _drive(self, flow: _Flow[T]) -> T:
-        import httpx
-
-        protocol = self._protocol
         try:
             step = next(flow)
             while True:
@@ -402,14 +430,14 @@ class RemoteSigningClient:
                     self._sleep(step.seconds)
                     step = flow.send(None)
                     continue
-                started = protocol.clock()
-                try:
-                    response = self._client.post(
-                        protocol.base + step.path, json=protocol.payload(step)
-                    )
-                except httpx.HTTPError as exc:
-                    raise protocol.transport_error(step.path, exc) from exc
-                step = flow.send(protocol.parse(step.path, response, protocol.clock() - started))
+                data = self._http.retrying(
+                    functools.partial(self._exchange, step),
+                    idempotent=step.idempotent,
+                    label=step.path,
+                    sleep=self._sleep,
+                    clock=self._protocol.clock,
+                )
+                step = flow.send(data)
         except StopIteration as done:
             result: T = done.value
             return result
@@ -541,13 +569,15 @@ class AsyncRemoteSigningClient:
         sp_password: the service-provider password (never logged).
         transport: an ``httpx.AsyncBaseTransport`` (e.g. ``FakeRemoteSigner.transport()``).
         http_client: a ready ``httpx.AsyncClient``; overrides ``transport``.
-        timeout: per-request timeout in seconds.
+        timeout: total seconds of one HTTP call; the call is cancelled at the deadline.
         poll_interval: seconds between polls in asynchronous mode.
         max_wait: total seconds to wait for the user to confirm.
         hash_encoding: ``"base64"`` or ``"hex"``.
         status_path: path of the polling endpoint.
-        sleep: an async sleep function (default ``asyncio.sleep``).
+        sleep: an async sleep function, for polls and retries (default ``asyncio.sleep``).
         clock: a monotonic clock in seconds.
+        retry: bounds of retries.
+        max_response_bytes: the largest answer read (default 32 MiB).
     """
 
     def __init__(
@@ -565,8 +595,10 @@ class AsyncRemoteSigningClient:
         status_path: str = "get_sign_status",
         sleep: Callable[[float], Awaitable[None]] = _async_sleep,
         clock: Callable[[], float] = time.monotonic,
+        retry: RetryPolicy | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
-        httpx = require("httpx", feature="remote signing clients")
+        require("httpx", feature="remote signing clients")
 
         self._protocol = _Protocol(
             base_url=base_url,
@@ -579,11 +611,14 @@ class AsyncRemoteSigningClient:
             clock=clock,
         )
         self._sleep = sleep
-        self._owns_client = http_client is None
-        self._client = http_client or httpx.AsyncClient(
+        self._http = AsyncHttp(
+            _CA,
             transport=transport,
+            http_client=http_client,
             timeout=timeout,
-            headers={"User-Agent": f"onestop/{__version__}"},
+            max_response_bytes=max_response_bytes,
+            retry=retry,
+            headers=_HEADERS,
         )
 
     async def __aenter__(self) -> Self:
@@ -594,13 +629,17 @@ class AsyncRemoteSigningClient:
 
     async def aclose(self) -> None:
         """Close the HTTP client (when this object created it)."""
-        if self._owns_client:
-            await self._client.aclose()
+        await self._http.aclose()
+
+    async def _exchange(self, step: _Call, attempt: int) -> dict[str, Any]:
+        protocol = self._protocol
+        request = self._http.build(
+            "POST", protocol.base + step.path, content=protocol.payload(step)
+        )
+        response = await self._http.send(request, label=step.path, attempt=attempt)
+        return protocol.parse(step.path, response.status_code, response.headers, response.content)
 
     async def _drive(self, flow: _Flow[T]) -> T:
-        import httpx
-
-        protocol = self._protocol
         try:
             step = next(flow)
             while True:
@@ -608,14 +647,14 @@ class AsyncRemoteSigningClient:
                     await self._sleep(step.seconds)
                     step = flow.send(None)
                     continue
-                started = protocol.clock()
-                try:
-                    response = await self._client.post(
-                        protocol.base + step.path, json=protocol.payload(step)
-                    )
-                except httpx.HTTPError as exc:
-                    raise protocol.transport_error(step.path, exc) from exc
-                step = flow.send(protocol.parse(step.path, response, protocol.clock() - started))
+                data = await self._http.retrying(
+                    functools.partial(self._exchange, step),
+                    idempotent=step.idempotent,
+                    label=step.path,
+                    sleep=self._sleep,
+                    clock=self._protocol.clock,
+                )
+                step = flow.send(data)
         except StopIteration as done:
             result: T = done.value
             return result

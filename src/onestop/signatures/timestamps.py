@@ -9,19 +9,33 @@ often in their certificates or documentation. Needs the ``http`` extra.
 
 from __future__ import annotations
 
+import logging
 import secrets
 from typing import TYPE_CHECKING
 
 from asn1crypto import tsp
 from asn1crypto.parser import parse
 
-from onestop.errors import SignatureError, UnexpectedResponseError
+from onestop._http import Peer, RetryPolicy, SyncHttp, status_error
+from onestop.errors import ConfigurationError, SignatureError, UnexpectedResponseError
+from onestop.signatures._extras import require
 from onestop.signatures.cms import Timestamper
 
 if TYPE_CHECKING:
     import httpx
 
 __all__ = ["build_timestamp_request", "http_timestamper", "parse_timestamp_response"]
+
+#: The time-stamp authority as the HTTP core names it in messages and logs.
+_TSA = Peer("the TSA", logging.getLogger("onestop.signatures.timestamps"))
+
+_HEADERS = {
+    "Content-Type": "application/timestamp-query",
+    "Accept": "application/timestamp-reply",
+}
+
+#: The largest time-stamp answer read by default (a token with its certificates is a few KiB).
+_MAX_TOKEN_BYTES = 1024 * 1024
 
 
 def build_timestamp_request(imprint: bytes, *, nonce: int) -> bytes:
@@ -89,44 +103,68 @@ def parse_timestamp_response(data: bytes, *, imprint: bytes, nonce: int | None) 
     return der
 
 
-def http_timestamper(url: str, client: httpx.Client) -> Timestamper:
+def http_timestamper(
+    url: str,
+    client: httpx.Client,
+    *,
+    timeout: float = 30.0,
+    retry: RetryPolicy | None = None,
+    max_response_bytes: int = _MAX_TOKEN_BYTES,
+) -> Timestamper:
     """A :data:`~onestop.signatures.cms.Timestamper` over HTTP (RFC 3161 §3.4).
+
+    The request goes through onestop's HTTP core, like the portal and remote signing calls:
+    ``User-Agent: onestop/<version>``, a total deadline per call, a cap on the answer's size,
+    the same typed error for an error status (e.g. 503 :class:`~onestop.errors.ServerError`)
+    and the same retry rule (a time-stamp request may be repeated: each carries its own nonce).
 
     Args:
         url: the TSA endpoint.
         client: an ``httpx.Client`` (inject a transport in tests; set auth headers if the TSA
-            requires them).
+            requires them); borrowed, never closed here.
+        timeout: total seconds of one request: connecting, sending, receiving the token.
+        retry: bounds of retries (default :class:`~onestop.connectors.RetryPolicy`).
+        max_response_bytes: the largest answer read (default 1 MiB: a token with its
+            certificates is a few KiB).
 
     Raises:
         ConfigurationError: when ``url`` is empty or ``client`` is not an HTTP client.
-        NetworkError: (from the returned callable) when the TSA cannot be reached.
+        MissingExtraError: httpx (the ``http`` extra) is not installed.
+        TransportError: (from the returned callable) when the TSA cannot be reached.
+        APIStatusError: (from the returned callable) when the TSA answers an error status.
     """
-    from onestop.errors import ConfigurationError, NetworkError
+    httpx = require("httpx", feature="RFC 3161 time-stamping over HTTP")
 
     if not url or not isinstance(url, str):
         raise ConfigurationError("url: expected the TSA's http(s) URL", field="url")
-    if not callable(getattr(client, "post", None)):
+    given: object = client
+    if not isinstance(given, httpx.Client):
         raise ConfigurationError(
-            f"client: expected an httpx.Client, got {type(client).__name__}", field="client"
+            f"client: expected an httpx.Client, got {type(given).__name__}", field="client"
         )
+    http = SyncHttp(
+        _TSA,
+        http_client=client,
+        timeout=timeout,
+        retry=retry,
+        max_response_bytes=max_response_bytes,
+        headers=_HEADERS,
+    )
 
     def stamp(imprint: bytes) -> bytes:
-        import httpx
-
         nonce = secrets.randbits(63)
         body = build_timestamp_request(imprint, nonce=nonce)
-        try:
-            response = client.post(
-                url, content=body, headers={"Content-Type": "application/timestamp-query"}
-            )
-        except httpx.HTTPError as exc:
-            raise NetworkError(
-                f"timestamp: the TSA cannot be reached ({type(exc).__name__})"
-            ) from exc
-        if response.status_code != 200:
-            raise UnexpectedResponseError(
-                f"timestamp: the TSA answered HTTP {response.status_code}", field="tsa"
-            )
-        return parse_timestamp_response(response.content, imprint=imprint, nonce=nonce)
+
+        def once(attempt: int) -> bytes:
+            request = http.build("POST", url, content=body)
+            response = http.send(request, label="timestamp", attempt=attempt)
+            if response.status_code != 200:
+                raise status_error(
+                    response.status_code, where="timestamp", who=_TSA.who, headers=response.headers
+                )
+            return response.content
+
+        content = http.retrying(once, idempotent=True, label="timestamp")
+        return parse_timestamp_response(content, imprint=imprint, nonce=nonce)
 
     return stamp

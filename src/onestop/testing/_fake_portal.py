@@ -10,7 +10,7 @@ either for the next N service calls or at random with a given rate.
 
 It runs in-process as an httpx transport (:meth:`FakePortal.transport`,
 :meth:`FakePortal.async_transport`) or as a real HTTP server on loopback
-(:meth:`FakePortal.serve`, or ``onestop fake-portal --port 8765``). It is *not* for production.
+(:meth:`FakePortal.serve`, or ``onestop portal fake --port 8765``). It is *not* for production.
 
 Example:
     >>> from onestop.testing import FakePortal
@@ -42,7 +42,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 import attrs
 
-from onestop.connectors._wire import DossierRecord, PortalStatus, ProgressRecord
+from onestop.connectors._wire import HoSoRecord, PortalStatus, TienTrinhRecord
 from onestop.errors import ConfigurationError
 
 if TYPE_CHECKING:
@@ -499,21 +499,23 @@ class FakePortal:
 
     # ----------------------------------------------------------------- inspection
 
-    def dossier(self, code: str) -> DossierRecord | None:
+    def dossier(self, code: str) -> HoSoRecord | None:
         """The dossier the fake holds, or ``None``."""
         with self._lock:
             data = self._dossiers.get(code)
-            return None if data is None else DossierRecord.model_validate(data)
+            return None if data is None else HoSoRecord.model_validate(data)
 
     def dossier_codes(self) -> list[str]:
         """Codes of every dossier held, sorted."""
         with self._lock:
             return sorted(self._dossiers)
 
-    def progress(self, code: str) -> list[ProgressRecord]:
+    def progress(self, code: str) -> list[TienTrinhRecord]:
         """The progress rows held for a dossier, in arrival order (duplicates ignored)."""
         with self._lock:
-            return [ProgressRecord.model_validate(r) for r in self._progress.get(code, {}).values()]
+            return [
+                TienTrinhRecord.model_validate(r) for r in self._progress.get(code, {}).values()
+            ]
 
     # ----------------------------------------------------------------- the service
 
@@ -662,7 +664,7 @@ class FakePortal:
         records: list[dict[str, Any]] = []
         for i, item in enumerate(items):
             try:
-                parsed = DossierRecord.model_validate(item)
+                parsed = HoSoRecord.model_validate(item)
                 PortalStatus.parse(parsed.status)
             except ValueError:  # InvalidInputError is a ValueError
                 return self._err(2, f"Dữ liệu hồ sơ thứ {i + 1} không hợp lệ")
@@ -686,7 +688,7 @@ class FakePortal:
         if not isinstance(items, list) or not items:
             return self._err(2, "Thiếu dữ liệu tiến độ (data)")
         try:
-            rows = [ProgressRecord.model_validate(item) for item in items]
+            rows = [TienTrinhRecord.model_validate(item) for item in items]
         except ValueError:  # InvalidInputError
             return self._err(2, "Dữ liệu tiến độ không hợp lệ")
         for row in rows:
@@ -905,7 +907,7 @@ class FakePortalServer:
     def serve_forever(self) -> None:
         """Serve in the calling thread until :meth:`close` is called from another thread.
 
-        Returns at once if :meth:`close` was called before. The ``onestop fake-portal``
+        Returns at once if :meth:`close` was called before. The ``onestop portal fake``
         command calls :meth:`close` from its SIGTERM/SIGINT handler (in a helper thread), so
         it always exits cleanly whenever the signal arrives.
         """

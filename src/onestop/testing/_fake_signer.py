@@ -3,7 +3,8 @@
 **Test double.** It behaves like the real API described in integrations.md §3.3: checks the
 service-provider credentials, looks users up by ID number, signs hashes with the user's key,
 answers ``signed_files: null`` in asynchronous mode until the user "confirms" (after a number
-of polls), and lets tests inject faults (HTTP errors, a user who rejects the request).
+of polls), and lets tests inject faults (HTTP errors, rate limiting with ``Retry-After``, a user
+who rejects the request).
 """
 
 from __future__ import annotations
@@ -18,10 +19,19 @@ from typing import Any
 import attrs
 import httpx
 
+from onestop._http import check_seconds
+from onestop.errors import ConfigurationError
 from onestop.signatures.cms import key_signer
 from onestop.testing._pki import IssuedCertificate, ThrowawayPKI
 
 __all__ = ["FakeRemoteSigner"]
+
+
+@attrs.frozen
+class _Fault:
+    status: int
+    body: dict[str, Any]
+    headers: dict[str, str] = attrs.field(factory=dict)
 
 
 @attrs.define
@@ -64,7 +74,7 @@ class FakeRemoteSigner:
         self.hash_encoding = hash_encoding
         self.requests: list[tuple[str, dict[str, Any]]] = []
         self._pending: dict[str, _Pending] = {}
-        self._faults: list[tuple[int, dict[str, Any] | None]] = []
+        self._faults: list[_Fault] = []
         self._reject_next = False
         self._lock = threading.Lock()
 
@@ -76,11 +86,29 @@ class FakeRemoteSigner:
         return cls({user_id: pki.signer}, **options)
 
     # -- fault injection ---------------------------------------------------------------------
-    def fail_next(self, count: int = 1, *, status: int = 503) -> None:
-        """Answer the next ``count`` requests with an HTTP error ``status``."""
+    def _queue(self, count: object, fault: _Fault) -> None:
+        if isinstance(count, bool) or not isinstance(count, int) or count < 0:
+            raise ConfigurationError(
+                f"count: must be zero or positive, got {count!r}", field="count"
+            )
         with self._lock:
-            body = {"code": f"HTTP_{status}", "message": "Dịch vụ tạm thời gián đoạn"}
-            self._faults.extend([(status, body)] * count)
+            self._faults.extend([fault] * count)
+
+    def fail_next(self, count: int = 1, *, status: int = 503) -> None:
+        """Answer the next ``count`` requests with an HTTP error ``status`` (unprocessed)."""
+        body = {"code": f"HTTP_{status}", "message": "Dịch vụ tạm thời gián đoạn"}
+        self._queue(count, _Fault(status, body))
+
+    def rate_limit_next(self, count: int = 1, *, retry_after: float = 1.0) -> None:
+        """Answer the next ``count`` requests with HTTP 429 and ``Retry-After: retry_after``."""
+        check_seconds(retry_after, field="retry_after")
+        body = {"code": "HTTP_429", "message": "Quá nhiều yêu cầu"}
+        self._queue(count, _Fault(429, body, {"Retry-After": f"{retry_after:g}"}))
+
+    def pending_faults(self) -> int:
+        """How many queued faults are still to be produced."""
+        with self._lock:
+            return len(self._faults)
 
     def reject_next(self) -> None:
         """The user declines the next signing request in the CA app."""
@@ -96,8 +124,8 @@ class FakeRemoteSigner:
         """Serve one request."""
         with self._lock:
             if self._faults:
-                status, body = self._faults.pop(0)
-                return httpx.Response(status, json=body)
+                fault = self._faults.pop(0)
+                return httpx.Response(fault.status, headers=fault.headers, json=fault.body)
             return self._handle(request)
 
     def _handle(self, request: httpx.Request) -> httpx.Response:

@@ -51,7 +51,7 @@ def fake_portal() -> Iterator[FakePortal]:
     ``fake_portal.serve()`` for a real loopback server. Account ``onestop``/``onestop``,
     gateway consumer ``onestop-key``/``onestop-secret``.
     """
-    from onestop.connectors._retry import set_testing
+    from onestop.connectors import set_testing
     from onestop.testing._fake_portal import FakePortal
 
     set_testing(True)
