@@ -29,10 +29,14 @@ from onestop.deadlines.clock import (
     FlagCode,
     LienThongSpan,
     StepDeadline,
+    Submission,
 )
 from onestop.deadlines.deadline import Deadline
 from onestop.deadlines.explain import (
+    ERAS,
+    RULE_SETS,
     RULES_61_2018,
+    RULES_118_2025,
     Citation,
     Explanation,
     ExplanationStep,
@@ -40,6 +44,7 @@ from onestop.deadlines.explain import (
     RuleSet,
     StepKind,
     Topic,
+    rules_by_name,
     rules_for,
 )
 from onestop.deadlines.holidays import (
@@ -97,10 +102,13 @@ from onestop.deadlines.timeliness import (
 
 __all__ = [
     "CIVIL_SERVICE_REST_DAYS",
+    "ERAS",
     "PAUSE",
     "POLICIES",
     "RESTART",
     "RULES_61_2018",
+    "RULES_118_2025",
+    "RULE_SETS",
     "SUPPLEMENT_POLICIES",
     "CalendarDaysPolicy",
     "CalendarIndex",
@@ -139,6 +147,7 @@ __all__ = [
     "StaticHolidaySource",
     "StepDeadline",
     "StepKind",
+    "Submission",
     "SupplementPolicy",
     "SupplementSpan",
     "Timeliness",
@@ -166,6 +175,7 @@ __all__ = [
     "policy_by_name",
     "policy_for",
     "resolve_policy",
+    "rules_by_name",
     "rules_for",
     "supplement_policy_by_name",
     "to_ics",

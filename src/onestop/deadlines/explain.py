@@ -16,28 +16,31 @@ data first:
 
 Citations come from a :class:`RuleSet`: each :class:`Rule` the engine applies (the first day
 of a period is not counted, a supplement restarts the clock, a liên thông step has its share...)
-is cited by the rule set in force at the dossier's receipt (:func:`rules_for`). The legal texts
-change with the era (NĐ 61/2018/NĐ-CP, then NĐ 118/2025/NĐ-CP from 1 July 2025); a rule set per
-era plugs in here without touching the policies or the clock.
+is cited by the rule set in force at the dossier's receipt (:func:`rules_for`), or by the one
+the caller chose (``rules=``). The legal texts change with the era: :data:`RULES_61_2018`
+(NĐ 61/2018/NĐ-CP as amended by NĐ 107/2021/NĐ-CP) for dossiers received before 1 July 2025,
+:data:`RULES_118_2025` (NĐ 118/2025/NĐ-CP) from then on; every explanation starts with the
+text that governs and why (:func:`governing_step`).
 
 Example:
     >>> import datetime as dt
     >>> from onestop.deadlines import compute_due
     >>> from onestop.models import ProcessingTime
-    >>> from onestop.tz import VN_TZ
+    >>> from onestop.tz import VN_TZ, require_aware
     >>> d = compute_due(dt.datetime(2026, 3, 2, 10, tzinfo=VN_TZ), ProcessingTime.working_days(3))
     >>> print(d.explain("en"))
-    1. Dossier received at 10:00 Monday 02/03/2026
-    2. The receipt day is not counted; 3 working days are counted from the next day (BLDS 2015 Điều 147 khoản 2)
-    3. Tuesday 03/03/2026 – Thursday 05/03/2026: working days 1–3
-    4. Result due: 17:00 Thursday 05/03/2026 — close of office hours on working day 3
+    1. Governing text: NĐ 118/2025/NĐ-CP — the dossier was received on Monday 02/03/2026, when NĐ 118/2025/NĐ-CP was in force (since Tuesday 01/07/2025) (NĐ 118/2025/NĐ-CP Điều 40 khoản 1)
+    2. Dossier received at 10:00 Monday 02/03/2026
+    3. The receipt day is not counted; 3 working days are counted from the next day (BLDS 2015 Điều 147 khoản 2)
+    4. Tuesday 03/03/2026 – Thursday 05/03/2026: working days 1–3
+    5. Result due: 17:00 Thursday 05/03/2026 — close of office hours on working day 3
 """  # noqa: E501
 
 from __future__ import annotations
 
 import abc
 import datetime as dt
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from enum import StrEnum
 from types import MappingProxyType
 from typing import Any, NamedTuple
@@ -47,12 +50,15 @@ import attrs
 from onestop.deadlines._text import LANGS, Formatter, Lang, check_lang, formatter
 from onestop.deadlines._types import Holiday, WorkingTime
 from onestop.deadlines.calendar import DayInfo, DayKind, WorkCalendar
-from onestop.errors import DeadlineError
+from onestop.errors import DeadlineError, InvalidInputError
 from onestop.models import ProcessingTime, TimeUnit
-from onestop.tz import VN_TZ
+from onestop.tz import VN_TZ, require_aware
 
 __all__ = [
+    "ERAS",
     "RULES_61_2018",
+    "RULES_118_2025",
+    "RULE_SETS",
     "Citation",
     "Count",
     "Explanation",
@@ -66,7 +72,10 @@ __all__ = [
     "Trace",
     "count_explanation",
     "day_steps",
+    "governing_step",
     "renderer",
+    "resolve_rules",
+    "rules_by_name",
     "rules_for",
 ]
 
@@ -126,6 +135,8 @@ class Citation:
 class Rule(StrEnum):
     """A rule the deadline engine applies; a :class:`RuleSet` says which text sets it."""
 
+    GOVERNING_TEXT = "governing_text"
+    """Which text governs a dossier: the one in force at its receipt."""
     FIRST_DAY_EXCLUDED = "first_day_excluded"
     """The day of the event that starts a period is not counted (Civil Code)."""
     DAY_PERIOD_END = "day_period_end"
@@ -144,6 +155,8 @@ class Rule(StrEnum):
     """Same-day procedures: after the cut-off, the next working day."""
     RECEIPT = "receipt"
     """The clock starts at the receipt of a complete dossier."""
+    ONLINE_ANSWER = "online_answer"
+    """An online dossier is accepted, or sent back, within a few working hours."""
     SUPPLEMENT_RESTART = "supplement_restart"
     """After a supplement, the processing time is counted again from the start."""
     SUPPLEMENT_WINDOW = "supplement_window"
@@ -152,6 +165,8 @@ class Rule(StrEnum):
     """A supplement is requested once."""
     SUPPLEMENT_PAUSE = "supplement_pause"
     """The time waiting for a supplement does not count."""
+    SUPPLEMENT_CLOSE = "supplement_close"
+    """A dossier whose supplement has not come back within a period is closed."""
     EXTENSION = "extension"
     """One extension, with an apology letter at the latest a day before the due date."""
     LIEN_THONG = "lien_thong"
@@ -160,22 +175,144 @@ class Rule(StrEnum):
     """Early / on time / late."""
 
 
+def _bounded(low: int, high: int, *, optional: bool = False) -> Callable[[Any, Any, Any], None]:
+    """An attrs validator: an ``int`` in ``[low, high]`` (or ``None`` when ``optional``)."""
+
+    def check(_inst: Any, attribute: Any, value: Any) -> None:
+        if value is None and optional:
+            return
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            allowed = f"an integer from {low} to {high}" + (" or None" if optional else "")
+            raise InvalidInputError(
+                f"rules.{attribute.name}: expected {allowed}, got {value!r}",
+                field=f"rules.{attribute.name}",
+            )
+
+    return check
+
+
+def _check_close_unit(_inst: Any, _attribute: Any, value: Any) -> None:
+    if value not in (TimeUnit.CALENDAR_DAYS, TimeUnit.WORKING_DAYS):
+        raise InvalidInputError(
+            "rules.supplement_close_unit: expected TimeUnit.CALENDAR_DAYS or "
+            f"TimeUnit.WORKING_DAYS, got {value!r}",
+            field="rules.supplement_close_unit",
+        )
+
+
+def _check_text(_inst: Any, attribute: Any, value: Any) -> None:
+    if value is not None and (not isinstance(value, str) or not value.strip()):
+        raise InvalidInputError(
+            f"rules.{attribute.name}: expected non-empty text, got {value!r}",
+            field=f"rules.{attribute.name}",
+        )
+
+
+def _as_tuple(value: Iterable[str]) -> tuple[str, ...]:
+    if isinstance(value, str):  # one text, not its characters
+        return (value,)
+    return tuple(value)
+
+
+def _check_texts(_inst: Any, attribute: Any, value: tuple[Any, ...]) -> None:
+    for item in value:
+        _check_text(_inst, attribute, item)
+
+
+def _check_citations(_inst: Any, _attribute: Any, value: Mapping[Any, Any]) -> None:
+    for rule, cited in value.items():
+        if not isinstance(rule, Rule) or not isinstance(cited, tuple):
+            raise InvalidInputError(
+                "rules.citations: expected a mapping of Rule to a tuple of Citation, got "
+                f"{type(rule).__name__} -> {type(cited).__name__}",
+                field="rules.citations",
+            )
+        if not all(isinstance(c, Citation) for c in cited):
+            raise InvalidInputError(
+                f"rules.citations: the citations of {rule.value!r} must be Citation objects",
+                field="rules.citations",
+            )
+
+
 @attrs.frozen(slots=True)
 class RuleSet:
-    """The legal texts in force for dossiers received in an era, by rule.
+    """The legal texts in force for dossiers received in an era, by rule, and their numbers.
+
+    A dossier is governed by the texts in force at its **receipt**, not today's: an archive or
+    an audit spans eras. :func:`rules_for` chooses the rule set by the receipt instant
+    (:data:`RULES_61_2018` before 1 July 2025, :data:`RULES_118_2025` from then on);
+    ``rules=`` (a rule set or its name, :func:`rules_by_name`) overrides the choice wherever a
+    deadline or a clock is built, e.g. for a sector law or to replay a dossier under the other
+    text. Adapt a rule set with :meth:`replace`.
 
     Attributes:
-        name: the governing text, e.g. ``"NĐ 61/2018/NĐ-CP"``.
+        name: the governing text, e.g. ``"NĐ 118/2025/NĐ-CP"``.
         effective_from: the first receipt date it governs (``None``: from the start).
         citations: each :class:`Rule` with the citations that set it.
-        supplement_request_window: working days after receipt within which a supplement may
-            be requested.
+        code: the stable name of the era, e.g. ``"ND-118-2025"`` (``None`` for a custom set:
+            :attr:`era` is then its :attr:`name`).
+        amended_by: the texts that amended the governing one, e.g.
+            ``("NĐ 107/2021/NĐ-CP",)``.
+        supplement_request_window: working days after receipt (or after the previous
+            resubmission) within which a supplement may be requested (1-60; 3 in both decrees
+            unless a sector law says otherwise).
+        online_answer_hours: working hours within which an online dossier must be accepted or
+            sent back for completion (1-240), counted from its submission; ``None`` when the
+            era sets no such limit (NĐ 61/2018).
+        supplement_close_days: days after the supplement notice after which an unanswered
+            dossier is closed (1-365); ``None`` when the era has no such rule (NĐ 61/2018).
+        supplement_close_unit: the unit of ``supplement_close_days``:
+            ``TimeUnit.CALENDAR_DAYS`` (default, our reading: NĐ 118/2025 Art. 19(5) says "15
+            ngày", and a period of days counts calendar days under the Civil Code, the last day
+            moved to the next working day by Art. 148(5)) or ``TimeUnit.WORKING_DAYS``.
+
+    Raises:
+        InvalidInputError: a value out of range or of the wrong type, naming the field
+            (``rules.supplement_close_days``...).
     """
 
-    name: str
+    name: str = attrs.field(validator=_check_text)
     effective_from: dt.date | None
-    citations: Mapping[Rule, tuple[Citation, ...]] = attrs.field(converter=_frozen_citations)
-    supplement_request_window: int = 3
+    citations: Mapping[Rule, tuple[Citation, ...]] = attrs.field(
+        converter=_frozen_citations, validator=_check_citations
+    )
+    code: str | None = attrs.field(default=None, kw_only=True, validator=_check_text)
+    amended_by: tuple[str, ...] = attrs.field(
+        default=(), kw_only=True, converter=_as_tuple, validator=_check_texts
+    )
+    supplement_request_window: int = attrs.field(default=3, kw_only=True, validator=_bounded(1, 60))
+    online_answer_hours: int | None = attrs.field(
+        default=None, kw_only=True, validator=_bounded(1, 240, optional=True)
+    )
+    supplement_close_days: int | None = attrs.field(
+        default=None, kw_only=True, validator=_bounded(1, 365, optional=True)
+    )
+    supplement_close_unit: TimeUnit = attrs.field(
+        default=TimeUnit.CALENDAR_DAYS, kw_only=True, validator=_check_close_unit
+    )
+
+    def __attrs_post_init__(self) -> None:
+        if self.effective_from is not None and type(self.effective_from) is not dt.date:
+            raise InvalidInputError(
+                "rules.effective_from: expected a datetime.date or None, got "
+                f"{type(self.effective_from).__name__}",
+                field="rules.effective_from",
+            )
+
+    @property
+    def era(self) -> str:
+        """The era's stable name (:attr:`code`), else the governing text's :attr:`name`."""
+        return self.code if self.code is not None else self.name
+
+    @property
+    def starts_at(self) -> dt.datetime | None:
+        """The first receipt instant the set governs.
+
+        00:00 of :attr:`effective_from`, Vietnam time; ``None`` when the set has no start.
+        """
+        if self.effective_from is None:
+            return None
+        return dt.datetime.combine(self.effective_from, dt.time(0), VN_TZ)
 
     def cite(self, rule: Rule) -> tuple[Citation, ...]:
         """The citations of ``rule``.
@@ -191,22 +328,37 @@ class RuleSet:
                 field="rules",
             ) from None
 
+    def replace(self, **changes: Any) -> RuleSet:
+        """A copy with some fields changed, checked like a new rule set.
+
+        Example:
+            >>> RULES_118_2025.replace(supplement_close_days=30).supplement_close_days
+            30
+
+        Raises:
+            InvalidInputError: a value out of range, or an unknown field.
+        """
+        unknown = sorted(set(changes) - {a.name for a in attrs.fields(RuleSet)})
+        if unknown:
+            raise InvalidInputError(
+                f"rules: unknown field {unknown[0]!r} of RuleSet", field=f"rules.{unknown[0]}"
+            )
+        return attrs.evolve(self, **changes)
+
 
 _BLDS = "BLDS 2015"
 _ND61 = "NĐ 61/2018/NĐ-CP"
+_ND118 = "NĐ 118/2025/NĐ-CP"
+_LAPSE = (Citation(_ND118, "Điều 40 khoản 1"),)
 
-#: The rules as NĐ 61/2018/NĐ-CP (amended by NĐ 107/2021/NĐ-CP), the Civil Code 2015 and the
-#: sector laws set them.
-RULES_61_2018 = RuleSet(
-    name=_ND61,
-    effective_from=None,
-    citations={
+#: What both decrees leave to the Civil Code, the sector laws and the deployed systems.
+_COMMON: Mapping[Rule, tuple[Citation, ...]] = MappingProxyType(
+    {
         Rule.FIRST_DAY_EXCLUDED: (Citation(_BLDS, "Điều 147 khoản 2"),),
         Rule.DAY_PERIOD_END: (Citation(_BLDS, "Điều 148 khoản 1"),),
         Rule.MONTH_PERIOD_END: (Citation(_BLDS, "Điều 148 khoản 3"),),
         Rule.NEXT_WORKING_DAY: (Citation(_BLDS, "Điều 148 khoản 5"),),
         Rule.RECEIPT_DAY_COUNTS: (Citation("quy định chuyên ngành", en="the sector's own rule"),),
-        Rule.WORKING_DAYS: (Citation(_BLDS, "Điều 147 khoản 2"), Citation(_ND61, "Điều 17–19")),
         Rule.WORKING_HOURS: (
             Citation(
                 "cách tính của các hệ thống một cửa đang vận hành, tiền lệ: hệ thống Thanh Hóa",
@@ -218,13 +370,6 @@ RULES_61_2018 = RuleSet(
             Citation("NĐ 23/2015/NĐ-CP", "Điều 7"),
             Citation("NĐ 99/2022/NĐ-CP", "Điều 16 khoản 1"),
         ),
-        Rule.RECEIPT: (Citation(_ND61, "Điều 17"), Citation(_BLDS, "Điều 147")),
-        Rule.SUPPLEMENT_RESTART: (Citation(_ND61, "Điều 19(4)"),),
-        Rule.SUPPLEMENT_WINDOW: (Citation(_ND61, "Điều 19(4)"),),
-        Rule.SUPPLEMENT_ONCE: (
-            Citation(_ND61, "Điều 17(1)"),
-            Citation("QĐ 766/QĐ-TTg", "chỉ số 2.1"),
-        ),
         Rule.SUPPLEMENT_PAUSE: (
             Citation(
                 "QĐ 766/QĐ-TTg",
@@ -232,25 +377,203 @@ RULES_61_2018 = RuleSet(
                 en="QĐ 766/QĐ-TTg indicator 2.1 (the supplement time does not count)",
             ),
         ),
+        # No text replacing the scoring of TT 01/2018 Art. 13 has been seen for the 2025 era.
+        Rule.TIMELINESS: (Citation("TT 01/2018/TT-VPCP", "Điều 13"),),
+    }
+)
+
+#: The rules as NĐ 61/2018/NĐ-CP (in force from 21 June 2018, amended by NĐ 107/2021/NĐ-CP),
+#: the Civil Code 2015 and the sector laws set them: dossiers received before 1 July 2025,
+#: when NĐ 118/2025/NĐ-CP Art. 40(1) made both decrees lapse. This decree has no time limit
+#: for answering an online dossier and no rule closing an unanswered supplement request.
+RULES_61_2018 = RuleSet(
+    name=_ND61,
+    effective_from=dt.date(2018, 6, 21),
+    code="ND-61-2018",
+    amended_by=("NĐ 107/2021/NĐ-CP",),
+    citations={
+        **_COMMON,
+        Rule.GOVERNING_TEXT: _LAPSE,
+        Rule.WORKING_DAYS: (Citation(_BLDS, "Điều 147 khoản 2"), Citation(_ND61, "Điều 17–19")),
+        Rule.RECEIPT: (Citation(_ND61, "Điều 17"), Citation(_BLDS, "Điều 147")),
+        Rule.SUPPLEMENT_RESTART: (Citation(_ND61, "Điều 19(4)"),),
+        Rule.SUPPLEMENT_WINDOW: (Citation(_ND61, "Điều 19(4)"),),
+        Rule.SUPPLEMENT_ONCE: (
+            Citation(_ND61, "Điều 17(1)"),
+            Citation("QĐ 766/QĐ-TTg", "chỉ số 2.1"),
+        ),
         Rule.EXTENSION: (Citation(_ND61, "Điều 19(9)"), Citation("TT 01/2018/TT-VPCP", "Mẫu 04")),
         Rule.LIEN_THONG: (Citation(_ND61, "Điều 19(5)-(8)"),),
-        Rule.TIMELINESS: (Citation("TT 01/2018/TT-VPCP", "Điều 13"),),
     },
+)
+
+#: The rules of NĐ 118/2025/NĐ-CP (9 June 2025, in force from 1 July 2025, Art. 40(1)), for
+#: dossiers received from 1 July 2025 00:00 Vietnam time: the clock runs from the receipt of a
+#: complete dossier (Art. 17(3)); an online dossier is accepted or sent back within 8 working
+#: hours (Art. 17(2)(c)); a supplement is requested once (Arts. 11(2)(c), 16(3), 17(2)(a)),
+#: within 3 working days of receipt, and the time restarts on resubmission (Art. 19(5)); a
+#: dossier whose supplement has not come back 15 days after the notice is closed (Art. 19(5);
+#: calendar days, our reading); the apology and new date come at the latest one day before the
+#: due date, once (Art. 19(6), forms of TT 03/2025/TT-VPCP); each body of a liên thông
+#: procedure has its own time limit (Arts. 19(4), 20(2)). Sector laws may set other periods
+#: (Arts. 17(2)(c), 19(5)): adapt the set with :meth:`RuleSet.replace`.
+RULES_118_2025 = RuleSet(
+    name=_ND118,
+    effective_from=dt.date(2025, 7, 1),
+    code="ND-118-2025",
+    online_answer_hours=8,
+    supplement_close_days=15,
+    supplement_close_unit=TimeUnit.CALENDAR_DAYS,
+    citations={
+        **_COMMON,
+        Rule.GOVERNING_TEXT: _LAPSE,
+        Rule.WORKING_DAYS: (
+            Citation(_BLDS, "Điều 147 khoản 2"),
+            Citation(_ND118, "Điều 17 khoản 3"),
+        ),
+        Rule.RECEIPT: (Citation(_ND118, "Điều 17 khoản 3"), Citation(_BLDS, "Điều 147")),
+        Rule.ONLINE_ANSWER: (Citation(_ND118, "Điều 17 khoản 2 điểm c"),),
+        Rule.SUPPLEMENT_RESTART: (Citation(_ND118, "Điều 19 khoản 5"),),
+        Rule.SUPPLEMENT_WINDOW: (Citation(_ND118, "Điều 19 khoản 5"),),
+        Rule.SUPPLEMENT_ONCE: (
+            Citation(_ND118, "Điều 11 khoản 2 điểm c"),
+            Citation(_ND118, "Điều 16 khoản 3"),
+            Citation(_ND118, "Điều 17 khoản 2 điểm a"),
+            Citation("QĐ 766/QĐ-TTg", "chỉ số 2.1"),
+        ),
+        Rule.SUPPLEMENT_CLOSE: (Citation(_ND118, "Điều 19 khoản 5"),),
+        Rule.EXTENSION: (
+            Citation(_ND118, "Điều 19 khoản 6"),
+            Citation("TT 03/2025/TT-VPCP", "Phụ lục I Mẫu 04"),
+        ),
+        Rule.LIEN_THONG: (Citation(_ND118, "Điều 19 khoản 4"), Citation(_ND118, "Điều 20")),
+    },
+)
+
+#: The rule sets of the eras, oldest first; :func:`rules_for` picks among them.
+ERAS: tuple[RuleSet, ...] = (RULES_61_2018, RULES_118_2025)
+#: The rule sets by :attr:`RuleSet.code` (``"ND-61-2018"``, ``"ND-118-2025"``).
+RULE_SETS: Mapping[str, RuleSet] = MappingProxyType({r.era: r for r in ERAS})
+
+# Each era's first receipt instant, newest first: the one comparison rules_for makes.
+_STARTS: tuple[tuple[dt.datetime, RuleSet], ...] = tuple(
+    (start, r) for r in reversed(ERAS[1:]) if (start := r.starts_at) is not None
 )
 
 
 def rules_for(received_at: dt.datetime) -> RuleSet:
     """The rule set governing a dossier received at ``received_at``.
 
-    A dossier is governed by the texts in force at its receipt, never by today's date. One
-    rule set is defined today (:data:`RULES_61_2018`); the rule sets of later eras are chosen
-    here by the receipt instant.
+    A dossier is governed by the texts in force at its receipt, never by today's date: before
+    1 July 2025 00:00 Vietnam time, :data:`RULES_61_2018`; from then on, :data:`RULES_118_2025`
+    (NĐ 118/2025/NĐ-CP Art. 40(1)). A receipt before NĐ 61/2018 took effect (21 June 2018)
+    gets the 61/2018 rules too: no earlier rule set is defined, and the explanation says so.
+
+    Args:
+        received_at: the aware receipt instant (any offset: compared as an instant).
+
+    Raises:
+        InvalidInputError: ``received_at`` is naive or not a datetime.
+
+    Example:
+        >>> import datetime as dt
+        >>> from onestop.tz import VN_TZ, require_aware
+        >>> rules_for(dt.datetime(2025, 6, 30, 23, 59, tzinfo=VN_TZ)).era
+        'ND-61-2018'
+        >>> rules_for(dt.datetime(2025, 7, 1, tzinfo=VN_TZ)).era
+        'ND-118-2025'
+    """
+    require_aware(received_at, field="received_at")
+    for start, rules in _STARTS:
+        if received_at >= start:
+            return rules
+    return ERAS[0]
+
+
+def rules_by_name(name: str) -> RuleSet:
+    """The rule set of an era by name.
+
+    The name is the era's code (``"ND-118-2025"``, in any case, with ``_`` or spaces for
+    ``-``) or its governing text (``"NĐ 118/2025/NĐ-CP"``).
+
+    Raises:
+        InvalidInputError: an unknown name (field ``rules``), listing the known ones.
+    """
+    if isinstance(name, str):
+        key = "-".join(name.strip().upper().replace("_", "-").split())
+        for rules in ERAS:
+            if key == rules.era.upper() or name.strip() == rules.name:
+                return rules
+        shown = repr(name[:40])
+    else:
+        shown = f"a value of type {type(name).__name__}"
+    raise InvalidInputError(
+        f"rules: unknown era {shown}; expected one of {', '.join(RULE_SETS)} (or a RuleSet)",
+        field="rules",
+    )
+
+
+def resolve_rules(rules: RuleSet | str | None) -> RuleSet | None:
+    """A caller's ``rules=`` argument as a rule set: itself, the set of a name, or ``None``.
+
+    ``None`` means "chosen by the receipt instant" (:func:`rules_for`).
+
+    Raises:
+        InvalidInputError: an unknown name, or a value that is neither (field ``rules``).
+    """
+    if rules is None or isinstance(rules, RuleSet):
+        return rules
+    return rules_by_name(rules)
+
+
+def governing_step(received_at: dt.datetime, rules: RuleSet | None = None) -> ExplanationStep:
+    """The step saying which text governs a dossier received at ``received_at``, and why.
+
+    The rule set in force at the receipt (:func:`rules_for`), or the one the caller chose
+    (``rules``, when it is not that one). Its basis is the provision that sets the era's
+    boundary (NĐ 118/2025/NĐ-CP Art. 40(1): in force from 1 July 2025, when NĐ 61/2018/NĐ-CP
+    and NĐ 107/2021/NĐ-CP lapse).
 
     Args:
         received_at: the aware receipt instant.
+        rules: the rule set the caller chose, if any.
     """
-    del received_at  # one era so far: every receipt is governed by the same set
-    return RULES_61_2018
+    by_date = rules_for(received_at)
+    governing = by_date if rules is None else rules
+    day = received_at.astimezone(VN_TZ).date()
+    values: dict[str, Any] = {
+        "era": governing.era,
+        "name": governing.name,
+        "amended_by": governing.amended_by,
+        "received_on": day,
+        "since": governing.effective_from,
+        "next_name": None,
+        "next_from": None,
+        "by_date": None,
+    }
+    if governing is not by_date:
+        values |= {"reason": "chosen", "by_date": by_date.name}
+    elif governing.effective_from is not None and day < governing.effective_from:
+        values["reason"] = "before_first"
+    else:
+        later = ERAS[ERAS.index(governing) + 1 :]
+        if later:
+            values |= {
+                "reason": "before_next",
+                "next_name": later[0].name,
+                "next_from": later[0].effective_from,
+            }
+        else:
+            values["reason"] = "in_force"
+    # before the first era's text took effect, the provision setting the boundaries is moot
+    basis = (
+        ()
+        if values["reason"] == "before_first"
+        else governing.citations.get(Rule.GOVERNING_TEXT, ())
+    )
+    return ExplanationStep(
+        StepKind.GOVERNING_TEXT, Topic.GOVERNING_TEXT, day, values=values, basis=basis
+    )
 
 
 def _holiday_citations(holiday: Holiday | None, fallback: str = "") -> tuple[Citation, ...]:
@@ -267,6 +590,8 @@ def _holiday_citations(holiday: Holiday | None, fallback: str = "") -> tuple[Cit
 class StepKind(StrEnum):
     """What sort of step: the coarse classification (stable values, used in JSON)."""
 
+    GOVERNING_TEXT = "governing_text"
+    """Which legal text governs the dossier, and why (the first step)."""
     RECEIVED = "received"
     """The receipt instant."""
     RULE = "rule"
@@ -303,6 +628,12 @@ class Topic(StrEnum):
     The ``values`` each topic carries are listed with it.
     """
 
+    GOVERNING_TEXT = "governing_text"
+    """The text that governs (``era``, ``name``, ``amended_by``) and why (``reason``:
+    ``in_force`` since ``since``; ``before_next``, received before ``next_name`` took effect
+    on ``next_from``; ``before_first``, received before the first text took effect on
+    ``since``; ``chosen`` by the caller, the receipt date pointing to ``by_date``), for a
+    dossier received on ``received_on``."""
     RECEIVED = "received"
     """The receipt (``at``)."""
     FIRST_DAY_EXCLUDED = "first_day_excluded"
@@ -375,20 +706,41 @@ class Topic(StrEnum):
 
 
 class FlagCode(StrEnum):
-    """Stable codes of the things a dossier clock flags (not errors: the dossier is valid)."""
+    """Stable codes of the things a dossier clock flags (not errors: the dossier is valid).
 
+    Each flag cites the article of the era that governs the dossier (:func:`rules_for`); the
+    articles below are NĐ 61/2018/NĐ-CP's (dossiers received before 1 July 2025) and NĐ
+    118/2025/NĐ-CP's (from then on).
+    """
+
+    LATE_ONLINE_ACCEPTANCE = "late_online_acceptance"
+    """An online dossier accepted, or sent back for completion, later than the era's working
+    hours after its submission (NĐ 118/2025 Art. 17(2)(c): 8 working hours; no such limit in
+    NĐ 61/2018). ``values``: ``submitted_at``, ``answered_at``, ``limit_at``, ``hours``,
+    ``elapsed``."""
     LATE_SUPPLEMENT_REQUEST = "late_supplement_request"
-    """A supplement requested later than the window after receipt (NĐ 61/2018 Art. 19(4))."""
+    """A supplement requested later than the window after receipt, or after the previous
+    resubmission (3 working days: NĐ 61/2018 Art. 19(4), NĐ 118/2025 Art. 19(5))."""
     REPEATED_SUPPLEMENT_REQUEST = "repeated_supplement_request"
-    """More than one supplement request (Art. 17(1) "một lần"; overdue under Decision 766)."""
+    """More than one supplement request (NĐ 61/2018 Art. 17(1) "một lần"; NĐ 118/2025 Arts.
+    11(2)(c), 16(3), 17(2)(a); overdue under Decision 766)."""
     SUPPLEMENT_PENDING = "supplement_pending"
     """A supplement request has not been answered: the clock is stopped."""
+    SUPPLEMENT_EXPIRED = "supplement_expired"
+    """A supplement request still unanswered after the era's period (NĐ 118/2025 Art. 19(5):
+    15 days after the notice, calendar days by default): the One-Stop office should close the
+    dossier (đóng hồ sơ). ``values``: ``number``, ``requested_on``, ``days``, ``unit``,
+    ``last_day`` (the period's last day), ``at``."""
     LATE_APOLOGY = "late_apology"
-    """The apology letter was issued later than one working day before the due date."""
+    """The apology letter was issued later than one working day before the due date (NĐ
+    61/2018 Art. 19(9), NĐ 118/2025 Art. 19(6))."""
     MISSING_APOLOGY = "missing_apology"
     """An extension without the date of its apology letter."""
     EXTENSION_NOT_LATER = "extension_not_later"
     """A recorded extension whose new date is not after the due date computed here."""
+    REPEATED_EXTENSION = "repeated_extension"
+    """The result date was re-appointed more than once (NĐ 61/2018 Art. 19(9), NĐ 118/2025
+    Art. 19(6): "không quá một lần"). ``values``: ``count``."""
     STEP_OVER_SHARE = "step_over_share"
     """A liên thông step finished (or is still running) after its own share of the time."""
     OVERDUE = "overdue"
@@ -597,6 +949,31 @@ class Renderer(abc.ABC):
 
 
 class _VietnameseRenderer(Renderer):
+    def _governing_text(self, s: ExplanationStep) -> str:
+        v, f = s.values, self.fmt
+        name = v["name"]
+        if v["amended_by"]:
+            name += f" (sửa đổi, bổ sung bởi {', '.join(v['amended_by'])})"
+        received = f"hồ sơ tiếp nhận ngày {f.day(v['received_on'])}"
+        reason = v["reason"]
+        if reason == "chosen":
+            return (
+                f"Văn bản áp dụng: {name}, theo lựa chọn của người dùng ({received}; theo ngày "
+                f"tiếp nhận, hồ sơ thuộc {v['by_date']})"
+            )
+        if reason == "before_first":
+            return (
+                f"Văn bản áp dụng: quy tắc của {name} — {received}, trước ngày {v['name']} có "
+                f"hiệu lực ({f.day(v['since'])}); chưa có bộ quy tắc của văn bản trước đó"
+            )
+        if reason == "before_next":
+            return (
+                f"Văn bản áp dụng: {name} — {received}, trước ngày {v['next_name']} có hiệu "
+                f"lực ({f.day(v['next_from'])})"
+            )
+        since = "" if v["since"] is None else f" (từ {f.day(v['since'])})"
+        return f"Văn bản áp dụng: {name} — {received}, khi {v['name']} đã có hiệu lực{since}"
+
     def _received(self, s: ExplanationStep) -> str:
         return f"Tiếp nhận hồ sơ lúc {self._at(s)}"
 
@@ -748,9 +1125,9 @@ class _VietnameseRenderer(Renderer):
     def _extension(self, s: ExplanationStep) -> str:
         v, f = s.values, self.fmt
         letter = (
-            f"Phiếu xin lỗi lập lúc {f.instant(v['apology_at'])}"
+            f"Văn bản xin lỗi lập lúc {f.instant(v['apology_at'])}"
             if v["apology_at"] is not None
-            else "Không ghi nhận ngày lập Phiếu xin lỗi"
+            else "Không ghi nhận ngày lập văn bản xin lỗi"
         )
         return (
             f"Gia hạn (chỉ một lần): hẹn lại từ {f.instant(v['due_before'])} sang "
@@ -790,17 +1167,39 @@ class _VietnameseRenderer(Renderer):
             "QĐ 766 hồ sơ được tính là quá hạn"
         )
 
+    def _late_online_acceptance(self, s: ExplanationStep) -> str:
+        v, f = s.values, self.fmt
+        return (
+            f"Hồ sơ nộp trực tuyến lúc {f.instant(v['submitted_at'])} được tiếp nhận hoặc trả "
+            f"lời lúc {f.instant(v['answered_at'])}, quá {v['hours']:02d} giờ làm việc (hạn "
+            f"{f.instant(v['limit_at'])}; đã qua {v['elapsed'].text('vi')})"
+        )
+
+    def _supplement_expired(self, s: ExplanationStep) -> str:
+        v, f = s.values, self.fmt
+        return (
+            f"Yêu cầu bổ sung lần {v['number']} lập ngày {f.day(v['requested_on'])} chưa được "
+            f"đáp ứng sau {f.count(v['days'], v['unit'])} (hết ngày {f.day(v['last_day'])}): "
+            "Bộ phận Một cửa thực hiện đóng hồ sơ"
+        )
+
+    def _repeated_extension(self, s: ExplanationStep) -> str:
+        return (
+            f"Hồ sơ được hẹn lại ngày trả kết quả {s.values['count']} lần (việc hẹn lại chỉ được "
+            "thực hiện không quá một lần)"
+        )
+
     def _late_apology(self, s: ExplanationStep) -> str:
         v, f = s.values, self.fmt
         return (
-            f"Phiếu xin lỗi lập ngày {f.day(v['issued_on'])}, muộn hơn hạn chậm nhất "
+            f"Văn bản xin lỗi lập ngày {f.day(v['issued_on'])}, muộn hơn hạn chậm nhất "
             f"{f.day(v['latest'])} (01 ngày làm việc trước ngày hết hạn)"
         )
 
     def _missing_apology(self, _s: ExplanationStep) -> str:
         return (
-            "Hồ sơ được gia hạn nhưng không ghi nhận ngày lập Phiếu xin lỗi và hẹn lại ngày trả "
-            "kết quả"
+            "Hồ sơ được gia hạn nhưng không ghi nhận ngày lập văn bản xin lỗi và hẹn lại ngày "
+            "trả kết quả"
         )
 
     def _extension_not_later(self, s: ExplanationStep) -> str:
@@ -822,6 +1221,31 @@ class _VietnameseRenderer(Renderer):
 
 
 class _EnglishRenderer(Renderer):
+    def _governing_text(self, s: ExplanationStep) -> str:
+        v, f = s.values, self.fmt
+        name = v["name"]
+        if v["amended_by"]:
+            name += f" (as amended by {', '.join(v['amended_by'])})"
+        received = f"the dossier was received on {f.day(v['received_on'])}"
+        reason = v["reason"]
+        if reason == "chosen":
+            return (
+                f"Governing text: {name}, as chosen by the caller (by its receipt date, "
+                f"{f.day(v['received_on'])}, the dossier falls under {v['by_date']})"
+            )
+        if reason == "before_first":
+            return (
+                f"Governing text: the rules of {name} — {received}, before {v['name']} took "
+                f"effect ({f.day(v['since'])}); no rule set of the earlier texts is defined"
+            )
+        if reason == "before_next":
+            return (
+                f"Governing text: {name} — {received}, before {v['next_name']} took effect "
+                f"({f.day(v['next_from'])})"
+            )
+        since = "" if v["since"] is None else f" (since {f.day(v['since'])})"
+        return f"Governing text: {name} — {received}, when {v['name']} was in force{since}"
+
     def _received(self, s: ExplanationStep) -> str:
         return f"Dossier received at {self._at(s)}"
 
@@ -1034,6 +1458,28 @@ class _EnglishRenderer(Renderer):
         return (
             f"The dossier had {s.values['count']} supplement requests (only one is allowed); "
             "Decision 766 counts it as overdue"
+        )
+
+    def _late_online_acceptance(self, s: ExplanationStep) -> str:
+        v, f = s.values, self.fmt
+        return (
+            f"The online dossier submitted at {f.instant(v['submitted_at'])} was accepted or "
+            f"answered at {f.instant(v['answered_at'])}, later than {v['hours']} working hours "
+            f"(limit {f.instant(v['limit_at'])}; elapsed {v['elapsed'].text('en')})"
+        )
+
+    def _supplement_expired(self, s: ExplanationStep) -> str:
+        v, f = s.values, self.fmt
+        return (
+            f"Supplement request {v['number']} of {f.day(v['requested_on'])} is still "
+            f"unanswered {f.count(v['days'], v['unit'])} later (the period ended on "
+            f"{f.day(v['last_day'])}): the One-Stop office should close the dossier"
+        )
+
+    def _repeated_extension(self, s: ExplanationStep) -> str:
+        return (
+            f"The result date was re-appointed {s.values['count']} times (only one "
+            "re-appointment is allowed)"
         )
 
     def _late_apology(self, s: ExplanationStep) -> str:
@@ -1290,11 +1736,13 @@ def count_explanation(
     processing_time: ProcessingTime,
     calendar: WorkCalendar,
     provisional_years: tuple[int, ...] = (),
+    rules: RuleSet | None = None,
 ) -> Explanation:
     """The explanation of a counted deadline, from what its calculation recorded.
 
-    Steps: the receipt; the counting rule; the days counted and skipped; a note when the due
-    date is provisional; the due instant, always last.
+    Steps: which text governs and why (:func:`governing_step`); the receipt; the counting
+    rule; the days counted and skipped; a note when the due date is provisional; the due
+    instant, always last.
 
     Args:
         trace: what the calculation recorded.
@@ -1303,13 +1751,15 @@ def count_explanation(
         processing_time: the processing time counted.
         calendar: the calendar it was counted on.
         provisional_years: the years without an official notice the count looked at.
+        rules: the rule set the caller chose; ``None``: the one in force at the receipt.
     """
-    rules = rules_for(received_at)
+    governing = governing_step(received_at, rules)
+    rules = rules if rules is not None else rules_for(received_at)
     day = received_at.date()
     due_day = due_at.astimezone(VN_TZ).date()
     amount = processing_time.amount
     next_day = day + dt.timedelta(days=1)
-    steps = [ExplanationStep(StepKind.RECEIVED, Topic.RECEIVED, day, at=received_at)]
+    steps = [governing, ExplanationStep(StepKind.RECEIVED, Topic.RECEIVED, day, at=received_at)]
     due_topic: Topic = Topic.DUE_CLOSE_OF_DAY
     due_values: dict[str, Any] = {}
     count = trace.kind
