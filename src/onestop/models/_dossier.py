@@ -39,6 +39,7 @@ from onestop.models._status import (
 from onestop.tz import require_aware, vn_date
 
 __all__ = [
+    "CLOSED_STATUS",
     "SUPPLEMENT_EXITS",
     "Applicant",
     "ApplicantKind",
@@ -256,6 +257,11 @@ class SupplementStage(ModelEnum):
     """After acceptance, during appraisal; the clock restarts on resubmission (Art. 19(4))."""
 
 
+#: Where closing a dossier (:meth:`Dossier.close`, đóng hồ sơ) leads: ``STOPPED``, national
+#: code 8 "Dừng xử lý". The national status list has no code of its own for a closed dossier;
+#: reporting it as stopped is our reading of NĐ 118/2025/NĐ-CP Art. 19(5).
+CLOSED_STATUS = _S.STOPPED
+
 #: Where a dossier may go from ``SUPPLEMENT_REQUESTED``, by the stage of the open request: a
 #: completed intake supplement leads to acceptance (or refusal at intake), an appraisal
 #: supplement back to processing (NĐ 61/2018 Arts. 17 and 19(4)); withdrawal and stop are
@@ -426,6 +432,9 @@ class EventAction(ModelEnum):
     RECORD_PAYMENT = "record_payment"
     WITHDRAW = "withdraw"
     STOP = "stop"
+    CLOSE = "close"
+    """Đóng hồ sơ: the supplement did not come back in time (NĐ 118/2025/NĐ-CP Art. 19(5));
+    from ``SUPPLEMENT_REQUESTED`` (an open appraisal-stage request) to ``STOPPED``."""
     COMPLETE = "complete"
     RETURN_RESULT = "return_result"
     EXTEND = "extend"
@@ -593,11 +602,37 @@ class Dossier(FrozenModel):
                 )
             if event.to_status is not event.from_status:
                 check_transition(event.from_status, event.to_status)
+            if event.action is EventAction.CLOSE:
+                self._check_close_event(index, event)
         if self.events[-1].to_status is not self.status:
             raise InvalidDossierError(
                 f"status: {self.status.value} differs from the last event's to_status "
                 f"({self.events[-1].to_status.value})",
                 field="status",
+            )
+
+    def _check_close_event(self, index: int, event: DossierEvent) -> None:
+        """A recorded closing follows the rule of :meth:`close`."""
+        where = f"events[{index}]"
+        if event.from_status is not _S.SUPPLEMENT_REQUESTED or event.to_status is not (
+            CLOSED_STATUS
+        ):
+            raise InvalidDossierError(
+                f"{where}.action: a dossier is closed (close) from supplement_requested to "
+                f"{CLOSED_STATUS.value}, not from {event.from_status and event.from_status.value} "
+                f"to {event.to_status.value}",
+                field=f"{where}.action",
+            )
+        request = next((s for s in reversed(self.supplements) if s.requested_at <= event.at), None)
+        if (
+            request is None
+            or request.stage is not SupplementStage.APPRAISAL
+            or (request.resubmitted_at is not None and request.resubmitted_at <= event.at)
+        ):
+            raise InvalidDossierError(
+                f"{where}.action: a dossier is closed only while an appraisal-stage supplement "
+                "request is open (NĐ 118/2025/NĐ-CP Art. 19(5))",
+                field=f"{where}.action",
             )
 
     def _check_supplements(self) -> None:
@@ -655,6 +690,14 @@ class Dossier(FrozenModel):
     def returned_at(self) -> dt.datetime | None:
         """When the result was returned (``NgayTra``): the last return event."""
         return self._last_at(_S.RETURNED)
+
+    @property
+    def closed_at(self) -> dt.datetime | None:
+        """When the dossier was closed (đóng hồ sơ, :meth:`close`), if it was."""
+        for event in reversed(self.events):
+            if event.action is EventAction.CLOSE:
+                return event.at
+        return None
 
     def _last_at(self, status: DossierStatus) -> dt.datetime | None:
         for event in reversed(self.events):
@@ -991,6 +1034,44 @@ class Dossier(FrozenModel):
     def stop(self, *, at: dt.datetime, by: str, reason: str) -> Self:
         """Stop processing (TT 03/2025/TT-VPCP Art. 7, Mẫu 05 Thông báo dừng giải quyết)."""
         return self._step(_S.STOPPED, EventAction.STOP, at=at, by=by, note=_reason(reason))
+
+    def close(self, *, at: dt.datetime, by: str, note: str | None = None) -> Self:
+        """Close the dossier (đóng hồ sơ): the applicant did not complete it in time.
+
+        NĐ 118/2025/NĐ-CP Art. 19(5): "Sau 15 ngày kể từ khi thông báo hoặc theo thời hạn
+        quy định của pháp luật chuyên ngành, nếu tổ chức, cá nhân không hoàn thành việc hoàn
+        thiện hồ sơ, cán bộ, công chức, viên chức, nhân viên Bộ phận Một cửa thực hiện đóng hồ
+        sơ". Allowed only while an appraisal-stage supplement request is open (status 5); the
+        request stays open (the supplement never came back) and the status becomes
+        :data:`CLOSED_STATUS` (``STOPPED``, national code 8: the national list has no code for
+        a closed dossier, our reading). Whether the period has passed is for the deadline
+        engine to say (:meth:`onestop.deadlines.DossierClock.supplement_close_date`, flag
+        ``supplement_expired``): the model records what was done. :attr:`closed_at` gives the
+        instant.
+
+        Args:
+            at: when the dossier was closed.
+            by: the officer.
+            note: free text.
+
+        Raises:
+            InvalidTransitionError: no appraisal-stage supplement request is open.
+            InvalidDossierError: ``at`` is out of order.
+        """
+        request = self.open_supplement
+        if (
+            self.status is not _S.SUPPLEMENT_REQUESTED
+            or request is None
+            or request.stage is not SupplementStage.APPRAISAL
+        ):
+            stage = "" if request is None else f" (open request at the {request.stage.value} stage)"
+            raise InvalidTransitionError(
+                f"status: only a dossier waiting for an appraisal-stage supplement can be closed "
+                f"(đóng hồ sơ, NĐ 118/2025/NĐ-CP Art. 19(5)); this one is {self.status.value} "
+                f"({self.status.code}){stage}",
+                field="status",
+            )
+        return self._step(CLOSED_STATUS, EventAction.CLOSE, at=at, by=by, note=note)
 
     def complete(
         self,
