@@ -537,6 +537,7 @@ class DossierClock:
                 "finished_at: earlier than received_at; a dossier finishes after its receipt",
                 field="finished_at",
             )
+        self._check_finish_order()
         self._check_extensions()
         sub = self.submission
         if sub is not None:
@@ -557,6 +558,25 @@ class DossierClock:
                     "the submission, so the first answer cannot come after it",
                     field="submission.answered_at",
                 )
+
+    def _check_finish_order(self) -> None:
+        """Refuse a result recorded before a supplement request or before its resubmission."""
+        end = self.finished_at
+        if end is None:
+            return
+        for i, span in enumerate(self.supplements):
+            if not isinstance(span, SupplementSpan):
+                return  # refused with its own message by _check
+            for name, instant in (
+                ("requested_at", span.requested_at),
+                ("resubmitted_at", span.resubmitted_at),
+            ):
+                if instant is not None and instant > end:
+                    raise InvalidInputError(
+                        f"finished_at: earlier than supplements[{i}].{name}; the result (or the "
+                        "closing) comes after the supplement requests and resubmissions",
+                        field="finished_at",
+                    )
 
     def _check_extensions(self) -> None:
         """Refuse later re-appointments without a first one, of the wrong type or not in order."""
