@@ -614,6 +614,8 @@ def compute_due(
     rule = (
         policy_for(processing_time) if policy is None else resolve_policy(policy, processing_time)
     )
+    if rules is None:  # the hot path: the era is looked up only when an explanation is read
+        return rule.due(received_at, processing_time, calendar=calendar)
     return rule.due(received_at, processing_time, calendar=calendar, rules=rules)
 
 
