@@ -252,7 +252,8 @@ class SupplementStage(ModelEnum):
     """When a supplement was requested."""
 
     INTAKE = "intake"
-    """At intake, before acceptance (NĐ 61/2018 Art. 17(1)-(2), once and completely)."""
+    """At intake, before acceptance, once and completely (NĐ 61/2018 Art. 17(1)-(2); NĐ
+    118/2025 Arts. 16(3), 17(1)(c), 17(2)(a))."""
     APPRAISAL = "appraisal"
     """After acceptance, during appraisal; the clock restarts on resubmission (Art. 19(4))."""
 
@@ -264,7 +265,8 @@ CLOSED_STATUS = _S.STOPPED
 
 #: Where a dossier may go from ``SUPPLEMENT_REQUESTED``, by the stage of the open request: a
 #: completed intake supplement leads to acceptance (or refusal at intake), an appraisal
-#: supplement back to processing (NĐ 61/2018 Arts. 17 and 19(4)); withdrawal and stop are
+#: supplement back to processing (NĐ 61/2018 Arts. 17 and 19(4); NĐ 118/2025 Arts. 17 and
+#: 19(5)); withdrawal and stop are
 #: always possible. This refines :data:`~onestop.models.TRANSITIONS` for that one status.
 SUPPLEMENT_EXITS: Mapping[SupplementStage, frozenset[DossierStatus]] = MappingProxyType(
     {
@@ -300,7 +302,7 @@ class SupplementRequest(FrozenModel):
 
 
 class Extension(FrozenModel):
-    """The one re-appointment of a late dossier (NĐ 61/2018 Art. 19(9)).
+    """The one re-appointment of a late dossier (NĐ 61/2018 Art. 19(9), NĐ 118/2025 Art. 19(6)).
 
     The competent body sends the applicant an apology letter with a new date (TT 01/2018 Mẫu 04,
     TT 03/2025 Mẫu 04 "Văn bản xin lỗi và đề nghị gia hạn"); a dossier is re-appointed at most
@@ -322,7 +324,8 @@ class Extension(FrozenModel):
     def letter_on_time(self) -> bool:
         """Whether the apology letter went out at the latest one day before the old due date.
 
-        NĐ 61/2018/NĐ-CP Art. 19(9): "chậm nhất 01 ngày trước ngày hết hạn". Compared as
+        "chậm nhất 01 ngày trước ngày hết hạn" (NĐ 61/2018/NĐ-CP Art. 19(9), NĐ 118/2025/NĐ-CP
+        Art. 19(6)). Compared as
         calendar dates in Vietnam (Asia/Ho_Chi_Minh): the letter's date must be before the
         previous due date's.
         """
@@ -885,7 +888,8 @@ class Dossier(FrozenModel):
     ) -> Self:
         """Accept the dossier (tiếp nhận) and appoint the return date.
 
-        Issues the Giấy tiếp nhận hồ sơ và hẹn trả kết quả (NĐ 61/2018 Art. 17(2)); the
+        Issues the Giấy tiếp nhận hồ sơ và hẹn trả kết quả (NĐ 61/2018 Art. 17(2), NĐ 118/2025
+        Art. 17(1)(c), 17(3)); the
         processing clock starts at ``at``. Allowed from ``NEW`` or from an intake
         ``SUPPLEMENT_REQUESTED`` once the dossier is complete.
 
@@ -923,7 +927,8 @@ class Dossier(FrozenModel):
         """Ask the applicant to complete the dossier (Phiếu yêu cầu bổ sung, hoàn thiện).
 
         From ``NEW`` it is an intake request (Art. 17); from ``RECEIVED`` or ``PROCESSING`` an
-        appraisal request (Art. 19(4): within 3 working days of receipt, once).
+        appraisal request (within 3 working days of receipt, once: NĐ 61/2018 Art. 19(4), NĐ
+        118/2025 Art. 19(5); unanswered after 15 days from 1 July 2025, see :meth:`close`).
 
         Args:
             at: when.
@@ -950,7 +955,8 @@ class Dossier(FrozenModel):
 
         An intake supplement leads to acceptance (``RECEIVED``, ``received_at = at``,
         ``due_at`` required). An appraisal supplement resumes ``PROCESSING``; since the
-        processing time restarts from zero (NĐ 61/2018 Art. 19(4)), pass the new ``due_at``
+        processing time restarts from zero (NĐ 61/2018 Art. 19(4), NĐ 118/2025 Art. 19(5)),
+        pass the new ``due_at``
         (the deadline engine computes it; the ``Decision 766`` pause policy gives a different
         date).
 
@@ -1128,7 +1134,10 @@ class Dossier(FrozenModel):
         new_due_at: dt.datetime,
         reason: str,
     ) -> Self:
-        """Re-appoint a late dossier once, with an apology letter (NĐ 61/2018 Art. 19(9)).
+        """Re-appoint a late dossier once, with an apology letter.
+
+        NĐ 61/2018 Art. 19(9), NĐ 118/2025 Art. 19(6): "Việc hẹn lại ngày trả kết quả được
+        thực hiện không quá một lần".
 
         The letter should go out at the latest one day before the due date; onestop records
         when it did (``letter_at = at``) and leaves the judgement of lateness to reports.
@@ -1145,7 +1154,8 @@ class Dossier(FrozenModel):
         """
         if self.extension is not None:
             raise InvalidDossierError(
-                "extension: a dossier may be re-appointed only once (NĐ 61/2018 Art. 19(9))",
+                "extension: a dossier may be re-appointed only once (NĐ 61/2018 Art. 19(9), NĐ "
+                "118/2025 Art. 19(6))",
                 field="extension",
             )
         if not self.status.is_open or self.due_at is None:
