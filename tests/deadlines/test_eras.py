@@ -24,6 +24,8 @@ import datetime as dt
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from onestop.deadlines import (
     RULE_SETS,
@@ -459,3 +461,20 @@ def test_events_out_of_order_are_typed_errors():
     with pytest.raises(InvalidInputError) as exc:
         DossierClock(received, WD10, later_extensions=[first])
     assert exc.value.field == "later_extensions"
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    instant=st.datetimes(min_value=dt.datetime(2018, 1, 1), max_value=dt.datetime(2032, 12, 31)),
+    offset=st.integers(-12, 14),
+)
+def test_one_boundary_for_deadlines_and_forms(instant, offset):
+    """The era of a receipt and the edition of its forms come from one comparison."""
+    from onestop.forms import FormEdition, edition_for
+
+    received = instant.replace(tzinfo=dt.timezone(dt.timedelta(hours=offset)))
+    new_era = received >= dt.datetime(2025, 7, 1, tzinfo=VN_TZ)
+    assert (rules_for(received) is RULES_118_2025) is new_era
+    assert (edition_for(received) is FormEdition.TT03_2025) is new_era
+    step = compute_due(received, WD5, calendar=CAL).explanation[0]
+    assert step.values["era"] == ("ND-118-2025" if new_era else "ND-61-2018")
