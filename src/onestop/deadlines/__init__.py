@@ -32,21 +32,7 @@ from onestop.deadlines.clock import (
     Submission,
 )
 from onestop.deadlines.deadline import Deadline
-from onestop.deadlines.explain import (
-    ERAS,
-    RULE_SETS,
-    RULES_61_2018,
-    RULES_118_2025,
-    Citation,
-    Explanation,
-    ExplanationStep,
-    Rule,
-    RuleSet,
-    StepKind,
-    Topic,
-    rules_by_name,
-    rules_for,
-)
+from onestop.deadlines.explain import Explanation, ExplanationStep, StepKind, Topic
 from onestop.deadlines.holidays import (
     HolidaySchedule,
     Notice,
@@ -80,6 +66,17 @@ from onestop.deadlines.policies import (
     policy_by_name,
     policy_for,
     resolve_policy,
+)
+from onestop.deadlines.rules import (
+    ERAS,
+    RULE_SETS,
+    RULES_61_2018,
+    RULES_118_2025,
+    Citation,
+    Rule,
+    RuleSet,
+    rules_by_name,
+    rules_for,
 )
 from onestop.deadlines.supplements import (
     PAUSE,

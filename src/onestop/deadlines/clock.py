@@ -51,21 +51,17 @@ from onestop.deadlines._types import WorkingTime
 from onestop.deadlines.calendar import WorkCalendar, default_calendar
 from onestop.deadlines.deadline import Deadline
 from onestop.deadlines.explain import (
-    Citation,
     Explanation,
     ExplanationStep,
     FlagCode,
-    Rule,
-    RuleSet,
     StepKind,
     Topic,
     day_steps,
     governing_step,
     renderer,
-    resolve_rules,
-    rules_for,
 )
 from onestop.deadlines.policies import CountingPolicy, policy_by_name, resolve_policy
+from onestop.deadlines.rules import Citation, Rule, RuleSet, resolve_rules, rules_for
 from onestop.deadlines.supplements import (
     RESTART,
     Resumed,

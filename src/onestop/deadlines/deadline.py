@@ -17,13 +17,8 @@ import attrs
 from onestop.deadlines._text import Lang, check_lang
 from onestop.deadlines._types import WorkingTime
 from onestop.deadlines.calendar import WorkCalendar
-from onestop.deadlines.explain import (
-    Explanation,
-    RuleSet,
-    Trace,
-    count_explanation,
-    rules_for,
-)
+from onestop.deadlines.explain import Explanation, Trace, count_explanation
+from onestop.deadlines.rules import RuleSet, rules_for
 from onestop.models import ProcessingTime, TimeUnit
 from onestop.tz import VN_TZ
 

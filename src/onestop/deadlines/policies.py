@@ -53,7 +53,8 @@ from onestop.deadlines.calendar import (
     months_after,
 )
 from onestop.deadlines.deadline import Deadline
-from onestop.deadlines.explain import Count, Rule, RuleSet, Trace, resolve_rules
+from onestop.deadlines.explain import Count, Trace
+from onestop.deadlines.rules import Rule, RuleSet, resolve_rules
 from onestop.errors import (
     DeadlineError,
     InvalidDossierError,

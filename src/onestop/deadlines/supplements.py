@@ -29,7 +29,8 @@ import attrs
 from onestop.deadlines._types import WorkingTime
 from onestop.deadlines.calendar import WorkCalendar, months_after
 from onestop.deadlines.deadline import Deadline
-from onestop.deadlines.explain import Rule, Topic
+from onestop.deadlines.explain import Topic
+from onestop.deadlines.rules import Rule
 from onestop.deadlines.timeliness import SupplementSpan
 from onestop.errors import DeadlineError, InvalidInputError
 from onestop.models import ProcessingTime, TimeUnit
