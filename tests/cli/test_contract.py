@@ -71,6 +71,23 @@ CASES: list[tuple[str, str, list[str], int, set[str] | str]] = [
     ),
     ("working-days", "bad", ["2026-02-30", "2026-03-01"], 2, "invalid_input"),
     (
+        "clock",
+        "success",
+        ["{dossier}", "--at", "01/12/2026 10:00"],
+        0,
+        {
+            "due",
+            "original_due",
+            "paused",
+            "remaining_working_seconds",
+            "timeliness",
+            "era",
+            "flags",
+            "explanation",
+        },
+    ),
+    ("clock", "bad", ["{dossier}", "--era", "ND-99-2030"], 2, "invalid_input"),
+    (
         "sign",
         "success",
         ["{doc}", "--key", "{signer.key}", "--cert", "{signer}", "--out", "{tmp}/new.p7s"],

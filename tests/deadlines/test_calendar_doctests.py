@@ -11,6 +11,7 @@ MODULES = [
     "onestop.deadlines._types",
     "onestop.deadlines.calendar",
     "onestop.deadlines.hours",
+    "onestop.deadlines.rules",
     "onestop.deadlines.explain",
     "onestop.deadlines.policies",
     "onestop.deadlines.bulk",

@@ -17,6 +17,7 @@ from onestop.deadlines import (
     FlagCode,
     LienThongSpan,
     StaticHolidaySource,
+    Submission,
     SupplementSpan,
     Timeliness,
     WorkCalendar,
@@ -310,12 +311,16 @@ def test_explain_bilingual_and_cites_rules(cal):
         .finish(at(3, 26, 9))
     )
     vi, en = c.explain("vi"), c.explain("en")
-    assert vi.startswith("1. Tiếp nhận hồ sơ đầy đủ lúc 09:00 Thứ Hai 02/03/2026")
-    # the legal bases, in both languages
+    # received in March 2026: NĐ 118/2025 governs, and the first step says why
+    assert vi.startswith("1. Văn bản áp dụng: NĐ 118/2025/NĐ-CP — hồ sơ tiếp nhận ngày Thứ Hai")
+    assert "\n2. Tiếp nhận hồ sơ đầy đủ lúc 09:00 Thứ Hai 02/03/2026" in vi
+    # the legal bases of that era, in both languages
     for text in (vi, en):
-        assert "NĐ 61/2018/NĐ-CP Điều 19(4)" in text
-        assert "NĐ 61/2018/NĐ-CP Điều 19(9)" in text
+        assert "NĐ 118/2025/NĐ-CP Điều 40 khoản 1" in text
+        assert "NĐ 118/2025/NĐ-CP Điều 19 khoản 5" in text
+        assert "NĐ 118/2025/NĐ-CP Điều 19 khoản 6" in text
         assert "TT 01/2018/TT-VPCP Điều 13" in text
+        assert "61/2018" not in text
     assert "counted again" in en
     # 26 Mar is after the restarted due date of 23 Mar, before the new date of 27 Mar.
     assert (
@@ -325,7 +330,7 @@ def test_explain_bilingual_and_cites_rules(cal):
     assert "against the new date Friday 27/03/2026: Early" in en
     assert "received at 09:00 Monday 02/03/2026" in en
     kinds = [s.kind.value for s in c.explanation()]
-    assert kinds == ["receipt", "supplement", "extension", "result"]
+    assert kinds == ["governing_text", "receipt", "supplement", "extension", "result"]
     with pytest.raises(InvalidInputError) as exc:
         c.explain("fr")  # type: ignore[arg-type]
     assert exc.value.field == "lang"
@@ -349,8 +354,10 @@ def test_to_dict_is_json_with_stable_keys(cal):
         "paused",
         "timeliness",
         "flags",
+        "era",
         "explanation",
     }
+    assert data["era"] == "ND-118-2025"
     assert data["due_at"] == "2026-03-23T17:00:00+07:00"
     assert data["base_due_at"] == "2026-03-16T17:00:00+07:00"
     assert data["processing_time"] == {"amount": 10, "unit": "working_days", "cutoff": None}
@@ -395,6 +402,8 @@ def test_clock_for_dossier_matches_the_facts(cal):
         supplements=[SupplementSpan(at(3, 4, 10), at(3, 9, 14))],
         extension=ExtensionSpan(at(3, 27, 17), apology_at=at(3, 20, 9)),
         finished_at=at(3, 26, 9),
+        # submitted at 08:00, first answered by the acceptance at 09:00
+        submission=Submission(at(3, 2, 8), d.channel, received),
     )
     assert c == manual
     # The restart policy gives the date the dossier recorded on resubmission.

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from onestop.deadlines import (
     RULES_61_2018,
+    RULES_118_2025,
     CalendarDaysPolicy,
     Citation,
     DossierClock,
@@ -81,7 +82,9 @@ def test_every_explanation_ends_on_the_due_instant_and_counts_the_processing_tim
     pt = ProcessingTime(amount=amount, unit=unit)
     d = policy.due(received, pt, calendar=CAL)
     steps = d.explanation.steps
-    assert steps[0].kind is StepKind.RECEIVED and steps[0].at == d.received_at
+    # first the governing text, then the receipt
+    assert steps[0].kind is StepKind.GOVERNING_TEXT and steps[0].values["era"] == d.era
+    assert steps[1].kind is StepKind.RECEIVED and steps[1].at == d.received_at
     assert steps[-1].kind is StepKind.DUE
     assert steps[-1].at == d.due_at
     assert steps[-1].date == d.due_date
@@ -154,14 +157,20 @@ def test_english_explanations_keep_their_legal_citations():
     clock = DossierClock(at(2026, 3, 2), ProcessingTime.working_days(10), calendar=CAL)
     clock = clock.with_supplement(at(2026, 3, 4), at(2026, 3, 9))
     english = clock.explain("en")
-    assert "NĐ 61/2018/NĐ-CP Điều 17; BLDS 2015 Điều 147" in english
-    assert "NĐ 61/2018/NĐ-CP Điều 19(4)" in english
+    assert "NĐ 118/2025/NĐ-CP Điều 17 khoản 3; BLDS 2015 Điều 147" in english
+    assert "NĐ 118/2025/NĐ-CP Điều 19 khoản 5" in english
 
 
 def test_citations_come_from_the_rule_set_in_force():
-    assert rules_for(at(2026, 3, 2)) is RULES_61_2018
+    # the receipt instant chooses the era: 1 July 2025 00:00 Vietnam time is the boundary
+    assert rules_for(at(2026, 3, 2)) is RULES_118_2025
+    assert rules_for(at(2025, 6, 30, 23, 59)) is RULES_61_2018
+    assert rules_for(at(2025, 7, 1, 0, 0)) is RULES_118_2025
     assert RULES_61_2018.cite(Rule.SUPPLEMENT_RESTART) == (
         Citation("NĐ 61/2018/NĐ-CP", "Điều 19(4)"),
+    )
+    assert RULES_118_2025.cite(Rule.SUPPLEMENT_RESTART) == (
+        Citation("NĐ 118/2025/NĐ-CP", "Điều 19 khoản 5"),
     )
     assert Citation("NĐ 61/2018/NĐ-CP", "Điều 19 khoản 4").text() == (
         "NĐ 61/2018/NĐ-CP Điều 19 khoản 4"
@@ -169,8 +178,10 @@ def test_citations_come_from_the_rule_set_in_force():
     precedent = RULES_61_2018.cite(Rule.WORKING_HOURS)[0]
     assert precedent.text("en") != precedent.text("vi")
     assert precedent.to_dict()["en"].startswith("as deployed one-stop systems")
-    # every rule is cited, and an incomplete rule set says which rule it lacks
-    assert set(RULES_61_2018.citations) == set(Rule)
+    # every rule is cited (61/2018 has no online answer limit and no closing of a dossier),
+    # and an incomplete rule set says which rule it lacks
+    assert set(RULES_118_2025.citations) == set(Rule)
+    assert set(RULES_61_2018.citations) == set(Rule) - {Rule.ONLINE_ANSWER, Rule.SUPPLEMENT_CLOSE}
     partial = type(RULES_61_2018)("thử", None, {Rule.RECEIPT: (Citation("X"),)})
     with pytest.raises(DeadlineError, match="supplement_restart"):
         partial.cite(Rule.SUPPLEMENT_RESTART)

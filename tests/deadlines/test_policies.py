@@ -87,10 +87,11 @@ def test_new_year_2026_swap_and_make_up_saturday():
 def test_explanation_lists_every_day_once():
     d = due(WD, at(2026, 2, 13), 5)
     steps = d.explanation.steps
-    assert steps[0].kind is StepKind.RECEIVED
+    assert steps[0].kind is StepKind.GOVERNING_TEXT
+    assert steps[1].kind is StepKind.RECEIVED
     assert steps[-1].kind is StepKind.DUE
     covered: list[dt.date] = []
-    for s in steps[2:-1]:
+    for s in steps[3:-1]:
         last = s.last_date or s.date
         covered.extend(s.date + dt.timedelta(days=i) for i in range((last - s.date).days + 1))
     # every day from the day after receipt through the due date, in order, exactly once
@@ -108,8 +109,10 @@ def test_explanation_lists_every_day_once():
         "cutoff",
         "policy",
         "provisional",
+        "era",
         "explanation",
     }
+    assert payload["era"] == "ND-118-2025"
     assert payload["due_at"] == "2026-02-27T17:00:00+07:00"
     assert set(payload["explanation"]) == {"vi", "en", "steps"}
 

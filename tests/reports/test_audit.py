@@ -35,6 +35,7 @@ def test_dates_compared_by_default_instants_on_request():
 def test_explanations_are_limited():
     result = audit(pa.table(ROWS), exact=True, explain_limit=1)
     vi = result.mismatches.column("explanation_vi").to_pylist()
-    assert vi[0].startswith("1. Tiếp nhận hồ sơ lúc 14:35") and vi[1] is None
+    assert vi[0].startswith("1. Văn bản áp dụng: NĐ 118/2025/NĐ-CP") and vi[1] is None
+    assert "\n2. Tiếp nhận hồ sơ lúc 14:35" in vi[0]
     assert result.to_dict(limit=1)["mismatched"] == 2
     assert len(result.to_dict(limit=1)["mismatches"]) == 1

@@ -11,6 +11,7 @@ import typer
 
 from onestop.cli import (
     _calendar,
+    _clock,
     _deadlines,
     _demo,
     _forms,
@@ -37,6 +38,7 @@ def build_app() -> typer.Typer:
     app.command("holidays")(_holidays.holidays_command)
     app.command("due")(_deadlines.due_command)
     app.command("working-days")(_deadlines.working_days_command)
+    app.command("clock")(_clock.clock_command)
     app.command("sign")(_sign.sign_command)
     app.command("verify")(_sign.verify_command)
     app.command("cert-info")(_sign.cert_info_command)

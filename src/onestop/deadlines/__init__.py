@@ -29,19 +29,10 @@ from onestop.deadlines.clock import (
     FlagCode,
     LienThongSpan,
     StepDeadline,
+    Submission,
 )
 from onestop.deadlines.deadline import Deadline
-from onestop.deadlines.explain import (
-    RULES_61_2018,
-    Citation,
-    Explanation,
-    ExplanationStep,
-    Rule,
-    RuleSet,
-    StepKind,
-    Topic,
-    rules_for,
-)
+from onestop.deadlines.explain import Explanation, ExplanationStep, StepKind, Topic
 from onestop.deadlines.holidays import (
     HolidaySchedule,
     Notice,
@@ -76,6 +67,17 @@ from onestop.deadlines.policies import (
     policy_for,
     resolve_policy,
 )
+from onestop.deadlines.rules import (
+    ERAS,
+    RULE_SETS,
+    RULES_61_2018,
+    RULES_118_2025,
+    Citation,
+    Rule,
+    RuleSet,
+    rules_by_name,
+    rules_for,
+)
 from onestop.deadlines.supplements import (
     PAUSE,
     RESTART,
@@ -97,10 +99,13 @@ from onestop.deadlines.timeliness import (
 
 __all__ = [
     "CIVIL_SERVICE_REST_DAYS",
+    "ERAS",
     "PAUSE",
     "POLICIES",
     "RESTART",
     "RULES_61_2018",
+    "RULES_118_2025",
+    "RULE_SETS",
     "SUPPLEMENT_POLICIES",
     "CalendarDaysPolicy",
     "CalendarIndex",
@@ -139,6 +144,7 @@ __all__ = [
     "StaticHolidaySource",
     "StepDeadline",
     "StepKind",
+    "Submission",
     "SupplementPolicy",
     "SupplementSpan",
     "Timeliness",
@@ -166,6 +172,7 @@ __all__ = [
     "policy_by_name",
     "policy_for",
     "resolve_policy",
+    "rules_by_name",
     "rules_for",
     "supplement_policy_by_name",
     "to_ics",

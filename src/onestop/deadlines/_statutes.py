@@ -19,7 +19,7 @@ era (effective)         rule                                                    
                         nghỉ bù on the next working day                              Art. 111(3),
                                                                                      112
 1 Jul 2026 (option)     + 24/11 Ngày Văn hóa Việt Nam                                NQ 28/2026/
-                                                                                     QH16 [S]
+                                                                                     QH16 Art. 2
 ======================  ===========================================================  ==========
 
 BLLĐ 2012 took effect on 1 May 2013, so Tết 2013 (10 February) still had the 4 days of the 1994
@@ -73,7 +73,12 @@ LABOR_CODE_2012_FROM = dt.date(2013, 5, 1)
 LABOR_CODE_2019_FROM = dt.date(2021, 1, 1)
 #: QĐ 188/1999/QĐ-TTg: the 40-hour, Monday–Friday week of state agencies [M: start date].
 TWO_DAY_WEEKEND_FROM = dt.date(1999, 10, 2)
-#: NQ 28/2026/QH16 Art. 2 as reported: 24/11 is a paid day off from 1 July 2026 [S].
+#: NQ 28/2026/QH16 (on the development of Vietnamese culture) Art. 2: "Ngày 24 tháng 11 hằng
+#: năm là Ngày Văn hóa Việt Nam; người lao động được nghỉ làm việc và hưởng nguyên lương", in
+#: force from 1 July 2026 (first: Tuesday 24/11/2026). The day is granted by the resolution,
+#: outside the list of BLLĐ 2019 Art. 112(1); whether Art. 111(3)'s compensatory day applies
+#: when it falls on a weekly rest day is not settled (the statutory fallback compensates it,
+#: an inference; a year's notice decides).
 CULTURE_DAY_EFFECTIVE = dt.date(2026, 7, 1)
 
 #: The weekly rest days of the civil service, by era: the one source that the holiday schedule
@@ -144,7 +149,7 @@ STATUTES: dict[str, Statute] = {
         Statute("BLLD2012-115", "BLLĐ 2012 (10/2012/QH13) Điều 115", _VBPL_2012),
         Statute("BLLD2019-112", "BLLĐ 2019 (45/2019/QH14) Điều 112", _VBPL_2019),
         Statute("BLLD2019-111", "BLLĐ 2019 (45/2019/QH14) Điều 111(3)", _VBPL_2019),
-        Statute("NQ28-2026", "NQ 28/2026/QH16 Điều 2 (theo báo chí)", _NQ28),
+        Statute("NQ28-2026", "NQ 28/2026/QH16 Điều 2", _NQ28),
     )
 }
 

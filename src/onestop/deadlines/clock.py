@@ -6,16 +6,28 @@ time (:class:`~onestop.models.ProcessingTime`), counts it with a counting policy
 
 * **supplement requests** (yêu cầu bổ sung, hoàn thiện hồ sơ), with a named supplement policy
   (:mod:`onestop.deadlines.supplements`: :data:`~onestop.deadlines.RESTART`, NĐ 61/2018/NĐ-CP
-  Art. 19(4), or :data:`~onestop.deadlines.PAUSE`, the Decision 766 formula). A request made
-  later than 3 working days after receipt is flagged (Art. 19(4)); more than one request is
-  flagged (Art. 17(1) asks for the supplement "một lần"; Decision 766 counts such a dossier as
-  overdue).
-* **one extension** at most (Art. 19(9): the apology letter — Mẫu 04 Phiếu xin lỗi và hẹn lại
-  ngày trả kết quả — is sent at the latest one day before the due date, and the appointment is
-  re-set only once): a late letter is flagged, a second extension raises
-  :class:`~onestop.errors.DeadlineError`.
-* **liên thông steps** (Art. 19(5)–(8)): each participating agency's share of the time gives the
-  step its own due instant; a step finished after it is flagged.
+  Art. 19(4) and NĐ 118/2025/NĐ-CP Art. 19(5), or :data:`~onestop.deadlines.PAUSE`, the
+  Decision 766 formula). A request made later than 3 working days after receipt is flagged;
+  more than one request is flagged (the supplement is asked for once: NĐ 61/2018 Art. 17(1),
+  NĐ 118/2025 Arts. 11(2)(c), 16(3), 17(2)(a); Decision 766 counts such a dossier as overdue);
+  from 1 July 2025 a request still unanswered 15 days after the notice is flagged: the dossier
+  should be closed (NĐ 118/2025 Art. 19(5)).
+* **one extension** (NĐ 61/2018 Art. 19(9), NĐ 118/2025 Art. 19(6): the apology letter is sent
+  at the latest one day before the due date, and the appointment is re-set only once): a late
+  letter is flagged, and so is a recorded second re-appointment; :meth:`DossierClock.with_extension`
+  refuses a second one with :class:`~onestop.errors.DeadlineError`.
+* **liên thông steps** (NĐ 61/2018 Art. 19(5)–(8), NĐ 118/2025 Arts. 19(4), 20(2)): each
+  participating agency's share of the time gives the step its own due instant; a step finished
+  after it is flagged.
+
+Before receipt, an online dossier must be accepted or sent back within 8 working hours of its
+submission from 1 July 2025 (NĐ 118/2025 Art. 17(2)(c)): give the clock its
+:class:`Submission` to check it.
+
+Every step, flag and message cites the texts of the rule set that governs the dossier
+(:attr:`DossierClock.rules`): the one in force at the receipt
+(:func:`~onestop.deadlines.rules_for`: NĐ 61/2018/NĐ-CP before 1 July 2025, NĐ 118/2025/NĐ-CP
+from then on), or the one given with ``rules=``.
 
 The clock answers the remaining office time at any instant (negative once overdue), whether it
 is overdue, the early / on-time / late classification (:mod:`onestop.deadlines.timeliness`),
@@ -39,19 +51,17 @@ from onestop.deadlines._types import WorkingTime
 from onestop.deadlines.calendar import WorkCalendar, default_calendar
 from onestop.deadlines.deadline import Deadline
 from onestop.deadlines.explain import (
-    Citation,
     Explanation,
     ExplanationStep,
     FlagCode,
-    Rule,
-    RuleSet,
     StepKind,
     Topic,
     day_steps,
+    governing_step,
     renderer,
-    rules_for,
 )
 from onestop.deadlines.policies import CountingPolicy, policy_by_name, resolve_policy
+from onestop.deadlines.rules import Citation, Rule, RuleSet, resolve_rules, rules_for
 from onestop.deadlines.supplements import (
     RESTART,
     Resumed,
@@ -69,11 +79,13 @@ from onestop.deadlines.timeliness import (
 from onestop.errors import DeadlineError, InvalidInputError
 from onestop.models import (
     AgencyRef,
+    Channel,
     Dossier,
     DossierStatus,
     Procedure,
     ProcessingTime,
     SupplementStage,
+    TimeUnit,
 )
 from onestop.tz import require_aware, vn_date
 
@@ -84,6 +96,7 @@ __all__ = [
     "FlagCode",
     "LienThongSpan",
     "StepDeadline",
+    "Submission",
 ]
 
 
@@ -140,8 +153,49 @@ class ClockFlag:
 
 
 @attrs.frozen(slots=True)
+class Submission:
+    """How and when a dossier was submitted, and when the desk first answered it.
+
+    From 1 July 2025 an online dossier must be accepted, or sent back for completion, "không
+    muộn hơn 08 (tám) giờ làm việc kể từ khi Hệ thống thông tin giải quyết thủ tục hành chính
+    tiếp nhận hồ sơ" (NĐ 118/2025/NĐ-CP Art. 17(2)(c); a sector law may set another limit, see
+    :attr:`RuleSet.online_answer_hours <onestop.deadlines.RuleSet.online_answer_hours>`).
+    onestop counts those working hours from ``submitted_at`` (``NgayNopHoSo``): the national
+    portal hands an online dossier to the provincial system as it acknowledges it (our
+    reading). NĐ 61/2018/NĐ-CP set no such limit; dossiers submitted at the counter or by post
+    are not checked.
+
+    Attributes:
+        submitted_at: when the dossier was submitted (aware).
+        channel: how it was submitted (a :class:`~onestop.models.Channel` or its value).
+        answered_at: when the desk first answered: accepted it, asked for a supplement at
+            intake or refused it; ``None``: the receipt (``received_at`` of the clock).
+
+    Raises:
+        InvalidInputError: naive instants, an unknown channel, an answer before the
+            submission.
+    """
+
+    submitted_at: dt.datetime
+    channel: Channel = attrs.field(converter=Channel)
+    answered_at: dt.datetime | None = None
+
+    def __attrs_post_init__(self) -> None:
+        require_aware(self.submitted_at, field="submission.submitted_at")
+        if (
+            self.answered_at is not None
+            and require_aware(self.answered_at, field="submission.answered_at") < self.submitted_at
+        ):
+            raise InvalidInputError(
+                "submission.answered_at: earlier than submission.submitted_at; the desk answers "
+                "a dossier after it was submitted",
+                field="submission.answered_at",
+            )
+
+
+@attrs.frozen(slots=True)
 class ExtensionSpan:
-    """The one extension a dossier may get (NĐ 61/2018 Art. 19(9)).
+    """A re-appointment of a late dossier (NĐ 61/2018 Art. 19(9), NĐ 118/2025 Art. 19(6)).
 
     Attributes:
         new_due_at: the new appointment (aware).
@@ -159,7 +213,10 @@ class ExtensionSpan:
 
 @attrs.frozen(slots=True)
 class LienThongSpan:
-    """One participating agency's part of a liên thông dossier (NĐ 61/2018 Art. 19(5)–(8)).
+    """One participating agency's part of a liên thông dossier.
+
+    Each body has its own task and time limit: NĐ 61/2018 Art. 19(5)–(8), NĐ 118/2025 Arts.
+    19(4), 20(2) (the Phiếu chuyển xử lý states each body's time limit).
 
     The step's own time limit is its ``share`` counted from ``started_at``, or an explicit
     ``due_at`` when the share is not known (at least one of the two is required).
@@ -281,6 +338,15 @@ def _calendar_converter(value: WorkCalendar | None) -> WorkCalendar:
     return default_calendar() if value is None else value
 
 
+def _extensions_converter(value: Iterable[ExtensionSpan]) -> tuple[ExtensionSpan, ...]:
+    return cast("tuple[ExtensionSpan, ...]", _tuple_of(value, "later_extensions"))
+
+
+def _without_governing(explanation: Explanation) -> Explanation:
+    """A deadline's explanation nested in a clock's: the clock says which text governs."""
+    return Explanation(tuple(s for s in explanation if s.kind is not StepKind.GOVERNING_TEXT))
+
+
 @attrs.frozen(slots=True)
 class DossierClock:
     """The processing clock of one dossier (immutable; ``with_*`` methods return copies).
@@ -290,18 +356,31 @@ class DossierClock:
         processing_time: the published processing time for the dossier's channel.
         calendar: the working calendar of the competent agency (``None``: the civil-service
             calendar).
-        supplement_policy: :data:`~onestop.deadlines.RESTART` (default, NĐ 61/2018 Art. 19(4))
-            or :data:`~onestop.deadlines.PAUSE` (or their names).
+        supplement_policy: :data:`~onestop.deadlines.RESTART` (default: the processing time is
+            counted again from the completed dossier, NĐ 61/2018 Art. 19(4), NĐ 118/2025 Art.
+            19(5)) or :data:`~onestop.deadlines.PAUSE` (or their names).
         supplements: supplement requests, sorted by request instant.
-        extension: the one extension, if any.
+        extension: the extension (re-appointment), if any.
         steps: liên thông steps.
         finished_at: when the result was ready (or the dossier closed); ``None`` if running.
         counting_policy: the counting policy (object or registry name such as
             ``"working-hours"``); default the policy of the processing time's unit
             (:func:`~onestop.deadlines.policy_for`). Also used for liên thông shares.
+        later_extensions: re-appointments recorded after ``extension``, in order. Both
+            decrees allow one (NĐ 61/2018 Art. 19(9), NĐ 118/2025 Art. 19(6)): each is
+            flagged ``repeated_extension``, and the last one's date is the due date in force
+            from its apology letter on.
+        submission: how and when the dossier was submitted, for the online answer limit
+            (:class:`Submission`); ``None``: not checked.
+        rules: the rule set whose texts the clock cites and whose limits it checks (a
+            :class:`~onestop.deadlines.RuleSet` or an era name such as ``"ND-61-2018"``);
+            ``None``: the one in force at the receipt (:func:`~onestop.deadlines.rules_for`).
+            Read it back as :attr:`rules`.
 
     Raises:
-        InvalidInputError: naive datetimes, wrong types, events before receipt or out of order.
+        InvalidInputError: naive datetimes, wrong types, events before receipt or out of
+            order (a supplement before the receipt, a result before the resubmission, a
+            submission after the receipt), an unknown era name.
     """
 
     received_at: dt.datetime
@@ -319,6 +398,13 @@ class DossierClock:
     )
     finished_at: dt.datetime | None = attrs.field(default=None, kw_only=True)
     counting_policy: CountingPolicy | str | None = attrs.field(default=None, kw_only=True)
+    later_extensions: tuple[ExtensionSpan, ...] = attrs.field(
+        default=(), converter=_extensions_converter, kw_only=True
+    )
+    submission: Submission | None = attrs.field(default=None, kw_only=True)
+    _rules: RuleSet | None = attrs.field(
+        default=None, converter=resolve_rules, kw_only=True, alias="rules"
+    )
     _timeline: _Timeline = attrs.field(init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
@@ -336,15 +422,17 @@ class DossierClock:
         calendar: WorkCalendar | None = None,
         supplement_policy: SupplementPolicy | str | None = None,
         counting_policy: CountingPolicy | str | None = None,
+        rules: RuleSet | str | None = None,
     ) -> DossierClock:
         """The clock of a recorded :class:`~onestop.models.Dossier`.
 
         Reads the dossier's ``received_at`` and the processing time it carries
         (``dossier.procedure.processing_time``, the one that applied at receipt), its
-        appraisal-stage supplement requests (intake requests come before receipt and do not
-        touch the clock), its extension (the apology letter is ``extension.letter_at``), its
-        liên thông steps and the end of processing (completion, else return of the result,
-        else stop / refusal / withdrawal).
+        submission (instant, channel, and the desk's first answer: acceptance, an intake
+        supplement request or a refusal), its appraisal-stage supplement requests (intake
+        requests come before receipt and do not touch the clock), its extension (the apology
+        letter is ``extension.letter_at``), its liên thông steps and the end of processing
+        (completion, else return of the result, else stop / closing / refusal / withdrawal).
 
         Args:
             dossier: the dossier; it must have been received.
@@ -354,9 +442,11 @@ class DossierClock:
             supplement_policy: :data:`~onestop.deadlines.RESTART` (default),
                 :data:`~onestop.deadlines.PAUSE` or their names.
             counting_policy: override of the counting policy (see :class:`DossierClock`).
+            rules: override of the rule set (see :class:`DossierClock`); default the one in
+                force at the dossier's receipt.
 
         Raises:
-            InvalidInputError: a value of the wrong type.
+            InvalidInputError: a value of the wrong type, an unknown era name.
             DeadlineError: the dossier has not been received (no ``received_at``).
         """
         if not isinstance(dossier, Dossier):
@@ -393,6 +483,8 @@ class DossierClock:
             steps=_lien_thong_spans(dossier, procedure),
             finished_at=_finished_at(dossier),
             counting_policy=counting_policy,
+            submission=Submission(dossier.submitted_at, dossier.channel, _answered_at(dossier)),
+            rules=rules,
         )
 
     def _check(self) -> None:
@@ -441,6 +533,78 @@ class DossierClock:
                 "finished_at: earlier than received_at; a dossier finishes after its receipt",
                 field="finished_at",
             )
+        self._check_finish_order()
+        self._check_extensions()
+        sub = self.submission
+        if sub is not None:
+            if not isinstance(sub, Submission):
+                raise InvalidInputError(
+                    f"submission: expected a Submission or None, got {type(sub).__name__}",
+                    field="submission",
+                )
+            if sub.submitted_at > self.received_at:
+                raise InvalidInputError(
+                    "submission.submitted_at: later than received_at; a dossier is received "
+                    "after it is submitted",
+                    field="submission.submitted_at",
+                )
+            if sub.answered_at is not None and sub.answered_at > self.received_at:
+                raise InvalidInputError(
+                    "submission.answered_at: later than received_at; the receipt itself answers "
+                    "the submission, so the first answer cannot come after it",
+                    field="submission.answered_at",
+                )
+
+    def _check_finish_order(self) -> None:
+        """Refuse a result recorded before a supplement request or before its resubmission."""
+        end = self.finished_at
+        if end is None:
+            return
+        for i, span in enumerate(self.supplements):
+            if not isinstance(span, SupplementSpan):
+                return  # refused with its own message by _check
+            for name, instant in (
+                ("requested_at", span.requested_at),
+                ("resubmitted_at", span.resubmitted_at),
+            ):
+                if instant is not None and instant > end:
+                    raise InvalidInputError(
+                        f"finished_at: earlier than supplements[{i}].{name}; the result (or the "
+                        "closing) comes after the supplement requests and resubmissions",
+                        field="finished_at",
+                    )
+
+    def _check_extensions(self) -> None:
+        """Refuse later re-appointments without a first one, of the wrong type or not in order."""
+        later = self.later_extensions
+        if not later:
+            return
+        given: tuple[object, ...] = later  # callers without a type checker may pass anything
+        wrong = [type(x).__name__ for x in given if not isinstance(x, ExtensionSpan)]
+        if wrong:
+            raise InvalidInputError(
+                f"later_extensions: expected ExtensionSpan items, got {wrong[0]}",
+                field="later_extensions",
+            )
+        if self.extension is None:
+            raise InvalidInputError(
+                "later_extensions: a later re-appointment needs the first one (extension=)",
+                field="later_extensions",
+            )
+        previous = self.extension
+        for i, ext in enumerate(later):
+            if (
+                ext.apology_at is not None
+                and previous.apology_at is not None
+                and (ext.apology_at < previous.apology_at)
+            ):
+                field = f"later_extensions[{i}].apology_at"
+                raise InvalidInputError(
+                    f"{field}: earlier than the previous re-appointment's letter; list the "
+                    "re-appointments in the order they were made",
+                    field=field,
+                )
+            previous = ext
 
     def _with(self, **changes: object) -> DossierClock:
         """A copy with ``extension``, ``steps`` or ``finished_at`` changed.
@@ -458,7 +622,7 @@ class DossierClock:
 
     def _count(self, start: dt.datetime, processing_time: ProcessingTime) -> Deadline:
         rule = resolve_policy(self.counting_policy, processing_time)
-        return rule.due(start, processing_time, calendar=self.calendar)
+        return rule.due(start, processing_time, calendar=self.calendar, rules=self._rules)
 
     def _build(self) -> _Timeline:
         base = self._count(self.received_at, self.processing_time)
@@ -492,8 +656,22 @@ class DossierClock:
 
     @property
     def rules(self) -> RuleSet:
-        """The rule set governing the dossier (by its receipt instant)."""
-        return rules_for(self.received_at)
+        """The rule set governing the dossier.
+
+        The one given with ``rules=``, else the one in force at the receipt: NĐ 61/2018/NĐ-CP
+        before 1 July 2025, NĐ 118/2025/NĐ-CP from then on (NĐ 118/2025 Art. 40(1)).
+        """
+        return self._rules if self._rules is not None else rules_for(self.received_at)
+
+    @property
+    def era(self) -> str:
+        """The era of :attr:`rules`, e.g. ``"ND-118-2025"``."""
+        return self.rules.era
+
+    @property
+    def extensions(self) -> tuple[ExtensionSpan, ...]:
+        """Every recorded re-appointment, in order (``extension`` then ``later_extensions``)."""
+        return () if self.extension is None else (self.extension, *self.later_extensions)
 
     # -------------------------------------------------------------- copies
 
@@ -522,7 +700,7 @@ class DossierClock:
     def with_extension(
         self, new_due_at: dt.datetime, *, apology_at: dt.datetime | None = None
     ) -> DossierClock:
-        """A copy with the dossier's one extension (NĐ 61/2018 Art. 19(9)).
+        """A copy with the dossier's one extension (NĐ 61/2018 Art. 19(9), NĐ 118/2025 Art. 19(6)).
 
         Raises:
             DeadlineError: the dossier was already extended (the appointment is re-set only
@@ -530,11 +708,11 @@ class DossierClock:
                 the current one. (A recorded extension given to the constructor or read by
                 :meth:`from_dossier` is not refused: it is flagged ``extension_not_later``.)
         """
+        basis = "; ".join(c.text() for c in self.rules.cite(Rule.EXTENSION)[:1])
         if self.extension is not None:
             raise DeadlineError(
-                "extension: the dossier was already extended once; NĐ 61/2018 Điều 19(9) allows "
-                "re-setting the appointment only once (hẹn lại ngày trả kết quả không quá một "
-                "lần)",
+                f"extension: the dossier was already extended once; {basis} allows re-setting "
+                "the appointment only once (hẹn lại ngày trả kết quả không quá một lần)",
                 field="extension",
             )
         extension = ExtensionSpan(new_due_at, apology_at)
@@ -548,8 +726,8 @@ class DossierClock:
         if extension.new_due_at <= due:
             raise DeadlineError(
                 f"extension.new_due_at: {extension.new_due_at.isoformat()} is not after the "
-                f"current due date {due.isoformat()}; an extension (NĐ 61/2018 Điều 19(9)) "
-                "sets a later appointment",
+                f"current due date {due.isoformat()}; an extension ({basis}) sets a later "
+                "appointment",
                 field="extension.new_due_at",
             )
         return self._with(extension=extension)
@@ -576,21 +754,21 @@ class DossierClock:
 
     @property
     def due_at(self) -> dt.datetime | None:
-        """The effective due instant: the extension's when extended.
+        """The effective due instant: the (last) re-appointment's when extended.
 
         ``None`` while a supplement request is pending (the due date depends on the
         resubmission).
         """
         if self.extension is not None:
-            return self.extension.new_due_at
+            return self.extensions[-1].new_due_at
         return self._timeline.due_after_supplements
 
     @property
     def apology_due_date(self) -> dt.date | None:
         """Latest date for the apology letter: the working day before the due date.
 
-        NĐ 61/2018 Art. 19(9): "chậm nhất 01 ngày trước ngày hết hạn". ``None`` while a
-        supplement request is pending.
+        "chậm nhất 01 ngày trước ngày hết hạn" (NĐ 61/2018 Art. 19(9), NĐ 118/2025 Art.
+        19(6)). ``None`` while a supplement request is pending.
         """
         due = self.original_due_at
         if due is None:
@@ -620,9 +798,10 @@ class DossierClock:
             if seg.resumed is None or resubmitted is None or at < resubmitted:
                 return seg.span.requested_at, seg.due_before, True
             due = seg.resumed.due_at
-        ext = self.extension
-        if use_extension and ext is not None and (ext.apology_at is None or at >= ext.apology_at):
-            due = ext.new_due_at
+        if use_extension:
+            for ext in self.extensions:
+                if ext.apology_at is None or at >= ext.apology_at:
+                    due = ext.new_due_at
         return at, due, False
 
     def is_paused(self, at: dt.datetime) -> bool:
@@ -667,8 +846,9 @@ class DossierClock:
         """Early / on time / late (TT 01/2018/TT-VPCP Art. 13), or in progress at ``at``.
 
         A finished dossier is judged by the date rule against the due date after supplements;
-        by default an extension does not move it (Art. 19(9) extends a dossier that is already
-        going to be late — use ``against="extended"`` to judge against the new appointment).
+        by default an extension does not move it (NĐ 61/2018 Art. 19(9) and NĐ 118/2025 Art.
+        19(6) extend a dossier that is already going to be late — use ``against="extended"``
+        to judge against the new appointment).
         An unfinished dossier is judged at ``at`` with the clock frozen during a pending
         supplement.
 
@@ -685,7 +865,7 @@ class DossierClock:
             # at the request, against the due date before it.
             clock_at, due, paused = self._state_at(self.finished_at, use_extension=use_extension)
             if not paused and use_extension and self.extension is not None:
-                due = self.extension.new_due_at
+                due = self.extensions[-1].new_due_at
             return classify(due, finished_at=clock_at)
         if at is None:
             raise InvalidInputError(
@@ -747,9 +927,19 @@ class DossierClock:
     # -------------------------------------------------------------- flags
 
     def flags(self, at: dt.datetime | None = None) -> tuple[ClockFlag, ...]:
-        """What an officer should look at, as of ``at`` (default: the recorded facts only)."""
+        """What an officer should look at, as of ``at`` (default: the recorded facts only).
+
+        In this order: a late answer to an online submission; supplement requests later than
+        the window, more than one, pending, or unanswered past the closing period (as of
+        ``at``); the re-appointments (late, missing or second apology letters, a date not
+        later); liên thông steps over their share; overdue at ``at``. Each flag cites the
+        rule set of the dossier (:attr:`rules`); a check its era does not have (the online
+        answer limit and the closing period before 1 July 2025) is not made.
+        """
+        if at is not None:
+            require_aware(at, field="at")
         rules = self.rules
-        out: list[ClockFlag] = []
+        out: list[ClockFlag] = self._submission_flags(rules)
         cal = self.calendar
         window = rules.supplement_request_window
         start = self.received_at
@@ -780,6 +970,8 @@ class DossierClock:
             out.append(
                 ClockFlag(FlagCode.SUPPLEMENT_PENDING, {}, rules.cite(self.supplement_policy.basis))
             )
+            if at is not None and self.finished_at is None:
+                out.extend(self._expired_supplement_flags(rules, at))
         out.extend(self._extension_flags(rules))
         for sd in self.step_deadlines(at):
             if sd.over_share:
@@ -794,6 +986,60 @@ class DossierClock:
             out.append(ClockFlag(FlagCode.OVERDUE, {"at": at}, rules.cite(Rule.TIMELINESS)))
         return tuple(out)
 
+    def _submission_flags(self, rules: RuleSet) -> list[ClockFlag]:
+        """An online dossier answered later than the era's limit (NĐ 118/2025 Art. 17(2)(c))."""
+        sub = self.submission
+        hours = rules.online_answer_hours
+        if sub is None or hours is None or sub.channel is not Channel.ONLINE:
+            return []
+        answered = sub.answered_at if sub.answered_at is not None else self.received_at
+        limit_at = self.calendar.add_working_time(sub.submitted_at, WorkingTime.of(hours=hours))
+        if answered <= limit_at:
+            return []
+        values = {
+            "submitted_at": sub.submitted_at,
+            "answered_at": answered,
+            "limit_at": limit_at,
+            "hours": hours,
+            "elapsed": self.calendar.working_time_between(sub.submitted_at, answered),
+        }
+        return [ClockFlag(FlagCode.LATE_ONLINE_ACCEPTANCE, values, rules.cite(Rule.ONLINE_ANSWER))]
+
+    def supplement_close_date(self) -> dt.date | None:
+        """The last day of the period the applicant has to answer the pending supplement request.
+
+        NĐ 118/2025/NĐ-CP Art. 19(5): "Sau 15 ngày kể từ khi thông báo … nếu tổ chức, cá nhân
+        không hoàn thành việc hoàn thiện hồ sơ, … thực hiện đóng hồ sơ". The period starts the
+        day after the request (Civil Code 2015 Art. 147(2)); in calendar days (the default of
+        :attr:`RuleSet.supplement_close_unit <onestop.deadlines.RuleSet.supplement_close_unit>`,
+        our reading) its last day moves to the next working day when it is not one (Art.
+        148(5)); in working days it is the N-th working day after the request. From the day
+        after it, the dossier should be closed. ``None`` when no request is pending or the
+        era has no such rule (NĐ 61/2018).
+        """
+        days = self.rules.supplement_close_days
+        if days is None or not self.supplements or self.supplements[-1].resubmitted_at is not None:
+            return None
+        requested = vn_date(self.supplements[-1].requested_at, field="requested_at")
+        if self.rules.supplement_close_unit is TimeUnit.WORKING_DAYS:
+            return self.calendar.add_working_days(requested, days)
+        return self.calendar.add_calendar_days(requested, days)
+
+    def _expired_supplement_flags(self, rules: RuleSet, at: dt.datetime) -> list[ClockFlag]:
+        last_day = self.supplement_close_date()
+        if last_day is None or vn_date(at, field="at") <= last_day:
+            return []
+        span = self.supplements[-1]
+        values = {
+            "number": len(self.supplements),
+            "requested_on": vn_date(span.requested_at, field="requested_at"),
+            "days": rules.supplement_close_days,
+            "unit": rules.supplement_close_unit,
+            "last_day": last_day,
+            "at": at,
+        }
+        return [ClockFlag(FlagCode.SUPPLEMENT_EXPIRED, values, rules.cite(Rule.SUPPLEMENT_CLOSE))]
+
     def _extension_flags(self, rules: RuleSet) -> list[ClockFlag]:
         ext = self.extension
         latest = self.apology_due_date
@@ -801,6 +1047,9 @@ class DossierClock:
             return []
         basis = rules.cite(Rule.EXTENSION)
         out: list[ClockFlag] = []
+        if self.later_extensions:
+            count = {"count": len(self.extensions)}
+            out.append(ClockFlag(FlagCode.REPEATED_EXTENSION, count, basis))
         due = self.original_due_at
         if due is not None and ext.new_due_at <= due:
             not_later = {"new_due_at": ext.new_due_at, "due_at": due}
@@ -818,13 +1067,15 @@ class DossierClock:
     def explanation(self, at: dt.datetime | None = None) -> Explanation:
         """The reasoning behind the due date, step by step, each with its legal basis.
 
-        The receipt (with the date arithmetic of the deadline counted then), each supplement
-        request and what it did, the extension, each liên thông step, the flags as of ``at``,
-        and the result with its timeliness.
+        First which text governs and why (the rule set in force at the receipt, or the one
+        chosen with ``rules=``); then the receipt (with the date arithmetic of the deadline
+        counted then), each supplement request and what it did, the re-appointments, each
+        liên thông step, the flags as of ``at``, and the result with its timeliness.
         """
         rules = self.rules
         base = self.base
         steps = [
+            governing_step(self.received_at, self._rules),
             ExplanationStep(
                 StepKind.RECEIPT,
                 Topic.CLOCK_RECEIPT,
@@ -832,8 +1083,8 @@ class DossierClock:
                 at=self.received_at,
                 values={"processing_time": self.processing_time, "due_at": base.due_at},
                 basis=rules.cite(Rule.RECEIPT),
-                detail=base.explanation,
-            )
+                detail=_without_governing(base.explanation),
+            ),
         ]
         basis = rules.cite(self.supplement_policy.basis)
         for segment in self._timeline.segments:
@@ -852,7 +1103,7 @@ class DossierClock:
                 )
                 continue
             if resumed.deadline is not None:
-                detail = resumed.deadline.explanation
+                detail = _without_governing(resumed.deadline.explanation)
             else:
                 # no recounted deadline: the days between the due date counted at receipt and
                 # the moved one (a pause adds to that deadline) explain the move
@@ -873,22 +1124,25 @@ class DossierClock:
         ext = self.extension
         original = self.original_due_at
         if ext is not None and original is not None:
-            latest = self.apology_due_date
-            steps.append(
-                ExplanationStep(
-                    StepKind.EXTENSION,
-                    Topic.EXTENSION,
-                    vn_date(ext.new_due_at, field="new_due_at"),
-                    at=ext.new_due_at,
-                    values={
-                        "due_before": original,
-                        "due_at": ext.new_due_at,
-                        "apology_at": ext.apology_at,
-                        "latest": latest,
-                    },
-                    basis=rules.cite(Rule.EXTENSION),
+            due_before = original
+            for span in self.extensions:
+                latest = self.calendar.previous_working_day(vn_date(due_before, field="due_at"))
+                steps.append(
+                    ExplanationStep(
+                        StepKind.EXTENSION,
+                        Topic.EXTENSION,
+                        vn_date(span.new_due_at, field="new_due_at"),
+                        at=span.new_due_at,
+                        values={
+                            "due_before": due_before,
+                            "due_at": span.new_due_at,
+                            "apology_at": span.apology_at,
+                            "latest": latest,
+                        },
+                        basis=rules.cite(Rule.EXTENSION),
+                    )
                 )
-            )
+                due_before = span.new_due_at
         for sd in self.step_deadlines(at):
             steps.append(
                 ExplanationStep(
@@ -898,7 +1152,9 @@ class DossierClock:
                     at=sd.step.started_at,
                     values={"agency": sd.step.agency, "share": sd.step.share, "due_at": sd.due_at},
                     basis=rules.cite(Rule.LIEN_THONG),
-                    detail=None if sd.deadline is None else sd.deadline.explanation,
+                    detail=(
+                        None if sd.deadline is None else _without_governing(sd.deadline.explanation)
+                    ),
                 )
             )
         steps.extend(flag.to_step() for flag in self.flags(at))
@@ -909,7 +1165,7 @@ class DossierClock:
             }
             if ext is not None:
                 values["extended"] = self.timeliness(against="extended")
-                values["new_due_date"] = vn_date(ext.new_due_at, field="new_due_at")
+                values["new_due_date"] = vn_date(self.extensions[-1].new_due_at, field="new_due_at")
             steps.append(
                 ExplanationStep(
                     StepKind.RESULT,
@@ -938,8 +1194,9 @@ class DossierClock:
         ``original_due_at`` (after supplements), ``due_at`` (after the extension),
         ``finished_at``, ``at``, ``remaining_minutes`` / ``overdue`` / ``paused`` (``None``
         without ``at``), ``timeliness`` (``None`` when unfinished and no ``at``), ``flags``
-        (``code``, ``vi``, ``en``, ``basis``) and ``explanation`` (``vi``, ``en``, ``steps``).
-        Instants are ISO 8601 strings.
+        (``code``, ``vi``, ``en``, ``basis``), ``era`` (the governing text, e.g.
+        ``"ND-118-2025"``) and ``explanation`` (``vi``, ``en``, ``steps``). Instants are ISO
+        8601 strings.
         """
 
         def iso(value: dt.datetime | None) -> str | None:
@@ -968,6 +1225,7 @@ class DossierClock:
             "paused": None if at is None else self.is_paused(at),
             "timeliness": None if timeliness is None else timeliness.value,
             "flags": [f.to_dict() for f in self.flags(at)],
+            "era": self.era,
             "explanation": self.explanation(at).to_dict(),
         }
 
@@ -988,6 +1246,20 @@ def _finished_at(dossier: Dossier) -> dt.datetime | None:
         return dossier.returned_at
     for event in dossier.events:
         if event.to_status in _CLOSING_STATUSES and event.from_status is not event.to_status:
+            return event.at
+    return None
+
+
+#: The desk's possible first answers to a submission: accept, ask for a supplement, refuse.
+_ANSWERS = frozenset(
+    {DossierStatus.RECEIVED, DossierStatus.SUPPLEMENT_REQUESTED, DossierStatus.REFUSED}
+)
+
+
+def _answered_at(dossier: Dossier) -> dt.datetime | None:
+    """The desk's first answer to the submission, from the history (``None``: unknown)."""
+    for event in dossier.events:
+        if event.to_status in _ANSWERS and event.from_status is not event.to_status:
             return event.at
     return None
 

@@ -18,6 +18,7 @@ from onestop.deadlines._text import Lang, check_lang
 from onestop.deadlines._types import WorkingTime
 from onestop.deadlines.calendar import WorkCalendar
 from onestop.deadlines.explain import Explanation, Trace, count_explanation
+from onestop.deadlines.rules import RuleSet, rules_for
 from onestop.models import ProcessingTime, TimeUnit
 from onestop.tz import VN_TZ
 
@@ -47,7 +48,10 @@ class Deadline:
             calendar's ``warn_provisional``.
         trace: what the count recorded for its explanation.
 
-    Two deadlines are equal when their instants, processing times and policies are.
+    The legal texts its explanation cites are :attr:`rules`: the rule set in force at the
+    receipt (:func:`~onestop.deadlines.rules_for`), or the one the caller chose with
+    ``rules=``. Two deadlines are equal when their instants, processing times and policies
+    are.
     """
 
     due_at: dt.datetime
@@ -57,6 +61,21 @@ class Deadline:
     calendar: WorkCalendar = attrs.field(eq=False, repr=False)
     provisional: bool
     trace: Trace = attrs.field(eq=False, repr=False)
+    _rules: RuleSet | None = attrs.field(default=None, eq=False, repr=False, alias="rules")
+
+    @property
+    def rules(self) -> RuleSet:
+        """The rule set the explanation cites.
+
+        The caller's choice (``rules=``), else the one in force at the receipt: NĐ
+        61/2018/NĐ-CP before 1 July 2025, NĐ 118/2025/NĐ-CP from then on.
+        """
+        return self._rules if self._rules is not None else rules_for(self.received_at)
+
+    @property
+    def era(self) -> str:
+        """The era of :attr:`rules`, e.g. ``"ND-118-2025"``."""
+        return self.rules.era
 
     @property
     def due_date(self) -> dt.date:
@@ -98,6 +117,7 @@ class Deadline:
             processing_time=self.processing_time,
             calendar=self.calendar,
             provisional_years=self.provisional_years,
+            rules=self._rules,
         )
 
     def explain(self, lang: Lang = "vi") -> str:
@@ -116,8 +136,8 @@ class Deadline:
         """A JSON-ready form with stable keys.
 
         Keys: ``due_at``, ``received_at`` (ISO 8601 in Vietnam time), ``amount``, ``unit``,
-        ``cutoff`` (``HH:MM:SS`` or ``None``), ``policy`` (its registry name) and
-        ``provisional``.
+        ``cutoff`` (``HH:MM:SS`` or ``None``), ``policy`` (its registry name),
+        ``provisional`` and ``era`` (the governing text, e.g. ``"ND-118-2025"``).
 
         Args:
             explain: add ``explanation`` with ``vi``, ``en`` and ``steps``.
@@ -131,6 +151,7 @@ class Deadline:
             "cutoff": None if cutoff is None else cutoff.isoformat(),
             "policy": self.policy.name,
             "provisional": self.provisional,
+            "era": self.era,
         }
         if explain:
             out["explanation"] = self.explanation.to_dict()

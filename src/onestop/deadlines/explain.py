@@ -14,11 +14,14 @@ data first:
 * one :class:`Renderer` per language turns steps into sentences, through the one formatter of
   that language (dates, instants, amounts, unit words), for policies and clocks alike.
 
-Citations come from a :class:`RuleSet`: each :class:`Rule` the engine applies (the first day
+Citations come from a :class:`RuleSet` (:mod:`onestop.deadlines.rules`, whose names this
+module re-exports): each :class:`Rule` the engine applies (the first day
 of a period is not counted, a supplement restarts the clock, a liên thông step has its share...)
-is cited by the rule set in force at the dossier's receipt (:func:`rules_for`). The legal texts
-change with the era (NĐ 61/2018/NĐ-CP, then NĐ 118/2025/NĐ-CP from 1 July 2025); a rule set per
-era plugs in here without touching the policies or the clock.
+is cited by the rule set in force at the dossier's receipt (:func:`rules_for`), or by the one
+the caller chose (``rules=``). The legal texts change with the era: :data:`RULES_61_2018`
+(NĐ 61/2018/NĐ-CP as amended by NĐ 107/2021/NĐ-CP) for dossiers received before 1 July 2025,
+:data:`RULES_118_2025` (NĐ 118/2025/NĐ-CP) from then on; every explanation starts with the
+text that governs and why (:func:`governing_step`).
 
 Example:
     >>> import datetime as dt
@@ -27,10 +30,11 @@ Example:
     >>> from onestop.tz import VN_TZ
     >>> d = compute_due(dt.datetime(2026, 3, 2, 10, tzinfo=VN_TZ), ProcessingTime.working_days(3))
     >>> print(d.explain("en"))
-    1. Dossier received at 10:00 Monday 02/03/2026
-    2. The receipt day is not counted; 3 working days are counted from the next day (BLDS 2015 Điều 147 khoản 2)
-    3. Tuesday 03/03/2026 – Thursday 05/03/2026: working days 1–3
-    4. Result due: 17:00 Thursday 05/03/2026 — close of office hours on working day 3
+    1. Governing text: NĐ 118/2025/NĐ-CP — the dossier was received on Monday 02/03/2026, when NĐ 118/2025/NĐ-CP was in force (since Tuesday 01/07/2025) (NĐ 118/2025/NĐ-CP Điều 40 khoản 1)
+    2. Dossier received at 10:00 Monday 02/03/2026
+    3. The receipt day is not counted; 3 working days are counted from the next day (BLDS 2015 Điều 147 khoản 2)
+    4. Tuesday 03/03/2026 – Thursday 05/03/2026: working days 1–3
+    5. Result due: 17:00 Thursday 05/03/2026 — close of office hours on working day 3
 """  # noqa: E501
 
 from __future__ import annotations
@@ -47,12 +51,26 @@ import attrs
 from onestop.deadlines._text import LANGS, Formatter, Lang, check_lang, formatter
 from onestop.deadlines._types import Holiday, WorkingTime
 from onestop.deadlines.calendar import DayInfo, DayKind, WorkCalendar
-from onestop.errors import DeadlineError
+from onestop.deadlines.rules import (
+    ERAS,
+    RULE_SETS,
+    RULES_61_2018,
+    RULES_118_2025,
+    Citation,
+    Rule,
+    RuleSet,
+    resolve_rules,
+    rules_by_name,
+    rules_for,
+)
 from onestop.models import ProcessingTime, TimeUnit
 from onestop.tz import VN_TZ
 
 __all__ = [
+    "ERAS",
     "RULES_61_2018",
+    "RULES_118_2025",
+    "RULE_SETS",
     "Citation",
     "Count",
     "Explanation",
@@ -66,191 +84,69 @@ __all__ = [
     "Trace",
     "count_explanation",
     "day_steps",
+    "governing_step",
     "renderer",
+    "resolve_rules",
+    "rules_by_name",
     "rules_for",
 ]
 
 
-# ---------------------------------------------------------------------------- citations
+# ---------------------------------------------------------------------------- the governing text
 
 
 def _frozen_mapping(value: Mapping[str, Any]) -> Mapping[str, Any]:
     return MappingProxyType(dict(value))
 
 
-def _frozen_citations(
-    value: Mapping[Rule, tuple[Citation, ...]],
-) -> Mapping[Rule, tuple[Citation, ...]]:
-    return MappingProxyType(dict(value))
+def governing_step(received_at: dt.datetime, rules: RuleSet | None = None) -> ExplanationStep:
+    """The step saying which text governs a dossier received at ``received_at``, and why.
 
-
-@attrs.frozen(slots=True)
-class Citation:
-    """A legal text (or a notice, or a precedent) a step relies on.
-
-    Attributes:
-        instrument: the text, as Vietnamese practice cites it: ``"NĐ 61/2018/NĐ-CP"``,
-            ``"BLDS 2015"``, ``"Công văn 12729/VPCP-KGVX"``.
-        article: the provision, ``"Điều 19 khoản 4"``; empty for the whole text.
-        en: the English wording, when the citation is not a legal reference that reads the
-            same in both languages (a precedent); ``None`` otherwise.
-        url: where the text can be read, when known.
-
-    Example:
-        >>> Citation("NĐ 61/2018/NĐ-CP", "Điều 19 khoản 4").text()
-        'NĐ 61/2018/NĐ-CP Điều 19 khoản 4'
-    """
-
-    instrument: str
-    article: str = ""
-    en: str | None = attrs.field(default=None, kw_only=True)
-    url: str | None = attrs.field(default=None, kw_only=True)
-
-    def text(self, lang: Lang = "vi") -> str:
-        """The citation as written in ``lang``'s text."""
-        if check_lang(lang) == "en" and self.en is not None:
-            return self.en
-        return f"{self.instrument} {self.article}" if self.article else self.instrument
-
-    def to_dict(self) -> dict[str, str | None]:
-        """A JSON-ready form: ``instrument``, ``article``, ``url``, ``vi``, ``en``."""
-        return {
-            "instrument": self.instrument,
-            "article": self.article or None,
-            "url": self.url,
-            "vi": self.text("vi"),
-            "en": self.text("en"),
-        }
-
-
-class Rule(StrEnum):
-    """A rule the deadline engine applies; a :class:`RuleSet` says which text sets it."""
-
-    FIRST_DAY_EXCLUDED = "first_day_excluded"
-    """The day of the event that starts a period is not counted (Civil Code)."""
-    DAY_PERIOD_END = "day_period_end"
-    """A period of days ends at the end of its last day."""
-    MONTH_PERIOD_END = "month_period_end"
-    """A period of months ends on the same day-number, or the month's last day."""
-    NEXT_WORKING_DAY = "next_working_day"
-    """A period whose last day is not a working day ends on the next working day."""
-    RECEIPT_DAY_COUNTS = "receipt_day_counts"
-    """A sector rule counting the receipt day itself ("kể từ ngày nhận")."""
-    WORKING_DAYS = "working_days"
-    """Processing times in working days, from the receipt of a complete dossier."""
-    WORKING_HOURS = "working_hours"
-    """Working time counted from the receipt instant inside office hours (precedent)."""
-    SAME_DAY = "same_day"
-    """Same-day procedures: after the cut-off, the next working day."""
-    RECEIPT = "receipt"
-    """The clock starts at the receipt of a complete dossier."""
-    SUPPLEMENT_RESTART = "supplement_restart"
-    """After a supplement, the processing time is counted again from the start."""
-    SUPPLEMENT_WINDOW = "supplement_window"
-    """A supplement is requested within a few working days of receipt."""
-    SUPPLEMENT_ONCE = "supplement_once"
-    """A supplement is requested once."""
-    SUPPLEMENT_PAUSE = "supplement_pause"
-    """The time waiting for a supplement does not count."""
-    EXTENSION = "extension"
-    """One extension, with an apology letter at the latest a day before the due date."""
-    LIEN_THONG = "lien_thong"
-    """Each agency of a liên thông procedure has its share of the time."""
-    TIMELINESS = "timeliness"
-    """Early / on time / late."""
-
-
-@attrs.frozen(slots=True)
-class RuleSet:
-    """The legal texts in force for dossiers received in an era, by rule.
-
-    Attributes:
-        name: the governing text, e.g. ``"NĐ 61/2018/NĐ-CP"``.
-        effective_from: the first receipt date it governs (``None``: from the start).
-        citations: each :class:`Rule` with the citations that set it.
-        supplement_request_window: working days after receipt within which a supplement may
-            be requested.
-    """
-
-    name: str
-    effective_from: dt.date | None
-    citations: Mapping[Rule, tuple[Citation, ...]] = attrs.field(converter=_frozen_citations)
-    supplement_request_window: int = 3
-
-    def cite(self, rule: Rule) -> tuple[Citation, ...]:
-        """The citations of ``rule``.
-
-        Raises:
-            DeadlineError: the rule set does not cite ``rule`` (an incomplete custom set).
-        """
-        try:
-            return self.citations[rule]
-        except KeyError:
-            raise DeadlineError(
-                f"rules: the rule set {self.name!r} cites nothing for {rule.value!r}",
-                field="rules",
-            ) from None
-
-
-_BLDS = "BLDS 2015"
-_ND61 = "NĐ 61/2018/NĐ-CP"
-
-#: The rules as NĐ 61/2018/NĐ-CP (amended by NĐ 107/2021/NĐ-CP), the Civil Code 2015 and the
-#: sector laws set them.
-RULES_61_2018 = RuleSet(
-    name=_ND61,
-    effective_from=None,
-    citations={
-        Rule.FIRST_DAY_EXCLUDED: (Citation(_BLDS, "Điều 147 khoản 2"),),
-        Rule.DAY_PERIOD_END: (Citation(_BLDS, "Điều 148 khoản 1"),),
-        Rule.MONTH_PERIOD_END: (Citation(_BLDS, "Điều 148 khoản 3"),),
-        Rule.NEXT_WORKING_DAY: (Citation(_BLDS, "Điều 148 khoản 5"),),
-        Rule.RECEIPT_DAY_COUNTS: (Citation("quy định chuyên ngành", en="the sector's own rule"),),
-        Rule.WORKING_DAYS: (Citation(_BLDS, "Điều 147 khoản 2"), Citation(_ND61, "Điều 17–19")),
-        Rule.WORKING_HOURS: (
-            Citation(
-                "cách tính của các hệ thống một cửa đang vận hành, tiền lệ: hệ thống Thanh Hóa",
-                en="as deployed one-stop systems count (precedent: the Thanh Hóa system)",
-            ),
-        ),
-        Rule.SAME_DAY: (
-            Citation("Luật Hộ tịch 2014", "Điều 5 khoản 3"),
-            Citation("NĐ 23/2015/NĐ-CP", "Điều 7"),
-            Citation("NĐ 99/2022/NĐ-CP", "Điều 16 khoản 1"),
-        ),
-        Rule.RECEIPT: (Citation(_ND61, "Điều 17"), Citation(_BLDS, "Điều 147")),
-        Rule.SUPPLEMENT_RESTART: (Citation(_ND61, "Điều 19(4)"),),
-        Rule.SUPPLEMENT_WINDOW: (Citation(_ND61, "Điều 19(4)"),),
-        Rule.SUPPLEMENT_ONCE: (
-            Citation(_ND61, "Điều 17(1)"),
-            Citation("QĐ 766/QĐ-TTg", "chỉ số 2.1"),
-        ),
-        Rule.SUPPLEMENT_PAUSE: (
-            Citation(
-                "QĐ 766/QĐ-TTg",
-                "chỉ số 2.1 (thời gian bổ sung không tính)",
-                en="QĐ 766/QĐ-TTg indicator 2.1 (the supplement time does not count)",
-            ),
-        ),
-        Rule.EXTENSION: (Citation(_ND61, "Điều 19(9)"), Citation("TT 01/2018/TT-VPCP", "Mẫu 04")),
-        Rule.LIEN_THONG: (Citation(_ND61, "Điều 19(5)-(8)"),),
-        Rule.TIMELINESS: (Citation("TT 01/2018/TT-VPCP", "Điều 13"),),
-    },
-)
-
-
-def rules_for(received_at: dt.datetime) -> RuleSet:
-    """The rule set governing a dossier received at ``received_at``.
-
-    A dossier is governed by the texts in force at its receipt, never by today's date. One
-    rule set is defined today (:data:`RULES_61_2018`); the rule sets of later eras are chosen
-    here by the receipt instant.
+    The rule set in force at the receipt (:func:`rules_for`), or the one the caller chose
+    (``rules``, when it is not that one). Its basis is the provision that sets the era's
+    boundary (NĐ 118/2025/NĐ-CP Art. 40(1): in force from 1 July 2025, when NĐ 61/2018/NĐ-CP
+    and NĐ 107/2021/NĐ-CP lapse).
 
     Args:
         received_at: the aware receipt instant.
+        rules: the rule set the caller chose, if any.
     """
-    del received_at  # one era so far: every receipt is governed by the same set
-    return RULES_61_2018
+    by_date = rules_for(received_at)
+    governing = by_date if rules is None else rules
+    day = received_at.astimezone(VN_TZ).date()
+    values: dict[str, Any] = {
+        "era": governing.era,
+        "name": governing.name,
+        "amended_by": governing.amended_by,
+        "received_on": day,
+        "since": governing.effective_from,
+        "next_name": None,
+        "next_from": None,
+        "by_date": None,
+    }
+    if governing is not by_date:
+        values |= {"reason": "chosen", "by_date": by_date.name}
+    elif governing.effective_from is not None and day < governing.effective_from:
+        values["reason"] = "before_first"
+    else:
+        later = ERAS[ERAS.index(governing) + 1 :]
+        if later:
+            values |= {
+                "reason": "before_next",
+                "next_name": later[0].name,
+                "next_from": later[0].effective_from,
+            }
+        else:
+            values["reason"] = "in_force"
+    # before the first era's text took effect, the provision setting the boundaries is moot
+    basis = (
+        ()
+        if values["reason"] == "before_first"
+        else governing.citations.get(Rule.GOVERNING_TEXT, ())
+    )
+    return ExplanationStep(
+        StepKind.GOVERNING_TEXT, Topic.GOVERNING_TEXT, day, values=values, basis=basis
+    )
 
 
 def _holiday_citations(holiday: Holiday | None, fallback: str = "") -> tuple[Citation, ...]:
@@ -267,6 +163,8 @@ def _holiday_citations(holiday: Holiday | None, fallback: str = "") -> tuple[Cit
 class StepKind(StrEnum):
     """What sort of step: the coarse classification (stable values, used in JSON)."""
 
+    GOVERNING_TEXT = "governing_text"
+    """Which legal text governs the dossier, and why (the first step)."""
     RECEIVED = "received"
     """The receipt instant."""
     RULE = "rule"
@@ -303,6 +201,12 @@ class Topic(StrEnum):
     The ``values`` each topic carries are listed with it.
     """
 
+    GOVERNING_TEXT = "governing_text"
+    """The text that governs (``era``, ``name``, ``amended_by``) and why (``reason``:
+    ``in_force`` since ``since``; ``before_next``, received before ``next_name`` took effect
+    on ``next_from``; ``before_first``, received before the first text took effect on
+    ``since``; ``chosen`` by the caller, the receipt date pointing to ``by_date``), for a
+    dossier received on ``received_on``."""
     RECEIVED = "received"
     """The receipt (``at``)."""
     FIRST_DAY_EXCLUDED = "first_day_excluded"
@@ -375,20 +279,41 @@ class Topic(StrEnum):
 
 
 class FlagCode(StrEnum):
-    """Stable codes of the things a dossier clock flags (not errors: the dossier is valid)."""
+    """Stable codes of the things a dossier clock flags (not errors: the dossier is valid).
 
+    Each flag cites the article of the era that governs the dossier (:func:`rules_for`); the
+    articles below are NĐ 61/2018/NĐ-CP's (dossiers received before 1 July 2025) and NĐ
+    118/2025/NĐ-CP's (from then on).
+    """
+
+    LATE_ONLINE_ACCEPTANCE = "late_online_acceptance"
+    """An online dossier accepted, or sent back for completion, later than the era's working
+    hours after its submission (NĐ 118/2025 Art. 17(2)(c): 8 working hours; no such limit in
+    NĐ 61/2018). ``values``: ``submitted_at``, ``answered_at``, ``limit_at``, ``hours``,
+    ``elapsed``."""
     LATE_SUPPLEMENT_REQUEST = "late_supplement_request"
-    """A supplement requested later than the window after receipt (NĐ 61/2018 Art. 19(4))."""
+    """A supplement requested later than the window after receipt, or after the previous
+    resubmission (3 working days: NĐ 61/2018 Art. 19(4), NĐ 118/2025 Art. 19(5))."""
     REPEATED_SUPPLEMENT_REQUEST = "repeated_supplement_request"
-    """More than one supplement request (Art. 17(1) "một lần"; overdue under Decision 766)."""
+    """More than one supplement request (NĐ 61/2018 Art. 17(1) "một lần"; NĐ 118/2025 Arts.
+    11(2)(c), 16(3), 17(2)(a); overdue under Decision 766)."""
     SUPPLEMENT_PENDING = "supplement_pending"
     """A supplement request has not been answered: the clock is stopped."""
+    SUPPLEMENT_EXPIRED = "supplement_expired"
+    """A supplement request still unanswered after the era's period (NĐ 118/2025 Art. 19(5):
+    15 days after the notice, calendar days by default): the One-Stop office should close the
+    dossier (đóng hồ sơ). ``values``: ``number``, ``requested_on``, ``days``, ``unit``,
+    ``last_day`` (the period's last day), ``at``."""
     LATE_APOLOGY = "late_apology"
-    """The apology letter was issued later than one working day before the due date."""
+    """The apology letter was issued later than one working day before the due date (NĐ
+    61/2018 Art. 19(9), NĐ 118/2025 Art. 19(6))."""
     MISSING_APOLOGY = "missing_apology"
     """An extension without the date of its apology letter."""
     EXTENSION_NOT_LATER = "extension_not_later"
     """A recorded extension whose new date is not after the due date computed here."""
+    REPEATED_EXTENSION = "repeated_extension"
+    """The result date was re-appointed more than once (NĐ 61/2018 Art. 19(9), NĐ 118/2025
+    Art. 19(6): "không quá một lần"). ``values``: ``count``."""
     STEP_OVER_SHARE = "step_over_share"
     """A liên thông step finished (or is still running) after its own share of the time."""
     OVERDUE = "overdue"
@@ -597,6 +522,31 @@ class Renderer(abc.ABC):
 
 
 class _VietnameseRenderer(Renderer):
+    def _governing_text(self, s: ExplanationStep) -> str:
+        v, f = s.values, self.fmt
+        name = v["name"]
+        if v["amended_by"]:
+            name += f" (sửa đổi, bổ sung bởi {', '.join(v['amended_by'])})"
+        received = f"hồ sơ tiếp nhận ngày {f.day(v['received_on'])}"
+        reason = v["reason"]
+        if reason == "chosen":
+            return (
+                f"Văn bản áp dụng: {name}, theo lựa chọn của người dùng ({received}; theo ngày "
+                f"tiếp nhận, hồ sơ thuộc {v['by_date']})"
+            )
+        if reason == "before_first":
+            return (
+                f"Văn bản áp dụng: quy tắc của {name} — {received}, trước ngày {v['name']} có "
+                f"hiệu lực ({f.day(v['since'])}); chưa có bộ quy tắc của văn bản trước đó"
+            )
+        if reason == "before_next":
+            return (
+                f"Văn bản áp dụng: {name} — {received}, trước ngày {v['next_name']} có hiệu "
+                f"lực ({f.day(v['next_from'])})"
+            )
+        since = "" if v["since"] is None else f" (từ {f.day(v['since'])})"
+        return f"Văn bản áp dụng: {name} — {received}, khi {v['name']} đã có hiệu lực{since}"
+
     def _received(self, s: ExplanationStep) -> str:
         return f"Tiếp nhận hồ sơ lúc {self._at(s)}"
 
@@ -748,9 +698,9 @@ class _VietnameseRenderer(Renderer):
     def _extension(self, s: ExplanationStep) -> str:
         v, f = s.values, self.fmt
         letter = (
-            f"Phiếu xin lỗi lập lúc {f.instant(v['apology_at'])}"
+            f"Văn bản xin lỗi lập lúc {f.instant(v['apology_at'])}"
             if v["apology_at"] is not None
-            else "Không ghi nhận ngày lập Phiếu xin lỗi"
+            else "Không ghi nhận ngày lập văn bản xin lỗi"
         )
         return (
             f"Gia hạn (chỉ một lần): hẹn lại từ {f.instant(v['due_before'])} sang "
@@ -790,17 +740,39 @@ class _VietnameseRenderer(Renderer):
             "QĐ 766 hồ sơ được tính là quá hạn"
         )
 
+    def _late_online_acceptance(self, s: ExplanationStep) -> str:
+        v, f = s.values, self.fmt
+        return (
+            f"Hồ sơ nộp trực tuyến lúc {f.instant(v['submitted_at'])} được tiếp nhận hoặc trả "
+            f"lời lúc {f.instant(v['answered_at'])}, quá {v['hours']:02d} giờ làm việc (hạn "
+            f"{f.instant(v['limit_at'])}; đã qua {v['elapsed'].text('vi')})"
+        )
+
+    def _supplement_expired(self, s: ExplanationStep) -> str:
+        v, f = s.values, self.fmt
+        return (
+            f"Yêu cầu bổ sung lần {v['number']} lập ngày {f.day(v['requested_on'])} chưa được "
+            f"đáp ứng sau {f.count(v['days'], v['unit'])} (hết ngày {f.day(v['last_day'])}): "
+            "Bộ phận Một cửa thực hiện đóng hồ sơ"
+        )
+
+    def _repeated_extension(self, s: ExplanationStep) -> str:
+        return (
+            f"Hồ sơ được hẹn lại ngày trả kết quả {s.values['count']} lần (việc hẹn lại chỉ được "
+            "thực hiện không quá một lần)"
+        )
+
     def _late_apology(self, s: ExplanationStep) -> str:
         v, f = s.values, self.fmt
         return (
-            f"Phiếu xin lỗi lập ngày {f.day(v['issued_on'])}, muộn hơn hạn chậm nhất "
+            f"Văn bản xin lỗi lập ngày {f.day(v['issued_on'])}, muộn hơn hạn chậm nhất "
             f"{f.day(v['latest'])} (01 ngày làm việc trước ngày hết hạn)"
         )
 
     def _missing_apology(self, _s: ExplanationStep) -> str:
         return (
-            "Hồ sơ được gia hạn nhưng không ghi nhận ngày lập Phiếu xin lỗi và hẹn lại ngày trả "
-            "kết quả"
+            "Hồ sơ được gia hạn nhưng không ghi nhận ngày lập văn bản xin lỗi và hẹn lại ngày "
+            "trả kết quả"
         )
 
     def _extension_not_later(self, s: ExplanationStep) -> str:
@@ -822,6 +794,31 @@ class _VietnameseRenderer(Renderer):
 
 
 class _EnglishRenderer(Renderer):
+    def _governing_text(self, s: ExplanationStep) -> str:
+        v, f = s.values, self.fmt
+        name = v["name"]
+        if v["amended_by"]:
+            name += f" (as amended by {', '.join(v['amended_by'])})"
+        received = f"the dossier was received on {f.day(v['received_on'])}"
+        reason = v["reason"]
+        if reason == "chosen":
+            return (
+                f"Governing text: {name}, as chosen by the caller (by its receipt date, "
+                f"{f.day(v['received_on'])}, the dossier falls under {v['by_date']})"
+            )
+        if reason == "before_first":
+            return (
+                f"Governing text: the rules of {name} — {received}, before {v['name']} took "
+                f"effect ({f.day(v['since'])}); no rule set of the earlier texts is defined"
+            )
+        if reason == "before_next":
+            return (
+                f"Governing text: {name} — {received}, before {v['next_name']} took effect "
+                f"({f.day(v['next_from'])})"
+            )
+        since = "" if v["since"] is None else f" (since {f.day(v['since'])})"
+        return f"Governing text: {name} — {received}, when {v['name']} was in force{since}"
+
     def _received(self, s: ExplanationStep) -> str:
         return f"Dossier received at {self._at(s)}"
 
@@ -1034,6 +1031,28 @@ class _EnglishRenderer(Renderer):
         return (
             f"The dossier had {s.values['count']} supplement requests (only one is allowed); "
             "Decision 766 counts it as overdue"
+        )
+
+    def _late_online_acceptance(self, s: ExplanationStep) -> str:
+        v, f = s.values, self.fmt
+        return (
+            f"The online dossier submitted at {f.instant(v['submitted_at'])} was accepted or "
+            f"answered at {f.instant(v['answered_at'])}, later than {v['hours']} working hours "
+            f"(limit {f.instant(v['limit_at'])}; elapsed {v['elapsed'].text('en')})"
+        )
+
+    def _supplement_expired(self, s: ExplanationStep) -> str:
+        v, f = s.values, self.fmt
+        return (
+            f"Supplement request {v['number']} of {f.day(v['requested_on'])} is still "
+            f"unanswered {f.count(v['days'], v['unit'])} later (the period ended on "
+            f"{f.day(v['last_day'])}): the One-Stop office should close the dossier"
+        )
+
+    def _repeated_extension(self, s: ExplanationStep) -> str:
+        return (
+            f"The result date was re-appointed {s.values['count']} times (only one "
+            "re-appointment is allowed)"
         )
 
     def _late_apology(self, s: ExplanationStep) -> str:
@@ -1290,11 +1309,13 @@ def count_explanation(
     processing_time: ProcessingTime,
     calendar: WorkCalendar,
     provisional_years: tuple[int, ...] = (),
+    rules: RuleSet | None = None,
 ) -> Explanation:
     """The explanation of a counted deadline, from what its calculation recorded.
 
-    Steps: the receipt; the counting rule; the days counted and skipped; a note when the due
-    date is provisional; the due instant, always last.
+    Steps: which text governs and why (:func:`governing_step`); the receipt; the counting
+    rule; the days counted and skipped; a note when the due date is provisional; the due
+    instant, always last.
 
     Args:
         trace: what the calculation recorded.
@@ -1303,13 +1324,15 @@ def count_explanation(
         processing_time: the processing time counted.
         calendar: the calendar it was counted on.
         provisional_years: the years without an official notice the count looked at.
+        rules: the rule set the caller chose; ``None``: the one in force at the receipt.
     """
-    rules = rules_for(received_at)
+    governing = governing_step(received_at, rules)
+    rules = rules if rules is not None else rules_for(received_at)
     day = received_at.date()
     due_day = due_at.astimezone(VN_TZ).date()
     amount = processing_time.amount
     next_day = day + dt.timedelta(days=1)
-    steps = [ExplanationStep(StepKind.RECEIVED, Topic.RECEIVED, day, at=received_at)]
+    steps = [governing, ExplanationStep(StepKind.RECEIVED, Topic.RECEIVED, day, at=received_at)]
     due_topic: Topic = Topic.DUE_CLOSE_OF_DAY
     due_values: dict[str, Any] = {}
     count = trace.kind

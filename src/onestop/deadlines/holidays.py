@@ -859,8 +859,9 @@ def official_schedule(*, culture_day: bool = True) -> HolidaySchedule:
     """The default civil-service schedule: bundled notices 2013–2026 over the statutes (cached).
 
     Args:
-        culture_day: treat 24/11 (Ngày Văn hóa Việt Nam) as a day off from 1 July 2026; its
-            legal basis (NQ 28/2026/QH16) is reported but not read, see ``docs/holidays.md``.
+        culture_day: treat 24/11 (Ngày Văn hóa Việt Nam) as a day off from 1 July 2026 (NQ
+            28/2026/QH16 Art. 2); whether a weekend 24/11 is compensated is not settled, see
+            ``docs/holidays.md``.
 
     Returns:
         A shared :class:`HolidaySchedule` (immutable; its per-day warnings are emitted once

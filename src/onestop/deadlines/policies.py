@@ -6,7 +6,8 @@ the engine. Each policy documents its legal basis:
 =====================  ===============================================================
 ``working-days``       :class:`WorkingDaysPolicy` — Civil Code style: the receipt day is
                        not counted, due at the close of office hours on the N-th working
-                       day (BLDS 2015 Arts. 147(2), 148; NĐ 61/2018 Art. 17-19).
+                       day (BLDS 2015 Arts. 147(2), 148; NĐ 61/2018 Arts. 17-19, NĐ
+                       118/2025 Art. 17(3) from 1 July 2025).
 ``working-hours``      :class:`WorkingHoursPolicy` — N working days × the hours of a
                        working day (or N working hours), counted from the receipt instant
                        inside office hours, as deployed provincial systems count.
@@ -52,7 +53,8 @@ from onestop.deadlines.calendar import (
     months_after,
 )
 from onestop.deadlines.deadline import Deadline
-from onestop.deadlines.explain import Count, Rule, Trace
+from onestop.deadlines.explain import Count, Trace
+from onestop.deadlines.rules import Rule, RuleSet, resolve_rules
 from onestop.errors import (
     DeadlineError,
     InvalidDossierError,
@@ -195,6 +197,7 @@ class CountingPolicy(abc.ABC):
         processing_time: ProcessingTime,
         *,
         calendar: WorkCalendar | None = None,
+        rules: RuleSet | str | None = None,
     ) -> Deadline:
         """Count ``processing_time`` from ``received_at`` by this policy.
 
@@ -207,15 +210,21 @@ class CountingPolicy(abc.ABC):
             received_at: the aware receipt instant of the complete dossier.
             processing_time: the processing time to count.
             calendar: the working calendar; ``None`` is the civil-service calendar.
+            rules: the rule set the explanation cites (a :class:`~onestop.deadlines.RuleSet`
+                or an era name such as ``"ND-61-2018"``); ``None``: the one in force at the
+                receipt (:func:`~onestop.deadlines.rules_for`). The count is the same in
+                every era; only the citations change.
 
         Returns:
             The deadline.
 
         Raises:
-            InvalidInputError: a naive ``received_at``, a value of the wrong type.
+            InvalidInputError: a naive ``received_at``, a value of the wrong type, an unknown
+                era name.
             DeadlineError: a unit the policy does not count in.
             CalendarDataMissingError: a year the calendar has no data for.
         """
+        chosen = None if rules is None else resolve_rules(rules)
         cal = default_calendar() if calendar is None else calendar
         if not isinstance(cal, WorkCalendar):  # inline: due() is the hot path
             raise _not_a_calendar(cal)
@@ -231,7 +240,9 @@ class CountingPolicy(abc.ABC):
         years = cal.provisional_years(local.date(), due_at.date())
         if years and cal.warn_provisional:
             _warn_provisional(years)
-        return Deadline(due_at, local, processing_time, self, cal, bool(years), trace)
+        if chosen is None:
+            return Deadline(due_at, local, processing_time, self, cal, bool(years), trace)
+        return Deadline(due_at, local, processing_time, self, cal, bool(years), trace, chosen)
 
 
 # The traces that record nothing but the rule (built once: due() is the hot path).
@@ -568,6 +579,7 @@ def compute_due(
     *,
     calendar: WorkCalendar | None = None,
     policy: CountingPolicy | str | None = None,
+    rules: RuleSet | str | None = None,
 ) -> Deadline:
     """The deadline of a dossier received at ``received_at`` with a published processing time.
 
@@ -582,13 +594,19 @@ def compute_due(
             (:func:`~onestop.deadlines.default_calendar`).
         policy: a policy object or registry name; default the processing time's own
             (:func:`policy_for`).
+        rules: the rule set whose texts the explanation cites: a
+            :class:`~onestop.deadlines.RuleSet` or an era name (``"ND-61-2018"``,
+            ``"ND-118-2025"``); default the one in force at the receipt
+            (:func:`~onestop.deadlines.rules_for`: NĐ 61/2018/NĐ-CP before 1 July 2025, NĐ
+            118/2025/NĐ-CP from then on). Override it for a sector law, or to replay a dossier
+            under the other text.
 
     Returns:
         The deadline.
 
     Raises:
         InvalidInputError: a naive ``received_at``, a value of the wrong type, an unknown
-            policy name.
+            policy or era name.
         DeadlineError: a policy that does not count in the processing time's unit.
         CalendarDataMissingError: a year outside the calendar data.
     """
@@ -597,7 +615,9 @@ def compute_due(
     rule = (
         policy_for(processing_time) if policy is None else resolve_policy(policy, processing_time)
     )
-    return rule.due(received_at, processing_time, calendar=calendar)
+    if rules is None:  # the hot path: the era is looked up only when an explanation is read
+        return rule.due(received_at, processing_time, calendar=calendar)
+    return rule.due(received_at, processing_time, calendar=calendar, rules=rules)
 
 
 def _parse_cutoff(value: dt.time | str) -> dt.time:

@@ -4,10 +4,10 @@ A supplement request (yêu cầu bổ sung, hoàn thiện hồ sơ) stops the do
 applicant sends the completed dossier back. What happens then is a named
 :class:`SupplementPolicy`:
 
-* :data:`RESTART` — NĐ 61/2018/NĐ-CP Art. 19(4): "thời hạn giải quyết được tính lại từ đầu sau
-  khi nhận đủ hồ sơ": the whole processing time is counted again from the receipt of the
-  completed dossier. (NĐ 118/2025/NĐ-CP replaced NĐ 61/2018 from 1 July 2025; its wording on
-  supplements has not been verified.)
+* :data:`RESTART` — "thời hạn giải quyết được tính lại từ đầu sau khi nhận đủ hồ sơ": the whole
+  processing time is counted again from the receipt of the completed dossier. The same words
+  are in NĐ 61/2018/NĐ-CP Art. 19(4) (dossiers received before 1 July 2025) and NĐ
+  118/2025/NĐ-CP Art. 19(5) (from then on); the clock cites the one of the dossier's era.
 * :data:`PAUSE` — the time spent waiting for the applicant is added back to the due date, as
   the formula of Decision 766/QĐ-TTg indicator 2.1 (supplement time subtracted) and deployed
   provincial systems do. The paused time is measured in the deadline's own unit
@@ -29,7 +29,8 @@ import attrs
 from onestop.deadlines._types import WorkingTime
 from onestop.deadlines.calendar import WorkCalendar, months_after
 from onestop.deadlines.deadline import Deadline
-from onestop.deadlines.explain import Rule, Topic
+from onestop.deadlines.explain import Topic
+from onestop.deadlines.rules import Rule
 from onestop.deadlines.timeliness import SupplementSpan
 from onestop.errors import DeadlineError, InvalidInputError
 from onestop.models import ProcessingTime, TimeUnit
@@ -144,9 +145,9 @@ def _resubmitted(span: SupplementSpan) -> dt.datetime:
 class RestartOnResubmission(SupplementPolicy):
     """Count the whole processing time again from the receipt of the completed dossier.
 
-    NĐ 61/2018/NĐ-CP Art. 19(4): "Thời hạn giải quyết được tính lại từ đầu sau khi nhận đủ hồ
-    sơ". The new deadline is counted by the same policy as the first one, from
-    ``resubmitted_at``.
+    "Thời hạn giải quyết được tính lại từ đầu sau khi nhận đủ hồ sơ": NĐ 61/2018/NĐ-CP Art.
+    19(4), NĐ 118/2025/NĐ-CP Art. 19(5) from 1 July 2025. The new deadline is counted by the
+    same policy as the first one, from ``resubmitted_at``.
     """
 
     name = "restart"
@@ -347,7 +348,7 @@ class PauseDuringSupplement(SupplementPolicy):
         return Resumed(shifted.due_at, shifted.deadline, Topic.SUPPLEMENT_PAUSE, values)
 
 
-#: Count again from the completed dossier (NĐ 61/2018 Art. 19(4)).
+#: Count again from the completed dossier (NĐ 61/2018 Art. 19(4), NĐ 118/2025 Art. 19(5)).
 RESTART: SupplementPolicy = RestartOnResubmission()
 #: Add the waiting time back (Decision 766 formula, deployed systems).
 PAUSE: SupplementPolicy = PauseDuringSupplement()

@@ -20,17 +20,25 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from zoneinfo import ZoneInfo
 
+from onestop.deadlines import RULES_61_2018, RULES_118_2025, rules_for
 from onestop.errors import FormError
 
 __all__ = ["EDITION_BOUNDARY", "FormEdition", "FormKind", "edition_for"]
 
-_VN = ZoneInfo("Asia/Ho_Chi_Minh")
+
+def _boundary() -> dt.datetime:
+    start = RULES_118_2025.starts_at
+    if start is None:  # pragma: no cover - the 2025 rule set has a start
+        raise FormError("the rule set of NĐ 118/2025 has no start", field="received_at")
+    return start
+
 
 #: The instant Nghị định 118/2025/NĐ-CP took effect and Nghị định 61/2018/NĐ-CP lapsed
-#: (Nghị định 118/2025 Art. 40(1)): 1 July 2025 00:00 in Vietnam.
-EDITION_BOUNDARY = dt.datetime(2025, 7, 1, tzinfo=_VN)
+#: (Nghị định 118/2025 Art. 40(1)): 1 July 2025 00:00 in Vietnam. Read from the deadline
+#: engine's rule set of that era (:data:`onestop.deadlines.RULES_118_2025`), where the date is
+#: written once.
+EDITION_BOUNDARY = _boundary()
 
 
 class FormKind(StrEnum):
@@ -98,6 +106,11 @@ class FormEdition(StrEnum):
         return f"Mẫu số {number}, {where}{self.circular}"
 
 
+#: The forms of each era of the deadline engine's rule sets.
+_EDITIONS = {
+    RULES_61_2018.era: FormEdition.TT01_2018,
+    RULES_118_2025.era: FormEdition.TT03_2025,
+}
 _CIRCULARS = {
     FormEdition.TT01_2018: "Thông tư 01/2018/TT-VPCP",
     FormEdition.TT03_2025: "Thông tư 03/2025/TT-VPCP",
@@ -152,9 +165,10 @@ def edition_for(received_at: dt.datetime) -> FormEdition:
     A dossier is governed by the decree in force when it was received: Nghị định 61/2018/NĐ-CP
     (forms of Thông tư 01/2018/TT-VPCP) before 1 July 2025 00:00 Vietnam time, Nghị định
     118/2025/NĐ-CP (forms of Thông tư 03/2025/TT-VPCP) from then on (Nghị định 118/2025 Art.
-    40(1)). This is the only place the choice is made; :func:`onestop.forms.build_form` calls it
-    with the dossier's ``received_at`` (its ``submitted_at`` when it was never accepted, as for
-    a refusal at intake).
+    40(1)). The era is the deadline engine's (:func:`onestop.deadlines.rules_for`), so the
+    forms and the deadline explanations of a dossier always cite the same decree;
+    :func:`onestop.forms.build_form` calls this with the dossier's ``received_at`` (its
+    ``submitted_at`` when it was never accepted, as for a refusal at intake).
 
     Args:
         received_at: the aware receipt instant.
@@ -169,4 +183,4 @@ def edition_for(received_at: dt.datetime) -> FormEdition:
             "2025-07-01T08:00:00+07:00",
             field="received_at",
         )
-    return FormEdition.TT01_2018 if received_at < EDITION_BOUNDARY else FormEdition.TT03_2025
+    return _EDITIONS[rules_for(received_at).era]

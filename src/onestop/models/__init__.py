@@ -19,6 +19,7 @@ from onestop.models._agency import (
     SqliteSequenceStore,
 )
 from onestop.models._dossier import (
+    CLOSED_STATUS,
     SUPPLEMENT_EXITS,
     Applicant,
     ApplicantKind,
@@ -69,6 +70,7 @@ from onestop.models._schema import MODEL_NAMES, json_schema
 from onestop.models._status import TRANSITIONS, Channel, DossierStatus
 
 __all__: list[str] = [
+    "CLOSED_STATUS",
     "MODEL_NAMES",
     "SAME_DAY_CUTOFF",
     "SUPPLEMENT_EXITS",

@@ -39,6 +39,7 @@ from onestop.models._status import (
 from onestop.tz import require_aware, vn_date
 
 __all__ = [
+    "CLOSED_STATUS",
     "SUPPLEMENT_EXITS",
     "Applicant",
     "ApplicantKind",
@@ -251,14 +252,21 @@ class SupplementStage(ModelEnum):
     """When a supplement was requested."""
 
     INTAKE = "intake"
-    """At intake, before acceptance (NĐ 61/2018 Art. 17(1)-(2), once and completely)."""
+    """At intake, before acceptance, once and completely (NĐ 61/2018 Art. 17(1)-(2); NĐ
+    118/2025 Arts. 16(3), 17(1)(c), 17(2)(a))."""
     APPRAISAL = "appraisal"
     """After acceptance, during appraisal; the clock restarts on resubmission (Art. 19(4))."""
 
 
+#: Where closing a dossier (:meth:`Dossier.close`, đóng hồ sơ) leads: ``STOPPED``, national
+#: code 8 "Dừng xử lý". The national status list has no code of its own for a closed dossier;
+#: reporting it as stopped is our reading of NĐ 118/2025/NĐ-CP Art. 19(5).
+CLOSED_STATUS = _S.STOPPED
+
 #: Where a dossier may go from ``SUPPLEMENT_REQUESTED``, by the stage of the open request: a
 #: completed intake supplement leads to acceptance (or refusal at intake), an appraisal
-#: supplement back to processing (NĐ 61/2018 Arts. 17 and 19(4)); withdrawal and stop are
+#: supplement back to processing (NĐ 61/2018 Arts. 17 and 19(4); NĐ 118/2025 Arts. 17 and
+#: 19(5)); withdrawal and stop are
 #: always possible. This refines :data:`~onestop.models.TRANSITIONS` for that one status.
 SUPPLEMENT_EXITS: Mapping[SupplementStage, frozenset[DossierStatus]] = MappingProxyType(
     {
@@ -294,7 +302,7 @@ class SupplementRequest(FrozenModel):
 
 
 class Extension(FrozenModel):
-    """The one re-appointment of a late dossier (NĐ 61/2018 Art. 19(9)).
+    """The one re-appointment of a late dossier (NĐ 61/2018 Art. 19(9), NĐ 118/2025 Art. 19(6)).
 
     The competent body sends the applicant an apology letter with a new date (TT 01/2018 Mẫu 04,
     TT 03/2025 Mẫu 04 "Văn bản xin lỗi và đề nghị gia hạn"); a dossier is re-appointed at most
@@ -316,7 +324,8 @@ class Extension(FrozenModel):
     def letter_on_time(self) -> bool:
         """Whether the apology letter went out at the latest one day before the old due date.
 
-        NĐ 61/2018/NĐ-CP Art. 19(9): "chậm nhất 01 ngày trước ngày hết hạn". Compared as
+        "chậm nhất 01 ngày trước ngày hết hạn" (NĐ 61/2018/NĐ-CP Art. 19(9), NĐ 118/2025/NĐ-CP
+        Art. 19(6)). Compared as
         calendar dates in Vietnam (Asia/Ho_Chi_Minh): the letter's date must be before the
         previous due date's.
         """
@@ -426,6 +435,9 @@ class EventAction(ModelEnum):
     RECORD_PAYMENT = "record_payment"
     WITHDRAW = "withdraw"
     STOP = "stop"
+    CLOSE = "close"
+    """Đóng hồ sơ: the supplement did not come back in time (NĐ 118/2025/NĐ-CP Art. 19(5));
+    from ``SUPPLEMENT_REQUESTED`` (an open appraisal-stage request) to ``STOPPED``."""
     COMPLETE = "complete"
     RETURN_RESULT = "return_result"
     EXTEND = "extend"
@@ -593,11 +605,37 @@ class Dossier(FrozenModel):
                 )
             if event.to_status is not event.from_status:
                 check_transition(event.from_status, event.to_status)
+            if event.action is EventAction.CLOSE:
+                self._check_close_event(index, event)
         if self.events[-1].to_status is not self.status:
             raise InvalidDossierError(
                 f"status: {self.status.value} differs from the last event's to_status "
                 f"({self.events[-1].to_status.value})",
                 field="status",
+            )
+
+    def _check_close_event(self, index: int, event: DossierEvent) -> None:
+        """A recorded closing follows the rule of :meth:`close`."""
+        where = f"events[{index}]"
+        if event.from_status is not _S.SUPPLEMENT_REQUESTED or event.to_status is not (
+            CLOSED_STATUS
+        ):
+            raise InvalidDossierError(
+                f"{where}.action: a dossier is closed (close) from supplement_requested to "
+                f"{CLOSED_STATUS.value}, not from {event.from_status and event.from_status.value} "
+                f"to {event.to_status.value}",
+                field=f"{where}.action",
+            )
+        request = next((s for s in reversed(self.supplements) if s.requested_at <= event.at), None)
+        if (
+            request is None
+            or request.stage is not SupplementStage.APPRAISAL
+            or (request.resubmitted_at is not None and request.resubmitted_at <= event.at)
+        ):
+            raise InvalidDossierError(
+                f"{where}.action: a dossier is closed only while an appraisal-stage supplement "
+                "request is open (NĐ 118/2025/NĐ-CP Art. 19(5))",
+                field=f"{where}.action",
             )
 
     def _check_supplements(self) -> None:
@@ -655,6 +693,14 @@ class Dossier(FrozenModel):
     def returned_at(self) -> dt.datetime | None:
         """When the result was returned (``NgayTra``): the last return event."""
         return self._last_at(_S.RETURNED)
+
+    @property
+    def closed_at(self) -> dt.datetime | None:
+        """When the dossier was closed (đóng hồ sơ, :meth:`close`), if it was."""
+        for event in reversed(self.events):
+            if event.action is EventAction.CLOSE:
+                return event.at
+        return None
 
     def _last_at(self, status: DossierStatus) -> dt.datetime | None:
         for event in reversed(self.events):
@@ -842,7 +888,8 @@ class Dossier(FrozenModel):
     ) -> Self:
         """Accept the dossier (tiếp nhận) and appoint the return date.
 
-        Issues the Giấy tiếp nhận hồ sơ và hẹn trả kết quả (NĐ 61/2018 Art. 17(2)); the
+        Issues the Giấy tiếp nhận hồ sơ và hẹn trả kết quả (NĐ 61/2018 Art. 17(2), NĐ 118/2025
+        Art. 17(1)(c), 17(3)); the
         processing clock starts at ``at``. Allowed from ``NEW`` or from an intake
         ``SUPPLEMENT_REQUESTED`` once the dossier is complete.
 
@@ -880,7 +927,8 @@ class Dossier(FrozenModel):
         """Ask the applicant to complete the dossier (Phiếu yêu cầu bổ sung, hoàn thiện).
 
         From ``NEW`` it is an intake request (Art. 17); from ``RECEIVED`` or ``PROCESSING`` an
-        appraisal request (Art. 19(4): within 3 working days of receipt, once).
+        appraisal request (within 3 working days of receipt, once: NĐ 61/2018 Art. 19(4), NĐ
+        118/2025 Art. 19(5); unanswered after 15 days from 1 July 2025, see :meth:`close`).
 
         Args:
             at: when.
@@ -907,7 +955,8 @@ class Dossier(FrozenModel):
 
         An intake supplement leads to acceptance (``RECEIVED``, ``received_at = at``,
         ``due_at`` required). An appraisal supplement resumes ``PROCESSING``; since the
-        processing time restarts from zero (NĐ 61/2018 Art. 19(4)), pass the new ``due_at``
+        processing time restarts from zero (NĐ 61/2018 Art. 19(4), NĐ 118/2025 Art. 19(5)),
+        pass the new ``due_at``
         (the deadline engine computes it; the ``Decision 766`` pause policy gives a different
         date).
 
@@ -992,6 +1041,44 @@ class Dossier(FrozenModel):
         """Stop processing (TT 03/2025/TT-VPCP Art. 7, Mẫu 05 Thông báo dừng giải quyết)."""
         return self._step(_S.STOPPED, EventAction.STOP, at=at, by=by, note=_reason(reason))
 
+    def close(self, *, at: dt.datetime, by: str, note: str | None = None) -> Self:
+        """Close the dossier (đóng hồ sơ): the applicant did not complete it in time.
+
+        NĐ 118/2025/NĐ-CP Art. 19(5): "Sau 15 ngày kể từ khi thông báo hoặc theo thời hạn
+        quy định của pháp luật chuyên ngành, nếu tổ chức, cá nhân không hoàn thành việc hoàn
+        thiện hồ sơ, cán bộ, công chức, viên chức, nhân viên Bộ phận Một cửa thực hiện đóng hồ
+        sơ". Allowed only while an appraisal-stage supplement request is open (status 5); the
+        request stays open (the supplement never came back) and the status becomes
+        :data:`CLOSED_STATUS` (``STOPPED``, national code 8: the national list has no code for
+        a closed dossier, our reading). Whether the period has passed is for the deadline
+        engine to say (:meth:`onestop.deadlines.DossierClock.supplement_close_date`, flag
+        ``supplement_expired``): the model records what was done. :attr:`closed_at` gives the
+        instant.
+
+        Args:
+            at: when the dossier was closed.
+            by: the officer.
+            note: free text.
+
+        Raises:
+            InvalidTransitionError: no appraisal-stage supplement request is open.
+            InvalidDossierError: ``at`` is out of order.
+        """
+        request = self.open_supplement
+        if (
+            self.status is not _S.SUPPLEMENT_REQUESTED
+            or request is None
+            or request.stage is not SupplementStage.APPRAISAL
+        ):
+            stage = "" if request is None else f" (open request at the {request.stage.value} stage)"
+            raise InvalidTransitionError(
+                f"status: only a dossier waiting for an appraisal-stage supplement can be closed "
+                f"(đóng hồ sơ, NĐ 118/2025/NĐ-CP Art. 19(5)); this one is {self.status.value} "
+                f"({self.status.code}){stage}",
+                field="status",
+            )
+        return self._step(CLOSED_STATUS, EventAction.CLOSE, at=at, by=by, note=note)
+
     def complete(
         self,
         *,
@@ -1047,7 +1134,10 @@ class Dossier(FrozenModel):
         new_due_at: dt.datetime,
         reason: str,
     ) -> Self:
-        """Re-appoint a late dossier once, with an apology letter (NĐ 61/2018 Art. 19(9)).
+        """Re-appoint a late dossier once, with an apology letter.
+
+        NĐ 61/2018 Art. 19(9), NĐ 118/2025 Art. 19(6): "Việc hẹn lại ngày trả kết quả được
+        thực hiện không quá một lần".
 
         The letter should go out at the latest one day before the due date; onestop records
         when it did (``letter_at = at``) and leaves the judgement of lateness to reports.
@@ -1064,7 +1154,8 @@ class Dossier(FrozenModel):
         """
         if self.extension is not None:
             raise InvalidDossierError(
-                "extension: a dossier may be re-appointed only once (NĐ 61/2018 Art. 19(9))",
+                "extension: a dossier may be re-appointed only once (NĐ 61/2018 Art. 19(9), NĐ "
+                "118/2025 Art. 19(6))",
                 field="extension",
             )
         if not self.status.is_open or self.due_at is None:
