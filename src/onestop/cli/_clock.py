@@ -81,9 +81,9 @@ def _portal_clock(
     rules: str | None,
 ) -> DossierClock:
     """The clock of one portal record: the one place the CLI reads the portal's wire format."""
-    from onestop.connectors import DossierRecord, parse_portal_datetime
+    from onestop.connectors import HoSoRecord, parse_portal_datetime
 
-    record = DossierRecord.model_validate(data)
+    record = HoSoRecord.model_validate(data)
 
     def instant(value: str, field: str) -> dt.datetime | None:
         return parse_portal_datetime(value, field=field)
