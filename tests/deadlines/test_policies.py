@@ -33,7 +33,7 @@ from onestop.deadlines._text import formatter
 from onestop.errors import DeadlineError, InvalidInputError
 from onestop.models import ProcessingTime, TimeUnit
 from onestop.tz import VN_TZ
-from tests.deadlines.test_calendar import CAL
+from tests._helpers.calendars import CAL
 
 
 def at(y, m, d, hh=10, mm=0):
