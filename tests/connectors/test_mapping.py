@@ -92,8 +92,8 @@ def test_refused_dossier_carries_its_refusal_time():
 # ---------------------------------------------------------------- catalogue -> Procedure
 
 # Written independently of the mapping under test: how the national catalogue (LayThuTuc,
-# domain/integrations.md §1.3) spells a domain procedure. Channel labels as the catalogue
-# shows them; units by their Vietnamese labels.
+# as OpenCPS and TD.DichVuCongApi read it) spells a domain procedure. Channel labels as the
+# catalogue shows them; units by their Vietnamese labels.
 KENH_LABEL = {
     Channel.DIRECT: "Trực tiếp",
     Channel.ONLINE: "Trực tuyến",

@@ -5,7 +5,7 @@ and are deliberately *tolerant*: unknown keys are ignored and numbers are accept
 portal documents strings. They never leave :mod:`onestop.connectors`; the one place that maps
 them to and from the domain models is :mod:`onestop.connectors._mapping`.
 
-Sources (see ``domain/integrations.md`` §1): the dossier record follows the field set of the
+Sources (docs/connectors.md, "Sources"): the dossier record follows the field set of the
 production clients TD.DichVuCongApi (``HoSoDongBoDVC``) and OpenCPS
 (``DVCQGIntegrationActionImpl.createSyncDossierBodyRequest``); dates are ``yyyyMMddHHmmss``
 strings in Vietnam time (OpenCPS ``convertDate2String``); statuses are ``TrangThaiHoSo`` 1-10

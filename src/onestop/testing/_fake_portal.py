@@ -1,7 +1,7 @@
 """A fake of the national portal adapter and of an LGSP/NGSP gateway in front of it (test double).
 
 :class:`FakePortal` keeps dossiers, progress rows and a small procedure catalogue in memory and
-answers as the real services do (``domain/integrations.md`` §1): the
+answers as the real services do (docs/connectors.md, "Sources"): the
 ``{"error_code", "message", "result"}`` envelope with success codes that vary between ``0``,
 ``"0"`` and ``"00"``, "đã tồn tại" on a duplicate create, sessions that expire, and the gateway's
 HTTP 401/403/429. Faults can be injected: 5xx answers, timeouts, dropped connections, latency,
