@@ -9,10 +9,12 @@ from hypothesis import strategies as st
 from onestop.connectors import (
     PortalStatus,
     ProcedureRecord,
+    dossier_to_record,
     parse_portal_datetime,
     procedure_from_record,
+    progress_rows,
+    status_of_record,
 )
-from onestop.connectors._mapping import dossier_to_record, progress_rows, status_of_record
 from onestop.errors import InvalidInputError
 from onestop.models import (
     AdministrativeLevel,
