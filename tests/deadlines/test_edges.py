@@ -7,9 +7,21 @@ from __future__ import annotations
 
 import datetime as dt
 
-from onestop.deadlines import DossierClock, StaticHolidaySource, WorkCalendar, compute_due
+import pytest
+
+from onestop.deadlines import (
+    DossierClock,
+    Holiday,
+    HolidayKind,
+    StaticHolidaySource,
+    WorkCalendar,
+    WorkingTime,
+    civil_service_calendar,
+    compute_due,
+)
 from onestop.deadlines.clock import ExtensionSpan
 from onestop.deadlines.hours import OfficeHours, OfficeHoursSchedule
+from onestop.errors import ProvisionalCalendarWarning
 from onestop.models import ProcessingTime
 from onestop.tz import VN_TZ
 from tests._helpers.calendars import CAL, ENTRIES_2025_2026
@@ -87,3 +99,38 @@ def test_a_late_apology_letter_is_explained_in_english_with_both_dates():
         "The apology letter was issued on Monday 09/03/2026, later than Friday 06/03/2026 "
         "(one working day before the due date)"
     )
+
+
+def test_a_weekday_entry_that_stays_a_working_day_is_explained_with_its_notice():
+    entry = Holiday(
+        dt.date(2026, 3, 4), "Làm việc", "Working", HolidayKind.MAKE_UP_WORKING_DAY, "CV 1/UBND"
+    )
+    cal = WorkCalendar(StaticHolidaySource([entry], first_year=2026, last_year=2026))
+    due = compute_due(R, ProcessingTime.working_days(5), calendar=cal)
+    assert (
+        "Wednesday 04/03/2026 is a working day under CV 1/UBND, working day 2"
+        in (due.explain("en").splitlines())[3]
+    )
+    assert "CV 1/UBND" in due.explain("vi").splitlines()[3]
+
+
+def test_working_time_is_added_across_the_end_of_the_first_indexed_year():
+    fresh = WorkCalendar(CAL.source)  # nothing indexed yet
+    start = dt.datetime(2025, 12, 31, 16, 0, tzinfo=VN_TZ)
+    # 1 h on 31/12, then 1/1 (holiday), 2/1 (swapped day off), the weekend, 1 h on Monday 5/1
+    assert fresh.add_working_time(start, WorkingTime.of(hours=2)) == dt.datetime(
+        2026, 1, 5, 8, 30, tzinfo=VN_TZ
+    )
+
+
+def test_working_time_longer_than_the_index_window_adds_up_step_by_step():
+    # fourteen years of office time: past the ten-year block the calendar indexes at a time
+    cal = civil_service_calendar()
+    start = dt.datetime(2001, 3, 1, 9, 0, tzinfo=VN_TZ)
+    year = WorkingTime.of(hours=8 * 250)
+    with pytest.warns(ProvisionalCalendarWarning):
+        at_once = cal.add_working_time(start, WorkingTime.of(hours=8 * 250 * 14))
+        step = start
+        for _ in range(14):
+            step = cal.add_working_time(step, year)
+    assert at_once == step == dt.datetime(2015, 1, 12, 9, 0, tzinfo=VN_TZ)
