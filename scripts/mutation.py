@@ -1,4 +1,4 @@
-"""A sampled mutation run over the deadline core and the identifiers (mutmut, dev extra).
+"""A sampled mutation run over the deadline core and the identifiers (mutmut).
 
 mutmut (configured in ``pyproject.toml``, ``[tool.mutmut]``) makes every mutant of the modules
 listed in ``only_mutate`` (the deadline engine, ``onestop.tz``, the procedure, agency and
@@ -8,7 +8,8 @@ that reach the mutated function. Running all of them takes hours on two cores, s
 runs a seeded random sample: the same seed and size give the same mutants, as long as the
 mutated modules do not change.
 
-Usage (from the repository root, in the dev environment)::
+Usage (from the repository root, in the dev environment, with mutmut installed by
+``python3 -m pip install --group mutation``)::
 
     python3 scripts/mutation.py                      # 150 mutants, seed 10, at least 95 % killed
     python3 scripts/mutation.py --size 400 --seed 3  # another, larger sample
@@ -24,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import importlib.util
 import random
 import subprocess
 import sys
@@ -99,6 +101,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-children", type=int, default=2, help="parallel workers (2)")
     parser.add_argument("--fail-under", type=float, default=95.0, help="detected %% floor (95)")
     args = parser.parse_args(argv)
+    if importlib.util.find_spec("mutmut") is None:
+        raise SystemExit("mutmut is not installed: python3 -m pip install --group mutation")
 
     known = statuses() if (ROOT / "mutants").is_dir() else {}
     if not known:
