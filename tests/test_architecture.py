@@ -15,6 +15,13 @@ import at run time).
   :mod:`onestop.deadlines` and :mod:`onestop.models` are checked strictly; the other packages'
   present offenders are listed in :data:`KNOWN_PRIVATE_USES`, which may only shrink (an entry
   that no longer occurs fails the test too, so that the list is kept exact).
+
+The tests are read the same way:
+
+* a test uses public paths of onestop only, as a user would, unless it is explicitly about a
+  private module's own contract (:data:`TESTS_PRIVATE_ALLOWED`, each entry with its reason);
+* no test module imports another test module or a ``conftest.py``: shared code is a fixture in
+  a ``conftest.py``, or, when needed at collection time, a module of ``tests._helpers``.
 """
 
 from __future__ import annotations
@@ -302,3 +309,209 @@ def test_the_private_use_check_finds_reach_ins():
         }
     finally:
         del TREES["onestop.__probe__"], MODULES["onestop.__probe__"]
+
+
+# ---------------------------------------------------------------------------- the tests
+
+TESTS = Path(__file__).resolve().parent
+TEST_TREES: dict[str, ast.Module] = {
+    path.relative_to(TESTS.parent).as_posix(): ast.parse(
+        path.read_text(encoding="utf-8"), filename=str(path)
+    )
+    for path in sorted(TESTS.rglob("*.py"))
+}
+
+#: Private-looking names that are protocols, not anyone's private member: IPython's display
+#: hooks, and the one standard-library function a forked test child exits through.
+PROTOCOL_NAMES = {"_repr_html_", "_repr_png_", "_repr_svg_", "_repr_markdown_", "_exit"}
+
+
+def _private_path(dotted: str) -> bool:
+    return any(_private(part) for part in dotted.split("."))
+
+
+def private_uses_in_test_file(relpath: str) -> set[tuple[str, str]]:
+    """``(test file, what)`` for each private path of onestop that a test file uses.
+
+    ``what`` is a module path with a private part (``onestop.deadlines._text``), a private name
+    imported from an onestop module (``onestop.cli:_app``), or a private attribute read through
+    a module or an object (``._connection``) that the test file does not define itself.
+    """
+    tree = TEST_TREES[relpath]
+    found: set[tuple[str, str]] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found |= {
+                (relpath, alias.name)
+                for alias in node.names
+                if alias.name.split(".")[0] == "onestop" and _private_path(alias.name)
+            }
+        elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+            if node.module.split(".")[0] != "onestop":
+                continue
+            if _private_path(node.module):
+                found.add((relpath, node.module))
+            found |= {
+                (relpath, f"{node.module}:{alias.name}")
+                for alias in node.names
+                if _private(alias.name)
+            }
+    own = _defined_names(tree)
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Attribute) or not _private(node.attr):
+            continue
+        if isinstance(node.value, ast.Name) and node.value.id in ("self", "cls"):
+            continue
+        if node.attr not in own and node.attr not in PROTOCOL_NAMES:
+            found.add((relpath, f".{node.attr}"))
+    return found
+
+
+#: Tests that use a private path of onestop, each explicitly about that private module's own
+#: contract (what it promises the modules that use it), with the reason. Every other test goes
+#: through public names, as a user would. Keep it exact: an entry that no longer occurs fails.
+TESTS_PRIVATE_ALLOWED: dict[tuple[str, str], str] = {
+    ("tests/test_lazy_names.py", "onestop._lazy"): "the lazy loader itself (stub parsing, hints)",
+    ("tests/cli/conftest.py", "onestop.cli._commands"): (
+        "the Typer app the CLI tests drive in-process; the console script is the public entry"
+    ),
+    ("tests/cli/test_contract.py", "onestop.cli._commands"): (
+        "every registered command's contract (envelope, flags), read from the app's registration"
+    ),
+    ("tests/cli/test_app.py", "onestop.cli:_app"): (
+        "the CLI's error handling and JSON envelope, on a throwaway app built the same way"
+    ),
+    ("tests/cli/test_app.py", "._OneStopGroup"): "the group class that throwaway app is built with",
+    ("tests/test_errors.py", "onestop.cli._app"): (
+        "which error classes the CLI maps to exit status 2 (bad input) rather than 1"
+    ),
+    ("tests/connectors/test_protocol.py", "onestop.connectors._protocol"): (
+        "the sans-I/O portal protocol (request bodies, envelopes, upsert flow) both clients share"
+    ),
+    ("tests/deadlines/test_holidays_ics.py", "onestop.deadlines._ics"): (
+        "RFC 5545 text escaping and line folding of the iCalendar writer, property-tested"
+    ),
+    ("tests/deadlines/test_holidays_schedule.py", "onestop.deadlines._statutes"): (
+        "the statutory holiday rules by legal era, below the schedule that combines them"
+    ),
+    ("tests/deadlines/test_lunar_de423.py", "onestop.deadlines._data.vn_lunar_de423"): (
+        "the shipped table of new moons near midnight, checked against the ephemeris"
+    ),
+    ("tests/deadlines/test_lunar_de423.py", "onestop.deadlines:_astro"): (
+        "the astronomical computation the lunar tables are generated and checked with"
+    ),
+    ("tests/deadlines/test_lunar_tables.py", "onestop.deadlines:_astro"): (
+        "the astronomical computation the lunar tables are generated and checked with"
+    ),
+    ("tests/models/test_identity.py", "onestop.models._identity"): (
+        "the MST check-digit function, cross-checked with python-stdnum for every prefix "
+        "(TaxCode.build is its public use)"
+    ),
+    ("tests/models/test_agency.py", "._connection"): (
+        "the SQLite store's per-thread connection settings (PRAGMA synchronous is per connection)"
+    ),
+    ("tests/models/test_agency.py", "._connections"): (
+        "that the SQLite store closes the connections of finished threads"
+    ),
+    ("tests/reports/test_indicators.py", "onestop.reports._sql"): (
+        "every indicator column of the SQL against an independent reference (the column list "
+        "is the SQL module's contract; a candidate for the public API)"
+    ),
+    ("tests/signatures/test_trust.py", "onestop.signatures._pathchecks"): (
+        "RFC 5280 name-constraint matching, case by case, below the chain validation using it"
+    ),
+    ("tests/testing/test_factories.py", "onestop.testing:_factories"): (
+        "that the factories' tax-code draw is bounded, with a random source that never succeeds"
+    ),
+    ("tests/testing/test_factories.py", "._tax_code"): "the bounded tax-code draw (see above)",
+    ("tests/testing/test_factories.py", "._TAX_CODE_DRAWS"): "its bound (see above)",
+}
+
+
+def _all_test_private_uses() -> set[tuple[str, str]]:
+    return {use for relpath in TEST_TREES for use in private_uses_in_test_file(relpath)}
+
+
+def test_tests_use_public_paths_only():
+    assert sorted(_all_test_private_uses() - set(TESTS_PRIVATE_ALLOWED)) == []
+
+
+def test_the_tests_allow_list_is_exact():
+    assert sorted(set(TESTS_PRIVATE_ALLOWED) - _all_test_private_uses()) == []
+
+
+def test_the_test_check_finds_private_paths():
+    probe = "tests/__probe__.py"
+    TEST_TREES[probe] = ast.parse(
+        "import onestop.deadlines._text\n"
+        "from onestop.models._identity import mst_check_digit\n"
+        "from onestop.cli import _app\n"
+        "from onestop.deadlines import WorkCalendar\n"
+        "x = WorkCalendar()._index\n"
+        "y = report._repr_html_()\n"
+    )
+    try:
+        assert private_uses_in_test_file(probe) == {
+            (probe, "onestop.deadlines._text"),
+            (probe, "onestop.models._identity"),
+            (probe, "onestop.cli:_app"),
+            (probe, "._index"),
+        }
+    finally:
+        del TEST_TREES[probe]
+
+
+def imports_of_tests_in(relpath: str) -> set[str]:
+    """The modules of the ``tests`` package that a test file imports from, as dotted names."""
+    found: set[str] = set()
+    package = Path(relpath).with_suffix("").parts[:-1]
+    for node in ast.walk(TEST_TREES[relpath]):
+        if isinstance(node, ast.Import):
+            found |= {a.name for a in node.names if a.name.split(".")[0] == "tests"}
+        elif isinstance(node, ast.ImportFrom):
+            base = list(package[: len(package) - node.level + 1]) if node.level else []
+            module = ".".join([*base, *([node.module] if node.module else [])])
+            if module.split(".")[0] == "tests":
+                found.add(module)
+    return found
+
+
+def _shared_helpers(module: str) -> bool:
+    return module == "tests._helpers" or module.startswith("tests._helpers.")
+
+
+def test_no_test_module_imports_another_test_module_or_a_conftest():
+    # shared code is a fixture in a conftest.py or, when it is needed at collection time
+    # (parametrize lists, module constants), a module of tests._helpers
+    wrong = sorted(
+        (relpath, module)
+        for relpath in TEST_TREES
+        for module in imports_of_tests_in(relpath)
+        if not _shared_helpers(module)
+    )
+    assert wrong == []
+
+
+def test_the_test_import_check_finds_them():
+    probe = "tests/deadlines/__probe__.py"
+    TEST_TREES[probe] = ast.parse(
+        "from tests.deadlines.test_calendar import CAL\n"
+        "from tests.forms.conftest import pdf_text\n"
+        "from .test_bulk import RNG\n"
+        "from . import conftest\n"
+        "import tests.signatures.pdfedits\n"
+        "from tests._helpers.calendars import CAL\n"
+    )
+    try:
+        found = imports_of_tests_in(probe)
+        assert found == {
+            "tests.deadlines.test_calendar",
+            "tests.forms.conftest",
+            "tests.deadlines.test_bulk",
+            "tests.deadlines",
+            "tests.signatures.pdfedits",
+            "tests._helpers.calendars",
+        }
+        assert {m for m in found if not _shared_helpers(m)} == found - {"tests._helpers.calendars"}
+    finally:
+        del TEST_TREES[probe]

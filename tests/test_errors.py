@@ -85,7 +85,7 @@ def test_rate_limited_carries_retry_after():
     assert exc.status_code == 429 and exc.retry_after == 3.0
 
 
-# Every class of the tree, with the built-in it must also be (issue 2, "Errors"; STYLE.md §5).
+# Every class of the tree, with the built-in it must also be (issue 2, "Errors").
 EXPECTED_BUILTIN = {
     "OneStopError": Exception,
     "InvalidInputError": ValueError,

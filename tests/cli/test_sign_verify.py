@@ -620,14 +620,12 @@ def _cli(*args):
     return subprocess.run(command, capture_output=True, check=False, timeout=120)
 
 
-def test_pdf_sign_twice_and_verify_leave_stderr_empty(files, tmp_path):
+def test_pdf_sign_twice_and_verify_leave_stderr_empty(files, tmp_path, font_with_unknown_table):
     """No third-party warning on the terminal: cryptography's DSA deprecation (through
     pyHanko), fontTools' 'FFTM NOT subset ... dropped' for the stamp font, pyHanko's logs."""
     from onestop.testing import make_test_pdf
-    from tests.signatures.fontdata import font_with_unknown_table
 
-    font = tmp_path / "stamp.ttf"
-    font.write_bytes(font_with_unknown_table())
+    font = font_with_unknown_table
     pdf = tmp_path / "kq.pdf"
     pdf.write_bytes(make_test_pdf())
     once, twice = tmp_path / "kq-1.pdf", tmp_path / "kq-2.pdf"
@@ -684,13 +682,16 @@ def test_sign_pdf_field_option(app, runner, files, tmp_path):
         assert result.exit_code == 2, result.stdout
 
 
-def test_verify_a_changed_certified_or_signed_form(app, runner, files, tmp_path, test_pki):
+def test_verify_a_changed_certified_or_signed_form(
+    app, runner, files, tmp_path, test_pki, pdf_edits
+):
     """The hostile review's documents through the command line: exit 1, stable codes."""
     from pyhanko.sign import fields
 
     from onestop.signatures.pdf import sign_pdf
     from onestop.testing import make_test_pdf
-    from tests.signatures.pdfedits import certify, fill_field
+
+    certify, fill_field = pdf_edits.certify, pdf_edits.fill_field
 
     form = make_test_pdf(form_fields={"SoTien": "1,000,000 VND"})
     certified = certify(form, test_pki.organization, fields.MDPPerm.NO_CHANGES)

@@ -9,10 +9,12 @@ from hypothesis import strategies as st
 from onestop.connectors import (
     PortalStatus,
     ThuTucRecord,
+    dossier_to_record,
     parse_portal_datetime,
     procedure_from_record,
+    progress_rows,
+    status_of_record,
 )
-from onestop.connectors._mapping import dossier_to_record, progress_rows, status_of_record
 from onestop.errors import InvalidInputError
 from onestop.models import (
     AdministrativeLevel,
@@ -92,8 +94,8 @@ def test_refused_dossier_carries_its_refusal_time():
 # ---------------------------------------------------------------- catalogue -> Procedure
 
 # Written independently of the mapping under test: how the national catalogue (LayThuTuc,
-# domain/integrations.md §1.3) spells a domain procedure. Channel labels as the catalogue
-# shows them; units by their Vietnamese labels.
+# as OpenCPS and TD.DichVuCongApi read it) spells a domain procedure. Channel labels as the
+# catalogue shows them; units by their Vietnamese labels.
 KENH_LABEL = {
     Channel.DIRECT: "Trực tiếp",
     Channel.ONLINE: "Trực tuyến",

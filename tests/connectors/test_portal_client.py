@@ -17,8 +17,8 @@ from onestop.connectors import (
     PortalSettings,
     RetryPolicy,
     TienTrinhRecord,
+    dossier_to_record,
 )
-from onestop.connectors._mapping import dossier_to_record
 from onestop.connectors.portal import USER_AGENT
 from onestop.errors import (
     AuthenticationError,

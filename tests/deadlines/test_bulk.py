@@ -24,7 +24,7 @@ from onestop.deadlines.timeliness import classify as classify_one
 from onestop.errors import CalendarDataMissingError, DeadlineError, InvalidInputError
 from onestop.models import ProcessingTime, TimeUnit
 from onestop.tz import VN_TZ
-from tests.deadlines.test_calendar import CAL
+from tests._helpers.calendars import CAL
 
 # a calendar whose office hours change during the period (effective-dated)
 SUMMER = OfficeHours.parse("07:00-11:30, 13:30-17:00")

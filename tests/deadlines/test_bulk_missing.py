@@ -21,7 +21,7 @@ from onestop.deadlines.policies import WorkingDaysPolicy
 from onestop.errors import InvalidInputError
 from onestop.models import ProcessingTime
 from onestop.tz import VN_TZ
-from tests.deadlines.test_calendar import CAL
+from tests._helpers.calendars import CAL
 
 NAT = np.datetime64("NaT")
 

@@ -1,9 +1,8 @@
 """WorkCalendar: golden days from the 2026 civil-service notices, and calendar properties.
 
-The hand-built source below transcribes the civil-service schedule of 2025–2026 from the
-notices 6150/TB-BLĐTBXH, 12729/VPCP-KGVX and 9441/TB-BNV, so that these
-tests do not depend on the shipped holiday data; ``test_calendar_official.py`` repeats the
-golden checks against :func:`civil_service_calendar`.
+The calendar under test (:data:`tests._helpers.calendars.CAL`) is hand-built from the notices
+of 2025–2026, so that these tests do not depend on the shipped holiday data;
+``test_calendar_official.py`` repeats the golden checks against :func:`civil_service_calendar`.
 """
 
 from __future__ import annotations
@@ -15,8 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from onestop.deadlines import WorkingTime
-from onestop.deadlines._types import Holiday, HolidayKind
+from onestop.deadlines import HolidayKind, WorkingTime
 from onestop.deadlines.calendar import (
     DayKind,
     StaticHolidaySource,
@@ -25,43 +23,8 @@ from onestop.deadlines.calendar import (
 from onestop.deadlines.hours import OfficeHours
 from onestop.errors import CalendarDataMissingError, InvalidInputError, ProvisionalCalendarWarning
 from onestop.tz import VN_TZ
-
-D = dt.date
-OFF = HolidayKind.STATUTORY
-SWAP = HolidayKind.SWAPPED_DAY_OFF
-MAKEUP = HolidayKind.MAKE_UP_WORKING_DAY
-
-
-def _h(d: dt.date, kind: HolidayKind, basis: str, name: str = "Nghỉ lễ") -> Holiday:
-    return Holiday(d, name, "Holiday", kind, basis)
-
-
-def _days(first: dt.date, last: dt.date) -> list[dt.date]:
-    return [first + dt.timedelta(days=i) for i in range((last - first).days + 1)]
-
-
-N2025 = "Thông báo 6150/TB-BLĐTBXH"
-N2026 = "Công văn 12729/VPCP-KGVX"
-ENTRIES_2025_2026 = (
-    [_h(D(2025, 1, 1), OFF, "BLLĐ 2019 Điều 112")]
-    + [_h(d, OFF, N2025, "Tết Nguyên đán") for d in _days(D(2025, 1, 27), D(2025, 1, 31))]
-    + [_h(D(2025, 4, 7), OFF, "BLLĐ 2019 Điều 112", "Giỗ Tổ Hùng Vương")]
-    + [_h(D(2025, 4, 30), OFF, "BLLĐ 2019 Điều 112"), _h(D(2025, 5, 1), OFF, "BLLĐ 2019")]
-    + [_h(D(2025, 5, 2), SWAP, N2025), _h(D(2025, 4, 26), MAKEUP, N2025)]
-    + [_h(D(2025, 9, 1), OFF, N2025), _h(D(2025, 9, 2), OFF, "BLLĐ 2019 Điều 112")]
-    + [_h(D(2026, 1, 1), OFF, "BLLĐ 2019 Điều 112", "Tết Dương lịch")]
-    + [_h(D(2026, 1, 2), SWAP, N2026, "Nghỉ hoán đổi"), _h(D(2026, 1, 10), MAKEUP, N2026)]
-    + [
-        _h(d, OFF, "Thông báo 9441/TB-BNV", "Tết Nguyên đán")
-        for d in _days(D(2026, 2, 16), D(2026, 2, 20))
-    ]
-    + [_h(D(2026, 4, 27), HolidayKind.COMPENSATORY, "BLLĐ 2019 Điều 111(3)", "Giỗ Tổ (bù)")]
-    + [_h(D(2026, 4, 30), OFF, "BLLĐ 2019"), _h(D(2026, 5, 1), OFF, "BLLĐ 2019")]
-    + [_h(D(2026, 8, 31), SWAP, "Thông báo 9441/TB-BNV"), _h(D(2026, 8, 22), MAKEUP, "9441")]
-    + [_h(D(2026, 9, 1), OFF, "BLLĐ 2019"), _h(D(2026, 9, 2), OFF, "BLLĐ 2019")]
-)
-SOURCE = StaticHolidaySource(ENTRIES_2025_2026, first_year=2025, last_year=2026)
-CAL = WorkCalendar(SOURCE)
+from tests._helpers.calendars import CAL, N2026, SOURCE, D, holiday
+from tests._helpers.calendars import days as _days
 
 
 def test_weekly_rest_days_and_holidays():
@@ -120,7 +83,7 @@ def test_working_days_between_ends():
 
 
 def test_holidays_merge_extra_entries():
-    closure = _h(D(2026, 3, 9), HolidayKind.EXTRA_DAY_OFF, "Quyết định của UBND tỉnh")
+    closure = holiday(D(2026, 3, 9), HolidayKind.EXTRA_DAY_OFF, "Quyết định của UBND tỉnh")
     cal = CAL.replace(extra_holidays=(closure,))
     assert closure in cal.holidays(2026)
     assert not cal.is_working_day(D(2026, 3, 9))

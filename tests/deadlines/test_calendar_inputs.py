@@ -31,7 +31,7 @@ from onestop.deadlines.calendar import StaticHolidaySource, WorkCalendar, civil_
 from onestop.deadlines.hours import OfficeHours, OfficeHoursSchedule
 from onestop.errors import InvalidInputError
 from onestop.models import ProcessingTime
-from tests.deadlines.test_calendar import CAL, SOURCE
+from tests._helpers.calendars import CAL, SOURCE
 
 VN = dt.timezone(dt.timedelta(hours=7))
 R = dt.datetime(2026, 2, 13, 10, tzinfo=VN)

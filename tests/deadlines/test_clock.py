@@ -560,14 +560,14 @@ def test_recorded_extension_while_supplement_pending(cal):
 def test_english_dates_do_not_depend_on_the_locale():
     import datetime as _dt
 
-    from onestop.deadlines._text import formatter
+    from onestop.deadlines.explain import renderer
 
     # weekday names written out, dd/mm/yyyy: a run under another locale checks the same text
-    assert formatter("en").day(_dt.date(2026, 2, 9)) == "Monday 09/02/2026"
-    assert formatter("vi").day(_dt.date(2026, 12, 31)) == "Thứ Năm 31/12/2026"
+    assert renderer("en").fmt.day(_dt.date(2026, 2, 9)) == "Monday 09/02/2026"
+    assert renderer("vi").fmt.day(_dt.date(2026, 12, 31)) == "Thứ Năm 31/12/2026"
     instant = _dt.datetime(2026, 3, 9, 10, 0, tzinfo=_dt.UTC)  # 17:00 in Vietnam
-    assert formatter("en").instant(instant) == "17:00 Monday 09/03/2026"
-    assert formatter("vi").instant(instant) == "17:00 Thứ Hai 09/03/2026"
+    assert renderer("en").fmt.instant(instant) == "17:00 Monday 09/03/2026"
+    assert renderer("vi").fmt.instant(instant) == "17:00 Thứ Hai 09/03/2026"
 
 
 # ----------------------------------------------------------------------------- boundaries

@@ -35,7 +35,7 @@ from onestop.deadlines import (
     compute_due,
     rules_for,
 )
-from onestop.deadlines._text import formatter
+from onestop.deadlines.explain import renderer
 from onestop.errors import DeadlineError, InvalidInputError
 from onestop.models import ProcessingTime, TimeUnit
 from onestop.tz import VN_TZ
@@ -191,7 +191,7 @@ def test_citations_come_from_the_rule_set_in_force():
 
 
 def test_unit_words_and_the_cutoff_never_swap_languages():
-    vi, en = formatter("vi"), formatter("en")
+    vi, en = renderer("vi").fmt, renderer("en").fmt
     vi_words = {"ngày làm việc", "giờ làm việc", "tháng", "trong ngày"}
     en_words = {"working day", "working hour", "month", "calendar day", "same day", "cut-off"}
     for unit in TimeUnit:

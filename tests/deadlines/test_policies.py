@@ -29,11 +29,11 @@ from onestop.deadlines import (
     policy_by_name,
     policy_for,
 )
-from onestop.deadlines._text import formatter
+from onestop.deadlines.explain import renderer
 from onestop.errors import DeadlineError, InvalidInputError
 from onestop.models import ProcessingTime, TimeUnit
 from onestop.tz import VN_TZ
-from tests.deadlines.test_calendar import CAL
+from tests._helpers.calendars import CAL
 
 
 def at(y, m, d, hh=10, mm=0):
@@ -371,6 +371,6 @@ _EN_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", 
 @settings(max_examples=300)
 def test_dates_are_written_as_strftime_does(day):
     """The one date style: the weekday of the language, then strftime's %d/%m/%Y."""
-    assert formatter("vi").day(day) == f"{_VI_DAYS[day.weekday()]} {day:%d/%m/%Y}"
-    assert formatter("en").day(day) == f"{_EN_DAYS[day.weekday()]} {day:%d/%m/%Y}"
-    assert formatter("vi").day(dt.date(2026, 2, 13)) == "Thứ Sáu 13/02/2026"
+    assert renderer("vi").fmt.day(day) == f"{_VI_DAYS[day.weekday()]} {day:%d/%m/%Y}"
+    assert renderer("en").fmt.day(day) == f"{_EN_DAYS[day.weekday()]} {day:%d/%m/%Y}"
+    assert renderer("vi").fmt.day(dt.date(2026, 2, 13)) == "Thứ Sáu 13/02/2026"

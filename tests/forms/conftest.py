@@ -25,12 +25,10 @@ ERAS = {
     "2018": dt.datetime(2024, 11, 12, 9, 30, tzinfo=VN),
     "2025": dt.datetime(2026, 3, 10, 14, 5, tzinfo=VN),
 }
-OFFICER = "Trần Thị Bích Ngọc"
 POLICE = AgencyRef(name="Công an xã Đông Sơn")
 
 
-def pdf_text(data: bytes) -> str:
-    """Every page's text, NFC, whitespace collapsed (lines wrap anywhere)."""
+def _pdf_text(data: bytes) -> str:
     from pypdf import PdfReader
 
     reader = PdfReader(io.BytesIO(data))
@@ -38,8 +36,26 @@ def pdf_text(data: bytes) -> str:
     return " ".join(unicodedata.normalize("NFC", text).split())
 
 
-def squash(text: str) -> str:
+def _squash(text: str) -> str:
     return " ".join(text.split())
+
+
+@pytest.fixture(scope="session")
+def pdf_text():
+    """``pdf_text(data)``: every page's text, NFC, whitespace collapsed (lines wrap anywhere)."""
+    return _pdf_text
+
+
+@pytest.fixture(scope="session")
+def squash():
+    """``squash(text)``: whitespace collapsed, to compare with :func:`pdf_text`'s output."""
+    return _squash
+
+
+@pytest.fixture(scope="session")
+def officer() -> str:
+    """The officer named on the forms."""
+    return "Trần Thị Bích Ngọc"
 
 
 @pytest.fixture(scope="session")

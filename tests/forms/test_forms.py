@@ -25,7 +25,7 @@ from onestop.forms import (
     render_pdf,
 )
 from onestop.models import DossierStatus
-from tests.forms.conftest import OFFICER, VN, pdf_text, squash
+from onestop.tz import VN_TZ as VN
 
 
 def _instant(value: dt.datetime) -> str:
@@ -78,9 +78,11 @@ def _common(text: str, dossier, era: str, kind: str) -> None:
 
 
 @pytest.mark.parametrize("kind", [k.value for k in FormKind])
-def test_every_form_renders_for_both_eras_with_its_fields(dossiers, procedure, era, kind):
+def test_every_form_renders_for_both_eras_with_its_fields(
+    dossiers, procedure, era, kind, pdf_text, squash, officer
+):
     dossier = dossiers[era][kind]
-    record = build_form(kind, dossier, procedure=procedure, officer=OFFICER)
+    record = build_form(kind, dossier, procedure=procedure, officer=officer)
     assert record.edition is EXPECTED_EDITION[era]
     text = pdf_text(render_pdf(record))
     _common(text, dossier, era, kind)
@@ -88,7 +90,7 @@ def test_every_form_renders_for_both_eras_with_its_fields(dossiers, procedure, e
     if kind == "supplement":
         request = dossier.supplements[-1]
         assert squash(f"Lý do: {request.reason}") in text
-        assert OFFICER in text
+        assert officer in text
     elif kind == "refusal":
         reason = next(e.note for e in dossier.events if e.to_status is DossierStatus.REFUSED)
         assert squash(reason) in text
@@ -117,9 +119,11 @@ def test_every_form_renders_for_both_eras_with_its_fields(dossiers, procedure, e
         assert desk in text
 
 
-def test_receipt_reads_back_every_field_from_the_dossier_and_the_engine(dossiers, procedure, era):
+def test_receipt_reads_back_every_field_from_the_dossier_and_the_engine(
+    dossiers, procedure, era, pdf_text, squash, officer
+):
     dossier = dossiers[era]["receipt"]
-    record = build_form("receipt", dossier, procedure=procedure, officer=OFFICER)
+    record = build_form("receipt", dossier, procedure=procedure, officer=officer)
     text = pdf_text(render_pdf(record))
     contact = dossier.applicant.contact
     assert f"Tiếp nhận hồ sơ của: {dossier.applicant.name}" in text
@@ -134,14 +138,14 @@ def test_receipt_reads_back_every_field_from_the_dossier_and_the_engine(dossiers
     due = compute_due(dossier.received_at, procedure.processing_time_for(dossier.channel)).due_at
     assert due == dossier.due_at
     assert f"5. Thời gian trả kết quả giải quyết hồ sơ: {_instant(due)}." in text
-    assert OFFICER in text
+    assert officer in text
     place = dossier.code.agency.authority.province.name_vi
     issued = dossier.received_at.astimezone(VN)
     month = f"{issued.month:02d}" if issued.month < 3 else str(issued.month)
     assert f"{place}, ngày {issued.day:02d} tháng {month} năm {issued.year}" in text
 
 
-def test_diacritics_survive_in_every_vietnamese_letter(dossiers, procedure):
+def test_diacritics_survive_in_every_vietnamese_letter(dossiers, procedure, pdf_text):
     letters = "ÀÁẢÃẠĂẮẰẲẴẶÂẤẦẨẪẬĐÈÉẺẼẸÊẾỀỂỄỆÌÍỈĨỊÒÓỎÕỌÔỐỒỔỖỘƠỚỜỞỠỢÙÚỦŨỤƯỨỪỬỮỰỲÝỶỸỴ"
     every = letters + letters.lower()
     name = " ".join(every[i : i + 6] for i in range(0, len(every), 6))  # words wrap, not letters
@@ -151,7 +155,7 @@ def test_diacritics_survive_in_every_vietnamese_letter(dossiers, procedure):
     assert name in pdf_text(render_pdf(record))
 
 
-def test_decomposed_input_is_printed_composed(dossiers):
+def test_decomposed_input_is_printed_composed(dossiers, pdf_text):
     import unicodedata
 
     dossier = dossiers["2025"]["receipt"]
@@ -277,7 +281,7 @@ def test_bad_arguments_are_form_errors(dossiers, procedure):
         render_pdf(dossier)  # a dossier is not a record
 
 
-def test_supplement_items_and_appraisal_clock(dossiers, procedure):
+def test_supplement_items_and_appraisal_clock(dossiers, procedure, pdf_text):
     dossier = dossiers["2025"]["supplement"]
     items = ["Bản sao hợp đồng thuê nhà có công chứng", "Giấy xác nhận của chủ nhà"]
     record = build_form(
@@ -308,11 +312,11 @@ def test_apology_carries_the_engine_latest_letter_date(dossiers):
     assert record.header.issued_at == dossier.extension.letter_at
 
 
-def test_html_says_the_same_and_is_self_contained(dossiers, procedure):
+def test_html_says_the_same_and_is_self_contained(dossiers, procedure, squash, officer):
     from html import unescape
 
     dossier = dossiers["2025"]["receipt"]
-    record = build_form("receipt", dossier, procedure=procedure, officer=OFFICER)
+    record = build_form("receipt", dossier, procedure=procedure, officer=officer)
     page = render_html(record)
     text = squash(unescape(re.sub(r"<[^>]+>", " ", page)))
     for needle in (
@@ -321,7 +325,7 @@ def test_html_says_the_same_and_is_self_contained(dossiers, procedure):
         str(dossier.code),
         dossier.applicant.name,
         _instant(record.body.appointment_at),
-        OFFICER,
+        officer,
         *[squash(d.name) for d in procedure.documents],
     ):
         assert needle in text
@@ -378,13 +382,13 @@ def test_pdf_carries_no_system_font_reference(dossiers):
         assert name not in pdf
 
 
-def test_an_edition_can_be_forced(dossiers):
+def test_an_edition_can_be_forced(dossiers, pdf_text):
     record = build_form("receipt", dossiers["2025"]["receipt"], edition="tt01-2018")
     assert record.edition is FormEdition.TT01_2018
     assert "Mẫu số 01, Thông tư 01/2018/TT-VPCP" in pdf_text(render_pdf(record))
 
 
-def test_control_slip_while_a_supplement_is_awaited(dossiers):
+def test_control_slip_while_a_supplement_is_awaited(dossiers, pdf_text, squash):
     dossier = dossiers["2025"]["supplement"]
     record = build_form("control", dossier)
     assert record.body.due_at is None

@@ -10,7 +10,6 @@ from onestop.errors import FormError
 from onestop.forms import FormSigner, build_form, render_pdf
 from onestop.signatures import key_signer, verify_pdf
 from onestop.testing import FakeRemoteSigner
-from tests.forms.conftest import pdf_text
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +52,7 @@ def _stamp_font_maps(pdf: bytes, text: str) -> bool:
     return "+Tinos" in str(font["/BaseFont"]) and all(t in cmap.upper() for t in targets)
 
 
-def test_signed_with_key_and_certificate(test_pki, receipt):
+def test_signed_with_key_and_certificate(test_pki, receipt, pdf_text):
     s = test_pki.signer
     pdf = render_pdf(receipt, sign=FormSigner(s.certificate, key=s.key, chain=s.chain))
     (status,) = verify_pdf(pdf, trust=test_pki.trust_store())

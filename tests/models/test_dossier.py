@@ -292,7 +292,7 @@ def test_models_are_immutable():
 
 
 def test_applicant_kinds_and_codes():
-    # LoaiDoiTuong (integrations.md §1.2): 1 công dân, 2 doanh nghiệp, 3 CQNN, 4 tổ chức khác.
+    # LoaiDoiTuong of the portal's record: 1 công dân, 2 doanh nghiệp, 3 CQNN, 4 tổ chức khác.
     assert [k.code for k in ApplicantKind] == [1, 2, 3, 4]
     assert ApplicantKind.STATE_AGENCY.code == 3
     with pytest.raises(InvalidDossierError) as info:

@@ -416,13 +416,10 @@ def test_damaged_pdf_structures_raise_signature_error(test_pki, signed, old, new
 
 
 def test_font_tables_fonttools_cannot_subset_are_dropped_quietly(
-    test_pki, source, caplog, tmp_path
+    test_pki, source, caplog, font_with_unknown_table
 ):
     """fontTools logs 'FFTM NOT subset; don't know how to subset; dropped' for such a font."""
-    from tests.signatures.fontdata import font_with_unknown_table
-
-    font = tmp_path / "stamp.ttf"
-    font.write_bytes(font_with_unknown_table())
+    font = font_with_unknown_table
     s = test_pki.signer
     caplog.set_level("INFO")
     signed = sign_pdf(

@@ -21,13 +21,6 @@ from onestop.errors import SignatureError
 from onestop.signatures import ProblemCode
 from onestop.signatures.pdf import VisibleStamp, sign_pdf, verify_pdf
 from onestop.testing import make_test_pdf
-from tests.signatures.pdfedits import (
-    annotate,
-    certify,
-    fill_field,
-    pyhanko_signer,
-    redraw_page,
-)
 
 AMOUNT, FORGED = "1,000,000 VND", "999,000,000 VND"
 P1, P2, P3 = fields.MDPPerm.NO_CHANGES, fields.MDPPerm.FILL_FORMS, fields.MDPPerm.ANNOTATE
@@ -44,7 +37,7 @@ def _sign(pdf, issued, **kwargs):
     )
 
 
-def _sign_ignoring_certification(pdf, issued, monkeypatch):
+def _sign_ignoring_certification(pdf, issued, monkeypatch, pdf_edits):
     """Sign as a careless (or hostile) application would, whatever the certification says."""
     import pyhanko.sign.validation as validation
 
@@ -52,7 +45,7 @@ def _sign_ignoring_certification(pdf, issued, monkeypatch):
         patch.setattr(validation, "read_certification_data", lambda reader: None)
         writer = IncrementalPdfFileWriter(BytesIO(pdf))
         meta = signers.PdfSignatureMetadata(field_name="ChuKy2", md_algorithm="sha256")
-        return signers.sign_pdf(writer, meta, signer=pyhanko_signer(issued)).getvalue()
+        return signers.sign_pdf(writer, meta, signer=pdf_edits.pyhanko_signer(issued)).getvalue()
 
 
 def _codes(statuses):
@@ -68,13 +61,13 @@ def _pyhanko_docmdp_ok(test_pki, pdf):
 # -- certified documents (DocMDP) ------------------------------------------------------------
 
 
-def test_p1_certified_amount_changed_later_is_invalid(test_pki, form):
+def test_p1_certified_amount_changed_later_is_invalid(test_pki, form, pdf_edits):
     """The reviewer's case: 'no changes allowed', then 1,000,000 -> 999,000,000 VND."""
-    certified = certify(form, test_pki.organization, P1)
+    certified = pdf_edits.certify(form, test_pki.organization, P1)
     (untouched,) = verify_pdf(certified, trust=test_pki.trust_store())
     assert untouched.valid, untouched.problems
     assert dict(untouched.details)["certification"] == "no_changes"
-    forged = fill_field(certified, "SoTien", FORGED)
+    forged = pdf_edits.fill_field(certified, "SoTien", FORGED)
     (status,) = verify_pdf(forged, trust=test_pki.trust_store())
     assert status.intact and status.trusted and not status.valid
     assert status.problem_codes == (ProblemCode.DOCMDP_VIOLATION,)
@@ -85,12 +78,12 @@ def test_p1_certified_amount_changed_later_is_invalid(test_pki, form):
     assert _pyhanko_docmdp_ok(test_pki, forged) is False  # pyHanko's validator agrees
 
 
-def test_signature_added_after_p1_certification_is_invalid(test_pki, form, monkeypatch):
-    certified = certify(form, test_pki.organization, P1)
+def test_signature_added_after_p1_certification_is_invalid(test_pki, form, monkeypatch, pdf_edits):
+    certified = pdf_edits.certify(form, test_pki.organization, P1)
     with pytest.raises(SignatureError, match=r"no changes allowed.*P=1") as info:
         _sign(certified, test_pki.signer)  # onestop refuses to break the certification
     assert info.value.field == "pdf"
-    twice = _sign_ignoring_certification(certified, test_pki.signer, monkeypatch)
+    twice = _sign_ignoring_certification(certified, test_pki.signer, monkeypatch, pdf_edits)
     certification, approval = verify_pdf(twice, trust=test_pki.trust_store())
     assert certification.problem_codes == (ProblemCode.DOCMDP_VIOLATION,)
     assert "signature field(s) were added" in certification.problems[0].message
@@ -99,25 +92,25 @@ def test_signature_added_after_p1_certification_is_invalid(test_pki, form, monke
     assert _pyhanko_docmdp_ok(test_pki, twice) is False
 
 
-def test_p2_allows_form_filling_and_signing_but_not_annotations(test_pki, form):
-    certified = certify(form, test_pki.organization, P2)
-    filled = fill_field(certified, "GhiChu", "Da duyet")
+def test_p2_allows_form_filling_and_signing_but_not_annotations(test_pki, form, pdf_edits):
+    certified = pdf_edits.certify(form, test_pki.organization, P2)
+    filled = pdf_edits.fill_field(certified, "GhiChu", "Da duyet")
     (status,) = verify_pdf(filled, trust=test_pki.trust_store())
     assert status.valid, status.problems
     assert dict(status.details)["changed_form_fields"] == "GhiChu"
     assert _pyhanko_docmdp_ok(test_pki, filled) is True
     signed = _sign(filled, test_pki.signer)
     assert [s.valid for s in verify_pdf(signed, trust=test_pki.trust_store())] == [True, True]
-    commented = annotate(signed)
+    commented = pdf_edits.annotate(signed)
     certification, approval = verify_pdf(commented, trust=test_pki.trust_store())
     assert certification.problem_codes == (ProblemCode.DOCMDP_VIOLATION,)
     assert "annotations" in certification.problems[0].message
     assert approval.problem_codes == (ProblemCode.ANNOTATED_AFTER_SIGNING,)
 
 
-def test_p3_allows_annotations_too(test_pki, form):
-    certified = certify(form, test_pki.organization, P3)
-    commented = annotate(fill_field(certified, "GhiChu", "Da duyet"))
+def test_p3_allows_annotations_too(test_pki, form, pdf_edits):
+    certified = pdf_edits.certify(form, test_pki.organization, P3)
+    commented = pdf_edits.annotate(pdf_edits.fill_field(certified, "GhiChu", "Da duyet"))
     (status,) = verify_pdf(commented, trust=test_pki.trust_store())
     assert status.valid, status.problems
     details = dict(status.details)
@@ -131,30 +124,30 @@ def test_p3_allows_annotations_too(test_pki, form):
         }
     )
     for changed in (
-        annotate(certified, action=javascript),
-        annotate(certified, subtype="/Link"),
-        redraw_page(certified),
+        pdf_edits.annotate(certified, action=javascript),
+        pdf_edits.annotate(certified, subtype="/Link"),
+        pdf_edits.redraw_page(certified),
     ):
         (status,) = verify_pdf(changed, trust=test_pki.trust_store())
         assert status.problem_codes == (ProblemCode.MODIFIED_AFTER_SIGNING,)
 
 
-def test_p3_annotations_after_a_later_signature(test_pki, form):
+def test_p3_annotations_after_a_later_signature(test_pki, form, pdf_edits):
     """Each step is judged against the last signed revision: certify, sign, then comment."""
-    signed = _sign(certify(form, test_pki.organization, P3), test_pki.signer)
-    certification, approval = verify_pdf(annotate(signed), trust=test_pki.trust_store())
+    signed = _sign(pdf_edits.certify(form, test_pki.organization, P3), test_pki.signer)
+    certification, approval = verify_pdf(pdf_edits.annotate(signed), trust=test_pki.trust_store())
     assert certification.valid, certification.problems
     assert approval.problem_codes == (ProblemCode.ANNOTATED_AFTER_SIGNING,)
     # An unsigned change of the content after the later signature is caught for both.
-    statuses = verify_pdf(redraw_page(signed), trust=test_pki.trust_store())
+    statuses = verify_pdf(pdf_edits.redraw_page(signed), trust=test_pki.trust_store())
     assert _codes(statuses) == [(ProblemCode.MODIFIED_AFTER_SIGNING,)] * 2
 
 
-def test_p3_verification_logs_nothing(test_pki, form, caplog):
+def test_p3_verification_logs_nothing(test_pki, form, caplog, pdf_edits):
     """pyHanko warns that its analysis 'was not designed' for P=3; onestop avoids the call."""
-    certified = certify(form, test_pki.organization, P3)
+    certified = pdf_edits.certify(form, test_pki.organization, P3)
     caplog.set_level("DEBUG", logger="pyhanko")
-    (status,) = verify_pdf(annotate(certified), trust=test_pki.trust_store())
+    (status,) = verify_pdf(pdf_edits.annotate(certified), trust=test_pki.trust_store())
     assert status.valid
     assert [r for r in caplog.records if r.levelname == "WARNING"] == []
 
@@ -162,9 +155,9 @@ def test_p3_verification_logs_nothing(test_pki, form, caplog):
 # -- approval signatures ---------------------------------------------------------------------
 
 
-def test_approval_signed_field_changed_later(test_pki, form):
+def test_approval_signed_field_changed_later(test_pki, form, pdf_edits):
     signed = _sign(form, test_pki.organization)
-    forged = fill_field(signed, "SoTien", FORGED)
+    forged = pdf_edits.fill_field(signed, "SoTien", FORGED)
     (status,) = verify_pdf(forged, trust=test_pki.trust_store())
     assert status.intact and status.trusted and not status.valid
     assert status.problem_codes == (ProblemCode.FORM_CHANGED_AFTER_SIGNING,)
@@ -175,8 +168,8 @@ def test_approval_signed_field_changed_later(test_pki, form):
     assert relaxed.valid and dict(relaxed.details)["changed_form_fields"] == "SoTien"
 
 
-def test_approval_signed_then_annotated(test_pki, form):
-    commented = annotate(_sign(form, test_pki.organization))
+def test_approval_signed_then_annotated(test_pki, form, pdf_edits):
+    commented = pdf_edits.annotate(_sign(form, test_pki.organization))
     store = test_pki.trust_store()
     for allowed, codes in (
         ("signatures", (ProblemCode.ANNOTATED_AFTER_SIGNING,)),
@@ -187,8 +180,8 @@ def test_approval_signed_then_annotated(test_pki, form):
         assert status.problem_codes == codes
 
 
-def test_content_change_is_never_allowed(test_pki, form):
-    redrawn = redraw_page(_sign(form, test_pki.organization))
+def test_content_change_is_never_allowed(test_pki, form, pdf_edits):
+    redrawn = pdf_edits.redraw_page(_sign(form, test_pki.organization))
     (status,) = verify_pdf(redrawn, trust=test_pki.trust_store(), allowed_changes="annotations")
     assert status.problem_codes == (ProblemCode.MODIFIED_AFTER_SIGNING,)
 
@@ -204,7 +197,7 @@ def test_signing_a_form_again_changes_no_field(test_pki, form):
     assert dict(first.details)["modification_level"] == "form_filling"
 
 
-def test_field_lock_permission_of_an_approval_signature(test_pki, form):
+def test_field_lock_permission_of_an_approval_signature(test_pki, form, pdf_edits):
     """PDF 2.0 lets a signature field's lock set DocMDP permissions (P=1: nothing after)."""
     spec = fields.SigFieldSpec(
         sig_field_name="KhoaP1",
@@ -214,11 +207,12 @@ def test_field_lock_permission_of_an_approval_signature(test_pki, form):
     writer = IncrementalPdfFileWriter(BytesIO(form))
     meta = signers.PdfSignatureMetadata(field_name="KhoaP1", md_algorithm="sha256")
     locked = signers.sign_pdf(
-        writer, meta, signer=pyhanko_signer(test_pki.organization), new_field_spec=spec
+        writer, meta, signer=pdf_edits.pyhanko_signer(test_pki.organization), new_field_spec=spec
     ).getvalue()
     (status,) = verify_pdf(locked, trust=test_pki.trust_store())
     assert status.valid and dict(status.details)["lock_permission"] == "no_changes"
-    (status,) = verify_pdf(fill_field(locked, "GhiChu", "x"), trust=test_pki.trust_store())
+    changed = pdf_edits.fill_field(locked, "GhiChu", "x")
+    (status,) = verify_pdf(changed, trust=test_pki.trust_store())
     assert not status.valid
     assert status.problem_codes in (
         (ProblemCode.DOCMDP_VIOLATION,),
@@ -273,12 +267,10 @@ def test_an_empty_signature_field_of_the_document_is_filled(test_pki):
     assert status.valid and dict(status.details)["field_name"] == "ChuKyLanhDao"
 
 
-def test_an_unsigned_signature_field_drawn_over_the_page(test_pki, form):
+def test_an_unsigned_signature_field_drawn_over_the_page(test_pki, form, pdf_edits):
     """A 'signature' widget nobody signed can show anything over the amount."""
-    from tests.signatures.pdfedits import overlay_signature_field
-
     signed = _sign(form, test_pki.organization)
-    (status,) = verify_pdf(overlay_signature_field(signed), trust=test_pki.trust_store())
+    (status,) = verify_pdf(pdf_edits.overlay_signature_field(signed), trust=test_pki.trust_store())
     assert status.problem_codes == (ProblemCode.FORM_CHANGED_AFTER_SIGNING,)
     assert dict(status.details)["changed_form_fields"] == "ChuKyGia"
     # An empty placeholder for the next signer (blank appearance) is fine.

@@ -17,10 +17,11 @@ from onestop.signatures import (
     validate_chain,
     verify_bytes,
 )
-from onestop.testing._pki import PERSON_CITIZEN_ID, PERSON_TAX_CODE
 
 NAME = "Nguyễn Văn Thử"
 EMAIL = "thu.nguyen@onestop-test.invalid"
+#: The identifiers the throwaway PKI gives its person signer (docs/signatures.md).
+PERSON_TAX_CODE, PERSON_CITIZEN_ID = "0109999904", "001090012345"
 SECRETS = (NAME, EMAIL, PERSON_TAX_CODE, PERSON_CITIZEN_ID)
 
 

@@ -1,7 +1,7 @@
 """The one place that maps domain models (:mod:`onestop.models`) to the portal's wire records.
 
-Field correspondences follow ``domain/integrations.md`` §1.2 (TD.DichVuCongApi
-``HoSoDongBoDVC``, OpenCPS ``createSyncDossierBodyRequest``):
+Field correspondences follow the production clients (docs/connectors.md, "Sources":
+TD.DichVuCongApi ``HoSoDongBoDVC``, OpenCPS ``createSyncDossierBodyRequest``):
 
 ======================================  =====================================================
 domain                                  wire (``DongBoHoSoMC`` record)
@@ -224,7 +224,7 @@ def status_of_record(record: HoSoRecord) -> DossierStatus:
 # ----------------------------------------------------------------------------- catalogue
 
 
-#: ``KENH`` of ``CACHTHUCTHUCHIEN``: the ``KenhThucHien`` codes (§1.2) or the catalogue's
+#: ``KENH`` of ``CACHTHUCTHUCHIEN``: the dossier record's ``KenhThucHien`` codes or the catalogue's
 #: Vietnamese labels ("Trực tiếp", "Trực tuyến", "Dịch vụ bưu chính") [inferred].
 _CHANNEL_WORDS: tuple[tuple[str, Channel], ...] = (
     ("trực tiếp", Channel.DIRECT),
@@ -369,7 +369,7 @@ def procedure_from_record(
     """The domain :class:`~onestop.models.Procedure` of a national catalogue record.
 
     ``record`` is what :meth:`~onestop.connectors.portal.PortalClient.get_procedure` returns
-    (``LayThuTuc``, CSDLQG về TTHC; keys per ``domain/integrations.md`` §1.3). Mapping:
+    (``LayThuTuc``, CSDLQG về TTHC; keys as OpenCPS and TD.DichVuCongApi read them). Mapping:
 
     * ``MATTHC``/``TENTTHC`` → ``code``/``name_vi``; the first ``LINHVUCTHUCHIEN`` → ``field``;
     * ``CAPTHUCHIEN`` names (Cấp Tỉnh/Huyện/Xã/Bộ) → ``levels``, unless ``levels`` is given;

@@ -4,7 +4,7 @@ Both clients (:class:`~onestop.connectors.portal.PortalClient` and its async twi
 outbox worker use these functions; they add only sending and sleeping. Nothing here imports
 httpx.
 
-Envelope and error conventions (``domain/integrations.md`` §1.1): a call is
+Envelope and error conventions (OpenCPS ``DVCQGIntegrationActionImpl``): a call is
 ``POST {service_path}`` with JSON ``{"session", "madonvi", "service", ...params}`` and the answer
 is ``{"error_code", "message", "result"}`` where ``error_code`` ``0``/``"0"``/``"00"`` means
 success. A create of a dossier that exists answers with a message containing "đã tồn tại"

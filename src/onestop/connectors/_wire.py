@@ -10,7 +10,7 @@ for the domain model of the same thing (:class:`~onestop.models.Dossier`,
 leave :mod:`onestop.connectors`; the one place that maps them to and from the domain models is
 :mod:`onestop.connectors._mapping`.
 
-Sources (see ``domain/integrations.md`` §1): the dossier record follows the field set of the
+Sources (docs/connectors.md, "Sources"): the dossier record follows the field set of the
 production clients TD.DichVuCongApi (``HoSoDongBoDVC``) and OpenCPS
 (``DVCQGIntegrationActionImpl.createSyncDossierBodyRequest``); dates are ``yyyyMMddHHmmss``
 strings in Vietnam time (OpenCPS ``convertDate2String``); statuses are ``TrangThaiHoSo`` 1-10

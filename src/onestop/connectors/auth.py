@@ -1,11 +1,11 @@
 """Authentication profiles of the portal, as httpx auth objects.
 
-* :class:`AdapterAuth`: the DVCQG adapter model (``domain/integrations.md`` §1.1, OpenCPS
+* :class:`AdapterAuth`: the DVCQG adapter model (docs/connectors.md, "Sources"; OpenCPS
   ``DVCQGIntegrationActionImpl``): ``POST {login_path}`` with ``{"username", "password"}``
   returns a ``session``; every call carries it in its JSON body; the optional ``dstcode`` header
   goes on every request. The session is cached and renewed when the adapter rejects it, or
   before use once ``session_ttl`` seconds have passed (when the adapter's lifetime is known).
-* :class:`GatewayAuth`: LGSP/NGSP gateways (§1.9, WSO2 API Manager style): OAuth2 client
+* :class:`GatewayAuth`: LGSP/NGSP gateways (WSO2 API Manager style): OAuth2 client
   credentials (``Authorization: Basic base64(key:secret)``, form ``grant_type=client_credentials``)
   give a Bearer token, cached until it expires and refreshed once on a 401; the operation is
   routed with ``?service=<name>``.

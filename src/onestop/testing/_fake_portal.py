@@ -1,7 +1,7 @@
 """A fake of the national portal adapter and of an LGSP/NGSP gateway in front of it (test double).
 
 :class:`FakePortal` keeps dossiers, progress rows and a small procedure catalogue in memory and
-answers as the real services do (``domain/integrations.md`` §1): the
+answers as the real services do (docs/connectors.md, "Sources"): the
 ``{"error_code", "message", "result"}`` envelope with success codes that vary between ``0``,
 ``"0"`` and ``"00"``, "đã tồn tại" on a duplicate create, sessions that expire, and the gateway's
 HTTP 401/403/429. Faults can be injected: 5xx answers, timeouts, dropped connections, latency,
@@ -838,6 +838,9 @@ def _check_loopback(host: str) -> None:
 
 
 _MAX_LINE = 65536
+#: Header lines read from one request; past that the server answers 431 and closes, so a
+#: client that never ends its header block cannot keep it reading (and storing) forever.
+_MAX_HEADERS = 100
 
 
 class FakePortalServer:
@@ -1006,12 +1009,17 @@ class FakePortalServer:
             return False
         method, target, version = parts
         headers: dict[str, str] = {}
-        while True:
+        for _ in range(_MAX_HEADERS + 1):
             header = await reader.readline()
             if header in (b"\r\n", b"\n", b""):
                 break
             key, _, value = header.decode("latin-1").partition(":")
             headers[key.strip().lower()] = value.strip()
+        else:
+            writer.write(
+                b"HTTP/1.1 431 Request Header Fields Too Large\r\nContent-Length: 0\r\n\r\n"
+            )
+            return False
         length = int(headers.get("content-length") or 0)
         body = await reader.readexactly(length) if length else b""
         url = urlsplit(target)

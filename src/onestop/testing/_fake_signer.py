@@ -1,6 +1,6 @@
 """A fake NEAC-style remote signing service (``httpx.MockTransport`` handler).
 
-**Test double.** It behaves like the real API described in integrations.md §3.3: checks the
+**Test double.** It behaves like the NEAC CA signing API (Decision 769/QĐ-BTTTT, 2022): checks the
 service-provider credentials, looks users up by ID number, signs hashes with the user's key,
 answers ``signed_files: null`` in asynchronous mode until the user "confirms" (after a number
 of polls), and lets tests inject faults (HTTP errors, rate limiting with ``Retry-After``, a user
