@@ -43,6 +43,7 @@ from onestop.deadlines import (
     civil_service_calendar,
     parse_processing_time,
 )
+from onestop.deadlines._text import LANGS
 from onestop.errors import InvalidInputError
 from onestop.models import Channel, Dossier, ProcessingTime
 from onestop.tz import format_instant, parse_instant, to_vn
@@ -275,7 +276,7 @@ def clock_command(
             }
             for flag in flags
         ],
-        "explanation": {lang: clock.explain(lang, at=when) for lang in ("vi", "en")},
+        "explanation": {lang: clock.explain(lang, at=when) for lang in LANGS},
     }
     if json_:
         print_envelope(payload)
