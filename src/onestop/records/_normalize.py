@@ -569,9 +569,10 @@ _DERIVED = arrow_strings(
 BATCH_ROWS = 1 << 17
 
 
-def batch_slices(n: int, size: int = BATCH_ROWS) -> list[tuple[int, int]]:
-    """``(offset, length)`` of the consecutive batches of at most ``size`` rows of ``n``."""
-    return [(start, min(size, n - start)) for start in range(0, n, size)] or [(0, 0)]
+def batch_slices(n: int, size: int | None = None) -> list[tuple[int, int]]:
+    """``(offset, length)`` of the batches of at most ``size`` (:data:`BATCH_ROWS`) of ``n`` rows."""
+    step = size or BATCH_ROWS
+    return [(start, min(step, n - start)) for start in range(0, n, step)] or [(0, 0)]
 
 
 def normalize_table(
@@ -616,16 +617,31 @@ def normalize_table(
         start, length = part
         return _validate(table.slice(start, length), chosen, numbers[start : start + length])
 
+    raw_codes = table.column(chosen["code"])
+    raw_distinct: int | None = None
     if len(slices) == 1:
         results = [run(slices[0])]
     else:
         with ThreadPoolExecutor(max_workers=usable_cores()) as pool:
+            # the codes as written, counted while the batches are validated
+            counting = (
+                pool.submit(_distinct, raw_codes) if pa.types.is_string(raw_codes.type) else None
+            )
             results = list(pool.map(run, slices))
+            raw_distinct = None if counting is None else counting.result()
     out = pa.concat_tables([part for part, _ in results])
     problems = _Problems(numbers)
     for (start, _), (_, found) in zip(slices, results, strict=True):
         problems.merge(found, start, n)
-    _duplicates(out.column("code"), problems, chosen["code"])
+    codes = out.column("code")
+    unchanged = (
+        raw_distinct is not None
+        and codes.null_count == raw_codes.null_count
+        and _text_bytes(codes) == _text_bytes(raw_codes)
+    )
+    if not (unchanged and raw_distinct == len(codes) - codes.null_count):
+        # validation changed some code (trimmed, emptied) or some code repeats
+        _duplicates(codes, problems, chosen["code"])
     if problems.bad is not None:
         out = out.filter(arrow_array(~problems.bad, pa.bool_()))
     return out, problems.table()
@@ -696,6 +712,23 @@ def _validate(
         schema=RECORD_SCHEMA,
     )
     return out, problems
+
+
+def _distinct(values: pa.ChunkedArray) -> int:
+    """How many distinct non-null values ``values`` holds."""
+    return len(pc.unique(values)) - (1 if values.null_count else 0)
+
+
+def _text_bytes(values: pa.ChunkedArray) -> int:
+    """The bytes of text a string column holds (from its offsets; no pass over the values)."""
+    total = 0
+    for chunk in values.chunks:
+        if len(chunk):
+            offsets = np.frombuffer(
+                chunk.buffers()[1], np.int32, count=len(chunk) + 1, offset=chunk.offset * 4
+            )
+            total += int(offsets[-1]) - int(offsets[0])
+    return total
 
 
 def _duplicates(codes: pa.Array | pa.ChunkedArray, problems: _Problems, source: str) -> None:
