@@ -107,3 +107,19 @@ def test_bulk_work_leaves_the_default_memory_pool_alone():
     before = pa.default_memory_pool().backend_name
     read_records(pa.table(_export(10)))
     assert pa.default_memory_pool().backend_name == before
+
+
+@pytest.mark.parametrize(
+    ("codes", "repeated"),
+    [
+        (["A-1", "A-2", "A-2", "A-3"], [3]),  # sorted, one repeat next to its first
+        (["A-3", "A-2", "A-1"], []),  # distinct, in descending order
+        (["A-1", "A-2", "A-3", "A-1"], [4]),  # sorted until the last one
+        (["A-1", "A-2", "A-3"], []),
+    ],
+)
+def test_repeated_codes_in_sorted_and_unsorted_exports(codes, repeated):
+    n = len(codes)
+    recs = read_records(pa.table({"code": codes, "procedure": ["1"] * n,
+                                  "received_at": ["01/02/2026"] * n}))  # fmt: skip
+    assert [e["row"] for e in recs.errors.to_pylist()] == repeated

@@ -18,6 +18,7 @@ import numpy as np
 import pyarrow as pa
 
 from onestop.errors import InvalidInputError, MissingExtraError
+from onestop.records._arrow import arrow_strings
 
 __all__ = ["ReadPlan", "SourceFormat", "detect_format", "kept_rows", "to_arrow"]
 
@@ -221,7 +222,7 @@ def _read_excel(data: Path | bytes, sheet: str | int | None) -> pa.Table:
         if not name:
             continue
         values = [_cell_text(r[i]) if i < len(r) else None for r in body]
-        columns[name] = pa.array(values, pa.string())
+        columns[name] = arrow_strings(values)
     return pa.table(columns)
 
 

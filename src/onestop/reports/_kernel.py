@@ -26,6 +26,7 @@ Columns added (instants are Vietnam local wall-clock ``timestamp[us]``):
 
 from __future__ import annotations
 
+import functools
 from typing import Any, Literal
 
 import attrs
@@ -136,6 +137,7 @@ def _year_bounds(calendar: _engine.WorkCalendar) -> tuple[np.datetime64, np.date
     )
 
 
+@functools.lru_cache(maxsize=8)
 def _provisional_bounds(calendar: _engine.WorkCalendar) -> np.ndarray[Any, Any]:
     """Start and end instants of the runs of provisional years: ``[s0, e0, s1, e1, …]``."""
     years = sorted(_engine.provisional_years(calendar))
@@ -162,15 +164,19 @@ def _spans_provisional(
     A provisional year has no official civil-service notice; rows with ``NaT`` are skipped.
     """
     bounds = _provisional_bounds(calendar)
-    rows = ~np.isnat(start) & ~np.isnat(end)
-    if not bounds.size or not rows.any():
+    if not bounds.size or not len(start):
         return False
-    lo = np.minimum(start[rows], end[rows])
-    hi = np.maximum(start[rows], end[rows])
-    # past an odd number of bounds: inside a run; a bound between the two: entering one
-    hull = np.searchsorted(bounds, np.array([lo.min(), hi.max()]), side="right")
+    # fmin and fmax skip NaT: the hull of every row's span
+    first, last = np.fmin.reduce(np.fmin(start, end)), np.fmax.reduce(np.fmax(start, end))
+    if np.isnat(first):
+        return False
+    # past an odd number of bounds: inside a run; a bound between two instants: entering one
+    hull = np.searchsorted(bounds, np.array([first, last]), side="right")
     if hull[0] == hull[1] and hull[0] % 2 == 0:  # every row between two runs
         return False
+    rows = ~np.isnat(start) & ~np.isnat(end)
+    lo = np.minimum(start[rows], end[rows])
+    hi = np.maximum(start[rows], end[rows])
     before_lo = np.searchsorted(bounds, lo, side="right")
     before_hi = np.searchsorted(bounds, hi, side="right")
     return bool(((before_lo % 2 == 1) | (before_hi > before_lo)).any())

@@ -112,7 +112,13 @@ _NOT_RESOLVED = arrow_strings(sorted(s.value for s in NOT_RESOLVED))
 
 def _index(edges: np.ndarray[Any, Any], values: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
     """The period of each instant: −1 before the first edge, K at or after the last (NaT: −2)."""
-    out = np.searchsorted(edges, values, side="right").astype(np.int32) - 1
+    raw = values.view(np.int64)
+    if len(edges) <= 16:  # a year or so of months: counting the edges passed is cheaper
+        out = np.full(len(values), -1, dtype=np.int32)
+        for edge in edges.view(np.int64):
+            out += raw >= edge
+    else:
+        out = np.searchsorted(edges.view(np.int64), raw, side="right").astype(np.int32) - 1
     out[np.isnat(values)] = -2
     return out
 
