@@ -315,16 +315,26 @@ def _rollover_days(first: int, last: int) -> np.ndarray[Any, Any]:
     return out
 
 
-def _rollover_suspects(got: pa.Array | pa.ChunkedArray) -> np.ndarray[Any, Any]:
+def _day_numbers(
+    got: pa.Array | pa.ChunkedArray,
+) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+    """(the day number since 1970-01-01 of each instant, which were read); nulls get a day read."""
+    valid = numpy_valid(got)
+    days = numpy_values(got, np.int64) // _US_PER_DAY
+    if valid.any() and not valid.all():
+        days = np.where(valid, days, days[np.argmax(valid)])
+    return days, valid
+
+
+def _rollover_suspects(
+    days: np.ndarray[Any, Any], valid: np.ndarray[Any, Any]
+) -> np.ndarray[Any, Any]:
     """Positions of the values Arrow's ``strptime`` may have rolled over (31/02 read as 03/03).
 
     Only the dates of :func:`_rollover_days` need their written day checked.
     """
-    valid = numpy_valid(got)
     if not valid.any():
         return np.zeros(0, dtype=np.int64)
-    days = numpy_values(got, np.int64) // _US_PER_DAY
-    days = np.where(valid, days, days[np.argmax(valid)])  # nulls: any day read, then dropped
     lo, hi = int(days.min()), int(days.max())
     first = int(np.datetime64(lo, "D").astype("datetime64[Y]").astype(np.int64)) + 1970
     last = int(np.datetime64(hi, "D").astype("datetime64[Y]").astype(np.int64)) + 1970
@@ -350,10 +360,8 @@ def _rolled_over(
     return out
 
 
-def _years_in_range(got: pa.Array | pa.ChunkedArray) -> bool:
-    """Whether every instant read falls in the years :data:`FIRST_YEAR` .. :data:`LAST_YEAR`."""
-    values = numpy_values(got, "datetime64[us]")[numpy_valid(got)]
-    return not values.size or bool(values.min() >= _LOWEST and values.max() < _BEYOND)
+_FIRST_DAY = int(np.datetime64(f"{FIRST_YEAR}-01-01", "D").astype(np.int64))
+_BEYOND_DAY = int(np.datetime64(f"{LAST_YEAR + 1}-01-01", "D").astype(np.int64))
 
 
 def _one_format(text: pa.ChunkedArray) -> pa.ChunkedArray | None:
@@ -377,10 +385,11 @@ def _one_format(text: pa.ChunkedArray) -> pa.ChunkedArray | None:
         got = pc.strptime(text, format=fmt, unit="us", error_is_null=True)
         if got.null_count != text.null_count:
             return None  # some values need another format, or are wrong
-        suspects = _rollover_suspects(got)
+        days, valid = _day_numbers(got)
+        if valid.any() and (days.min() < _FIRST_DAY or days.max() >= _BEYOND_DAY):
+            return None  # a year out of range: the general path reports it
+        suspects = _rollover_suspects(days, valid)
         if suspects.size and _rolled_over(text, got, suspects, day).any():
-            return None
-        if not _years_in_range(got):
             return None
         out: pa.ChunkedArray = got
         return out
@@ -417,7 +426,7 @@ def _instants(arr: pa.ChunkedArray) -> tuple[pa.Array | pa.ChunkedArray, np.ndar
             continue
         # strptime rolls 31/02 over to 03/03: compare the day digits written with the day
         # read, on the dates a rollover can give
-        suspect = _rollover_suspects(got)
+        suspect = _rollover_suspects(*_day_numbers(got))
         suspect = suspect[new[suspect]]
         if suspect.size:
             new[suspect[_rolled_over(text, got, suspect, day)]] = False
@@ -450,12 +459,17 @@ def _non_negative(out: pa.Array | pa.ChunkedArray) -> tuple[Any, np.ndarray[Any,
 def _integers(arr: pa.ChunkedArray) -> tuple[pa.Array | pa.ChunkedArray, np.ndarray[Any, Any]]:
     if pa.types.is_integer(arr.type):
         return _non_negative(pc.cast(arr, pa.int64()))
+    if pa.types.is_string(arr.type) and not arr.null_count:
+        try:  # the common case: clean digits in every row
+            return _non_negative(pc.cast(arr, pa.int64()))
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            pass
     text = _as_text(arr)
     try:
-        out = pc.cast(text, pa.int64())  # the common case: clean digits
+        out = pc.cast(text, pa.int64())  # clean digits once trimmed
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         ok = pc.match_substring_regex(text, r"^\+?\d{1,6}(\.0+)?$")
-        digits = pc.replace_substring_regex(text, r"\.0+$", "")
+        digits = pc.replace_substring_regex(text, r"^\+|\.0+$", "")
         out = pc.cast(pc.if_else(pc.fill_null(ok, _FALSE), digits, _NO_TEXT), pa.int64())
     bad = numpy_valid(text) & ~numpy_valid(out)
     out, negative = _non_negative(out)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 from collections import Counter
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
@@ -109,6 +108,8 @@ class Records:
         return [(str(c), str(r), int(k)) for (c, r), k in rows]
 
     def _repr_html_(self) -> str:
+        import html
+
         lines = [
             f"<p><b>{len(self):,}</b> valid records of {self.rows_read:,} rows read; "
             f"<b>{self.rows_rejected:,}</b> rejected.</p>"
