@@ -305,3 +305,21 @@ def test_provisional_years_are_flagged():
     rows[0]["processing_amount"] = None
     rows[0]["due_at"] = D(2031, 3, 10, 17)
     assert not report(_table(rows)).provisional
+
+
+@pytest.mark.parametrize("due", ["stored", "recompute"])
+def test_processing_times_are_the_procedure_indicators(due):
+    rep = report(read_records(_table(_random_rows(13, 200))), due=due, month_start_day=15)
+    full = rep.indicators(("procedure",)).to_pylist()
+    want = sorted(
+        (
+            (r["procedure"], r["resolved_total"], r["mean_working_days"], r["mean_elapsed_days"])
+            for r in full
+            if r["resolved_total"]
+        ),
+        key=lambda r: (-r[1], r[0]),
+    )
+    got = [tuple(r.values()) for r in rep.processing_times.to_pylist()]
+    assert [g[:2] for g in got] == [w[:2] for w in want]
+    for g, w in zip(got, want, strict=True):
+        assert g[2:] == pytest.approx(w[2:], rel=1e-9)

@@ -22,7 +22,6 @@ import pyarrow.compute as pc
 from onestop.errors import InvalidInputError, MissingExtraError
 from onestop.records._arrow import (
     arrow_array,
-    arrow_scalar,
     arrow_strings,
     bulk_memory,
     numpy_bools,
@@ -41,7 +40,13 @@ from onestop.reports._periods import (
     period_columns,
     period_indexes,
 )
-from onestop.reports._sql import GROUP_COLUMNS, INDICATOR_COLUMNS, class_sql, indicator_sql
+from onestop.reports._sql import (
+    GROUP_COLUMNS,
+    INDICATOR_COLUMNS,
+    class_sql,
+    indicator_sql,
+    processing_time_sql,
+)
 
 if TYPE_CHECKING:
     import pandas
@@ -61,7 +66,6 @@ _PERIODS_SCHEMA = pa.schema(
     ]
 )
 _TICK = dt.timedelta(microseconds=1)
-_ZERO = arrow_scalar(0, pa.int64())
 _EPOCH = dt.date(1970, 1, 1)
 
 
@@ -145,6 +149,7 @@ class Report:
     _classes: list[tuple[tuple[_ClassSet, ...], str]] = attrs.field(
         repr=False, factory=list, init=False
     )
+    _processing: pa.Table | None = attrs.field(repr=False, default=None, init=False)
 
     # ------------------------------------------------------------------ queries
 
@@ -166,16 +171,15 @@ class Report:
         """Where to read the classes of a break-down: ``(table, grouping set, whole)``.
 
         ``wanted`` is ``(group columns, whole period)``. The first call reads the records once
-        for the break-downs a report always needs (:attr:`by`, the whole period by procedure
-        for the processing times) and ``wanted``; a later break-down that none of them covers
-        costs one more scan. ``whole`` tells whether the set found holds whole-period classes.
+        for :attr:`by` and ``wanted``; a later break-down that none of them covers costs one
+        more scan. ``whole`` tells whether the set found holds whole-period classes.
         """
         for sets, name in self._classes:
             for i, have in enumerate(sets):
                 if _covers(have, wanted):
                     return name, i, have[1]
         by = _groups(self.by), "month" not in self.by
-        candidates = [wanted] if self._classes else [by, (("procedure",), True), wanted]
+        candidates = [wanted] if self._classes else [by, wanted]
         sets = tuple(
             s
             for s in dict.fromkeys(candidates)
@@ -245,13 +249,10 @@ class Report:
         finish date (included); ``mean_elapsed_days`` is calendar time. Decision 766 item 2.2
         (average processing time per procedure).
         """
-        table = self.indicators(("procedure",))
-        keep = pc.greater(table.column("resolved_total"), _ZERO)
-        return (
-            table.filter(keep)
-            .select(["procedure", "resolved_total", "mean_working_days", "mean_elapsed_days"])
-            .sort_by([("resolved_total", "descending"), ("procedure", "ascending")])
-        )
+        if self._processing is None:
+            sql = processing_time_sql(len(self._months()))
+            self._processing = _to_arrow(self._connection().sql(sql))
+        return self._processing
 
     @property
     def decision_766(self) -> dict[str, list[dict[str, object]]]:
