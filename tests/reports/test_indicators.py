@@ -280,7 +280,7 @@ def test_batches_threads_and_shared_classes_agree_with_the_reference(monkeypatch
     table = _table(_random_rows(766, 300))
     whole = read_records(table)
     monkeypatch.setattr(normalize_module, "BATCH_ROWS", 17)
-    monkeypatch.setattr(report_module, "BATCH_ROWS", 23)
+    monkeypatch.setattr(report_module, "KERNEL_ROWS", 23)
     records = read_records(table)
     assert records.table.equals(whole.table) and records.errors.equals(whole.errors)
     assert records.table.column("code").num_chunks > 10

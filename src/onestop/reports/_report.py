@@ -26,7 +26,7 @@ from onestop.records._arrow import (
     bulk_memory,
     numpy_bools,
 )
-from onestop.records._normalize import BATCH_ROWS, usable_cores
+from onestop.records._normalize import usable_cores
 from onestop.records._records import Records, read_records, require_rows
 from onestop.reports import _engine
 from onestop.reports._decision766 import ITEMS, Item766, score_766
@@ -395,6 +395,11 @@ def _check_by(by: Iterable[str] | str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(items))
 
 
+#: Records per batch of the deadline kernel: its NumPy temporaries (about thirty arrays) stay
+#: small enough for the allocator to reuse them from batch to batch.
+KERNEL_ROWS = 1 << 15
+
+
 def _prepare(
     table: pa.Table, calendar: _engine.WorkCalendar, due: DueMode, grid: PeriodGrid
 ) -> tuple[pa.Table, bool]:
@@ -403,7 +408,7 @@ def _prepare(
     The batches run on as many threads as the process has cores (NumPy and Arrow release the
     GIL); each batch's temporary arrays stay small.
     """
-    batches = table.to_batches(max_chunksize=BATCH_ROWS) or [table]
+    batches = table.to_batches(max_chunksize=KERNEL_ROWS) or [table]
     quiet = _engine.quiet(calendar)
 
     def run(batch: pa.RecordBatch | pa.Table) -> tuple[pa.Table, bool]:
