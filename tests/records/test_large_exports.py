@@ -123,3 +123,32 @@ def test_repeated_codes_in_sorted_and_unsorted_exports(codes, repeated):
     recs = read_records(pa.table({"code": codes, "procedure": ["1"] * n,
                                   "received_at": ["01/02/2026"] * n}))  # fmt: skip
     assert [e["row"] for e in recs.errors.to_pylist()] == repeated
+
+
+def test_columns_stored_dictionary_encoded_read_as_the_plain_ones(tmp_path):
+    # a Parquet column of few values (due dates, processing times) is read as a dictionary
+    # and converted once per distinct value: the records and errors are those of plain text
+    n = 600
+    due = ["10/03/2026 17:00", "31/04/2026 17:00", "", None, "xx", " 01/12/2026 17:00"]
+    cols = _export(n)
+    cols["NgayHenTra"] = [due[i % len(due)] for i in range(n)]
+    cols["so_ngay_xu_ly"] = [["5", "+2", "-1", None, "3.0"][i % 5] for i in range(n)]
+    table = pa.table(cols)
+    pq.write_table(table, tmp_path / "export.parquet")
+    from_file = read_records(tmp_path / "export.parquet")
+    plain = read_records(table)
+    assert pa.types.is_dictionary(
+        pq.ParquetFile(tmp_path / "export.parquet", read_dictionary=["NgayHenTra"])
+        .read(columns=["NgayHenTra"])
+        .column(0)
+        .type
+    )
+    assert from_file.table.equals(plain.table)
+    assert from_file.errors.equals(plain.errors)
+    reasons = {(e["row"], e["field"]) for e in plain.errors.to_pylist()}
+    assert (2, "due_at") in reasons and (5, "due_at") in reasons  # 31/04, "xx"
+    assert (3, "due_at") not in reasons and (4, "due_at") not in reasons  # blank, null
+    assert (3, "processing_amount") in reasons  # -1
+    rows = from_file.table.select(["row", "due_at", "processing_amount"]).to_pylist()
+    assert rows[0] == {"row": 1, "due_at": D(2026, 3, 10, 17), "processing_amount": 5}
+    assert {"row": 6, "due_at": D(2026, 12, 1, 17), "processing_amount": 5} in rows

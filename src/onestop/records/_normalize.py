@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -538,6 +538,33 @@ _REASONS = {
 }
 
 
+def _per_distinct(
+    arr: pa.ChunkedArray,
+    convert: Callable[[pa.ChunkedArray], tuple[pa.Array | pa.ChunkedArray, np.ndarray[Any, Any]]],
+) -> tuple[pa.Array | pa.ChunkedArray, np.ndarray[Any, Any]]:
+    """``convert`` applied once per distinct value when ``arr`` is dictionary-encoded.
+
+    A Parquet file often stores a column of few values (due dates at 17:00, processing times)
+    dictionary-encoded; its dictionary is converted, then taken by the indices.
+    """
+    if not (pa.types.is_dictionary(arr.type) and pa.types.is_string(arr.type.value_type)):
+        return convert(arr)
+    values: list[pa.Array] = []
+    bad: list[np.ndarray[Any, Any]] = []
+    for chunk in arr.chunks:
+        converted, wrong = convert(pa.chunked_array([chunk.dictionary], pa.string()))
+        present = numpy_valid(chunk.indices)
+        width = chunk.indices.type.bit_width
+        kind = "int" if pa.types.is_signed_integer(chunk.indices.type) else "uint"
+        where = np.where(present, numpy_values(chunk.indices, f"{kind}{width}"), 0)
+        where = where.astype(np.int64, copy=False)
+        values.append(single(converted).take(arrow_array(where, pa.int64(), mask=~present)))
+        bad.append(wrong[where] & present if len(wrong) else np.zeros(len(chunk), dtype=bool))
+    if not values:
+        return convert(pa.chunked_array([], pa.string()))
+    return pa.chunked_array(values, values[0].type), np.concatenate(bad)
+
+
 def _convert(
     spec: RecordField, arr: pa.ChunkedArray
 ) -> tuple[pa.Array | pa.ChunkedArray, np.ndarray[Any, Any]]:
@@ -546,9 +573,9 @@ def _convert(
         out = _as_text(arr)
         return out, np.zeros(len(out), dtype=bool)
     if kind == "instant":
-        return _instants(arr)
+        return _per_distinct(arr, _instants)
     if kind == "integer":
-        return _integers(arr)
+        return _per_distinct(arr, _integers)
     if kind == "channel":
         return _lookup(arr, CHANNEL_SPELLINGS, pa.string())
     if kind == "status":

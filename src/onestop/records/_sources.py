@@ -158,8 +158,10 @@ def _read_parquet(data: Path | bytes, plan: ReadPlan | None) -> pa.Table:
     # imports pandas (0.4 s) when it is installed
     source = pa.BufferReader(data) if isinstance(data, bytes) else str(data)
     try:
-        names = list(pq.ParquetFile(source).schema_arrow.names)
+        first = pq.ParquetFile(source)
+        names = list(first.schema_arrow.names)
         wanted, encoded = plan(names) if plan is not None else (names, set())
+        encoded = set(encoded) | _few_values_stored(first, wanted)
         if isinstance(source, pa.BufferReader):
             source.seek(0)
         reader = pq.ParquetFile(source, read_dictionary=[n for n in wanted if n in encoded])
@@ -168,6 +170,42 @@ def _read_parquet(data: Path | bytes, plan: ReadPlan | None) -> pa.Table:
         raise InvalidInputError(
             f"file: cannot read the Parquet file ({str(exc)[:200]})", field="file"
         ) from None
+
+
+#: A dictionary page this small (compressed) holds every value of its column chunk: writers
+#: fall back to plain pages only past a dictionary of about 1 MiB.
+_SMALL_DICTIONARY = 64 * 1024
+
+
+def _few_values_stored(reader: Any, wanted: list[str]) -> set[str]:
+    """The text columns a Parquet file stores wholly dictionary-encoded with few values.
+
+    Read as Arrow dictionaries, they are converted once per distinct value (due dates at
+    17:00, processing times), not once per row.
+    """
+    meta = reader.metadata
+    text = {
+        f.name
+        for f in reader.schema_arrow
+        if f.name in wanted and (pa.types.is_string(f.type) or pa.types.is_large_string(f.type))
+    }
+    found = set(text)
+    for g in range(meta.num_row_groups):
+        group = meta.row_group(g)
+        for c in range(group.num_columns):
+            chunk = group.column(c)
+            name = chunk.path_in_schema
+            if name not in found:
+                continue
+            start = chunk.dictionary_page_offset
+            small = (
+                chunk.has_dictionary_page
+                and start is not None
+                and chunk.data_page_offset - start < _SMALL_DICTIONARY
+            )
+            if not small:
+                found.discard(name)
+    return found
 
 
 def _cell_text(value: Any) -> str | None:
