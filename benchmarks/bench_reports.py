@@ -15,10 +15,13 @@ Parquet in a temporary directory, and times, end to end and each in a fresh proc
   such a vendor already used), boolean masks and ``groupby`` per month and department, and
   once more over the whole period by procedure (processing times, overall totals).
 
-Both sides compute the same indicators and the script checks that their totals agree. Each
-figure is the median wall time of ``--repeat`` fresh processes; peak memory is the child's
-``ru_maxrss``. The onestop side also reports how long its date parsing takes, to show the
-import is not dominated by it.
+Both sides compute the same indicators and the script checks that their totals agree, and
+that the onestop run did not import pandas. The runs alternate (onestop, pandas, pandas,
+onestop, …: on a shared machine the load drifts); each figure is the median of ``--repeat``
+fresh processes: wall time, CPU time (user + system, all threads) and the ratios of both;
+peak memory is the child's ``ru_maxrss``; ``load`` is the 1-minute load average seen during
+the runs. The onestop side also reports the CPU time its date parsing takes (the four date
+columns, one thread), to show the import is not dominated by it.
 """
 
 from __future__ import annotations
@@ -49,18 +52,19 @@ data = rep.to_dict()
 t3 = time.perf_counter()
 usage = resource.getrusage(resource.RUSAGE_SELF)  # before the extra read below
 peak, cpu = usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
+pandas_imported = "pandas" in sys.modules
 del rep, recs, table
-# the date parsing alone, on the same raw columns (not part of the timed run)
+# the date parsing alone, on the same raw columns, one thread (not part of the timed run)
 from onestop.records._sources import to_arrow
 from onestop.records._normalize import _instants
 raw, _ = to_arrow(path)
-t4 = time.perf_counter()
-for c in ("NgayTiepNhan", "NgayHenTra", "NgayKetThucXuLy"):
+t4 = time.process_time()
+for c in ("NgayTiepNhan", "NgayHenTra", "NgayKetThucXuLy", "NgayTra"):
     _instants(raw.column(c))
-t5 = time.perf_counter()
+t5 = time.process_time()
 print(json.dumps({
-    "seconds": t3 - t0, "import_s": t2 - t1, "report_s": t3 - t2, "dates_s": t5 - t4,
-    "maxrss_mb": peak, "cpu_s": cpu,
+    "seconds": t3 - t0, "import_s": t1 - t0, "read_s": t2 - t1, "report_s": t3 - t2,
+    "dates_s": t5 - t4, "maxrss_mb": peak, "cpu_s": cpu, "pandas_imported": pandas_imported,
     "received": data["received"]["total"], "late": data["resolved"]["late"],
     "resolved": data["resolved"]["total"],
 }))
@@ -226,6 +230,10 @@ def run(code: str, path: Path) -> dict[str, float]:
     return result
 
 
+def _median(runs: list[dict[str, float]], key: str) -> float:
+    return statistics.median(r[key] for r in runs)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
@@ -240,36 +248,48 @@ def main() -> None:
         print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
               f"{platform.python_version()}")  # fmt: skip
         print()
-        print("| input | pandas (anchor) | onestop | ratio | of which date parsing | peak memory"
-              " pandas / onestop |")  # fmt: skip
-        print("|---|---|---|---|---|---|")
-        cpu: list[tuple[str, float, float]] = []
+        print("| input | pandas (anchor) | onestop | ratio | CPU pandas / onestop | CPU ratio "
+              "| date parsing (CPU) | peak memory pandas / onestop | load |")  # fmt: skip
+        print("|---|---|---|---|---|---|---|---|---|")
+        notes: list[str] = []
         for kind, path in paths.items():
-            ours = [run(ONESTOP, path) for _ in range(args.repeat)]
-            theirs = [run(PANDAS, path) for _ in range(args.repeat)]
+            ours: list[dict[str, float]] = []
+            theirs: list[dict[str, float]] = []
+            load = [os.getloadavg()[0]]
+            # interleaved, alternating which goes first: a shared machine's load drifts
+            for i in range(args.repeat):
+                pair = [(ONESTOP, ours), (PANDAS, theirs)]
+                for code, into in pair if i % 2 == 0 else pair[::-1]:
+                    into.append(run(code, path))
+                    load.append(os.getloadavg()[0])
             for key in ("received", "resolved", "late"):
                 if ours[0][key] != theirs[0][key]:
                     raise SystemExit(
                         f"{kind}: {key} differs: onestop {ours[0][key]}, pandas {theirs[0][key]}"
                     )
-            a = statistics.median(r["seconds"] for r in theirs)
-            b = statistics.median(r["seconds"] for r in ours)
-            dates = statistics.median(r["dates_s"] for r in ours)
+            if any(r["pandas_imported"] for r in ours):
+                raise SystemExit(f"{kind}: the onestop run imported pandas")
+            a, b = _median(theirs, "seconds"), _median(ours, "seconds")
+            ca, cb = _median(theirs, "cpu_s"), _median(ours, "cpu_s")
+            dates = _median(ours, "dates_s")
             print(
-                f"| {kind} | {a:.2f} s | {b:.2f} s | **{a / b:.1f}x** | {dates:.2f} s "
-                f"({100 * dates / b:.0f} %) | {max(r['maxrss_mb'] for r in theirs):.0f} MB / "
-                f"{max(r['maxrss_mb'] for r in ours):.0f} MB |"
+                f"| {kind} | {a:.2f} s | {b:.2f} s | **{a / b:.1f}x** | {ca:.2f} s / {cb:.2f} s "
+                f"| {ca / cb:.1f}x | {dates:.2f} s ({100 * dates / cb:.0f} %) "
+                f"| {max(r['maxrss_mb'] for r in theirs):.0f} MB / "
+                f"{max(r['maxrss_mb'] for r in ours):.0f} MB | {min(load):.1f}-{max(load):.1f} |"
             )
-            cpu.append((kind, statistics.median(r["cpu_s"] for r in theirs),
-                        statistics.median(r["cpu_s"] for r in ours)))  # fmt: skip
+            ratios = [p["seconds"] / o["seconds"] for p, o in zip(theirs, ours, strict=True)]
+            notes.append(
+                f"{kind}: wall ratio per run {min(ratios):.1f}-{max(ratios):.1f}x; onestop "
+                f"import {_median(ours, 'import_s'):.2f} s, read_records "
+                f"{_median(ours, 'read_s'):.2f} s, report and outputs "
+                f"{_median(ours, 'report_s'):.2f} s (wall)"
+            )
         print()
-        for kind, a, b in cpu:
-            print(f"CPU time (user + system, all threads), {kind}: pandas {a:.2f} s, "
-                  f"onestop {b:.2f} s, ratio {a / b:.1f}x")  # fmt: skip
-        print(f"(onestop: import {statistics.median(r['import_s'] for r in ours):.2f} s, "
-              f"report {statistics.median(r['report_s'] for r in ours):.2f} s on the last input; "
-              f"{ours[0]['received']:,} received, {ours[0]['resolved']:,} resolved, "
-              f"{ours[0]['late']:,} late)")  # fmt: skip
+        for note in notes:
+            print(note)
+        print(f"totals: {ours[0]['received']:,} received, {ours[0]['resolved']:,} resolved, "
+              f"{ours[0]['late']:,} late")  # fmt: skip
 
 
 if __name__ == "__main__":

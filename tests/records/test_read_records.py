@@ -310,3 +310,19 @@ def test_spaces_around_values_and_blank_cells():
     ]
     assert recs.table.column("due_at").to_pylist() == [None, None]
     assert recs.table.column("channel").to_pylist() == ["online", None]
+
+
+def test_processing_times_written_with_a_sign_or_a_decimal():
+    # "+2" passed the pattern of whole numbers but then failed Arrow's cast (ArrowInvalid)
+    recs = read_records(
+        pa.table(
+            {
+                "code": ["A", "B", "C", "D", "E"],
+                "procedure": ["1"] * 5,
+                "received_at": ["01/02/2026"] * 5,
+                "so_ngay_xu_ly": ["5", "+2", "4.0", " 3 ", "-1"],
+            }
+        )
+    )
+    assert recs.table.column("processing_amount").to_pylist() == [5, 2, 4, 3]
+    assert [(e["row"], e["field"]) for e in recs.errors.to_pylist()] == [(5, "processing_amount")]

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-import html
+from collections import Counter
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import attrs
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from onestop.errors import InvalidInputError
+from onestop.records._arrow import arrow_array, arrow_scalar, arrow_strings, bulk_memory
 from onestop.records._fields import FIELDS
 from onestop.records._normalize import ERRORS_SCHEMA, normalize_table, resolve_columns
 from onestop.records._sources import SourceFormat, kept_rows, to_arrow
@@ -91,19 +93,23 @@ class Records:
         """``(column, reason, rows)`` for each distinct problem, most frequent first."""
         if self.errors.num_rows == 0:
             return []
-        grouped = self.errors.group_by(["column", "reason"]).aggregate([("row", "count")])
-        rows = sorted(
-            zip(
-                grouped.column("column").to_pylist(),
-                grouped.column("reason").to_pylist(),
-                grouped.column("row_count").to_pylist(),
-                strict=True,
-            ),
-            key=lambda r: (-r[2], str(r[0]), str(r[1])),
-        )
-        return [(str(c), str(r), int(k)) for c, r, k in rows]
+        # count (column, reason) pairs: Table.group_by would import pandas
+        counts: Counter[tuple[object, object]] = Counter()
+        for column in pc.unique(self.errors.column("column")).to_pylist():
+            same = (
+                pc.is_null(self.errors.column("column"))
+                if column is None
+                else pc.equal(self.errors.column("column"), arrow_scalar(column, pa.string()))
+            )
+            reasons = pc.value_counts(self.errors.column("reason").filter(same))
+            for item in reasons.to_pylist():
+                counts[(column, item["values"])] += item["counts"]
+        rows = sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0][0]), str(kv[0][1])))
+        return [(str(c), str(r), int(k)) for (c, r), k in rows]
 
     def _repr_html_(self) -> str:
+        import html
+
         lines = [
             f"<p><b>{len(self):,}</b> valid records of {self.rows_read:,} rows read; "
             f"<b>{self.rows_rejected:,}</b> rejected.</p>"
@@ -168,20 +174,21 @@ def read_records(
         encoded = {chosen[f.name] for f in FIELDS if f.name in chosen and f.name in _FEW_VALUES}
         return [n for n in names if n in wanted], encoded
 
-    raw, skipped = to_arrow(source, format=format, sheet=sheet, plan=plan)
-    if resolved:  # a file read through the plan: only the record columns were read
-        chosen, ignored = resolved[0]
-    else:
-        chosen, ignored = resolve_columns(raw.column_names, columns)
-    numbers = kept_rows(raw.num_rows, skipped) if skipped else None
-    table, errors = normalize_table(raw, chosen, row_numbers=numbers)
+    with bulk_memory():
+        raw, skipped = to_arrow(source, format=format, sheet=sheet, plan=plan)
+        if resolved:  # a file read through the plan: only the record columns were read
+            chosen, ignored = resolved[0]
+        else:
+            chosen, ignored = resolve_columns(raw.column_names, columns)
+        numbers = kept_rows(raw.num_rows, skipped) if skipped else None
+        table, errors = normalize_table(raw, chosen, row_numbers=numbers)
     if skipped:
         lines = pa.table(
             [
-                pa.array([r for r, _ in skipped], pa.int64()),
+                arrow_array(np.array([r for r, _ in skipped], np.int64), pa.int64()),
                 pa.nulls(len(skipped), pa.string()),
                 pa.nulls(len(skipped), pa.string()),
-                pa.array([why for _, why in skipped], pa.string()),
+                arrow_strings([why for _, why in skipped]),
                 pa.nulls(len(skipped), pa.string()),
             ],
             schema=ERRORS_SCHEMA,

@@ -18,6 +18,7 @@ import numpy as np
 import pyarrow as pa
 
 from onestop.errors import InvalidInputError, MissingExtraError
+from onestop.records._arrow import arrow_strings
 
 __all__ = ["ReadPlan", "SourceFormat", "detect_format", "kept_rows", "to_arrow"]
 
@@ -153,21 +154,58 @@ def _head(path: Path) -> bytes:
 def _read_parquet(data: Path | bytes, plan: ReadPlan | None) -> pa.Table:
     import pyarrow.parquet as pq
 
+    # ParquetFile rather than read_table: the latter goes through pyarrow.dataset, which
+    # imports pandas (0.4 s) when it is installed
     source = pa.BufferReader(data) if isinstance(data, bytes) else str(data)
     try:
-        if plan is None:
-            return pq.read_table(source)
-        names = list(pq.read_schema(source).names)
-        wanted, encoded = plan(names)
+        first = pq.ParquetFile(source)
+        names = list(first.schema_arrow.names)
+        wanted, encoded = plan(names) if plan is not None else (names, set())
+        encoded = set(encoded) | _few_values_stored(first, wanted)
         if isinstance(source, pa.BufferReader):
             source.seek(0)
-        return pq.read_table(
-            source, columns=wanted, read_dictionary=[n for n in wanted if n in encoded]
-        )
+        reader = pq.ParquetFile(source, read_dictionary=[n for n in wanted if n in encoded])
+        return reader.read(columns=wanted, use_threads=True)
     except (pa.ArrowInvalid, OSError) as exc:
         raise InvalidInputError(
             f"file: cannot read the Parquet file ({str(exc)[:200]})", field="file"
         ) from None
+
+
+#: A dictionary page this small (compressed) holds every value of its column chunk: writers
+#: fall back to plain pages only past a dictionary of about 1 MiB.
+_SMALL_DICTIONARY = 64 * 1024
+
+
+def _few_values_stored(reader: Any, wanted: list[str]) -> set[str]:
+    """The text columns a Parquet file stores wholly dictionary-encoded with few values.
+
+    Read as Arrow dictionaries, they are converted once per distinct value (due dates at
+    17:00, processing times), not once per row.
+    """
+    meta = reader.metadata
+    text = {
+        f.name
+        for f in reader.schema_arrow
+        if f.name in wanted and (pa.types.is_string(f.type) or pa.types.is_large_string(f.type))
+    }
+    found = set(text)
+    for g in range(meta.num_row_groups):
+        group = meta.row_group(g)
+        for c in range(group.num_columns):
+            chunk = group.column(c)
+            name = chunk.path_in_schema
+            if name not in found:
+                continue
+            start = chunk.dictionary_page_offset
+            small = (
+                chunk.has_dictionary_page
+                and start is not None
+                and chunk.data_page_offset - start < _SMALL_DICTIONARY
+            )
+            if not small:
+                found.discard(name)
+    return found
 
 
 def _cell_text(value: Any) -> str | None:
@@ -222,7 +260,7 @@ def _read_excel(data: Path | bytes, sheet: str | int | None) -> pa.Table:
         if not name:
             continue
         values = [_cell_text(r[i]) if i < len(r) else None for r in body]
-        columns[name] = pa.array(values, pa.string())
+        columns[name] = arrow_strings(values)
     return pa.table(columns)
 
 

@@ -10,4 +10,6 @@ from ._periods import monthly_periods as monthly_periods
 from ._periods import period_columns as period_columns
 from ._report import Report as Report
 from ._report import report as report
+from ._sql import class_sql as class_sql
 from ._sql import indicator_sql as indicator_sql
+from ._sql import processing_time_sql as processing_time_sql

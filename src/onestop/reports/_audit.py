@@ -20,11 +20,14 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from onestop.models import TimeUnit
+from onestop.records._arrow import arrow_array, arrow_scalar, arrow_strings, numpy_instants
 from onestop.records._records import Records, read_records, require_rows
 from onestop.reports import _engine
 from onestop.reports._kernel import deadline_columns
 
 __all__ = ["Audit", "audit"]
+
+_WORKING_DAYS = arrow_scalar(TimeUnit.WORKING_DAYS.value, pa.string())
 
 _MISMATCH_SCHEMA = pa.schema(
     [
@@ -172,11 +175,11 @@ def audit(
     computed = data.column("computed_due_at")
     both = pc.and_(pc.is_valid(stored), pc.is_valid(computed))
     subset = data.filter(both)
-    s = np.asarray(subset.column("due_at").to_numpy(zero_copy_only=False))
-    c = np.asarray(subset.column("computed_due_at").to_numpy(zero_copy_only=False))
+    s = numpy_instants(subset.column("due_at"))
+    c = numpy_instants(subset.column("computed_due_at"))
     sd, cd = s.astype("datetime64[D]"), c.astype("datetime64[D]")
     differ = (s != c) if exact else (sd != cd)
-    bad = subset.filter(pa.array(differ))
+    bad = subset.filter(arrow_array(differ, pa.bool_()))
     bsd, bcd = sd[differ], cd[differ]
     days = (bsd - bcd).astype(np.int64)
     working = _engine.working_days_taken(calendar, bcd, bsd) if len(bcd) else np.zeros(0, np.int64)
@@ -204,13 +207,13 @@ def audit(
             bad.column("department"),
             bad.column("received_at"),
             bad.column("processing_amount"),
-            pc.fill_null(bad.column("processing_unit"), "working_days"),
+            pc.fill_null(bad.column("processing_unit"), _WORKING_DAYS),
             bad.column("due_at"),
             bad.column("computed_due_at"),
-            pa.array(days, pa.int64()),
-            pa.array(working, pa.int64()),
-            pa.array(vi, pa.string()),
-            pa.array(en, pa.string()),
+            arrow_array(days.astype(np.int64, copy=False), pa.int64()),
+            arrow_array(np.asarray(working, dtype=np.int64), pa.int64()),
+            arrow_strings(vi),
+            arrow_strings(en),
         ],
         schema=_MISMATCH_SCHEMA,
     )

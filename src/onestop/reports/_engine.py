@@ -13,6 +13,8 @@ date the bulk path computed.
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import weakref
 from typing import Any
 
 import numpy as np
@@ -33,6 +35,8 @@ __all__ = [
     "explain_due",
     "outcomes",
     "policy_name",
+    "provisional_years",
+    "quiet",
     "working_days_taken",
 ]
 
@@ -43,6 +47,33 @@ EARLY, ON_TIME, LATE = bulk.EARLY, bulk.ON_TIME, bulk.LATE
 def default_calendar() -> WorkCalendar:
     """The civil-service calendar with the official notices (the engine's shared default)."""
     return _shared_calendar()
+
+
+_QUIET: weakref.WeakKeyDictionary[WorkCalendar, WorkCalendar] = weakref.WeakKeyDictionary()
+_QUIET_LOCK = threading.Lock()
+
+
+def quiet(calendar: WorkCalendar) -> WorkCalendar:
+    """``calendar`` without its :class:`~onestop.errors.ProvisionalCalendarWarning`.
+
+    The report flags provisional years itself (:func:`provisional_years`), per row, so that
+    batches can run on several threads: Python's warning filters are process-wide, so
+    capturing warnings on one thread while another emits them is not reliable. The quiet
+    twin is made once per calendar (it builds its own index).
+    """
+    if not calendar.warn_provisional:
+        return calendar
+    with _QUIET_LOCK:
+        twin = _QUIET.get(calendar)
+        if twin is None:
+            twin = _QUIET[calendar] = calendar.replace(warn_provisional=False)
+    return twin
+
+
+def provisional_years(calendar: WorkCalendar) -> frozenset[int]:
+    """The years of ``calendar`` without an official civil-service notice."""
+    first, last = dt.date(calendar.first_year, 1, 1), dt.date(calendar.last_year, 12, 31)
+    return frozenset(calendar.provisional_years(first, last))
 
 
 def policy_name(unit: TimeUnit) -> str:

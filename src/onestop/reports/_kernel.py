@@ -26,15 +26,24 @@ Columns added (instants are Vietnam local wall-clock ``timestamp[us]``):
 
 from __future__ import annotations
 
-import warnings
+import functools
 from typing import Any, Literal
 
+import attrs
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from onestop.errors import ProvisionalCalendarWarning
 from onestop.models import DossierStatus, TimeUnit
+from onestop.records._arrow import (
+    arrow_array,
+    arrow_scalar,
+    arrow_strings,
+    numpy_bools,
+    numpy_instants,
+    numpy_valid,
+    numpy_values,
+)
 from onestop.reports import _engine
 
 __all__ = [
@@ -42,7 +51,10 @@ __all__ = [
     "KERNEL_FIELDS",
     "NOT_ACCEPTED",
     "NOT_RESOLVED",
+    "DeadlineArrays",
     "DueMode",
+    "append_deadline_columns",
+    "deadline_arrays",
     "deadline_columns",
 ]
 
@@ -57,6 +69,7 @@ CLOSED = frozenset({DossierStatus.WITHDRAWN, DossierStatus.STOPPED})
 NOT_RESOLVED = NOT_ACCEPTED | CLOSED
 
 _TS = pa.timestamp("us")
+_NOT_RESOLVED_VALUES = arrow_strings(sorted(s.value for s in NOT_RESOLVED))
 #: The columns :func:`deadline_columns` appends.
 KERNEL_FIELDS = (
     pa.field("computed_due_at", _TS),
@@ -69,17 +82,14 @@ KERNEL_FIELDS = (
 )
 
 
+_NAT = np.datetime64("NaT", "us")
+#: ``due_source`` values, by code (0 stored, 1 computed).
+_SOURCES = arrow_strings(["stored", "computed"])
+
+
 def _ts(values: np.ndarray[Any, Any]) -> pa.Array:
-    """A ``timestamp[us]`` array with ``NaT`` as null."""
-    return pa.array(values.astype("datetime64[us]"), _TS, mask=np.isnat(values))
-
-
-def _np(column: Any) -> np.ndarray[Any, Any]:
-    """A timestamp column as ``datetime64[us]`` (``NaT`` for nulls)."""
-    out: np.ndarray[Any, Any] = np.asarray(column.to_numpy(zero_copy_only=False)).astype(
-        "datetime64[us]", copy=False
-    )
-    return out
+    """A ``timestamp[us]`` array with ``NaT`` as null (shares ``values``' memory)."""
+    return arrow_array(values, _TS, mask=np.isnat(values))
 
 
 def _computed_due(
@@ -89,22 +99,32 @@ def _computed_due(
     units: pa.ChunkedArray,
 ) -> np.ndarray[Any, Any]:
     n = len(received)
-    due = np.full(n, np.datetime64("NaT", "us"))
+    due = np.full(n, _NAT)
     if amounts.null_count == n:
         return due
-    amount = np.asarray(pc.fill_null(amounts, -1).to_numpy(zero_copy_only=False), np.int64)
-    unit = pc.fill_null(units, TimeUnit.WORKING_DAYS.value)
+    amount = np.where(numpy_valid(amounts), numpy_values(amounts, np.int64), -1)
     # leave a year of room: a deadline may run into the year after the receipt
     first, last = _year_bounds(calendar)
     usable = (amount >= 0) & (received >= first) & (received < last - np.timedelta64(366, "D"))
-    for value in pc.unique(unit).to_pylist():
-        time_unit = TimeUnit(str(value))
-        rows = usable & _flag(pc.equal(unit, value))
+    # a missing unit is working days
+    given = numpy_valid(units)
+    present = {TimeUnit(str(v)) for v in pc.unique(units).to_pylist() if v is not None}
+    if not given.all():
+        present.add(TimeUnit.WORKING_DAYS)
+    for time_unit in sorted(present, key=lambda u: u.value):
+        if given.all() and len(present) == 1:
+            rows = usable.copy()
+        else:
+            rows = usable & numpy_bools(pc.equal(units, arrow_scalar(time_unit.value, pa.string())))
+            if time_unit is TimeUnit.WORKING_DAYS:
+                rows |= usable & ~given
         if time_unit is TimeUnit.SAME_DAY:
             rows &= amount == 0  # a same-day deadline has amount 0
         elif time_unit is TimeUnit.MONTHS:
             rows &= amount <= 12 * 5
-        if rows.any():
+        if rows.all():
+            due = _engine.due_dates(calendar, received, amount, time_unit)
+        elif rows.any():
             due[rows] = _engine.due_dates(calendar, received[rows], amount[rows], time_unit)
     return due
 
@@ -117,12 +137,160 @@ def _year_bounds(calendar: _engine.WorkCalendar) -> tuple[np.datetime64, np.date
     )
 
 
-def _flag(values: Any) -> np.ndarray[Any, Any]:
-    """A boolean Arrow array as a NumPy mask (null = False)."""
-    out: np.ndarray[Any, Any] = np.asarray(
-        pc.fill_null(values, fill_value=False).to_numpy(zero_copy_only=False), dtype=bool
+@functools.lru_cache(maxsize=8)
+def _provisional_bounds(calendar: _engine.WorkCalendar) -> np.ndarray[Any, Any]:
+    """Start and end instants of the runs of provisional years: ``[s0, e0, s1, e1, …]``."""
+    years = sorted(_engine.provisional_years(calendar))
+    bounds: list[np.datetime64] = []
+    for year in years:
+        start, stop = (
+            np.datetime64(f"{year:04d}-01-01", "us"),
+            np.datetime64(f"{year + 1:04d}-01-01", "us"),
+        )
+        if bounds and bounds[-1] == start:
+            bounds[-1] = stop  # the run goes on
+        else:
+            bounds += [start, stop]
+    return np.array(bounds, dtype="datetime64[us]")
+
+
+def _spans_provisional(
+    calendar: _engine.WorkCalendar,
+    start: np.ndarray[Any, Any],
+    end: np.ndarray[Any, Any],
+) -> bool:
+    """Whether some row's years, ``start``'s to ``end``'s, include a provisional year.
+
+    A provisional year has no official civil-service notice; rows with ``NaT`` are skipped.
+    """
+    bounds = _provisional_bounds(calendar)
+    if not bounds.size or not len(start):
+        return False
+    # fmin and fmax skip NaT: the hull of every row's span
+    first, last = np.fmin.reduce(np.fmin(start, end)), np.fmax.reduce(np.fmax(start, end))
+    if np.isnat(first):
+        return False
+    # past an odd number of bounds: inside a run; a bound between two instants: entering one
+    hull = np.searchsorted(bounds, np.array([first, last]), side="right")
+    if hull[0] == hull[1] and hull[0] % 2 == 0:  # every row between two runs
+        return False
+    rows = ~np.isnat(start) & ~np.isnat(end)
+    lo = np.minimum(start[rows], end[rows])
+    hi = np.maximum(start[rows], end[rows])
+    before_lo = np.searchsorted(bounds, lo, side="right")
+    before_hi = np.searchsorted(bounds, hi, side="right")
+    return bool(((before_lo % 2 == 1) | (before_hi > before_lo)).any())
+
+
+@attrs.frozen(slots=True, eq=False)
+class DeadlineArrays:
+    """The deadline kernel's results for a batch, as NumPy arrays (instants ``datetime64[us]``).
+
+    Attributes:
+        received: ``received_at``.
+        finished: ``finished_at``.
+        returned: ``returned_at``.
+        not_resolved: the status never resolves (:data:`NOT_RESOLVED`).
+        computed: ``computed_due_at``.
+        used: ``due_used``.
+        source: ``due_source`` as 0 stored, 1 computed, −1 neither.
+        end: ``end_at``.
+        outcome: ``outcome`` (−1 for null).
+        taken: ``working_days_taken`` (−1 for null).
+        elapsed: ``elapsed_days`` (meaningless where ``end`` is ``NaT``).
+    """
+
+    received: np.ndarray[Any, Any]
+    finished: np.ndarray[Any, Any]
+    returned: np.ndarray[Any, Any]
+    not_resolved: np.ndarray[Any, Any]
+    computed: np.ndarray[Any, Any]
+    used: np.ndarray[Any, Any]
+    source: np.ndarray[Any, Any]
+    end: np.ndarray[Any, Any]
+    outcome: np.ndarray[Any, Any]
+    taken: np.ndarray[Any, Any]
+    elapsed: np.ndarray[Any, Any]
+
+    def columns(self) -> list[pa.Array]:
+        """The :data:`KERNEL_FIELDS` as Arrow arrays."""
+        return [
+            _ts(self.computed),
+            _ts(self.used),
+            _SOURCES.take(arrow_array(self.source, pa.int64(), mask=self.source < 0)),
+            _ts(self.end),
+            arrow_array(self.outcome.astype(np.int8, copy=False), pa.int8(), mask=self.outcome < 0),
+            arrow_array(self.taken.astype(np.int64, copy=False), pa.int64(), mask=self.taken < 0),
+            arrow_array(self.elapsed, pa.float64(), mask=np.isnat(self.end)),
+        ]
+
+
+def deadline_arrays(
+    table: pa.Table, calendar: _engine.WorkCalendar, due: DueMode
+) -> tuple[DeadlineArrays, bool]:
+    """The kernel on one batch, as NumPy arrays, and whether a provisional year was used.
+
+    ``calendar`` should not warn (:func:`onestop.reports._engine.quiet`); see
+    :func:`deadline_columns`.
+    """
+    received = numpy_instants(table.column("received_at"))
+    computed = _computed_due(
+        calendar, received, table.column("processing_amount"), table.column("processing_unit")
     )
-    return out
+    stored = numpy_instants(table.column("due_at"))
+    first, second = (stored, computed) if due == "stored" else (computed, stored)
+    has_first, has_second = ~np.isnat(first), ~np.isnat(second)
+    used = np.where(has_first, first, second)
+    first_code, second_code = (0, 1) if due == "stored" else (1, 0)
+    source = np.where(has_first, first_code, np.where(has_second, second_code, -1))
+    finished = numpy_instants(table.column("finished_at"))
+    returned = numpy_instants(table.column("returned_at"))
+    not_resolved = numpy_bools(pc.is_in(table.column("status"), value_set=_NOT_RESOLVED_VALUES))
+    done = (~np.isnat(finished) | ~np.isnat(returned)) & ~not_resolved
+    end = np.where(done, np.where(np.isnat(finished), returned, finished), _NAT)
+    judged = done & ~np.isnat(used)
+    outcome = np.full(len(end), -1, dtype=np.int8)
+    if judged.all():
+        outcome = _engine.outcomes(end, used).astype(np.int8, copy=False)
+    elif judged.any():
+        outcome[judged] = _engine.outcomes(end[judged], used[judged])
+    taken = np.full(len(end), -1, dtype=np.int64)
+    lowest, beyond = _year_bounds(calendar)
+    in_years = done & (received >= lowest) & (end < beyond)
+    if in_years.any():
+        start_days = received.astype("datetime64[D]")
+        end_days = end.astype("datetime64[D]")
+        if in_years.all():
+            taken = _engine.working_days_taken(calendar, start_days, end_days)
+        else:
+            taken[in_years] = _engine.working_days_taken(
+                calendar, start_days[in_years], end_days[in_years]
+            )
+    provisional = _spans_provisional(calendar, received, computed) or _spans_provisional(
+        calendar, received, np.where(in_years, end, _NAT)
+    )
+    elapsed = (end - received).astype("timedelta64[us]").view(np.int64) / 86_400e6
+    arrays = DeadlineArrays(
+        received=received,
+        finished=finished,
+        returned=returned,
+        not_resolved=not_resolved,
+        computed=computed,
+        used=used,
+        source=source,
+        end=end,
+        outcome=outcome,
+        taken=taken,
+        elapsed=elapsed,
+    )
+    return arrays, provisional
+
+
+def append_deadline_columns(table: pa.Table, arrays: DeadlineArrays) -> pa.Table:
+    """``table`` with the :data:`KERNEL_FIELDS` of ``arrays`` appended."""
+    for spec, column in zip(KERNEL_FIELDS, arrays.columns(), strict=True):
+        table = table.append_column(spec, column)
+    return table
 
 
 def deadline_columns(
@@ -132,6 +300,9 @@ def deadline_columns(
     due: DueMode = "stored",
 ) -> tuple[pa.Table, bool]:
     """Append the deadline columns to a batch of validated records.
+
+    Safe to run on several batches at once on different threads (no warning is emitted:
+    provisional years are returned as a flag).
 
     Args:
         batch: rows in the schema of :attr:`onestop.records.Records.table`.
@@ -143,58 +314,6 @@ def deadline_columns(
         computed date depends on a year without an official civil-service notice.
     """
     table = batch if isinstance(batch, pa.Table) else pa.Table.from_batches([batch])
-    calendar = calendar or _engine.default_calendar()
-    received = _np(table.column("received_at"))
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", ProvisionalCalendarWarning)
-        computed = _computed_due(
-            calendar,
-            received,
-            table.column("processing_amount"),
-            table.column("processing_unit"),
-        )
-        stored = _np(table.column("due_at"))
-        first, second = (stored, computed) if due == "stored" else (computed, stored)
-        used = np.where(np.isnat(first), second, first)
-        source = np.full(len(used), None, dtype=object)
-        source[~np.isnat(second)] = "computed" if due == "stored" else "stored"
-        source[~np.isnat(first)] = "stored" if due == "stored" else "computed"
-        finished = _np(table.column("finished_at"))
-        returned = _np(table.column("returned_at"))
-        end = np.where(np.isnat(finished), returned, finished)
-        closed = _flag(pc.is_in(table.column("status"), pa.array([s.value for s in NOT_RESOLVED])))
-        end[closed] = np.datetime64("NaT")
-        judged = ~np.isnat(end) & ~np.isnat(used)
-        outcome = np.full(len(end), -1, dtype=np.int8)
-        if judged.any():
-            outcome[judged] = _engine.outcomes(end[judged], used[judged])
-        taken = np.full(len(end), -1, dtype=np.int64)
-        done = ~np.isnat(end)
-        lowest, beyond = _year_bounds(calendar)
-        in_years = done & (received >= lowest) & (end < beyond)
-        if in_years.any():
-            taken[in_years] = _engine.working_days_taken(
-                calendar,
-                received[in_years].astype("datetime64[D]"),
-                end[in_years].astype("datetime64[D]"),
-            )
-    provisional = any(issubclass(w.category, ProvisionalCalendarWarning) for w in caught)
-    for w in caught:
-        if not issubclass(w.category, ProvisionalCalendarWarning):
-            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
-    added = [
-        _ts(computed),
-        _ts(used),
-        pa.array(source, pa.string()),
-        _ts(end),
-        pa.array(np.where(outcome >= 0, outcome, 0), pa.int8(), mask=outcome < 0),
-        pa.array(np.where(taken >= 0, taken, 0), pa.int64(), mask=taken < 0),
-        pa.array(
-            (end - received).astype("timedelta64[us]").astype(np.float64) / 86_400e6,
-            pa.float64(),
-            mask=np.isnat(end),
-        ),
-    ]
-    for spec, column in zip(KERNEL_FIELDS, added, strict=True):
-        table = table.append_column(spec, column)
-    return table, provisional
+    quiet = _engine.quiet(calendar or _engine.default_calendar())
+    arrays, provisional = deadline_arrays(table, quiet, due)
+    return append_deadline_columns(table, arrays), provisional

@@ -19,9 +19,24 @@ import pyarrow.compute as pc
 
 from onestop.errors import InvalidInputError
 from onestop.models import DossierStatus
+from onestop.records._arrow import (
+    arrow_array,
+    arrow_scalar,
+    arrow_strings,
+    numpy_bools,
+    numpy_instants,
+)
 from onestop.reports._kernel import NOT_RESOLVED
 
-__all__ = ["PERIOD_FIELDS", "PeriodGrid", "monthly_periods", "period_columns"]
+__all__ = [
+    "PERIOD_FIELDS",
+    "RETURNED",
+    "PeriodGrid",
+    "append_period_columns",
+    "monthly_periods",
+    "period_columns",
+    "period_indexes",
+]
 
 
 def monthly_periods(
@@ -90,20 +105,64 @@ class PeriodGrid:
 PERIOD_FIELDS = ("recv_k", "end_k", "ret_k", "closed_k", "last_k", "due_k")
 
 _TICK = np.timedelta64(1, "us")
-
-
-def _ts(table: pa.Table, name: str) -> np.ndarray[Any, Any]:
-    out: np.ndarray[Any, Any] = np.asarray(
-        table.column(name).to_numpy(zero_copy_only=False)
-    ).astype("datetime64[us]", copy=False)
-    return out
+#: The status 10 (returned), as an Arrow scalar.
+RETURNED = arrow_scalar(DossierStatus.RETURNED.value, pa.string())
+_NOT_RESOLVED = arrow_strings(sorted(s.value for s in NOT_RESOLVED))
 
 
 def _index(edges: np.ndarray[Any, Any], values: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
     """The period of each instant: −1 before the first edge, K at or after the last (NaT: −2)."""
-    out = np.searchsorted(edges, values, side="right").astype(np.int32) - 1
+    raw = values.view(np.int64)
+    if len(edges) <= 16:  # a year or so of months: counting the edges passed is cheaper
+        out = np.full(len(values), -1, dtype=np.int32)
+        for edge in edges.view(np.int64):
+            out += raw >= edge
+    else:
+        out = np.searchsorted(edges.view(np.int64), raw, side="right").astype(np.int32) - 1
     out[np.isnat(values)] = -2
     return out
+
+
+def period_indexes(
+    grid: PeriodGrid,
+    *,
+    received: np.ndarray[Any, Any],
+    end: np.ndarray[Any, Any],
+    finished: np.ndarray[Any, Any],
+    returned: np.ndarray[Any, Any],
+    due: np.ndarray[Any, Any],
+    returned_status: np.ndarray[Any, Any],
+    not_resolved: np.ndarray[Any, Any],
+) -> list[np.ndarray[Any, Any]]:
+    """The :data:`PERIOD_FIELDS` of records given as NumPy arrays (−2 where null).
+
+    Instants are local ``datetime64[us]`` with ``NaT``; ``returned_status`` and
+    ``not_resolved`` flag the rows with status 10 and with a status that never resolves (see
+    :func:`period_columns` for each index).
+    """
+    edges = grid.edges()
+    k = grid.count
+    recv_k = _index(edges, received)
+    end_k = _index(edges, end)
+    end_k[end_k == -2] = k + 1
+    ret_k = _index(edges, np.where(np.isnat(returned) & returned_status, end, returned))
+    closed_at = np.where(np.isnat(finished), returned, finished)
+    closed_k = _index(edges, np.where(np.isnat(closed_at), received, closed_at))
+    # the last event (the end is the finish or the return); fmax skips NaT
+    last_k = _index(edges, np.fmax(np.fmax(received, finished), returned))
+    last_k[~not_resolved & np.isnat(end)] = k  # still open: active until the end
+    due_k = _index(edges, due + _TICK)
+    due_k[~np.isnat(due) & (due >= np.datetime64(grid.as_of, "us"))] = k + 1
+    return [recv_k, end_k, ret_k, closed_k, last_k, due_k]
+
+
+def append_period_columns(table: pa.Table, indexes: list[np.ndarray[Any, Any]]) -> pa.Table:
+    """``table`` with the :data:`PERIOD_FIELDS` of :func:`period_indexes` appended."""
+    for name, values in zip(PERIOD_FIELDS, indexes, strict=True):
+        table = table.append_column(
+            pa.field(name, pa.int32()), arrow_array(values, pa.int32(), mask=values == -2)
+        )
+    return table
 
 
 def period_columns(batch: pa.Table | pa.RecordBatch, grid: PeriodGrid) -> pa.Table:
@@ -121,44 +180,15 @@ def period_columns(batch: pa.Table | pa.RecordBatch, grid: PeriodGrid) -> pa.Tab
       ``as_of``; null without a due date.
     """
     table = batch if isinstance(batch, pa.Table) else pa.Table.from_batches([batch])
-    edges = grid.edges()
-    k = grid.count
-    received = _ts(table, "received_at")
-    end = _ts(table, "end_at")
-    finished = _ts(table, "finished_at")
-    returned = _ts(table, "returned_at")
-    due = _ts(table, "due_used")
     status = table.column("status")
-
-    def flag(values: Any) -> np.ndarray[Any, Any]:
-        out: np.ndarray[Any, Any] = np.asarray(
-            pc.fill_null(values, fill_value=False).to_numpy(zero_copy_only=False), dtype=bool
-        )
-        return out
-
-    is_returned = flag(pc.equal(status, DossierStatus.RETURNED.value))
-    not_resolved = flag(pc.is_in(status, pa.array([s.value for s in NOT_RESOLVED])))
-
-    recv_k = _index(edges, received)
-    end_k = _index(edges, end)
-    end_k[end_k == -2] = k + 1
-    ret_at = np.where(np.isnat(returned) & is_returned, end, returned)
-    ret_k = _index(edges, ret_at)
-    closed_at = np.where(np.isnat(finished), returned, finished)
-    closed_at = np.where(np.isnat(closed_at), received, closed_at)
-    closed_k = _index(edges, closed_at)
-    last = received.copy()
-    for other in (end, finished, returned):
-        later = ~np.isnat(other) & (other > last)
-        last[later] = other[later]
-    last_k = _index(edges, last)
-    last_k[~not_resolved & np.isnat(end)] = k  # still open: active until the end
-    due_k = _index(edges, due + _TICK)
-    due_k[~np.isnat(due) & (due >= np.datetime64(grid.as_of, "us"))] = k + 1
-    for name, values in zip(
-        PERIOD_FIELDS, (recv_k, end_k, ret_k, closed_k, last_k, due_k), strict=True
-    ):
-        table = table.append_column(
-            pa.field(name, pa.int32()), pa.array(values, pa.int32(), mask=values == -2)
-        )
-    return table
+    indexes = period_indexes(
+        grid,
+        received=numpy_instants(table.column("received_at")),
+        end=numpy_instants(table.column("end_at")),
+        finished=numpy_instants(table.column("finished_at")),
+        returned=numpy_instants(table.column("returned_at")),
+        due=numpy_instants(table.column("due_used")),
+        returned_status=numpy_bools(pc.equal(status, RETURNED)),
+        not_resolved=numpy_bools(pc.is_in(status, value_set=_NOT_RESOLVED)),
+    )
+    return append_period_columns(table, indexes)

@@ -11,19 +11,42 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from onestop.errors import InvalidInputError, MissingExtraError
+from onestop.records._arrow import (
+    arrow_array,
+    arrow_strings,
+    bulk_memory,
+    numpy_bools,
+)
+from onestop.records._normalize import usable_cores
 from onestop.records._records import Records, read_records, require_rows
 from onestop.reports import _engine
 from onestop.reports._decision766 import ITEMS, Item766, score_766
-from onestop.reports._kernel import DueMode, deadline_columns
-from onestop.reports._periods import PeriodGrid, monthly_periods, period_columns
-from onestop.reports._sql import GROUP_COLUMNS, INDICATOR_COLUMNS, indicator_sql
+from onestop.reports._kernel import DueMode, append_deadline_columns, deadline_arrays
+from onestop.reports._periods import (
+    PERIOD_FIELDS,
+    RETURNED,
+    PeriodGrid,
+    append_period_columns,
+    monthly_periods,
+    period_columns,
+    period_indexes,
+)
+from onestop.reports._sql import (
+    GROUP_COLUMNS,
+    INDICATOR_COLUMNS,
+    class_sql,
+    indicator_sql,
+    processing_time_sql,
+)
 
 if TYPE_CHECKING:
     import pandas
@@ -43,6 +66,25 @@ _PERIODS_SCHEMA = pa.schema(
     ]
 )
 _TICK = dt.timedelta(microseconds=1)
+_EPOCH = dt.date(1970, 1, 1)
+
+
+def _periods_table(spans: Sequence[tuple[str, dt.date, dt.date]]) -> pa.Table:
+    """The periods relation of the indicator query (``idx``, ``period``, first and last day)."""
+
+    def days(values: list[dt.date]) -> pa.Array:
+        offsets = np.array([(d - _EPOCH).days for d in values], dtype=np.int32)
+        return arrow_array(offsets, pa.date32())
+
+    return pa.table(
+        [
+            arrow_array(np.arange(len(spans), dtype=np.int64), pa.int64()),
+            arrow_strings([label for label, _, _ in spans]),
+            days([first for _, first, _ in spans]),
+            days([last for _, _, last in spans]),
+        ],
+        schema=_PERIODS_SCHEMA,
+    )
 
 
 def _duckdb() -> Any:
@@ -101,8 +143,13 @@ class Report:
     data: pa.Table = attrs.field(repr=False)
     items_766: tuple[Item766, ...] = attrs.field(repr=False, default=ITEMS)
     _con: Any = attrs.field(repr=False, default=None, alias="con")
+    _indexed: pa.Table | None = attrs.field(repr=False, default=None, alias="indexed")
     _cache: dict[tuple[str, ...], pa.Table] = attrs.field(repr=False, factory=dict, init=False)
-    _indexed: pa.Table | None = attrs.field(repr=False, default=None, init=False)
+    # the class tables computed so far: (their sets: group columns and whole, relation name)
+    _classes: list[tuple[tuple[_ClassSet, ...], str]] = attrs.field(
+        repr=False, factory=list, init=False
+    )
+    _processing: pa.Table | None = attrs.field(repr=False, default=None, init=False)
 
     # ------------------------------------------------------------------ queries
 
@@ -112,12 +159,37 @@ class Report:
     def _connection(self) -> Any:
         """DuckDB over the records with their month indexes (computed on first use)."""
         if self._con is None:
+            if self._indexed is None:
+                grid = PeriodGrid(spans=tuple(self._months()), as_of=self.as_of)
+                self._indexed = period_columns(self.data, grid)
             con = _duckdb().connect()
-            grid = PeriodGrid(spans=tuple(self._months()), as_of=self.as_of)
-            self._indexed = period_columns(self.data, grid)
             con.register("r", self._indexed)
             self._con = con
         return self._con
+
+    def _class_set(self, wanted: _ClassSet) -> tuple[str, int, bool]:
+        """Where to read the classes of a break-down: ``(table, grouping set, whole)``.
+
+        ``wanted`` is ``(group columns, whole period)``. The first call reads the records once
+        for :attr:`by` and ``wanted``; a later break-down that none of them covers costs one
+        more scan. ``whole`` tells whether the set found holds whole-period classes.
+        """
+        for sets, name in self._classes:
+            for i, have in enumerate(sets):
+                if _covers(have, wanted):
+                    return name, i, have[1]
+        by = _groups(self.by), "month" not in self.by
+        candidates = [wanted] if self._classes else [by, wanted]
+        sets = tuple(
+            s
+            for s in dict.fromkeys(candidates)
+            if not any(o != s and _covers(o, s) for o in candidates)
+        )
+        name = f"c{len(self._classes)}"
+        sql = class_sql(sets, len(self._months()))
+        self._connection().execute(f"CREATE TEMP TABLE {name} AS {sql}")
+        self._classes.append((sets, name))
+        return self._class_set(wanted)
 
     def indicators(self, by: Iterable[str] = ()) -> pa.Table:
         """The indicators broken down by ``by`` (any of :data:`BY_CHOICES`; ``()``: overall).
@@ -130,7 +202,7 @@ class Report:
         cached = self._cache.get(key)
         if cached is not None:
             return cached
-        groups = [g for g in key if g != "month"]
+        groups = _groups(key)
         con = self._connection()
         months = self._months()
         monthly = "month" in key
@@ -139,15 +211,15 @@ class Report:
             if monthly
             else [(f"{self.start.isoformat()}/{self.end.isoformat()}", self.start, self.end)]
         )
-        periods = pa.Table.from_pylist(
-            [
-                {"idx": i, "period": label, "first_day": first, "last_day": last}
-                for i, (label, first, last) in enumerate(spans)
-            ],
-            schema=_PERIODS_SCHEMA,
+        classes, grouping_set, whole = self._class_set((groups, not monthly))
+        con.register("p", _periods_table(spans))
+        sql = indicator_sql(
+            groups,
+            1 if whole else len(months),
+            single=not monthly and not whole,
+            classes=classes,
+            grouping_set=grouping_set,
         )
-        con.register("p", periods)
-        sql = indicator_sql(groups, len(months), single=not monthly)
         table = _to_arrow(con.sql(sql))
         self._cache[key] = table
         return table
@@ -177,13 +249,10 @@ class Report:
         finish date (included); ``mean_elapsed_days`` is calendar time. Decision 766 item 2.2
         (average processing time per procedure).
         """
-        table = self.indicators(("procedure",))
-        keep = pc.greater(table.column("resolved_total"), 0)
-        return (
-            table.filter(keep)
-            .select(["procedure", "resolved_total", "mean_working_days", "mean_elapsed_days"])
-            .sort_by([("resolved_total", "descending"), ("procedure", "ascending")])
-        )
+        if self._processing is None:
+            sql = processing_time_sql(len(self._months()))
+            self._processing = _to_arrow(self._connection().sql(sql))
+        return self._processing
 
     @property
     def decision_766(self) -> dict[str, list[dict[str, object]]]:
@@ -302,6 +371,20 @@ def _json_rows(table: pa.Table) -> list[dict[str, Any]]:
     return rows
 
 
+#: A break-down's classes: (group columns, whole period).
+_ClassSet = tuple[tuple[str, ...], bool]
+
+
+def _covers(have: _ClassSet, wanted: _ClassSet) -> bool:
+    """Whether classes ``have`` give those of ``wanted`` (fewer groups; per-period → whole)."""
+    return set(wanted[0]) <= set(have[0]) and (wanted[1] or not have[1])
+
+
+def _groups(by: tuple[str, ...]) -> tuple[str, ...]:
+    """The group columns of a break-down (``by`` without ``month``)."""
+    return tuple(g for g in by if g != "month")
+
+
 def _check_by(by: Iterable[str] | str) -> tuple[str, ...]:
     items = (by,) if isinstance(by, str) else tuple(by)
     for b in items:
@@ -310,6 +393,46 @@ def _check_by(by: Iterable[str] | str) -> tuple[str, ...]:
                 f"by: {b!r} is not a break-down; expected {', '.join(BY_CHOICES)}", field="by"
             )
     return tuple(dict.fromkeys(items))
+
+
+#: Records per batch of the deadline kernel: its NumPy temporaries (about thirty arrays) stay
+#: small enough for the allocator to reuse them from batch to batch.
+KERNEL_ROWS = 1 << 15
+
+
+def _prepare(
+    table: pa.Table, calendar: _engine.WorkCalendar, due: DueMode, grid: PeriodGrid
+) -> tuple[pa.Table, bool]:
+    """The records with the deadline kernel's and the period columns, batch by batch.
+
+    The batches run on as many threads as the process has cores (NumPy and Arrow release the
+    GIL); each batch's temporary arrays stay small.
+    """
+    batches = table.to_batches(max_chunksize=KERNEL_ROWS) or [table]
+    quiet = _engine.quiet(calendar)
+
+    def run(batch: pa.RecordBatch | pa.Table) -> tuple[pa.Table, bool]:
+        part = batch if isinstance(batch, pa.Table) else pa.Table.from_batches([batch])
+        arrays, provisional = deadline_arrays(part, quiet, due)
+        indexes = period_indexes(
+            grid,
+            received=arrays.received,
+            end=arrays.end,
+            finished=arrays.finished,
+            returned=arrays.returned,
+            due=arrays.used,
+            returned_status=numpy_bools(pc.equal(part.column("status"), RETURNED)),
+            not_resolved=arrays.not_resolved,
+        )
+        return append_period_columns(append_deadline_columns(part, arrays), indexes), provisional
+
+    with bulk_memory():
+        if len(batches) == 1:
+            results = [run(batches[0])]
+        else:
+            with ThreadPoolExecutor(max_workers=usable_cores()) as pool:
+                results = list(pool.map(run, batches))
+    return pa.concat_tables([t for t, _ in results]), any(p for _, p in results)
 
 
 def _bounds(data: pa.Table) -> tuple[dt.datetime, dt.datetime]:
@@ -362,8 +485,7 @@ def report(
         raise InvalidInputError(f"due: expected 'stored' or 'recompute', got {due!r}", field="due")
     key = _check_by(by)
     _duckdb()
-    data, provisional = deadline_columns(records.table, calendar=calendar, due=due)
-    first, last = _bounds(data)
+    first, last = _bounds(records.table)
     start = start or first.date()
     end = end or last.date()
     if end < start:
@@ -375,16 +497,23 @@ def report(
         as_of = last
     elif as_of.tzinfo is not None:
         as_of = as_of.astimezone(_engine.VN_TZ).replace(tzinfo=None)
-    monthly_periods(start, end, month_start_day=month_start_day)  # validates the day
+    as_of = min(as_of, _instant(end + dt.timedelta(days=1)) - _TICK)
+    grid = PeriodGrid(
+        spans=tuple(monthly_periods(start, end, month_start_day=month_start_day)), as_of=as_of
+    )
+    indexed, provisional = _prepare(
+        records.table, calendar or _engine.default_calendar(), due, grid
+    )
     return Report(
         records=records,
         start=start,
         end=end,
-        as_of=min(as_of, _instant(end + dt.timedelta(days=1)) - _TICK),
+        as_of=as_of,
         due=due,
         by=key,
         month_start_day=month_start_day,
         provisional=provisional,
-        data=data,
+        data=indexed.drop_columns(list(PERIOD_FIELDS)),
         items_766=tuple(items_766),
+        indexed=indexed,
     )

@@ -42,7 +42,13 @@ from onestop.models import Channel
 from onestop.reports._engine import EARLY, LATE, ON_TIME
 from onestop.reports._kernel import CLOSED, NOT_ACCEPTED
 
-__all__ = ["GROUP_COLUMNS", "INDICATOR_COLUMNS", "indicator_sql"]
+__all__ = [
+    "GROUP_COLUMNS",
+    "INDICATOR_COLUMNS",
+    "class_sql",
+    "indicator_sql",
+    "processing_time_sql",
+]
 
 #: Record columns a report can be grouped by (besides the period).
 GROUP_COLUMNS = ("department", "procedure", "field", "channel")
@@ -174,6 +180,131 @@ def _coarsen(column: str, count: int, *, single: bool) -> str:
     )
 
 
+def _check_groups(groups: Iterable[str]) -> None:
+    for g in groups:
+        if g not in GROUP_COLUMNS:
+            raise ValueError(f"unknown group column {g!r}")
+
+
+def _per_record(groups: Sequence[str], records: str, *, coarse: str) -> str:
+    """The per-record select: group columns, class keys and the values summed per class."""
+    per_row = ",\n    ".join(f"{expr} AS {name}" for name, expr in _SUMS.items())
+    gsel = "".join(f"{g}, " for g in groups)
+    return f"""SELECT {gsel}status NOT IN {_values(NOT_ACCEPTED)} AS accepted,
+    status IN {_values(CLOSED)} AS closed,
+    {coarse},
+    {per_row}
+  FROM {records}"""  # noqa: S608 - identifiers and literals come from code, never from input
+
+
+def class_sql(sets: Sequence[tuple[Sequence[str], bool]], count: int, *, records: str = "r") -> str:
+    """One pass over the records: their classes for several break-downs at once.
+
+    A class is the records sharing a break-down's group values and all their period indexes;
+    the indicator query (:func:`indicator_sql` with ``classes=``) then reads only classes, a
+    few thousand rows. ``GROUPING SETS`` computes the classes of every set in the same scan
+    (standard SQL, as ``GROUPING``; Spark SQL runs both).
+
+    Args:
+        sets: the break-downs, each ``(group columns, whole)``: the columns from
+            :data:`GROUP_COLUMNS` (``()`` is allowed); ``whole`` re-reads the period indexes
+            for one period spanning all ``count`` (fewer classes; the indicator query then
+            reads them with ``count=1``), else they stay per period.
+        count: the number of periods the indexes refer to.
+        records: the relation of records with the kernel's and the period columns.
+
+    Returns:
+        A query with the columns ``grouping_set`` (the index in ``sets``), every group column
+        of any set (null where its set does not group by it), the class keys and the sums.
+
+    Raises:
+        ValueError: a group name that is not in :data:`GROUP_COLUMNS` (never user text in SQL).
+    """
+    for groups, _ in sets:
+        _check_groups(groups)
+    columns = [g for g in GROUP_COLUMNS if any(g in groups for groups, _ in sets)]
+    index_keys = [k.strip() for k in _KEYS.split(",") if k.strip() not in ("accepted", "closed")]
+    per_set = [[f"whole_{k}" if whole else k for k in index_keys] for _, whole in sets]
+    whole_sets = [i for i, (_, whole) in enumerate(sets) if whole]
+    fine_sets = [i for i, (_, whole) in enumerate(sets) if not whole]
+    computed = (index_keys if fine_sets else []) + [
+        f"{_coarsen(k, count, single=True)} AS whole_{k}" for k in index_keys if whole_sets
+    ]
+    per_record = _per_record(columns, records, coarse=",\n    ".join(computed))
+    grouping = " ".join(
+        "WHEN "
+        + " AND ".join(
+            [
+                *(f"GROUPING({g}) = {0 if g in groups else 1}" for g in columns),
+                f"GROUPING({keys[0]}) = 0",
+            ]
+        )
+        + f" THEN {i}"
+        for i, ((groups, _), keys) in enumerate(zip(sets, per_set, strict=True))
+    )
+    sets_sql = ", ".join(
+        "(" + ", ".join([*(g for g in columns if g in groups), "accepted", "closed", *keys]) + ")"
+        for (groups, _), keys in zip(sets, per_set, strict=True)
+    )
+    if not whole_sets:
+        picked = ", ".join(index_keys)
+    elif not fine_sets:
+        picked = ", ".join(f"whole_{k} AS {k}" for k in index_keys)
+    else:
+        within = ", ".join(map(str, whole_sets))
+        picked = ", ".join(
+            f"CASE WHEN grouping_set IN ({within}) THEN whole_{k} ELSE {k} END AS {k}"
+            for k in index_keys
+        )
+    grouped = sorted({k for keys in per_set for k in keys})
+    sums = ", ".join(f"SUM({name}) AS {name}" for name in _SUMS)
+    gsel = "".join(f"{g}, " for g in columns)
+    return f"""
+WITH cc AS (
+  {per_record}
+),
+grouped AS (
+  SELECT CASE {grouping} END AS grouping_set, {gsel}accepted, closed, {", ".join(grouped)},
+    {sums}
+  FROM cc
+  GROUP BY GROUPING SETS ({sets_sql})
+)
+SELECT grouping_set, {gsel}accepted, closed, {picked}, {", ".join(_SUMS)}
+FROM grouped
+"""  # noqa: S608 - identifiers and literals come from code, never from input
+
+
+def processing_time_sql(count: int, *, records: str = "r") -> str:
+    """Per procedure, the dossiers resolved in the whole period and their mean times.
+
+    The processing-time columns of :func:`indicator_sql` by procedure (``resolved_total``,
+    ``mean_working_days``, ``mean_elapsed_days``), for procedures with a dossier resolved,
+    most resolved first: one pass over the records resolved in the period, without the
+    other indicators. Decision 766 item 2.2.
+
+    Args:
+        count: the number of periods the indexes refer to (the whole period spans them).
+        records: the relation of records with the kernel's and the period columns.
+    """
+    resolved = f"{_coarsen('end_k', count, single=True)} = 0"
+    per_row = ", ".join(
+        f"{_SUMS[name]} AS {name}" for name in ("w_sum", "w_count", "e_sum", "e_count")
+    )
+    return f"""
+WITH resolved AS (
+  SELECT procedure, {per_row}
+  FROM {records}
+  WHERE {resolved}
+)
+SELECT procedure, CAST(COUNT(*) AS BIGINT) AS resolved_total,
+  CAST(SUM(w_sum) AS DOUBLE) / NULLIF(SUM(w_count), 0) AS mean_working_days,
+  SUM(e_sum) / NULLIF(SUM(e_count), 0) AS mean_elapsed_days
+FROM resolved
+GROUP BY procedure
+ORDER BY resolved_total DESC, procedure
+"""  # noqa: S608 - identifiers and literals come from code, never from input
+
+
 def indicator_sql(
     groups: Sequence[str],
     count: int,
@@ -181,6 +312,8 @@ def indicator_sql(
     single: bool = False,
     records: str = "r",
     periods: str = "p",
+    classes: str | None = None,
+    grouping_set: int = 0,
 ) -> str:
     """The indicator query over records carrying their period indexes.
 
@@ -191,6 +324,10 @@ def indicator_sql(
             instead of each period on its own.
         records: the relation of records with the kernel's and the period columns.
         periods: the relation of periods (``idx``, ``period``, ``first_day``, ``last_day``).
+        classes: read the classes of a :func:`class_sql` result of this name instead of
+            scanning ``records``; ``grouping_set`` names the set to read, one whose group
+            columns include ``groups``.
+        grouping_set: see ``classes``.
 
     Returns one row per period and group with the columns ``period``, ``period_start``,
     ``period_end``, the group columns, then :data:`INDICATOR_COLUMNS`.
@@ -198,9 +335,7 @@ def indicator_sql(
     Raises:
         ValueError: a group name that is not in :data:`GROUP_COLUMNS` (never user text in SQL).
     """
-    for g in groups:
-        if g not in GROUP_COLUMNS:
-            raise ValueError(f"unknown group column {g!r}")
+    _check_groups(groups)
     gsel = "".join(f"{g}, " for g in groups)
     counts = ",\n    ".join(
         f"CAST(SUM(CASE WHEN {cond} THEN {value} ELSE 0 END) AS BIGINT) AS {name}"
@@ -210,7 +345,6 @@ def indicator_sql(
         f"CAST({num} AS DOUBLE) / NULLIF({den}, 0) AS {name}" for name, (num, den) in _RATES.items()
     )
     sums = ", ".join(f"SUM({name}) AS {name}" for name in _SUMS)
-    per_row = ",\n    ".join(f"{expr} AS {name}" for name, expr in _SUMS.items())
     keys = ", ".join(["idx", "period", *groups])
     order = ", ".join(["agg.period", *(f"agg.{g}" for g in groups)])
     coarse = ",\n    ".join(
@@ -218,13 +352,19 @@ def indicator_sql(
         for col in _KEYS.split(",")
         if col.strip() not in ("accepted", "closed")
     )
+    if classes is None:
+        source = _per_record(groups, records, coarse=coarse)
+    else:
+        summed = ", ".join(_SUMS)
+        where = f"grouping_set = {int(grouping_set)}"
+        source = f"""SELECT {gsel}accepted, closed,
+    {coarse},
+    {summed}
+  FROM {classes}
+  WHERE {where}"""  # noqa: S608 - identifiers and literals come from code, never from input
     return f"""
 WITH cc AS (
-  SELECT {gsel}status NOT IN {_values(NOT_ACCEPTED)} AS accepted,
-    status IN {_values(CLOSED)} AS closed,
-    {coarse},
-    {per_row}
-  FROM {records}
+  {source}
 ),
 cls AS (
   SELECT {gsel}{_KEYS}, {sums}
