@@ -1,9 +1,8 @@
 """Public names of :mod:`onestop.testing`, declared once; ``__init__.py`` loads them lazily."""
 
-from ._factories import dossiers as dossiers
+from . import strategies as strategies
 from ._factories import make_dossier as make_dossier
 from ._factories import make_procedure as make_procedure
-from ._factories import procedures as procedures
 from ._fake_portal import FakePortal as FakePortal
 from ._fake_portal import FakePortalServer as FakePortalServer
 from ._fake_signer import FakeRemoteSigner as FakeRemoteSigner
@@ -13,3 +12,5 @@ from ._pki import build_test_pki as build_test_pki
 from ._pki import issue_certificate as issue_certificate
 from ._pki import make_test_pdf as make_test_pdf
 from ._pki import text_field_appearance as text_field_appearance
+from .strategies import dossiers as dossiers
+from .strategies import procedures as procedures
