@@ -1,6 +1,8 @@
 """Public names of :mod:`onestop.testing`, declared once; ``__init__.py`` loads them lazily."""
 
 from . import strategies as strategies
+from ._calendars import make_work_calendar as make_work_calendar
+from ._clock import FrozenClock as FrozenClock
 from ._factories import make_dossier as make_dossier
 from ._factories import make_procedure as make_procedure
 from ._fake_portal import FakePortal as FakePortal
