@@ -14,5 +14,16 @@ from ._pki import build_test_pki as build_test_pki
 from ._pki import issue_certificate as issue_certificate
 from ._pki import make_test_pdf as make_test_pdf
 from ._pki import text_field_appearance as text_field_appearance
+from ._rule_check import CaseResult as CaseResult
+from ._rule_check import Check as Check
+from ._rule_check import Disagreement as Disagreement
+from ._rule_check import RuleReport as RuleReport
+from ._rule_check import check_case as check_case
+from ._rule_check import check_rules as check_rules
+from ._rule_tables import COLUMNS as COLUMNS
+from ._rule_tables import RuleCase as RuleCase
+from ._rule_tables import RuleColumn as RuleColumn
+from ._rule_tables import load_rule_cases as load_rule_cases
+from ._rule_tables import rule_cases as rule_cases
 from .strategies import dossiers as dossiers
 from .strategies import procedures as procedures
