@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
 
 from onestop.testing import make_procedure
 
+SAMPLE = Path(__file__).resolve().parents[2] / "docs" / "examples" / "rules-sample.csv"
 AGREEING = "id,received,amount,unit,expected_due\ntet,13/02/2026 10:00,5,working-days,27/02/2026\n"
 DISAGREEING = AGREEING + "sai,13/02/2026 10:00,5,working-days,26/02/2026\n"
 
@@ -189,3 +193,32 @@ def test_procedure_catalogue(app, runner, table, tmp_path):
         status, data = _json(runner, app, cases, "--procedures", str(catalogue))
         assert status == 2 and message in data["error"]["message"]
         assert data["error"]["field"] == "procedures"
+
+
+def test_the_sample_table_of_the_docs_agrees_with_onestop(app, runner, tmp_path):
+    """docs/examples/rules-sample.csv, run in CI as a vendor would: every case agrees."""
+    junit = tmp_path / "rules-sample.xml"
+    result = runner.invoke(app, ["check-rules", str(SAMPLE), "--json", "--junit", str(junit)])
+    data = json.loads(result.stdout)
+    assert result.exit_code == 0, data["disagreements"][:1]
+    assert data["all_agree"] and data["cases"] == data["agreed"] >= 50
+    assert data["disagreements"] == [] and data["ignored_columns"] == []
+    assert f'tests="{data["cases"]}" failures="0"' in junit.read_text(encoding="utf-8")
+
+
+def test_a_wrong_expectation_in_the_sample_is_caught(app, runner, tmp_path):
+    rows = list(csv.DictReader(io.StringIO(SAMPLE.read_text(encoding="utf-8"))))
+    [tet] = [r for r in rows if r["id"] == "tet-2026-5wd"]
+    tet["expected_due"] = "26/02/2026"  # a vendor that forgot one Tết day
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+    writer.writeheader()
+    writer.writerows(rows)
+    broken = tmp_path / "broken.csv"
+    broken.write_text(out.getvalue(), encoding="utf-8")
+    result = runner.invoke(app, ["check-rules", str(broken), "--json"])
+    data = json.loads(result.stdout)
+    assert result.exit_code == 1
+    assert [(d["id"], d["expected"], d["computed"]) for d in data["disagreements"]] == [
+        ("tet-2026-5wd", "2026-02-26", "2026-02-27T17:00:00+07:00")
+    ]
