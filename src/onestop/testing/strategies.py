@@ -203,10 +203,11 @@ def _legacy_agency() -> st.SearchStrategy[str]:
 def _qd20_agency() -> st.SearchStrategy[str]:
     group = st.text("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ", min_size=1, max_size=4)
     return st.builds(
-        lambda m, x, rest: ".".join([f"{m}{x:02d}", *rest]),
+        # up to 3 + 8 × 5 = 43 characters, cut at the 35 allowed: the longest codes are drawn
+        lambda m, x, rest: ".".join([f"{m}{x:02d}", *rest])[:35].rstrip("."),
         st.sampled_from(_LEVEL1_LETTERS),
         st.integers(0, 99),
-        st.lists(group, max_size=6),  # at most 3 + 6 × 5 = 33 characters
+        st.lists(group, max_size=8),
     )
 
 
