@@ -19,7 +19,6 @@ from onestop.models._identity import mst_check_digit
 from onestop.testing.strategies import citizen_ids
 
 TODAY = date(2026, 11, 28)
-CCCD_CODES = [p.cccd_code for p in provinces("2008")]
 
 # ---------------------------------------------------------------- CitizenId
 
