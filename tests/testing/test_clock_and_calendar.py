@@ -74,6 +74,7 @@ def test_frozen_clock_reads_and_moves_only_when_told():
     assert clock.advance(hours=2, minutes=30) == dt.datetime(2026, 2, 13, 12, 30, tzinfo=VN_TZ)
     assert clock.advance(days=1) == dt.datetime(2026, 2, 14, 12, 30, tzinfo=VN_TZ)
     assert clock.monotonic() == (24 + 2.5) * 3600
+    assert clock.timestamp() == dt.datetime(2026, 2, 14, 5, 30, tzinfo=dt.UTC).timestamp()
     assert clock.set("2026-02-13T08:00+07:00") == dt.datetime(2026, 2, 13, 8, tzinfo=VN_TZ)
     assert clock.monotonic() == -7200
     assert repr(clock) == "FrozenClock('2026-02-13T08:00:00+07:00')"

@@ -43,9 +43,10 @@ class FrozenClock:
         >>> clock.monotonic()
         7200.0
 
-    Pass it where onestop takes an instant (``clock()``), or the clock itself where a
-    callable is taken (``now=clock``); :meth:`monotonic` serves a ``clock=`` parameter that
-    takes seconds (retry and token timers of the connectors, the fake portal).
+    Pass ``clock()`` where onestop takes an instant (``at=``, ``now=``); where a
+    ``clock=`` parameter takes a function returning seconds, pass :meth:`monotonic` (for
+    ``time.monotonic``: token lifetimes, retry timers, the fake portal) or :meth:`timestamp`
+    (for ``time.time``: the outbox).
 
     Args:
         start: the first instant (aware ``datetime`` or text).
@@ -110,9 +111,17 @@ class FrozenClock:
     def monotonic(self) -> float:
         """Seconds elapsed since :attr:`start` (negative after a :meth:`set` before it).
 
-        A drop-in for a ``clock: Callable[[], float]`` parameter (``time.monotonic``).
+        A drop-in for a ``clock: Callable[[], float]`` parameter that defaults to
+        ``time.monotonic`` (token and session lifetimes, retry timers, the fake portal).
         """
         return (self._now - self._start).total_seconds()
+
+    def timestamp(self) -> float:
+        """The current instant as POSIX seconds.
+
+        A drop-in for a ``clock`` parameter that defaults to ``time.time`` (the outbox's).
+        """
+        return self._now.timestamp()
 
     def __repr__(self) -> str:
         return f"FrozenClock({format_instant(self._now)!r})"
