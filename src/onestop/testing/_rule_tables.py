@@ -226,7 +226,8 @@ for _t in Timeliness:
 for _spelling, _t in (("trễ hạn", Timeliness.LATE), ("sớm hạn", Timeliness.EARLY)):
     _TIMELINESS[fold(_spelling)] = _t
 
-_NONE = frozenset({"-", "none", "không", "khong"})
+#: Folded spellings of "no flag" in ``expected_flags``.
+_NO_FLAGS = frozenset({"", "none", "khong"})
 
 
 @attrs.frozen(slots=True)
@@ -545,10 +546,13 @@ def _instant(column: str, text: str) -> dt.datetime:
 
 def _date_or_instant(column: str, text: str) -> dt.datetime | dt.date:
     """A date alone, or an instant; 00:00 without an offset is a date (a spreadsheet's date)."""
-    try:
-        return parse_date(text, field=column)
-    except OneStopError:
+    if ":" in text:  # a time is written: an instant (or a spreadsheet's midnight)
         instant = _instant(column, text)
+    else:
+        try:
+            return parse_date(text, field=column)
+        except OneStopError:
+            instant = _instant(column, text)
     if instant.tzinfo is VN_TZ and instant.time() == dt.time(0):
         return instant.date()  # parse_instant gives VN_TZ only when no offset was written
     return instant
@@ -661,7 +665,7 @@ def _timeliness(text: str) -> Timeliness:
 
 
 def _flags(text: str) -> frozenset[FlagCode]:
-    if fold(text) in {fold(n) for n in _NONE}:
+    if fold(text) in _NO_FLAGS:  # "-" folds to ""
         return frozenset()
     codes = set()
     for part in text.replace(",", ";").split(";"):
@@ -731,7 +735,7 @@ def _case(
     if expected_due_text is not None:
         expected_due = (
             PENDING
-            if fold(expected_due_text) == PENDING
+            if expected_due_text.lower() == PENDING
             else _date_or_instant("expected_due", expected_due_text)
         )
     timeliness_text = cells.get("expected_timeliness")
@@ -742,7 +746,7 @@ def _case(
             "needs the finished instant (a finished dossier) or at (an unfinished one judged at "
             "that instant)",
         )
-    against_text = fold(cells.get("timeliness_against") or "original")
+    against_text = (cells.get("timeliness_against") or "original").strip().lower()
     if against_text not in ("original", "extended"):
         raise _RowError("timeliness_against", "expected original or extended")
     flags_text = cells.get("expected_flags")
