@@ -242,3 +242,13 @@ def test_junit_unwritable(tmp_path):
     with pytest.raises(InvalidInputError) as info:
         report.write_junit(tmp_path / "missing" / "out.xml")
     assert info.value.field == "junit"
+
+
+def test_a_make_up_saturday_disagreement_cites_its_notice():
+    """The notice of a make-up working day is among the texts behind a disagreement, though
+    the step names it in its sentence rather than in brackets."""
+    row = {"received": "09/01/2026 10:00", "amount": 1, "expected_due": "12/01/2026"}
+    [d] = check_rules([row]).disagreements
+    assert d.check.computed == "2026-01-10T17:00:00+07:00"
+    assert "Công văn 12729/VPCP-KGVX" in [c["instrument"] for c in d.to_dict()["basis"]]
+    assert "Công văn 12729/VPCP-KGVX" in d.result.report()

@@ -97,18 +97,6 @@ def _text(value: dt.datetime | dt.date | str | None) -> str:
     return value
 
 
-def _unique_basis(explanation: Explanation) -> tuple[Citation, ...]:
-    seen: dict[Citation, None] = {}
-    stack = list(reversed(explanation.steps))
-    while stack:
-        step = stack.pop()
-        for citation in step.basis:
-            seen.setdefault(citation, None)
-        if step.detail is not None:
-            stack.extend(reversed(step.detail.steps))
-    return tuple(seen)
-
-
 @attrs.frozen(slots=True, eq=False)
 class CaseResult:
     """onestop's answer to one case of a rule table.
@@ -149,7 +137,7 @@ class CaseResult:
 
     def basis(self) -> tuple[Citation, ...]:
         """The texts the reasoning relies on, each once, in the order they are first cited."""
-        return _unique_basis(self.explanation())
+        return self.explanation().citations()
 
     def report(self, lang: Literal["vi", "en"] = "vi") -> str:
         """A readable account: each check, the note, the basis and the explanation."""
@@ -235,7 +223,7 @@ class Disagreement:
             "era": self.result.era,
             "provisional": self.result.provisional,
             "explanation": {"vi": explanation.text("vi"), "en": explanation.text("en")},
-            "basis": [c.to_dict() for c in _unique_basis(explanation)],
+            "basis": [c.to_dict() for c in explanation.citations()],
         }
 
 
