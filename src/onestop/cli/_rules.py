@@ -20,6 +20,7 @@ import typer
 
 from onestop.cli._app import (
     JsonOption,
+    column_mapping,
     console,
     handle_errors,
     path_value,
@@ -28,14 +29,9 @@ from onestop.cli._app import (
     read_input_text,
     text_value,
 )
-from onestop.deadlines import (
-    HolidaySchedule,
-    OfficeHours,
-    civil_service_calendar,
-    official_schedule,
-    parse_notice,
-)
-from onestop.deadlines.holidays import MAX_NOTICE_BYTES
+from onestop.cli._deadlines import OfficeHoursOption, command_calendar
+from onestop.cli._holidays import NoticeOption, with_notices
+from onestop.deadlines import official_schedule
 from onestop.errors import InvalidInputError, OneStopError
 from onestop.models import Procedure
 from onestop.testing import check_rules
@@ -44,19 +40,6 @@ from onestop.testing._rule_tables import MAX_TABLE_BYTES, TableFormat, detect_ta
 __all__ = ["check_rules_command"]
 
 _FORMATS: tuple[TableFormat, ...] = ("csv", "yaml", "excel")
-
-
-def _columns(items: list[str] | None) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for item in items or ():
-        field, sep, column = item.partition("=")
-        if not sep or not field.strip() or not column.strip():
-            raise InvalidInputError(
-                f"columns: {item!r} is not FIELD=COLUMN (e.g. expected_due=NgayHenTra)",
-                field="columns",
-            )
-        out[field.strip()] = column.strip()
-    return out
 
 
 def _procedures(path: Path) -> list[Procedure]:
@@ -141,26 +124,8 @@ def check_rules_command(
             "amount use its processing time.",
         ),
     ] = None,
-    office_hours: Annotated[
-        str | None,
-        typer.Option(
-            "--office-hours",
-            parser=text_value,
-            metavar="SESSIONS",
-            help="Office sessions, e.g. '07:00-11:30,13:30-17:00' (default "
-            "07:30-11:30,13:00-17:00).",
-        ),
-    ] = None,
-    notice: Annotated[
-        list[Path] | None,
-        typer.Option(
-            "--notice",
-            parser=path_value,
-            metavar="FILE",
-            help="Apply a civil-service notice file (TOML/JSON: next year's notice, a "
-            "province's closure); repeatable, later files win.",
-        ),
-    ] = None,
+    office_hours: OfficeHoursOption = None,
+    notice: NoticeOption = None,
     limit: Annotated[
         int | None,
         typer.Option("--limit", help="Show at most N disagreements (default: all)."),
@@ -192,22 +157,14 @@ def check_rules_command(
     given = [known for known in _FORMATS if known == fmt]
     chosen: TableFormat = given[0] if given else detect_table_format(cases)
     data = read_input_bytes(cases, field="cases", max_bytes=MAX_TABLE_BYTES)
-    schedule: HolidaySchedule = official_schedule()
-    for path in notice or []:
-        text = read_input_text(path, field="notice", max_bytes=MAX_NOTICE_BYTES)
-        schedule = schedule.with_notice(parse_notice(text, origin=path.name))
-    calendar = civil_service_calendar(
-        schedule=schedule,
-        office_hours=None if office_hours is None else OfficeHours.parse(office_hours),
-        warn_provisional=False,
-    )
+    calendar = command_calendar(office_hours, schedule=with_notices(official_schedule(), notice))
     sheet_ref: str | int | None = int(sheet) if sheet is not None and sheet.isdigit() else sheet
     report = check_rules(
         data,
         calendar=calendar,
         format=chosen,
         sheet=sheet_ref,
-        columns=_columns(column),
+        columns=column_mapping(column, example="expected_due=NgayHenTra"),
         procedures=None if procedures is None else _procedures(procedures),
         name=cases.name,
     )
