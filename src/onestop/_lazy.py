@@ -71,6 +71,8 @@ EXTRA_OF: dict[str, str] = {
     "duckdb": "reports",
     "python_calamine": "excel",
     "matplotlib": "charts",
+    "hypothesis": "testkit",
+    "yaml": "testkit",
 }
 
 

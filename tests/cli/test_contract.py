@@ -137,6 +137,15 @@ CASES: list[tuple[str, str, list[str], int, set[str] | str]] = [
     ("audit", "success", ["{export_agreeing}"], 0, {"checked", "mismatched", "mismatches"}),
     ("audit", "negative", ["{export}"], 1, "agreed"),
     ("audit", "bad", ["{doc}"], 2, "invalid_input"),
+    (
+        "check-rules",
+        "success",
+        ["{rules_agreeing}"],
+        0,
+        {"cases", "agreed", "all_agree", "disagreements"},
+    ),
+    ("check-rules", "negative", ["{rules}"], 1, "all_agree"),
+    ("check-rules", "bad", ["{doc}", "--format", "csv"], 2, "invalid_input"),
     ("portal push", "success", ["{dossier}"], 0, {"code", "created"}),
     ("portal push", "bad", ["{missing}"], 2, "invalid_input"),
     ("portal enqueue", "success", ["{dossier}", "--outbox", "{tmp}/new.sqlite"], 0, {"entry_id"}),
@@ -160,6 +169,15 @@ EXPORT = (
     "DonViXuLy,so_ngay_xu_ly\n"
     "H-1,1.000894,01/12/2026 08:00,04/12/2026 17:00,03/12/2026 10:00,1,9,Sở Tư pháp,3\n"
     "H-2,1.000894,02/12/2026 14:35,08/12/2026 17:00,04/12/2026 10:00,2,10,Sở Tư pháp,5\n"
+)
+
+
+#: A rule table: the first case agrees with onestop (5 working days across Tết 2026), the
+#: second expects a day too early.
+RULES = (
+    "id,received,amount,expected_due\n"
+    "tet,13/02/2026 10:00,5,27/02/2026\n"
+    "sai,13/02/2026 10:00,5,26/02/2026\n"
 )
 
 
@@ -197,7 +215,13 @@ def paths(tmp_path, test_pki, served_portal):
     export.write_text(EXPORT, encoding="utf-8")
     agreeing = tmp_path / "export-agreeing.csv"
     agreeing.write_text(EXPORT.splitlines(keepends=True)[0] + EXPORT.splitlines(keepends=True)[1])
+    rules = tmp_path / "rules.csv"
+    rules.write_text(RULES, encoding="utf-8")
+    rules_agreeing = tmp_path / "rules-agreeing.csv"
+    rules_agreeing.write_text(RULES.splitlines(keepends=True)[0] + RULES.splitlines()[1] + "\n")
     found |= {
+        "rules": str(rules),
+        "rules_agreeing": str(rules_agreeing),
         "export": str(export),
         "export_agreeing": str(agreeing),
         "tmp": str(tmp_path),

@@ -30,7 +30,7 @@ from onestop.errors import (
     ServerError,
     UnexpectedResponseError,
 )
-from onestop.testing import FakePortal, make_dossier
+from onestop.testing import FakePortal, FrozenClock, make_dossier
 
 BASE = "https://adapter.example"
 
@@ -380,24 +380,18 @@ def test_fake_server_binds_loopback_only():
     assert info.value.field == "host"
 
 
-class ManualClock:
-    def __init__(self):
-        self.now = 1000.0
-
-    def __call__(self):
-        return self.now
-
-
 def test_token_renewed_before_expiry_and_session_ttl():
-    clock = ManualClock()
-    portal = FakePortal(clock=clock, token_ttl=60, session_ttl=10)
-    auth = GatewayAuth("onestop-key", "onestop-secret", clock=clock, refresh_margin=30)
+    clock = FrozenClock("2026-02-13T10:00+07:00")
+    portal = FakePortal(clock=clock.monotonic, token_ttl=60, session_ttl=10)
+    auth = GatewayAuth("onestop-key", "onestop-secret", clock=clock.monotonic, refresh_margin=30)
     gateway = SyncDriver(portal, auth=auth)
     gateway.lookup_dossier("x")
-    clock.now += 29
+    clock.advance(seconds=29)
     gateway.lookup_dossier("x")
     assert auth.token_requests == 1
-    clock.now += 2  # 31 s: inside the refresh margin, renewed before the gateway refuses it
+    clock.advance(
+        seconds=2
+    )  # 31 s: inside the refresh margin, renewed before the gateway refuses it
     gateway.lookup_dossier("x")
     assert auth.token_requests == 2
     assert portal.calls["token"] == 2
@@ -405,7 +399,7 @@ def test_token_renewed_before_expiry_and_session_ttl():
     adapter_auth = AdapterAuth("onestop", "onestop")
     adapter = SyncDriver(portal, auth=adapter_auth)
     adapter.lookup_dossier("x")
-    clock.now += 11  # the fake's session lifetime is 10 s
+    clock.advance(seconds=11)  # the fake's session lifetime is 10 s
     assert adapter.lookup_dossier("x") is None
     assert adapter_auth.logins == 2
 
@@ -487,9 +481,9 @@ def test_paths_join_the_base_url_like_httpx(fake_portal):
 
 
 def test_adapter_session_renewed_before_expiry_when_its_lifetime_is_known():
-    clock = ManualClock()
-    portal = FakePortal(clock=clock, session_ttl=60)
-    auth = AdapterAuth("onestop", "onestop", session_ttl=50, clock=clock)
+    clock = FrozenClock("2026-02-13T10:00+07:00")
+    portal = FakePortal(clock=clock.monotonic, session_ttl=60)
+    auth = AdapterAuth("onestop", "onestop", session_ttl=50, clock=clock.monotonic)
     seen: list[str] = []
     inner = portal.transport()
 
@@ -500,10 +494,12 @@ def test_adapter_session_renewed_before_expiry_when_its_lifetime_is_known():
 
     client = SyncDriver(portal, auth=auth, transport=httpx.MockTransport(spy))
     client.lookup_dossier("x")
-    clock.now += 49
+    clock.advance(seconds=49)
     client.lookup_dossier("x")
     assert auth.logins == 1
-    clock.now += 2  # 51 s after the login: renewed before use, never refused by the adapter
+    clock.advance(
+        seconds=2
+    )  # 51 s after the login: renewed before use, never refused by the adapter
     assert client.lookup_dossier("x") is None
     assert auth.logins == 2
     assert not any("Session" in m for m in seen)

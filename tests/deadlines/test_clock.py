@@ -22,7 +22,6 @@ from onestop.deadlines import (
     Timeliness,
     WorkCalendar,
     WorkingTime,
-    civil_service_calendar,
     compute_due,
     supplement_policy_by_name,
 )
@@ -48,9 +47,9 @@ def at(m, d, hh=0, mm=0, y=2026):
     return dt.datetime(y, m, d, hh, mm, tzinfo=TZ)
 
 
-@pytest.fixture(scope="module")
-def cal():
-    return civil_service_calendar()
+@pytest.fixture
+def cal(work_calendar):
+    return work_calendar  # the official calendar, from the onestop pytest plugin
 
 
 @pytest.fixture(scope="module")

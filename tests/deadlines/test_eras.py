@@ -41,13 +41,12 @@ from onestop.deadlines import (
     WorkingTime,
     civil_service_calendar,
     compute_due,
-    official_schedule,
     rules_by_name,
     rules_for,
 )
 from onestop.errors import DeadlineError, InvalidInputError
 from onestop.models import Channel, DossierStatus, ProcessingTime, TimeUnit
-from onestop.testing import make_dossier
+from onestop.testing import make_dossier, make_work_calendar
 from onestop.tz import VN_TZ
 
 CAL = civil_service_calendar(warn_provisional=False)
@@ -323,9 +322,7 @@ def test_receipts_on_culture_day_2026():
     d = compute_due(at(2026, 11, 23, 10), ProcessingTime.working_days(3), calendar=CAL)
     assert d.due_at == at(2026, 11, 27, 17)
     assert "Ngày Văn hóa Việt Nam — ngày nghỉ, không tính (NQ 28/2026/QH16 Điều 2)" in d.explain()
-    no_culture = civil_service_calendar(
-        schedule=official_schedule(culture_day=False), warn_provisional=False
-    )
+    no_culture = make_work_calendar(culture_day=False, warn_provisional=False)
     plain = compute_due(at(2026, 11, 23, 10), ProcessingTime.working_days(3), calendar=no_culture)
     assert plain.due_at == at(2026, 11, 26, 17)
     # Received online on the day off itself (accepted at 10:00): the receipt day is not

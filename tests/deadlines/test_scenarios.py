@@ -26,7 +26,6 @@ from onestop.deadlines import (
     LienThongSpan,
     Timeliness,
     WorkingTime,
-    civil_service_calendar,
 )
 from onestop.errors import DeadlineError
 from onestop.models import ProcessingTime, TimeUnit
@@ -39,9 +38,9 @@ def at(m, d, hh=0, mm=0, y=2026):
     return dt.datetime(y, m, d, hh, mm, tzinfo=TZ)
 
 
-@pytest.fixture(scope="module")
-def cal():
-    return civil_service_calendar()
+@pytest.fixture
+def cal(work_calendar):
+    return work_calendar  # the official calendar, from the onestop pytest plugin
 
 
 def clock(cal, received, amount=10, unit=TimeUnit.WORKING_DAYS, **kw):

@@ -28,6 +28,7 @@ from onestop.models import (
     provinces,
     successor_province,
 )
+from onestop.testing import strategies
 
 # ---------------------------------------------------------------- AgencyCode
 
@@ -321,22 +322,7 @@ def test_dossier_build_invalid(day, seq, field):
     assert info.value.field == field
 
 
-agency_codes = st.one_of(
-    st.builds(
-        lambda v, z, y, m, x: f"{v:03d}.{z:02d}.{y:02d}.{m}{x:02d}",
-        st.integers(0, 999),
-        st.integers(0, 99),
-        st.integers(0, 99),
-        st.sampled_from("ABCGHKY"),
-        st.integers(0, 99),
-    ),
-    st.builds(
-        lambda m, x, rest: ".".join([f"{m}{x:02d}", *rest])[:35].rstrip("."),
-        st.sampled_from("ABCGHKY"),
-        st.integers(0, 99),
-        st.lists(st.text(alphabet="0123456789ABCDEFXYZ", min_size=1, max_size=4), max_size=6),
-    ),
-)
+agency_codes = strategies.agency_codes()  # both forms, QĐ 20/2020 codes up to 35 characters
 
 
 @settings(deadline=None)

@@ -15,9 +15,16 @@ from onestop import models
 from onestop.errors import InvalidDossierError, InvalidInputError
 from onestop.models import MODEL_NAMES, DossierStatus, json_schema
 from onestop.testing import make_dossier, make_procedure
+from onestop.testing.strategies import (
+    agency_codes,
+    citizen_ids,
+    dossier_codes,
+    dossiers,
+    procedure_codes,
+    tax_codes,
+)
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
-MST_WEIGHTS = (31, 29, 23, 19, 17, 13, 7, 5, 3)  # as python-stdnum's stdnum.vn.mst documents
 
 # ------------------------------------------------------------------ strategies
 
@@ -38,49 +45,12 @@ aware = st.datetimes(
 vnd = st.integers(0, 10**12)
 sha = st.binary(min_size=32, max_size=32).map(bytes.hex)
 
-level1 = st.builds(lambda m, n: f"{m}{n:02d}", st.sampled_from("GHK"), st.integers(1, 63))
-legacy_agency = st.builds(
-    lambda v, z, y, l1: f"{v:03d}.{z:02d}.{y:02d}.{l1}",
-    st.integers(0, 999),
-    st.integers(0, 99),
-    st.integers(0, 99),
-    level1,
-)
-qd20_agency = st.builds(
-    lambda l1, rest: ".".join([l1, *rest]),
-    level1,
-    st.lists(st.from_regex(r"[0-9]{1,3}", fullmatch=True), max_size=3),
-)
-agency_code = legacy_agency | qd20_agency
-procedure_code = st.builds(
-    lambda d, n, agency: f"{d}.{n:06d}" + (f".{agency}" if agency else ""),
-    st.integers(1, 3),
-    st.integers(0, 999_999),
-    st.none() | agency_code,
-)
-dossier_code = st.builds(
-    lambda agency, day, seq: f"{agency}-{day:%y%m%d}-{seq:04d}",
-    agency_code,
-    st.dates(dt.date(2000, 1, 1), dt.date(2099, 12, 31)),
-    st.integers(1, 9999),
-)
-
-
-def _mst(nine: str) -> str | None:
-    remainder = sum(w * int(d) for w, d in zip(MST_WEIGHTS, nine, strict=True)) % 11
-    return None if remainder == 0 or nine[2:9] == "0000000" else nine + str(10 - remainder)
-
-
-tax_code = st.integers(0, 10**9 - 1).map(lambda n: _mst(f"{n:09d}")).filter(lambda v: v is not None)
-citizen_id = st.builds(
-    lambda prov, year, female, rest: (
-        f"{prov}{(2 if year >= 2000 else 0) + female}{year % 100:02d}{rest:06d}"
-    ),
-    st.sampled_from(["001", "079", "038", "031", "048", "092"]),
-    st.integers(1930, 2010),
-    st.integers(0, 1),
-    st.integers(0, 999_999),
-)
+# identifiers: the public strategies (valid values, checked against the parsers there)
+agency_code = agency_codes()
+procedure_code = procedure_codes()
+dossier_code = dossier_codes()
+tax_code = tax_codes()
+citizen_id = citizen_ids()
 
 processing_time = st.one_of(
     st.builds(
@@ -307,9 +277,7 @@ dossier_event = st.builds(
 @st.composite
 def dossier(draw):
     """A factory dossier in any status, with random extra parts swapped in."""
-    base = make_dossier(
-        draw(st.integers(0, 2**32)), status=draw(st.sampled_from(list(DossierStatus)))
-    )
+    base = draw(dossiers())  # every status, re-appointed and closed ones too
     changes = {
         "applicant": draw(applicant),
         "procedure": draw(procedure_ref),

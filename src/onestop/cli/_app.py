@@ -45,6 +45,7 @@ __all__ = [
     "MAX_INPUT_BYTES",
     "JsonOption",
     "UsageError",
+    "column_mapping",
     "console",
     "err_console",
     "fail",
@@ -303,6 +304,28 @@ def read_input_text(path: Path, *, field: str, max_bytes: int = MAX_INPUT_BYTES)
             f"{field}: {str(path)!r} contains NUL bytes; it is not a text file", field=field
         )
     return text
+
+
+def column_mapping(items: Sequence[str] | None, *, example: str) -> dict[str, str]:
+    """The repeated ``--column FIELD=COLUMN`` options of a command, as ``{field: column}``.
+
+    Args:
+        items: the option's values.
+        example: a ``FIELD=COLUMN`` of the command, shown when one is malformed.
+
+    Raises:
+        InvalidInputError: an item is not ``FIELD=COLUMN`` with both sides non-empty (field
+            ``columns``).
+    """
+    out: dict[str, str] = {}
+    for item in items or ():
+        field, sep, column = item.partition("=")
+        if not sep or not field.strip() or not column.strip():
+            raise InvalidInputError(
+                f"columns: {item!r} is not FIELD=COLUMN (e.g. {example})", field="columns"
+            )
+        out[field.strip()] = column.strip()
+    return out
 
 
 def text_value(value: str) -> str:

@@ -20,6 +20,7 @@ from onestop.cli import (
     _models,
     _portal,
     _reports,
+    _rules,
 )
 from onestop.cli import _signatures as _sign
 from onestop.cli._app import make_app
@@ -45,6 +46,7 @@ def build_app() -> typer.Typer:
     app.command("form")(_forms.form_command)
     app.command("report")(_reports.report_command)
     app.command("audit")(_reports.audit_command)
+    app.command("check-rules")(_rules.check_rules_command)
 
     portal = typer.Typer(name="portal", help=_portal.PORTAL_HELP, no_args_is_help=True)
     portal.command("push")(_portal.push)

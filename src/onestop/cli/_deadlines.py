@@ -15,16 +15,38 @@ from onestop.cli._app import (
 )
 from onestop.deadlines._text import formatter
 from onestop.deadlines.calendar import WorkCalendar, civil_service_calendar
+from onestop.deadlines.holidays import HolidaySchedule
 from onestop.deadlines.hours import OfficeHours
 from onestop.deadlines.policies import compute_due, parse_processing_time
 from onestop.tz import format_instant, parse_date, parse_instant
 
-__all__ = ["due_command", "working_days_command"]
+__all__ = ["OfficeHoursOption", "command_calendar", "due_command", "working_days_command"]
 
 
-def _calendar(office_hours: str | None = None) -> WorkCalendar:
+#: ``--office-hours SESSIONS``: the agency's office sessions (default 07:30-11:30, 13:00-17:00).
+OfficeHoursOption = Annotated[
+    str | None,
+    typer.Option(
+        "--office-hours",
+        parser=text_value,
+        metavar="SESSIONS",
+        help="Office sessions, e.g. '07:30-11:30,13:00-17:00' (default).",
+    ),
+]
+
+
+def command_calendar(
+    office_hours: str | None = None, *, schedule: HolidaySchedule | None = None
+) -> WorkCalendar:
+    """The civil-service calendar a command counts on: its office hours and notices.
+
+    It does not warn about provisional years: each answer says whether it is provisional.
+
+    Raises:
+        InvalidInputError: ``office_hours`` is not a list of sessions.
+    """
     hours = None if office_hours is None else OfficeHours.parse(office_hours)
-    return civil_service_calendar(office_hours=hours, warn_provisional=False)
+    return civil_service_calendar(schedule=schedule, office_hours=hours, warn_provisional=False)
 
 
 @handle_errors
@@ -69,15 +91,7 @@ def due_command(
             help="Same-day cut-off hour, HH:MM (default 15:00).",
         ),
     ] = None,
-    office_hours: Annotated[
-        str | None,
-        typer.Option(
-            "--office-hours",
-            parser=text_value,
-            metavar="SESSIONS",
-            help="Office sessions, e.g. '07:30-11:30,13:00-17:00' (default).",
-        ),
-    ] = None,
+    office_hours: OfficeHoursOption = None,
     explain: Annotated[
         bool,
         typer.Option(
@@ -99,7 +113,8 @@ def due_command(
     # the library resolves unit, policy and cut-off (parse_processing_time, compute_due)
     processing_time = parse_processing_time(amount, unit, policy=policy, cutoff=cutoff)
     # The calendar does not warn: the deadline's own flag says whether it is provisional.
-    deadline = compute_due(when, processing_time, calendar=_calendar(office_hours), policy=policy)
+    calendar = command_calendar(office_hours)
+    deadline = compute_due(when, processing_time, calendar=calendar, policy=policy)
     if json_:
         out: dict[str, Any] = {
             "due": format_instant(deadline.due_at),
@@ -157,7 +172,7 @@ def working_days_command(
     """Count the civil-service working days from FROM to TO: (FROM, TO] by default."""
     a = parse_date(start, field="from")
     b = parse_date(end, field="to")
-    calendar = _calendar()
+    calendar = command_calendar()
     count = calendar.working_days_between(
         a, b, include_start=include_start, include_end=include_end
     )

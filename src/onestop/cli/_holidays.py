@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -28,7 +29,7 @@ from onestop.deadlines.holidays import (
 )
 from onestop.errors import InvalidInputError
 
-__all__ = ["holiday_to_json", "holidays_command"]
+__all__ = ["NoticeOption", "holiday_to_json", "holidays_command", "with_notices"]
 
 _WEEKDAYS_VI = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
 
@@ -46,6 +47,34 @@ def holiday_to_json(holiday: Holiday) -> dict[str, Any]:
     }
 
 
+#: ``--notice FILE`` (repeatable): civil-service notices applied on top of the official ones.
+NoticeOption = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--notice",
+        parser=path_value,
+        metavar="FILE",
+        help="Apply a notice file (TOML/JSON: next year's notice, a province's closure); "
+        "repeatable, later files win.",
+    ),
+]
+
+
+def with_notices(schedule: HolidaySchedule, paths: Sequence[Path] | None) -> HolidaySchedule:
+    """``schedule`` with each ``--notice`` file applied in order (later files win).
+
+    Files are read with :func:`~onestop.cli._app.read_input_text` and the notice size cap.
+
+    Raises:
+        InvalidInputError: a file cannot be read or is not UTF-8.
+        CalendarDataError: a notice is invalid (the message names the entry).
+    """
+    for path in paths or ():
+        text = read_input_text(path, field="notice", max_bytes=MAX_NOTICE_BYTES)
+        schedule = schedule.with_notice(parse_notice(text, origin=path.name))
+    return schedule
+
+
 @handle_errors
 def holidays_command(
     year: Annotated[int, typer.Argument(help="Gregorian year, 1995–2199.")],
@@ -58,16 +87,7 @@ def holidays_command(
             help="Also write the year as an iCalendar (.ics) file.",
         ),
     ] = None,
-    notice: Annotated[
-        list[Path] | None,
-        typer.Option(
-            "--notice",
-            parser=path_value,
-            metavar="FILE",
-            help="Apply a notice file (TOML/JSON: next year's notice, a province's closure); "
-            "repeatable, later files win.",
-        ),
-    ] = None,
+    notice: NoticeOption = None,
     culture_day: Annotated[
         bool,
         typer.Option(
@@ -79,10 +99,7 @@ def holidays_command(
     json_: JsonOption = False,
 ) -> None:
     """Show the civil-service days off and make-up working days of YEAR, with their sources."""
-    schedule: HolidaySchedule = official_schedule(culture_day=culture_day)
-    for path in notice or []:
-        text = read_input_text(path, field="notice", max_bytes=MAX_NOTICE_BYTES)
-        schedule = schedule.with_notice(parse_notice(text, origin=path.name))
+    schedule = with_notices(official_schedule(culture_day=culture_day), notice)
     provisional = schedule.is_provisional(year)
     entries = schedule.holidays(year, warn=False)
     if ics is not None:

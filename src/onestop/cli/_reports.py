@@ -22,6 +22,7 @@ import typer
 
 from onestop.cli._app import (
     JsonOption,
+    column_mapping,
     console,
     handle_errors,
     path_value,
@@ -75,19 +76,6 @@ ErrorsOption = Annotated[
 ]
 
 
-def _mapping(items: list[str] | None) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for item in items or ():
-        field, sep, column = item.partition("=")
-        if not sep or not field.strip() or not column.strip():
-            raise InvalidInputError(
-                f"columns: {item!r} is not FIELD=COLUMN (e.g. department=phong_ban)",
-                field="columns",
-            )
-        out[field.strip()] = column.strip()
-    return out
-
-
 def _read(path: Path, fmt: str | None, sheet: str | None, columns: list[str] | None) -> Records:
     from onestop.records import read_records
     from onestop.records._sources import detect_format
@@ -97,7 +85,7 @@ def _read(path: Path, fmt: str | None, sheet: str | None, columns: list[str] | N
             f"format: {fmt!r} is not a format; expected {', '.join(_FORMATS)}", field="format"
         )
     chosen = fmt or detect_format(path)
-    mapping = _mapping(columns)
+    mapping = column_mapping(columns, example="department=phong_ban")
     data = read_input_bytes(path, field="file", max_bytes=MAX_EXPORT_BYTES)
     sheet_ref: str | int | None = int(sheet) if sheet is not None and sheet.isdigit() else sheet
     return read_records(data, columns=mapping, format=chosen, sheet=sheet_ref)  # type: ignore[arg-type]

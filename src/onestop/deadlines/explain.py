@@ -355,6 +355,16 @@ class ExplanationStep:
         """The step as one sentence in ``lang``, its basis in brackets."""
         return renderer(lang).step(self)
 
+    def citations(self) -> tuple[Citation, ...]:
+        """Every text the step relies on: its basis, then its calendar entry's notice or statute.
+
+        The entry's citation is added when it is not already in :attr:`basis`: a make-up
+        working day names its notice in its sentence rather than in brackets.
+        """
+        holiday = self.values.get("holiday")
+        extra = _holiday_citations(holiday) if isinstance(holiday, Holiday) else ()
+        return self.basis + tuple(c for c in extra if c not in self.basis)
+
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready form with stable keys.
 
@@ -435,6 +445,21 @@ class Explanation:
             **{lang: self.text(lang) for lang in LANGS},
             "steps": [s.to_dict() for s in self.steps],
         }
+
+    def citations(self) -> tuple[Citation, ...]:
+        """Every text the reasoning relies on, nested details included, each once.
+
+        In the order they are first cited (:meth:`ExplanationStep.citations`).
+        """
+        seen: dict[Citation, None] = {}
+        stack = list(reversed(self.steps))
+        while stack:
+            step = stack.pop()
+            for citation in step.citations():
+                seen.setdefault(citation, None)
+            if step.detail is not None:
+                stack.extend(reversed(step.detail.steps))
+        return tuple(seen)
 
 
 # ---------------------------------------------------------------------------- renderers

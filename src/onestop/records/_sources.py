@@ -8,7 +8,6 @@ guessed by the reader). Excel workbooks are read with python-calamine (``excel``
 from __future__ import annotations
 
 import csv
-import io
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -17,8 +16,9 @@ from typing import Any, Literal
 import numpy as np
 import pyarrow as pa
 
-from onestop.errors import InvalidInputError, MissingExtraError
+from onestop.errors import InvalidInputError
 from onestop.records._arrow import arrow_strings
+from onestop.records._plain import sniff_delimiter, workbook_rows
 
 __all__ = ["ReadPlan", "SourceFormat", "detect_format", "kept_rows", "to_arrow"]
 
@@ -88,19 +88,11 @@ class CsvRowProblems:
         return "skip"
 
 
-def _sniff_delimiter(head: bytes) -> str:
-    line = head.split(b"\n", 1)[0].decode("utf-8-sig", "replace")
-    try:
-        return csv.Sniffer().sniff(line, delimiters=",;\t|").delimiter
-    except csv.Error:
-        return ","
-
-
 def _read_csv(data: Path | bytes, plan: ReadPlan | None) -> tuple[pa.Table, CsvRowProblems]:
     import pyarrow.csv as pcsv
 
     head = data[:65536] if isinstance(data, bytes) else _head(data)
-    delimiter = _sniff_delimiter(head)
+    delimiter = sniff_delimiter(head)
     header = next(
         csv.reader([head.split(b"\n", 1)[0].decode("utf-8-sig", "replace")], delimiter=delimiter),
         [],
@@ -208,58 +200,15 @@ def _few_values_stored(reader: Any, wanted: list[str]) -> set[str]:
     return found
 
 
-def _cell_text(value: Any) -> str | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if hasattr(value, "isoformat"):
-        return str(value.isoformat())
-    return str(value)
-
-
 def _read_excel(data: Path | bytes, sheet: str | int | None) -> pa.Table:
-    try:
-        import python_calamine
-    except ImportError as exc:
-        error = MissingExtraError(
-            "excel: reading Excel workbooks needs python-calamine; install it with "
-            "pip install 'onestop-vn[excel]'",
-            field="excel",
-        )
-        error.name = "python_calamine"
-        raise error from exc
-    try:
-        book = (
-            python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
-            if isinstance(data, bytes)
-            else python_calamine.CalamineWorkbook.from_path(str(data))
-        )
-        if sheet is None:
-            ws = book.get_sheet_by_index(0)
-        elif isinstance(sheet, int):
-            ws = book.get_sheet_by_index(sheet)
-        else:
-            ws = book.get_sheet_by_name(sheet)
-        rows = ws.to_python(skip_empty_area=False)
-    except Exception as exc:  # calamine raises its own error classes for any unreadable book
-        raise InvalidInputError(
-            f"file: cannot read the workbook ({type(exc).__name__}: {str(exc)[:200]})",
-            field="file",
-        ) from None
-    if not rows:
-        raise InvalidInputError("file: the worksheet is empty (no header row)", field="file")
-    header = [str(h).strip() for h in rows[0]]
+    rows = workbook_rows(data, sheet)
+    header = [(h or "").strip() for h in rows[0]]
     body = rows[1:]
-    while body and all(c in (None, "") for c in body[-1]):
-        body.pop()
     columns = {}
     for i, name in enumerate(header):
         if not name:
             continue
-        values = [_cell_text(r[i]) if i < len(r) else None for r in body]
+        values = [r[i] if i < len(r) else None for r in body]
         columns[name] = arrow_strings(values)
     return pa.table(columns)
 

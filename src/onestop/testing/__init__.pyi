@@ -1,9 +1,10 @@
 """Public names of :mod:`onestop.testing`, declared once; ``__init__.py`` loads them lazily."""
 
-from ._factories import dossiers as dossiers
+from . import strategies as strategies
+from ._calendars import make_work_calendar as make_work_calendar
+from ._clock import FrozenClock as FrozenClock
 from ._factories import make_dossier as make_dossier
 from ._factories import make_procedure as make_procedure
-from ._factories import procedures as procedures
 from ._fake_portal import FakePortal as FakePortal
 from ._fake_portal import FakePortalServer as FakePortalServer
 from ._fake_signer import FakeRemoteSigner as FakeRemoteSigner
@@ -13,3 +14,16 @@ from ._pki import build_test_pki as build_test_pki
 from ._pki import issue_certificate as issue_certificate
 from ._pki import make_test_pdf as make_test_pdf
 from ._pki import text_field_appearance as text_field_appearance
+from ._rule_check import CaseResult as CaseResult
+from ._rule_check import Check as Check
+from ._rule_check import Disagreement as Disagreement
+from ._rule_check import RuleReport as RuleReport
+from ._rule_check import check_case as check_case
+from ._rule_check import check_rules as check_rules
+from ._rule_tables import COLUMNS as COLUMNS
+from ._rule_tables import RuleCase as RuleCase
+from ._rule_tables import RuleColumn as RuleColumn
+from ._rule_tables import load_rule_cases as load_rule_cases
+from ._rule_tables import rule_cases as rule_cases
+from .strategies import dossiers as dossiers
+from .strategies import procedures as procedures

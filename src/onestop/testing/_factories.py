@@ -20,9 +20,8 @@ import contextlib
 import datetime as dt
 import hashlib
 import random
-from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from onestop.deadlines.calendar import default_calendar
 from onestop.deadlines.policies import compute_due
@@ -63,10 +62,13 @@ from onestop.models import (
 from onestop.models._identity import mst_check_digit
 from onestop.tz import VN_TZ
 
-if TYPE_CHECKING:
-    from hypothesis.strategies import SearchStrategy
-
-__all__ = ["dossiers", "make_dossier", "make_procedure", "procedures"]
+__all__ = [
+    "EXTENDABLE_STATUSES",
+    "dossier_status",
+    "lifecycle_path",
+    "make_dossier",
+    "make_procedure",
+]
 
 _S = DossierStatus
 _ALL_CHANNELS = (Channel.DIRECT, Channel.ONLINE, Channel.POSTAL)
@@ -447,7 +449,9 @@ _PATHS: dict[DossierStatus, tuple[str, ...]] = {
 }
 
 
-def make_dossier(seed: int = 0, **overrides: Any) -> Dossier:
+def make_dossier(
+    seed: int = 0, *, extended: bool = False, closed: bool = False, **overrides: Any
+) -> Dossier:
     """Build a valid, realistic :class:`~onestop.models.Dossier`, the same for the same seed.
 
     The dossier is submitted on an official working day between July 2025 and October 2026
@@ -463,8 +467,21 @@ def make_dossier(seed: int = 0, **overrides: Any) -> Dossier:
     used to build the history; every other override replaces the field on the result, which is
     validated again.
 
+    Two points of the lifecycle are not statuses of their own:
+
+    * ``extended=True``: once accepted (and in processing, when the path goes through it), the
+      dossier is re-appointed once with an apology letter (:meth:`Dossier.extend
+      <onestop.models.Dossier.extend>`, NĐ 61/2018 Art. 19(9), NĐ 118/2025 Art. 19(6)), 1–10
+      working days later; any status reached after acceptance can be extended.
+    * ``closed=True``: the dossier waits for an appraisal-stage supplement that never comes
+      and is closed 15–20 days after the request (:meth:`Dossier.close
+      <onestop.models.Dossier.close>`, NĐ 118/2025 Art. 19(5)); its status is ``STOPPED``
+      (the default status when ``closed`` is set).
+
     Args:
         seed: the seed of ``random.Random``.
+        extended: re-appoint the dossier once.
+        closed: close the dossier for a supplement never received.
         **overrides: Dossier fields.
 
     Returns:
@@ -472,12 +489,14 @@ def make_dossier(seed: int = 0, **overrides: Any) -> Dossier:
 
     Raises:
         InvalidInputError: ``seed`` is not an int >= 0, an override names no Dossier field,
-            or ``status`` is unknown.
+            ``status`` is unknown, or the flags do not fit the status (a dossier never
+            accepted cannot be extended; a closed dossier is ``STOPPED``).
         InvalidDossierError: the overrides make the dossier invalid.
     """
     _check_keys(overrides, Dossier.model_fields, "make_dossier")
     rng = random.Random(_check_seed(seed))
-    status = _status(overrides.pop("status", _S.RETURNED))
+    status = dossier_status(overrides.pop("status", _S.STOPPED if closed else _S.RETURNED))
+    path = lifecycle_path(status, extended=extended, closed=closed)
 
     # Defaults are always drawn, in a fixed order, so that overriding one field does not
     # change the others.
@@ -510,7 +529,7 @@ def make_dossier(seed: int = 0, **overrides: Any) -> Dossier:
     name = procedure.name_vi if isinstance(procedure, Procedure) else procedure.name
     summary = overrides.pop("summary") if "summary" in overrides else f"Hồ sơ {name.lower()}"
     submitter = "cong.dvcqg" if channel is Channel.ONLINE else _OFFICERS[rng.randrange(5)]
-    steps = _PATHS[status]
+    steps = path
     on_the_spot = channel is Channel.DIRECT and steps[:1] == ("accept",)
     if on_the_spot:
         # Counter dossiers are checked and accepted while the applicant waits.
@@ -543,7 +562,12 @@ def make_dossier(seed: int = 0, **overrides: Any) -> Dossier:
     return dossier
 
 
-def _status(value: Any) -> DossierStatus:
+def dossier_status(value: Any) -> DossierStatus:
+    """``value`` as a :class:`~onestop.models.DossierStatus` (the enum or its value).
+
+    Raises:
+        InvalidInputError: an unknown status (field ``status``), listing the known ones.
+    """
     try:
         return DossierStatus(value)
     except ValueError:
@@ -552,6 +576,40 @@ def _status(value: Any) -> DossierStatus:
             f"{', '.join(s.value for s in DossierStatus)}",
             field="status",
         ) from None
+
+
+#: The statuses a re-appointed dossier can have: every status reached after acceptance.
+EXTENDABLE_STATUSES = frozenset(s for s, path in _PATHS.items() if "accept" in path)
+
+
+def lifecycle_path(status: DossierStatus, *, extended: bool, closed: bool) -> tuple[str, ...]:
+    """The steps after submission that reach ``status`` (with an extension, or closed).
+
+    Raises:
+        InvalidInputError: ``extended`` for a dossier never accepted, ``closed`` with a status
+            other than ``STOPPED``, or a flag that is not a bool.
+    """
+    for name, flag in (("extended", extended), ("closed", closed)):
+        if not isinstance(flag, bool):
+            raise InvalidInputError(
+                f"{name}: expected True or False, got {type(flag).__name__}", field=name
+            )
+    if closed and status is not _S.STOPPED:
+        raise InvalidInputError(
+            f"closed: a closed dossier (đóng hồ sơ) has status stopped (8), not {status.value}",
+            field="closed",
+        )
+    path = ("accept", "process", "supplement", "close") if closed else _PATHS[status]
+    if not extended:
+        return path
+    if status not in EXTENDABLE_STATUSES:
+        raise InvalidInputError(
+            f"extended: a {status.value} dossier was never accepted, so it has no appointment to "
+            "re-set; choose a status reached after acceptance",
+            field="extended",
+        )
+    after = path.index("process") if "process" in path else path.index("accept")
+    return (*path[: after + 1], "extend", *path[after + 1 :])
 
 
 def _dossier_agency(procedure: Procedure | ProcedureRef, rng: random.Random) -> str:
@@ -602,6 +660,28 @@ def _walk(dossier: Dossier, steps: tuple[str, ...], rng: random.Random) -> Dossi
                     reference=f"BL{rng.randrange(10**8):08d}",
                 )
                 dossier = dossier.record_payment(payment, by=officer)
+        elif step == "extend":
+            assert dossier.due_at is not None  # noqa: S101 - accepted dossiers have one
+            at = _later(rng, at, 10, 240)
+            calendar = default_calendar()
+            due_day = dossier.due_at.astimezone(VN_TZ).date()
+            new_due = calendar.closing_time(calendar.add_working_days(due_day, rng.randint(1, 10)))
+            dossier = dossier.extend(
+                at=at,
+                by=officer,
+                new_due_at=new_due,
+                reason="Hồ sơ cần xác minh thêm với cơ quan liên quan",
+            )
+        elif step == "close":
+            # in office hours, 15 to 20 days after the request (NĐ 118/2025 Art. 19(5): after
+            # 15 days), moved to the next working day when that is a day off
+            calendar = default_calendar()
+            day = at.astimezone(VN_TZ).date() + dt.timedelta(days=rng.randint(16, 20))
+            if not calendar.is_working_day(day):
+                day = calendar.next_working_day(day)
+            minutes = rng.randint(8 * 60, 16 * 60)
+            at = dt.datetime.combine(day, dt.time(minutes // 60, minutes % 60), tzinfo=VN_TZ)
+            dossier = dossier.close(at=at, by=officer, note="Quá hạn bổ sung hồ sơ")
         elif step == "withdraw":
             at = _later(rng, at, 30, 600)
             dossier = dossier.withdraw(at=at, by="nguoi.nop", reason="Công dân xin rút hồ sơ")
@@ -645,47 +725,3 @@ def _delivery(dossier: Dossier, rng: random.Random) -> ResultDelivery:
     if dossier.channel is Channel.ONLINE and rng.random() < 0.5:
         return ResultDelivery(method=DeliveryMethod.ONLINE)
     return ResultDelivery(method=DeliveryMethod.COUNTER)
-
-
-def dossiers(
-    statuses: Iterable[DossierStatus | str] | None = None, **overrides: Any
-) -> SearchStrategy[Dossier]:
-    """A Hypothesis strategy of :func:`make_dossier` dossiers (needs ``hypothesis``).
-
-    Args:
-        statuses: the statuses to draw from (or one status); every status by default.
-        **overrides: passed to :func:`make_dossier` for every example.
-
-    Example:
-        >>> from hypothesis import given
-        >>> @given(dossiers(statuses=["processing"]))
-        ... def test_open(d): assert d.status.is_open
-    """
-    from hypothesis import strategies as st
-
-    if isinstance(statuses, str):  # one status ("processing" or DossierStatus.PROCESSING)
-        statuses = [statuses]
-    elif statuses is not None and not isinstance(statuses, Iterable):
-        raise InvalidInputError(
-            f"statuses: expected an iterable of statuses, got a {type(statuses).__name__}",
-            field="statuses",
-        )
-    chosen = [_status(s) for s in statuses] if statuses is not None else list(DossierStatus)
-    if not chosen:
-        raise InvalidInputError("statuses: give at least one status", field="statuses")
-    return st.builds(
-        lambda seed, status: make_dossier(seed, status=status, **overrides),
-        st.integers(0, 2**32 - 1),
-        st.sampled_from(chosen),
-    )
-
-
-def procedures(**overrides: Any) -> SearchStrategy[Procedure]:
-    """A Hypothesis strategy of :func:`make_procedure` procedures (needs ``hypothesis``).
-
-    Args:
-        **overrides: passed to :func:`make_procedure` for every example.
-    """
-    from hypothesis import strategies as st
-
-    return st.builds(lambda seed: make_procedure(seed, **overrides), st.integers(0, 2**32 - 1))
