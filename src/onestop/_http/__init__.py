@@ -98,6 +98,7 @@ __all__ = [
     "encode_json",
     "header",
     "is_retryable",
+    "masked_body",
     "on_asyncio",
     "parse_retry_after",
     "safe_text",
@@ -362,6 +363,55 @@ def safe_text(message: object, *, limit: int = 160) -> str:
     onestop's exception text (:func:`onestop.errors.mask_id`).
     """
     text = _ID_LIKE.sub(lambda m: mask_id(m.group()), " ".join(str(message).split()))
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+#: Keys of a JSON answer whose values are personal data (names, addresses, phone numbers,
+#: e-mail addresses, ID numbers), compared in lower case without ``_``: their values are
+#: replaced whole by :func:`masked_body`.
+_PERSONAL_KEYS = re.compile(
+    r"(^ten|name|hoten|address|diachi|tel$|tel[^e]|phone|dienthoai|email|thudientu|cmnd|"
+    r"cccd|dinhdanh|giayto|nguoinop|desc)"
+)
+
+
+def _mask_json(value: Any, *, personal: bool = False) -> Any:
+    if isinstance(value, dict):
+        return {
+            str(k)[:40]: _mask_json(
+                v, personal=bool(_PERSONAL_KEYS.search(str(k).lower().replace("_", "")))
+            )
+            for k, v in list(value.items())[:50]
+        }
+    if isinstance(value, list):
+        return [_mask_json(v, personal=personal) for v in value[:20]]
+    if isinstance(value, str):
+        if personal and value:
+            return "***"
+        return _ID_LIKE.sub(lambda m: mask_id(m.group()), value[:200])
+    return value
+
+
+def masked_body(content: bytes, *, limit: int = 2000) -> str:
+    """An answer's body, fit to travel with an exception: personal data masked, bounded.
+
+    A JSON body is re-encoded with the values of personal keys (names, addresses, phone
+    numbers, e-mail addresses, ID numbers: see ``_PERSONAL_KEYS``) replaced by ``***``,
+    runs of 9 or more digits elsewhere masked (:func:`onestop.errors.mask_id`), at most 50
+    keys per object and 20 items per list kept; any other body is decoded (UTF-8, errors
+    replaced) and its digit runs masked. The result is cut to ``limit`` characters.
+
+    Args:
+        content: the raw body.
+        limit: the most characters returned.
+    """
+    try:
+        data = json.loads(content)
+    except ValueError:
+        text = content[: limit * 4].decode("utf-8", "replace")
+        text = _ID_LIKE.sub(lambda m: mask_id(m.group()), text)
+    else:
+        text = json.dumps(_mask_json(data), ensure_ascii=False)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
