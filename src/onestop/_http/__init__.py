@@ -91,6 +91,7 @@ __all__ = [
     "Peer",
     "RetryPolicy",
     "SyncHttp",
+    "check_base_url",
     "check_max_response_bytes",
     "check_seconds",
     "check_timeout",
@@ -98,6 +99,7 @@ __all__ = [
     "encode_json",
     "header",
     "is_retryable",
+    "join_url",
     "masked_body",
     "on_asyncio",
     "parse_retry_after",
@@ -494,6 +496,35 @@ def transport_error(exc: BaseException, *, where: str, who: str) -> TransportErr
 
 
 # ------------------------------------------------------------------------------ settings
+
+
+def check_base_url(value: object, *, example: str) -> str:
+    """A service's base URL: an ``http://`` or ``https://`` URL.
+
+    Raises:
+        ConfigurationError: anything else; the message shows ``example``.
+    """
+    if not isinstance(value, str) or not value.startswith(("http://", "https://")):
+        raise ConfigurationError(
+            f"base_url: expected an http:// or https:// URL of {example}",
+            field="base_url",
+        )
+    return value
+
+
+def join_url(base_url: str, path: str) -> httpx.URL:
+    """``path`` on ``base_url``: appended to its path (as httpx's ``base_url`` does).
+
+    A full URL is taken as is; a path may carry a query (``/vnpost?service=orderpost``).
+    """
+    import httpx
+
+    target = httpx.URL(path)
+    if not target.is_relative_url:
+        return target
+    base = httpx.URL(base_url)
+    raw = base.raw_path if base.raw_path.endswith(b"/") else base.raw_path + b"/"
+    return base.copy_with(raw_path=raw + target.raw_path.lstrip(b"/"))
 
 
 def check_seconds(value: object, *, field: str, positive: bool = False, hint: str = "") -> float:

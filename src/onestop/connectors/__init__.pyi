@@ -8,8 +8,17 @@ from ._mapping import dossier_to_record as dossier_to_record
 from ._mapping import procedure_from_record as procedure_from_record
 from ._mapping import progress_rows as progress_rows
 from ._mapping import status_of_record as status_of_record
+from ._postal_mapping import applicant_party as applicant_party
+from ._postal_mapping import apply_tracking as apply_tracking
+from ._postal_mapping import order_number_for as order_number_for
+from ._postal_mapping import postal_order as postal_order
+from ._postal_protocol import OrderResult as OrderResult
+from ._postal_protocol import TrackingEvent as TrackingEvent
+from ._postal_protocol import TrackingPage as TrackingPage
+from ._postal_wire import OrderRecord as OrderRecord
 from ._protocol import UpsertResult as UpsertResult
 from ._settings import PortalSettings as PortalSettings
+from ._settings import PostalSettings as PostalSettings
 from ._wire import DanhMucRecord as DanhMucRecord
 from ._wire import Envelope as Envelope
 from ._wire import HoSoRecord as HoSoRecord
@@ -21,6 +30,7 @@ from ._wire import format_portal_datetime as format_portal_datetime
 from ._wire import parse_portal_datetime as parse_portal_datetime
 from .auth import AdapterAuth as AdapterAuth
 from .auth import GatewayAuth as GatewayAuth
+from .auth import MyVNPostAuth as MyVNPostAuth
 from .outbox import AsyncOutboxWorker as AsyncOutboxWorker
 from .outbox import DeadLetter as DeadLetter
 from .outbox import Outbox as Outbox
@@ -29,3 +39,6 @@ from .outbox import OutboxWorker as OutboxWorker
 from .outbox import RetryingEntry as RetryingEntry
 from .portal import AsyncPortalClient as AsyncPortalClient
 from .portal import PortalClient as PortalClient
+from .postal import AsyncPostalClient as AsyncPostalClient
+from .postal import PostalClient as PostalClient
+from .postal import PostalPaths as PostalPaths

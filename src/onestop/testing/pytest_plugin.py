@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from onestop.deadlines.calendar import WorkCalendar
     from onestop.deadlines.holidays import HolidaySchedule
     from onestop.testing._fake_portal import FakePortal
+    from onestop.testing._fake_postal import FakePostal
     from onestop.testing._fake_signer import FakeRemoteSigner
     from onestop.testing._pki import ThrowawayPKI
 
@@ -57,6 +58,24 @@ def fake_portal() -> Iterator[FakePortal]:
     set_testing(True)
     try:
         yield FakePortal()
+    finally:
+        set_testing(False)
+
+
+@pytest.fixture
+def fake_postal() -> Iterator[FakePostal]:
+    """A fresh :class:`~onestop.testing.FakePostal` with retry backoff switched off.
+
+    ``fake_postal.transport()`` / ``async_transport()`` in-process, ``fake_postal.serve()`` on
+    loopback. Customer code ``HCC-ONESTOP``; gateway consumer ``onestop-key``/``onestop-secret``;
+    MyVNPost account ``onestop``/``onestop``.
+    """
+    from onestop.connectors import set_testing
+    from onestop.testing._fake_postal import FakePostal
+
+    set_testing(True)
+    try:
+        yield FakePostal()
     finally:
         set_testing(False)
 
