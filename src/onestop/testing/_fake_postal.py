@@ -66,7 +66,7 @@ DELIVERY_ROUTE: tuple[PostalStatus, ...] = (
     PostalStatus.DELIVERED,
 )
 
-_REQUIRED = ("OrderNumber", "SenderName", "SenderTel", "SenderAddress")
+_REQUIRED: tuple[str, ...] = ("OrderNumber", "SenderName", "SenderTel", "SenderAddress")
 _REQUIRED += ("ReceiverName", "ReceiverTel", "ReceiverAddress")
 
 _STREETS = ("Lê Lợi", "Trần Phú", "Nguyễn Trãi", "Hai Bà Trưng", "Quang Trung", "Lý Thường Kiệt")
