@@ -40,7 +40,9 @@ if TYPE_CHECKING:
 __all__ = [
     "DEFAULT_MAX_RESPONSE_BYTES",
     "ENV_VARS",
+    "PAYMENT_ENV_VARS",
     "POSTAL_ENV_VARS",
+    "PaymentSettings",
     "PortalSettings",
     "PostalSettings",
     "read_settings",
@@ -350,3 +352,84 @@ class PostalSettings:
         if self.auth_mode == "gateway":
             return GatewayAuth(self.consumer_key, self.consumer_secret, token_url=self.token_url)
         return MyVNPostAuth(self.username, self.password, token_url=self.login_path)
+
+
+#: Environment variable per :class:`PaymentSettings` attribute.
+PAYMENT_ENV_VARS: dict[str, str] = {
+    "base_url": "ONESTOP_PAYMENT_URL",
+    "partner_code": "ONESTOP_PAYMENT_PARTNER_CODE",
+    "secret": "ONESTOP_PAYMENT_SECRET",
+    "algorithm": "ONESTOP_PAYMENT_ALGORITHM",
+    "access_token": "ONESTOP_PAYMENT_ACCESS_TOKEN",
+    "init_path": "ONESTOP_PAYMENT_INIT_PATH",
+    "query_path": "ONESTOP_PAYMENT_QUERY_PATH",
+    "bill_path": "ONESTOP_PAYMENT_BILL_PATH",
+    "ip": "ONESTOP_PAYMENT_IP",
+    "timeout": "ONESTOP_PAYMENT_TIMEOUT",
+    "max_response_bytes": "ONESTOP_PAYMENT_MAX_RESPONSE_BYTES",
+}
+
+
+@attrs.frozen(kw_only=True)
+class PaymentSettings:
+    """Everything needed to build a payment client; the secret and token are hidden from ``repr``.
+
+    =======================================  ==================================================
+    variable                                 meaning
+    =======================================  ==================================================
+    ``ONESTOP_PAYMENT_URL``                  base URL of the payment platform (required)
+    ``ONESTOP_PAYMENT_PARTNER_CODE``         this deployment's ``MaDoiTac`` (required)
+    ``ONESTOP_PAYMENT_SECRET``               the secret of ``MaXacThuc`` (required)
+    ``ONESTOP_PAYMENT_ALGORITHM``            ``sha256-secret`` (default) or ``hmac-sha256``
+    ``ONESTOP_PAYMENT_ACCESS_TOKEN``         a Bearer token, when the platform gave one
+    ``ONESTOP_PAYMENT_INIT_PATH``, …         path or URL of INIT (``…_QUERY_PATH``,
+                                             ``…_BILL_PATH``)
+    ``ONESTOP_PAYMENT_IP``                   the server's address sent as ``Ip``
+    ``ONESTOP_PAYMENT_TIMEOUT``              total seconds of one HTTP call (default 30)
+    ``ONESTOP_PAYMENT_MAX_RESPONSE_BYTES``   largest answer read (default 32 MiB)
+    =======================================  ==================================================
+    """
+
+    base_url: str
+    partner_code: str
+    secret: str = attrs.field(repr=False)
+    algorithm: Literal["sha256-secret", "hmac-sha256"] = "sha256-secret"
+    access_token: str | None = attrs.field(default=None, repr=False)
+    init_path: str = "/init"
+    query_path: str = "/query"
+    bill_path: str = "/getbill"
+    ip: str = "127.0.0.1"
+    timeout: float = attrs.field(default=30.0)
+    max_response_bytes: int = attrs.field(default=DEFAULT_MAX_RESPONSE_BYTES)
+
+    @max_response_bytes.validator
+    def _check_max_response_bytes(self, _attribute: attrs.Attribute[int], value: object) -> None:
+        check_max_response_bytes(value, hint=f" ({PAYMENT_ENV_VARS['max_response_bytes']})")
+
+    @timeout.validator
+    def _check_timeout(self, _attribute: attrs.Attribute[float], value: object) -> None:
+        check_timeout(value, hint=f" ({PAYMENT_ENV_VARS['timeout']})")
+
+    @classmethod
+    def from_env(
+        cls, environ: Mapping[str, str] | None = None, **overrides: str | float | None
+    ) -> PaymentSettings:
+        """Read the settings from the environment; ``overrides`` win when not None.
+
+        Raises:
+            ConfigurationError: a required value is missing or a value is malformed.
+        """
+        values = read_settings(
+            PAYMENT_ENV_VARS,
+            environ,
+            overrides,
+            required=("base_url", "partner_code", "secret"),
+        )
+        algorithm = values.get("algorithm", "sha256-secret")
+        if algorithm not in ("sha256-secret", "hmac-sha256"):
+            raise ConfigurationError(
+                f"algorithm: {str(algorithm)[:30]!r} is not supported; expected "
+                f"'sha256-secret' or 'hmac-sha256' ({PAYMENT_ENV_VARS['algorithm']})",
+                field="algorithm",
+            )
+        return cls(**values)  # type: ignore[arg-type]

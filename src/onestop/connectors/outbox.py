@@ -47,7 +47,6 @@ import random
 import secrets
 import socket
 import sqlite3
-import stat
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -60,6 +59,7 @@ from onestop._http import RetryPolicy, is_retryable, should_retry, testing_mode
 from onestop.connectors._postal_protocol import OrderResult
 from onestop.connectors._postal_wire import OrderRecord
 from onestop.connectors._protocol import PROGRESS_CHUNK
+from onestop.connectors._sqlite import is_locked, restrict_files
 from onestop.connectors._wire import HoSoRecord, TienTrinhRecord
 from onestop.errors import (
     AuthenticationError,
@@ -166,55 +166,8 @@ _TABLES = ("outbox", "outbox_meta", "outbox_synced")
 #: Entry kinds per channel: the portal's (dossier states, progress rows) and VNPost's orders.
 _PORTAL_KINDS = ("dossier", "progress")
 _POSTAL_KINDS = ("postal",)
-#: Files SQLite keeps beside the database: the write-ahead log, its index, a rollback journal.
-_SIDE_SUFFIXES = ("-wal", "-shm", "-journal")
 #: Progress rows per outbox entry: one portal call each (the chunk size of the clients).
 _PROGRESS_ROWS_PER_ENTRY = PROGRESS_CHUNK
-
-
-def _restrict_files(path: str) -> None:
-    """Make the outbox file owner-only before SQLite opens it, and its side files no wider.
-
-    The outbox holds dossiers (names, ID numbers), and so do the write-ahead log and its
-    index. SQLite creates ``-wal``, ``-shm`` and ``-journal`` with the permissions of the
-    database file, so the database file is created here with mode 0600 (``O_CREAT``, no
-    process-wide umask change) before SQLite ever opens it. An existing empty file (created
-    by a deployment tool or ``touch``) is a new outbox and is tightened to 0600 too; an
-    existing outbox keeps the mode its owner gave it. Side files left wider than the database
-    (by an older onestop, or a crash) are narrowed to the database's mode.
-    """
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o600)
-    try:
-        info = os.fstat(fd)
-    finally:
-        os.close(fd)
-    mode = info.st_mode & 0o777
-    if info.st_size == 0 and mode != 0o600:
-        os.chmod(path, 0o600)
-        mode = 0o600
-    for suffix in _SIDE_SUFFIXES:
-        side = path + suffix
-        try:
-            side_mode = os.lstat(side).st_mode
-        except FileNotFoundError:
-            continue
-        if not stat.S_ISREG(side_mode) or not side_mode & 0o777 & ~mode:
-            continue
-        try:
-            os.chmod(side, side_mode & mode & 0o777)
-        except PermissionError:
-            logger.warning(
-                "outbox: cannot narrow the permissions of %s to those of the outbox file "
-                "(not its owner); check them",
-                side,
-            )
-
-
-def _is_locked(exc: BaseException) -> bool:
-    """Whether an SQLite error means that another connection holds a lock."""
-    name = str(getattr(exc, "sqlite_errorname", ""))
-    return name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "database is locked" in str(exc)
 
 
 def _is_seconds(value: object) -> bool:
@@ -534,7 +487,7 @@ class Outbox:
         """Open (creating if needed) the outbox for reading and writing."""
         try:
             if self.path != ":memory:":
-                _restrict_files(self.path)
+                restrict_files(self.path, what="outbox")
             db = sqlite3.connect(
                 self.path, timeout=lock_timeout, isolation_level=None, check_same_thread=False
             )
@@ -619,7 +572,7 @@ class Outbox:
 
     def _open_error(self, exc: BaseException) -> OutboxError:
         """The error for a failure to open the file (locked, unreadable, not a database)."""
-        if _is_locked(exc):
+        if is_locked(exc):
             return self._locked_error()
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
         return OutboxError(
@@ -697,7 +650,7 @@ class Outbox:
                 self._db.execute("COMMIT")
                 return result
             except sqlite3.Error as exc:
-                if _is_locked(exc):
+                if is_locked(exc):
                     raise self._locked_error() from exc
                 raise OutboxError(f"outbox: {what} failed on {self.path!r} ({exc})") from exc
 

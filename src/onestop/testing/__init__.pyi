@@ -5,6 +5,8 @@ from ._factories import make_dossier as make_dossier
 from ._factories import make_procedure as make_procedure
 from ._factories import procedures as procedures
 from ._fake_http import FakeServer as FakeServer
+from ._fake_payment import FakePayment as FakePayment
+from ._fake_payment import IpnDelivery as IpnDelivery
 from ._fake_portal import FakePortal as FakePortal
 from ._fake_portal import FakePortalServer as FakePortalServer
 from ._fake_postal import FakePostal as FakePostal
