@@ -717,20 +717,38 @@ class AsyncPaymentClient(_PaymentCore):
         older_than: dt.timedelta = dt.timedelta(minutes=30),
         not_older_than: dt.timedelta = dt.timedelta(days=3),
         now: dt.datetime | None = None,
+        concurrency: int = 8,
     ) -> ReconcileReport:
-        """QUERY the pending transactions; see :meth:`PaymentClient.reconcile`."""
+        """QUERY the pending transactions, ``concurrency`` at a time.
+
+        See :meth:`PaymentClient.reconcile`; ``concurrency`` bounds the QUERYs in flight.
+        """
+        import anyio
         import anyio.to_thread
 
+        given: object = concurrency
+        if isinstance(given, bool) or not isinstance(given, int) or given < 1:
+            raise ConfigurationError(
+                f"concurrency: expected a positive integer, got {concurrency!r}",
+                field="concurrency",
+            )
         report = ReconcileReport()
         pending = await anyio.to_thread.run_sync(
             lambda: ledger.pending(older_than=older_than, not_older_than=not_older_than, now=now)
         )
-        for payment in pending:
-            report.queried += 1
-            try:
-                result = await self.query(payment.reference, at=payment.initiated_at)
-            except OneStopError:
-                report.failed += 1
-                continue
-            await anyio.to_thread.run_sync(_count, report, ledger, result)
+        limit = anyio.Semaphore(concurrency)
+
+        async def one(payment: OnlinePayment) -> None:
+            async with limit:
+                try:
+                    result = await self.query(payment.reference, at=payment.initiated_at)
+                except OneStopError:
+                    report.failed += 1
+                    return
+                await anyio.to_thread.run_sync(_count, report, ledger, result)
+
+        async with anyio.create_task_group() as tg:
+            for payment in pending:
+                report.queried += 1
+                tg.start_soon(one, payment)
         return report

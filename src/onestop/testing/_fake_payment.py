@@ -325,24 +325,41 @@ class FakePayment(FaultyService):
         """
         with self._lock:
             batch, self._ipn_queue = self._ipn_queue, []
+        if not batch:
+            return []
         round_: list[IpnDelivery] = []
-        for item in batch:
-            body = json.dumps(item.body, ensure_ascii=False).encode("utf-8")
-            status, reply = _send(target, body, timeout=timeout)
-            ref = str(item.body.get("MaThamChieu", ""))
-            acked = status == 200 and isinstance(reply, dict) and reply.get("MaThamChieu") == ref
-            delivery = IpnDelivery(ref, item.kind, status, acked)
-            round_.append(delivery)
-            item.attempts += 1
-            genuine = item.kind in ("genuine", "duplicate")
-            with self._lock:
-                self.deliveries.append(delivery)
-                if genuine and not acked:
-                    if item.attempts < self.max_ipn_attempts:
-                        self._ipn_queue.append(item)
-                    else:
-                        self.given_up.append(ref)
+        http = None
+        if not callable(target):
+            import httpx
+
+            http = httpx.Client(timeout=timeout)
+        try:
+            for item in batch:
+                round_.append(self._deliver_one(item, target, http))
+        finally:
+            if http is not None:
+                http.close()
         return round_
+
+    def _deliver_one(
+        self, item: _Queued, target: str | Callable[[bytes], Any], http: Any
+    ) -> IpnDelivery:
+        """Send one queued IPN; a genuine one not acknowledged is queued again."""
+        body = json.dumps(item.body, ensure_ascii=False).encode("utf-8")
+        status, reply = _send(target, body, http=http)
+        ref = str(item.body.get("MaThamChieu", ""))
+        acked = status == 200 and isinstance(reply, dict) and reply.get("MaThamChieu") == ref
+        delivery = IpnDelivery(ref, item.kind, status, acked)
+        item.attempts += 1
+        genuine = item.kind in ("genuine", "duplicate")
+        with self._lock:
+            self.deliveries.append(delivery)
+            if genuine and not acked:
+                if item.attempts < self.max_ipn_attempts:
+                    self._ipn_queue.append(item)
+                else:
+                    self.given_up.append(ref)
+        return delivery
 
     def start_ipn_sender(self, url: str, *, interval: float = 0.05) -> None:
         """Deliver IPNs to ``url`` in a background thread every ``interval`` seconds."""
@@ -501,8 +518,11 @@ def _tampered(body: dict[str, Any], field: str) -> dict[str, Any]:
     return copy
 
 
-def _send(target: str | Callable[[bytes], Any], body: bytes, *, timeout: float) -> tuple[int, Any]:
-    """Deliver one IPN body; ``(status, decoded reply)``, status 0 when nobody answered."""
+def _send(target: str | Callable[[bytes], Any], body: bytes, *, http: Any) -> tuple[int, Any]:
+    """Deliver one IPN body; ``(status, decoded reply)``, status 0 when nobody answered.
+
+    ``http`` is the ``httpx.Client`` of the round when ``target`` is a URL.
+    """
     if callable(target):
         answer = target(body)
         if isinstance(answer, tuple):
@@ -518,11 +538,8 @@ def _send(target: str | Callable[[bytes], Any], body: bytes, *, timeout: float) 
     import httpx
 
     try:
-        response = httpx.post(
-            target,
-            content=body,
-            headers={"Content-Type": "application/json; charset=utf-8"},
-            timeout=timeout,
+        response = http.post(
+            target, content=body, headers={"Content-Type": "application/json; charset=utf-8"}
         )
     except httpx.HTTPError:
         return 0, None
