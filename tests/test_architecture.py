@@ -425,6 +425,37 @@ TESTS_PRIVATE_ALLOWED: dict[tuple[str, str], str] = {
     ),
     ("tests/testing/test_factories.py", "._tax_code"): "the bounded tax-code draw (see above)",
     ("tests/testing/test_factories.py", "._TAX_CODE_DRAWS"): "its bound (see above)",
+    ("tests/cli/conftest.py", "onestop.connectors._payment_protocol"): (
+        "IPNs signed for the CLI tests with the wire checksum the client and the fake share "
+        "(verify_ipn is its public use)"
+    ),
+    ("tests/cli/test_postal_payment_cli.py", "onestop.connectors._payment_protocol"): (
+        "IPNs signed (and then tampered with) by the wire checksum, to drive payment verify-ipn"
+    ),
+    ("tests/connectors/test_payment.py", "onestop.connectors._payment_protocol"): (
+        "the checksum of each payment message and the fields it covers, field by field"
+    ),
+    ("tests/connectors/test_postal_client.py", "onestop.connectors._postal_wire"): (
+        "the first tracking cursor VNPost expects (all zeros), the wire's contract"
+    ),
+    ("tests/records/test_large_exports.py", "onestop.records._normalize"): (
+        "that records spanning several validation batches are read as one (the batch size)"
+    ),
+    ("tests/reports/test_indicators.py", "onestop.records:_normalize"): (
+        "validation batches made tiny so a small table crosses batch boundaries"
+    ),
+    ("tests/reports/test_indicators.py", "onestop.reports:_report"): (
+        "deadline-kernel batches made tiny so a small table crosses batch boundaries"
+    ),
+    ("tests/testing/test_docs_testing.py", "onestop.cli._commands"): (
+        "the Typer app the testing page's CLI examples are run on in-process"
+    ),
+    ("tests/testing/test_rule_tables.py", "onestop.testing._rule_tables"): (
+        "the rule-table reader's size cap, pending marker and format detection"
+    ),
+    ("tests/testing/test_rule_tables.py", "onestop.testing:_rule_tables"): (
+        "the size cap lowered to test the refusal of a large table"
+    ),
 }
 
 

@@ -95,6 +95,7 @@ EXPECTED_BUILTIN = {
     "ConfigurationError": Exception,
     "MissingExtraError": ImportError,
     "FormError": ValueError,
+    "PaymentRejectedError": ValueError,
     "CalendarError": ValueError,
     "CalendarDataMissingError": ValueError,
     "LunarDateError": ValueError,
@@ -174,6 +175,8 @@ def test_local_storage_failures_are_not_connector_errors():
 def _instance(cls):
     if issubclass(cls, errors.InvalidIdentifierError):
         return cls("x: bad", field="x", reason=IdentifierReason.FORMAT)
+    if cls is errors.PaymentRejectedError:
+        return cls("x: bad", field="x", reason=errors.PaymentProblem.CHECKSUM, reference="r1")
     if cls is errors.RateLimitedError:
         return cls("slow down", retry_after=2.0, status_code=429)
     if issubclass(cls, errors.APIStatusError):

@@ -9,7 +9,8 @@ subclasses the built-in it behaves like (``except ValueError`` keeps catching ba
     │   ├── InvalidIdentifierError(.reason)                  CCCD, MST, agency or dossier code
     │   ├── InvalidDossierError                              a model that does not validate
     │   │   └── InvalidTransitionError                       illegal status change
-    │   └── FormError                                        a form the dossier cannot give
+    │   ├── FormError                                        a form the dossier cannot give
+    │   └── PaymentRejectedError(.reason)                    a payment message not applied
     ├── ConfigurationError(OneStopError)                     bad option, missing setting
     │   └── MissingExtraError(ConfigurationError, ImportError)  optional dependency missing
     ├── CalendarError(OneStopError, ValueError)
@@ -33,7 +34,7 @@ subclasses the built-in it behaves like (``except ValueError`` keeps catching ba
         │   ├── ConflictError                                e.g. "đã tồn tại" on create
         │   ├── RateLimitedError(.retry_after)               429
         │   └── ServerError                                  5xx
-        └── UnexpectedResponseError                          2xx body that does not fit the schema
+        └── UnexpectedResponseError(.payload)                2xx body that does not fit the schema
 
     OneStopWarning(UserWarning)
     └── ProvisionalCalendarWarning                           a year with no official notice yet
@@ -86,6 +87,8 @@ __all__ = [
     "OneStopError",
     "OneStopWarning",
     "OutboxError",
+    "PaymentProblem",
+    "PaymentRejectedError",
     "ProvisionalCalendarWarning",
     "RateLimitedError",
     "ReadTimeoutError",
@@ -267,6 +270,58 @@ class FormError(InvalidInputError):
     code = "form_error"
 
 
+class PaymentProblem(StrEnum):
+    """Why a payment message was refused: :attr:`PaymentRejectedError.reason`.
+
+    Stable, machine-readable strings (also the ``problems`` of ``onestop payment verify-ipn``).
+    """
+
+    #: Not a JSON object with the fields of the message, or a field of the wrong form.
+    MALFORMED = "malformed"
+    #: ``MaXacThuc`` does not match the fields and the secret (tampered, or another secret).
+    CHECKSUM = "checksum"
+    #: ``MaDoiTac`` is not this deployment's partner code.
+    PARTNER = "partner"
+    #: ``MaThamChieu`` names no transaction this system started.
+    UNKNOWN_REFERENCE = "unknown_reference"
+    #: ``SoTien`` differs from the amount of the pending transaction.
+    AMOUNT = "amount"
+    #: ``MaTienTe`` differs from the currency of the pending transaction.
+    CURRENCY = "currency"
+    #: The message contradicts a state already recorded (a failure after a success).
+    STATE = "state"
+
+
+class PaymentRejectedError(InvalidInputError):
+    """A message of the payment platform (an IPN callback, a QUERY answer) that is not applied.
+
+    Nothing was recorded: the transaction keeps its state. A *repeated* genuine message is not
+    an error (it is acknowledged without a second change).
+
+    Attributes:
+        reason: which check failed (a :class:`PaymentProblem`).
+        reference: the transaction reference (``MaThamChieu``) the message claimed, if any.
+    """
+
+    code = "payment_rejected"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        reason: PaymentProblem,
+        reference: str | None = None,
+        field: str | None = None,
+    ) -> None:
+        super().__init__(message, field=field)
+        self.reason = PaymentProblem(reason)
+        self.reference = reference
+
+    def to_dict(self) -> dict[str, str | None]:
+        """A JSON-ready form: ``{"code", "message", "field", "reason"}``."""
+        return {**super().to_dict(), "reason": self.reason.value}
+
+
 class CalendarError(OneStopError, ValueError):
     """A calendar question that cannot be answered."""
 
@@ -445,9 +500,21 @@ class ServerError(APIStatusError):
 
 
 class UnexpectedResponseError(ConnectorError):
-    """A successful answer whose body does not have the expected shape."""
+    """A successful answer whose body does not have the expected shape.
+
+    Attributes:
+        payload: the answer as received, for the operator's diagnosis, with personal data
+            masked (names, addresses, phone numbers and ID-like digit runs replaced) and cut
+            to a few KiB; ``None`` when the connector did not attach it.
+    """
 
     code = "unexpected_response"
+
+    def __init__(
+        self, message: str, *, field: str | None = None, payload: str | None = None
+    ) -> None:
+        super().__init__(message, field=field)
+        self.payload = payload
 
 
 class OneStopWarning(UserWarning):

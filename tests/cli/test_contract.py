@@ -159,7 +159,45 @@ CASES: list[tuple[str, str, list[str], int, set[str] | str]] = [
     ("portal fake", "bad", ["--latency", "99"], 2, "invalid_input"),
     ("fake-portal", "success", [], 0, {"url", "service_path"}),
     ("fake-portal", "bad", ["--latency", "99"], 2, "invalid_input"),
+    (
+        "postal send",
+        "success",
+        ["{postal_dossier}", "--kind", "pickup"],
+        0,
+        {"order_number", "status", "duplicate"},
+    ),
+    ("postal send", "bad", ["{postal_dossier}", "--kind", "pigeon"], 2, "invalid_input"),
+    ("postal track", "success", [], 0, {"last_id", "events"}),
+    ("postal track", "bad", ["--since", "not-a-cursor"], 2, "invalid_input"),
+    ("postal fake", "success", [], 0, {"url", "customer_code"}),
+    ("postal fake", "bad", ["--latency", "99"], 2, "invalid_input"),
+    (
+        "payment verify-ipn",
+        "success",
+        ["{ipn}", "--secret-env", "ONESTOP_TEST_IPN_SECRET"],
+        0,
+        {"valid", "problems", "reference"},
+    ),
+    (
+        "payment verify-ipn",
+        "negative",
+        ["{ipn_tampered}", "--secret-env", "ONESTOP_TEST_IPN_SECRET"],
+        1,
+        "valid",
+    ),
+    (
+        "payment verify-ipn",
+        "bad",
+        ["{doc}", "--secret-env", "ONESTOP_TEST_IPN_SECRET"],
+        2,
+        "invalid_input",
+    ),
+    ("payment fake", "success", [], 0, {"url", "partner_code"}),
+    ("payment fake", "bad", ["--latency", "99"], 2, "invalid_input"),
 ]
+
+#: The commands that serve a fake until SIGTERM (their success case runs in a child process).
+FAKE_COMMANDS = ("portal fake", "fake-portal", "postal fake", "payment fake")
 
 
 #: A portal-style export: the first dossier's stored due date is onestop's (3 working days from
@@ -191,7 +229,9 @@ def test_every_command_is_walked(app):
 
 
 @pytest.fixture
-def paths(tmp_path, test_pki, served_portal):
+def paths(
+    tmp_path, test_pki, served_portal, served_postal, monkeypatch, postal_dossier_json, signed_ipn
+):
     from onestop.signatures import sign_bytes
 
     found = {name: str(path) for name, path in test_pki.write(tmp_path / "pki").items()}
@@ -213,6 +253,13 @@ def paths(tmp_path, test_pki, served_portal):
         box.enqueue(make_dossier(seed=9))
     export = tmp_path / "export.csv"
     export.write_text(EXPORT, encoding="utf-8")
+    postal_dossier = tmp_path / "postal-dossier.json"
+    postal_dossier.write_text(postal_dossier_json, encoding="utf-8")
+    ipn, ipn_tampered = tmp_path / "ipn.json", tmp_path / "ipn-tampered.json"
+    genuine = signed_ipn
+    ipn.write_text(json.dumps(genuine), encoding="utf-8")
+    ipn_tampered.write_text(json.dumps({**genuine, "SoTien": 1}), encoding="utf-8")
+    monkeypatch.setenv("ONESTOP_TEST_IPN_SECRET", "onestop-payment-secret")
     agreeing = tmp_path / "export-agreeing.csv"
     agreeing.write_text(EXPORT.splitlines(keepends=True)[0] + EXPORT.splitlines(keepends=True)[1])
     rules = tmp_path / "rules.csv"
@@ -231,6 +278,9 @@ def paths(tmp_path, test_pki, served_portal):
         "dossier": str(dossier),
         "outbox": str(outbox),
         "missing": str(tmp_path / "missing"),
+        "postal_dossier": str(postal_dossier),
+        "ipn": str(ipn),
+        "ipn_tampered": str(ipn_tampered),
     }
     return found
 
@@ -284,7 +334,7 @@ def test_one_envelope_for_every_command(
     app, runner, paths, fake_portal_process, command, kind, argv, status, expected
 ):
     args = [*command.split(), *_fill(argv, paths), "--json"]
-    if command in ("portal fake", "fake-portal") and kind == "success":
+    if command in FAKE_COMMANDS and kind == "success":
         proc, data = fake_portal_process.start(*command.split())
         returncode, _ = fake_portal_process.stop(proc, signal.SIGTERM)
         assert returncode == status

@@ -164,11 +164,28 @@ def procedure(draw):
     )
 
 
+postal_address = st.builds(
+    models.PostalAddress,
+    street=text,
+    commune_name=text,
+    commune_code=st.none() | st.from_regex(r"[0-9]{5}", fullmatch=True),
+    province_code=st.sampled_from([p.code for p in models.provinces("2025")]),
+    vnpost_province_code=st.none() | st.integers(1, 99),
+    vnpost_district_code=st.none() | st.integers(1, 9999),
+)
 contact = st.builds(
     models.Contact,
     phone=st.none() | st.from_regex(r"0[0-9]{9}", fullmatch=True),
     email=st.none() | st.just("a.b@example.vn"),
     address=opt_text,
+    postal_address=st.none() | postal_address,
+)
+postal_party = st.builds(
+    models.PostalParty,
+    name=text,
+    phone=st.from_regex(r"0[0-9]{9}", fullmatch=True),
+    email=st.none() | st.just("a.b@example.vn"),
+    address=postal_address,
 )
 applicant = st.one_of(
     st.builds(
@@ -214,6 +231,39 @@ payment = st.builds(
 @st.composite
 def ordered(draw, n):
     return sorted(draw(st.lists(aware, min_size=n, max_size=n)))
+
+
+postal_order = st.builds(
+    lambda times, number, kind, status, cancelled: models.PostalOrder(
+        order_number=number,
+        kind=kind,
+        sent_at=times[0],
+        status=status,
+        status_at=None if status is None else times[1],
+        cancelled_at=times[2] if cancelled else None,
+    ),
+    ordered(3),
+    st.from_regex(r"H[0-9]{2}\.[0-9]{2}-[0-9]{6}-[0-9]{4}", fullmatch=True),
+    st.sampled_from(list(models.PostalOrderKind)),
+    st.none() | st.sampled_from(list(models.PostalStatus)),
+    st.booleans(),
+)
+online_payment = st.builds(
+    lambda times, reference, amount, state, txn: models.OnlinePayment(
+        reference=reference,
+        amount=amount,
+        fees=(models.FeeItem(name="Lệ phí", amount=amount),),
+        state=state,
+        initiated_at=times[0],
+        settled_at=times[1] if state.is_final else None,
+        transaction_id=txn,
+    ),
+    ordered(2),
+    st.from_regex(r"dvc[0-9A-Z]{4,20}", fullmatch=True),
+    st.integers(1, 10**9),
+    st.sampled_from(list(models.OnlinePaymentState)),
+    st.none() | short_code,
+)
 
 
 supplement_request = st.builds(
@@ -285,6 +335,12 @@ def dossier(draw):
         "lien_thong": tuple(draw(st.lists(lien_thong_step, max_size=2))),
         "result": draw(st.none() | dossier_result),
         "code": draw(dossier_code),
+        "postal_orders": tuple(
+            {o.order_number: o for o in draw(st.lists(postal_order, max_size=2))}.values()
+        ),
+        "online_payments": tuple(
+            {p.reference: p for p in draw(st.lists(online_payment, max_size=2))}.values()
+        ),
     }
     return models.Dossier.model_validate({**dict(base), **changes})
 
@@ -304,7 +360,11 @@ STRATEGIES = {
     "LegalBasis": legal_basis,
     "LienThongParticipant": lien_thong_participant,
     "LienThongStep": lien_thong_step,
+    "OnlinePayment": online_payment,
     "Payment": payment,
+    "PostalAddress": postal_address,
+    "PostalOrder": postal_order,
+    "PostalParty": postal_party,
     "Procedure": procedure(),
     "ProcedureRef": procedure_ref,
     "ProcedureResult": procedure_result,

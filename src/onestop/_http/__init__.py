@@ -91,6 +91,7 @@ __all__ = [
     "Peer",
     "RetryPolicy",
     "SyncHttp",
+    "check_base_url",
     "check_max_response_bytes",
     "check_seconds",
     "check_timeout",
@@ -98,6 +99,8 @@ __all__ = [
     "encode_json",
     "header",
     "is_retryable",
+    "join_url",
+    "masked_body",
     "on_asyncio",
     "parse_retry_after",
     "safe_text",
@@ -365,6 +368,55 @@ def safe_text(message: object, *, limit: int = 160) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+#: Keys of a JSON answer whose values are personal data (names, addresses, phone numbers,
+#: e-mail addresses, ID numbers), compared in lower case without ``_``: their values are
+#: replaced whole by :func:`masked_body`.
+_PERSONAL_KEYS = re.compile(
+    r"(^ten|name|hoten|address|diachi|tel$|tel[^e]|phone|dienthoai|email|thudientu|cmnd|"
+    r"cccd|dinhdanh|giayto|nguoinop|desc)"
+)
+
+
+def _mask_json(value: Any, *, personal: bool = False) -> Any:
+    if isinstance(value, dict):
+        return {
+            str(k)[:40]: _mask_json(
+                v, personal=bool(_PERSONAL_KEYS.search(str(k).lower().replace("_", "")))
+            )
+            for k, v in list(value.items())[:50]
+        }
+    if isinstance(value, list):
+        return [_mask_json(v, personal=personal) for v in value[:20]]
+    if isinstance(value, str):
+        if personal and value:
+            return "***"
+        return _ID_LIKE.sub(lambda m: mask_id(m.group()), value[:200])
+    return value
+
+
+def masked_body(content: bytes, *, limit: int = 2000) -> str:
+    """An answer's body, fit to travel with an exception: personal data masked, bounded.
+
+    A JSON body is re-encoded with the values of personal keys (names, addresses, phone
+    numbers, e-mail addresses, ID numbers: see ``_PERSONAL_KEYS``) replaced by ``***``,
+    runs of 9 or more digits elsewhere masked (:func:`onestop.errors.mask_id`), at most 50
+    keys per object and 20 items per list kept; any other body is decoded (UTF-8, errors
+    replaced) and its digit runs masked. The result is cut to ``limit`` characters.
+
+    Args:
+        content: the raw body.
+        limit: the most characters returned.
+    """
+    try:
+        data = json.loads(content)
+    except ValueError:
+        text = content[: limit * 4].decode("utf-8", "replace")
+        text = _ID_LIKE.sub(lambda m: mask_id(m.group()), text)
+    else:
+        text = json.dumps(_mask_json(data), ensure_ascii=False)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def status_error(
     status_code: int,
     *,
@@ -444,6 +496,35 @@ def transport_error(exc: BaseException, *, where: str, who: str) -> TransportErr
 
 
 # ------------------------------------------------------------------------------ settings
+
+
+def check_base_url(value: object, *, example: str) -> str:
+    """A service's base URL: an ``http://`` or ``https://`` URL.
+
+    Raises:
+        ConfigurationError: anything else; the message shows ``example``.
+    """
+    if not isinstance(value, str) or not value.startswith(("http://", "https://")):
+        raise ConfigurationError(
+            f"base_url: expected an http:// or https:// URL of {example}",
+            field="base_url",
+        )
+    return value
+
+
+def join_url(base_url: str, path: str) -> httpx.URL:
+    """``path`` on ``base_url``: appended to its path (as httpx's ``base_url`` does).
+
+    A full URL is taken as is; a path may carry a query (``/vnpost?service=orderpost``).
+    """
+    import httpx
+
+    target = httpx.URL(path)
+    if not target.is_relative_url:
+        return target
+    base = httpx.URL(base_url)
+    raw = base.raw_path if base.raw_path.endswith(b"/") else base.raw_path + b"/"
+    return base.copy_with(raw_path=raw + target.raw_path.lstrip(b"/"))
 
 
 def check_seconds(value: object, *, field: str, positive: bool = False, hint: str = "") -> float:

@@ -18,7 +18,9 @@ from onestop.cli import (
     _holidays,
     _ids,
     _models,
+    _payment,
     _portal,
+    _postal,
     _reports,
     _rules,
 )
@@ -55,6 +57,17 @@ def build_app() -> typer.Typer:
     portal.command("status")(_portal.status)
     portal.command("fake")(_portal.fake_portal)
     app.add_typer(portal, name="portal")
+
+    postal = typer.Typer(name="postal", help=_postal.POSTAL_HELP, no_args_is_help=True)
+    postal.command("send")(_postal.send)
+    postal.command("track")(_postal.track)
+    postal.command("fake")(_postal.fake_postal)
+    app.add_typer(postal, name="postal")
+
+    payment = typer.Typer(name="payment", help=_payment.PAYMENT_HELP, no_args_is_help=True)
+    payment.command("verify-ipn")(_payment.verify_ipn)
+    payment.command("fake")(_payment.fake_payment)
+    app.add_typer(payment, name="payment")
     # Deprecated name of `portal fake`, hidden from the help; removed in the next release.
     app.command("fake-portal", hidden=True)(_portal.fake_portal_deprecated)
     return app

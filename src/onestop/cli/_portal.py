@@ -45,10 +45,19 @@ from onestop.errors import InvalidInputError
 
 __all__ = [
     "PORTAL_HELP",
+    "FakeFaultRateOption",
+    "FakeHangOption",
+    "FakeHostOption",
+    "FakeLatencyOption",
+    "FakePortOption",
+    "FakeSeedOption",
+    "configure_fake",
+    "connection_options",
     "enqueue",
     "fake_portal",
     "fake_portal_deprecated",
     "push",
+    "serve_fake",
     "status",
     "sync",
 ]
@@ -165,32 +174,43 @@ _CONNECTION_OPTIONS: dict[str, tuple[str, Any]] = {
 }
 
 
-def _with_connection_options(command: Callable[..., None]) -> Callable[..., None]:
-    """Add the connection options to ``command``, before its ``--json``.
+def connection_options(
+    options: dict[str, tuple[str, Any]],
+) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """A decorator adding the connection ``options`` to a command, before its ``--json``.
 
-    The command declares ``overrides: dict[str, Any]`` instead of the twelve options and
-    receives the values given on the command line keyed by :class:`PortalSettings` field
-    (``None`` where an option is not given). Passwords and secrets are not options: they come
-    from the environment only.
+    ``options`` maps a parameter name to ``(settings field it overrides, option
+    declaration)``. The command declares ``overrides: dict[str, Any]`` instead of the options
+    and receives the values given on the command line keyed by settings field (``None``
+    where an option is not given). Passwords and secrets are never options: they come from
+    the environment only. The portal, postal and payment commands share this one mechanism.
     """
-    signature = inspect.signature(command, eval_str=True)
-    keyword = inspect.Parameter.KEYWORD_ONLY
-    own = [p for name, p in signature.parameters.items() if name not in ("overrides", "json_")]
-    added = [
-        inspect.Parameter(name, keyword, default=None, annotation=declaration)
-        for name, (_, declaration) in _CONNECTION_OPTIONS.items()
-    ]
-    json_ = signature.parameters["json_"].replace(kind=keyword)
 
-    @functools.wraps(command)
-    def wrapper(*args: Any, **kwargs: Any) -> None:
-        overrides = {field: kwargs.pop(name) for name, (field, _) in _CONNECTION_OPTIONS.items()}
-        command(*args, overrides=overrides, **kwargs)
+    def decorate(command: Callable[..., None]) -> Callable[..., None]:
+        signature = inspect.signature(command, eval_str=True)
+        keyword = inspect.Parameter.KEYWORD_ONLY
+        own = [p for name, p in signature.parameters.items() if name not in ("overrides", "json_")]
+        added = [
+            inspect.Parameter(name, keyword, default=None, annotation=declaration)
+            for name, (_, declaration) in options.items()
+        ]
+        json_ = signature.parameters["json_"].replace(kind=keyword)
 
-    wrapper.__signature__ = signature.replace(  # type: ignore[attr-defined]
-        parameters=[*own, *added, json_]
-    )
-    return wrapper
+        @functools.wraps(command)
+        def wrapper(*args: Any, **kwargs: Any) -> None:
+            overrides = {field: kwargs.pop(name) for name, (field, _) in options.items()}
+            command(*args, overrides=overrides, **kwargs)
+
+        wrapper.__signature__ = signature.replace(  # type: ignore[attr-defined]
+            parameters=[*own, *added, json_]
+        )
+        return wrapper
+
+    return decorate
+
+
+#: The portal's connection options on ``portal push`` and ``portal sync``.
+_with_connection_options = connection_options(_CONNECTION_OPTIONS)
 
 
 def _read_dossier(path: Path) -> Any:
@@ -454,37 +474,57 @@ def status(
         console.print(dead_table)
 
 
-@handle_errors
-def fake_portal(
-    port: Annotated[
-        int, typer.Option("--port", min=0, max=65535, help="TCP port (0: any).")
-    ] = 8765,
-    host: Annotated[
-        str, typer.Option("--host", parser=text_value, help="Loopback address to bind.")
-    ] = "127.0.0.1",
-    latency: Annotated[
-        float, typer.Option("--latency", help="Seconds added to every answer.")
-    ] = 0.0,
-    fault_rate: Annotated[
-        float, typer.Option("--fault-rate", help="Share of service calls that fail (0-1).")
-    ] = 0.0,
-    hang: Annotated[
-        float, typer.Option("--hang", help="Seconds a 'timeout' fault holds the connection.")
-    ] = 2.0,
-    seed: Annotated[int, typer.Option("--seed", help="Seed of the fault generator.")] = 0,
-    json_: JsonOption = False,
-) -> None:
-    """Serve the shipped fake portal (a test double) on loopback until Ctrl-C or SIGTERM.
+FakePortOption = Annotated[int, typer.Option("--port", min=0, max=65535, help="TCP port (0: any).")]
+FakeHostOption = Annotated[
+    str, typer.Option("--host", parser=text_value, help="Loopback address to bind.")
+]
+FakeLatencyOption = Annotated[
+    float, typer.Option("--latency", help="Seconds added to every answer.")
+]
+FakeFaultRateOption = Annotated[
+    float, typer.Option("--fault-rate", help="Share of service calls that fail (0-1).")
+]
+FakeHangOption = Annotated[
+    float, typer.Option("--hang", help="Seconds a 'timeout' fault holds the connection.")
+]
+FakeSeedOption = Annotated[int, typer.Option("--seed", help="Seed of the fault generator.")]
 
-    Exits with status 0 on SIGTERM or SIGINT, whenever the signal arrives.
+
+def configure_fake(fake: Any, *, latency: float, hang: float, fault_rate: float, seed: int) -> None:
+    """Check the common options of a ``… fake`` command and apply them to ``fake``.
+
+    Raises:
+        InvalidInputError: a latency, hang time or fault rate out of range.
     """
-    from onestop.testing._fake_portal import FakePortal, FakePortalServer
+    if not 0.0 <= latency <= 60.0:
+        raise InvalidInputError(
+            f"latency: expected seconds between 0 and 60, got {latency}", field="latency"
+        )
+    if not 0.0 <= hang <= 600.0:
+        raise InvalidInputError(
+            f"hang: expected seconds between 0 and 600, got {hang}", field="hang"
+        )
+    if not 0.0 <= fault_rate <= 1.0:
+        raise InvalidInputError(
+            f"fault_rate: expected a share between 0 and 1, got {fault_rate}", field="fault_rate"
+        )
+    fake.set_latency(latency)
+    fake.hang_seconds = hang
+    if fault_rate:
+        fake.set_fault_rate(fault_rate, seed=seed)
 
+
+def serve_fake(make: Callable[[], tuple[Any, dict[str, Any], str]], *, json_: bool) -> None:
+    """Serve a shipped fake on loopback until SIGTERM or Ctrl-C (exit status 0).
+
+    ``make`` builds the fake and its (not yet started) server and returns ``(server, info,
+    banner)``: ``info`` is printed as the ``--json`` envelope, ``banner`` otherwise. The
+    signal handlers are in place before ``make`` runs, so anyone who read the banner can stop
+    the server with SIGTERM and get exit status 0, whenever the signal arrives.
+    """
     # Signals that arrive before the server exists only raise a flag; later ones close it.
-    # The handlers are in place before the banner is printed, so anyone who read the banner
-    # can stop the server with SIGTERM and get exit status 0.
     stop_requested = threading.Event()
-    holder: list[FakePortalServer] = []
+    holder: list[Any] = []
 
     def _stop(*_: object) -> None:
         stop_requested.set()
@@ -494,24 +534,40 @@ def fake_portal(
 
     previous = {sig: signal.signal(sig, _stop) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
-        if not 0.0 <= latency <= 60.0:
-            raise InvalidInputError(
-                f"latency: expected seconds between 0 and 60, got {latency}", field="latency"
-            )
-        if not 0.0 <= hang <= 600.0:
-            raise InvalidInputError(
-                f"hang: expected seconds between 0 and 600, got {hang}", field="hang"
-            )
-        if not 0.0 <= fault_rate <= 1.0:
-            raise InvalidInputError(
-                f"fault_rate: expected a share between 0 and 1, got {fault_rate}",
-                field="fault_rate",
-            )
+        server, info, banner = make()
+        holder.append(server)
+        if stop_requested.is_set():  # a signal came before the handler could see the server
+            server.close()
+        if json_:
+            print_envelope(info)
+        else:
+            console.print(banner, markup=False)
+        server.serve_forever()  # returns at once if a signal already closed the server
+        server.close()
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+@handle_errors
+def fake_portal(
+    port: FakePortOption = 8765,
+    host: FakeHostOption = "127.0.0.1",
+    latency: FakeLatencyOption = 0.0,
+    fault_rate: FakeFaultRateOption = 0.0,
+    hang: FakeHangOption = 2.0,
+    seed: FakeSeedOption = 0,
+    json_: JsonOption = False,
+) -> None:
+    """Serve the shipped fake portal (a test double) on loopback until Ctrl-C or SIGTERM.
+
+    Exits with status 0 on SIGTERM or SIGINT, whenever the signal arrives.
+    """
+    from onestop.testing._fake_portal import FakePortal, FakePortalServer
+
+    def make() -> tuple[Any, dict[str, Any], str]:
         portal = FakePortal(seed=seed)
-        portal.set_latency(latency)
-        portal.hang_seconds = hang
-        if fault_rate:
-            portal.set_fault_rate(fault_rate, seed=seed)
+        configure_fake(portal, latency=latency, hang=hang, fault_rate=fault_rate, seed=seed)
         server = FakePortalServer(portal, host=host, port=port)
         info = {
             "url": server.url,
@@ -521,22 +577,13 @@ def fake_portal(
             "username": "onestop",
             "consumer_key": "onestop-key",
         }
-        holder.append(server)
-        if stop_requested.is_set():  # a signal came before the handler could see the server
-            server.close()
-        if json_:
-            print_envelope(info)
-        else:
-            console.print(
-                f"fake portal on {info['url']} (service /service, login /login, token /token; "
-                "account onestop/onestop, consumer onestop-key/onestop-secret). Ctrl-C to stop.",
-                markup=False,
-            )
-        server.serve_forever()  # returns at once if a signal already closed the server
-        server.close()
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
+        banner = (
+            f"fake portal on {info['url']} (service /service, login /login, token /token; "
+            "account onestop/onestop, consumer onestop-key/onestop-secret). Ctrl-C to stop."
+        )
+        return server, info, banner
+
+    serve_fake(make, json_=json_)
 
 
 @functools.wraps(fake_portal)

@@ -8,7 +8,10 @@
 * :class:`GatewayAuth`: LGSP/NGSP gateways (WSO2 API Manager style): OAuth2 client
   credentials (``Authorization: Basic base64(key:secret)``, form ``grant_type=client_credentials``)
   give a Bearer token, cached until it expires and refreshed once on a 401; the operation is
-  routed with ``?service=<name>``.
+  routed with ``?service=<name>``;
+* :class:`MyVNPostAuth`: VNPost's MyVNPost token (``GetAccessToken`` with an account, then a
+  ``h-token`` or ``token`` header), for a postal integration that does not go through a
+  gateway.
 
 Each flow is written once as a generator (httpx's ``auth_flow``), so the same object works
 with :class:`httpx.Client` and :class:`httpx.AsyncClient`. Secrets never appear in ``repr``,
@@ -32,7 +35,7 @@ from onestop._http import encode_json
 from onestop.connectors._protocol import is_session_error, parse_login, parse_response
 from onestop.errors import AuthenticationError, ConfigurationError, UnexpectedResponseError
 
-__all__ = ["AdapterAuth", "GatewayAuth"]
+__all__ = ["AdapterAuth", "GatewayAuth", "MyVNPostAuth"]
 
 logger = logging.getLogger("onestop.connectors.auth")
 
@@ -307,6 +310,117 @@ class AdapterAuth(_SingleFlightAuth):
                     self._session = None
             session = self._store((yield self._login_request(request)))
             yield self._signed(request, session)
+
+
+class MyVNPostAuth(_SingleFlightAuth):
+    """Token login of VNPost's MyVNPost API, for a direct (non-gateway) postal integration.
+
+    ``POST {token_url}`` with ``{"TenDangNhap", "MatKhau"}`` answers ``{"IsSuccess": true,
+    "Token": "…"}``; every call then carries the token in the ``header`` header (``h-token``
+    on ``donhang.vnpost.vn``, ``token`` on ``my.vnpost.vn``). The token is cached and renewed
+    once when VNPost answers 401. Public MyVNPost clients show this exchange; the token's
+    lifetime is not published, so it is kept until refused.
+
+    Args:
+        username: the MyVNPost account (never logged with its password).
+        password: its password.
+        token_url: path on the API host or a full URL of ``GetAccessToken``.
+        header: the header that carries the token.
+
+    Example:
+        >>> MyVNPostAuth("tinh-h56", "secret")
+        MyVNPostAuth(username='tinh-h56', token_url='/api/MobileAuthentication/GetAccessToken')
+    """
+
+    requires_request_body = True
+    requires_response_body = True
+
+    def __init__(
+        self,
+        username: str,
+        password: str,
+        *,
+        token_url: str = "/api/MobileAuthentication/GetAccessToken",  # noqa: S107 - a path
+        header: str = "h-token",
+    ) -> None:
+        super().__init__()
+        self.username = _require(username, "username")
+        self._password = _require(password, "password")
+        self.token_url = token_url
+        self.header = _require(header, "header")
+        self._token: str | None = None
+        self.logins = 0
+        """How many tokens this object requested (for monitoring and tests)."""
+
+    def __repr__(self) -> str:
+        return f"MyVNPostAuth(username={self.username!r}, token_url={self.token_url!r})"
+
+    def invalidate(self) -> None:
+        """Forget the cached token; the next call logs in again."""
+        with self._lock:
+            self._token = None
+
+    def _cached(self) -> str | None:
+        with self._lock:
+            return self._token
+
+    def _fetch_request(self, request: httpx.Request) -> httpx.Request:
+        body = {"TenDangNhap": self.username, "MatKhau": self._password}
+        headers = {"Content-Type": "application/json", "Accept": "application/json"}
+        if "user-agent" in request.headers:
+            headers["User-Agent"] = request.headers["user-agent"]
+        return httpx.Request(
+            "POST",
+            _resolve(request, self.token_url),
+            headers=headers,
+            content=json.dumps(body, ensure_ascii=False).encode("utf-8"),
+            extensions=request.extensions,
+        )
+
+    def _store(self, response: httpx.Response) -> str:
+        if response.status_code in (400, 401, 403):
+            raise AuthenticationError(
+                f"token: MyVNPost refused the login (HTTP {response.status_code}); check "
+                "ONESTOP_PORTAL_USERNAME / ONESTOP_PORTAL_PASSWORD",
+                status_code=response.status_code,
+            )
+        if response.status_code != 200:
+            parse_response(
+                response.status_code, response.headers, response.content, service="token"
+            )
+        try:
+            data = response.json()
+            ok = data.get("IsSuccess") is True
+            token = data.get("Token")
+        except (ValueError, AttributeError) as exc:
+            raise UnexpectedResponseError(
+                "token: MyVNPost's answer is not {IsSuccess, Token}"
+            ) from exc
+        if not ok or not isinstance(token, str) or not token:
+            raise AuthenticationError(
+                "token: MyVNPost refused the login (IsSuccess is not true); check "
+                "ONESTOP_PORTAL_USERNAME / ONESTOP_PORTAL_PASSWORD",
+                status_code=200,
+            )
+        with self._lock:
+            self._token = token
+            self.logins += 1
+        logger.debug("MyVNPost token obtained for account %s", self.username)
+        return token
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        """Get a token when needed, send it in :attr:`header`, log in again once on 401."""
+        token = self._cached()
+        if token is None:
+            token = self._store((yield self._fetch_request(request)))
+        response = yield _rebuild(request, headers={self.header: token})
+        if response.status_code == 401:
+            logger.debug("MyVNPost token rejected; logging in again")
+            with self._lock:
+                if self._token == token:
+                    self._token = None
+            token = self._store((yield self._fetch_request(request)))
+            yield _rebuild(request, headers={self.header: token})
 
 
 class GatewayAuth(_SingleFlightAuth):

@@ -37,6 +37,8 @@ inspects an outbox without writing anything (``onestop portal status``).
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 import json
 import logging
 import math
@@ -45,7 +47,6 @@ import random
 import secrets
 import socket
 import sqlite3
-import stat
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -55,7 +56,10 @@ from typing import TYPE_CHECKING, Any, Literal, Self, TypeVar
 import attrs
 
 from onestop._http import RetryPolicy, is_retryable, should_retry, testing_mode
+from onestop.connectors._postal_protocol import OrderResult
+from onestop.connectors._postal_wire import OrderRecord
 from onestop.connectors._protocol import PROGRESS_CHUNK
+from onestop.connectors._sqlite import is_locked, restrict_files
 from onestop.connectors._wire import HoSoRecord, TienTrinhRecord
 from onestop.errors import (
     AuthenticationError,
@@ -64,9 +68,12 @@ from onestop.errors import (
     OneStopError,
     OutboxError,
 )
+from onestop.models import PostalOrder, PostalOrderKind
+from onestop.tz import VN_TZ
 
 if TYPE_CHECKING:
     from onestop.connectors.portal import AsyncPortalClient, PortalClient
+    from onestop.connectors.postal import AsyncPostalClient, PostalClient
     from onestop.models import Dossier
 
 __all__ = [
@@ -79,6 +86,7 @@ __all__ = [
     "OutboxStats",
     "OutboxWorker",
     "RetryingEntry",
+    "SentPostalOrder",
     "StopWhen",
     "WorkerReport",
 ]
@@ -87,12 +95,15 @@ logger = logging.getLogger("onestop.connectors.outbox")
 
 _T = TypeVar("_T")
 
-_SCHEMA_VERSION = "1"
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS outbox (
+_SCHEMA_VERSION = "2"
+#: Versions an outbox file may have: version 1 (before postal orders) is converted to 2 when
+#: the file is opened for writing, and read as it is when opened read-only.
+_READABLE_VERSIONS = ("1", _SCHEMA_VERSION)
+_OUTBOX_TABLE = """
+CREATE TABLE IF NOT EXISTS {name} (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     dossier_code TEXT NOT NULL,
-    kind TEXT NOT NULL CHECK (kind IN ('dossier', 'progress')),
+    kind TEXT NOT NULL CHECK (kind IN ('dossier', 'progress', 'postal')),
     payload TEXT NOT NULL,
     source TEXT,
     state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'in_flight', 'dead')),
@@ -102,73 +113,61 @@ CREATE TABLE IF NOT EXISTS outbox (
     next_attempt_at REAL NOT NULL,
     lease_until REAL,
     owner TEXT,
-    last_error TEXT
+    last_error TEXT,
+    order_number TEXT
 );
+"""
+_INDEXES = """
 CREATE INDEX IF NOT EXISTS outbox_due ON outbox (state, next_attempt_at, id);
 CREATE INDEX IF NOT EXISTS outbox_dossier ON outbox (dossier_code, id);
+CREATE INDEX IF NOT EXISTS outbox_order ON outbox (order_number) WHERE order_number IS NOT NULL;
+"""
+_SCHEMA = (
+    _OUTBOX_TABLE.format(name="outbox")
+    + """
 CREATE TABLE IF NOT EXISTS outbox_synced (
     dossier_code TEXT PRIMARY KEY,
     last_id INTEGER NOT NULL
 );
+CREATE TABLE IF NOT EXISTS outbox_postal_orders (
+    order_number TEXT PRIMARY KEY,
+    dossier_code TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    status TEXT NOT NULL,
+    duplicate INTEGER NOT NULL,
+    sent_at REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS outbox_postal_dossier ON outbox_postal_orders (dossier_code);
 CREATE TABLE IF NOT EXISTS outbox_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-INSERT OR IGNORE INTO outbox_meta VALUES ('schema_version', '1');
+INSERT OR IGNORE INTO outbox_meta VALUES ('schema_version', '2');
 INSERT OR IGNORE INTO outbox_meta VALUES ('delivered', '0');
 """
+)
+#: Version 1 → 2: the outbox table gains the 'postal' kind and the order_number column (SQLite
+#: cannot change a CHECK in place: the table is rebuilt, its AUTOINCREMENT counter kept, so
+#: that no new entry ever reuses the id of a delivered one).
+_MIGRATE_1_TO_2 = (
+    _OUTBOX_TABLE.format(name="outbox_v2")  # noqa: S608 - constant SQL, nothing interpolated
+    + """
+INSERT INTO outbox_v2 (id, dossier_code, kind, payload, source, state, attempts, enqueued_at,
+    updated_at, next_attempt_at, lease_until, owner, last_error)
+    SELECT id, dossier_code, kind, payload, source, state, attempts, enqueued_at, updated_at,
+    next_attempt_at, lease_until, owner, last_error FROM outbox;
+DROP TABLE outbox;
+ALTER TABLE outbox_v2 RENAME TO outbox;
+"""
+)
 
 _REASON_LIMIT = 500
 #: Seconds between two look-ups for entries of dead workers during claims.
 _RECOVERY_INTERVAL = 1.0
 #: The tables of an outbox; a file without them is not one.
 _TABLES = ("outbox", "outbox_meta", "outbox_synced")
-#: Files SQLite keeps beside the database: the write-ahead log, its index, a rollback journal.
-_SIDE_SUFFIXES = ("-wal", "-shm", "-journal")
+#: Entry kinds per channel: the portal's (dossier states, progress rows) and VNPost's orders.
+_PORTAL_KINDS = ("dossier", "progress")
+_POSTAL_KINDS = ("postal",)
 #: Progress rows per outbox entry: one portal call each (the chunk size of the clients).
 _PROGRESS_ROWS_PER_ENTRY = PROGRESS_CHUNK
-
-
-def _restrict_files(path: str) -> None:
-    """Make the outbox file owner-only before SQLite opens it, and its side files no wider.
-
-    The outbox holds dossiers (names, ID numbers), and so do the write-ahead log and its
-    index. SQLite creates ``-wal``, ``-shm`` and ``-journal`` with the permissions of the
-    database file, so the database file is created here with mode 0600 (``O_CREAT``, no
-    process-wide umask change) before SQLite ever opens it. An existing empty file (created
-    by a deployment tool or ``touch``) is a new outbox and is tightened to 0600 too; an
-    existing outbox keeps the mode its owner gave it. Side files left wider than the database
-    (by an older onestop, or a crash) are narrowed to the database's mode.
-    """
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o600)
-    try:
-        info = os.fstat(fd)
-    finally:
-        os.close(fd)
-    mode = info.st_mode & 0o777
-    if info.st_size == 0 and mode != 0o600:
-        os.chmod(path, 0o600)
-        mode = 0o600
-    for suffix in _SIDE_SUFFIXES:
-        side = path + suffix
-        try:
-            side_mode = os.lstat(side).st_mode
-        except FileNotFoundError:
-            continue
-        if not stat.S_ISREG(side_mode) or not side_mode & 0o777 & ~mode:
-            continue
-        try:
-            os.chmod(side, side_mode & mode & 0o777)
-        except PermissionError:
-            logger.warning(
-                "outbox: cannot narrow the permissions of %s to those of the outbox file "
-                "(not its owner); check them",
-                side,
-            )
-
-
-def _is_locked(exc: BaseException) -> bool:
-    """Whether an SQLite error means that another connection holds a lock."""
-    name = str(getattr(exc, "sqlite_errorname", ""))
-    return name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "database is locked" in str(exc)
 
 
 def _is_seconds(value: object) -> bool:
@@ -230,22 +229,25 @@ class OutboxEntry:
     Attributes:
         id: the entry id (enqueue order).
         dossier_code: the dossier (``MaHoSo``).
-        kind: ``"dossier"`` (full state, sent with an upsert) or ``"progress"`` (rows).
-        payload: the portal-shaped JSON.
+        kind: ``"dossier"`` (full state, sent with an upsert), ``"progress"`` (rows) or
+            ``"postal"`` (a VNPost order).
+        payload: the wire-shaped JSON.
         attempts: tries so far, this one included.
         known_to_exist: the portal confirmed an earlier state of this dossier.
         owner: the worker holding the lease.
         lease_until: when the lease ends (Unix time of the outbox's clock).
+        order_number: the VNPost order number of a ``"postal"`` entry.
     """
 
     id: int
     dossier_code: str
-    kind: Literal["dossier", "progress"]
+    kind: Literal["dossier", "progress", "postal"]
     payload: str
     attempts: int
     known_to_exist: bool = False
     owner: str = ""
     lease_until: float = math.inf
+    order_number: str | None = None
 
     def record(self) -> HoSoRecord:
         """The dossier record of a ``"dossier"`` entry."""
@@ -254,6 +256,41 @@ class OutboxEntry:
     def progress_rows(self) -> list[TienTrinhRecord]:
         """The rows of a ``"progress"`` entry."""
         return [TienTrinhRecord.model_validate(r) for r in json.loads(self.payload)]
+
+    def postal_order(self) -> tuple[str, OrderRecord]:
+        """The order kind (``"pickup"`` / ``"delivery"``) and the VNPost order of a postal entry."""
+        data = json.loads(self.payload)
+        return str(data["kind"]), OrderRecord.model_validate(data["order"])
+
+
+@attrs.frozen
+class SentPostalOrder:
+    """A VNPost order the outbox delivered, as recorded in the same step (never twice).
+
+    Attributes:
+        order_number: the order number (``OrderNumber``).
+        dossier_code: the dossier.
+        kind: ``"pickup"`` or ``"delivery"``.
+        status: VNPost's answer, ``"100"`` or ``"101"``.
+        duplicate: VNPost already held the number (an earlier send whose answer was lost).
+        sent_at: when VNPost's answer was recorded (Unix time of the outbox's clock).
+    """
+
+    order_number: str
+    dossier_code: str
+    kind: str
+    status: str
+    duplicate: bool
+    sent_at: float
+
+    def to_postal_order(self) -> PostalOrder:
+        """The domain record, for :meth:`~onestop.models.Dossier.with_postal_order`."""
+        return PostalOrder(
+            order_number=self.order_number,
+            kind=PostalOrderKind(self.kind),
+            sent_at=dt.datetime.fromtimestamp(self.sent_at, tz=VN_TZ),
+            duplicate=self.duplicate,
+        )
 
 
 @attrs.frozen
@@ -450,7 +487,7 @@ class Outbox:
         """Open (creating if needed) the outbox for reading and writing."""
         try:
             if self.path != ":memory:":
-                _restrict_files(self.path)
+                restrict_files(self.path, what="outbox")
             db = sqlite3.connect(
                 self.path, timeout=lock_timeout, isolation_level=None, check_same_thread=False
             )
@@ -461,10 +498,34 @@ class Outbox:
             db.execute("PRAGMA journal_mode = WAL")
             db.execute(f"PRAGMA synchronous = {synchronous}")
             db.executescript(_SCHEMA)
+            self._migrate(db)
+            db.executescript(_INDEXES)
         except sqlite3.Error as exc:
             db.close()
             raise self._open_error(exc) from exc
         return db
+
+    @staticmethod
+    def _migrate(db: sqlite3.Connection) -> None:
+        """Convert a version-1 outbox to version 2, in one transaction (nothing half-done)."""
+        row = db.execute("SELECT value FROM outbox_meta WHERE key = 'schema_version'").fetchone()
+        if row is None or row[0] != "1":
+            return
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            seq = db.execute("SELECT seq FROM sqlite_sequence WHERE name = 'outbox'").fetchone()
+            for statement in _MIGRATE_1_TO_2.split(";"):
+                if statement.strip():
+                    db.execute(statement)
+            if seq is not None:
+                db.execute("DELETE FROM sqlite_sequence WHERE name = 'outbox'")
+                db.execute("INSERT INTO sqlite_sequence (name, seq) VALUES ('outbox', ?)", seq)
+            db.execute("UPDATE outbox_meta SET value = '2' WHERE key = 'schema_version'")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
+        logger.info("outbox: converted from schema version 1 to 2 (postal orders)")
 
     def _open_read_only(self, lock_timeout: float) -> sqlite3.Connection:
         """Open an existing outbox read-only (``mode=ro``): nothing is created or written."""
@@ -511,7 +572,7 @@ class Outbox:
 
     def _open_error(self, exc: BaseException) -> OutboxError:
         """The error for a failure to open the file (locked, unreadable, not a database)."""
-        if _is_locked(exc):
+        if is_locked(exc):
             return self._locked_error()
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
         return OutboxError(
@@ -536,7 +597,7 @@ class Outbox:
             self._db.close()
             raise self._open_error(exc) from exc
         value = None if row is None else row[0]
-        if value == _SCHEMA_VERSION:
+        if value == _SCHEMA_VERSION or (self.read_only and value in _READABLE_VERSIONS):
             return
         self._db.close()
         if isinstance(value, str) and value.isdigit() and len(value) < 10:
@@ -589,7 +650,7 @@ class Outbox:
                 self._db.execute("COMMIT")
                 return result
             except sqlite3.Error as exc:
-                if _is_locked(exc):
+                if is_locked(exc):
                     raise self._locked_error() from exc
                 raise OutboxError(f"outbox: {what} failed on {self.path!r} ({exc})") from exc
 
@@ -611,7 +672,8 @@ class Outbox:
         if kind == "dossier":
             row = db.execute(
                 "SELECT id, kind, state FROM outbox WHERE dossier_code = ? "
-                "AND state IN ('pending', 'in_flight') ORDER BY id DESC LIMIT 1",
+                "AND state IN ('pending', 'in_flight') AND kind IN ('dossier', 'progress') "
+                "ORDER BY id DESC LIMIT 1",
                 (code,),
             ).fetchone()
             if row is not None and row[1] == "dossier" and row[2] == "pending":
@@ -691,6 +753,95 @@ class Outbox:
             )
         )
 
+    def enqueue_postal(
+        self,
+        order: OrderRecord,
+        *,
+        kind: PostalOrderKind | str,
+        dossier_code: str,
+    ) -> int:
+        """Record a VNPost order for delivery (durable when this returns).
+
+        A worker with a postal client sends it (:class:`OutboxWorker` ``postal=``) and records
+        VNPost's answer in the same step as it removes the entry (:meth:`postal_orders`), so
+        that an order is recorded once. A crash between VNPost's acceptance and that step
+        makes the order be sent again: VNPost answers ``"101"`` for the number it holds and
+        no second pickup is created.
+
+        An order whose number is already waiting or in flight is not queued twice: its entry
+        id is returned.
+
+        Args:
+            order: the order (:meth:`~onestop.connectors.PostalClient.pickup_order` or
+                :meth:`~onestop.connectors.PostalClient.delivery_order`).
+            kind: ``"pickup"`` or ``"delivery"``.
+            dossier_code: the dossier the order belongs to.
+
+        Raises:
+            InvalidInputError: not an :class:`~onestop.connectors.OrderRecord`, an unknown
+                kind or an empty dossier code.
+        """
+        if not isinstance(order, OrderRecord):
+            raise InvalidInputError(
+                f"order: expected an OrderRecord (PostalClient.pickup_order(...)), got "
+                f"{type(order).__name__}",
+                field="order",
+            )
+        order_kind = PostalOrderKind(kind)
+        code: object = dossier_code
+        if not isinstance(code, str) or not code.strip():
+            raise InvalidInputError(
+                "dossier_code: expected the code of the dossier the order belongs to",
+                field="dossier_code",
+            )
+        payload = json.dumps(
+            {"kind": order_kind.value, "order": order.to_wire()}, ensure_ascii=False
+        )
+        number = order.order_number
+
+        def do(db: sqlite3.Connection) -> int:
+            row = db.execute(
+                "SELECT id FROM outbox WHERE order_number = ? AND kind = 'postal' "
+                "AND state IN ('pending', 'in_flight') ORDER BY id LIMIT 1",
+                (number,),
+            ).fetchone()
+            if row is not None:
+                return int(row[0])
+            entry_id = self._put(db, str(code).strip(), "postal", payload, None)
+            db.execute("UPDATE outbox SET order_number = ? WHERE id = ?", (number, entry_id))
+            return entry_id
+
+        return int(self._run("enqueue", do))
+
+    def postal_orders(self, dossier_code: str | None = None) -> list[SentPostalOrder]:
+        """The VNPost orders the outbox delivered (of one dossier, or all), oldest first."""
+        if self.read_only and not self._has_postal_table():
+            return []
+        sql = (
+            "SELECT order_number, dossier_code, kind, status, duplicate, sent_at "
+            "FROM outbox_postal_orders"
+        )
+        params: tuple[str, ...] = ()
+        if dossier_code is not None:
+            sql += " WHERE dossier_code = ?"
+            params = (dossier_code,)
+        rows = self._run(
+            "postal_orders",
+            lambda db: db.execute(sql + " ORDER BY sent_at, order_number", params).fetchall(),
+            write=False,
+        )
+        return [SentPostalOrder(r[0], r[1], r[2], r[3], bool(r[4]), float(r[5])) for r in rows]
+
+    def _has_postal_table(self) -> bool:
+        row = self._run(
+            "postal_orders",
+            lambda db: db.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'outbox_postal_orders'"
+            ).fetchone(),
+            write=False,
+        )
+        return row is not None
+
     # ----------------------------------------------------------------- worker side
 
     @staticmethod
@@ -728,13 +879,30 @@ class Outbox:
             logger.info("outbox: recovered %d in-flight entr(y/ies) of dead workers", count)
         return count
 
-    def claim(self, limit: int, owner: str) -> list[OutboxEntry]:
-        """Lease up to ``limit`` due entries, at most one per dossier, oldest first.
+    def claim(
+        self, limit: int, owner: str, *, kinds: Sequence[str] | None = None
+    ) -> list[OutboxEntry]:
+        """Lease up to ``limit`` due entries, at most one per dossier and channel, oldest first.
 
-        Each claimed entry has its attempt count increased (so an entry that crashes its worker
-        also ends as a dead letter).
+        Entries of one dossier are delivered in order within their channel: the portal's
+        (dossier states and progress rows) and VNPost's (postal orders); the two channels do
+        not wait for each other. Each claimed entry has its attempt count increased (so an
+        entry that crashes its worker also ends as a dead letter).
+
+        Args:
+            limit: the most entries claimed.
+            owner: the claiming worker (:meth:`new_owner`).
+            kinds: the entry kinds the worker can deliver (default: every kind).
         """
         now = self._clock()
+        wanted = tuple(kinds) if kinds is not None else (*_PORTAL_KINDS, *_POSTAL_KINDS)
+        unknown = set(wanted) - {*_PORTAL_KINDS, *_POSTAL_KINDS}
+        if unknown or not wanted:
+            raise InvalidInputError(
+                f"kinds: expected some of 'dossier', 'progress', 'postal', got {list(wanted)!r}",
+                field="kinds",
+            )
+        marks = ", ".join("?" * len(wanted))
 
         check = now - self._last_recovery >= _RECOVERY_INTERVAL
 
@@ -742,14 +910,17 @@ class Outbox:
             if check:  # at most once a second: entries of dead workers, expired leases
                 self._recover_in(db, now)
             rows = db.execute(
-                "SELECT o.id, o.dossier_code, o.kind, o.payload, o.attempts, "
-                "EXISTS (SELECT 1 FROM outbox_synced s WHERE s.dossier_code = o.dossier_code) "
+                "SELECT o.id, o.dossier_code, o.kind, o.payload, o.attempts, "  # noqa: S608 - "?" only
+                "EXISTS (SELECT 1 FROM outbox_synced s WHERE s.dossier_code = o.dossier_code), "
+                "o.order_number "
                 "FROM outbox o "
-                "WHERE o.state = 'pending' AND o.next_attempt_at <= ? AND NOT EXISTS ("
+                f"WHERE o.state = 'pending' AND o.next_attempt_at <= ? AND o.kind IN ({marks}) "
+                "AND NOT EXISTS ("
                 "  SELECT 1 FROM outbox p WHERE p.dossier_code = o.dossier_code AND p.id < o.id"
-                "  AND p.state IN ('pending', 'in_flight')) "
+                "  AND p.state IN ('pending', 'in_flight')"
+                "  AND (p.kind = 'postal') = (o.kind = 'postal')) "
                 "ORDER BY o.id LIMIT ?",
-                (now, limit),
+                (now, *wanted, limit),
             ).fetchall()
             lease = now + self.policy.lease_seconds
             db.executemany(
@@ -758,7 +929,7 @@ class Outbox:
                 [(owner, lease, now, r[0]) for r in rows],
             )
             return [
-                OutboxEntry(r[0], r[1], r[2], r[3], r[4] + 1, bool(r[5]), owner, lease)
+                OutboxEntry(r[0], r[1], r[2], r[3], r[4] + 1, bool(r[5]), owner, lease, r[6])
                 for r in rows
             ]
 
@@ -794,12 +965,16 @@ class Outbox:
         )
         return attrs.evolve(entry, lease_until=lease) if renewed else None
 
-    def complete(self, entry: OutboxEntry) -> None:
-        """Remove a delivered entry, count it, and remember that the portal holds the dossier.
+    def complete(self, entry: OutboxEntry, *, postal: OrderResult | None = None) -> None:
+        """Remove a delivered entry, count it, and remember what the service now holds.
 
-        Nothing happens if the lease was taken over by another worker meanwhile (that worker
-        completes it; delivering twice is harmless).
+        For a dossier state: that the portal holds the dossier. For a postal order: VNPost's
+        answer (``postal``), recorded in the same transaction as the entry's removal (see
+        :meth:`postal_orders`; a number already recorded keeps its first record). Nothing
+        happens if the lease was taken over by another worker meanwhile (that worker completes
+        it; delivering twice is harmless).
         """
+        now = self._clock()
 
         def do(db: sqlite3.Connection) -> None:
             cursor = db.execute(
@@ -811,6 +986,20 @@ class Outbox:
                     "UPDATE outbox_meta SET value = CAST(value AS INTEGER) + 1 "
                     "WHERE key = 'delivered'"
                 )
+                if entry.kind == "postal" and postal is not None:
+                    kind, _ = entry.postal_order()
+                    db.execute(
+                        "INSERT INTO outbox_postal_orders VALUES (?, ?, ?, ?, ?, ?) "
+                        "ON CONFLICT (order_number) DO NOTHING",
+                        (
+                            postal.order_number,
+                            entry.dossier_code,
+                            kind,
+                            postal.status,
+                            int(postal.duplicate),
+                            now,
+                        ),
+                    )
             if entry.kind == "dossier":
                 db.execute(
                     "INSERT INTO outbox_synced VALUES (?, ?) ON CONFLICT (dossier_code) "
@@ -935,18 +1124,35 @@ class Outbox:
             "onestop); restore it from a backup, or fix the value with sqlite3"
         )
 
-    def next_due_in(self) -> float | None:
-        """Seconds until the next pending entry is due (0 if one is due now; ``None`` if none)."""
-        row = self._run(
-            "stats",
-            lambda db: db.execute(
-                "SELECT MIN(next_attempt_at) FROM outbox WHERE state = 'pending'"
-            ).fetchone(),
-            write=False,
+    def next_due_in(self, *, kinds: Sequence[str] | None = None) -> float | None:
+        """Seconds until the next pending entry is due (0 if one is due now; ``None`` if none).
+
+        Args:
+            kinds: count only entries of these kinds (a worker's channels); default all.
+        """
+        sql, params = self._of_kinds(
+            "SELECT MIN(next_attempt_at) FROM outbox WHERE state = 'pending'", kinds
         )
+        row = self._run("stats", lambda db: db.execute(sql, params).fetchone(), write=False)
         if row is None or row[0] is None:
             return None
         return max(0.0, float(row[0]) - self._clock())
+
+    def unfinished(self, *, kinds: Sequence[str] | None = None) -> int:
+        """Entries pending or in flight (of ``kinds`` only, when given)."""
+        sql, params = self._of_kinds(
+            "SELECT COUNT(*) FROM outbox WHERE state IN ('pending', 'in_flight')", kinds
+        )
+        row = self._run("stats", lambda db: db.execute(sql, params).fetchone(), write=False)
+        return int(row[0])
+
+    @staticmethod
+    def _of_kinds(sql: str, kinds: Sequence[str] | None) -> tuple[str, tuple[str, ...]]:
+        """``sql`` narrowed to entries of ``kinds`` (a fixed list of placeholders)."""
+        if kinds is None:
+            return sql, ()
+        wanted = tuple(kinds)
+        return sql + " AND kind IN (" + ", ".join("?" * len(wanted)) + ")", wanted
 
     def dead_letters(self, *, limit: int = 100) -> list[DeadLetter]:
         """The dead letters, oldest first."""
@@ -1020,44 +1226,66 @@ class Outbox:
 StopWhen = Literal["idle", "empty", "never"]
 
 
-def _finished(outbox: Outbox, stop_when: StopWhen, *, claimed_nothing: bool) -> bool:
+def _finished(
+    outbox: Outbox, stop_when: StopWhen, *, claimed_nothing: bool, kinds: Sequence[str]
+) -> bool:
+    """Whether a worker delivering ``kinds`` has reached its stop condition."""
     if stop_when == "never" or not claimed_nothing:
         return False
     if stop_when == "idle":
-        due = outbox.next_due_in()
+        due = outbox.next_due_in(kinds=kinds)
         return due is None or due > 0
-    stats = outbox.stats()
-    return stats.pending == 0 and stats.in_flight == 0
+    return outbox.unfinished(kinds=kinds) == 0
 
 
-def _delivery_budget(outbox: Outbox, client: object) -> float | None:
-    """The longest one delivery can take with ``client``; refused if the lease is shorter.
+def _delivery_budget(outbox: Outbox, *clients: object) -> float | None:
+    """The longest one delivery can take with ``clients``; refused if the lease is shorter.
 
     A delivery that outlives its lease could be taken over by another worker while it is
     still being sent, and an old state could then reach the portal after a newer one. The
-    bound is the client's :attr:`~onestop.connectors.PortalClient.max_upsert_seconds`
-    (``retry.total_timeout`` plus four calls of ``timeout`` each: the longest upsert); a
-    progress entry is one call, which takes less. A client without that attribute (a test
-    double) is not checked.
+    bound is a portal client's :attr:`~onestop.connectors.PortalClient.max_upsert_seconds`
+    (``retry.total_timeout`` plus four calls of ``timeout`` each: the longest upsert; a
+    progress entry is one call, which takes less) and a postal client's
+    :attr:`~onestop.connectors.PostalClient.max_send_seconds` (``retry.total_timeout`` plus
+    one call). A client without either attribute (a test double) is not checked.
 
     Raises:
-        ConfigurationError: the bound is not below ``outbox.policy.lease_seconds``.
+        ConfigurationError: a bound is not below ``outbox.policy.lease_seconds``.
     """
-    budget = getattr(client, "max_upsert_seconds", None)
-    if not _is_seconds(budget):
-        return None
-    seconds = float(budget)  # type: ignore[arg-type]
-    lease = outbox.policy.lease_seconds
-    if seconds >= lease:
+    longest: float | None = None
+    for client in clients:
+        if client is None:
+            continue
+        budget = getattr(client, "max_upsert_seconds", None)
+        how = "its RetryPolicy.total_timeout plus 4 calls of its timeout each"
+        if budget is None:
+            budget = getattr(client, "max_send_seconds", None)
+            how = "its RetryPolicy.total_timeout plus one call of its timeout"
+        if not _is_seconds(budget):
+            continue
+        seconds = float(budget)  # type: ignore[arg-type]
+        lease = outbox.policy.lease_seconds
+        if seconds >= lease:
+            raise ConfigurationError(
+                f"lease_seconds: one delivery may take up to {seconds:g} s with this client "
+                f"({how}), which is not below the outbox lease of {lease:g} s, so another "
+                "worker could take an entry over while it is still being sent; give "
+                "OutboxPolicy(lease_seconds=...) more than that, or lower the client's timeout "
+                "(--timeout) or total_timeout",
+                field="lease_seconds",
+            )
+        longest = seconds if longest is None else max(longest, seconds)
+    return longest
+
+
+def _worker_kinds(portal: object, postal: object) -> tuple[str, ...]:
+    """The entry kinds a worker with these clients delivers; at least one client is needed."""
+    if portal is None and postal is None:
         raise ConfigurationError(
-            f"lease_seconds: one delivery may take up to {seconds:g} s with this client "
-            "(its RetryPolicy.total_timeout plus 4 calls of its timeout each), which is not "
-            f"below the outbox lease of {lease:g} s, so another worker could take an entry "
-            "over while it is still being sent; give OutboxPolicy(lease_seconds=...) more "
-            "than that, or lower the client's timeout (--timeout) or total_timeout",
-            field="lease_seconds",
+            "client: a worker needs a portal client, a postal client (postal=), or both",
+            field="client",
         )
-    return seconds
+    return (*(_PORTAL_KINDS if portal is not None else ()), *(_POSTAL_KINDS if postal else ()))
 
 
 def _check_worker(outbox: object, name: str, count: object, poll_interval: object) -> None:
@@ -1076,46 +1304,60 @@ def _check_worker(outbox: object, name: str, count: object, poll_interval: objec
 
 
 class OutboxWorker:
-    """Drains an :class:`Outbox` to the portal with a :class:`PortalClient`, one entry at a time.
+    """Drains an :class:`Outbox` with a :class:`PortalClient` and/or a :class:`PostalClient`.
+
+    One entry at a time: dossier states and progress rows go to the portal (``client``),
+    postal orders to VNPost (``postal``); a worker claims only the kinds it has a client for.
 
     Args:
         outbox: the outbox.
-        client: the portal client.
+        client: the portal client, or ``None`` for a postal-only worker.
+        postal: the postal client, for postal orders.
         batch_size: entries claimed per round (each one's lease is renewed before it is sent
             if the ones before it took long).
         poll_interval: seconds between polls when nothing is due.
 
     Raises:
-        ConfigurationError: a bad argument, or a client whose longest delivery
-            (``client.max_upsert_seconds``) is not below the outbox lease.
+        ConfigurationError: a bad argument, no client at all, or a client whose longest
+            delivery (``max_upsert_seconds``, ``max_send_seconds``) is not below the lease.
     """
 
     def __init__(
         self,
         outbox: Outbox,
-        client: PortalClient,
+        client: PortalClient | None = None,
         *,
+        postal: PostalClient | None = None,
         batch_size: int = 20,
         poll_interval: float = 1.0,
     ) -> None:
         _check_worker(outbox, "batch_size", batch_size, poll_interval)
-        self._budget = _delivery_budget(outbox, client)
+        self._kinds = _worker_kinds(client, postal)
+        self._budget = _delivery_budget(outbox, client, postal)
         self.outbox = outbox
         self.client = client
+        self.postal = postal
         self.batch_size = batch_size
         self.poll_interval = poll_interval
         self.owner = Outbox.new_owner()
 
-    def _deliver(self, entry: OutboxEntry) -> None:
+    def _deliver(self, entry: OutboxEntry) -> OrderResult | None:
+        if entry.kind == "postal":
+            if self.postal is None:  # pragma: no cover - such entries are never claimed
+                raise ConfigurationError("postal: no postal client", field="postal")
+            return self.postal.send_order(entry.postal_order()[1])
+        if self.client is None:  # pragma: no cover - such entries are never claimed
+            raise ConfigurationError("client: no portal client", field="client")
         if entry.kind == "dossier":
             self.client.upsert_dossier(entry.record(), known_to_exist=entry.known_to_exist)
         else:
             self.client.push_progress(entry.progress_rows())
+        return None
 
     def run_once(self, report: WorkerReport | None = None) -> int:
         """Claim one batch and deliver it; returns how many entries were claimed."""
         report = report if report is not None else WorkerReport()
-        entries = self.outbox.claim(self.batch_size, owner=self.owner)
+        entries = self.outbox.claim(self.batch_size, owner=self.owner, kinds=self._kinds)
         for claimed in entries:
             # Entries wait for the ones before them: renew a lease that could end mid-send.
             entry = claimed
@@ -1125,14 +1367,14 @@ class OutboxWorker:
                     continue  # taken over by another worker, which delivers it
                 entry = kept
             try:
-                self._deliver(entry)
+                result = self._deliver(entry)
             except Exception as exc:
                 if self.outbox.fail(entry, exc) == "dead":
                     report.dead += 1
                 else:
                     report.retried += 1
             else:
-                self.outbox.complete(entry)
+                self.outbox.complete(entry, postal=result)
                 report.delivered += 1
         return len(entries)
 
@@ -1161,10 +1403,10 @@ class OutboxWorker:
             if deadline is not None and time.monotonic() >= deadline:
                 break
             claimed = self.run_once(report)
-            if _finished(self.outbox, stop_when, claimed_nothing=claimed == 0):
+            if _finished(self.outbox, stop_when, claimed_nothing=claimed == 0, kinds=self._kinds):
                 break
             if claimed == 0:
-                due = self.outbox.next_due_in()
+                due = self.outbox.next_due_in(kinds=self._kinds)
                 wait = self.poll_interval if due is None else min(self.poll_interval, due)
                 if stop_event is not None:
                     stop_event.wait(wait)
@@ -1174,33 +1416,38 @@ class OutboxWorker:
 
 
 class AsyncOutboxWorker:
-    """Drains an :class:`Outbox` with an :class:`AsyncPortalClient`, ``concurrency`` at a time.
+    """Drains an :class:`Outbox` with async clients, ``concurrency`` deliveries at a time.
 
-    Entries of different dossiers are delivered concurrently; entries of one dossier never are.
+    Entries of different dossiers are delivered concurrently; entries of one dossier and
+    channel never are. As :class:`OutboxWorker`, it claims the kinds it has a client for.
 
     Args:
         outbox: the outbox.
-        client: the async portal client.
+        client: the async portal client, or ``None`` for a postal-only worker.
+        postal: the async postal client, for postal orders.
         concurrency: deliveries in flight at most.
         poll_interval: seconds between polls when nothing is due.
 
     Raises:
-        ConfigurationError: a bad argument, or a client whose longest delivery
-            (``client.max_upsert_seconds``) is not below the outbox lease.
+        ConfigurationError: a bad argument, no client at all, or a client whose longest
+            delivery is not below the outbox lease.
     """
 
     def __init__(
         self,
         outbox: Outbox,
-        client: AsyncPortalClient,
+        client: AsyncPortalClient | None = None,
         *,
+        postal: AsyncPostalClient | None = None,
         concurrency: int = 16,
         poll_interval: float = 1.0,
     ) -> None:
         _check_worker(outbox, "concurrency", concurrency, poll_interval)
-        _delivery_budget(outbox, client)
+        self._kinds = _worker_kinds(client, postal)
+        _delivery_budget(outbox, client, postal)
         self.outbox = outbox
         self.client = client
+        self.postal = postal
         self.concurrency = concurrency
         self.poll_interval = poll_interval
         self.owner = Outbox.new_owner()
@@ -1215,8 +1462,15 @@ class AsyncOutboxWorker:
     async def _deliver(
         self, entry: OutboxEntry, report: WorkerReport, done: Callable[[], None]
     ) -> None:
+        result: OrderResult | None = None
         try:
-            if entry.kind == "dossier":
+            if entry.kind == "postal":
+                if self.postal is None:  # pragma: no cover - such entries are never claimed
+                    raise ConfigurationError("postal: no postal client", field="postal")
+                result = await self.postal.send_order(entry.postal_order()[1])
+            elif self.client is None:  # pragma: no cover - such entries are never claimed
+                raise ConfigurationError("client: no portal client", field="client")
+            elif entry.kind == "dossier":
                 await self.client.upsert_dossier(
                     entry.record(), known_to_exist=entry.known_to_exist
                 )
@@ -1228,7 +1482,7 @@ class AsyncOutboxWorker:
             else:
                 report.retried += 1
         else:
-            await self._db(self.outbox.complete, entry)
+            await self._db(functools.partial(self.outbox.complete, entry, postal=result))
             report.delivered += 1
         finally:
             done()
@@ -1263,7 +1517,9 @@ class AsyncOutboxWorker:
             wake.set()
 
         def finished(claimed_nothing: bool) -> bool:  # noqa: FBT001
-            return _finished(self.outbox, stop_when, claimed_nothing=claimed_nothing)
+            return _finished(
+                self.outbox, stop_when, claimed_nothing=claimed_nothing, kinds=self._kinds
+            )
 
         async with anyio.create_task_group() as tg:
             while True:
@@ -1274,7 +1530,12 @@ class AsyncOutboxWorker:
                 claimed: list[OutboxEntry] = []
                 if in_flight < self.concurrency:
                     claimed = await self._db(
-                        self.outbox.claim, self.concurrency - in_flight, self.owner
+                        functools.partial(
+                            self.outbox.claim,
+                            self.concurrency - in_flight,
+                            self.owner,
+                            kinds=self._kinds,
+                        )
                     )
                     for entry in claimed:
                         in_flight += 1
@@ -1283,7 +1544,11 @@ class AsyncOutboxWorker:
                     break
                 if claimed and in_flight < self.concurrency:
                     continue
-                due = await self._db(self.outbox.next_due_in) if in_flight == 0 else None
+                due = (
+                    await self._db(functools.partial(self.outbox.next_due_in, kinds=self._kinds))
+                    if in_flight == 0
+                    else None
+                )
                 wait = self.poll_interval if due is None else min(self.poll_interval, due)
                 with anyio.move_on_after(wait):
                     await wake.wait()

@@ -52,6 +52,8 @@ from onestop._http import (
     Peer,
     RetryPolicy,
     SyncHttp,
+    check_base_url,
+    join_url,
 )
 from onestop.connectors._protocol import (
     PROGRESS_CHUNK,
@@ -128,15 +130,11 @@ class _ClientCore:
         service_path: str,
         share_path: str | None,
     ) -> None:
-        url: object = base_url
         unit: object = unit_code
         auth_obj: object = auth
-        if not isinstance(url, str) or not url.startswith(("http://", "https://")):
-            raise ConfigurationError(
-                "base_url: expected an http:// or https:// URL of the adapter or gateway, "
-                "e.g. 'https://adapter.tinh.gov.vn'",
-                field="base_url",
-            )
+        check_base_url(
+            base_url, example="the adapter or gateway, e.g. 'https://adapter.tinh.gov.vn'"
+        )
         if not isinstance(unit, str) or not unit.strip():
             raise ConfigurationError(
                 "unit_code: empty; expected the unit code (madonvi) of the account, e.g. 'H56'",
@@ -157,12 +155,7 @@ class _ClientCore:
 
     def _join(self, path: str) -> httpx.URL:
         """``path`` on the base URL (appended to its path, as httpx's ``base_url`` does)."""
-        target = httpx.URL(path)
-        if not target.is_relative_url:
-            return target
-        base = httpx.URL(self.base_url)
-        raw = base.raw_path if base.raw_path.endswith(b"/") else base.raw_path + b"/"
-        return base.copy_with(raw_path=raw + target.raw_path.lstrip(b"/"))
+        return join_url(self.base_url, path)
 
     @property
     def timeout(self) -> float:

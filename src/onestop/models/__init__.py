@@ -41,6 +41,14 @@ from onestop.models._dossier import (
     SupplementStage,
 )
 from onestop.models._identity import CitizenId, LegacyId, TaxCode
+from onestop.models._online_payment import OnlinePayment, OnlinePaymentState
+from onestop.models._postal import (
+    PostalAddress,
+    PostalOrder,
+    PostalOrderKind,
+    PostalParty,
+    PostalStatus,
+)
 from onestop.models._procedure import (
     SAME_DAY_CUTOFF,
     AdministrativeLevel,
@@ -103,8 +111,15 @@ __all__: list[str] = [
     "LegalBasis",
     "LienThongParticipant",
     "LienThongStep",
+    "OnlinePayment",
+    "OnlinePaymentState",
     "Payment",
     "PaymentMethod",
+    "PostalAddress",
+    "PostalOrder",
+    "PostalOrderKind",
+    "PostalParty",
+    "PostalStatus",
     "Procedure",
     "ProcedureCode",
     "ProcedureRef",

@@ -20,6 +20,8 @@ from onestop.errors import InvalidDossierError, InvalidInputError, InvalidTransi
 from onestop.models._agency import DossierCode, ProcedureCode
 from onestop.models._base import FrozenModel, Instant, MultilineText, Text
 from onestop.models._identity import CitizenId, LegacyId, TaxCode
+from onestop.models._online_payment import OnlinePayment
+from onestop.models._postal import PostalAddress, PostalOrder, PostalStatus
 from onestop.models._procedure import (
     AgencyRef,
     FeeItem,
@@ -100,7 +102,9 @@ class Contact(FrozenModel):
     Attributes:
         phone: phone number as given.
         email: e-mail address.
-        address: postal address (used for delivery of results by post).
+        address: postal address as free text.
+        postal_address: the structured address VNPost collects from or delivers to (province
+            and commune after the 2025 reform, with VNPost's codes), for postal orders.
     """
 
     phone: Annotated[str, Field(max_length=30, pattern=r"^\+?[0-9 .\-()]{6,30}$")] | None = Field(
@@ -110,6 +114,7 @@ class Contact(FrozenModel):
         default=None, repr=False
     )
     address: Annotated[Text, Field(max_length=500)] | None = Field(default=None, repr=False)
+    postal_address: PostalAddress | None = Field(default=None, repr=False)
 
 
 class Applicant(FrozenModel):
@@ -509,6 +514,10 @@ class Dossier(FrozenModel):
         lien_thong: the liên thông steps.
         result: the outcome, once completed.
         events: the history, oldest first (append-only).
+        postal_orders: the VNPost orders of the dossier (pickup, result delivery) with their
+            last known status; order numbers are unique.
+        online_payments: the transactions on the national payment platform; references are
+            unique.
     """
 
     code: DossierCode
@@ -528,6 +537,8 @@ class Dossier(FrozenModel):
     lien_thong: tuple[LienThongStep, ...] = ()
     result: DossierResult | None = None
     events: tuple[DossierEvent, ...] = ()
+    postal_orders: tuple[PostalOrder, ...] = ()
+    online_payments: tuple[OnlinePayment, ...] = ()
 
     # ------------------------------------------------------------------ invariants
 
@@ -536,7 +547,21 @@ class Dossier(FrozenModel):
         self._check_dates()
         self._check_events()
         self._check_supplements()
+        self._check_unique("postal_orders", [o.order_number for o in self.postal_orders])
+        self._check_unique("online_payments", [p.reference for p in self.online_payments])
         return self
+
+    @staticmethod
+    def _check_unique(field: str, keys: list[str]) -> None:
+        seen: set[str] = set()
+        for index, key in enumerate(keys):
+            if key in seen:
+                what = "order_number" if field == "postal_orders" else "reference"
+                raise InvalidDossierError(
+                    f"{field}[{index}].{what}: {key!r} appears twice; each must be unique",
+                    field=f"{field}[{index}].{what}",
+                )
+            seen.add(key)
 
     def _check_dates(self) -> None:
         if self.received_at is not None and self.received_at < self.submitted_at:
@@ -1183,3 +1208,102 @@ class Dossier(FrozenModel):
     def add_note(self, *, at: dt.datetime, by: str, note: str) -> Self:
         """Append a note to the history without changing anything else."""
         return self._step(self.status, EventAction.NOTE, at=at, by=by, note=note)
+
+    # ------------------------------------------------------------------ connections
+
+    def postal_order(self, order_number: str) -> PostalOrder | None:
+        """The postal order with this number, or ``None``."""
+        for order in self.postal_orders:
+            if order.order_number == order_number:
+                return order
+        return None
+
+    def with_postal_order(self, order: PostalOrder) -> Self:
+        """A copy recording ``order``: added, or replacing the order with the same number.
+
+        The history (``events``) is not touched: postal orders are bookkeeping of the channel,
+        not steps of the procedure.
+
+        Raises:
+            InvalidInputError: ``order`` is not a :class:`PostalOrder`.
+        """
+        if not isinstance(order, PostalOrder):
+            raise InvalidInputError(
+                f"order: expected a PostalOrder, got {type(order).__name__}", field="order"
+            )
+        kept = tuple(o for o in self.postal_orders if o.order_number != order.order_number)
+        if len(kept) == len(self.postal_orders):
+            return self._evolve(postal_orders=(*self.postal_orders, order))
+        return self._evolve(
+            postal_orders=tuple(
+                order if o.order_number == order.order_number else o for o in self.postal_orders
+            )
+        )
+
+    def with_postal_status(
+        self, order_number: str, status: PostalStatus | int, *, at: dt.datetime
+    ) -> Self:
+        """A copy with the last known status of one order (an older report is ignored).
+
+        Args:
+            order_number: the order (``OrderNumber``).
+            status: the status VNPost reported (code 0-22).
+            at: when it was observed (timezone-aware).
+
+        Raises:
+            InvalidInputError: the dossier has no such order, ``status`` is not a code 0-22
+                or ``at`` is naive.
+        """
+        order = self.postal_order(order_number)
+        if order is None:
+            raise InvalidInputError(
+                f"order_number: the dossier has no postal order {str(order_number)[:60]!r}",
+                field="order_number",
+            )
+        updated = order.with_status(status, at=at)
+        return self if updated is order else self.with_postal_order(updated)
+
+    def online_payment(self, reference: str) -> OnlinePayment | None:
+        """The online payment with this reference (``MaThamChieu``), or ``None``."""
+        for payment in self.online_payments:
+            if payment.reference == reference:
+                return payment
+        return None
+
+    def with_online_payment(self, payment: OnlinePayment) -> Self:
+        """A copy recording ``payment``: added, or replacing the transaction with its reference.
+
+        A replacement must be a move the states allow
+        (:meth:`OnlinePaymentState.can_become`): a succeeded transaction never changes, so a
+        late or forged failure cannot undo a payment.
+
+        Raises:
+            InvalidInputError: ``payment`` is not an :class:`OnlinePayment`.
+            InvalidDossierError: the state move is not allowed, or amount or currency differ
+                from the recorded transaction's.
+        """
+        if not isinstance(payment, OnlinePayment):
+            raise InvalidInputError(
+                f"payment: expected an OnlinePayment, got {type(payment).__name__}",
+                field="payment",
+            )
+        current = self.online_payment(payment.reference)
+        if current is None:
+            return self._evolve(online_payments=(*self.online_payments, payment))
+        if (payment.amount, payment.currency) != (current.amount, current.currency):
+            raise InvalidDossierError(
+                "online_payments: the amount or currency differs from the recorded "
+                "transaction with the same reference",
+                field="online_payments",
+            )
+        if not current.state.can_become(payment.state):
+            raise InvalidDossierError(
+                f"online_payments: a {current.state.value} transaction cannot become "
+                f"{payment.state.value}",
+                field="online_payments",
+            )
+        return self._evolve(
+            online_payments=tuple(
+                payment if p.reference == payment.reference else p for p in self.online_payments
+            )
+        )

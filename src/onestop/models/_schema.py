@@ -23,6 +23,8 @@ from onestop.models._dossier import (
     SubmittedDocument,
     SupplementRequest,
 )
+from onestop.models._online_payment import OnlinePayment
+from onestop.models._postal import PostalAddress, PostalOrder, PostalParty
 from onestop.models._procedure import (
     AgencyRef,
     ChannelProcessingTime,
@@ -60,7 +62,11 @@ _MODELS: dict[str, type[FrozenModel]] = {
         LegalBasis,
         LienThongParticipant,
         LienThongStep,
+        OnlinePayment,
         Payment,
+        PostalAddress,
+        PostalOrder,
+        PostalParty,
         Procedure,
         ProcedureRef,
         ProcedureResult,

@@ -5,8 +5,14 @@ from ._calendars import make_work_calendar as make_work_calendar
 from ._clock import FrozenClock as FrozenClock
 from ._factories import make_dossier as make_dossier
 from ._factories import make_procedure as make_procedure
+from ._fake_http import FakeServer as FakeServer
+from ._fake_payment import FakePayment as FakePayment
+from ._fake_payment import IpnDelivery as IpnDelivery
 from ._fake_portal import FakePortal as FakePortal
 from ._fake_portal import FakePortalServer as FakePortalServer
+from ._fake_postal import FakePostal as FakePostal
+from ._fake_postal import make_postal_address as make_postal_address
+from ._fake_postal import make_postal_party as make_postal_party
 from ._fake_signer import FakeRemoteSigner as FakeRemoteSigner
 from ._pki import IssuedCertificate as IssuedCertificate
 from ._pki import ThrowawayPKI as ThrowawayPKI

@@ -23,7 +23,9 @@ if TYPE_CHECKING:
     from onestop.deadlines.calendar import WorkCalendar
     from onestop.deadlines.holidays import HolidaySchedule
     from onestop.testing._clock import FrozenClock
+    from onestop.testing._fake_payment import FakePayment
     from onestop.testing._fake_portal import FakePortal
+    from onestop.testing._fake_postal import FakePostal
     from onestop.testing._fake_signer import FakeRemoteSigner
     from onestop.testing._pki import ThrowawayPKI
 
@@ -86,6 +88,44 @@ def fake_portal() -> Iterator[FakePortal]:
     try:
         yield FakePortal()
     finally:
+        set_testing(False)
+
+
+@pytest.fixture
+def fake_postal() -> Iterator[FakePostal]:
+    """A fresh :class:`~onestop.testing.FakePostal` with retry backoff switched off.
+
+    ``fake_postal.transport()`` / ``async_transport()`` in-process, ``fake_postal.serve()`` on
+    loopback. Customer code ``HCC-ONESTOP``; gateway consumer ``onestop-key``/``onestop-secret``;
+    MyVNPost account ``onestop``/``onestop``.
+    """
+    from onestop.connectors import set_testing
+    from onestop.testing._fake_postal import FakePostal
+
+    set_testing(True)
+    try:
+        yield FakePostal()
+    finally:
+        set_testing(False)
+
+
+@pytest.fixture
+def fake_payment() -> Iterator[FakePayment]:
+    """A fresh :class:`~onestop.testing.FakePayment` with retry backoff switched off.
+
+    Partner code ``ONESTOP``, secret ``onestop-payment-secret``, algorithm ``sha256-secret``.
+    ``fake_payment.deliver_ipns(ledger.handle_ipn)`` sends its IPNs in-process; the
+    background IPN sender, if started, is stopped at the end.
+    """
+    from onestop.connectors import set_testing
+    from onestop.testing._fake_payment import FakePayment
+
+    set_testing(True)
+    fake = FakePayment()
+    try:
+        yield fake
+    finally:
+        fake.stop_ipn_sender()
         set_testing(False)
 
 
