@@ -300,9 +300,19 @@ def test_receipt_instants_cluster_at_the_edges():
     uniform = sum(_near(d, anchors) for d in all_days) / len(all_days)
     share = sum(_near(t.astimezone(VN_TZ).date(), anchors) for t in drawn) / len(drawn)
     assert share > uniform + 0.15, (share, uniform)
-    edges = {dt.time(7, 30), dt.time(11, 30), dt.time(13), dt.time(17), dt.time(15)}
+    # the edges: each session's opening and closing and the 15:00 cut-off, a minute either
+    # side, and the day's first and last instants -- 19 of the day's 1,440 minutes, so a
+    # uniform draw would land on one about 1.3 % of the time (the share asked for is wide
+    # enough for every Hypothesis version's choice of examples: 7 % of draws landed exactly
+    # on 5 of them with Hypothesis 6.100, 18 % with 6.14x)
+    centres = [dt.time(7, 30), dt.time(11, 30), dt.time(13), dt.time(17), dt.time(15)]
+    edges = {dt.time(0), dt.time(23, 59, 59), dt.time(15, 0, 1)}
+    for centre in centres:
+        for delta in (-1, 0, 1):
+            edges.add((dt.datetime.combine(dt.date(2026, 1, 1), centre)
+                       + dt.timedelta(minutes=delta)).time())  # fmt: skip
     at_edges = sum(t.astimezone(VN_TZ).time() in edges for t in drawn) / len(drawn)
-    assert at_edges > 0.1
+    assert at_edges > 0.3, at_edges
 
 
 def test_receipt_instants_in_vietnam_time_only():

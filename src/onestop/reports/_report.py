@@ -163,6 +163,9 @@ class Report:
                 grid = PeriodGrid(spans=tuple(self._months()), as_of=self.as_of)
                 self._indexed = period_columns(self.data, grid)
             con = _duckdb().connect()
+            # DuckDB before 2.0 draws a progress bar on standard output (where the CLI's JSON
+            # goes) for queries it thinks slow, even when standard output is not a terminal.
+            con.execute("SET enable_progress_bar = false")
             con.register("r", self._indexed)
             self._con = con
         return self._con
