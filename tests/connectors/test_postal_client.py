@@ -298,3 +298,15 @@ def test_order_record_hides_personal_data(make_client):
     assert isinstance(order, OrderRecord)
     assert APPLICANT.name not in repr(order) and APPLICANT.phone not in repr(order)
     assert "ItemCode" not in order.to_wire()
+
+
+def test_load_agency_refuses_a_file_that_is_not_utf8(tmp_path):
+    from onestop.connectors.postal import load_agency
+
+    path = tmp_path / "agency.json"
+    path.write_bytes(AGENCY.to_json().encode("utf-16"))
+    with pytest.raises(InvalidInputError) as info:
+        load_agency(path)
+    assert info.value.field == "agency_file" and "UTF-8" in str(info.value)
+    path.write_text(AGENCY.to_json(), encoding="utf-8")
+    assert load_agency(path) == AGENCY
