@@ -9,9 +9,7 @@ import re
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from onestop.cli._commands import build_app
 from onestop.models import PostalStatus
 
 ROOT = Path(__file__).parents[2]
@@ -108,11 +106,10 @@ def _json_blocks(page: str, command: str) -> list[dict]:
 
 
 def test_the_postal_output_shown_is_what_the_commands_print(
-    served_postal, tmp_path, monkeypatch, postal_dossier_json
+    app, runner, served_postal, tmp_path, monkeypatch, postal_dossier_json
 ):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "dossier.json").write_text(postal_dossier_json, encoding="utf-8")
-    runner, app = CliRunner(), build_app()
     first = runner.invoke(app, ["postal", "send", "dossier.json", "--kind", "pickup"])
     assert first.exit_code == 0
     code = json.loads(postal_dossier_json)["code"]
@@ -139,14 +136,15 @@ def test_the_postal_output_shown_is_what_the_commands_print(
     assert json.loads(bad.stdout) == shown["onestop postal send dossier.json --kind parcel"]
 
 
-def test_the_verify_ipn_output_shown_is_what_the_command_prints(tmp_path, monkeypatch, signed_ipn):
+def test_the_verify_ipn_output_shown_is_what_the_command_prints(
+    app, runner, tmp_path, monkeypatch, signed_ipn
+):
     monkeypatch.setenv("IPN_SECRET", "onestop-payment-secret")
     monkeypatch.chdir(tmp_path)
     (tmp_path / "ipn.json").write_text(json.dumps(signed_ipn), encoding="utf-8")
     (tmp_path / "tampered.json").write_text(
         json.dumps({**signed_ipn, "SoTien": 5000}), encoding="utf-8"
     )
-    runner, app = CliRunner(), build_app()
     shown = {
         cmd.split("; echo")[0]: data for cmd, data in _json_blocks("payment", "onestop payment")
     }
