@@ -72,6 +72,23 @@ def test_send_with_another_applicant_and_bad_settings(
     assert json.loads(no_address.stdout)["error"]["field"] == "applicant.contact.postal_address"
 
 
+def test_an_agency_file_that_is_not_utf8_is_bad_input(
+    app, runner, served_postal, dossier_file, tmp_path
+):
+    agency = tmp_path / "agency-utf16.json"
+    agency.write_bytes(make_postal_party(seed=99).to_json().encode("utf-16"))
+    for command in (
+        ["postal", "send", dossier_file, "--kind", "pickup"],
+        ["postal", "track"],
+    ):
+        result = runner.invoke(app, [*command, "--agency", str(agency), "--json"])
+        assert result.exit_code == 2, result.output
+        error = json.loads(result.stdout)["error"]
+        assert (error["code"], error["field"]) == ("invalid_input", "agency_file")
+        assert "UTF-8" in error["message"]
+    assert served_postal.order_numbers() == []
+
+
 def test_track_pages_with_the_cursor(app, runner, served_postal, dossier_file):
     runner.invoke(app, ["postal", "send", dossier_file, "--kind", "delivery"])
     [number] = served_postal.order_numbers()

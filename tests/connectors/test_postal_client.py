@@ -149,6 +149,16 @@ def test_a_garbled_answer_carries_a_masked_payload(make_client, fake_postal, cap
     assert APPLICANT.phone not in caplog.text and APPLICANT.name not in caplog.text
 
 
+def test_a_garbled_answer_to_a_delivery_masks_the_applicant_s_name(make_client, fake_postal):
+    # a delivery goes to the applicant: the answer echoes their name under "receiver"
+    fake_postal.garble_next(1)
+    with pytest.raises(UnexpectedResponseError) as info:
+        make_client().deliver_result(make_dossier(11), applicant=APPLICANT)
+    payload = info.value.payload
+    assert payload is not None and '"receiver": "***"' in payload
+    assert APPLICANT.name not in payload and APPLICANT.phone not in payload
+
+
 def test_cancel_and_the_tracking_feed(make_client, fake_postal):
     dossier = make_dossier(12)
     client = make_client()
@@ -288,3 +298,15 @@ def test_order_record_hides_personal_data(make_client):
     assert isinstance(order, OrderRecord)
     assert APPLICANT.name not in repr(order) and APPLICANT.phone not in repr(order)
     assert "ItemCode" not in order.to_wire()
+
+
+def test_load_agency_refuses_a_file_that_is_not_utf8(tmp_path):
+    from onestop.connectors.postal import load_agency
+
+    path = tmp_path / "agency.json"
+    path.write_bytes(AGENCY.to_json().encode("utf-16"))
+    with pytest.raises(InvalidInputError) as info:
+        load_agency(path)
+    assert info.value.field == "agency_file" and "UTF-8" in str(info.value)
+    path.write_text(AGENCY.to_json(), encoding="utf-8")
+    assert load_agency(path) == AGENCY

@@ -373,7 +373,7 @@ def safe_text(message: object, *, limit: int = 160) -> str:
 #: replaced whole by :func:`masked_body`.
 _PERSONAL_KEYS = re.compile(
     r"(^ten|name|hoten|address|diachi|tel$|tel[^e]|phone|dienthoai|email|thudientu|cmnd|"
-    r"cccd|dinhdanh|giayto|nguoinop|desc)"
+    r"cccd|dinhdanh|giayto|nguoinop|desc|hovaten|sender|receiver|recipient|nguoigui|nguoinhan)"
 )
 
 

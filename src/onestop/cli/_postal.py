@@ -17,7 +17,7 @@ the portal's credentials (``ONESTOP_PORTAL_CONSUMER_KEY`` / ``…_SECRET`` for a
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -45,6 +45,9 @@ from onestop.cli._portal import (
     serve_fake,
 )
 from onestop.errors import InvalidInputError
+
+if TYPE_CHECKING:
+    from onestop.connectors.postal import PostalClient
 
 __all__ = ["POSTAL_HELP", "fake_postal", "send", "track"]
 
@@ -109,6 +112,21 @@ _OPTIONS: dict[str, tuple[str, Any]] = {
 
 _with_options = connection_options(_OPTIONS)
 
+
+def _client(overrides: dict[str, Any]) -> PostalClient:
+    """The postal client of the settings, the agency file read with the CLI's input reader."""
+    from onestop.connectors import PostalSettings
+    from onestop.connectors.postal import PostalClient
+    from onestop.models import PostalParty
+
+    settings = PostalSettings.from_env(**overrides)
+    agency = None
+    if settings.agency_file is not None:
+        text = read_input_text(Path(settings.agency_file), field="agency_file")
+        agency = PostalParty.from_json(text)
+    return PostalClient.from_env(agency=agency, **overrides)
+
+
 KindOption = Annotated[
     str,
     typer.Option("--kind", parser=text_value, help="'pickup' (collect the dossier) or 'delivery'."),
@@ -133,7 +151,6 @@ def send(
     json_: JsonOption = False,
 ) -> None:
     """Send one postal order for a dossier (safe to repeat: VNPost answers 101 to a resend)."""
-    from onestop.connectors.postal import PostalClient
     from onestop.models import Dossier, PostalOrderKind, PostalParty
 
     if kind not in ("pickup", "delivery"):
@@ -146,7 +163,7 @@ def send(
         if applicant is None
         else PostalParty.from_json(read_input_text(applicant, field="applicant"))
     )
-    with PostalClient.from_env(**overrides) as client:
+    with _client(overrides) as client:
         if PostalOrderKind(kind) is PostalOrderKind.PICKUP:
             result = client.pickup(dossier, applicant=party)
         else:
@@ -184,9 +201,7 @@ def track(
     json_: JsonOption = False,
 ) -> None:
     """Print the status events after a cursor, and the cursor to pass next time."""
-    from onestop.connectors.postal import PostalClient
-
-    with PostalClient.from_env(**overrides) as client:
+    with _client(overrides) as client:
         page = client.track(since, page_size=page_size)
     events = [
         {

@@ -103,6 +103,9 @@ _HEADERS = {
 
 _T = TypeVar("_T")
 
+#: The largest agency file read (a PostalParty is well under a kilobyte).
+_AGENCY_FILE_LIMIT = 1024 * 1024
+
 #: Tracking pages read at most by one :meth:`PostalClient.iter_tracking` (a bound, not a goal).
 MAX_TRACKING_PAGES = 1000
 
@@ -137,14 +140,29 @@ def load_agency(path: str | Path) -> PostalParty:
     """The agency's :class:`~onestop.models.PostalParty` from a JSON file.
 
     Raises:
-        InvalidInputError: the file cannot be read or is not a PostalParty.
+        InvalidInputError: the file cannot be read, is larger than 1 MiB, is not UTF-8 text,
+            or is not a PostalParty.
     """
     target = Path(path)
     try:
-        data = target.read_text(encoding="utf-8")
+        with target.open("rb") as file:
+            raw = file.read(_AGENCY_FILE_LIMIT + 1)
     except OSError as exc:
         raise InvalidInputError(
             f"agency_file: cannot read {str(target)!r} ({exc.strerror or type(exc).__name__})",
+            field="agency_file",
+        ) from None
+    if len(raw) > _AGENCY_FILE_LIMIT:
+        raise InvalidInputError(
+            f"agency_file: {str(target)!r} is larger than {_AGENCY_FILE_LIMIT} bytes; expected "
+            "one PostalParty as JSON",
+            field="agency_file",
+        )
+    try:
+        data = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InvalidInputError(
+            f"agency_file: {str(target)!r} is not UTF-8 text; save it as UTF-8 and try again",
             field="agency_file",
         ) from None
     return PostalParty.from_json(data)
@@ -315,8 +333,9 @@ def _tracking_reader(since: str | None) -> Callable[[httpx.Response], TrackingPa
     return read
 
 
-def _settings_kwargs(settings: PostalSettings) -> dict[str, Any]:
-    agency = None if settings.agency_file is None else load_agency(settings.agency_file)
+def _settings_kwargs(settings: PostalSettings, agency: PostalParty | None) -> dict[str, Any]:
+    if agency is None and settings.agency_file is not None:
+        agency = load_agency(settings.agency_file)
     return {
         "auth": settings.make_auth(),
         "customer_code": settings.customer_code,
@@ -385,9 +404,12 @@ class PostalClient(_PostalCore):
         *,
         transport: httpx.BaseTransport | None = None,
         retry: RetryPolicy | None = None,
+        agency: PostalParty | None = None,
         **overrides: str | float | None,
     ) -> PostalClient:
         """Build a client from ``ONESTOP_POSTAL_*`` variables (see :class:`PostalSettings`).
+
+        ``agency``, when given, is used instead of reading ``ONESTOP_POSTAL_AGENCY_FILE``.
 
         Raises:
             ConfigurationError: a required setting is missing or malformed.
@@ -395,7 +417,10 @@ class PostalClient(_PostalCore):
         """
         settings = PostalSettings.from_env(environ, **overrides)
         return cls(
-            settings.base_url, transport=transport, retry=retry, **_settings_kwargs(settings)
+            settings.base_url,
+            transport=transport,
+            retry=retry,
+            **_settings_kwargs(settings, agency),
         )
 
     def __enter__(self) -> Self:
@@ -540,16 +565,20 @@ class AsyncPostalClient(_PostalCore):
         transport: httpx.AsyncBaseTransport | None = None,
         retry: RetryPolicy | None = None,
         max_connections: int = 20,
+        agency: PostalParty | None = None,
         **overrides: str | float | None,
     ) -> AsyncPostalClient:
-        """Build a client from ``ONESTOP_POSTAL_*`` variables (see :class:`PostalSettings`)."""
+        """Build a client from ``ONESTOP_POSTAL_*`` variables (see :class:`PostalSettings`).
+
+        ``agency``, when given, is used instead of reading ``ONESTOP_POSTAL_AGENCY_FILE``.
+        """
         settings = PostalSettings.from_env(environ, **overrides)
         return cls(
             settings.base_url,
             transport=transport,
             retry=retry,
             max_connections=max_connections,
-            **_settings_kwargs(settings),
+            **_settings_kwargs(settings, agency),
         )
 
     async def __aenter__(self) -> Self:
