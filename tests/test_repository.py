@@ -3,7 +3,8 @@
 Facts come with their source (a law, a notice, a standard, a public code base), not with a
 pointer to notes kept outside the repository, which a user of a release cannot open. Every
 Markdown file named in the source, tests, scripts, benchmarks, docs or examples (and the site's
-mkdocs.yml) must be a file of the repository, and no path leaves it (``../`` beyond the root, or a developer machine's folders).
+mkdocs.yml) must be a file of the repository, and no path leaves it (``../`` beyond the root,
+or a developer machine's folders).
 """
 
 from __future__ import annotations
