@@ -8,9 +8,11 @@ merges the stub but, without ``__all__``, treats its re-exports as private impor
 reference would be empty. This extension reads the stub the same way and gives each such
 package its exports. mkdocs.yml loads it (``extensions: [scripts/griffe_lazy_exports.py]``).
 
-It also reads a Google-style ``Example:`` section (the spelling onestop's docstrings use) as
-griffe's ``Examples:`` section, so that its ``>>>`` lines render as code rather than as
-Markdown text (where ``x["a"]["b"]`` would read as a reference link).
+It also adapts two habits of onestop's docstrings to Markdown: a Google-style ``Example:``
+section is read as griffe's ``Examples:`` section, so that its ``>>>`` lines render as code
+(as Markdown text, ``x["a"]["b"]`` would read as a reference link); and Sphinx roles
+(``:class:`~onestop.models.Dossier```, ``:func:`compute_due```) become code spans showing the
+name, instead of the raw role.
 """
 
 from __future__ import annotations
@@ -33,15 +35,25 @@ def stub_exports(stub: Path) -> list[str]:
 
 
 _EXAMPLE_HEADING = re.compile(r"^(\s*)Example:[ \t]*$", re.MULTILINE)
+_SPHINX_ROLE = re.compile(
+    r":(?:py:)?(?:class|func|meth|attr|data|mod|exc|obj|const|type):`(~?)([^`<>]+?)`"
+)
+
+
+def _role_to_code(match: re.Match[str]) -> str:
+    """``:class:`~a.b.C``` -> ```C```, ``:func:`a.f``` -> ```a.f```."""
+    target = match.group(2).strip()
+    return f"`{target.rsplit('.', 1)[-1] if match.group(1) else target}`"
 
 
 class LazyExports(griffe.Extension):
     """Sets the exports of every package that has an ``__init__.pyi`` beside its ``__init__.py``."""
 
     def on_instance(self, *, obj: griffe.Object, **kwargs: Any) -> None:  # noqa: ARG002
-        """Read an ``Example:`` section as an ``Examples:`` section."""
+        """Read ``Example:`` as ``Examples:``; Sphinx roles as code spans."""
         if obj.docstring is not None:
-            obj.docstring.value = _EXAMPLE_HEADING.sub(r"\1Examples:", obj.docstring.value)
+            text = _EXAMPLE_HEADING.sub(r"\1Examples:", obj.docstring.value)
+            obj.docstring.value = _SPHINX_ROLE.sub(_role_to_code, text)
 
     def on_package(self, *, pkg: griffe.Module, **kwargs: Any) -> None:  # noqa: ARG002
         """Walk the package tree once it is loaded."""
