@@ -295,11 +295,12 @@ def test_a_full_sequence_is_a_sequence_reason():
     assert info.value.reason is IdentifierReason.SEQUENCE
 
 
-DOCS = Path(__file__).resolve().parents[1] / "docs" / "index.md"
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = ROOT / "docs" / "errors.md"
 
 
 def _docs_table(marker: str) -> list[list[str]]:
-    """The rows of the Markdown table that follows ``marker`` in docs/index.md."""
+    """The rows of the Markdown table that follows ``marker`` in docs/errors.md."""
     lines = DOCS.read_text(encoding="utf-8").split(marker, 1)[1].splitlines()[1:]
     rows = []
     for line in lines[2:]:
@@ -339,3 +340,55 @@ def test_the_error_code_table_in_the_docs_matches_the_tree():
 def test_the_identifier_reason_table_in_the_docs_matches_the_enum():
     documented = [cells[0] for cells in _docs_table("<!-- identifier reasons:")]
     assert documented == [f"`{reason.value}`" for reason in IdentifierReason]
+
+
+def _documented_codes(marker: str) -> list[str]:
+    return [cells[0] for cells in _docs_table(marker)]
+
+
+def test_every_error_and_warning_class_is_in_the_tree_on_the_errors_page():
+    from onestop.models import SequenceExhaustedError
+
+    tree = DOCS.read_text(encoding="utf-8").split("## The tree", 1)[1].split("## Codes", 1)[0]
+    warnings_ = [
+        obj
+        for _, obj in inspect.getmembers(errors, inspect.isclass)
+        if issubclass(obj, errors.OneStopWarning)
+    ]
+    for cls in [*_error_classes(), SequenceExhaustedError, *warnings_]:
+        assert f"{cls.__name__}" in tree, f"{cls.__name__} is missing from the tree in errors.md"
+
+
+def test_the_payment_problem_table_in_the_docs_matches_the_enum():
+    documented = _documented_codes("<!-- payment problems:")
+    assert documented == [f"`{problem.value}`" for problem in errors.PaymentProblem]
+
+
+def test_the_signature_problem_table_in_the_docs_matches_the_enum():
+    from onestop.signatures import ProblemCode
+
+    documented = _documented_codes("<!-- signature problems:")
+    assert documented == [f"`{code.value}`" for code in ProblemCode]
+
+
+def test_the_clock_flag_table_in_the_docs_matches_the_enum():
+    from onestop.deadlines import FlagCode
+
+    documented = _documented_codes("<!-- clock flags:")
+    assert documented == [f"`{code.value}`" for code in FlagCode]
+
+
+def test_the_command_line_codes_in_the_docs_are_the_ones_the_commands_report():
+    """Every literal error code the command line reports is documented, and only those."""
+    import re
+
+    cli = ROOT / "src" / "onestop" / "cli"
+    in_source = {
+        code
+        for path in cli.glob("*.py")
+        for code in re.findall(r'"code": "([a-z_]+)"', path.read_text(encoding="utf-8"))
+    }
+    documented = {cell.strip("`") for cell in _documented_codes("<!-- command-line codes:")}
+    assert in_source == documented
+    exits = {cells[0].strip("`"): cells[2] for cells in _docs_table("<!-- command-line codes:")}
+    assert exits == {"usage_error": "2", "delivery_failed": "1", "internal_error": "1"}

@@ -2,8 +2,9 @@
 
 Facts come with their source (a law, a notice, a standard, a public code base), not with a
 pointer to notes kept outside the repository, which a user of a release cannot open. Every
-Markdown file named in the source, tests, scripts, benchmarks or docs must be a file of the
-repository, and no path leaves it (``../`` beyond the root, or a developer machine's folders).
+Markdown file named in the source, tests, scripts, benchmarks, docs or examples (and the site's
+mkdocs.yml) must be a file of the repository, and no path leaves it (``../`` beyond the root,
+or a developer machine's folders).
 """
 
 from __future__ import annotations
@@ -14,9 +15,22 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-FOLDERS = ("src", "tests", "scripts", "benchmarks", "docs")
-TOP_FILES = ("README.md", "CHANGELOG.md", "pyproject.toml")
-TEXT_SUFFIXES = {".py", ".pyi", ".md", ".toml", ".txt", ".json", ".ics", ".html", ".csv", ".cfg"}
+FOLDERS = ("src", "tests", "scripts", "benchmarks", "docs", "examples")
+TOP_FILES = ("README.md", "CHANGELOG.md", "pyproject.toml", "mkdocs.yml")
+TEXT_SUFFIXES = {
+    ".py",
+    ".pyi",
+    ".md",
+    ".toml",
+    ".txt",
+    ".json",
+    ".ics",
+    ".html",
+    ".csv",
+    ".cfg",
+    ".ipynb",
+    ".yml",
+}
 
 
 def _text_files() -> list[Path]:
