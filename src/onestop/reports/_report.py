@@ -9,6 +9,7 @@ in-process over the Arrow table without a copy.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -162,10 +163,14 @@ class Report:
             if self._indexed is None:
                 grid = PeriodGrid(spans=tuple(self._months()), as_of=self.as_of)
                 self._indexed = period_columns(self.data, grid)
-            con = _duckdb().connect()
+            duckdb = _duckdb()
+            con = duckdb.connect()
             # DuckDB before 2.0 draws a progress bar on standard output (where the CLI's JSON
             # goes) for queries it thinks slow, even when standard output is not a terminal.
-            con.execute("SET enable_progress_bar = false")
+            # In Jupyter DuckDB refuses to change the setting unless ipywidgets is installed;
+            # the notebook then keeps its default display.
+            with contextlib.suppress(duckdb.Error):
+                con.execute("SET enable_progress_bar_print = false")
             con.register("r", self._indexed)
             self._con = con
         return self._con
