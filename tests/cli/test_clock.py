@@ -218,3 +218,12 @@ def test_bad_input_exits_2_naming_the_field(app, runner, tmp_path, content, args
 def test_a_missing_file(app, runner, tmp_path):
     status, data = _run(app, runner, str(tmp_path / "nowhere.json"))
     assert status == 2 and data["error"]["code"] == "invalid_input"
+
+
+def test_without_at_the_clock_is_read_now_to_the_second(app, runner, waiting):
+    status, data = _run(app, runner, str(waiting))
+    assert status == 0
+    # "2026-12-06T23:50:12+07:00": whole seconds in Vietnam time, as every other instant
+    read_at = dt.datetime.fromisoformat(data["at"])
+    assert read_at.microsecond == 0 and read_at.utcoffset() == dt.timedelta(hours=7)
+    assert abs(read_at - dt.datetime.now(dt.UTC)) < dt.timedelta(minutes=5)

@@ -244,7 +244,7 @@ def clock_command(
     when = (
         parse_instant(at, field="at")
         if at is not None
-        else to_vn(dt.datetime.now(dt.UTC), field="at")
+        else to_vn(dt.datetime.now(dt.UTC).replace(microsecond=0), field="at")
     )
     if unit is not None and amount is None:
         raise InvalidInputError("amount: --unit needs --amount", field="amount")
