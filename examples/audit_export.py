@@ -53,10 +53,11 @@ result = audit(records)
 print(result.summary())
 print("by working-day difference:", result.by_difference())
 for row in result.mismatches.to_pylist():
+    shift = row["difference_working_days"]
     print(
         f"{row['code']}: stored {row['stored_due_at']:%d/%m/%Y}, "
         f"onestop {row['computed_due_at']:%d/%m/%Y} "
-        f"({row['difference_working_days']:+d} working days)"
+        f"({shift:+d} working day{'' if abs(shift) == 1 else 's'})"
     )
     print("   " + row["explanation_en"].replace("\n", "\n   "))
 

@@ -112,7 +112,7 @@ def test_audit_export_finds_the_vendors_mistakes(tmp_path):
     assert "row 5 NgayNhan: not a date or date-time" in out
     assert "4 stored due dates checked: 1 agree, 3 disagree" in out
     assert "by working-day difference: [(1, 2), (-2, 1)]" in out
-    assert "TP-001: stored 15/01/2026, onestop 14/01/2026 (+1 working days)" in out
+    assert "TP-001: stored 15/01/2026, onestop 14/01/2026 (+1 working day)" in out
     assert "Saturday 10/01/2026 is a make-up working day under Công văn 12729/VPCP-KGVX" in out
     assert "TP-003: stored 17/02/2026, onestop 24/02/2026 (-2 working days)" in out
     assert "resolved: 4 late: 1" in out

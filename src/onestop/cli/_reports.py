@@ -186,7 +186,11 @@ def _print_errors_hint(records: Records, errors_path: Path | None) -> None:
     summary = records.errors_summary()
     if not summary:
         return
-    console.print(f"{records.rows_rejected:,} rows rejected; most common problems:", markup=False)
+    rejected = records.rows_rejected
+    console.print(
+        f"{rejected:,} row{'' if rejected == 1 else 's'} rejected; most common problems:",
+        markup=False,
+    )
     for column, reason, rows in summary[:5]:
         console.print(f"  {rows:,} × {column or '(line)'}: {reason}", markup=False)
     if errors_path is None:
@@ -349,7 +353,7 @@ def audit_command(
     for row in result.to_dict(limit=limit)["mismatches"]:
         console.print(
             f"\nrow {row['row']} {row['code']}: stored {row['stored_due_at']}, onestop "
-            f"{row['computed_due_at']} ({row['difference_working_days']:+d} working days)",
+            f"{row['computed_due_at']} ({_working_days(row['difference_working_days'])})",
             markup=False,
             soft_wrap=True,
         )
@@ -358,3 +362,8 @@ def audit_command(
     _print_errors_hint(records, errors_out)
     if not agreed:
         raise typer.Exit(1)
+
+
+def _working_days(difference: int) -> str:
+    """``"+1 working day"``, ``"-3 working days"``."""
+    return f"{difference:+d} working day{'' if abs(difference) == 1 else 's'}"

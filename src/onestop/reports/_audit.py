@@ -88,17 +88,17 @@ class Audit:
         n = self.mismatches.num_rows
         text = (
             f"{self.checked:,} stored due dates checked: {self.matching:,} agree, {n:,} disagree"
-            f" ({self.not_checked:,} rows without a stored due date or a processing time)."
+            f" ({_rows(self.not_checked)} without a stored due date or a processing time)."
         )
         diffs = self.by_difference()
         if diffs:
             shift, rows = diffs[0]
             side = "later" if shift > 0 else "earlier"
             text += (
-                f" Most often ({rows:,} rows) the stored date is {abs(shift)} working day"
+                f" Most often ({_rows(rows)}) the stored date is {abs(shift)} working day"
                 f"{'s' if abs(shift) != 1 else ''} {side} than onestop's."
                 if shift
-                else f" Most often ({rows:,} rows) it differs in calendar days only."
+                else f" Most often ({_rows(rows)}) it differs in calendar days only."
             )
         return text
 
@@ -225,3 +225,8 @@ def audit(
         exact=exact,
         provisional=provisional,
     )
+
+
+def _rows(n: int) -> str:
+    """``"1 row"``, ``"1,234 rows"``."""
+    return f"{n:,} row" if n == 1 else f"{n:,} rows"
