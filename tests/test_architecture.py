@@ -198,6 +198,18 @@ LAYERS: dict[str, set[str]] = {
         "onestop.records",
         "onestop.reports",
     },
+    # The simulated centre runs every layer against the shipped fakes; only the CLI uses it.
+    "onestop.demo": _BASE
+    | {
+        "onestop.models",
+        "onestop.deadlines",
+        "onestop.signatures",
+        "onestop.connectors",
+        "onestop.forms",
+        "onestop.records",
+        "onestop.reports",
+        "onestop.testing",
+    },
 }
 
 
