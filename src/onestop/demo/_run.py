@@ -269,10 +269,10 @@ def _sync(
         progress_rows,
     )
     from onestop.connectors.outbox import OutboxPolicy
+    from onestop.demo._services import FakeServices, FaultPlan
     from onestop.models import Channel
-    from onestop.testing import FakePortal, FakePostal, make_postal_party
+    from onestop.testing import make_postal_party
 
-    portal, postal = FakePortal(seed=seed), FakePostal()
     postal_parties = [make_postal_party(seed=k) for k in range(1, 9)]
     agency_party = make_postal_party(seed=0)
     policy = OutboxPolicy(retry=RetryPolicy(attempts=12, initial_backoff=0.02, max_backoff=0.2))
@@ -304,78 +304,75 @@ def _sync(
                 totals["progress_calls"] += 1
                 return
 
-    async def main() -> None:
+    async def main(urls: Mapping[str, str]) -> None:
         retry = RetryPolicy(attempts=6, initial_backoff=0.02, max_backoff=0.2, total_timeout=30)
-        with portal.serve() as portal_server, postal.serve() as postal_server:
-            async with (
-                AsyncPortalClient(
-                    portal_server.url,
-                    auth=AdapterAuth("onestop", "onestop"),
-                    unit_code=_UNIT,
-                    retry=retry,
-                    timeout=5,
-                ) as client,
-                AsyncPostalClient(
-                    postal_server.url,
-                    auth=GatewayAuth("onestop-key", "onestop-secret"),
-                    customer_code="HCC-ONESTOP",
-                    agency=agency_party,
-                    retry=retry,
-                    timeout=5,
-                ) as postal_client,
-            ):
-                # The portal is down for a moment at the start, then fails now and then.
-                portal.fail_next(3, status=503)
-                portal.timeout_next(1)
-                portal.set_fault_rate(plan.fault_rate, kinds=("5xx", "drop"), seed=seed)
-                postal.set_fault_rate(plan.fault_rate, kinds=("5xx", "drop"), seed=seed + 1)
-                worker = AsyncOutboxWorker(
-                    outbox, client, postal=postal_client, concurrency=8, poll_interval=0.01
-                )
-                for n, day in enumerate(days):
-                    end_of_day = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), VN_TZ)
-                    stamp = day.strftime("%Y%m%d")
-                    states, progress = [], []
-                    for i in by_day.get(day, []):
-                        dossier = builder.dossier(i, as_of=end_of_day)
-                        states.append(dossier)
-                        progress += [
-                            r for r in progress_rows(dossier) if r.handled_at.startswith(stamp)
-                        ]
-                        if dossier.channel is Channel.POSTAL:
-                            party = postal_parties[i % len(postal_parties)]
-                            row = builder.row(i)
-                            if row["NgayNopHoSo"].date() == day:
-                                order = postal_client.pickup_order(dossier, applicant=party)
-                                outbox.enqueue_postal(
-                                    order, kind="pickup", dossier_code=str(dossier.code)
-                                )
-                                orders.append(order.order_number)
-                                totals["pickups"] += 1
-                            if row["NgayTra"] is not None and row["NgayTra"].date() == day:
-                                order = postal_client.delivery_order(dossier, applicant=party)
-                                outbox.enqueue_postal(
-                                    order, kind="delivery", dossier_code=str(dossier.code)
-                                )
-                                orders.append(order.order_number)
-                                totals["deliveries"] += 1
-                    if states:
-                        outbox.enqueue_many(states)
-                        totals["states"] += len(states)
-                    report = await worker.run(stop_when="empty", max_seconds=120)
-                    for key in worker_totals:
-                        worker_totals[key] += getattr(report, key)
-                    # Progress rows of several dossiers share a call (CapNhatTienDoHoSoMC takes
-                    # a list), once the day's states are at the portal.
-                    chunks = [progress[k : k + _CHUNK] for k in range(0, len(progress), _CHUNK)]
-                    async with anyio.create_task_group() as group:
-                        for chunk in chunks:
-                            group.start_soon(push, client, chunk)
-                    totals["progress_rows"] += len(progress)
-                    steps.tick("sync", n + 1, len(days))
+        async with (
+            AsyncPortalClient(
+                urls["portal"],
+                auth=AdapterAuth("onestop", "onestop"),
+                unit_code=_UNIT,
+                retry=retry,
+                timeout=5,
+            ) as client,
+            AsyncPostalClient(
+                urls["postal"],
+                auth=GatewayAuth("onestop-key", "onestop-secret"),
+                customer_code="HCC-ONESTOP",
+                agency=agency_party,
+                retry=retry,
+                timeout=5,
+            ) as postal_client,
+        ):
+            worker = AsyncOutboxWorker(
+                outbox, client, postal=postal_client, concurrency=8, poll_interval=0.01
+            )
+            for n, day in enumerate(days):
+                end_of_day = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), VN_TZ)
+                stamp = day.strftime("%Y%m%d")
+                states, progress = [], []
+                for i in by_day.get(day, []):
+                    dossier = builder.dossier(i, as_of=end_of_day)
+                    states.append(dossier)
+                    progress += [
+                        r for r in progress_rows(dossier) if r.handled_at.startswith(stamp)
+                    ]
+                    if dossier.channel is Channel.POSTAL:
+                        party = postal_parties[i % len(postal_parties)]
+                        row = builder.row(i)
+                        if row["NgayNopHoSo"].date() == day:
+                            order = postal_client.pickup_order(dossier, applicant=party)
+                            outbox.enqueue_postal(
+                                order, kind="pickup", dossier_code=str(dossier.code)
+                            )
+                            orders.append(order.order_number)
+                            totals["pickups"] += 1
+                        if row["NgayTra"] is not None and row["NgayTra"].date() == day:
+                            order = postal_client.delivery_order(dossier, applicant=party)
+                            outbox.enqueue_postal(
+                                order, kind="delivery", dossier_code=str(dossier.code)
+                            )
+                            orders.append(order.order_number)
+                            totals["deliveries"] += 1
+                if states:
+                    outbox.enqueue_many(states)
+                    totals["states"] += len(states)
+                report = await worker.run(stop_when="empty", max_seconds=120)
+                for key in worker_totals:
+                    worker_totals[key] += getattr(report, key)
+                # Progress rows of several dossiers share a call (CapNhatTienDoHoSoMC takes
+                # a list), once the day's states are at the portal.
+                chunks = [progress[k : k + _CHUNK] for k in range(0, len(progress), _CHUNK)]
+                async with anyio.create_task_group() as group:
+                    for chunk in chunks:
+                        group.start_soon(push, client, chunk)
+                totals["progress_rows"] += len(progress)
+                steps.tick("sync", n + 1, len(days))
 
+    # The portal is down for a moment at the start, then fails now and then; so does VNPost.
     try:
-        anyio.run(main)
+        with FakeServices(FaultPlan(seed=seed, rate=plan.fault_rate)) as fakes:
+            anyio.run(main, fakes.urls)
+            held = fakes.state()
         stats = outbox.stats().to_dict()
         sent = outbox.postal_orders()
     finally:
@@ -383,14 +380,13 @@ def _sync(
     # The portal must hold each synchronised dossier in the state the centre ended with.
     last_day_end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), VN_TZ)
     mismatched = 0
-    held_codes = set(portal.dossier_codes())
+    statuses = held["statuses"]
     synced = sorted({i for v in by_day.values() for i in v})
     for i in synced:
         source = builder.dossier(i, as_of=last_day_end)
-        record = portal.dossier(str(source.code))
-        if record is None or record.status != str(source.status.code):
+        if statuses.get(str(source.code)) != str(source.status.code):
             mismatched += 1
-    at_fake = [postal.creates.get(number, 0) for number in orders]
+    at_fake = [held["postal_creates"].get(number, 0) for number in orders]
     return {
         "window": {"from": first.isoformat(), "to": last.isoformat()},
         "dossiers": len(synced),
@@ -400,8 +396,8 @@ def _sync(
         "progress_rows_failed": totals["progress_failed"],
         "outbox": {k: stats[k] for k in ("pending", "in_flight", "retrying", "dead")},
         "portal": {
-            "dossiers_held": len(held_codes),
-            "creates": sum(portal.creates.values()),
+            "dossiers_held": len(statuses),
+            "creates": sum(held["creates"].values()),
             "status_mismatches": mismatched,
         },
         "postal": {
@@ -417,10 +413,10 @@ def _sync(
         "transport": {
             "outbox_delivered": stats["delivered"],
             "worker": worker_totals,
-            "portal_calls": dict(sorted(portal.calls.items())),
-            "portal_updates": sum(portal.updates.values()),
-            "portal_faults": dict(sorted(portal.faults_injected.items())),
-            "postal_faults": dict(sorted(postal.faults_injected.items())),
+            "portal_calls": dict(sorted(held["calls"].items())),
+            "portal_updates": sum(held["updates"].values()),
+            "portal_faults": dict(sorted(held["portal_faults"].items())),
+            "postal_faults": dict(sorted(held["postal_faults"].items())),
         },
     }
 
