@@ -171,3 +171,17 @@ def test_a_run_reports_the_progress_of_every_step(small_run):
         assert done == total
     sync_ticks = [d for s, d, _ in calls if s == "sync"]
     assert len(sync_ticks) > 3 and sync_ticks == sorted(sync_ticks)
+
+
+def test_the_last_event_day_gives_the_final_state(province):
+    """What is synchronised day by day ends in the dossier's final state: every state change
+    (a refusal a few minutes after a submission just before midnight included) is an event."""
+    status = province.column("TrangThaiHoSo").to_numpy()
+    rows = np.nonzero(status != 10)[0]  # every dossier not simply returned
+    rows = np.concatenate([rows, np.arange(0, province.num_rows, 997)])
+    sample = province.take(rows)
+    builder = DossierBuilder(sample, (make_dossier(seed=1).applicant,))
+    for i in range(sample.num_rows):
+        last = builder.events(i)[-1]
+        end_of_day = dt.datetime.combine(last.date() + dt.timedelta(days=1), dt.time(), VN_TZ)
+        assert builder.dossier(i, as_of=end_of_day) == builder.dossier(i), builder.row(i)["MaHoSo"]

@@ -133,9 +133,8 @@ class DossierBuilder:
         return {name: values[i] for name, values in self._rows.items()}
 
     def events(self, i: int) -> list[dt.datetime]:
-        """The instants at which row ``i`` changes state (aware, in order)."""
-        r = self.row(i)
-        return sorted({_local(r[k]) for k in EVENT_COLUMNS if r[k] is not None})
+        """The instants of row ``i``'s events (aware, in order), read from its dossier."""
+        return sorted({event.at for event in self.dossier(i).events})
 
     def dossier(self, i: int, *, as_of: dt.datetime | None = None) -> Dossier:
         """Row ``i`` as a :class:`~onestop.models.Dossier`, with the events before ``as_of``.
@@ -168,7 +167,9 @@ class DossierBuilder:
                 by=OFFICER,
                 fees=fees,
             )
-            at = submitted + dt.timedelta(minutes=15)
+            # refused a few minutes after the submission, on the same day
+            midnight = dt.datetime.combine(submitted.date(), dt.time(23, 59), VN_TZ)
+            at = min(submitted + dt.timedelta(minutes=15), max(submitted, midnight))
             if before(at):
                 d = d.refuse(at=at, by=OFFICER, reason="Hồ sơ không thuộc thẩm quyền tiếp nhận")
             return d
