@@ -188,3 +188,22 @@ def test_bad_combinations_exit_2(app, runner, tmp_path, argv, field):
     assert result.exit_code == 2, result.output
     error = json.loads(result.stdout)["error"]
     assert (error["code"], error["field"]) == ("invalid_input", field)
+
+
+def test_progress_bars_name_every_step_in_vietnamese(monkeypatch, capsys):
+    import onestop.demo
+    from onestop.cli._demo_centre import STEP_LABELS, run_with_progress
+
+    def fake_run(*, progress, **kwargs):
+        for step in onestop.demo.STEPS:
+            progress(step, 0, 4)
+            progress(step, 4, 4)
+        return {"kwargs": kwargs}
+
+    monkeypatch.setattr(onestop.demo, "run_centre", fake_run)
+    assert run_with_progress(show=True, seed=1) == {"kwargs": {"seed": 1}}
+    err = capsys.readouterr().err
+    assert set(STEP_LABELS) == set(onestop.demo.STEPS)
+    for label in STEP_LABELS.values():
+        assert label in err
+    assert err.count("4/4") == len(STEP_LABELS)

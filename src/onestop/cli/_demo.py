@@ -23,6 +23,7 @@ from rich.table import Table
 from onestop.cli._app import (
     JsonOption,
     console,
+    err_console,
     handle_errors,
     path_value,
     print_envelope,
@@ -385,7 +386,7 @@ def demo(
         if out is not None
         else None
     )
-    show = not json_ and console.is_terminal
+    show = not json_ and err_console.is_terminal
     if workdir is None:
         with tempfile.TemporaryDirectory(prefix="onestop-demo-") as tmp:
             result = run_with_progress(show=show, seed=seed, mode=mode, workdir=tmp, out=folder)
