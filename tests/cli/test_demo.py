@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
+import typer.main
+from typer.testing import CliRunner
 
 from onestop.reports import report
 
@@ -91,15 +94,11 @@ def _stable(data):
 
 
 @pytest.fixture(scope="module")
-def small_out(tmp_path_factory):
+def small_out(app, tmp_path_factory):
     """``onestop demo --small --seed 3 --out DIR --json``: the envelope and DIR."""
-    from typer.testing import CliRunner
-
-    from onestop.cli._commands import build_app
-
     folder = tmp_path_factory.mktemp("demo-out")
     result = CliRunner().invoke(
-        build_app(), ["demo", "--small", "--seed", "3", "--out", str(folder), "--json"]
+        app, ["demo", "--small", "--seed", "3", "--out", str(folder), "--json"]
     )
     assert result.exit_code == 0, result.output
     return json.loads(result.stdout), folder
@@ -207,3 +206,12 @@ def test_progress_bars_name_every_step_in_vietnamese(monkeypatch, capsys):
     for label in STEP_LABELS.values():
         assert label in err
     assert err.count("4/4") == len(STEP_LABELS)
+
+
+def test_every_flag_is_documented(app):
+    doc = Path(__file__).resolve().parents[2] / "docs" / "demo.md"
+    command = typer.main.get_command(app).commands["demo"]
+    flags = {opt for p in command.params for opt in p.opts if opt.startswith("--")}
+    table = doc.read_text(encoding="utf-8").split("## Flags", 1)[1]
+    documented = set(re.findall(r"^\| `(--[a-z-]+)", table, re.M))
+    assert flags - {"--help"} == documented
