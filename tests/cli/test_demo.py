@@ -215,3 +215,18 @@ def test_every_flag_is_documented(app):
     table = doc.read_text(encoding="utf-8").split("## Flags", 1)[1]
     documented = set(re.findall(r"^\| `(--[a-z-]+)", table, re.M))
     assert flags - {"--help"} == documented
+
+
+def test_a_failed_consistency_check_exits_1(app, runner, monkeypatch):
+    import onestop.demo
+
+    def broken_run(**kwargs):
+        return {"report": {}, "checks": {"outbox_drained": True, "payments_settled": False}}
+
+    monkeypatch.setattr(onestop.demo, "run_centre", broken_run)
+    result = runner.invoke(app, ["demo", "--small", "--json"])
+    assert result.exit_code == 1, result.output
+    data = json.loads(result.stdout)
+    assert data["ok"] is False and data["report"] == {}
+    assert data["error"]["code"] == "checks_failed"
+    assert "payments_settled" in data["error"]["message"]

@@ -396,10 +396,17 @@ def demo(
         result = run_with_progress(
             show=show, seed=seed, mode=mode, workdir=_usable_workdir(workdir), out=folder
         )
+    failed = [name for name, ok in result["checks"].items() if not ok]
+    problem = f"consistency checks failed: {', '.join(failed)}" if failed else None
     if json_:
-        print_envelope(result)
+        error = None if problem is None else {"code": "checks_failed", "message": problem}
+        print_envelope(result, ok=problem is None, error=error and {**error, "field": None})
     else:
         render_centre(result)
+        if problem is not None:
+            err_console.print(f"error[checks_failed]: {problem}", markup=False, soft_wrap=True)
+    if problem is not None:
+        raise typer.Exit(1)
 
 
 def _one_dossier(*, json_: bool, workdir: Path | None) -> None:
