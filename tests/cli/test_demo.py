@@ -168,6 +168,7 @@ def test_small_text_is_vietnamese(app, runner, tmp_path):
     assert "Tỷ lệ đúng hạn" in out and "Kiểm tra nhất quán: đạt" in out
     _no_english_values(out)
     assert (tmp_path / "bao-cao.html").is_file()  # the HTML report, kept with --workdir
+    assert f"Báo cáo HTML: {tmp_path / 'bao-cao.html'}" in out
 
 
 @pytest.mark.parametrize(

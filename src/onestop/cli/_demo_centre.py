@@ -197,3 +197,7 @@ def render_centre(result: dict[str, Any]) -> None:
     if result["out"]:
         folder = Path(result["out"]["html"]).parent
         console.print(f"Đã lưu dữ liệu, giấy tiếp nhận và báo cáo HTML vào {folder}", markup=False)
+    elif result["html"]:
+        console.print(f"Báo cáo HTML: {result['html']}", markup=False, soft_wrap=True)
+    else:
+        console.print("Báo cáo HTML: dùng --out THƯ_MỤC để giữ lại", markup=False)
