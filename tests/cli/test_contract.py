@@ -42,8 +42,18 @@ def _commands(app) -> dict:
 #: verdict: exit 1, error null, the payload's verdict key false); "failed" (exit 1 with an
 #: error *and* the payload, e.g. deliveries that failed). "{name}" is a path from ``paths``.
 CASES: list[tuple[str, str, list[str], int, set[str] | str]] = [
-    ("demo", "success", ["--workdir", "{tmp}/demo"], 0, {"dossier", "deadline", "outbox"}),
+    ("demo", "success", ["--small", "--workdir", "{tmp}/demo"], 0, {"report", "sync", "checks"}),
+    (
+        "demo",
+        "success",
+        ["--one-dossier", "--workdir", "{tmp}/demo"],
+        0,
+        {"dossier", "deadline", "outbox"},
+    ),
     ("demo", "bad", ["--workdir", "{doc}"], 2, "invalid_input"),
+    ("demo", "bad", ["--small", "--full"], 2, "invalid_input"),
+    ("demo", "bad", ["--out", "{doc}"], 2, "invalid_input"),
+    ("demo", "bad", ["--seed", "-1"], 2, "usage_error"),
     ("check-id", "success", ["079203001234"], 0, {"valid", "kind", "normalized", "parts"}),
     ("check-id", "bad", ["0100109107"], 2, "invalid_identifier"),
     ("provinces", "success", [], 0, {"era", "count", "provinces"}),

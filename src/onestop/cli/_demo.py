@@ -23,6 +23,7 @@ from rich.table import Table
 from onestop.cli._app import (
     JsonOption,
     console,
+    err_console,
     handle_errors,
     path_value,
     print_envelope,
@@ -210,65 +211,103 @@ def _sign_receipt(code: str, received: dt.datetime, due: dt.datetime) -> dict[st
     }
 
 
+#: What the history table calls each event (the model's action names are English).
+_ACTIONS_VI: dict[str, str] = {
+    "submit": "nộp hồ sơ",
+    "accept": "tiếp nhận",
+    "refuse": "từ chối tiếp nhận",
+    "start_processing": "bắt đầu xử lý",
+    "request_supplement": "yêu cầu bổ sung",
+    "receive_supplement": "nhận hồ sơ bổ sung",
+    "request_payment": "yêu cầu nghĩa vụ tài chính",
+    "record_payment": "ghi nhận thanh toán",
+    "withdraw": "rút hồ sơ",
+    "stop": "dừng xử lý",
+    "close": "kết thúc hồ sơ",
+    "complete": "xử lý xong",
+    "return_result": "trả kết quả",
+    "extend": "gia hạn (thư xin lỗi)",
+    "transition": "chuyển trạng thái",
+    "note": "ghi chú",
+}
+_SEX_VI = {"male": "nam", "female": "nữ"}
+
+
 def _render(result: dict[str, Any]) -> None:
+    from onestop.cli._demo_centre import FAULTS_VI
+    from onestop.deadlines import Timeliness
+    from onestop.models import Channel, DossierStatus
+
     d = result["dossier"]
-    console.rule("[bold]onestop demo[/bold]: một hồ sơ từ tiếp nhận đến trả kết quả")
+    console.rule("[bold]onestop demo --one-dossier[/bold]: một hồ sơ từ tiếp nhận đến trả kết quả")
     console.print(
-        f"Hồ sơ [bold]{d['code']}[/bold] — {d['procedure']} — kênh {d['channel']}, "
-        f"tiếp nhận {d['received_at']}"
+        f"Hồ sơ [bold]{d['code']}[/bold] — {d['procedure']} — kênh "
+        f"{Channel(d['channel']).label_vi.lower()}, tiếp nhận {d['received_at']}"
     )
     a = result["applicant"]
     if "citizen_id" in a:
         console.print(
             f"Người nộp: CCCD {a['citizen_id']} (nơi đăng ký khai sinh {a['birth_province']}, "
-            f"năm sinh {a['birth_year']}, giới tính {a['sex']})"
+            f"năm sinh {a['birth_year']}, giới tính {_SEX_VI.get(a['sex'], a['sex'])})"
         )
     dl = result["deadline"]
     console.print(Panel(dl["explanation_vi"], title=f"Ngày hẹn trả: {dl['due']}", expand=False))
-    table = Table(title="Lịch sử hồ sơ / dossier history")
-    table.add_column("at")
-    table.add_column("action")
-    table.add_column("status")
+    table = Table(title="Lịch sử hồ sơ")
+    table.add_column("Thời điểm")
+    table.add_column("Thao tác")
+    table.add_column("Trạng thái")
     for e in result["history"]:
-        table.add_row(e["at"], e["action"], e["to"] or "")
+        table.add_row(
+            e["at"],
+            _ACTIONS_VI.get(e["action"], e["action"]),
+            DossierStatus(e["to"]).label_vi if e["to"] else "",
+        )
     console.print(table)
     c = result["clock"]
     console.print(
         f"Sau bổ sung (tính lại từ đầu): hạn mới {c['due_after_supplement']}; "
-        f"kết quả: [bold]{c['timeliness']}[/bold]"
+        f"kết quả: [bold]{Timeliness(c['timeliness']).label_vi.lower()}[/bold]"
     )
     p, o = result["portal"], result["outbox"]
+    faults = ", ".join(
+        f"{FAULTS_VI.get(kind, kind)} × {n}" for kind, n in sorted(p["faults_injected"].items())
+    )
+    stats = o["stats"]
     console.print(
-        f"Cổng DVCQG (giả lập): trạng thái {p['held_status']}, tạo {p['creates']} lần, "
-        f"cập nhật {p['updates']} lần, lỗi giả lập {p['faults_injected']}; "
-        f"outbox: {o['stats']}"
+        f"Cổng DVCQG (giả lập): mã trạng thái {p['held_status']}, tạo {p['creates']} lần, "
+        f"cập nhật {p['updates']} lần, lỗi giả lập: {faults or 'không'}; outbox: "
+        f"{stats['delivered']} đã gửi, {stats['pending']} chờ gửi, {stats['dead']} hỏng",
+        markup=False,
     )
     s = result["signature"]
     if "skipped" in s:
         console.print(f"Chữ ký số: bỏ qua ({s['skipped']})")
     else:
         console.print(
-            f"Giấy tiếp nhận ký số bởi {s['signer']}: hợp lệ={s['valid']}; "
-            f"sửa ngày hẹn → hợp lệ={s['tampered_valid']} {s['tampered_problems']}"
+            f"Giấy tiếp nhận ký số bởi {s['signer']}: "
+            f"{'hợp lệ' if s['valid'] else 'KHÔNG hợp lệ'}; sửa ngày hẹn → "
+            f"{'hợp lệ' if s['tampered_valid'] else 'không hợp lệ (nội dung đã bị sửa sau khi ký)'}"
         )
 
 
-def _usable_workdir(workdir: Path) -> Path:
+def _usable_workdir(
+    workdir: Path, *, what: str = "its outbox database", field: str = "workdir"
+) -> Path:
     """``workdir``, created if missing; bad input if it is a file or cannot be written."""
     try:
         workdir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        what = "is not a directory" if workdir.exists() else "cannot be created"
+        problem = "is not a directory" if workdir.exists() else "cannot be created"
         raise InvalidInputError(
-            f"workdir: {str(workdir)!r} {what} ({exc.strerror or type(exc).__name__}); give "
-            "a directory the demo may write its outbox database into",
-            field="workdir",
+            f"{field}: {str(workdir)!r} {problem} ({exc.strerror or type(exc).__name__}); give "
+            f"a directory the demo may write {what} into",
+            field=field,
         ) from None
     if not os.access(workdir, os.W_OK | os.X_OK):
         raise InvalidInputError(
-            f"workdir: {str(workdir)!r} is not writable; give a directory the demo may write "
-            "its outbox database into",
-            field="workdir",
+            f"{field}: {str(workdir)!r} is not writable; give a directory the demo may write "
+            f"{what} into",
+            field=field,
         )
     return workdir
 
@@ -282,11 +321,95 @@ def demo(
             "--workdir",
             parser=path_value,
             metavar="DIR",
-            help="Directory for the outbox database (default: temporary).",
+            help="Directory for the outbox, the payment ledger and the HTML report "
+            "(default: temporary).",
+        ),
+    ] = None,
+    one_dossier: Annotated[
+        bool,
+        typer.Option(
+            "--one-dossier",
+            help="Walk one dossier through receipt, deadline, processing, signing and portal "
+            "sync instead.",
+        ),
+    ] = False,
+    seed: Annotated[
+        int,
+        typer.Option("--seed", min=0, help="Seed of the simulation: same seed, same figures."),
+    ] = 2022,
+    small: Annotated[
+        bool, typer.Option("--small", help="3,000 dossiers: a run of a few seconds.")
+    ] = False,
+    full: Annotated[
+        bool,
+        typer.Option(
+            "--full",
+            help="Synchronise the whole period with the portal, the post office and the "
+            "payment platform (minutes), not only the last week.",
+        ),
+    ] = False,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            parser=path_value,
+            metavar="DIR",
+            help="Keep the data (CSV, Parquet), sample receipts (PDF), the HTML report and "
+            "the figures (JSON) in DIR.",
         ),
     ] = None,
 ) -> None:
-    """Walk one dossier through receipt, deadline, processing, signing and portal sync."""
+    """Simulate a provincial Public Administration Service Center over January-July 2022.
+
+    About 90,000 dossiers of 17 departments on the 2022 civil-service calendar: the report by
+    channel and department, receipts (some signed), synchronisation through the outbox to the
+    fake portal, postal orders and online payments, all on loopback.
+    """
+    if small and full:
+        raise InvalidInputError(
+            "small: --small and --full cannot be combined; choose one", field="small"
+        )
+    if one_dossier:
+        if small or full or out is not None or seed != 2022:
+            raise InvalidInputError(
+                "one_dossier: --one-dossier takes only --workdir and --json (not --seed, "
+                "--small, --full or --out)",
+                field="one_dossier",
+            )
+        _one_dossier(json_=json_, workdir=workdir)
+        return
+    from onestop.cli._demo_centre import render_centre, run_with_progress
+
+    mode = "small" if small else "full" if full else "default"
+    folder = (
+        _usable_workdir(out, what="the demo's data, receipts and report", field="out")
+        if out is not None
+        else None
+    )
+    show = not json_ and err_console.is_terminal
+    if workdir is None:
+        with tempfile.TemporaryDirectory(prefix="onestop-demo-") as tmp:
+            result = run_with_progress(show=show, seed=seed, mode=mode, workdir=tmp, out=folder)
+            if folder is None:
+                result["html"] = None  # it was in the temporary directory
+    else:
+        result = run_with_progress(
+            show=show, seed=seed, mode=mode, workdir=_usable_workdir(workdir), out=folder
+        )
+    failed = [name for name, ok in result["checks"].items() if not ok]
+    problem = f"consistency checks failed: {', '.join(failed)}" if failed else None
+    if json_:
+        error = None if problem is None else {"code": "checks_failed", "message": problem}
+        print_envelope(result, ok=problem is None, error=error and {**error, "field": None})
+    else:
+        render_centre(result)
+        if problem is not None:
+            err_console.print(f"error[checks_failed]: {problem}", markup=False, soft_wrap=True)
+    if problem is not None:
+        raise typer.Exit(1)
+
+
+def _one_dossier(*, json_: bool, workdir: Path | None) -> None:
     if workdir is None:
         with tempfile.TemporaryDirectory(prefix="onestop-demo-") as tmp:
             result = run_demo(workdir=Path(tmp))
