@@ -155,7 +155,15 @@ def test_the_same_seed_gives_the_same_figures(small_out, app, runner, tmp_path):
     assert again.exit_code == 0, again.output
     second = json.loads(again.stdout)
     assert _stable(second) == _stable(first)
-    assert second["html"] is None  # written in a temporary directory, not kept
+    # without --out or --workdir the run's files go with its temporary directory, except the
+    # HTML report, kept as a file of its own
+    page = Path(second["html"])
+    try:
+        text = page.read_text(encoding="utf-8")
+        assert page.name.startswith("onestop-demo-") and page.suffix == ".html"
+        assert "<svg" in text and "Sở Tư pháp" in text
+    finally:
+        page.unlink()
 
 
 def test_small_text_is_vietnamese(app, runner, tmp_path):

@@ -390,8 +390,12 @@ def demo(
     if workdir is None:
         with tempfile.TemporaryDirectory(prefix="onestop-demo-") as tmp:
             result = run_with_progress(show=show, seed=seed, mode=mode, workdir=tmp, out=folder)
-            if folder is None:
-                result["html"] = None  # it was in the temporary directory
+            if folder is None and result.get("html"):
+                # the report outlives the temporary directory: one HTML file of its own
+                kept, name = tempfile.mkstemp(prefix="onestop-demo-", suffix=".html")
+                with os.fdopen(kept, "wb") as page:
+                    page.write(Path(result["html"]).read_bytes())
+                result["html"] = name
     else:
         result = run_with_progress(
             show=show, seed=seed, mode=mode, workdir=_usable_workdir(workdir), out=folder
