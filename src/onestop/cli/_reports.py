@@ -132,21 +132,13 @@ def _engine(engine: str, master: str | None) -> bool:
 
 @contextlib.contextmanager
 def _spark_session(master: str | None) -> Iterator[SparkSession]:
-    """A Spark session for one command, stopped after it unless it was already running."""
-    from pyspark.sql import SparkSession
-
+    """The Spark session of the command (the running one, else a new one kept to the exit)."""
     from onestop.spark import local_session
 
-    running = SparkSession.getActiveSession()
     with warnings.catch_warnings():
         # pyspark's notice about the pandas version installed beside it, not about onestop
         warnings.filterwarnings("ignore", "PySpark does not yet fully support", FutureWarning)
-        session = local_session(master)
-        try:
-            yield session
-        finally:
-            if running is None:
-                session.stop()
+        yield local_session(master)
 
 
 def _date(text: str | None, field: str) -> dt.date | None:

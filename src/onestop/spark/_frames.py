@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+from pyspark.sql import functions as f
+from pyspark.sql import types as t
 
 from onestop.deadlines.timeliness import Timeliness
 from onestop.errors import InvalidInputError
@@ -44,7 +46,6 @@ from onestop.reports._periods import (
 if TYPE_CHECKING:
     from pyspark.broadcast import Broadcast
     from pyspark.sql import DataFrame, SparkSession
-    from pyspark.sql.types import DataType, StructType
 
 __all__ = [
     "PROVISIONAL_FIELD",
@@ -68,14 +69,12 @@ _KERNEL_INPUTS = (
 )  # fmt: skip
 
 
-def _spark_type(arrow: pa.DataType) -> DataType:
+def _spark_type(arrow: pa.DataType) -> t.DataType:
     """The Spark SQL type of an Arrow type used by the records and the kernel."""
-    from pyspark.sql import types as t
-
     if pa.types.is_timestamp(arrow):
         # local wall-clock time without a zone: Spark's TIMESTAMP_NTZ, never shifted
         return t.TimestampNTZType()
-    simple: list[tuple[Callable[[pa.DataType], bool], DataType]] = [
+    simple: list[tuple[Callable[[pa.DataType], bool], t.DataType]] = [
         (pa.types.is_string, t.StringType()),
         (pa.types.is_large_string, t.StringType()),
         (pa.types.is_boolean, t.BooleanType()),
@@ -91,20 +90,16 @@ def _spark_type(arrow: pa.DataType) -> DataType:
     raise TypeError(f"no Spark type for the Arrow type {arrow}")  # pragma: no cover - our schemas
 
 
-def spark_schema(schema: pa.Schema | Sequence[pa.Field]) -> StructType:
+def spark_schema(schema: pa.Schema | Sequence[pa.Field]) -> t.StructType:
     """The Spark schema of an Arrow schema (timestamps as ``TIMESTAMP_NTZ``: local time)."""
-    from pyspark.sql import types as t
-
     return t.StructType(
-        [t.StructField(f.name, _spark_type(f.type), nullable=f.nullable) for f in schema]
+        [t.StructField(c.name, _spark_type(c.type), nullable=c.nullable) for c in schema]
     )
 
 
-def _arrow_schema(schema: StructType) -> pa.Schema:
+def _arrow_schema(schema: t.StructType) -> pa.Schema:
     """The Arrow schema of a frame's batches (``TIMESTAMP_NTZ`` as ``timestamp[us]``)."""
-    from pyspark.sql import types as t
-
-    by_type: list[tuple[type[DataType], pa.DataType]] = [
+    by_type: list[tuple[type[t.DataType], pa.DataType]] = [
         (t.TimestampNTZType, pa.timestamp("us")),
         (t.StringType, pa.string()),
         (t.BooleanType, pa.bool_()),
@@ -115,16 +110,16 @@ def _arrow_schema(schema: StructType) -> pa.Schema:
         (t.DateType, pa.date32()),
     ]
     fields = []
-    for f in schema.fields:
-        arrow = next((a for kind, a in by_type if isinstance(f.dataType, kind)), None)
+    for col in schema.fields:
+        arrow = next((a for kind, a in by_type if isinstance(col.dataType, kind)), None)
         if arrow is None:
             raise InvalidInputError(
-                f"records: column {f.name!r} has the Spark type {f.dataType.simpleString()}, "
+                f"records: column {col.name!r} has the Spark type {col.dataType.simpleString()}, "
                 "which the records do not use; build the frame with "
                 "onestop.spark.records_frame or onestop.spark.read_records",
                 field="records",
             )
-        fields.append(pa.field(f.name, arrow, nullable=f.nullable))
+        fields.append(pa.field(col.name, arrow, nullable=col.nullable))
     return pa.schema(fields)
 
 
@@ -163,7 +158,7 @@ def kernel_schema(df: DataFrame, *, fresh: bool = True) -> pa.Schema:
             "(onestop.spark.read_records reads an export's own column names)",
             field="records",
         )
-    taken = [f.name for f in (*KERNEL_FIELDS, PROVISIONAL_FIELD) if f.name in schema.names]
+    taken = [c.name for c in (*KERNEL_FIELDS, PROVISIONAL_FIELD) if c.name in schema.names]
     if fresh and taken:
         raise InvalidInputError(
             f"records: the frame already has the column {', '.join(taken)}; drop it first",
@@ -242,7 +237,9 @@ def _broadcast(df: DataFrame, calendar: _engine.WorkCalendar | None) -> Broadcas
     (:func:`onestop.reports._engine.quiet`), with the index of the current years built here.
     """
     quiet = _engine.quiet(calendar or _engine.default_calendar())
-    quiet.add_working_days(dt.date(dt.date.today().year, 1, 2), 1)
+    year = dt.date.today().year
+    if quiet.covers(year) and quiet.covers(year + 1):
+        quiet.add_working_days(dt.date(year, 1, 2), 1)
     return df.sparkSession.sparkContext.broadcast(quiet)
 
 
@@ -326,8 +323,6 @@ def timeliness(
         calendar: the working calendar (default the civil-service calendar).
         due: ``"stored"`` or ``"recompute"`` (see :func:`deadline_columns`).
     """
-    from pyspark.sql import functions as f
-
     if as_of.tzinfo is not None:
         as_of = as_of.astimezone(_engine.VN_TZ).replace(tzinfo=None)
     out = deadline_columns(df, calendar=calendar, due=due)

@@ -20,6 +20,9 @@ import attrs
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+from pyspark import StorageLevel
+from pyspark.sql import Observation
+from pyspark.sql import functions as f
 
 from onestop.errors import InvalidInputError
 from onestop.models import TimeUnit
@@ -113,9 +116,6 @@ class SparkReport:
         else:
             own = (tuple(g for g in self.by if g != "month"), "month" not in self.by)
             sets = list(dict.fromkeys([own, ((), True), (("procedure",), True), wanted]))
-        from pyspark.sql import Observation
-        from pyspark.sql import functions as f
-
         name = _view_name("classes")
         spark = self.frame.sparkSession
         records = _view_name("records")
@@ -164,7 +164,8 @@ class SparkReport:
         )
         return spark.sql(sql)
 
-    def _collected(self, by: Sequence[str] | str) -> pa.Table:
+    def collect(self, by: Sequence[str] | str = ()) -> pa.Table:
+        """:meth:`indicators` brought to the driver as an Arrow table (kept for later calls)."""
         key = check_by(by)
         table = self._local.get(key)
         if table is None:
@@ -178,7 +179,7 @@ class SparkReport:
     @property
     def overall(self) -> dict[str, Any]:
         """The indicators of the whole period as ``column -> value`` (zeros when empty)."""
-        return overall_row(self._collected(()), self.start, self.end)
+        return overall_row(self.collect(()), self.start, self.end)
 
     @property
     def provisional(self) -> bool:
@@ -194,7 +195,7 @@ class SparkReport:
         As :attr:`onestop.reports.Report.processing_times` (Decision 766 item 2.2), from the
         per-procedure classes of the first scan.
         """
-        table = self._collected(("procedure",))
+        table = self.collect(("procedure",))
         table = table.filter(pc.greater(table.column("resolved_total"), 0))
         table = table.sort_by([("resolved_total", "descending"), ("procedure", "ascending")])
         return table.select(["procedure", "resolved_total", "mean_working_days",
@@ -216,7 +217,7 @@ class SparkReport:
             decision_766=self.decision_766,
             processing_times=self.processing_times,
             by=self.by,
-            table=self._collected(self.by) if self.by else None,
+            table=self.collect(self.by) if self.by else None,
         )
 
     def close(self) -> None:
@@ -230,8 +231,6 @@ class SparkReport:
 
 def _bounds(df: DataFrame) -> tuple[int, dt.datetime | None, dt.datetime | None]:
     """``(rows, first receipt, last event)`` of the records, in one pass."""
-    from pyspark.sql import functions as f
-
     row = df.agg(
         f.count(f.lit(1)),
         f.min("received_at"),
@@ -322,7 +321,7 @@ _AUDIT_FIELDS = [
     PROVISIONAL_FIELD,
 ]
 _AUDIT_SCHEMA = pa.schema(_AUDIT_FIELDS)
-_MISMATCH_COLUMNS = [f.name for f in _AUDIT_FIELDS[:11]]
+_MISMATCH_COLUMNS = [c.name for c in _AUDIT_FIELDS[:11]]
 
 
 def _audit_batches(
@@ -372,7 +371,7 @@ def _audit_batches(
                 schema=_AUDIT_SCHEMA,
             )
             summary = pa.table(
-                [pa.nulls(1, f.type) for f in _AUDIT_FIELDS[:11]]
+                [pa.nulls(1, c.type) for c in _AUDIT_FIELDS[:11]]
                 + [
                     pa.array([table.num_rows], pa.int64()),
                     pa.array([int(both.sum())], pa.int64()),
@@ -453,9 +452,6 @@ def audit(
     Raises:
         InvalidInputError: no record in the frame, or a kernel column missing.
     """
-    from pyspark import StorageLevel
-    from pyspark.sql import functions as f
-
     schema = kernel_schema(df, fresh=False)
     cal = calendar or _engine.default_calendar()
     shipped = df.sparkSession.sparkContext.broadcast(_engine.quiet(cal))

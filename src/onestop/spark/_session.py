@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import TYPE_CHECKING
+
+from pyspark.sql import SparkSession
 
 from onestop.errors import InvalidInputError
 from onestop.reports._report import KERNEL_ROWS
-
-if TYPE_CHECKING:
-    from pyspark.sql import SparkSession
 
 __all__ = ["local_session"]
 
@@ -20,7 +18,8 @@ def local_session(master: str | None = None, *, app_name: str = "onestop") -> Sp
 
     A new session gets: Arrow batches of the deadline kernel's size
     (``spark.sql.execution.arrow.maxRecordsPerBatch``), few shuffle partitions for a local
-    master (the aggregations read a few thousand classes), no web UI, Spark's own logging at
+    master (the aggregations read a few thousand classes) without adaptive query execution,
+    no web UI, Spark's own logging at
     warnings; on a local master its Python workers run this interpreter (``PYSPARK_PYTHON``),
     so that they import the same onestop.
 
@@ -37,8 +36,6 @@ def local_session(master: str | None = None, *, app_name: str = "onestop") -> Sp
         raise InvalidInputError(
             "master: expected a Spark master URL such as local[2]", field="master"
         )
-    from pyspark.sql import SparkSession
-
     active = SparkSession.getActiveSession()
     if active is not None:
         return active
@@ -56,7 +53,11 @@ def local_session(master: str | None = None, *, app_name: str = "onestop") -> Sp
         .config("spark.sql.session.timeZone", "Asia/Ho_Chi_Minh")
     )
     if local:
-        builder = builder.config("spark.sql.shuffle.partitions", "2")
+        # one machine: few shuffle partitions, and no adaptive re-planning of queries that
+        # read a few thousand classes (it costs more than it saves there)
+        builder = builder.config("spark.sql.shuffle.partitions", "2").config(
+            "spark.sql.adaptive.enabled", "false"
+        )
     session = builder.getOrCreate()
     session.sparkContext.setLogLevel("WARN")
     return session
