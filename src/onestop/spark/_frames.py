@@ -62,6 +62,14 @@ __all__ = [
 #: an official civil-service notice (the embedded report's ``provisional``, row by row).
 PROVISIONAL_FIELD = pa.field("provisional", pa.bool_())
 
+#: The record columns the indicator SQL reads besides the kernel's (the break-down columns,
+#: the channel, the status and the flags of the online-payment, digitisation and reuse rates).
+_REPORT_INPUTS = (
+    "department", "procedure", "field", "channel", "status", "paid_online", "fee_bearing",
+    "digitised", "e_result", "reused",
+)  # fmt: skip
+#: The kernel's columns the indicator SQL reads.
+_KERNEL_OUTPUTS = ("end_at", "outcome", "working_days_taken", "elapsed_days")
 #: The record columns the kernel reads.
 _KERNEL_INPUTS = (
     "received_at", "due_at", "finished_at", "returned_at", "status", "processing_amount",
@@ -225,7 +233,7 @@ def _kernel_batches(
                     not_resolved=arrays.not_resolved,
                 )
                 out = append_period_columns(out, indexes)
-            yield from out.cast(out_schema).to_batches()
+            yield from out.select(out_schema.names).cast(out_schema).to_batches()
 
     return run
 
@@ -249,7 +257,9 @@ def _run_kernel(
     calendar: _engine.WorkCalendar | None,
     due: DueMode,
     grid: PeriodGrid | None,
+    keep: Sequence[str] | None = None,
 ) -> DataFrame:
+    """``df`` with the kernel's columns (and ``grid``'s indexes); only ``keep`` when given."""
     if due not in ("stored", "recompute"):
         raise InvalidInputError(f"due: expected 'stored' or 'recompute', got {due!r}", field="due")
     schema = kernel_schema(df)
@@ -257,6 +267,8 @@ def _run_kernel(
     if grid is not None:
         added += [pa.field(name, pa.int32()) for name in PERIOD_FIELDS]
     out_schema = pa.schema([*schema, *added])
+    if keep is not None:
+        out_schema = pa.schema([c for c in out_schema if c.name in keep])
     run = _kernel_batches(_broadcast(df, calendar), due, schema, out_schema, grid)
     return df.mapInArrow(run, spark_schema(out_schema))
 
@@ -349,5 +361,11 @@ def indexed_frame(
     due: DueMode,
     grid: PeriodGrid,
 ) -> DataFrame:
-    """The kernel's columns and the period indexes of ``grid`` (what the indicator SQL reads)."""
-    return _run_kernel(df, calendar=calendar, due=due, grid=grid)
+    """What the indicator SQL reads: the kernel's columns and the period indexes of ``grid``.
+
+    Only the columns the queries use cross from Spark to the Python workers and back (the
+    dossier codes and names, for example, do not).
+    """
+    wanted = [c for c in dict.fromkeys((*_KERNEL_INPUTS, *_REPORT_INPUTS)) if c in df.columns]
+    keep = [*_REPORT_INPUTS, *_KERNEL_OUTPUTS, PROVISIONAL_FIELD.name, *PERIOD_FIELDS]
+    return _run_kernel(df.select(*wanted), calendar=calendar, due=due, grid=grid, keep=keep)

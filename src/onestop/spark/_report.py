@@ -71,7 +71,9 @@ class SparkReport:
     bits, as sums of floating-point numbers taken in another order do).
 
     Attributes:
-        frame: the records with the kernel's and the period columns (not computed until used).
+        frame: what the indicator queries read: the break-down columns, the status, the
+            channel and the flags, the kernel's outcome, end and times, ``provisional`` and the
+            period indexes (computed when a query runs).
         start: first day of the period (inclusive).
         end: last day (inclusive).
         as_of: the local instant open dossiers are judged at.
