@@ -22,6 +22,8 @@ HEAVY = [
     "pyarrow",
     "matplotlib",
     "python_calamine",
+    "pyspark",
+    "py4j",
 ]
 
 
@@ -43,7 +45,7 @@ def test_import_onestop_is_light():
 def test_import_subpackages_is_light():
     loaded = _modules_after(
         "import onestop, onestop.models, onestop.deadlines, onestop.testing, onestop.errors, "
-        "onestop.forms, onestop.records, onestop.reports"
+        "onestop.forms, onestop.records, onestop.reports, onestop.spark"
     )
     assert [m for m in HEAVY if m in loaded] == []
 

@@ -180,6 +180,7 @@ MISSING = [
     ("cryptography", "from onestop.signatures import sign_bytes", "signatures"),
     ("cryptography", "from onestop.testing import build_test_pki", "signatures"),
     ("cryptography", "import onestop; onestop.verify_pdf", "signatures"),
+    ("pyspark", "from onestop.spark import report", "spark"),
 ]
 
 

@@ -69,6 +69,8 @@ EXTRA_OF: dict[str, str] = {
     "fontTools": "forms",
     "pyarrow": "records",
     "duckdb": "reports",
+    "pyspark": "spark",
+    "py4j": "spark",
     "python_calamine": "excel",
     "matplotlib": "charts",
     "hypothesis": "testkit",

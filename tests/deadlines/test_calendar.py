@@ -269,3 +269,22 @@ def test_random_input_raises_only_onestop_errors(a, b):
     ):
         with contextlib.suppress(OneStopError):
             call()
+
+
+def test_a_calendar_pickles_with_its_index():
+    # a cluster engine broadcasts the calendar to its executors: it must pickle, and carry
+    # the index it has built so that each executor does not build it again
+    import pickle
+
+    from onestop.deadlines import civil_service_calendar
+
+    calendar = civil_service_calendar()
+    unused = pickle.dumps(civil_service_calendar())
+    due = calendar.add_working_days(dt.date(2026, 2, 13), 5)
+    built = pickle.dumps(calendar)
+    assert len(built) > len(unused) + 10_000  # the index travels with the calendar
+    copy = pickle.loads(built)  # noqa: S301 - bytes this test just made
+    assert copy.add_working_days(dt.date(2026, 2, 13), 5) == due == dt.date(2026, 2, 27)
+    assert copy.working_days_between(dt.date(2026, 1, 1), dt.date(2026, 12, 31)) == (
+        calendar.working_days_between(dt.date(2026, 1, 1), dt.date(2026, 12, 31))
+    )

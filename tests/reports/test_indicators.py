@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import random
 
-import pyarrow as pa
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -16,14 +14,16 @@ from onestop.records import read_records
 from onestop.reports import _report as report_module
 from onestop.reports import monthly_periods, report
 from onestop.reports._sql import INDICATOR_COLUMNS
+from tests._helpers.reports import (
+    START,
+    STATUSES,
+    UNITS,
+    materialise,
+    random_rows,
+    record_table,
+)
 
 D = dt.datetime
-
-STATUSES = [
-    "new", "received", "refused", "processing", "supplement_requested",
-    "financial_obligation", "withdrawn", "stopped", "completed", "returned",
-]  # fmt: skip
-UNITS = ["working_days", "calendar_days", "working_hours", "months", "same_day", None]
 
 
 def _compare(rep, reference, by, *, due="stored", month_start_day=1):
@@ -49,23 +49,6 @@ def _compare(rep, reference, by, *, due="stored", month_start_day=1):
             else:
                 assert have[column] == value, (key, column)
     return table
-
-
-def _table(rows):
-    names = [
-        "code", "procedure", "department", "channel", "status", "received_at", "due_at",
-        "finished_at", "returned_at", "processing_amount", "processing_unit", "paid_online",
-        "fee_bearing", "digitised", "e_result", "reused",
-    ]  # fmt: skip
-    types = {
-        "received_at": pa.timestamp("us"), "due_at": pa.timestamp("us"),
-        "finished_at": pa.timestamp("us"), "returned_at": pa.timestamp("us"),
-        "processing_amount": pa.int64(), "paid_online": pa.bool_(), "fee_bearing": pa.bool_(),
-        "digitised": pa.bool_(), "e_result": pa.bool_(), "reused": pa.bool_(),
-    }  # fmt: skip
-    return pa.table(
-        {n: pa.array([r.get(n) for r in rows], types.get(n, pa.string())) for n in names}
-    )
 
 
 HAND = [
@@ -95,7 +78,7 @@ HAND = [
 
 
 def test_hand_example_counts():
-    rep = report(_table(HAND))
+    rep = report(record_table(HAND))
     o = rep.overall
     assert (rep.start, rep.end) == (dt.date(2026, 11, 28), dt.date(2026, 12, 6))
     assert o["received_total"] == 5  # A1-A4 and A6 (A5 was not accepted)
@@ -112,7 +95,7 @@ def test_hand_example_counts():
 
 
 def test_hand_example_matches_reference(reference):
-    rep = report(_table(HAND), by=("department", "month"))
+    rep = report(record_table(HAND), by=("department", "month"))
     _compare(rep, reference, ())
     _compare(rep, reference, ("department", "month"))
     _compare(rep, reference, ("channel",))
@@ -124,8 +107,8 @@ def test_recompute_uses_onestop_due_dates(reference):
     rows = [dict(r) for r in HAND]
     rows[1]["processing_amount"] = 0
     rows[2]["processing_amount"] = 1
-    stored = report(_table(rows))
-    recomputed = report(_table(rows), due="recompute")
+    stored = report(record_table(rows))
+    recomputed = report(record_table(rows), due="recompute")
     assert stored.overall["resolved_on_time"] == 1
     assert recomputed.overall["resolved_on_time"] == 0
     assert recomputed.overall["resolved_late"] == 2
@@ -147,15 +130,15 @@ def test_reporting_period_15th_to_14th():
 
 def test_bad_period_and_break_down():
     with pytest.raises(InvalidInputError, match="by"):
-        report(_table(HAND), by=("province",))
+        report(record_table(HAND), by=("province",))
     with pytest.raises(InvalidInputError, match="before it starts"):
-        report(_table(HAND), start=dt.date(2026, 12, 5), end=dt.date(2026, 12, 1))
+        report(record_table(HAND), start=dt.date(2026, 12, 5), end=dt.date(2026, 12, 1))
     with pytest.raises(InvalidInputError, match="month_start_day"):
-        report(_table(HAND), month_start_day=30)
+        report(record_table(HAND), month_start_day=30)
 
 
 def test_period_without_activity_gives_zeros():
-    rep = report(_table(HAND), start=dt.date(2027, 6, 1), end=dt.date(2027, 6, 30))
+    rep = report(record_table(HAND), start=dt.date(2027, 6, 1), end=dt.date(2027, 6, 30))
     assert rep.overall["received_total"] == 0
     assert rep.overall["on_time_rate"] is None
     assert rep.to_dict()["received"]["by_channel"] == {
@@ -163,16 +146,13 @@ def test_period_without_activity_gives_zeros():
     }  # fmt: skip
 
 
-_start = D(2025, 12, 1)
 _row = st.fixed_dictionaries(
     {
         "procedure": st.sampled_from(["1.1", "1.2", "2.7"]),
         "department": st.sampled_from(["TP", "XD", "YT", None]),
         "channel": st.sampled_from(["direct", "online", "postal", None]),
         "status": st.sampled_from(STATUSES),
-        "received_at": st.integers(0, 110 * 24 * 60).map(
-            lambda m: _start + dt.timedelta(minutes=m)
-        ),
+        "received_at": st.integers(0, 110 * 24 * 60).map(lambda m: START + dt.timedelta(minutes=m)),
         "due_days": st.one_of(st.none(), st.integers(0, 20)),
         "finished_days": st.one_of(st.none(), st.integers(0, 30)),
         "returned_days": st.one_of(st.none(), st.integers(0, 30)),
@@ -187,21 +167,6 @@ _row = st.fixed_dictionaries(
 )
 
 
-def _materialise(raw):
-    rows = []
-    for i, r in enumerate(raw):
-        row = {k: v for k, v in r.items() if not k.endswith("_days")}
-        row["code"] = f"H-{i}"
-        rec = r["received_at"]
-        for name in ("due", "finished", "returned"):
-            days = r[f"{name}_days"]
-            row[f"{name}_at"] = None if days is None else rec + dt.timedelta(days=days, hours=3)
-        if row["processing_unit"] == "same_day" and row["processing_amount"]:
-            row["processing_amount"] = 0
-        rows.append(row)
-    return rows
-
-
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     raw=st.lists(_row, min_size=1, max_size=40),
@@ -210,7 +175,7 @@ def _materialise(raw):
     by=st.sampled_from([(), ("department",), ("channel", "month"), ("department", "month")]),
 )
 def test_duckdb_equals_reference_on_random_records(raw, due, month_start_day, by, reference):
-    records = read_records(_table(_materialise(raw)))
+    records = read_records(record_table(materialise(raw)))
     if not len(records):
         return
     rep = report(records, due=due, month_start_day=month_start_day)
@@ -219,8 +184,8 @@ def test_duckdb_equals_reference_on_random_records(raw, due, month_start_day, by
 
 def test_open_dossier_is_overdue_only_after_its_due_instant():
     # A4 is due 3/12 17:00: judged exactly then it is still on time, a microsecond later not
-    at_due = report(_table(HAND), as_of=D(2026, 12, 3, 17))
-    after = report(_table(HAND), as_of=D(2026, 12, 3, 17, 0, 0, 1))
+    at_due = report(record_table(HAND), as_of=D(2026, 12, 3, 17))
+    after = report(record_table(HAND), as_of=D(2026, 12, 3, 17, 0, 0, 1))
     assert (at_due.overall["in_progress_on_time"], at_due.overall["in_progress_overdue"]) == (
         1,
         0,
@@ -238,7 +203,7 @@ def test_due_at_the_last_microsecond_of_a_month(reference):
         {"code": "M2", "procedure": "1", "department": "TP", "channel": "direct",
          "status": "received", "received_at": D(2026, 12, 3, 9)},
     ]  # fmt: skip
-    rep = report(_table(rows), by=("month",))
+    rep = report(record_table(rows), by=("month",))
     table = {r["period"]: r for r in rep.table.to_pylist()}
     assert (table["2026-11"]["in_progress_on_time"], table["2026-11"]["in_progress_overdue"]) == (
         1,
@@ -248,36 +213,10 @@ def test_due_at_the_last_microsecond_of_a_month(reference):
     _compare(rep, reference, ("month",))
 
 
-def _random_rows(seed, n):
-    rng = random.Random(seed)
-    raw = []
-    for _ in range(n):
-        raw.append(
-            {
-                "procedure": rng.choice(["1.1", "1.2", "2.7"]),
-                "department": rng.choice(["TP", "XD", "YT", None]),
-                "channel": rng.choice(["direct", "online", "postal", None]),
-                "status": rng.choice(STATUSES),
-                "received_at": _start + dt.timedelta(minutes=rng.randint(0, 110 * 24 * 60)),
-                "due_days": rng.choice([None, rng.randint(0, 20)]),
-                "finished_days": rng.choice([None, rng.randint(0, 30)]),
-                "returned_days": rng.choice([None, rng.randint(0, 30)]),
-                "processing_amount": rng.choice([None, rng.randint(0, 12)]),
-                "processing_unit": rng.choice(UNITS),
-                "paid_online": rng.choice([None, True, False]),
-                "fee_bearing": rng.choice([None, True, False]),
-                "digitised": rng.choice([None, True, False]),
-                "e_result": rng.choice([None, True, False]),
-                "reused": rng.choice([None, True, False]),
-            }
-        )
-    return _materialise(raw)
-
-
 def test_batches_threads_and_shared_classes_agree_with_the_reference(monkeypatch, reference):
     # a large export runs in batches on threads, and one scan serves several break-downs;
     # small batches here make a few hundred records take every one of those paths
-    table = _table(_random_rows(766, 300))
+    table = record_table(random_rows(766, 300))
     whole = read_records(table)
     monkeypatch.setattr(normalize_module, "BATCH_ROWS", 17)
     monkeypatch.setattr(report_module, "KERNEL_ROWS", 23)
@@ -298,18 +237,18 @@ def test_provisional_years_are_flagged():
         {"code": "P1", "procedure": "1", "department": "TP", "channel": "direct",
          "status": "processing", "received_at": D(2026, 3, 2, 9), "processing_amount": 5}
     ]  # fmt: skip
-    assert not report(_table(rows), due="recompute").provisional
+    assert not report(record_table(rows), due="recompute").provisional
     rows[0]["received_at"] = D(2031, 3, 3, 9)
-    assert report(_table(rows), due="recompute").provisional
+    assert report(record_table(rows), due="recompute").provisional
     # a stored due date needs no calendar: nothing computed, nothing provisional
     rows[0]["processing_amount"] = None
     rows[0]["due_at"] = D(2031, 3, 10, 17)
-    assert not report(_table(rows)).provisional
+    assert not report(record_table(rows)).provisional
 
 
 @pytest.mark.parametrize("due", ["stored", "recompute"])
 def test_processing_times_are_the_procedure_indicators(due):
-    rep = report(read_records(_table(_random_rows(13, 200))), due=due, month_start_day=15)
+    rep = report(read_records(record_table(random_rows(13, 200))), due=due, month_start_day=15)
     full = rep.indicators(("procedure",)).to_pylist()
     want = sorted(
         (

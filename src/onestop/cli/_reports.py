@@ -14,7 +14,10 @@ column mapping, no usable row), 1 for other failures.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import warnings
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -34,6 +37,8 @@ from onestop.errors import InvalidInputError
 from onestop.tz import parse_date
 
 if TYPE_CHECKING:
+    from pyspark.sql import SparkSession
+
     from onestop.records import Records
 
 __all__ = ["MAX_EXPORT_BYTES", "audit_command", "report_command"]
@@ -65,6 +70,25 @@ SheetOption = Annotated[
     str | None,
     typer.Option("--sheet", parser=text_value, help="Excel worksheet name (default: the first)."),
 ]
+EngineOption = Annotated[
+    str,
+    typer.Option(
+        "--engine",
+        parser=text_value,
+        help="duckdb (in this process, the default) or spark (onestop.spark; the spark extra "
+        "and Java 17): the same JSON either way.",
+    ),
+]
+MasterOption = Annotated[
+    str | None,
+    typer.Option(
+        "--master",
+        parser=text_value,
+        metavar="URL",
+        help="With --engine spark: the Spark master, e.g. local[2] or spark://host:7077 "
+        "(default: Spark's own, local[*] outside spark-submit).",
+    ),
+]
 ErrorsOption = Annotated[
     Path | None,
     typer.Option(
@@ -89,6 +113,32 @@ def _read(path: Path, fmt: str | None, sheet: str | None, columns: list[str] | N
     data = read_input_bytes(path, field="file", max_bytes=MAX_EXPORT_BYTES)
     sheet_ref: str | int | None = int(sheet) if sheet is not None and sheet.isdigit() else sheet
     return read_records(data, columns=mapping, format=chosen, sheet=sheet_ref)  # type: ignore[arg-type]
+
+
+_ENGINES = ("duckdb", "spark")
+
+
+def _engine(engine: str, master: str | None) -> bool:
+    """Whether the command runs on Spark (``--master`` only goes with ``--engine spark``)."""
+    if engine not in _ENGINES:
+        raise InvalidInputError(
+            f"engine: {engine!r} is not an engine; expected {', '.join(_ENGINES)}",
+            field="engine",
+        )
+    if master is not None and engine != "spark":
+        raise InvalidInputError("master: --master goes with --engine spark", field="master")
+    return engine == "spark"
+
+
+@contextlib.contextmanager
+def _spark_session(master: str | None) -> Iterator[SparkSession]:
+    """The Spark session of the command (the running one, else a new one kept to the exit)."""
+    from onestop.spark import local_session
+
+    with warnings.catch_warnings():
+        # pyspark's notice about the pandas version installed beside it, not about onestop
+        warnings.filterwarnings("ignore", "PySpark does not yet fully support", FutureWarning)
+        yield local_session(master)
 
 
 def _date(text: str | None, field: str) -> dt.date | None:
@@ -252,6 +302,8 @@ def report_command(
     columns: ColumnOption = None,
     fmt: FormatOption = None,
     sheet: SheetOption = None,
+    engine: EngineOption = "duckdb",
+    master: MasterOption = None,
     json_: JsonOption = False,
 ) -> None:
     """Indicators of a dossier export: received by channel, early / on-time / late, 766.
@@ -263,17 +315,38 @@ def report_command(
     """
     from onestop.reports import report
 
+    on_spark = _engine(engine, master)
+    if on_spark and html_out is not None:
+        raise InvalidInputError(
+            "html: the HTML report is drawn by the default engine; drop --engine spark",
+            field="html",
+        )
     breakdown = [b.strip() for item in by or () for b in item.split(",") if b.strip()]
     records = _read(file, fmt, sheet, columns)
-    rep = report(
-        records,
-        start=_date(date_from, "from"),
-        end=_date(date_to, "to"),
-        by=breakdown,
-        due="recompute" if recompute else "stored",
-        month_start_day=15 if reporting_period else 1,
-    )
-    data = rep.to_dict()
+    options: dict[str, Any] = {
+        "start": _date(date_from, "from"),
+        "end": _date(date_to, "to"),
+        "by": breakdown,
+        "due": "recompute" if recompute else "stored",
+        "month_start_day": 15 if reporting_period else 1,
+    }
+    if on_spark:
+        from onestop.records import require_rows
+        from onestop.spark import records_frame
+        from onestop.spark import report as spark_report
+
+        require_rows(records)
+        with _spark_session(master) as session:
+            frame = records_frame(session, records)
+            data = spark_report(
+                frame,
+                rows_read=records.rows_read,
+                rows_rejected=records.rows_rejected,
+                **options,
+            ).to_dict()
+    else:
+        rep = report(records, **options)
+        data = rep.to_dict()
     _write_errors(records, errors_out)
     if html_out is not None:
         text = rep.to_html(title=f"Báo cáo một cửa — {file.name}")
@@ -317,6 +390,8 @@ def audit_command(
     columns: ColumnOption = None,
     fmt: FormatOption = None,
     sheet: SheetOption = None,
+    engine: EngineOption = "duckdb",
+    master: MasterOption = None,
     json_: JsonOption = False,
 ) -> None:
     """Recompute the export's stored due dates (NgayHenTra) and list those that disagree.
@@ -331,8 +406,18 @@ def audit_command(
 
     if limit < 0:
         raise InvalidInputError("limit: must be >= 0", field="limit")
+    on_spark = _engine(engine, master)
     records = _read(file, fmt, sheet, columns)
-    result = audit(records, exact=exact)
+    if on_spark:
+        from onestop.records import require_rows
+        from onestop.spark import audit as spark_audit
+        from onestop.spark import records_frame
+
+        require_rows(records)
+        with _spark_session(master) as session:
+            result = spark_audit(records_frame(session, records), exact=exact).collect(records)
+    else:
+        result = audit(records, exact=exact)
     _write_errors(records, errors_out)
     if out is not None:
         import pyarrow.csv as pcsv

@@ -268,6 +268,24 @@ class _Cache:
         self.provisional: frozenset[int] | None = None
         self.lock = threading.RLock()
 
+    def __getstate__(self) -> dict[str, object]:
+        # A pickled calendar (e.g. broadcast to a cluster's executors) carries the index built
+        # so far, so that the receiving process does not build it again; the lock is its own.
+        with self.lock:
+            return {
+                "index": self.index,
+                "status": dict(self.status),
+                "entries": {year: dict(days) for year, days in self.entries.items()},
+                "provisional": self.provisional,
+            }
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.index = state["index"]
+        self.status = state["status"]
+        self.entries = state["entries"]
+        self.provisional = state["provisional"]
+        self.lock = threading.RLock()
+
 
 def _date_arg(value: object, field: str) -> dt.date:
     """A local date: a ``date`` as is, an aware ``datetime`` as its date in Vietnam time."""

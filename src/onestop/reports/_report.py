@@ -52,7 +52,16 @@ from onestop.reports._sql import (
 if TYPE_CHECKING:
     import pandas
 
-__all__ = ["BY_CHOICES", "Report", "monthly_periods", "report"]
+__all__ = [
+    "BY_CHOICES",
+    "Report",
+    "check_by",
+    "monthly_periods",
+    "overall_row",
+    "report",
+    "report_dict",
+    "resolve_period",
+]
 
 GroupBy = Literal["department", "procedure", "field", "channel", "month"]
 #: What a report can be broken down by.
@@ -206,7 +215,7 @@ class Report:
             An Arrow table: ``period``, ``period_start``, ``period_end``, the group columns,
             then the counts and rates (see :mod:`onestop.reports._sql` for each definition).
         """
-        key = _check_by(by)
+        key = check_by(by)
         cached = self._cache.get(key)
         if cached is not None:
             return cached
@@ -240,14 +249,7 @@ class Report:
     @property
     def overall(self) -> dict[str, Any]:
         """The indicators of the whole period as ``column -> value`` (zeros when empty)."""
-        rows: list[dict[str, Any]] = self.indicators(()).to_pylist()
-        if rows:
-            return rows[0]
-        empty: dict[str, Any] = dict.fromkeys(INDICATOR_COLUMNS, 0)
-        for c in INDICATOR_COLUMNS:
-            if c.endswith(("_rate", "_share")) or c.startswith(("share_", "mean_", "rate_")):
-                empty[c] = None
-        return {"period": None, "period_start": self.start, "period_end": self.end, **empty}
+        return overall_row(self.indicators(()), self.start, self.end)
 
     @property
     def processing_times(self) -> pa.Table:
@@ -271,73 +273,17 @@ class Report:
 
     def to_dict(self) -> dict[str, Any]:
         """The report as JSON-ready data (the ``onestop report --json`` object)."""
-        o = self.overall
-        out: dict[str, Any] = {
-            "period": {
-                "from": self.start.isoformat(),
-                "to": self.end.isoformat(),
-                "as_of": self.as_of.isoformat(),
-            },
-            "due_dates": "recomputed" if self.due == "recompute" else "stored",
-            "provisional": self.provisional,
-            "rows_read": self.records.rows_read,
-            "rows_rejected": self.records.rows_rejected,
-            "rows_used": len(self.records),
-            "received": {
-                "total": o["received_total"],
-                "by_channel": {
-                    "direct": o["received_direct"],
-                    "online": o["received_online"],
-                    "postal": o["received_postal"],
-                    "unknown": o["received_unknown_channel"],
-                },
-                "shares": {
-                    "direct": o["share_direct"],
-                    "online": o["share_online"],
-                    "postal": o["share_postal"],
-                },
-                "carried_over": o["carried_over"],
-                "not_accepted": o["not_accepted"],
-            },
-            "resolved": {
-                "total": o["resolved_total"],
-                "early": o["resolved_early"],
-                "on_time": o["resolved_on_time"],
-                "late": o["resolved_late"],
-                "no_due": o["resolved_no_due"],
-                "on_time_rate": o["on_time_rate"],
-                "returned": o["returned"],
-                "mean_working_days": o["mean_working_days"],
-                "mean_elapsed_days": o["mean_elapsed_days"],
-            },
-            "closed": o["closed"],
-            "in_progress": {
-                "total": o["in_progress_on_time"]
-                + o["in_progress_overdue"]
-                + o["in_progress_no_due"],
-                "on_time": o["in_progress_on_time"],
-                "overdue": o["in_progress_overdue"],
-                "no_due": o["in_progress_no_due"],
-            },
-            "online": {
-                "submission_rate": o["online_rate"],
-                "paid_online": o["paid_online"],
-                "payment_base": o["payment_base"],
-                "payment_rate": o["online_payment_rate"],
-            },
-            "digitisation": {
-                "digitised": o["digitised"],
-                "base": o["digitised_base"],
-                "rate": o["digitisation_rate"],
-            },
-            "reuse": {"reused": o["reused"], "base": o["reused_base"], "rate": o["reuse_rate"]},
-            "decision_766": self.decision_766,
-            "processing_time": _json_rows(self.processing_times),
-        }
-        if self.by:
-            out["by"] = list(self.by)
-            out["groups"] = _json_rows(self.table)
-        return out
+        return report_dict(
+            period=(self.start, self.end, self.as_of),
+            due=self.due,
+            provisional=self.provisional,
+            rows=(self.records.rows_read, self.records.rows_rejected, len(self.records)),
+            overall=self.overall,
+            decision_766=self.decision_766,
+            processing_times=self.processing_times,
+            by=self.by,
+            table=self.table if self.by else None,
+        )
 
     def to_pandas(self) -> pandas.DataFrame:
         """:attr:`table` as a pandas DataFrame (needs pandas)."""
@@ -370,6 +316,115 @@ class Report:
         return report_fragment(self)
 
 
+def report_dict(
+    *,
+    period: tuple[dt.date, dt.date, dt.datetime],
+    due: DueMode,
+    provisional: bool,
+    rows: tuple[int, int, int],
+    overall: Mapping[str, Any],
+    decision_766: dict[str, list[dict[str, object]]],
+    processing_times: pa.Table,
+    by: Sequence[str],
+    table: pa.Table | None,
+) -> dict[str, Any]:
+    """A report as JSON-ready data, whichever engine computed it (DuckDB here, or Spark).
+
+    Args:
+        period: ``(first day, last day, as_of)``.
+        due: the due dates judged against (``"stored"`` or ``"recompute"``).
+        provisional: a computed due date depends on a year without an official notice.
+        rows: ``(rows read, rows rejected, rows used)``.
+        overall: the indicators of the whole period (see :func:`overall_row`).
+        decision_766: the Decision 766 items and scores.
+        processing_times: per procedure, as :attr:`Report.processing_times`.
+        by: the break-down of ``table``.
+        table: the indicators by ``by``; ``None`` without a break-down.
+    """
+    start, end, as_of = period
+    rows_read, rows_rejected, rows_used = rows
+    o = overall
+    out: dict[str, Any] = {
+        "period": {
+            "from": start.isoformat(),
+            "to": end.isoformat(),
+            "as_of": as_of.isoformat(),
+        },
+        "due_dates": "recomputed" if due == "recompute" else "stored",
+        "provisional": provisional,
+        "rows_read": rows_read,
+        "rows_rejected": rows_rejected,
+        "rows_used": rows_used,
+        "received": {
+            "total": o["received_total"],
+            "by_channel": {
+                "direct": o["received_direct"],
+                "online": o["received_online"],
+                "postal": o["received_postal"],
+                "unknown": o["received_unknown_channel"],
+            },
+            "shares": {
+                "direct": o["share_direct"],
+                "online": o["share_online"],
+                "postal": o["share_postal"],
+            },
+            "carried_over": o["carried_over"],
+            "not_accepted": o["not_accepted"],
+        },
+        "resolved": {
+            "total": o["resolved_total"],
+            "early": o["resolved_early"],
+            "on_time": o["resolved_on_time"],
+            "late": o["resolved_late"],
+            "no_due": o["resolved_no_due"],
+            "on_time_rate": o["on_time_rate"],
+            "returned": o["returned"],
+            "mean_working_days": o["mean_working_days"],
+            "mean_elapsed_days": o["mean_elapsed_days"],
+        },
+        "closed": o["closed"],
+        "in_progress": {
+            "total": o["in_progress_on_time"] + o["in_progress_overdue"] + o["in_progress_no_due"],
+            "on_time": o["in_progress_on_time"],
+            "overdue": o["in_progress_overdue"],
+            "no_due": o["in_progress_no_due"],
+        },
+        "online": {
+            "submission_rate": o["online_rate"],
+            "paid_online": o["paid_online"],
+            "payment_base": o["payment_base"],
+            "payment_rate": o["online_payment_rate"],
+        },
+        "digitisation": {
+            "digitised": o["digitised"],
+            "base": o["digitised_base"],
+            "rate": o["digitisation_rate"],
+        },
+        "reuse": {"reused": o["reused"], "base": o["reused_base"], "rate": o["reuse_rate"]},
+        "decision_766": decision_766,
+        "processing_time": _json_rows(processing_times),
+    }
+    if table is not None:
+        out["by"] = list(by)
+        out["groups"] = _json_rows(table)
+    return out
+
+
+def overall_row(table: pa.Table, start: dt.date, end: dt.date) -> dict[str, Any]:
+    """The one row of the overall indicators ``table`` as a dict; zeros when it is empty.
+
+    An empty result (no record active in the period) has zero counts and no rates or means.
+    """
+    rows: list[dict[str, Any]] = table.to_pylist()
+    if rows:
+        return rows[0]
+    empty: dict[str, Any] = dict.fromkeys(INDICATOR_COLUMNS, 0)
+    for c in INDICATOR_COLUMNS:
+        if c.endswith(("_rate", "_share")) or c.startswith(("share_", "mean_", "rate_")):
+            empty[c] = None
+    return {"period": None, "period_start": start, "period_end": end, **empty}
+
+
 def _json_rows(table: pa.Table) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = table.to_pylist()
     for row in rows:
@@ -393,7 +448,12 @@ def _groups(by: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(g for g in by if g != "month")
 
 
-def _check_by(by: Iterable[str] | str) -> tuple[str, ...]:
+def check_by(by: Iterable[str] | str) -> tuple[str, ...]:
+    """``by`` as a tuple of break-downs without repeats.
+
+    Raises:
+        InvalidInputError: an item that is not one of :data:`BY_CHOICES`.
+    """
     items = (by,) if isinstance(by, str) else tuple(by)
     for b in items:
         if b not in BY_CHOICES:
@@ -450,6 +510,40 @@ def _bounds(data: pa.Table) -> tuple[dt.datetime, dt.datetime]:
     return first, max(v for v in lasts if v is not None)
 
 
+def resolve_period(
+    bounds: tuple[dt.datetime, dt.datetime],
+    *,
+    start: dt.date | None,
+    end: dt.date | None,
+    as_of: dt.datetime | None,
+) -> tuple[dt.date, dt.date, dt.datetime]:
+    """A report's period and judging instant from the records' bounds and the caller's choices.
+
+    Args:
+        bounds: ``(first receipt, last event)`` of the records (local naive datetimes).
+        start: first day, default the first receipt's date.
+        end: last day, default the last event's date.
+        as_of: when open dossiers are judged (naive = Vietnam time; aware converted), default
+            the last event; never after the period's last microsecond.
+
+    Raises:
+        InvalidInputError: the period ends before it starts.
+    """
+    first, last = bounds
+    start = start or first.date()
+    end = end or last.date()
+    if end < start:
+        raise InvalidInputError(
+            f"to: the period ends ({end.isoformat()}) before it starts ({start.isoformat()})",
+            field="to",
+        )
+    if as_of is None:
+        as_of = last
+    elif as_of.tzinfo is not None:
+        as_of = as_of.astimezone(_engine.VN_TZ).replace(tzinfo=None)
+    return start, end, min(as_of, _instant(end + dt.timedelta(days=1)) - _TICK)
+
+
 def report(
     records: Records | Any,
     *,
@@ -491,21 +585,9 @@ def report(
     require_rows(records)
     if due not in ("stored", "recompute"):
         raise InvalidInputError(f"due: expected 'stored' or 'recompute', got {due!r}", field="due")
-    key = _check_by(by)
+    key = check_by(by)
     _duckdb()
-    first, last = _bounds(records.table)
-    start = start or first.date()
-    end = end or last.date()
-    if end < start:
-        raise InvalidInputError(
-            f"to: the period ends ({end.isoformat()}) before it starts ({start.isoformat()})",
-            field="to",
-        )
-    if as_of is None:
-        as_of = last
-    elif as_of.tzinfo is not None:
-        as_of = as_of.astimezone(_engine.VN_TZ).replace(tzinfo=None)
-    as_of = min(as_of, _instant(end + dt.timedelta(days=1)) - _TICK)
+    start, end, as_of = resolve_period(_bounds(records.table), start=start, end=end, as_of=as_of)
     grid = PeriodGrid(
         spans=tuple(monthly_periods(start, end, month_start_day=month_start_day)), as_of=as_of
     )

@@ -346,7 +346,8 @@ def indicator_sql(
     )
     sums = ", ".join(f"SUM({name}) AS {name}" for name in _SUMS)
     keys = ", ".join(["idx", "period", *groups])
-    order = ", ".join(["agg.period", *(f"agg.{g}" for g in groups)])
+    # explicit NULLS LAST: engines differ on where nulls sort (DuckDB last, Spark first)
+    order = ", ".join(["agg.period", *(f"agg.{g} NULLS LAST" for g in groups)])
     coarse = ",\n    ".join(
         f"{_coarsen(col.strip(), count, single=single)} AS {col.strip()}"
         for col in _KEYS.split(",")
