@@ -391,4 +391,9 @@ def test_the_command_line_codes_in_the_docs_are_the_ones_the_commands_report():
     documented = {cell.strip("`") for cell in _documented_codes("<!-- command-line codes:")}
     assert in_source == documented
     exits = {cells[0].strip("`"): cells[2] for cells in _docs_table("<!-- command-line codes:")}
-    assert exits == {"usage_error": "2", "delivery_failed": "1", "internal_error": "1"}
+    assert exits == {
+        "usage_error": "2",
+        "delivery_failed": "1",
+        "checks_failed": "1",
+        "internal_error": "1",
+    }
