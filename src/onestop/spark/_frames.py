@@ -1,8 +1,9 @@
 """The deadline kernel on Spark: ``mapInArrow`` over Arrow batches, the calendar broadcast.
 
 Every function here takes a Spark DataFrame of validated records (the columns of
-:attr:`onestop.records.Records.table`; see :func:`onestop.spark.records_frame` and
-:func:`onestop.spark.read_records`) and returns a new one. The deadlines are computed by the
+:attr:`onestop.records.Records.table`: an export read with :func:`onestop.records.read_records`,
+then :func:`onestop.spark.records_frame`, or that table written to Parquet and read by Spark)
+and returns a new one. The deadlines are computed by the
 same bulk kernel as the embedded reports (:func:`onestop.reports.deadline_columns`), one Arrow
 batch at a time, inside Spark's Python workers: no row is turned into a Python object.
 
@@ -123,8 +124,9 @@ def _arrow_schema(schema: t.StructType) -> pa.Schema:
         if arrow is None:
             raise InvalidInputError(
                 f"records: column {col.name!r} has the Spark type {col.dataType.simpleString()}, "
-                "which the records do not use; build the frame with "
-                "onestop.spark.records_frame or onestop.spark.read_records",
+                "which the records do not use; build the frame with onestop.spark.records_frame "
+                "(from onestop.records.read_records) or from the records table written to "
+                "Parquet",
                 field="records",
             )
         fields.append(pa.field(col.name, arrow, nullable=col.nullable))
@@ -163,7 +165,8 @@ def kernel_schema(df: DataFrame, *, fresh: bool = True) -> pa.Schema:
     if missing:
         raise InvalidInputError(
             f"records: the frame has no column {', '.join(missing)}; pass validated records "
-            "(onestop.spark.read_records reads an export's own column names)",
+            "(read an export's own column names with onestop.records.read_records, then "
+            "onestop.spark.records_frame or Parquet)",
             field="records",
         )
     taken = [c.name for c in (*KERNEL_FIELDS, PROVISIONAL_FIELD) if c.name in schema.names]

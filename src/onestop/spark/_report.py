@@ -258,7 +258,8 @@ def report(
     """Compute the one-stop indicators of a Spark DataFrame of records for a period.
 
     The arguments of :func:`onestop.reports.report`; the records are a Spark DataFrame of
-    validated records (:func:`onestop.spark.read_records`, :func:`onestop.spark.records_frame`).
+    validated records (:func:`onestop.records.read_records`, then
+    :func:`onestop.spark.records_frame` or the records table written to Parquet).
 
     Args:
         df: the records.
