@@ -134,3 +134,26 @@ def test_report_reads_parquet_and_excel(app, runner, export, tmp_path):
         data = json.loads(result.stdout)
         assert data["received"]["total"] == 4 and data["rows_rejected"] == 1, name
         assert data["resolved"]["late"] == 1, name
+
+
+def test_the_report_json_gives_as_of_in_vietnam_time(tmp_path):
+    # every instant onestop prints carries its offset; the report's as_of was naive
+    import datetime as dt
+
+    import pyarrow as pa
+
+    from onestop.records import read_records
+    from onestop.reports import report
+
+    recs = read_records(
+        pa.table(
+            {
+                "MaHoSo": ["H-1"],
+                "MaTTHC": ["1.001"],
+                "NgayTiepNhan": ["01/12/2026 09:00"],
+                "ThoiGianGiaiQuyet": ["3"],
+            }
+        )
+    )
+    data = report(recs, end=dt.date(2026, 12, 31), as_of=dt.datetime(2026, 12, 15, 10, 0)).to_dict()
+    assert data["period"]["as_of"] == "2026-12-15T10:00:00+07:00"

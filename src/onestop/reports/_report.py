@@ -348,7 +348,8 @@ def report_dict(
         "period": {
             "from": start.isoformat(),
             "to": end.isoformat(),
-            "as_of": as_of.isoformat(),
+            # a local wall-clock instant: printed with Vietnam's offset like every other
+            "as_of": as_of.replace(tzinfo=_engine.VN_TZ).isoformat(),
         },
         "due_dates": "recomputed" if due == "recompute" else "stored",
         "provisional": provisional,
