@@ -54,6 +54,7 @@ __all__ = [
     "DeadlineArrays",
     "DueMode",
     "append_deadline_columns",
+    "computed_due",
     "deadline_arrays",
     "deadline_columns",
 ]
@@ -92,12 +93,17 @@ def _ts(values: np.ndarray[Any, Any]) -> pa.Array:
     return arrow_array(values, _TS, mask=np.isnat(values))
 
 
-def _computed_due(
+def computed_due(
     calendar: _engine.WorkCalendar,
     received: np.ndarray[Any, Any],
     amounts: pa.ChunkedArray,
     units: pa.ChunkedArray,
 ) -> np.ndarray[Any, Any]:
+    """``computed_due_at`` alone: each row's due instant under its unit's default policy.
+
+    ``NaT`` without a processing time, for a same-day amount other than 0, a period over five
+    years, or a receipt outside the calendar's years (less the year a deadline may run into).
+    """
     n = len(received)
     due = np.full(n, _NAT)
     if amounts.null_count == n:
@@ -234,7 +240,7 @@ def deadline_arrays(
     :func:`deadline_columns`.
     """
     received = numpy_instants(table.column("received_at"))
-    computed = _computed_due(
+    computed = computed_due(
         calendar, received, table.column("processing_amount"), table.column("processing_unit")
     )
     stored = numpy_instants(table.column("due_at"))

@@ -26,14 +26,14 @@ from pyspark.sql import types as t
 
 from onestop.deadlines.timeliness import Timeliness
 from onestop.errors import InvalidInputError
-from onestop.records._arrow import arrow_array, numpy_bools
+from onestop.records._arrow import arrow_array, numpy_bools, numpy_instants
 from onestop.reports import _engine
 from onestop.reports._kernel import (
     KERNEL_FIELDS,
     NOT_RESOLVED,
-    DeadlineArrays,
     DueMode,
     append_deadline_columns,
+    computed_due,
     deadline_arrays,
 )
 from onestop.reports._periods import (
@@ -71,6 +71,8 @@ _REPORT_INPUTS = (
 )  # fmt: skip
 #: The kernel's columns the indicator SQL reads.
 _KERNEL_OUTPUTS = ("end_at", "outcome", "working_days_taken", "elapsed_days")
+#: The record columns the due dates alone read.
+_DUE_INPUTS = ("received_at", "processing_amount", "processing_unit")
 #: The record columns the kernel reads.
 _KERNEL_INPUTS = (
     "received_at", "due_at", "finished_at", "returned_at", "status", "processing_amount",
@@ -178,14 +180,20 @@ def kernel_schema(df: DataFrame, *, fresh: bool = True) -> pa.Schema:
     return schema
 
 
-def _provisional_rows(calendar: _engine.WorkCalendar, arrays: DeadlineArrays) -> pa.Array:
+def _provisional_rows(
+    calendar: _engine.WorkCalendar,
+    received: np.ndarray[Any, Any],
+    computed: np.ndarray[Any, Any],
+    end: np.ndarray[Any, Any] | None = None,
+) -> pa.Array:
     """Per row: whether its computed due date or its working days taken use a provisional year.
 
     The rule of :func:`onestop.reports.deadline_columns`'s flag, row by row: the years from the
-    receipt to the computed due date, or to the end when the working days taken were counted.
+    receipt to the computed due date, or to the ``end`` when the working days taken were
+    counted (none when only due dates were computed).
     """
     years = np.array(sorted(_engine.provisional_years(calendar)), dtype=np.int64)
-    n = len(arrays.received)
+    n = len(received)
     if not years.size:
         return arrow_array(np.zeros(n, dtype=bool), pa.bool_())
 
@@ -194,13 +202,15 @@ def _provisional_rows(calendar: _engine.WorkCalendar, arrays: DeadlineArrays) ->
 
     first = np.datetime64(f"{calendar.first_year:04d}-01-01", "us")
     beyond = np.datetime64(f"{calendar.last_year + 1:04d}-01-01", "us")
-    counted = ~np.isnat(arrays.end) & (arrays.received >= first) & (arrays.end < beyond)
+    spans = [(computed, ~np.isnat(computed))]
+    if end is not None:
+        spans.append((end, ~np.isnat(end) & (received >= first) & (end < beyond)))
     flags = np.zeros(n, dtype=bool)
-    for other, rows in ((arrays.computed, ~np.isnat(arrays.computed)), (arrays.end, counted)):
-        rows &= ~np.isnat(arrays.received)
+    for other, rows in spans:
+        rows &= ~np.isnat(received)
         if not rows.any():
             continue
-        a, b = year(arrays.received[rows]), year(other[rows])
+        a, b = year(received[rows]), year(other[rows])
         lo, hi = np.minimum(a, b), np.maximum(a, b)
         inside = np.searchsorted(years, hi, side="right") - np.searchsorted(years, lo, "left")
         flags[rows] |= inside > 0
@@ -223,7 +233,8 @@ def _kernel_batches(
             table = pa.Table.from_batches([batch]).cast(schema)
             arrays, _ = deadline_arrays(table, quiet, due)
             out = append_deadline_columns(table, arrays)
-            out = out.append_column(PROVISIONAL_FIELD, _provisional_rows(quiet, arrays))
+            flags = _provisional_rows(quiet, arrays.received, arrays.computed, arrays.end)
+            out = out.append_column(PROVISIONAL_FIELD, flags)
             if grid is not None:
                 indexes = period_indexes(
                     grid,
@@ -237,6 +248,32 @@ def _kernel_batches(
                 )
                 out = append_period_columns(out, indexes)
             yield from out.select(out_schema.names).cast(out_schema).to_batches()
+
+    return run
+
+
+def _due_batches(
+    calendar: Broadcast[_engine.WorkCalendar], schema: pa.Schema, out_schema: pa.Schema
+) -> Callable[[Iterator[pa.RecordBatch]], Iterator[pa.RecordBatch]]:
+    """What ``mapInArrow`` runs for :func:`due_dates`: the due instants alone.
+
+    The kernel's ``computed_due_at`` without the columns a report needs besides it (due date
+    used, outcome, working days taken), so a batch costs the bulk due-date computation only.
+    """
+    computed_field = next(c for c in KERNEL_FIELDS if c.name == "computed_due_at")
+
+    def run(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        quiet = calendar.value
+        for batch in batches:
+            table = pa.Table.from_batches([batch]).cast(schema)
+            received = numpy_instants(table.column("received_at"))
+            due = computed_due(
+                quiet, received, table.column("processing_amount"), table.column("processing_unit")
+            )
+            out = table.append_column(
+                computed_field, arrow_array(due, computed_field.type, mask=np.isnat(due))
+            ).append_column(PROVISIONAL_FIELD, _provisional_rows(quiet, received, due))
+            yield from out.cast(out_schema).to_batches()
 
     return run
 
@@ -314,8 +351,25 @@ def due_dates(df: DataFrame, *, calendar: _engine.WorkCalendar | None = None) ->
         df: validated records.
         calendar: the working calendar (default the civil-service calendar).
     """
-    out = deadline_columns(df, calendar=calendar, due="recompute")
-    return out.select(*df.columns, "computed_due_at", PROVISIONAL_FIELD.name)
+    schema = _arrow_schema(df.schema)
+    missing = [c for c in _DUE_INPUTS if c not in schema.names]
+    if missing:
+        raise InvalidInputError(
+            f"records: the frame has no column {', '.join(missing)}; pass validated records "
+            "(read an export's own column names with onestop.records.read_records, then "
+            "onestop.spark.records_frame or Parquet)",
+            field="records",
+        )
+    taken = [c for c in ("computed_due_at", PROVISIONAL_FIELD.name) if c in schema.names]
+    if taken:
+        raise InvalidInputError(
+            f"records: the frame already has the column {', '.join(taken)}; drop it first",
+            field="records",
+        )
+    computed_field = next(c for c in KERNEL_FIELDS if c.name == "computed_due_at")
+    out_schema = pa.schema([*schema, computed_field, PROVISIONAL_FIELD])
+    run = _due_batches(_broadcast(df, calendar), schema, out_schema)
+    return df.mapInArrow(run, spark_schema(out_schema))
 
 
 def timeliness(
