@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import pkgutil
 
 import pytest
 
 import onestop
+from onestop.errors import MissingExtraError
 
 PUBLIC_PACKAGES = [
     "onestop",
@@ -150,7 +152,14 @@ def test_public_modules_do_not_reexport_private_modules():
             continue
         module = importlib.import_module(info.name)
         for name in getattr(module, "__all__", []):
-            value = getattr(module, name)
+            try:
+                value = getattr(module, name)
+            except MissingExtraError as exc:
+                # the spark extra is not in dev (pyspark needs newer pandas and pyarrow than
+                # dev's lower bounds): without it, its names say which extra to install
+                assert importlib.util.find_spec("pyspark") is None, (info.name, name)
+                assert "onestop-vn[spark]" in str(exc), (info.name, name)
+                continue
             assert not (
                 type(value).__name__ == "module" and value.__name__.split(".")[-1].startswith("_")
             ), (info.name, name)

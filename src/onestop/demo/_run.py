@@ -290,10 +290,13 @@ def _sync(
     worker_totals = {"delivered": 0, "retried": 0, "dead": 0}
     orders: list[str] = []
 
-    limiter = anyio.CapacityLimiter(8)
+    # made inside the event loop: anyio before 4.5 creates a limiter only from async code
+    limiters: list[anyio.CapacityLimiter] = []
 
     async def push(client: Any, chunk: list[Any]) -> None:
-        async with limiter:
+        if not limiters:
+            limiters.append(anyio.CapacityLimiter(8))
+        async with limiters[0]:
             for attempt in range(1, 4):
                 try:
                     await client.push_progress(chunk, chunk_size=_CHUNK)
