@@ -252,30 +252,35 @@ def _kernel_batches(
     return run
 
 
-def _due_batches(
-    calendar: Broadcast[_engine.WorkCalendar], schema: pa.Schema, out_schema: pa.Schema
-) -> Callable[[Iterator[pa.RecordBatch]], Iterator[pa.RecordBatch]]:
-    """What ``mapInArrow`` runs for :func:`due_dates`: the due instants alone.
+def _due_function(calendar: Broadcast[_engine.WorkCalendar]) -> Any:
+    """The Arrow UDF of :func:`due_dates`: ``(received_at, amount, unit)`` → due instant, flag.
 
-    The kernel's ``computed_due_at`` without the columns a report needs besides it (due date
-    used, outcome, working days taken), so a batch costs the bulk due-date computation only.
+    A scalar Arrow UDF rather than ``mapInArrow``: only its three input columns travel to the
+    Python worker and one struct column back, the rest of the row stays in the JVM (half the
+    time of sending whole rows through ``mapInArrow``, which alone costs more than the due
+    dates). The bulk computation is the kernel's ``computed_due_at``.
     """
     computed_field = next(c for c in KERNEL_FIELDS if c.name == "computed_due_at")
+    fields = [computed_field, PROVISIONAL_FIELD]
 
-    def run(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
-        quiet = calendar.value
-        for batch in batches:
-            table = pa.Table.from_batches([batch]).cast(schema)
-            received = numpy_instants(table.column("received_at"))
-            due = computed_due(
-                quiet, received, table.column("processing_amount"), table.column("processing_unit")
-            )
-            out = table.append_column(
-                computed_field, arrow_array(due, computed_field.type, mask=np.isnat(due))
-            ).append_column(PROVISIONAL_FIELD, _provisional_rows(quiet, received, due))
-            yield from out.cast(out_schema).to_batches()
+    def due(received: pa.Array, amount: pa.Array, unit: pa.Array) -> pa.Array:
+        quiet = calendar.value  # unpickled once per worker process, with its index
+        instants = numpy_instants(received)
+        values = computed_due(quiet, instants, pa.chunked_array([amount]), pa.chunked_array([unit]))
+        return pa.StructArray.from_arrays(
+            [
+                arrow_array(values, computed_field.type, mask=np.isnat(values)),
+                _provisional_rows(quiet, instants, values),
+            ],
+            fields=fields,
+        )
 
-    return run
+    from pyspark.sql.pandas.functions import arrow_udf
+
+    # the function type comes from the hints (pa.Array in, pa.Array out), as pyspark prefers;
+    # its stubs only type that call with an explicit function type
+    udf: Any = arrow_udf
+    return udf(due, spark_schema(fields))
 
 
 def _broadcast(df: DataFrame, calendar: _engine.WorkCalendar | None) -> Broadcast[Any]:
@@ -366,10 +371,13 @@ def due_dates(df: DataFrame, *, calendar: _engine.WorkCalendar | None = None) ->
             f"records: the frame already has the column {', '.join(taken)}; drop it first",
             field="records",
         )
-    computed_field = next(c for c in KERNEL_FIELDS if c.name == "computed_due_at")
-    out_schema = pa.schema([*schema, computed_field, PROVISIONAL_FIELD])
-    run = _due_batches(_broadcast(df, calendar), schema, out_schema)
-    return df.mapInArrow(run, spark_schema(out_schema))
+    due = _due_function(_broadcast(df, calendar))
+    packed = "__onestop_due"
+    return df.withColumn(packed, due("received_at", "processing_amount", "processing_unit")).select(
+        *(f.col(f"`{c}`") for c in df.columns),
+        f.col(f"{packed}.computed_due_at").alias("computed_due_at"),
+        f.col(f"{packed}.{PROVISIONAL_FIELD.name}").alias(PROVISIONAL_FIELD.name),
+    )
 
 
 def timeliness(
