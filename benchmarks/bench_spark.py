@@ -243,7 +243,7 @@ def main() -> None:
         f"| due dates, {n:,} rows | Spark local[2], per-row Python UDF (anchor) | "
         f"{anchor['udf_s']:.1f} | {n / anchor['udf_s']:,.0f} | | {anchor['load']} |"
     )
-    print(f"| due dates, {n:,} rows | Spark local[2], onestop kernel (mapInArrow) | "
+    print(f"| due dates, {n:,} rows | Spark local[2], onestop due_dates (Arrow UDF) | "
           f"{anchor['kernel_s']:.1f} | {n / anchor['kernel_s']:,.0f} | "
           f"{anchor['udf_s'] / anchor['kernel_s']:.1f}x the UDF | {anchor['load']} |")  # fmt: skip
     assert anchor["disagree"] == 0, anchor
