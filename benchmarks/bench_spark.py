@@ -1,6 +1,6 @@
 """Bulk due dates and the full report on Spark: local[1], local[2], DuckDB, a per-row UDF.
 
-Run: ``python3 benchmarks/bench_spark.py [--rows 10000000] [--udf-rows 1000000]``.
+Run: ``python3 benchmarks/bench_spark.py [--rows 10000000] [--udf-rows ROWS]``.
 
 The same run writes a seeded synthetic set of validated dossier records (17 departments,
 300 procedures, seven months of 2026, the channel and status mix of
@@ -14,8 +14,8 @@ directory, then times, each in a fresh process and read from that Parquet file:
   (``onestop.spark.report`` on Spark, ``onestop.reports.report`` with DuckDB embedded, on as
   many threads as the process has cores);
 * **the anchor**: the same due dates in Spark with a per-row Python UDF calling onestop's
-  scalar ``compute_due`` (what a straightforward port does), on ``--udf-rows`` rows, with
-  the kernel timed on the same rows in the same session.
+  scalar ``compute_due`` (what a straightforward port does), on ``--udf-rows`` rows (default
+  all of them), with ``onestop.spark.due_dates`` timed on the same rows in the same session.
 
 Spark runs on ``local[1]`` and ``local[2]``; the embedded path on the same machine. Each
 figure is one run (the machine is shared: the 1-minute load average is printed beside each).
@@ -203,8 +203,12 @@ def child(engine: str, task: str, path: Path, master: str = "-", *extra: str) ->
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=10_000_000)
-    parser.add_argument("--udf-rows", type=int, default=1_000_000)
+    parser.add_argument(
+        "--udf-rows", type=int, default=None, help="rows of the anchor (default: --rows)"
+    )
     args = parser.parse_args()
+    if args.udf_rows is None:
+        args.udf_rows = args.rows
     rows = args.rows
     print(
         f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
