@@ -407,3 +407,28 @@ def test_without_the_forms_extra_the_error_says_what_to_install(dossiers, monkey
     with pytest.raises(MissingExtraError, match=r"pip install 'onestop-vn\[forms\]'") as info:
         render_pdf(record)
     assert isinstance(info.value, ImportError) and info.value.name == "fpdf"
+
+
+def test_pdf_bytes_do_not_depend_on_the_time_of_rendering(dossiers, monkeypatch):
+    # fpdf2 2.8.9 writes the rendering time into the XMP metadata (and hashes it into the file
+    # identifier): a form rendered a second later differed, and a signed copy could not be
+    # reproduced from its record
+    import datetime as dt
+
+    from fpdf import output
+
+    record = build_form("receipt", dossiers["2025"]["receipt"])
+    first = render_pdf(record)
+
+    class Instants(type):
+        def __instancecheck__(cls, obj):  # fpdf2's isinstance checks still see datetimes
+            return isinstance(obj, dt.datetime)
+
+    class Later(dt.datetime, metaclass=Instants):
+        @classmethod
+        def now(cls, tz=None):
+            return dt.datetime(2031, 5, 6, 7, 8, 9, tzinfo=tz)
+
+    monkeypatch.setattr(output, "datetime", Later, raising=False)
+    assert render_pdf(record) == first
+    assert b"2031-05-06" not in first

@@ -10,6 +10,8 @@ otherwise, and its bytes depend only on the record (the creation date is the for
 
 from __future__ import annotations
 
+import hashlib
+import re
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -295,4 +297,49 @@ def render_layout(record: FormRecord, *, pdfa: bool = True) -> RenderedPdf:
         else:
             _paragraph(pdf, block)
     page, box = _signatures(pdf, lay)
-    return RenderedPdf(data=bytes(pdf.output()), sign_page=page, sign_box=box)
+    return RenderedPdf(data=_pin_xmp_dates(bytes(pdf.output())), sign_page=page, sign_box=box)
+
+
+_XMP_CREATED = re.compile(rb'xmp:CreateDate="([^"]*)"')
+_XMP_CHANGED = re.compile(rb'(xmp:(?:ModifyDate|MetadataDate)=")([^"]*)(")')
+_FILE_ID = re.compile(rb"/ID \[<[0-9A-F]{32}><[0-9A-F]{32}>\]")
+
+
+def _pin_xmp_dates(data: bytes) -> bytes:
+    """The form's XMP modification dates set to its creation date (the issue instant).
+
+    fpdf2 from 2.8.9 writes the time of rendering as ``xmp:ModifyDate`` and
+    ``xmp:MetadataDate``: the same form rendered twice would differ, and a signed copy could
+    not be reproduced from its record. Both are UTC instants to the second, as is the creation
+    date, so the values have the same length and no offset in the file moves; anything else is
+    left as written. The file identifier is then hashed over the pinned content.
+    """
+    created = _XMP_CREATED.search(data)
+    if created is None:
+        return data
+    value = created.group(1)
+
+    def pin(match: re.Match[bytes]) -> bytes:
+        if len(match.group(2)) != len(value):
+            return match.group(0)
+        return match.group(1) + value + match.group(3)
+
+    pinned = _XMP_CHANGED.sub(pin, data)
+    if pinned == data:
+        return data
+    # the file identifier was hashed over the file with the rendering time in it: hash the
+    # pinned content instead (the same 32 hex digits twice, so nothing moves either)
+    trailer = pinned.rfind(b"trailer")
+    ident = _FILE_ID.search(pinned, trailer) if trailer >= 0 else None
+    if ident is None:
+        return pinned
+    digest = hashlib.md5(pinned[:trailer], usedforsecurity=False).hexdigest().upper().encode()
+    return (
+        pinned[: ident.start()]
+        + b"/ID [<"
+        + digest
+        + b"><"
+        + digest
+        + b">]"
+        + pinned[ident.end() :]
+    )
