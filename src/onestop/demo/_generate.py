@@ -97,7 +97,8 @@ def _day_weights(days: npt.NDArray[Any]) -> npt.NDArray[np.float64]:
     # The weeks before a long break are busier, the first days after it quieter.
     ordinals = days.astype(np.int64)
     gaps = np.diff(ordinals)
-    for i in np.nonzero(gaps > 4)[0]:
+    for gap in np.nonzero(gaps > 4)[0]:
+        i = int(gap)
         weights[max(0, i - 9) : i + 1] *= 1.25
         weights[i + 1 : i + 4] *= 0.7
     return weights
