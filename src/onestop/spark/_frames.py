@@ -151,19 +151,27 @@ def records_frame(spark: SparkSession, records: Any) -> DataFrame:
     return spark.createDataFrame(table, schema=spark_schema(table.schema))
 
 
-def kernel_schema(df: DataFrame, *, fresh: bool = True) -> pa.Schema:
+def kernel_schema(
+    df: DataFrame,
+    *,
+    fresh: bool = True,
+    inputs: Sequence[str] = _KERNEL_INPUTS,
+    added: Sequence[str] | None = None,
+) -> pa.Schema:
     """The Arrow schema of ``df``'s batches, after checking it has the kernel's inputs.
 
     Args:
         df: validated records.
         fresh: also refuse a frame that already has a column the kernel adds.
+        inputs: the columns the computation reads (default the whole kernel's).
+        added: the columns it adds (default the kernel's and ``provisional``).
 
     Raises:
         InvalidInputError: a column missing (or, with ``fresh``, already there), or of a type
             the records do not use.
     """
     schema = _arrow_schema(df.schema)
-    missing = [name for name in _KERNEL_INPUTS if name not in schema.names]
+    missing = [name for name in inputs if name not in schema.names]
     if missing:
         raise InvalidInputError(
             f"records: the frame has no column {', '.join(missing)}; pass validated records "
@@ -171,7 +179,9 @@ def kernel_schema(df: DataFrame, *, fresh: bool = True) -> pa.Schema:
             "onestop.spark.records_frame or Parquet)",
             field="records",
         )
-    taken = [c.name for c in (*KERNEL_FIELDS, PROVISIONAL_FIELD) if c.name in schema.names]
+    if added is None:
+        added = [c.name for c in (*KERNEL_FIELDS, PROVISIONAL_FIELD)]
+    taken = [name for name in added if name in schema.names]
     if fresh and taken:
         raise InvalidInputError(
             f"records: the frame already has the column {', '.join(taken)}; drop it first",
@@ -356,21 +366,7 @@ def due_dates(df: DataFrame, *, calendar: _engine.WorkCalendar | None = None) ->
         df: validated records.
         calendar: the working calendar (default the civil-service calendar).
     """
-    schema = _arrow_schema(df.schema)
-    missing = [c for c in _DUE_INPUTS if c not in schema.names]
-    if missing:
-        raise InvalidInputError(
-            f"records: the frame has no column {', '.join(missing)}; pass validated records "
-            "(read an export's own column names with onestop.records.read_records, then "
-            "onestop.spark.records_frame or Parquet)",
-            field="records",
-        )
-    taken = [c for c in ("computed_due_at", PROVISIONAL_FIELD.name) if c in schema.names]
-    if taken:
-        raise InvalidInputError(
-            f"records: the frame already has the column {', '.join(taken)}; drop it first",
-            field="records",
-        )
+    kernel_schema(df, inputs=_DUE_INPUTS, added=("computed_due_at", PROVISIONAL_FIELD.name))
     due = _due_function(_broadcast(df, calendar))
     packed = "__onestop_due"
     return df.withColumn(packed, due("received_at", "processing_amount", "processing_unit")).select(
