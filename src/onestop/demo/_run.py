@@ -290,13 +290,8 @@ def _sync(
     worker_totals = {"delivered": 0, "retried": 0, "dead": 0}
     orders: list[str] = []
 
-    # made inside the event loop: anyio before 4.5 creates a limiter only from async code
-    limiters: list[anyio.CapacityLimiter] = []
-
-    async def push(client: Any, chunk: list[Any]) -> None:
-        if not limiters:
-            limiters.append(anyio.CapacityLimiter(8))
-        async with limiters[0]:
+    async def push(client: Any, chunk: list[Any], limiter: anyio.CapacityLimiter) -> None:
+        async with limiter:
             for attempt in range(1, 4):
                 try:
                     await client.push_progress(chunk, chunk_size=_CHUNK)
@@ -308,6 +303,8 @@ def _sync(
                 return
 
     async def main(urls: Mapping[str, str]) -> None:
+        # made inside the event loop: anyio 4.0 creates a limiter only from async code
+        limiter = anyio.CapacityLimiter(8)
         retry = RetryPolicy(attempts=6, initial_backoff=0.02, max_backoff=0.2, total_timeout=30)
         async with (
             AsyncPortalClient(
@@ -367,7 +364,7 @@ def _sync(
                 chunks = [progress[k : k + _CHUNK] for k in range(0, len(progress), _CHUNK)]
                 async with anyio.create_task_group() as group:
                     for chunk in chunks:
-                        group.start_soon(push, client, chunk)
+                        group.start_soon(push, client, chunk, limiter)
                 totals["progress_rows"] += len(progress)
                 steps.tick("sync", n + 1, len(days))
 
